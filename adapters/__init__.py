@@ -1,0 +1,1 @@
+"""Platform adapters: one file per platform behind the Adapter protocol (base.py)."""

@@ -1,0 +1,1 @@
+"""socialdesk core: turns Slack into a social-media customer-service desk."""

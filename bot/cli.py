@@ -1,0 +1,101 @@
+"""`socialdesk …` / `python -m bot …`. The only place that reads a .env file.
+Bad configuration ends the command with one line naming the variable."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from bot.config import ConfigError, Settings, load_settings
+
+COMMANDS = {
+    "migrate": "upgrade the database to the newest schema (idempotent)",
+    "web": "serve /slack/events, /healthz and webhooks until SIGTERM",
+    "worker": "run poll, deliver and sweep on their intervals until SIGTERM",
+    "poll": "one pass: fetch new posts and thread them in Slack",
+    "deliver": "one pass: send pending replies to their platforms",
+    "sweep": "one pass: SLA warnings, overdue pings and escalations",
+    "sandbox": "local emulators of Slack and X + the bot, with a page to play customer and staff",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="socialdesk", description="Slack as a social-media customer-service desk.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    for name, help_text in COMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if name == "web":
+            command.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
+        if name == "sandbox":
+            command.add_argument("--port", type=int, default=8000, help="port of the demo page (default 8000)")
+            command.add_argument("--data", default="sandbox-data", help="folder for the sandbox database")
+    return parser
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command != "sandbox":
+        from dotenv import load_dotenv
+        load_dotenv(os.path.join(os.getcwd(), ".env"))
+    _configure_logging()
+    try:
+        if args.command == "sandbox":
+            from sandbox.runner import run_sandbox
+            return run_sandbox(port=args.port, data_dir=args.data)
+        settings = load_settings(os.environ, args.command)
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"socialdesk {args.command}: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    except Exception as exc:  # a startup failure is one line, details in the log at DEBUG
+        logging.getLogger("socialdesk").debug("startup failed", exc_info=True)
+        print(f"socialdesk {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args, settings: Settings) -> int:
+    if args.command == "migrate":
+        from bot.migrate import upgrade_to_head
+        upgrade_to_head(settings.database_url)
+        print("database is at the newest schema")
+        return 0
+    if args.command == "web":
+        return _serve_web(settings, args.port or settings.port)
+    from bot.wiring import build_deps
+    deps = build_deps(settings)
+    if args.command == "worker":
+        from bot.scheduler import run_worker
+        run_worker(deps)
+        return 0
+    from handlers.jobs import JOBS
+    result = JOBS[args.command](deps)
+    print(f"{args.command}: {result}")
+    return 0
+
+
+def _serve_web(settings: Settings, port: int) -> int:
+    from bot.server import serve
+
+    def factory():
+        from bot.bolt_app import build_bolt_app
+        from bot.web import create_web_app
+        from bot.wiring import build_deps
+        deps = build_deps(settings)
+        bolt = build_bolt_app(deps)
+        if settings.slack_app_token:
+            # Slack spreads events over up to 10 Socket Mode connections: one per worker is fine.
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+            SocketModeHandler(bolt, settings.slack_app_token).connect()
+        return create_web_app(deps, bolt)
+
+    serve(factory, port, settings.web_concurrency)
+    return 0

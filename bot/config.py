@@ -1,0 +1,255 @@
+"""Settings read once from the environment into a frozen dataclass.
+
+A malformed value raises ConfigError naming the variable; the CLI prints it as
+one line and exits 2 — never a traceback.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Mapping
+from urllib.parse import urlparse
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+
+class ConfigError(Exception):
+    def __init__(self, variable: str, problem: str):
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Slack conversation ids: C (public), G (private/legacy), D (DM).
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
+# Mention targets for pings: users (U/W) and user groups (S).
+_MENTION_ID = re.compile(r"^[UWS][A-Z0-9]{6,}$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'45s', '15m', '2h', '1d' → timedelta. Raises ValueError otherwise."""
+    match = _DURATION.match(text or "")
+    if not match:
+        raise ValueError(f"{text!r} is not a duration (use e.g. 45s, 15m, 2h, 1d)")
+    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+def format_duration(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit in ("d", "h", "m"):
+        if seconds and seconds % _UNIT_SECONDS[unit] == 0:
+            return f"{seconds // _UNIT_SECONDS[unit]}{unit}"
+    return f"{seconds}s"
+
+
+@dataclass(frozen=True)
+class XSettings:
+    api_url: str
+    api_key: str
+    api_secret: str
+    access_token: str
+    access_token_secret: str
+    bearer_token: str | None
+    user_id: str | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    slack_bot_token: str | None
+    slack_signing_secret: str | None
+    slack_app_token: str | None
+    slack_api_url: str
+    slack_channel: str | None
+    x: XSettings | None
+    sla_first_response: timedelta = timedelta(hours=1)
+    sla_next_response: timedelta = timedelta(hours=1)
+    sla_warn_before: timedelta = timedelta(minutes=15)
+    sla_overrides: Mapping[str, timedelta] = field(default_factory=dict)
+    escalation_channel: str | None = None
+    escalate_to: tuple[str, ...] = ()
+    slack_oncall: tuple[str, ...] = ()
+    business_hours: str | None = None
+    timezone: str = "UTC"
+    holidays: str | None = None
+    snooze_default: timedelta = timedelta(hours=1)
+    reply_signature: str | None = None
+    poll_interval: timedelta = timedelta(seconds=60)
+    backfill: timedelta | None = timedelta(hours=24)
+    delivery_lease: timedelta = timedelta(seconds=60)
+    port: int = 3000
+    web_concurrency: int = 2
+
+    @property
+    def enabled_platforms(self) -> tuple[str, ...]:
+        return ("x",) if self.x else ()
+
+
+# Which variables each command cannot run without.
+REQUIRED_BY_COMMAND: dict[str, tuple[str, ...]] = {
+    "migrate": (),
+    "web": ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CHANNEL"),
+    "worker": ("SLACK_BOT_TOKEN", "SLACK_CHANNEL"),
+    "poll": ("SLACK_BOT_TOKEN", "SLACK_CHANNEL"),
+    "deliver": ("SLACK_BOT_TOKEN", "SLACK_CHANNEL"),
+    "sweep": ("SLACK_BOT_TOKEN", "SLACK_CHANNEL"),
+}
+
+
+class _Reader:
+    def __init__(self, env: Mapping[str, str]):
+        self.env = env
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self.env.get(name, "")
+        value = value.strip() if value else ""
+        return value or default
+
+    def duration(self, name: str, default: str) -> timedelta:
+        try:
+            return parse_duration(self.text(name, default) or default)
+        except ValueError as exc:
+            raise ConfigError(name, str(exc)) from None
+
+    def url(self, name: str, default: str) -> str:
+        value = self.text(name, default) or default
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ConfigError(name, f"{value!r} is not an http(s) URL")
+        return value
+
+    def channel(self, name: str) -> str | None:
+        value = self.text(name)
+        if value and not _CHANNEL_ID.match(value):
+            raise ConfigError(name, f"{value!r} is not a Slack channel ID (like C0123ABCD; "
+                                    "find it under the channel name → About)")
+        return value
+
+    def mention_ids(self, name: str) -> tuple[str, ...]:
+        value = self.text(name)
+        if not value:
+            return ()
+        ids = tuple(part.strip() for part in re.split(r"[,\s]+", value) if part.strip())
+        for item in ids:
+            if not _MENTION_ID.match(item):
+                raise ConfigError(name, f"{item!r} is not a Slack user (U…) or user group (S…) ID")
+        return ids
+
+    def integer(self, name: str, default: int, low: int, high: int) -> int:
+        raw = self.text(name, str(default))
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise ConfigError(name, f"{raw!r} is not a whole number from {low} to {high}")
+        return int(raw)
+
+
+def normalize_database_url(url: str) -> str:
+    """PaaS hosts hand out postgres:// URLs; SQLAlchemy wants a driver name."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _database_url(reader: _Reader) -> str:
+    raw = reader.text("DATABASE_URL", "sqlite:///socialdesk.db")
+    url = normalize_database_url(raw)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError("DATABASE_URL", f"{raw!r} is not a database URL "
+                                          "(e.g. sqlite:///socialdesk.db)") from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ConfigError("DATABASE_URL", "only sqlite and postgresql are supported")
+    return url
+
+
+def _x_settings(reader: _Reader) -> XSettings | None:
+    api_url = reader.url("X_API_URL", "https://api.twitter.com")
+    names = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
+    values = [reader.text(n) for n in names]
+    user_id = reader.text("X_USER_ID")
+    if user_id and not user_id.isdigit():
+        raise ConfigError("X_USER_ID", f"{user_id!r} is not a numeric X user id")
+    if not all(values):
+        return None  # replies need user context: without all four, X is off
+    return XSettings(api_url.rstrip("/"), *values, bearer_token=reader.text("X_BEARER_TOKEN"),
+                     user_id=user_id)
+
+
+def _sla_overrides(env: Mapping[str, str], reader: _Reader) -> dict[str, timedelta]:
+    """SLA_FIRST_RESPONSE_X=30m style per-platform overrides."""
+    overrides = {}
+    for name in env:
+        for prefix in ("SLA_FIRST_RESPONSE_", "SLA_NEXT_RESPONSE_"):
+            if name.startswith(prefix) and env[name].strip():
+                kind = "first" if prefix.startswith("SLA_FIRST") else "next"
+                overrides[f"{kind}:{name[len(prefix):].lower()}"] = reader.duration(name, "1h")
+    return overrides
+
+
+def load_settings(env: Mapping[str, str], command: str = "migrate") -> Settings:
+    reader = _Reader(env)
+    for name in REQUIRED_BY_COMMAND.get(command, ()):
+        if not reader.text(name):
+            raise ConfigError(name, f"is required for `socialdesk {command}`")
+    token = reader.text("SLACK_BOT_TOKEN")
+    if token and not token.startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
+    app_token = reader.text("SLACK_APP_TOKEN")
+    if app_token and not app_token.startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+    slack_api_url = reader.url("SLACK_API_URL", "https://slack.com/api/")
+    if not slack_api_url.endswith("/"):
+        slack_api_url += "/"  # slack_sdk drops the last path segment otherwise
+    first = reader.duration("SLA_FIRST_RESPONSE", "1h")
+    backfill_raw = reader.text("BACKFILL", "24h")
+    if backfill_raw.lower() == "all":
+        backfill = None
+    else:
+        backfill = reader.duration("BACKFILL", "24h")
+    timezone = reader.text("TIMEZONE", "UTC")
+    _check_timezone(timezone)
+    return Settings(
+        database_url=_database_url(reader),
+        slack_bot_token=token,
+        slack_signing_secret=reader.text("SLACK_SIGNING_SECRET"),
+        slack_app_token=app_token,
+        slack_api_url=slack_api_url,
+        slack_channel=reader.channel("SLACK_CHANNEL"),
+        x=_x_settings(reader),
+        sla_first_response=first,
+        sla_next_response=reader.duration("SLA_NEXT_RESPONSE", format_duration(first)),
+        sla_warn_before=reader.duration("SLA_WARN_BEFORE", "15m"),
+        sla_overrides=_sla_overrides(env, reader),
+        escalation_channel=reader.channel("ESCALATION_CHANNEL"),
+        escalate_to=reader.mention_ids("ESCALATE_TO"),
+        slack_oncall=reader.mention_ids("SLACK_ONCALL"),
+        business_hours=reader.text("BUSINESS_HOURS"),
+        timezone=timezone,
+        holidays=reader.text("HOLIDAYS"),
+        snooze_default=reader.duration("SNOOZE_DEFAULT", "1h"),
+        reply_signature=_reply_signature(reader),
+        poll_interval=reader.duration("POLL_INTERVAL", "60s"),
+        backfill=backfill,
+        delivery_lease=reader.duration("DELIVERY_LEASE", "60s"),
+        port=reader.integer("PORT", 3000, 1, 65535),
+        web_concurrency=reader.integer("WEB_CONCURRENCY", 2, 1, 64),
+    )
+
+
+def _reply_signature(reader: _Reader) -> str | None:
+    value = reader.text("REPLY_SIGNATURE")
+    if value and value not in ("initials", "off"):
+        raise ConfigError("REPLY_SIGNATURE", f"{value!r} is not one of: initials, off")
+    return None if value in (None, "off") else value
+
+
+def _check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("TIMEZONE", f"{name!r} is not an IANA time zone (e.g. Europe/Berlin)") from None

@@ -1,0 +1,41 @@
+"""What jobs and handlers need, built once per process and passed in."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.base import Adapter
+from bot.config import Settings
+from bot.slack_out import SlackPoster
+from bot.sla import SlaPolicy
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    slack: SlackPoster
+    adapters: dict[str, Adapter]
+    policy: SlaPolicy
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    @property
+    def channel(self) -> str:
+        assert self.settings.slack_channel, "SLACK_CHANNEL is checked at start"
+        return self.settings.slack_channel
+
+    def label(self, platform: str) -> str:
+        adapter = self.adapters.get(platform)
+        return adapter.label if adapter else platform.title()
+
+
+def backoff(attempt: int, first: float = 1.0, cap: float = 300.0) -> timedelta:
+    """Exponential backoff starting near 1 s, capped at 5 min."""
+    return timedelta(seconds=min(cap, first * 2 ** max(0, attempt - 1)))

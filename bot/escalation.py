@@ -1,0 +1,157 @@
+"""The `sweep` job: SLA warnings, overdue pings, escalations, snooze wake-ups.
+
+Each pending alarm is a nullable, indexed column (warn_at, breach_at,
+escalate_at). Finding due work is a range query on that index; firing it is a
+conditional UPDATE that nulls the column (rowcount 1 = this process fires it),
+so several workers never send the same ping twice, and the cost grows with due
+threads, not with open ones.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import select, update
+
+from bot.conversations import resume_from_snooze
+from bot.deps import Deps
+from bot.ingest import refresh_root
+from bot.models import SNOOZED, Conversation
+from bot.render import humanize, slack_date
+
+log = logging.getLogger(__name__)
+BATCH = 500
+SLACK_ERRORS = (SlackApiError, SlackClientError)
+
+
+@dataclass
+class SweepResult:
+    warned: list[int] = field(default_factory=list)
+    breached: list[int] = field(default_factory=list)
+    escalated: list[int] = field(default_factory=list)
+    woken: list[int] = field(default_factory=list)
+
+
+def mention(ids) -> str:
+    return " ".join(f"<!subteam^{i}>" if i.startswith("S") else f"<@{i}>" for i in ids)
+
+
+def find_due(session, column, now: datetime, limit: int = BATCH) -> list[int]:
+    return list(session.scalars(select(Conversation.id).where(column <= now)
+                                .order_by(column).limit(limit)))
+
+
+def claim_alarm(session, conv_id: int, column, fired_column, now: datetime, also_clear=()) -> bool:
+    values = {column.key: None, fired_column.key: now}
+    for extra in also_clear:
+        values[extra.key] = None
+    result = session.execute(update(Conversation)
+                             .where(Conversation.id == conv_id, column.is_not(None), column <= now)
+                             .values(**values).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _restore(session, conv_id: int, column, value: datetime) -> None:
+    """Slack refused the ping: put the alarm back so the next sweep tries again."""
+    session.execute(update(Conversation).where(Conversation.id == conv_id)
+                    .values({column.key: value}).execution_options(synchronize_session=False))
+    session.commit()
+
+
+def _fire(deps: Deps, conv_id: int, column, fired_column, now: datetime, post, also_clear=()) -> bool:
+    with deps.sessions() as session:
+        original = session.scalar(select(column).where(Conversation.id == conv_id))
+        if original is None or not claim_alarm(session, conv_id, column, fired_column, now, also_clear):
+            session.rollback()
+            return False
+        session.commit()
+        conv = session.get(Conversation, conv_id)
+        try:
+            post(session, conv)
+        except SLACK_ERRORS as exc:
+            log.warning("#%s: %s not posted (%s); will retry", conv_id, column.key, exc)
+            _restore(session, conv_id, column, original)
+            return False
+        return True
+
+
+def _who_to_ping(deps: Deps, conv: Conversation) -> str:
+    if conv.assignee:
+        return f"<@{conv.assignee}>"
+    return mention(deps.settings.slack_oncall)
+
+
+def sweep(deps: Deps, now: datetime) -> SweepResult:
+    result = SweepResult()
+    with deps.sessions() as session:
+        snoozed = find_due(session, Conversation.snoozed_until, now)
+        breaches = find_due(session, Conversation.breach_at, now)
+        warnings = find_due(session, Conversation.warn_at, now)
+        escalations = find_due(session, Conversation.escalate_at, now)
+    for conv_id in snoozed:
+        if _wake(deps, conv_id, now):
+            result.woken.append(conv_id)
+    # Breaches first: a warning that is due together with its breach is dropped.
+    for conv_id in breaches:
+        if _fire(deps, conv_id, Conversation.breach_at, Conversation.breached_at, now,
+                 lambda s, c: _post_breach(deps, s, c, now), also_clear=[Conversation.warn_at]):
+            result.breached.append(conv_id)
+    for conv_id in warnings:
+        if _fire(deps, conv_id, Conversation.warn_at, Conversation.warned_at, now,
+                 lambda s, c: _post_warning(deps, c, now)):
+            result.warned.append(conv_id)
+    for conv_id in escalations:
+        if _fire(deps, conv_id, Conversation.escalate_at, Conversation.escalated_at, now,
+                 lambda s, c: _post_escalation(deps, c, now)):
+            result.escalated.append(conv_id)
+    return result
+
+
+def _wake(deps: Deps, conv_id: int, now: datetime) -> bool:
+    with deps.sessions() as session:
+        conv = session.get(Conversation, conv_id)
+        if conv.status != SNOOZED or conv.snoozed_until is None or conv.snoozed_until > now:
+            return False
+        resume_from_snooze(conv, now, deps.policy)
+        session.commit()
+        try:
+            refresh_root(session, deps, conv, now)
+            deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
+                              f"⏰ Snooze over: #{conv.id} is waiting on us again. {_who_to_ping(deps, conv)}")
+        except SLACK_ERRORS as exc:
+            log.warning("#%s woke but Slack refused the notice: %s", conv_id, exc)
+        return True
+
+
+def _post_warning(deps: Deps, conv: Conversation, now: datetime) -> None:
+    who = f" <@{conv.assignee}>" if conv.assignee else ""
+    deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
+                      f"⏳ Reply due {slack_date(conv.due_at, '{time}')} (in {humanize(conv.due_at - now)}): "
+                      f"{conv.customer_handle} has been waiting {humanize(now - conv.waiting_since)}.{who}")
+
+
+def _post_breach(deps: Deps, session, conv: Conversation, now: datetime) -> None:
+    waited = humanize(now - conv.waiting_since)
+    deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
+                      f"🚨 *Overdue*: {conv.customer_handle} has waited {waited} for a reply. "
+                      f"{_who_to_ping(deps, conv)}".rstrip())
+    channel = deps.settings.escalation_channel
+    if channel:
+        link = deps.slack.permalink(conv.slack_channel, conv.slack_root_ts)
+        where = f"<{link}|open thread>" if link else f"thread {conv.slack_root_ts}"
+        deps.slack.notice(channel, None, f"🚨 #{conv.id} {deps.label(conv.platform)} {conv.customer_handle} "
+                                         f"is overdue (waiting {waited}) — {where}")
+    try:
+        refresh_root(session, deps, conv, now)
+    except SLACK_ERRORS as exc:  # the ping went out; the colour can wait
+        log.warning("#%s: root refresh failed: %s", conv.id, exc)
+
+
+def _post_escalation(deps: Deps, conv: Conversation, now: datetime) -> None:
+    if not deps.settings.escalate_to:
+        return
+    deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
+                      f"📣 *Escalated*: #{conv.id} is still unanswered after "
+                      f"{humanize(now - conv.waiting_since)}. {mention(deps.settings.escalate_to)}")

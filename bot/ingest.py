@@ -1,0 +1,107 @@
+"""A customer post becomes a Slack root message or a reply in its thread.
+
+Order of events for each post: record it (message row + clock) and commit;
+post to Slack; write the Slack ts and commit. A crash between the two commits
+leaves a row with no slack_ts, which publish_unposted() posts on the next pass.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from adapters.base import InboundPost
+from bot import store
+from bot.conversations import record_customer_post
+from bot.deps import Deps
+from bot.models import IN, WAITING, Conversation, Message
+from bot.render import followup_message, root_message
+
+log = logging.getLogger(__name__)
+
+
+def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
+                now: datetime) -> Message | None:
+    """Store a customer post. Returns the message still to publish, or None if
+    it was published before (a re-fetch or a webhook retry)."""
+    existing = store.find_message_by_external_id(session, post.platform, post.external_id)
+    if existing is not None:
+        return existing if existing.slack_ts is None else None
+    conv = (store.find_conversation_by_key(session, post.platform, post.thread_id)
+            or store.find_open_conversation_of_customer(session, post.platform, post.author_id))
+    if conv is None:
+        conv = Conversation(platform=post.platform, customer_id=post.author_id,
+                            customer_handle=post.author_handle, customer_name=post.author_name,
+                            slack_channel=channel, status=WAITING, posts_in_wait=0,
+                            priority="normal", created_at=now, updated_at=now)
+        session.add(conv)
+        session.flush()
+    store.add_conversation_key(session, post.platform, post.thread_id, conv.id)
+    message = Message(conversation_id=conv.id, direction=IN, platform=post.platform,
+                      external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
+                      author_id=post.author_id, author_handle=post.author_handle,
+                      author_name=post.author_name, text=post.text,
+                      created_at=post.created_at or now, recorded_at=now)
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return None  # recorded concurrently by another process
+    record_customer_post(conv, post.created_at or now, now, deps.policy)
+    return message
+
+
+def publish(session: Session, deps: Deps, message: Message, now: datetime) -> None:
+    """Post a recorded message to Slack (root or thread reply) and store its ts.
+    The caller has committed the record; Slack errors propagate."""
+    conv = session.get(Conversation, message.conversation_id)
+    label = deps.label(message.platform)
+    if conv.slack_root_ts is None:
+        first = store.first_customer_message(session, conv.id)
+        session.commit()  # never hold a write transaction across a network call
+        ts = deps.slack.post(conv.slack_channel, root_message(conv, first, label, now))
+        conv.slack_root_ts = ts
+        first.slack_ts = ts
+        session.commit()
+        if first.id == message.id:
+            return
+    session.commit()
+    message.slack_ts = deps.slack.post(conv.slack_channel, followup_message(message, label),
+                                       thread_ts=conv.slack_root_ts)
+    session.commit()
+    refresh_root(session, deps, conv, now)
+
+
+def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
+    """Status changes update the root in place (chat.update), never as new posts."""
+    if conv.slack_root_ts is None:
+        return
+    first = store.first_customer_message(session, conv.id)
+    session.commit()
+    deps.slack.update(conv.slack_channel, conv.slack_root_ts,
+                      root_message(conv, first, deps.label(conv.platform), now))
+
+
+def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> bool:
+    """Record and publish one post. True if it was new to Slack."""
+    with deps.sessions() as session:
+        message = record_post(session, deps.channel, deps, post, now)
+        session.commit()
+        if message is None:
+            return False
+        publish(session, deps, message, now)
+        return True
+
+
+def publish_unposted(deps: Deps, now: datetime) -> int:
+    """Post what an earlier pass recorded but could not get into Slack."""
+    count = 0
+    with deps.sessions() as session:
+        for message in store.unposted_customer_messages(session):
+            session.refresh(message)
+            if message.slack_ts is None:
+                publish(session, deps, message, now)
+                count += 1
+    return count

@@ -1,0 +1,189 @@
+"""Typed SQLAlchemy models. Every id that crosses a boundary sits under a unique
+constraint, so a duplicate thread, message or reply is impossible by construction."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores naive UTC (SQLite has no time zones), hands back aware UTC."""
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+# Conversation states. "open" means anything but resolved.
+WAITING, ANSWERED, SNOOZED, RESOLVED = "waiting", "answered", "snoozed", "resolved"
+
+
+class Conversation(Base):
+    __tablename__ = "conversation"
+    __table_args__ = (
+        UniqueConstraint("slack_channel", "slack_root_ts", name="uq_conversation_root"),
+        # Pending alarms: non-null until fired, so each sweep query is an index range scan.
+        Index("ix_conversation_warn", "warn_at"),
+        Index("ix_conversation_breach", "breach_at"),
+        Index("ix_conversation_escalate", "escalate_at"),
+        Index("ix_conversation_customer", "platform", "customer_id", "status"),
+        Index("ix_conversation_snoozed", "snoozed_until"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[str] = mapped_column(String(64))
+    customer_handle: Mapped[str] = mapped_column(String(128))
+    customer_name: Mapped[str | None] = mapped_column(String(256))
+    slack_channel: Mapped[str] = mapped_column(String(32))
+    slack_root_ts: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=WAITING)
+    assignee: Mapped[str | None] = mapped_column(String(32))
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    # The clock: waiting_since is the platform time of the first unanswered post.
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalate_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Business seconds left on the clock when snoozed, so the wait resumes, not restarts.
+    paused_remaining_s: Mapped[int | None] = mapped_column(Integer)
+    posts_in_wait: Mapped[int] = mapped_column(Integer, default=0)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_response_s: Mapped[int | None] = mapped_column(Integer)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != RESOLVED
+
+
+class ConversationKey(Base):
+    """Platform thread ids feeding one conversation (repeat posts collapse)."""
+    __tablename__ = "conversation_key"
+    __table_args__ = (UniqueConstraint("platform", "external_thread_id", name="uq_conversation_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    external_thread_id: Mapped[str] = mapped_column(String(128))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+
+
+IN, OUT, NOTE = "in", "out", "note"
+
+
+class Message(Base):
+    __tablename__ = "message"
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id", name="uq_message_external"),
+        UniqueConstraint("slack_channel", "slack_ts", name="uq_message_slack"),
+        Index("ix_message_conversation", "conversation_id", "id"),
+        Index("ix_message_unposted", "direction", "slack_ts"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(8))
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    external_url: Mapped[str | None] = mapped_column(String(512))
+    slack_channel: Mapped[str] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    author_id: Mapped[str] = mapped_column(String(64))
+    author_handle: Mapped[str | None] = mapped_column(String(128))
+    author_name: Mapped[str | None] = mapped_column(String(256))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # platform time
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+
+
+class Outbox(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("idempotency_key", name="uq_outbox_idempotency"),
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(96))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(32))
+    in_reply_to: Mapped[str] = mapped_column(String(128))
+    slack_text: Mapped[str] = mapped_column(Text)  # as typed in Slack; made plain at send time
+    staff_user: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PollCursor(Base):
+    """Per platform/account: where polling stands and when it may run again."""
+    __tablename__ = "poll_cursor"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(String(256))
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RateWindow(Base):
+    """A platform operation whose rate-limit window is closed until not_before."""
+    __tablename__ = "rate_window"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SlackEvent(Base):
+    """Processed Slack event ids: Slack retries, Bolt does not dedupe."""
+    __tablename__ = "slack_event"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Audit(Base):
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_conversation", "conversation_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    conversation_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,89 @@
+"""Staff messages in a conversation thread: relayed replies go into the outbox
+in the same transaction that records them; notes stay internal."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import store
+from bot.conversations import record_staff_reply
+from bot.models import CANCELLED, NOTE, OUT, PENDING, Message, Outbox
+from bot.sla import SlaPolicy
+from bot.text import is_internal_note
+
+
+class Relay(enum.Enum):
+    NOT_OURS = "not_ours"        # not a thread we started
+    DUPLICATE = "duplicate"      # a Slack retry of a message already recorded
+    NOTE = "note"
+    QUEUED = "queued"
+    NO_TARGET = "no_target"      # nothing from the customer to answer (cannot happen in practice)
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    outcome: Relay
+    conversation_id: int | None = None
+    outbox_id: int | None = None
+
+
+def outbox_key(channel: str, ts: str) -> str:
+    # Channel + message ts is stable across Slack's event retries.
+    return f"slack:{channel}:{ts}"
+
+
+def record_staff_message(session: Session, channel: str, thread_ts: str, ts: str, user: str,
+                         text: str, now: datetime, policy: SlaPolicy) -> RelayResult:
+    conv = store.find_conversation_by_root_ts(session, channel, thread_ts)
+    if conv is None:
+        return RelayResult(Relay.NOT_OURS)
+    note = is_internal_note(text)
+    message = Message(conversation_id=conv.id, direction=NOTE if note else OUT, platform=conv.platform,
+                      slack_channel=channel, slack_ts=ts, author_id=user, text=text,
+                      created_at=now, recorded_at=now)
+    target = None if note else store.latest_customer_message(session, conv.id)
+    if not note and target is None:
+        return RelayResult(Relay.NO_TARGET, conv.id)
+    try:
+        with session.begin_nested():
+            session.add(message)
+            session.flush()
+            if note:
+                store.audit(session, now, user, "note", conv.id)
+                return RelayResult(Relay.NOTE, conv.id)
+            outbox = Outbox(idempotency_key=outbox_key(channel, ts), conversation_id=conv.id,
+                            message_id=message.id, platform=conv.platform, in_reply_to=target.external_id,
+                            slack_text=text, staff_user=user, state=PENDING, attempts=0,
+                            next_attempt_at=now, created_at=now)
+            session.add(outbox)
+            session.flush()
+    except IntegrityError:
+        return RelayResult(Relay.DUPLICATE, conv.id)
+    record_staff_reply(conv, now, policy)
+    store.audit(session, now, user, "reply_queued", conv.id, f"outbox {outbox.id}")
+    return RelayResult(Relay.QUEUED, conv.id, outbox.id)
+
+
+def find_outbox_by_slack_ts(session: Session, channel: str, ts: str) -> Outbox | None:
+    return session.scalar(select(Outbox).where(Outbox.idempotency_key == outbox_key(channel, ts)))
+
+
+def edit_pending_reply(session: Session, channel: str, ts: str, new_text: str) -> bool:
+    """True if the reply had not left yet and now carries the edited text."""
+    result = session.execute(update(Outbox).where(Outbox.idempotency_key == outbox_key(channel, ts),
+                                                  Outbox.state == PENDING)
+                             .values(slack_text=new_text).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def cancel_pending_reply(session: Session, channel: str, ts: str) -> bool:
+    result = session.execute(update(Outbox).where(Outbox.idempotency_key == outbox_key(channel, ts),
+                                                  Outbox.state == PENDING)
+                             .values(state=CANCELLED, last_error="deleted in Slack before sending")
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1

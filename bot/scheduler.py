@@ -1,0 +1,40 @@
+"""`socialdesk worker`: APScheduler 3 wiring only. Jobs are plain functions
+(handlers/jobs.py); the database decides which replica does what (leases and
+conditional UPDATEs), since APScheduler 3 job stores cannot be shared."""
+from __future__ import annotations
+
+import logging
+import signal
+from datetime import timedelta, timezone
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.deps import Deps
+from handlers.jobs import run_deliver, run_poll, run_sweep
+
+log = logging.getLogger(__name__)
+
+
+def build_scheduler(deps: Deps) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=timezone.utc, job_defaults={
+        "coalesce": True, "max_instances": 1, "misfire_grace_time": 30})
+    # poll ticks often but only fetches accounts whose cursor says they are due
+    # (POLL_INTERVAL or later, from the rate-limit headers).
+    poll_tick = min(deps.settings.poll_interval, timedelta(seconds=5)).total_seconds()
+    scheduler.add_job(run_poll, "interval", args=[deps], seconds=max(1, poll_tick), id="poll")
+    scheduler.add_job(run_deliver, "interval", args=[deps], seconds=2, id="deliver")
+    scheduler.add_job(run_sweep, "interval", args=[deps], seconds=5, id="sweep")
+    return scheduler
+
+
+def run_worker(deps: Deps) -> None:
+    scheduler = build_scheduler(deps)
+
+    def stop(signum, _frame):
+        log.info("signal %s: finishing running jobs, then exiting", signum)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("worker started: poll, deliver, sweep")
+    scheduler.start()

@@ -1,0 +1,37 @@
+"""`socialdesk web`: the Flask app under an embedded gunicorn (gthread workers).
+gunicorn drains in-flight requests on SIGTERM and exits 0."""
+from __future__ import annotations
+
+from typing import Callable
+
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, factory: Callable, options: dict):
+        self._factory = factory
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        # Built in each worker after fork: no database pool is shared across processes.
+        return self._factory()
+
+
+def serve(factory: Callable, port: int, workers: int) -> None:
+    _Gunicorn(factory, {
+        "bind": f"0.0.0.0:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 8,
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "socialdesk-web",
+    }).run()

@@ -1,0 +1,59 @@
+"""The SLA clock: how long a post may wait, and when its alarms fire.
+
+Deadlines are computed once, when a wait starts or changes, and stored on the
+conversation (due_at, warn_at, breach_at, escalate_at). The sweep then only
+does indexed range queries; it never asks "is it business hours now?".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Mapping
+
+from bot.calendar import Calendar, always_open
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    first_response: timedelta
+    next_response: timedelta
+    warn_before: timedelta
+    escalate: bool = False
+    overrides: Mapping[str, timedelta] = field(default_factory=dict)
+    calendar: Calendar = field(default_factory=always_open)
+
+    def target(self, platform: str, priority: str, first: bool) -> timedelta:
+        kind = "first" if first else "next"
+        base = self.overrides.get(f"{kind}:{platform}") or (
+            self.first_response if first else self.next_response)
+        # High priority halves the SLA, low doubles it; urgent quarters it.
+        factor = {"urgent": 0.25, "high": 0.5, "low": 2.0}.get(priority, 1.0)
+        return timedelta(seconds=max(1, int(base.total_seconds() * factor)))
+
+
+@dataclass(frozen=True)
+class Alarms:
+    due_at: datetime
+    warn_at: datetime | None
+    breach_at: datetime
+    escalate_at: datetime | None
+
+
+def alarms_for_wait(policy: SlaPolicy, started: datetime, sla: timedelta) -> Alarms:
+    due = policy.calendar.add(started, sla)
+    warn = None
+    if policy.warn_before > timedelta(0) and sla > policy.warn_before:
+        warn = policy.calendar.add(started, sla - policy.warn_before)
+    escalate = policy.calendar.add(due, sla) if policy.escalate else None
+    return Alarms(due_at=due, warn_at=warn, breach_at=due, escalate_at=escalate)
+
+
+def alarms_after_pause(policy: SlaPolicy, resumed: datetime, remaining: timedelta,
+                       sla: timedelta) -> Alarms:
+    """A snoozed wait resumes with the business time it had left."""
+    due = policy.calendar.add(resumed, remaining)
+    warn = None
+    if policy.warn_before > timedelta(0) and remaining > policy.warn_before:
+        warn = policy.calendar.add(resumed, remaining - policy.warn_before)
+    escalate = policy.calendar.add(due, sla) if policy.escalate else None
+    return Alarms(due_at=due, warn_at=warn, breach_at=due, escalate_at=escalate)

@@ -1,0 +1,128 @@
+"""Queries. Names say what they find; every write that must happen once is
+guarded by a unique constraint or a conditional UPDATE checked by rowcount."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.models import (IN, RESOLVED, Audit, Conversation, ConversationKey, Message, PollCursor,
+                        RateWindow, SlackEvent)
+
+
+def find_message_by_external_id(session: Session, platform: str, external_id: str) -> Message | None:
+    return session.scalar(select(Message).where(Message.platform == platform,
+                                                Message.external_id == external_id))
+
+
+def find_message_by_slack_ts(session: Session, channel: str, ts: str) -> Message | None:
+    return session.scalar(select(Message).where(Message.slack_channel == channel,
+                                                Message.slack_ts == ts))
+
+
+def find_conversation_by_key(session: Session, platform: str, thread_id: str) -> Conversation | None:
+    return session.scalar(
+        select(Conversation).join(ConversationKey, ConversationKey.conversation_id == Conversation.id)
+        .where(ConversationKey.platform == platform, ConversationKey.external_thread_id == thread_id))
+
+
+def find_open_conversation_of_customer(session: Session, platform: str,
+                                       customer_id: str) -> Conversation | None:
+    return session.scalar(
+        select(Conversation)
+        .where(Conversation.platform == platform, Conversation.customer_id == customer_id,
+               Conversation.status != RESOLVED)
+        .order_by(Conversation.id.desc()).limit(1))
+
+
+def find_conversation_by_root_ts(session: Session, channel: str, root_ts: str) -> Conversation | None:
+    return session.scalar(select(Conversation).where(Conversation.slack_channel == channel,
+                                                     Conversation.slack_root_ts == root_ts))
+
+
+def latest_customer_message(session: Session, conversation_id: int) -> Message | None:
+    return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.direction == IN)
+                          .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+
+
+def first_customer_message(session: Session, conversation_id: int) -> Message | None:
+    return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.direction == IN)
+                          .order_by(Message.id).limit(1))
+
+
+def unposted_customer_messages(session: Session, limit: int = 200) -> list[Message]:
+    """Recorded but not yet in Slack (Slack failed or the process died)."""
+    return list(session.scalars(select(Message).where(Message.direction == IN, Message.slack_ts.is_(None))
+                                .order_by(Message.id).limit(limit)))
+
+
+def add_conversation_key(session: Session, platform: str, thread_id: str, conversation_id: int) -> None:
+    """Map a platform thread to a conversation; a concurrent mapping wins quietly."""
+    try:
+        with session.begin_nested():
+            session.add(ConversationKey(platform=platform, external_thread_id=thread_id,
+                                        conversation_id=conversation_id))
+    except IntegrityError:
+        pass
+
+
+def record_slack_event_once(session: Session, event_id: str | None, now: datetime) -> bool:
+    """True the first time an event id is seen (in this transaction's view)."""
+    if not event_id:
+        return True
+    try:
+        with session.begin_nested():
+            session.add(SlackEvent(event_id=event_id, received_at=now))
+        return True
+    except IntegrityError:
+        return False
+
+
+def audit(session: Session, now: datetime, actor: str, action: str,
+          conversation_id: int | None = None, detail: str | None = None) -> None:
+    session.add(Audit(at=now, actor=actor, action=action, conversation_id=conversation_id, detail=detail))
+
+
+# -- leases and windows -------------------------------------------------------------
+
+def ensure_cursor(session: Session, key: str) -> None:
+    if session.get(PollCursor, key) is None:
+        try:
+            with session.begin_nested():
+                session.add(PollCursor(key=key, failures=0))
+        except IntegrityError:
+            pass
+
+
+def claim_cursor(session: Session, key: str, owner: str, now: datetime,
+                 lease_until: datetime) -> PollCursor | None:
+    """Claim the right to poll `key` now: due, and not leased by a live process."""
+    result = session.execute(
+        update(PollCursor)
+        .where(PollCursor.key == key,
+               (PollCursor.next_poll_at.is_(None)) | (PollCursor.next_poll_at <= now),
+               (PollCursor.lease_until.is_(None)) | (PollCursor.lease_until < now))
+        .values(lease_until=lease_until, lease_owner=owner)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    return session.get(PollCursor, key, populate_existing=True)
+
+
+def window_closed_until(session: Session, key: str, now: datetime) -> datetime | None:
+    window = session.get(RateWindow, key)
+    if window is not None and window.not_before > now:
+        return window.not_before
+    return None
+
+
+def close_window(session: Session, key: str, until: datetime) -> None:
+    window = session.get(RateWindow, key)
+    if window is None:
+        session.add(RateWindow(key=key, not_before=until))
+    else:
+        window.not_before = max(window.not_before, until)

@@ -1,0 +1,23 @@
+"""Build the per-process dependencies from Settings."""
+from __future__ import annotations
+
+from adapters.registry import build_adapters
+from bot.calendar import always_open
+from bot.config import Settings
+from bot.db import make_engine, make_session_factory
+from bot.deps import Deps
+from bot.slack_out import SlackPoster, make_slack_client
+from bot.sla import SlaPolicy
+
+
+def build_policy(settings: Settings) -> SlaPolicy:
+    return SlaPolicy(first_response=settings.sla_first_response, next_response=settings.sla_next_response,
+                     warn_before=settings.sla_warn_before, escalate=bool(settings.escalate_to),
+                     overrides=dict(settings.sla_overrides), calendar=always_open())
+
+
+def build_deps(settings: Settings, engine=None) -> Deps:
+    engine = engine or make_engine(settings.database_url)
+    client = make_slack_client(settings.slack_bot_token or "", settings.slack_api_url)
+    return Deps(settings=settings, sessions=make_session_factory(engine), slack=SlackPoster(client),
+                adapters=build_adapters(settings), policy=build_policy(settings))

@@ -1,0 +1,1 @@
+"""Thin Slack and webhook handlers: parse, call one core function, ack."""

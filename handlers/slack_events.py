@@ -1,0 +1,101 @@
+"""Message events in conversation threads: staff replies, notes, edits, deletions.
+
+Bolt runs with process_before_response=True, so the listener body (a database
+transaction) completes before the ack; the platform call and the root refresh
+run after the ack in lazy listeners.
+"""
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot import store
+from bot.deliver import deliver
+from bot.deps import Deps
+from bot.ingest import refresh_root
+from bot.models import Conversation
+from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
+                       record_staff_message)
+
+log = logging.getLogger(__name__)
+# Message subtypes that are still a person writing in the thread.
+HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share"}
+
+
+def _is_thread_reply(event: dict) -> bool:
+    return bool(event.get("thread_ts")) and event.get("thread_ts") != event.get("ts")
+
+
+def register(app: App, deps: Deps) -> None:
+    def handle_message(body: dict, event: dict, context: dict) -> None:
+        subtype = event.get("subtype")
+        if subtype == "message_changed":
+            return _handle_edit(deps, event)
+        if subtype == "message_deleted":
+            return _handle_delete(deps, event)
+        if subtype not in HUMAN_SUBTYPES or event.get("bot_id") or not _is_thread_reply(event):
+            return
+        now = deps.clock()
+        with deps.sessions() as session:
+            if not store.record_slack_event_once(session, body.get("event_id"), now):
+                return  # a retry of an event we already processed
+            result = record_staff_message(session, event["channel"], event["thread_ts"], event["ts"],
+                                          event.get("user", ""), event.get("text", ""), now, deps.policy)
+            session.commit()
+        context["relay"] = result
+
+    def after_ack(context: dict) -> None:
+        result = context.get("relay")
+        if result is None or result.outcome is not Relay.QUEUED:
+            return
+        now = deps.clock()
+        try:
+            with deps.sessions() as session:
+                refresh_root(session, deps, session.get(Conversation, result.conversation_id), now)
+        except (SlackApiError, SlackClientError) as exc:
+            log.warning("root refresh failed: %s", exc)
+        deliver(deps, now, only_id=result.outbox_id)  # the worker's pass would also pick it up
+
+    app.event("message")(ack=handle_message, lazy=[after_ack])
+
+
+def _handle_edit(deps: Deps, event: dict) -> None:
+    edited, before = event.get("message", {}), event.get("previous_message", {})
+    if edited.get("bot_id") or not _is_thread_reply(edited) or edited.get("text") == before.get("text"):
+        return  # our own updates, unfurls, and edits outside threads
+    channel, ts, user = event["channel"], edited["ts"], edited.get("user", "")
+    with deps.sessions() as session:
+        row = find_outbox_by_slack_ts(session, channel, ts)
+        if row is None:
+            return
+        changed = edit_pending_reply(session, channel, ts, edited.get("text", ""))
+        session.commit()
+    label = deps.label(row.platform)
+    if changed:
+        text = f"✏️ Your edit was taken: it had not been sent yet, so {label} will get the new text."
+    else:
+        text = (f"✏️ This reply was already sent to {label}; a public reply cannot be changed from "
+                "Slack. Post a correction as a new message in this thread.")
+    deps.slack.ephemeral(channel, user, text, thread_ts=edited.get("thread_ts"))
+
+
+def _handle_delete(deps: Deps, event: dict) -> None:
+    before = event.get("previous_message", {})
+    if before.get("bot_id") or not _is_thread_reply(before):
+        return
+    channel, ts = event["channel"], before["ts"]
+    with deps.sessions() as session:
+        row = find_outbox_by_slack_ts(session, channel, ts)
+        if row is None:
+            return
+        cancelled = cancel_pending_reply(session, channel, ts)
+        session.commit()
+    label = deps.label(row.platform)
+    if cancelled:
+        text = f"🗑️ Deleted before sending: nothing went to {label}."
+    else:
+        text = (f"🗑️ That reply was already sent to {label}; deleting it in Slack does not delete "
+                "the public reply.")
+    deps.slack.ephemeral(channel, before.get("user", ""), text, thread_ts=before.get("thread_ts"))

@@ -1,0 +1,1 @@
+"""Alembic environment shipped inside the distribution (see bot/migrate.py)."""
