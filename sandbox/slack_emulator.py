@@ -1,0 +1,282 @@
+"""A Slack Web API emulator: the methods socialdesk calls, with Slack's auth
+checks, error codes and 429s, and an Events API sender that signs requests and
+retries like Slack (X-Slack-Retry-Num) when the app does not answer 2xx."""
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+
+import requests
+from flask import Flask, jsonify, request
+
+from sandbox.slack_signing import event_envelope, form_request, json_request
+
+MAX_TEXT = 40000
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+
+
+@dataclass
+class SlackState:
+    token: str = "xoxb-sandbox-token"
+    signing_secret: str = "sandbox-signing-secret"
+    team_id: str = "T0SANDBOX"
+    bot_user_id: str = "U0BOT"
+    bot_id: str = "B0BOT"
+    events_url: str | None = None
+    echo_bot_messages: bool = True   # real Slack sends our own posts back as events
+    channels: dict = field(default_factory=lambda: {"C0SUPPORT": "social-support", "C0ESCALATE": "escalations"})
+    users: dict = field(default_factory=lambda: {
+        "U0ALICE": {"real_name": "Alice Agent", "display_name": "alice"},
+        "U0BOB": {"real_name": "Bob Builder", "display_name": "bob"},
+        "U0MANAGER": {"real_name": "Mia Manager", "display_name": "mia"},
+    })
+    messages: list = field(default_factory=list)
+    ephemerals: list = field(default_factory=list)
+    views: dict = field(default_factory=dict)
+    failures: dict = field(default_factory=dict)  # method → [(http status, error, retry_after)]
+    calls: list = field(default_factory=list)
+    deliveries: list = field(default_factory=list)  # (status, retry_num) per event delivery
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def find(self, channel: str, ts: str) -> dict | None:
+        return next((m for m in self.messages if m["channel"] == channel and m["ts"] == ts), None)
+
+    def thread(self, channel: str, root_ts: str) -> list[dict]:
+        return [m for m in self.messages if m["channel"] == channel and m.get("thread_ts") == root_ts
+                and m["ts"] != root_ts]
+
+    def roots(self, channel: str) -> list[dict]:
+        return [m for m in self.messages if m["channel"] == channel
+                and (not m.get("thread_ts") or m["thread_ts"] == m["ts"])]
+
+    def fail_next(self, method: str, status: int = 200, error: str = "internal_error",
+                  times: int = 1, retry_after: int = 0) -> None:
+        with self.lock:
+            self.failures.setdefault(method, []).extend([(status, error, retry_after)] * times)
+
+    # -- the human side: what a person does in the Slack client ------------------
+    def user_posts(self, user: str, channel: str, text: str, thread_ts: str | None = None,
+                   deliver: bool = True) -> dict:
+        with self.lock:
+            message = {"type": "message", "channel": channel, "user": user, "text": text,
+                       "ts": self.next_ts(), "team": self.team_id, "client_msg_id": f"cm-{time.time_ns()}"}
+            if thread_ts:
+                message["thread_ts"] = thread_ts
+            self.messages.append(message)
+        if deliver:
+            self.send_event({**message, "event_ts": message["ts"], "channel_type": "channel"})
+        return message
+
+    def send_event(self, event: dict, retries: int = 3) -> list[int]:
+        envelope = event_envelope(event, self.team_id, self.bot_user_id)
+        return self.deliver_json(envelope, retries)
+
+    def deliver_json(self, payload: dict, retries: int = 3) -> list[int]:
+        if not self.events_url:
+            return []
+        statuses = []
+        for attempt in range(retries + 1):
+            body, headers = json_request(self.signing_secret, payload)
+            if attempt:
+                headers.update({"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"})
+            try:
+                status = requests.post(self.events_url, data=body, headers=headers, timeout=3).status_code
+            except requests.RequestException:
+                status = 0  # timeout or refused: Slack retries
+            statuses.append(status)
+            self.deliveries.append((status, attempt))
+            if 200 <= status < 300:
+                break
+        return statuses
+
+    def deliver_form(self, fields: dict) -> requests.Response | None:
+        if not self.events_url:
+            return None
+        body, headers = form_request(self.signing_secret, fields)
+        return requests.post(self.events_url, data=body, headers=headers, timeout=3)
+
+
+def _error(error: str, status: int = 200, **extra):
+    response = jsonify({"ok": False, "error": error, **extra})
+    response.status_code = status
+    return response
+
+
+def create_slack_emulator(state: SlackState) -> Flask:
+    app = Flask("slack-emulator")
+
+    def args() -> dict:
+        merged = dict(request.args)
+        merged.update(request.form.to_dict())
+        if request.is_json:
+            merged.update(request.get_json(silent=True) or {})
+        for key in ("blocks", "attachments", "view"):
+            if isinstance(merged.get(key), str):
+                try:
+                    merged[key] = json.loads(merged[key])
+                except ValueError:
+                    merged[key] = "invalid"
+        return merged
+
+    def authed(params: dict):
+        header = request.headers.get("Authorization", "")
+        token = header[7:] if header.startswith("Bearer ") else params.get("token")
+        if not token:
+            return _error("not_authed")
+        if token != state.token:
+            return _error("invalid_auth")
+        return None
+
+    def check_blocks(blocks) -> str | None:
+        if blocks is None:
+            return None
+        if not isinstance(blocks, list) or len(blocks) > MAX_BLOCKS:
+            return "invalid_blocks"
+        for block in blocks:
+            if not isinstance(block, dict) or "type" not in block:
+                return "invalid_blocks"
+            text = block.get("text")
+            if isinstance(text, dict) and len(text.get("text", "")) > MAX_SECTION_TEXT:
+                return "invalid_blocks"
+        return None
+
+    def post_message(p: dict):
+        channel = p.get("channel")
+        if channel not in state.channels:
+            return _error("channel_not_found")
+        if not p.get("text") and not p.get("blocks") and not p.get("attachments"):
+            return _error("no_text")
+        if len(p.get("text") or "") > MAX_TEXT:
+            return _error("msg_too_long")
+        problem = check_blocks(p.get("blocks"))
+        if problem:
+            return _error(problem)
+        with state.lock:
+            message = {"type": "message", "channel": channel, "user": state.bot_user_id,
+                       "bot_id": state.bot_id, "text": p.get("text", ""), "blocks": p.get("blocks"),
+                       "attachments": p.get("attachments"), "ts": state.next_ts()}
+            if p.get("thread_ts"):
+                message["thread_ts"] = p["thread_ts"]
+            state.messages.append(message)
+        if state.echo_bot_messages and state.events_url:
+            event = {k: v for k, v in message.items() if v is not None}
+            threading.Thread(target=state.send_event, args=({**event, "event_ts": message["ts"]}, 0),
+                             daemon=True).start()
+        return jsonify({"ok": True, "channel": channel, "ts": message["ts"], "message": message})
+
+    def update_message(p: dict):
+        message = state.find(p.get("channel"), p.get("ts"))
+        if message is None:
+            return _error("message_not_found")
+        if message.get("bot_id") != state.bot_id:
+            return _error("cant_update_message")
+        problem = check_blocks(p.get("blocks"))
+        if problem:
+            return _error(problem)
+        with state.lock:
+            for key in ("text", "blocks", "attachments"):
+                if key in p:
+                    message[key] = p[key]
+            message["edited"] = {"user": state.bot_user_id, "ts": state.next_ts()}
+        return jsonify({"ok": True, "channel": message["channel"], "ts": message["ts"], "text": message["text"]})
+
+    def post_ephemeral(p: dict):
+        if p.get("channel") not in state.channels:
+            return _error("channel_not_found")
+        if p.get("user") not in state.users:
+            return _error("user_not_in_channel")
+        state.ephemerals.append({k: p.get(k) for k in ("channel", "user", "text", "thread_ts", "blocks")})
+        return jsonify({"ok": True, "message_ts": state.next_ts()})
+
+    def get_permalink(p: dict):
+        message = state.find(p.get("channel"), p.get("message_ts"))
+        if message is None:
+            return _error("message_not_found")
+        link = f"https://sandbox.slack.local/archives/{message['channel']}/p{message['ts'].replace('.', '')}"
+        return jsonify({"ok": True, "channel": message["channel"], "permalink": link})
+
+    def users_info(p: dict):
+        user = state.users.get(p.get("user"))
+        if user is None:
+            return _error("user_not_found")
+        return jsonify({"ok": True, "user": {"id": p["user"], "team_id": state.team_id, "name": user["display_name"],
+                                              "real_name": user["real_name"], "is_bot": False,
+                                              "profile": {**user, "real_name_normalized": user["real_name"]}}})
+
+    def reactions_add(p: dict):
+        message = state.find(p.get("channel"), p.get("timestamp"))
+        if message is None:
+            return _error("message_not_found")
+        reactions = message.setdefault("reactions", [])
+        entry = next((r for r in reactions if r["name"] == p.get("name")), None)
+        if entry and state.bot_user_id in entry["users"]:
+            return _error("already_reacted")
+        if entry is None:
+            entry = {"name": p.get("name"), "users": [], "count": 0}
+            reactions.append(entry)
+        entry["users"].append(state.bot_user_id)
+        entry["count"] += 1
+        return jsonify({"ok": True})
+
+    def views_publish(p: dict):
+        if p.get("user_id") not in state.users:
+            return _error("user_not_found")
+        view = p.get("view")
+        if not isinstance(view, dict) or view.get("type") != "home":
+            return _error("invalid_arguments")
+        problem = check_blocks(view.get("blocks"))
+        if problem:
+            return _error(problem)
+        state.views[p["user_id"]] = view
+        return jsonify({"ok": True, "view": {"id": "V0HOME", **view}})
+
+    def auth_test(p: dict):
+        return jsonify({"ok": True, "url": "https://sandbox.slack.local/", "team": "Sandbox",
+                        "user": "socialdesk", "team_id": state.team_id, "user_id": state.bot_user_id,
+                        "bot_id": state.bot_id, "is_enterprise_install": False})
+
+    def conversations_replies(p: dict):
+        root = state.find(p.get("channel"), p.get("ts"))
+        if root is None:
+            return _error("thread_not_found")
+        return jsonify({"ok": True, "messages": [root] + state.thread(p["channel"], p["ts"]), "has_more": False})
+
+    methods = {
+        "auth.test": auth_test, "chat.postMessage": post_message, "chat.update": update_message,
+        "chat.postEphemeral": post_ephemeral, "chat.getPermalink": get_permalink, "users.info": users_info,
+        "reactions.add": reactions_add, "views.publish": views_publish,
+        "conversations.replies": conversations_replies,
+    }
+
+    @app.route("/api/<method>", methods=["GET", "POST"])
+    def api(method: str):
+        params = args()
+        state.calls.append((method, params))
+        if method == "api.test":
+            return jsonify({"ok": True, "args": params})
+        handler = methods.get(method)
+        if handler is None:
+            return _error("unknown_method", 404, req_method=method)
+        problem = authed(params)
+        if problem is not None:
+            return problem
+        with state.lock:
+            queued = state.failures.get(method)
+            failure = queued.pop(0) if queued else None
+        if failure:
+            status, error, retry_after = failure
+            response = _error(error if status != 429 else "ratelimited", status)
+            if status == 429:
+                response.headers["Retry-After"] = str(retry_after)
+            return response
+        return handler(params)
+
+    return app

@@ -1,0 +1,269 @@
+"""An X API v2 emulator: mentions and user timelines with since_id, pagination,
+tweet.fields/expansions/user.fields honoured, text HTML-escaped as X does,
+OAuth 1.0a signatures verified, x-rate-limit-* headers on every answer, X's
+problem-JSON error bodies, and switchable 429/5xx."""
+from __future__ import annotations
+
+import html
+import itertools
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from flask import Flask, jsonify, request
+from oauthlib.common import Request as OAuthRequest
+from oauthlib.oauth1.rfc5849 import signature as oauth_signature
+from twitter_text import parse_tweet
+
+DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
+WINDOW_S = 15 * 60
+
+
+@dataclass
+class XState:
+    api_key: str = "sandbox-api-key"
+    api_secret: str = "sandbox-api-secret"
+    access_token: str = "1500000000000000001-sandboxtoken"
+    access_token_secret: str = "sandbox-token-secret"
+    bearer_token: str = "sandbox-bearer"
+    brand_id: str = "1500000000000000001"
+    users: dict = field(default_factory=lambda: {
+        "1500000000000000001": {"id": "1500000000000000001", "username": "acme_support", "name": "Acme Support"}})
+    tweets: dict = field(default_factory=dict)
+    limits: dict = field(default_factory=lambda: {"mentions": 180, "tweets_timeline": 900, "create": 100, "me": 75})
+    used: dict = field(default_factory=dict)        # endpoint → (window start, count)
+    failures: dict = field(default_factory=dict)    # endpoint → [status]
+    reply_delay_s: float = 0.0                      # to play a slow X (benchmarks)
+    clock: object = time.time
+    created_replies: list = field(default_factory=list)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def new_id(self) -> str:
+        # Snowflake-like: grows with time, unique.
+        return str((int(self.clock() * 1000) << 22) + next(self._ids))
+
+    def add_user(self, username: str, name: str | None = None) -> str:
+        with self.lock:
+            for user in self.users.values():
+                if user["username"].lower() == username.lower():
+                    return user["id"]
+            user_id = str(2000000000 + len(self.users))
+            self.users[user_id] = {"id": user_id, "username": username, "name": name or username}
+            return user_id
+
+    def post(self, author_id: str, text: str, in_reply_to: str | None = None,
+             created_at: datetime | None = None) -> dict:
+        with self.lock:
+            tweet_id = self.new_id()
+            parent = self.tweets.get(in_reply_to) if in_reply_to else None
+            tweet = {"id": tweet_id, "text": text, "author_id": author_id,
+                     "conversation_id": parent["conversation_id"] if parent else tweet_id,
+                     "created_at": (created_at or datetime.fromtimestamp(self.clock(), timezone.utc))
+                     .strftime("%Y-%m-%dT%H:%M:%S.000Z"), "edit_history_tweet_ids": [tweet_id]}
+            if parent:
+                tweet["in_reply_to_user_id"] = parent["author_id"]
+                tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent["id"]}]
+            self.tweets[tweet_id] = tweet
+            return tweet
+
+    def customer_mentions(self, username: str, text: str, in_reply_to: str | None = None, **kw) -> dict:
+        """A customer posts; text should contain @acme_support to be a mention."""
+        return self.post(self.add_user(username), text, in_reply_to, **kw)
+
+    def replies_to(self, tweet_id: str) -> list[dict]:
+        return [t for t in self.tweets.values()
+                if any(r["id"] == tweet_id for r in t.get("referenced_tweets", []))]
+
+    def fail_next(self, endpoint: str, status: int, times: int = 1) -> None:
+        with self.lock:
+            self.failures.setdefault(endpoint, []).extend([status] * times)
+
+
+def _problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra):
+    response = jsonify({"title": title, "detail": detail, "type": type_, "status": status, **extra})
+    response.status_code = status
+    return response
+
+
+def create_x_emulator(state: XState) -> Flask:
+    app = Flask("x-emulator")
+
+    def rate(endpoint: str):
+        """Count a request against its 15-minute window; headers like X's."""
+        now = state.clock()
+        with state.lock:
+            start, count = state.used.get(endpoint, (now, 0))
+            if now - start >= WINDOW_S:
+                start, count = now, 0
+            count += 1
+            state.used[endpoint] = (start, count)
+        limit = state.limits[endpoint]
+        headers = {"x-rate-limit-limit": str(limit), "x-rate-limit-remaining": str(max(0, limit - count)),
+                   "x-rate-limit-reset": str(int(start + WINDOW_S))}
+        return count > limit, headers
+
+    def user_auth_ok() -> bool:
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("OAuth "):
+            return False
+        params = dict(oauth_signature.collect_parameters(headers={"Authorization": header},
+                                                         exclude_oauth_signature=False))
+        if params.get("oauth_consumer_key") != state.api_key or params.get("oauth_token") != state.access_token:
+            return False
+        # Verify the HMAC-SHA1 signature against the URL the client signed.
+        url = request.url
+        oauth_request = OAuthRequest(url, request.method, None, {"Authorization": header})
+        query = urlsplit(url).query
+        collected = oauth_signature.collect_parameters(uri_query=query, headers={"Authorization": header},
+                                                       exclude_oauth_signature=True, with_realm=False)
+        oauth_request.params = collected
+        oauth_request.signature = params.get("oauth_signature")
+        return oauth_signature.verify_hmac_sha1(oauth_request, state.api_secret, state.access_token_secret)
+
+    def authorized(user_context: bool) -> bool:
+        header = request.headers.get("Authorization", "")
+        if header == f"Bearer {state.bearer_token}" and not user_context:
+            return True
+        return user_auth_ok()
+
+    def guarded(endpoint: str, user_context: bool = False):
+        if not authorized(user_context):
+            if user_context and request.headers.get("Authorization", "").startswith("Bearer "):
+                return _problem(403, "Unsupported Authentication",
+                                "Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint. "
+                                "Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].",
+                                "https://api.twitter.com/2/problems/unsupported-authentication"), None
+            return _problem(401, "Unauthorized", "Unauthorized"), None
+        over, headers = rate(endpoint)
+        with state.lock:
+            queued = state.failures.get(endpoint)
+            forced = queued.pop(0) if queued else None
+        if over or forced == 429:
+            response = _problem(429, "Too Many Requests", "Too Many Requests")
+            if forced == 429:
+                headers["x-rate-limit-remaining"] = "0"
+        elif forced:
+            response = _problem(forced, "Service Unavailable" if forced == 503 else "Internal Server Error",
+                                "Service Unavailable" if forced == 503 else "Internal Server Error")
+        else:
+            return None, headers
+        response.headers.update(headers)
+        return response, None
+
+    def render(tweets: list[dict]):
+        fields = set(DEFAULT_TWEET_FIELDS) | set(filter(None, request.args.get("tweet.fields", "").split(",")))
+        expansions = set(filter(None, request.args.get("expansions", "").split(",")))
+        user_fields = {"id", "name", "username"} | set(filter(None, request.args.get("user.fields", "").split(",")))
+        data = []
+        for tweet in tweets:
+            shown = {k: v for k, v in tweet.items() if k in fields}
+            shown["text"] = html.escape(tweet["text"], quote=False)  # X sends &amp; &lt; &gt;
+            data.append(shown)
+        body: dict = {}
+        if data:
+            body["data"] = data
+        if "author_id" in expansions and data:
+            authors = {t["author_id"] for t in tweets}
+            body["includes"] = {"users": [{k: v for k, v in state.users[a].items() if k in user_fields}
+                                          for a in sorted(authors) if a in state.users]}
+        return body
+
+    def timeline(select):
+        try:
+            max_results = int(request.args.get("max_results", "10"))
+        except ValueError:
+            max_results = -1
+        if not 5 <= max_results <= 100:
+            return _problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
+                            "https://api.twitter.com/2/problems/invalid-request",
+                            errors=[{"parameters": {"max_results": [request.args.get("max_results")]},
+                                     "message": "The `max_results` query parameter value "
+                                                f"[{request.args.get('max_results')}] is not between 5 and 100"}]), None
+        since_id = request.args.get("since_id")
+        start_time = request.args.get("start_time")
+        with state.lock:
+            tweets = sorted((t for t in state.tweets.values() if select(t)), key=lambda t: int(t["id"]), reverse=True)
+        if since_id:
+            tweets = [t for t in tweets if int(t["id"]) > int(since_id)]
+        if start_time:
+            tweets = [t for t in tweets if t["created_at"] >= start_time.replace("+00:00", "Z")[:19]]
+        token = request.args.get("pagination_token")
+        offset = int(token[1:]) if token and token[1:].isdigit() else 0
+        page = tweets[offset:offset + max_results]
+        body = render(page)
+        meta = {"result_count": len(page)}
+        if page:
+            meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
+        if offset + max_results < len(tweets):
+            meta["next_token"] = f"p{offset + max_results}"
+        body["meta"] = meta
+        return None, body
+
+    @app.get("/2/users/me")
+    def me():
+        failure, headers = guarded("me", user_context=True)
+        if failure:
+            return failure
+        user = state.users[state.brand_id]
+        return jsonify({"data": user}), 200, headers
+
+    @app.get("/2/users/<user_id>/mentions")
+    def mentions(user_id: str):
+        failure, headers = guarded("mentions")
+        if failure:
+            return failure
+        handle = "@" + state.users.get(user_id, {}).get("username", "\0").lower()
+        problem, body = timeline(lambda t: handle in t["text"].lower() and t["author_id"] != user_id)
+        return (problem, 400) if problem else (jsonify(body), 200, headers)
+
+    @app.get("/2/users/<user_id>/tweets")
+    def user_tweets(user_id: str):
+        failure, headers = guarded("tweets_timeline")
+        if failure:
+            return failure
+        problem, body = timeline(lambda t: t["author_id"] == user_id)
+        return problem if problem else (jsonify(body), 200, headers)
+
+    @app.post("/2/tweets")
+    def create_tweet():
+        failure, headers = guarded("create", user_context=True)
+        if failure:
+            return failure
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict) or not isinstance(payload.get("text"), str):
+            return _problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
+                            "https://api.twitter.com/2/problems/invalid-request")
+        text = payload["text"]
+        if parse_tweet(text).weightedLength > 280:
+            return _problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
+                            "https://api.twitter.com/2/problems/invalid-request",
+                            errors=[{"message": "Your Tweet text is too long."}])
+        parent_id = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
+        if parent_id and parent_id not in state.tweets:
+            return _problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you.")
+        with state.lock:
+            if any(t["author_id"] == state.brand_id and t["text"] == text for t in state.tweets.values()):
+                return _problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
+        if state.reply_delay_s:
+            time.sleep(state.reply_delay_s)  # an emulated slow X, for the ack benchmark
+        tweet = state.post(state.brand_id, text, parent_id)
+        state.created_replies.append(tweet)
+        return jsonify({"data": {"id": tweet["id"], "text": html.escape(text, quote=False),
+                                 "edit_history_tweet_ids": [tweet["id"]]}}), 201, headers
+
+    @app.delete("/2/tweets/<tweet_id>")
+    def delete_tweet(tweet_id: str):
+        failure, headers = guarded("create", user_context=True)
+        if failure:
+            return failure
+        with state.lock:
+            tweet = state.tweets.get(tweet_id)
+            if tweet is None or tweet["author_id"] != state.brand_id:
+                return _problem(403, "Forbidden", "You are not allowed to delete this Tweet.")
+            del state.tweets[tweet_id]
+        return jsonify({"data": {"deleted": True}}), 200, headers
+
+    return app
