@@ -13,7 +13,6 @@ log = logging.getLogger(__name__)
 
 def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
     app = App(
-        token=deps.settings.slack_bot_token,
         signing_secret=deps.settings.slack_signing_secret,
         client=deps.slack.client,
         # The listener's database write completes before the ack; slow work is lazy.

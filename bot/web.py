@@ -31,8 +31,9 @@ def slack_guard(req: Request, verifier: SignatureVerifier):
     if req.content_length is not None and req.content_length > MAX_BODY:
         return _error(413, "body over 1 MB")
     body = req.get_data(cache=True)  # werkzeug enforces MAX_CONTENT_LENGTH → 413
-    if not verifier.is_valid(body=body, timestamp=req.headers.get("X-Slack-Request-Timestamp", ""),
-                             signature=req.headers.get("X-Slack-Signature", "")):
+    timestamp = req.headers.get("X-Slack-Request-Timestamp", "")
+    if not timestamp.isdigit() or not verifier.is_valid(
+            body=body, timestamp=timestamp, signature=req.headers.get("X-Slack-Signature", "")):
         return _error(401, "missing, forged or stale Slack signature")
     mimetype = req.mimetype
     try:

@@ -1,0 +1,266 @@
+"""Shared fixtures. Tests talk HTTP to the emulators in sandbox/, run on SQLite
+always and on PostgreSQL when 127.0.0.1:5432 answers, never read a developer's
+.env, never sleep, and fail on any non-loopback connection."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+import uuid
+from concurrent.futures import ThreadPoolExecutor, wait
+from datetime import datetime, timedelta, timezone
+
+import pytest
+import requests
+
+from bot.config import load_settings
+from bot.migrate import upgrade_to_head
+from sandbox.serve import BackgroundServer
+from sandbox.slack_emulator import SlackState, create_slack_emulator
+from sandbox.slack_signing import event_envelope, form_request, json_request
+from sandbox.x_emulator import XState, create_x_emulator
+
+SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
+                     "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
+                     "DATABASE_URL", "WEB_CONCURRENCY")
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+# -- isolation ---------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def scrubbed_environment(monkeypatch, tmp_path):
+    for name in list(os.environ):
+        if name.startswith(SCRUBBED_PREFIXES):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no developer .env in sight
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, None)
+        except socket.gaierror:
+            return False
+        return all(ipaddress.ip_address(info[4][0].split("%")[0]).is_loopback for info in infos)
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch):
+    """Any attempt to reach a non-loopback address fails the test."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def check(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(str(address[0])):
+            raise AssertionError(f"test tried to reach the network: {address!r}")
+
+    def connect(sock, address):
+        check(sock, address)
+        return real_connect(sock, address)
+
+    def connect_ex(sock, address):
+        check(sock, address)
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+# -- databases -----------------------------------------------------------------------
+
+def _postgres_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+POSTGRES = _postgres_answers()
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES else [])
+
+
+def pytest_report_header(config):
+    return f"databases: {', '.join(BACKENDS)}" + ("" if POSTGRES else " (PostgreSQL on 127.0.0.1:5432 did not answer)")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("db") / "template.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A throwaway database for this run, migrated once; tables emptied per test."""
+    from sqlalchemy import create_engine, text
+    name = f"socialdesk_test_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+    upgrade_to_head(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path, sqlite_template):
+    if request.param == "sqlite":
+        path = tmp_path / "socialdesk.db"
+        shutil.copy(sqlite_template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_database")
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE conversation, conversation_key, message, outbox, poll_cursor, "
+                          "rate_window, slack_event, audit RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+# -- emulators -----------------------------------------------------------------------
+
+@pytest.fixture
+def slack_state():
+    return SlackState(echo_bot_messages=False)
+
+
+@pytest.fixture
+def x_state():
+    return XState()
+
+
+@pytest.fixture
+def slack_emulator(slack_state):
+    server = BackgroundServer(create_slack_emulator(slack_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def x_emulator(x_state):
+    server = BackgroundServer(create_x_emulator(x_state)).start()
+    yield server
+    server.stop()
+
+
+class FakeClock:
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs) -> datetime:
+        self.now += timedelta(**kwargs)
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
+
+
+@pytest.fixture
+def env(database_url, slack_emulator, x_emulator, slack_state, x_state):
+    """The environment an operator would set, pointed at the emulators."""
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,
+        "SLACK_API_URL": slack_emulator.url + "/api/", "SLACK_CHANNEL": "C0SUPPORT",
+        "X_API_URL": x_emulator.url, "X_API_KEY": x_state.api_key, "X_API_SECRET": x_state.api_secret,
+        "X_ACCESS_TOKEN": x_state.access_token, "X_ACCESS_TOKEN_SECRET": x_state.access_token_secret,
+        "BACKFILL": "all",
+    }
+
+
+@pytest.fixture
+def make_deps(env, clock):
+    from bot.wiring import build_deps
+    built = []
+
+    def factory(**overrides):
+        settings = load_settings({**env, **overrides}, "web")
+        deps = build_deps(settings)
+        deps.clock = clock
+        built.append(deps)
+        return deps
+
+    yield factory
+    for deps in built:
+        deps.sessions.kw["bind"].dispose()
+
+
+@pytest.fixture
+def deps(make_deps):
+    return make_deps()
+
+
+# -- the bot's web app on loopback ---------------------------------------------------
+
+class DrainableExecutor(ThreadPoolExecutor):
+    """Bolt's lazy listeners run here; tests wait for them by joining, not sleeping."""
+
+    def __init__(self):
+        super().__init__(max_workers=4)
+        self.futures = []
+
+    def submit(self, fn, *args, **kwargs):
+        future = super().submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
+
+    def drain(self, timeout: float = 30) -> None:
+        while pending := [f for f in self.futures if not f.done()]:
+            wait(pending, timeout=timeout)
+        for future in self.futures:
+            future.result()  # surface exceptions from lazy listeners
+
+
+class Bot:
+    def __init__(self, deps, server, executor, slack_state):
+        self.deps, self.server, self.executor, self.slack_state = deps, server, executor, slack_state
+        self.events_url = server.url + "/slack/events"
+
+    def post_json(self, payload: dict, headers: dict | None = None, timestamp: int | None = None):
+        body, signed = json_request(self.slack_state.signing_secret, payload, timestamp)
+        response = requests.post(self.events_url, data=body, headers={**signed, **(headers or {})}, timeout=10)
+        self.executor.drain()
+        return response
+
+    def post_form(self, fields: dict):
+        body, signed = form_request(self.slack_state.signing_secret, fields)
+        response = requests.post(self.events_url, data=body, headers=signed, timeout=10)
+        self.executor.drain()
+        return response
+
+    def event(self, event: dict, headers: dict | None = None, envelope: dict | None = None):
+        payload = envelope or event_envelope(event, self.slack_state.team_id, self.slack_state.bot_user_id)
+        return self.post_json(payload, headers)
+
+    def staff_says(self, root_ts: str, text: str, user: str = "U0ALICE"):
+        message = self.slack_state.user_posts(user, "C0SUPPORT", text, thread_ts=root_ts, deliver=False)
+        response = self.event({**message, "event_ts": message["ts"], "channel_type": "channel"})
+        return message, response
+
+
+@pytest.fixture
+def bot(deps, slack_state):
+    from bot.bolt_app import build_bolt_app
+    from bot.web import create_web_app
+    executor = DrainableExecutor()
+    app = create_web_app(deps, build_bolt_app(deps, executor=executor))
+    server = BackgroundServer(app).start()
+    slack_state.events_url = server.url + "/slack/events"
+    yield Bot(deps, server, executor, slack_state)
+    executor.drain()
+    server.stop()
+    executor.shutdown()
