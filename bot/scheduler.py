@@ -7,7 +7,9 @@ import logging
 import signal
 from datetime import timedelta, timezone
 
-from apscheduler.schedulers.blocking import BlockingScheduler
+import threading
+
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
 from handlers.jobs import run_deliver, run_poll, run_sweep
@@ -15,8 +17,8 @@ from handlers.jobs import run_deliver, run_poll, run_sweep
 log = logging.getLogger(__name__)
 
 
-def build_scheduler(deps: Deps) -> BlockingScheduler:
-    scheduler = BlockingScheduler(timezone=timezone.utc, job_defaults={
+def build_scheduler(deps: Deps) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(timezone=timezone.utc, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 30})
     # poll ticks often but only fetches accounts whose cursor says they are due
     # (POLL_INTERVAL or later, from the rate-limit headers).
@@ -27,14 +29,13 @@ def build_scheduler(deps: Deps) -> BlockingScheduler:
     return scheduler
 
 
-def run_worker(deps: Deps) -> None:
+def run_worker(deps: Deps, stop: threading.Event | None = None) -> None:
+    stop = stop or threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, _frame: stop.set())
+    signal.signal(signal.SIGINT, lambda signum, _frame: stop.set())
     scheduler = build_scheduler(deps)
-
-    def stop(signum, _frame):
-        log.info("signal %s: finishing running jobs, then exiting", signum)
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("worker started: poll, deliver, sweep")
     scheduler.start()
+    log.info("worker started: poll, deliver, sweep")
+    stop.wait()
+    log.info("stopping: finishing running jobs, then exiting")
+    scheduler.shutdown(wait=True)

@@ -65,6 +65,8 @@ class SlackState:
     # -- the human side: what a person does in the Slack client ------------------
     def user_posts(self, user: str, channel: str, text: str, thread_ts: str | None = None,
                    deliver: bool = True) -> dict:
+        # The Slack client escapes what a person types: & < > arrive as entities.
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         with self.lock:
             message = {"type": "message", "channel": channel, "user": user, "text": text,
                        "ts": self.next_ts(), "team": self.team_id, "client_msg_id": f"cm-{time.time_ns()}"}
@@ -74,6 +76,28 @@ class SlackState:
         if deliver:
             self.send_event({**message, "event_ts": message["ts"], "channel_type": "channel"})
         return message
+
+    def user_reacts(self, user: str, channel: str, ts: str, name: str, removed: bool = False) -> list[int]:
+        message = self.find(channel, ts)
+        if message is None:
+            return []
+        with self.lock:
+            reactions = message.setdefault("reactions", [])
+            entry = next((r for r in reactions if r["name"] == name), None)
+            if removed and entry and user in entry["users"]:
+                entry["users"].remove(user)
+            elif not removed:
+                if entry is None:
+                    entry = {"name": name, "users": [], "count": 0}
+                    reactions.append(entry)
+                if user not in entry["users"]:
+                    entry["users"].append(user)
+            if entry:
+                entry["count"] = len(entry["users"])
+        event = {"type": "reaction_removed" if removed else "reaction_added", "user": user, "reaction": name,
+                 "item_user": message.get("user"), "item": {"type": "message", "channel": channel, "ts": ts},
+                 "event_ts": self.next_ts()}
+        return self.send_event(event)
 
     def send_event(self, event: dict, retries: int = 3) -> list[int]:
         envelope = event_envelope(event, self.team_id, self.bot_user_id)

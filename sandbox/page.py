@@ -1,0 +1,89 @@
+"""The demo page: the emulated Slack channel with its threads and the emulated
+X timeline, with forms to act as a customer and as staff."""
+from __future__ import annotations
+
+import threading
+from importlib import resources
+
+from flask import Flask, jsonify, request
+
+from sandbox.slack_emulator import SlackState
+from sandbox.x_emulator import XState
+
+CHANNEL = "C0SUPPORT"
+
+
+def _message_view(message: dict, state: SlackState) -> dict:
+    status = ""
+    for attachment in message.get("attachments") or []:
+        for block in attachment.get("blocks", []):
+            for element in block.get("elements", []):
+                if element.get("type") == "mrkdwn":
+                    status = element["text"]
+    header, body = "", []
+    for block in message.get("blocks") or []:
+        if block.get("type") == "context":
+            header = block["elements"][0].get("text", "")
+        elif block.get("type") == "section":
+            body.append(block["text"]["text"])
+    user = message.get("user")
+    author = "socialdesk (bot)" if message.get("bot_id") else state.users.get(user, {}).get("real_name", user)
+    return {"ts": message["ts"], "author": author, "header": header,
+            "text": "\n".join(body) if body else message.get("text", ""), "status": status,
+            "reactions": [f":{r['name']}: {r['count']}" for r in message.get("reactions", []) if r["count"]]}
+
+
+def create_page(slack: SlackState, x: XState) -> Flask:
+    app = Flask("sandbox-page")
+
+    @app.get("/")
+    def index():
+        return resources.files("sandbox").joinpath("static/index.html").read_text(encoding="utf-8")
+
+    @app.get("/state")
+    def state():
+        with slack.lock:
+            roots = sorted(slack.roots(CHANNEL), key=lambda m: m["ts"], reverse=True)
+            channel = [{**_message_view(root, slack),
+                        "replies": [_message_view(m, slack) for m in slack.thread(CHANNEL, root["ts"])]}
+                       for root in roots]
+            escalations = [_message_view(m, slack) for m in slack.roots("C0ESCALATE")][-10:]
+        with x.lock:
+            timeline = [{"id": t["id"], "author": "@" + x.users[t["author_id"]]["username"], "text": t["text"],
+                         "created_at": t["created_at"], "in_reply_to": next(
+                             (r["id"] for r in t.get("referenced_tweets", []) if r["type"] == "replied_to"), None)}
+                        for t in sorted(x.tweets.values(), key=lambda t: int(t["id"]), reverse=True)]
+        staff = [{"id": uid, "name": u["real_name"]} for uid, u in slack.users.items()]
+        return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "staff": staff})
+
+    @app.post("/customer")
+    def customer():
+        form = request.get_json(silent=True) or {}
+        username = (form.get("username") or "").strip().lstrip("@")
+        text = (form.get("text") or "").strip()
+        if not username or not text:
+            return jsonify({"ok": False, "error": "username and text are required"}), 400
+        tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
+        return jsonify({"ok": True, "id": tweet["id"]})
+
+    def in_background(target, *args):
+        # Slack delivers events asynchronously; so does the emulator here.
+        threading.Thread(target=target, args=args, daemon=True).start()
+
+    @app.post("/staff")
+    def staff():
+        form = request.get_json(silent=True) or {}
+        if not form.get("thread_ts") or not (form.get("text") or "").strip() or form.get("user") not in slack.users:
+            return jsonify({"ok": False, "error": "thread, staff member and text are required"}), 400
+        in_background(slack.user_posts, form["user"], CHANNEL, form["text"], form["thread_ts"])
+        return jsonify({"ok": True})
+
+    @app.post("/react")
+    def react():
+        form = request.get_json(silent=True) or {}
+        if form.get("user") not in slack.users or not form.get("ts") or not form.get("name"):
+            return jsonify({"ok": False, "error": "user, ts and name are required"}), 400
+        in_background(slack.user_reacts, form["user"], CHANNEL, form["ts"], form["name"], bool(form.get("removed")))
+        return jsonify({"ok": True})
+
+    return app

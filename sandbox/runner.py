@@ -1,0 +1,90 @@
+"""`socialdesk sandbox`: the emulators and the demo page in this process, the
+real `socialdesk web` and `socialdesk worker` as child processes, on SQLite."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import requests
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from bot.migrate import upgrade_to_head
+from sandbox.page import create_page
+from sandbox.serve import BackgroundServer
+from sandbox.slack_emulator import SlackState, create_slack_emulator
+from sandbox.x_emulator import XState, create_x_emulator
+
+
+def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState) -> dict:
+    return {
+        "DATABASE_URL": database_url,
+        "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": f"{page_url}/slack/api/", "SLACK_CHANNEL": "C0SUPPORT",
+        "ESCALATION_CHANNEL": "C0ESCALATE", "SLACK_ONCALL": "U0ALICE", "ESCALATE_TO": "U0MANAGER",
+        "X_API_URL": f"{page_url}/x", "X_API_KEY": x.api_key, "X_API_SECRET": x.api_secret,
+        "X_ACCESS_TOKEN": x.access_token, "X_ACCESS_TOKEN_SECRET": x.access_token_secret,
+        # Short clocks so the whole escalation ladder can be watched in minutes.
+        "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "1m", "POLL_INTERVAL": "3s", "BACKFILL": "all",
+        "PORT": str(bot_port), "WEB_CONCURRENCY": "1",
+    }
+
+
+def _wait_for(url: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=1).status_code == 200:
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int | None = None,
+                ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
+    bot_port = bot_port or port + 1
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{Path(data_dir).resolve() / 'sandbox.db'}"
+    slack = SlackState(events_url=f"http://127.0.0.1:{bot_port}/slack/events", echo_bot_messages=True)
+    x = XState()
+    app = DispatcherMiddleware(create_page(slack, x), {"/slack": create_slack_emulator(slack),
+                                                       "/x": create_x_emulator(x)})
+    server = BackgroundServer(app, port=port).start()
+    env = {**os.environ, **sandbox_environment(server.url, bot_port, database_url, slack, x)}
+    upgrade_to_head(database_url)
+    children = [subprocess.Popen([sys.executable, "-m", "bot", command], env=env)
+                for command in ("web", "worker")]
+    try:
+        if not _wait_for(f"http://127.0.0.1:{bot_port}/healthz", 30):
+            print("socialdesk sandbox: the bot's web process did not start", file=sys.stderr)
+            return 1
+        print(f"\n  socialdesk sandbox is running: open {server.url}\n"
+              f"  (bot on :{bot_port}, database {database_url}; Ctrl-C stops everything)\n", flush=True)
+        if ready:
+            ready.set()
+        stop = stop or threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
+        try:
+            while not stop.wait(0.5):
+                if any(child.poll() is not None for child in children):
+                    print("socialdesk sandbox: a bot process exited; stopping", file=sys.stderr)
+                    return 1
+        except KeyboardInterrupt:
+            pass
+        return 0
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        server.stop()

@@ -1,0 +1,85 @@
+"""The commands as an operator runs them: real processes, real signals."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import requests
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _run(args, env, **kwargs):
+    return subprocess.run([sys.executable, "-m", "bot", *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60, **kwargs)
+
+
+def test_migrate_is_idempotent(tmp_path):
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/m.db"}
+    assert _run(["migrate"], env).returncode == 0
+    second = _run(["migrate"], env)
+    assert second.returncode == 0 and "newest schema" in second.stdout
+
+
+def test_migrate_accepts_paas_postgres_urls():
+    from bot.config import load_settings
+    settings = load_settings({"DATABASE_URL": "postgres://u:p@db.example:5432/app"})
+    assert settings.database_url == "postgresql+psycopg://u:p@db.example:5432/app"
+
+
+def test_bad_configuration_is_one_line_naming_the_variable(tmp_path):
+    base = {"DATABASE_URL": f"sqlite:///{tmp_path}/c.db", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_CHANNEL": "C0SUPPORT"}
+    for variable, value in [("SLA_FIRST_RESPONSE", "soon"), ("SLACK_API_URL", "not a url"),
+                            ("SLACK_CHANNEL", "#support"), ("DATABASE_URL", "nonsense")]:
+        result = _run(["sweep"], {**base, variable: value})
+        assert result.returncode == 2, (variable, result.stderr)
+        assert variable in result.stderr and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)],
+                               env={**os.environ, **env, "WEB_CONCURRENCY": "1"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in process.stdout:  # wait for gunicorn's worker to boot, by its own log line
+            if "Booting worker" in line:
+                break
+        session = requests.Session()
+        response = None
+        for _attempt in range(200):  # the worker imports the app before it accepts
+            try:
+                response = session.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                break
+            except requests.ConnectionError:
+                continue
+        assert response is not None and response.status_code == 200 and response.json() == {"ok": True}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+
+
+def test_worker_exits_zero_on_sigterm(env):
+    process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in process.stdout:
+        if "worker started" in line:
+            break
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 0
+
+
+def test_one_shot_passes_exit_zero_on_platform_outage(env, x_state):
+    x_state.fail_next("mentions", 503, times=10)
+    x_state.customer_mentions("carol", "@acme_support hi")
+    for command in ("poll", "deliver", "sweep"):
+        result = _run([command], env)
+        assert result.returncode == 0, result.stderr
