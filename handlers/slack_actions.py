@@ -1,10 +1,83 @@
-"""Reactions and buttons on the root message (filled in with the staff workflow)."""
+"""Reactions and buttons on the root message. The ack-path listener changes the
+database; the root is refreshed (chat.update) after the ack."""
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
 
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot import actions, store
 from bot.deps import Deps
+from bot.ingest import refresh_root
+from bot.models import Conversation
+
+log = logging.getLogger(__name__)
+
+# reaction → (on add, on remove)
+REACTIONS = {
+    "eyes": (actions.claim, actions.unclaim),
+    "white_check_mark": (actions.resolve, actions.reopen),
+    "heavy_check_mark": (actions.resolve, actions.reopen),
+    "zzz": (actions.snooze, actions.unsnooze),
+}
+BUTTONS = {"conv_claim": actions.claim, "conv_resolve": actions.resolve,
+           "conv_snooze": actions.snooze, "conv_reopen": actions.reopen}
+
+
+def refresh_after(deps: Deps, context: dict) -> None:
+    result = context.get("action_result")
+    if result is None or not result.changed:
+        return
+    try:
+        with deps.sessions() as session:
+            refresh_root(session, deps, session.get(Conversation, result.conversation_id), deps.clock())
+    except (SlackApiError, SlackClientError) as exc:
+        log.warning("root refresh failed: %s", exc)
 
 
 def register(app: App, deps: Deps) -> None:
-    return None
+    def on_reaction(body: dict, event: dict, context: dict, removed: bool) -> None:
+        handlers = REACTIONS.get(event.get("reaction", "").split("::")[0])
+        item = event.get("item", {})
+        if handlers is None or item.get("type") != "message":
+            return
+        now = deps.clock()
+        with deps.sessions() as session:
+            conv = store.find_conversation_by_root_ts(session, item.get("channel", ""), item.get("ts", ""))
+            if conv is None or not store.record_slack_event_once(session, body.get("event_id"), now):
+                return
+            session.commit()
+        result = handlers[1 if removed else 0](deps, conv.id, event["user"], now)
+        context["action_result"] = result
+        if not result.ok:
+            deps.slack.ephemeral(item["channel"], event["user"], result.message, thread_ts=item["ts"])
+
+    def added(body, event, context):
+        on_reaction(body, event, context, removed=False)
+
+    def removed(body, event, context):
+        on_reaction(body, event, context, removed=True)
+
+    def lazy_refresh(context):
+        refresh_after(deps, context)
+
+    app.event("reaction_added")(ack=added, lazy=[lazy_refresh])
+    app.event("reaction_removed")(ack=removed, lazy=[lazy_refresh])
+
+    def on_button(ack, body: dict, action: dict, context: dict) -> None:
+        ack()
+        user = body["user"]["id"]
+        try:
+            conv_id = int(action.get("value", ""))
+        except ValueError:
+            return
+        result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
+        context["action_result"] = result
+        channel = (body.get("channel") or {}).get("id")
+        if channel and (not result.ok or action["action_id"] == "conv_claim"):
+            deps.slack.ephemeral(channel, user, result.message,
+                                 thread_ts=(body.get("message") or {}).get("ts"))
+
+    for action_id in BUTTONS:
+        app.action(action_id)(ack=on_button, lazy=[lazy_refresh])

@@ -1,10 +1,135 @@
-"""The /social slash command."""
+"""`/social …`, answered privately in the ack body (well within 3 s), and the
+App Home dashboard."""
 from __future__ import annotations
+
+import logging
+import re
 
 from slack_bolt import App
 
+from bot import actions, reports
+from bot.config import parse_duration
 from bot.deps import Deps
+from bot.models import Conversation
+from bot.render import humanize, slack_date
+from bot.text import escape_for_slack
+from handlers.slack_actions import refresh_after
+
+log = logging.getLogger(__name__)
+
+HELP = """*`/social` commands*
+`/social status` — open, waiting, overdue, resolved today, median first response today
+`/social queue` — threads waiting on us, by due time
+`/social overdue` — threads past their SLA
+`/social mine` — open threads assigned to you
+`/social assign #42 @person` · `/social snooze #42 2h` · `/social resolve #42` · `/social reopen #42`
+In a thread: reply to answer the customer; start with `note:` to keep it internal.
+On the root: 👀 claim · ✅ resolve · 💤 snooze."""
+
+_CONV_ID = re.compile(r"^#?(\d+)$")
+_USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def thread_link(conv: Conversation) -> str:
+    link = f"https://slack.com/archives/{conv.slack_channel}/p{(conv.slack_root_ts or '').replace('.', '')}"
+    return f"<{link}|#{conv.id}>"
+
+
+def conversation_line(conv: Conversation, now) -> str:
+    due = ""
+    if conv.due_at:
+        due = (" · *overdue* " if conv.due_at <= now else " · due ") + slack_date(conv.due_at, "{time}")
+    who = f" · <@{conv.assignee}>" if conv.assignee else ""
+    return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({conv.platform}){due}{who}"
+
+
+def listing(title: str, conversations, now, empty: str) -> str:
+    if not conversations:
+        return f"*{title}*: {empty}"
+    return f"*{title}*\n" + "\n".join("• " + conversation_line(c, now) for c in conversations)
+
+
+def answer(deps: Deps, user: str, text: str, context: dict) -> str:
+    words = text.split()
+    command, args = (words[0].lower(), words[1:]) if words else ("help", [])
+    now = deps.clock()
+    if command in ("help", "?"):
+        return HELP
+    if command in ("status", "queue", "overdue", "mine"):
+        if args:
+            return f"`/social {command}` takes no arguments."
+        with deps.sessions() as session:
+            if command == "status":
+                return reports.status(session, now, deps.settings.timezone).line()
+            if command == "queue":
+                return listing("Waiting on us", reports.queue(session), now, "nothing is waiting 🎉")
+            if command == "overdue":
+                return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉")
+            return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you")
+    if command in ("assign", "snooze", "resolve", "reopen"):
+        return _act(deps, command, args, user, now, context)
+    return f"Unknown command `{escape_for_slack(command)}`. Try `/social help`."
+
+
+def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dict) -> str:
+    usage = {"assign": "/social assign #42 @person", "snooze": "/social snooze #42 2h",
+             "resolve": "/social resolve #42", "reopen": "/social reopen #42"}[command]
+    expected = {"assign": 2, "snooze": (1, 2), "resolve": 1, "reopen": 1}[command]
+    if len(args) not in (expected if isinstance(expected, tuple) else (expected,)):
+        return f"Usage: `{usage}`"
+    match = _CONV_ID.match(args[0])
+    if not match:
+        return f"`{escape_for_slack(args[0])}` is not a conversation id like #42. Usage: `{usage}`"
+    conv_id = int(match.group(1))
+    if command == "assign":
+        person = _USER.match(args[1])
+        if not person:
+            return f"`{escape_for_slack(args[1])}` is not a person; mention them like @alice. Usage: `{usage}`"
+        result = actions.assign(deps, conv_id, person.group(1), user, now)
+    elif command == "snooze":
+        try:
+            duration = parse_duration(args[1]) if len(args) == 2 else None
+        except ValueError:
+            return f"`{escape_for_slack(args[1])}` is not a duration like 30m, 2h or 1d."
+        result = actions.snooze(deps, conv_id, user, now, duration)
+    elif command == "resolve":
+        result = actions.resolve(deps, conv_id, user, now)
+    else:
+        result = actions.reopen(deps, conv_id, user, now)
+    context["action_result"] = result
+    return result.message
+
+
+def home_view(deps: Deps, user: str) -> dict:
+    now = deps.clock()
+    with deps.sessions() as session:
+        line = reports.status(session, now, deps.settings.timezone).line()
+        sections = [listing("My threads", reports.mine(session, user), now, "none"),
+                    listing("Overdue", reports.overdue(session, now), now, "none 🎉"),
+                    listing("Queue", reports.queue(session), now, "nothing waiting 🎉")]
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": "socialdesk"}},
+              {"type": "context", "elements": [{"type": "mrkdwn", "text": line + f" · updated {slack_date(now, '{time}')}"}]}]
+    for text in sections:
+        blocks += [{"type": "divider"}, {"type": "section", "text": {"type": "mrkdwn", "text": text[:2990]}}]
+    return {"type": "home", "blocks": blocks}
 
 
 def register(app: App, deps: Deps) -> None:
-    return None
+    def on_command(ack, command: dict, context: dict) -> None:
+        try:
+            text = answer(deps, command.get("user_id", ""), command.get("text", ""), context)
+        except Exception:  # a bug must still answer in one line, not time out
+            log.exception("/social %s failed", command.get("text"))
+            text = "Sorry, that failed on our side; the error is in the socialdesk log."
+        ack(response_type="ephemeral", text=text)
+
+    def lazy_refresh(context):
+        refresh_after(deps, context)
+
+    app.command("/social")(ack=on_command, lazy=[lazy_refresh])
+
+    def publish_home(event: dict) -> None:
+        if event.get("tab", "home") == "home":
+            deps.slack.client.views_publish(user_id=event["user"], view=home_view(deps, event["user"]))
+
+    app.event("app_home_opened")(ack=lambda: None, lazy=[publish_home])

@@ -64,9 +64,11 @@ class SlackState:
 
     # -- the human side: what a person does in the Slack client ------------------
     def user_posts(self, user: str, channel: str, text: str, thread_ts: str | None = None,
-                   deliver: bool = True) -> dict:
+                   deliver: bool = True, escape: bool = True) -> dict:
         # The Slack client escapes what a person types: & < > arrive as entities.
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        # escape=False: `text` is already Slack's wire format (mentions, links).
+        if escape:
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         with self.lock:
             message = {"type": "message", "channel": channel, "user": user, "text": text,
                        "ts": self.next_ts(), "team": self.team_id, "client_msg_id": f"cm-{time.time_ns()}"}

@@ -247,7 +247,8 @@ class Bot:
         return self.post_json(payload, headers)
 
     def staff_says(self, root_ts: str, text: str, user: str = "U0ALICE"):
-        message = self.slack_state.user_posts(user, "C0SUPPORT", text, thread_ts=root_ts, deliver=False)
+        message = self.slack_state.user_posts(user, "C0SUPPORT", text, thread_ts=root_ts, deliver=False,
+                                              escape=False)
         response = self.event({**message, "event_ts": message["ts"], "channel_type": "channel"})
         return message, response
 
