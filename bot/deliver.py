@@ -85,6 +85,9 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             return  # another process has it
         session.commit()
         session.refresh(row)
+        # End the read transaction before any network call: on SQLite every
+        # transaction holds the write lock (BEGIN IMMEDIATE), and the ack path waits on it.
+        session.commit()
         if adapter is None:
             _fail(session, deps, row, f"{deps.label(row.platform)} is not configured here, so the reply "
                                       "was not sent.", result)
@@ -146,6 +149,7 @@ def _fail(session, deps: Deps, row: Outbox, reason: str, result: DeliverResult) 
     result.failed += 1
     message = session.get(Message, row.message_id)
     conv = session.get(Conversation, row.conversation_id)
+    session.commit()  # no transaction across the Slack call
     try:
         deps.slack.notice(message.slack_channel, conv.slack_root_ts,
                           f"⚠️ <@{row.staff_user}> your reply was *not sent* to the customer: {reason}")

@@ -43,38 +43,35 @@ def find_due(session, column, now: datetime, limit: int = BATCH) -> list[int]:
                                 .order_by(column).limit(limit)))
 
 
-def claim_alarm(session, conv_id: int, column, fired_column, now: datetime, also_clear=()) -> bool:
-    values = {column.key: None, fired_column.key: now}
-    for extra in also_clear:
-        values[extra.key] = None
-    result = session.execute(update(Conversation)
-                             .where(Conversation.id == conv_id, column.is_not(None), column <= now)
-                             .values(**values).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+def claim_due(session, column, fired_column, now: datetime, limit: int = BATCH, also_clear=()) -> list[int]:
+    """Claim every due alarm of one kind in one statement. The outer `column <= now`
+    is re-checked under each row lock, so of two sweepers each row goes to one."""
+    due = select(Conversation.id).where(column <= now).order_by(column).limit(limit).scalar_subquery()
+    values = {column.key: None, fired_column.key: now, **{extra.key: None for extra in also_clear}}
+    claimed = session.execute(update(Conversation).where(Conversation.id.in_(due), column <= now)
+                              .values(**values).returning(Conversation.id)
+                              .execution_options(synchronize_session=False))
+    return sorted(claimed.scalars())
 
 
-def _restore(session, conv_id: int, column, value: datetime) -> None:
-    """Slack refused the ping: put the alarm back so the next sweep tries again."""
-    session.execute(update(Conversation).where(Conversation.id == conv_id)
-                    .values({column.key: value}).execution_options(synchronize_session=False))
-    session.commit()
-
-
-def _fire(deps: Deps, conv_id: int, column, fired_column, now: datetime, post, also_clear=()) -> bool:
+def _fire_all(deps: Deps, column, fired_column, now: datetime, post, also_clear=()) -> list[int]:
     with deps.sessions() as session:
-        original = session.scalar(select(column).where(Conversation.id == conv_id))
-        if original is None or not claim_alarm(session, conv_id, column, fired_column, now, also_clear):
-            session.rollback()
-            return False
+        claimed = claim_due(session, column, fired_column, now, also_clear=also_clear)
         session.commit()
-        conv = session.get(Conversation, conv_id)
-        try:
-            post(session, conv)
-        except SLACK_ERRORS as exc:
-            log.warning("#%s: %s not posted (%s); will retry", conv_id, column.key, exc)
-            _restore(session, conv_id, column, original)
-            return False
-        return True
+        fired = []
+        for conv_id in claimed:
+            conv = session.get(Conversation, conv_id)
+            session.commit()  # no transaction (SQLite write lock) across the Slack call
+            try:
+                post(session, conv)
+                fired.append(conv_id)
+            except SLACK_ERRORS as exc:
+                # Slack refused: put the alarm back (due now) so the next sweep tries again.
+                log.warning("#%s: %s not posted (%s); will retry", conv_id, column.key, exc)
+                session.execute(update(Conversation).where(Conversation.id == conv_id)
+                                .values({column.key: now}).execution_options(synchronize_session=False))
+                session.commit()
+        return fired
 
 
 def _who_to_ping(deps: Deps, conv: Conversation) -> str:
@@ -87,25 +84,16 @@ def sweep(deps: Deps, now: datetime) -> SweepResult:
     result = SweepResult()
     with deps.sessions() as session:
         snoozed = find_due(session, Conversation.snoozed_until, now)
-        breaches = find_due(session, Conversation.breach_at, now)
-        warnings = find_due(session, Conversation.warn_at, now)
-        escalations = find_due(session, Conversation.escalate_at, now)
     for conv_id in snoozed:
         if _wake(deps, conv_id, now):
             result.woken.append(conv_id)
     # Breaches first: a warning that is due together with its breach is dropped.
-    for conv_id in breaches:
-        if _fire(deps, conv_id, Conversation.breach_at, Conversation.breached_at, now,
-                 lambda s, c: _post_breach(deps, s, c, now), also_clear=[Conversation.warn_at]):
-            result.breached.append(conv_id)
-    for conv_id in warnings:
-        if _fire(deps, conv_id, Conversation.warn_at, Conversation.warned_at, now,
-                 lambda s, c: _post_warning(deps, c, now)):
-            result.warned.append(conv_id)
-    for conv_id in escalations:
-        if _fire(deps, conv_id, Conversation.escalate_at, Conversation.escalated_at, now,
-                 lambda s, c: _post_escalation(deps, c, now)):
-            result.escalated.append(conv_id)
+    result.breached = _fire_all(deps, Conversation.breach_at, Conversation.breached_at, now,
+                                lambda s, c: _post_breach(deps, s, c, now), also_clear=[Conversation.warn_at])
+    result.warned = _fire_all(deps, Conversation.warn_at, Conversation.warned_at, now,
+                              lambda s, c: _post_warning(deps, c, now))
+    result.escalated = _fire_all(deps, Conversation.escalate_at, Conversation.escalated_at, now,
+                                 lambda s, c: _post_escalation(deps, c, now))
     return result
 
 

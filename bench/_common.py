@@ -1,0 +1,41 @@
+"""Shared set-up for the benchmarks: emulators on loopback, a fresh database."""
+from __future__ import annotations
+
+import os
+import platform
+import tempfile
+
+from bot.config import load_settings
+from bot.migrate import upgrade_to_head
+from bot.wiring import build_deps
+from sandbox.serve import BackgroundServer
+from sandbox.slack_emulator import SlackState, create_slack_emulator
+from sandbox.x_emulator import XState, create_x_emulator
+
+
+def machine() -> str:
+    return f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {platform.machine()}"
+
+
+def sqlite_url() -> str:
+    path = os.path.join(tempfile.mkdtemp(prefix="socialdesk-bench-"), "bench.db")
+    url = f"sqlite:///{path}"
+    upgrade_to_head(url)
+    return url
+
+
+def emulated_deps(database_url: str, **env):
+    slack, x = SlackState(echo_bot_messages=False), XState()
+    slack_server = BackgroundServer(create_slack_emulator(slack)).start()
+    x_server = BackgroundServer(create_x_emulator(x)).start()
+    settings = load_settings({
+        "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack_server.url + "/api/", "SLACK_CHANNEL": "C0SUPPORT", "X_API_URL": x_server.url,
+        "X_API_KEY": x.api_key, "X_API_SECRET": x.api_secret, "X_ACCESS_TOKEN": x.access_token,
+        "X_ACCESS_TOKEN_SECRET": x.access_token_secret, "BACKFILL": "all", **env}, "web")
+    return build_deps(settings), slack, x
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]

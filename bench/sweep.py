@@ -1,0 +1,84 @@
+"""Sweep cost: find due threads and mark each ping (the database work; Slack
+network excluded) among 10,000 and 100,000 open conversations, with 100 and
+1,000 due, on SQLite and (when 127.0.0.1:5432 answers) PostgreSQL.
+
+Run: .venv/bin/python bench/sweep.py
+"""
+from __future__ import annotations
+
+import socket
+import sys
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from bench._common import machine, sqlite_url  # noqa: E402
+from bot.db import make_engine, make_session_factory  # noqa: E402
+from bot.escalation import claim_due  # noqa: E402
+from bot.migrate import upgrade_to_head  # noqa: E402
+from bot.models import WAITING, Conversation  # noqa: E402
+
+
+def fill(engine, open_count: int, due_count: int, now: datetime) -> None:
+    rows = []
+    for i in range(open_count):
+        due = now - timedelta(seconds=1 + i) if i < due_count else now + timedelta(minutes=5 + i % 5000)
+        rows.append(dict(platform="x", customer_id=str(i), customer_handle=f"@c{i}", slack_channel="C0SUPPORT",
+                         slack_root_ts=f"{1700000000 + i}.000100", status=WAITING, priority="normal",
+                         waiting_since=due - timedelta(hours=1), due_at=due, breach_at=due, posts_in_wait=1,
+                         created_at=now, updated_at=now))
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM conversation"))
+        for start in range(0, len(rows), 5000):
+            conn.execute(insert(Conversation), rows[start:start + 5000])
+
+
+def one_sweep(sessions, now: datetime) -> tuple[float, int]:
+    start = time.perf_counter()
+    with sessions() as session:
+        fired = len(claim_due(session, Conversation.breach_at, Conversation.breached_at, now, limit=10_000))
+        session.commit()
+    return (time.perf_counter() - start) * 1000, fired
+
+
+def run(label: str, url: str) -> None:
+    engine = make_engine(url)
+    sessions = make_session_factory(engine)
+    now = datetime.now(timezone.utc)
+    for open_count, due_count in ((10_000, 100), (100_000, 100), (100_000, 1_000)):
+        fill(engine, open_count, due_count, now)
+        ms, fired = one_sweep(sessions, now)
+        target = "  (target < 50 ms: " + ("met)" if ms < 50 else "NOT met)") if due_count == 100 and open_count == 100_000 else ""
+        print(f"  {label:10} open {open_count:>7,} · due {due_count:>5,} · fired {fired:>5,} · {ms:7.1f} ms{target}")
+    engine.dispose()
+
+
+def main() -> None:
+    print(f"machine: {machine()}")
+    print("one sweep = one UPDATE … WHERE id IN (range query on the breach_at index) RETURNING id, one transaction")
+    run("SQLite", sqlite_url())
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        print("  PostgreSQL: 127.0.0.1:5432 did not answer; skipped")
+        return
+    name = f"socialdesk_bench_{uuid.uuid4().hex[:6]}"
+    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        upgrade_to_head(url)
+        run("PostgreSQL", url)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
