@@ -73,7 +73,7 @@ def urgency_color(conv: Conversation, now: datetime) -> str:
         return COLOR_QUIET
     if now >= conv.due_at:
         return COLOR_LATE
-    if conv.warn_at is None and conv.warned_at is not None or (conv.warn_at and now >= conv.warn_at):
+    if conv.warned_at is not None or (conv.warn_at is not None and now >= conv.warn_at):
         return COLOR_SOON
     return COLOR_OK
 

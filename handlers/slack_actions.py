@@ -25,6 +25,14 @@ BUTTONS = {"conv_claim": actions.claim, "conv_resolve": actions.resolve,
            "conv_snooze": actions.snooze, "conv_reopen": actions.reopen}
 
 
+def tell_after(deps: Deps, context: dict) -> None:
+    """The private answer to the person who acted, sent after the ack."""
+    tell = context.get("tell")
+    if tell:
+        channel, user, text, thread_ts = tell
+        deps.slack.ephemeral(channel, user, text, thread_ts=thread_ts)
+
+
 def refresh_after(deps: Deps, context: dict) -> None:
     result = context.get("action_result")
     if result is None or not result.changed:
@@ -51,7 +59,7 @@ def register(app: App, deps: Deps) -> None:
         result = handlers[1 if removed else 0](deps, conv.id, event["user"], now)
         context["action_result"] = result
         if not result.ok:
-            deps.slack.ephemeral(item["channel"], event["user"], result.message, thread_ts=item["ts"])
+            context["tell"] = (item["channel"], event["user"], result.message, item["ts"])
 
     def added(body, event, context):
         on_reaction(body, event, context, removed=False)
@@ -60,6 +68,7 @@ def register(app: App, deps: Deps) -> None:
         on_reaction(body, event, context, removed=True)
 
     def lazy_refresh(context):
+        tell_after(deps, context)
         refresh_after(deps, context)
 
     app.event("reaction_added")(ack=added, lazy=[lazy_refresh])
@@ -76,8 +85,7 @@ def register(app: App, deps: Deps) -> None:
         context["action_result"] = result
         channel = (body.get("channel") or {}).get("id")
         if channel and (not result.ok or action["action_id"] == "conv_claim"):
-            deps.slack.ephemeral(channel, user, result.message,
-                                 thread_ts=(body.get("message") or {}).get("ts"))
+            context["tell"] = (channel, user, result.message, (body.get("message") or {}).get("ts"))
 
     for action_id in BUTTONS:
         app.action(action_id)(ack=on_button, lazy=[lazy_refresh])

@@ -11,7 +11,7 @@ from bot import actions, reports
 from bot.config import parse_duration
 from bot.deps import Deps
 from bot.models import Conversation
-from bot.render import humanize, slack_date
+from bot.render import slack_date
 from bot.text import escape_for_slack
 from handlers.slack_actions import refresh_after
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot import actions
 from bot.escalation import sweep
-from bot.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation
+from bot.models import RESOLVED, SNOOZED, WAITING, Conversation
 from bot.poll import poll
 from tests.helpers import all_text, roots, thread
 
