@@ -115,3 +115,12 @@ def unsnooze(deps: Deps, conv_id: int, actor: str, now: datetime) -> ActionResul
         return f"#{conv_id} is no longer snoozed."
     return _change(deps, conv_id, actor, now, "unsnooze", apply,
                    lambda c: f"#{conv_id} is not snoozed." if c.status != SNOOZED else None)
+
+
+def set_priority(deps: Deps, conv_id: int, priority: str, actor: str, now: datetime) -> ActionResult:
+    def apply(conv):
+        transitions.set_priority(conv, priority, now, deps.policy)
+        due = f" (due {slack_date(conv.due_at)})" if conv.due_at else ""
+        return f"#{conv_id} is now {priority} priority{due}."
+    return _change(deps, conv_id, actor, now, "priority", apply,
+                   lambda c: f"#{conv_id} is already {priority} priority." if c.priority == priority else None)

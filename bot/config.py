@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.business_hours import HolidaySpec, OpeningHours, parse_business_hours, parse_holidays
+
 
 class ConfigError(Exception):
     def __init__(self, variable: str, problem: str):
@@ -72,9 +74,9 @@ class Settings:
     escalation_channel: str | None = None
     escalate_to: tuple[str, ...] = ()
     slack_oncall: tuple[str, ...] = ()
-    business_hours: str | None = None
+    business_hours: OpeningHours | None = None  # None = the clock runs 24/7
     timezone: str = "UTC"
-    holidays: str | None = None
+    holidays: HolidaySpec | None = None
     snooze_default: timedelta = timedelta(hours=1)
     reply_signature: str | None = None
     poll_interval: timedelta = timedelta(seconds=60)
@@ -111,6 +113,16 @@ class _Reader:
     def duration(self, name: str, default: str) -> timedelta:
         try:
             return parse_duration(self.text(name, default) or default)
+        except ValueError as exc:
+            raise ConfigError(name, str(exc)) from None
+
+    def parsed(self, name: str, parse):
+        """None when unset; parse(value) otherwise, its ValueError → ConfigError."""
+        value = self.text(name)
+        if value is None:
+            return None
+        try:
+            return parse(value)
         except ValueError as exc:
             raise ConfigError(name, str(exc)) from None
 
@@ -227,9 +239,9 @@ def load_settings(env: Mapping[str, str], command: str = "migrate") -> Settings:
         escalation_channel=reader.channel("ESCALATION_CHANNEL"),
         escalate_to=reader.mention_ids("ESCALATE_TO"),
         slack_oncall=reader.mention_ids("SLACK_ONCALL"),
-        business_hours=reader.text("BUSINESS_HOURS"),
+        business_hours=reader.parsed("BUSINESS_HOURS", parse_business_hours),
         timezone=timezone,
-        holidays=reader.text("HOLIDAYS"),
+        holidays=reader.parsed("HOLIDAYS", parse_holidays),
         snooze_default=reader.duration("SNOOZE_DEFAULT", "1h"),
         reply_signature=_reply_signature(reader),
         poll_interval=reader.duration("POLL_INTERVAL", "60s"),

@@ -105,3 +105,30 @@ def resume_from_snooze(conv: Conversation, now: datetime, policy: SlaPolicy) -> 
     conv.status = WAITING
     _set_alarms(conv, alarms_after_pause(policy, now, timedelta(seconds=max(0, remaining)),
                                          _sla(conv, policy)))
+
+
+def set_priority(conv: Conversation, priority: str, now: datetime, policy: SlaPolicy) -> None:
+    """Change the priority and recompute the running clock from the start of
+    the wait. A level that already fired stays fired while its new time has
+    passed too; one whose new time is later is armed again (a new deadline is
+    a new breach to warn about)."""
+    old_sla = _sla(conv, policy)
+    conv.priority = priority
+    conv.updated_at = now
+    new_sla = _sla(conv, policy)
+    if conv.status == SNOOZED and conv.paused_remaining_s is not None:
+        change = int((new_sla - old_sla).total_seconds())
+        conv.paused_remaining_s = max(0, conv.paused_remaining_s + change)
+        return
+    if conv.status != WAITING or conv.due_at is None or conv.waiting_since is None:
+        return  # takes effect on the next wait
+    alarms = alarms_for_wait(policy, conv.waiting_since, new_sla)
+    conv.due_at = alarms.due_at
+    for pending, fired, new_time in (("warn_at", "warned_at", alarms.warn_at),
+                                     ("breach_at", "breached_at", alarms.breach_at),
+                                     ("escalate_at", "escalated_at", alarms.escalate_at)):
+        if new_time is None or (getattr(conv, fired) is not None and new_time <= now):
+            setattr(conv, pending, None)
+        else:
+            setattr(conv, pending, new_time)
+            setattr(conv, fired, None)

@@ -13,6 +13,10 @@ from typing import Mapping
 from bot.calendar import Calendar, always_open
 
 
+# How priority scales the SLA: high halves it, low doubles it, urgent quarters it.
+PRIORITY_FACTORS = {"urgent": 0.25, "high": 0.5, "normal": 1.0, "low": 2.0}
+
+
 @dataclass(frozen=True)
 class SlaPolicy:
     first_response: timedelta
@@ -26,8 +30,7 @@ class SlaPolicy:
         kind = "first" if first else "next"
         base = self.overrides.get(f"{kind}:{platform}") or (
             self.first_response if first else self.next_response)
-        # High priority halves the SLA, low doubles it; urgent quarters it.
-        factor = {"urgent": 0.25, "high": 0.5, "low": 2.0}.get(priority, 1.0)
+        factor = PRIORITY_FACTORS.get(priority, 1.0)
         return timedelta(seconds=max(1, int(base.total_seconds() * factor)))
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from adapters.registry import build_adapters
-from bot.calendar import always_open
+from bot.calendar import build_calendar
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.deps import Deps
@@ -13,7 +13,8 @@ from bot.sla import SlaPolicy
 def build_policy(settings: Settings) -> SlaPolicy:
     return SlaPolicy(first_response=settings.sla_first_response, next_response=settings.sla_next_response,
                      warn_before=settings.sla_warn_before, escalate=bool(settings.escalate_to),
-                     overrides=dict(settings.sla_overrides), calendar=always_open())
+                     overrides=dict(settings.sla_overrides), calendar=build_calendar(settings.business_hours, settings.timezone,
+                                                      settings.holidays))
 
 
 def build_deps(settings: Settings, engine=None) -> Deps:

@@ -12,6 +12,7 @@ from bot.config import parse_duration
 from bot.deps import Deps
 from bot.models import Conversation
 from bot.render import slack_date
+from bot.sla import PRIORITY_FACTORS
 from bot.text import escape_for_slack
 from handlers.slack_actions import refresh_after
 
@@ -23,6 +24,7 @@ HELP = """*`/social` commands*
 `/social overdue` — threads past their SLA
 `/social mine` — open threads assigned to you
 `/social assign #42 @person` · `/social snooze #42 2h` · `/social resolve #42` · `/social reopen #42`
+`/social priority #42 high` — urgent (¼ of the SLA), high (½), normal, low (2×); the timer is recomputed
 In a thread: reply to answer the customer; start with `note:` to keep it internal.
 On the root: 👀 claim · ✅ resolve · 💤 snooze."""
 
@@ -66,15 +68,16 @@ def answer(deps: Deps, user: str, text: str, context: dict) -> str:
             if command == "overdue":
                 return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉")
             return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you")
-    if command in ("assign", "snooze", "resolve", "reopen"):
+    if command in ("assign", "snooze", "resolve", "reopen", "priority"):
         return _act(deps, command, args, user, now, context)
     return f"Unknown command `{escape_for_slack(command)}`. Try `/social help`."
 
 
 def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dict) -> str:
     usage = {"assign": "/social assign #42 @person", "snooze": "/social snooze #42 2h",
-             "resolve": "/social resolve #42", "reopen": "/social reopen #42"}[command]
-    expected = {"assign": 2, "snooze": (1, 2), "resolve": 1, "reopen": 1}[command]
+             "resolve": "/social resolve #42", "reopen": "/social reopen #42",
+             "priority": "/social priority #42 high"}[command]
+    expected = {"assign": 2, "snooze": (1, 2), "resolve": 1, "reopen": 1, "priority": 2}[command]
     if len(args) not in (expected if isinstance(expected, tuple) else (expected,)):
         return f"Usage: `{usage}`"
     match = _CONV_ID.match(args[0])
@@ -92,6 +95,11 @@ def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dic
         except ValueError:
             return f"`{escape_for_slack(args[1])}` is not a duration like 30m, 2h or 1d."
         result = actions.snooze(deps, conv_id, user, now, duration)
+    elif command == "priority":
+        priority = args[1].lower()
+        if priority not in PRIORITY_FACTORS:
+            return f"`{escape_for_slack(args[1])}` is not a priority; use one of {', '.join(PRIORITY_FACTORS)}."
+        result = actions.set_priority(deps, conv_id, priority, user, now)
     elif command == "resolve":
         result = actions.resolve(deps, conv_id, user, now)
     else:

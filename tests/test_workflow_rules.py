@@ -1,0 +1,110 @@
+"""Desk rules end to end (poll → Slack → signed Bolt requests → sweep → X):
+business hours with holidays, staff-set priority, and the reply signature."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.deliver import deliver
+from bot.escalation import sweep
+from bot.models import Audit, Conversation
+from bot.poll import poll
+from tests.helpers import all_text, roots, thread
+from tests.test_workflow import _command
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def berlin(*args) -> datetime:
+    return datetime(*args, tzinfo=BERLIN).astimezone(timezone.utc)
+
+
+@pytest.fixture
+def env(env):
+    return {**env, "BUSINESS_HOURS": "Mon-Fri 09:00-17:30", "TIMEZONE": "Europe/Berlin", "HOLIDAYS": "DE",
+            "SLA_FIRST_RESPONSE": "1h", "SLA_WARN_BEFORE": "15m", "REPLY_SIGNATURE": "initials"}
+
+
+def _conversation(deps) -> Conversation:
+    with deps.sessions() as session:
+        [conv] = session.scalars(select(Conversation)).all()
+        return conv
+
+
+def _pings(slack_state, root) -> list[str]:
+    return [m["text"] for m in thread(slack_state, root) if m.get("bot_id")]
+
+
+def test_the_clock_stops_at_closing_and_over_a_holiday_weekend(bot, deps, clock, x_state, slack_state):
+    # Thursday 24 Dec 2026, 17:00 in Berlin: 30 business minutes are left that
+    # day; Fri 25 and Sat 26 are holidays, Sun is closed → due Mon 28, 09:30.
+    clock.now = berlin(2026, 12, 24, 17, 0)
+    x_state.customer_mentions("nia", "@acme_support my order never came", created_at=clock())
+    poll(deps, clock())
+    conv = _conversation(deps)
+    assert conv.due_at == berlin(2026, 12, 28, 9, 30) and conv.warn_at == berlin(2026, 12, 28, 9, 15)
+    [root] = roots(slack_state)
+    assert str(int(conv.due_at.timestamp())) in all_text(root)  # the root shows the real deadline
+    for moment in (berlin(2026, 12, 24, 18, 0), berlin(2026, 12, 25, 12, 0), berlin(2026, 12, 27, 23, 59)):
+        clock.now = moment
+        assert not any(sweep(deps, clock()).__dict__.values())
+    clock.now = berlin(2026, 12, 28, 9, 15)
+    assert sweep(deps, clock()).warned == [conv.id]
+    clock.now = berlin(2026, 12, 28, 9, 30)
+    assert sweep(deps, clock()).breached == [conv.id]
+    assert [p for p in _pings(slack_state, root) if "Overdue" in p] and "Overdue: 1" in _command(bot, "status")
+
+
+def test_priority_from_slash_command_recomputes_the_clock(bot, deps, clock, x_state, slack_state):
+    clock.now = berlin(2026, 11, 24, 10, 0)  # Tuesday
+    x_state.customer_mentions("oli", "@acme_support still broken", created_at=clock())
+    poll(deps, clock())
+    conv_id = _conversation(deps).id
+    clock.now = berlin(2026, 11, 24, 10, 10)
+    answer = _command(bot, f"priority #{conv_id} high")
+    assert answer.startswith(f"#{conv_id} is now high priority (due")
+    conv = _conversation(deps)
+    assert conv.priority == "high" and conv.due_at == berlin(2026, 11, 24, 10, 30)
+    assert conv.warn_at == berlin(2026, 11, 24, 10, 15)
+    bot.executor.drain()
+    assert "priority high" in all_text(roots(slack_state)[0])  # root refreshed in place
+    with deps.sessions() as session:
+        assert session.scalar(select(Audit.action).where(Audit.action == "priority")) == "priority"
+    assert _command(bot, f"priority #{conv_id} high") == f"#{conv_id} is already high priority."
+    assert _command(bot, f"priority #{conv_id} asap").startswith("`asap` is not a priority; use one of urgent,")
+    assert _command(bot, "priority high") == "Usage: `/social priority #42 high`"
+    assert _command(bot, "priority 4x2 high").startswith("`4x2` is not a conversation id like #42")
+
+
+def test_lowering_priority_after_a_breach_arms_the_new_deadline_once(bot, deps, clock, x_state, slack_state):
+    clock.now = berlin(2026, 11, 24, 10, 0)
+    x_state.customer_mentions("pat", "@acme_support hello?", created_at=clock())
+    poll(deps, clock())
+    conv_id = _conversation(deps).id
+    clock.now = berlin(2026, 11, 24, 11, 0)
+    assert sweep(deps, clock()).breached == [conv_id]
+    _command(bot, f"priority #{conv_id} low")  # SLA 2 h: due 12:00, not overdue any more
+    conv = _conversation(deps)
+    assert conv.due_at == berlin(2026, 11, 24, 12, 0) and conv.breached_at is None
+    assert "Overdue: 0" in _command(bot, "status")
+    clock.now = berlin(2026, 11, 24, 12, 0)
+    assert sweep(deps, clock()).breached == [conv_id]
+    _command(bot, f"priority #{conv_id} urgent")  # due 10:15, long past: no third ping
+    clock.now = berlin(2026, 11, 24, 12, 5)
+    assert sweep(deps, clock()).breached == []
+    assert len([p for p in _pings(slack_state, roots(slack_state)[0]) if "Overdue" in p]) == 2
+
+
+def test_public_replies_are_signed_with_the_staff_members_initials(bot, deps, clock, x_state, slack_state):
+    clock.now = berlin(2026, 11, 24, 10, 0)
+    tweet = x_state.customer_mentions("quin", "@acme_support where is my parcel", created_at=clock())
+    poll(deps, clock())
+    bot.staff_says(roots(slack_state)[0]["ts"], "It left our warehouse today, tracking by DM", user="U0BOB")
+    bot.staff_says(roots(slack_state)[0]["ts"], "note: internal notes are never signed nor sent")
+    bot.executor.drain()
+    deliver(deps, clock() + timedelta(seconds=5))
+    [reply] = x_state.replies_to(tweet["id"])
+    assert reply["text"] == "It left our warehouse today, tracking by DM ^BB"  # Bob Builder
