@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/ack_latency.py
 	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/business_time.py
 
 # Re-pin requirements.txt from pyproject.toml (needs the package registry).
 lock:
