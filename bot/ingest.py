@@ -1,8 +1,11 @@
 """A customer post becomes a Slack root message or a reply in its thread.
 
 Order of events for each post: record it (message row + clock) and commit;
-post to Slack; write the Slack ts and commit. A crash between the two commits
-leaves a row with no slack_ts, which publish_unposted() posts on the next pass.
+claim it (a lease, so two replicas never post the same row) and commit; post
+to Slack with the post's platform id as message metadata; write the Slack ts
+and commit. A crash after the post leaves a row with no slack_ts: the next pass
+(publish_unposted) sees it was attempted and finds the message in Slack by its
+metadata instead of posting it twice.
 """
 from __future__ import annotations
 
@@ -53,25 +56,46 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     return message
 
 
-def publish(session: Session, deps: Deps, message: Message, now: datetime) -> None:
+def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
     """Post a recorded message to Slack (root or thread reply) and store its ts.
-    The caller has committed the record; Slack errors propagate."""
+    The caller has committed the record; Slack errors propagate. False when
+    another process is posting it (or its root) right now."""
     conv = session.get(Conversation, message.conversation_id)
     label = deps.label(message.platform)
     if conv.slack_root_ts is None:
         first = store.first_customer_message(session, conv.id)
-        session.commit()  # never hold a write transaction across a network call
-        ts = deps.slack.post(conv.slack_channel, root_message(conv, first, label, now))
+        ts = _post_claimed(session, deps, first, root_message(conv, first, label, now), None, now)
+        if ts is None:
+            return False
         conv.slack_root_ts = ts
         first.slack_ts = ts
         session.commit()
         if first.id == message.id:
-            return
-    session.commit()
-    message.slack_ts = deps.slack.post(conv.slack_channel, followup_message(message, label),
-                                       thread_ts=conv.slack_root_ts)
+            return True
+    ts = _post_claimed(session, deps, message, followup_message(message, label), conv.slack_root_ts, now)
+    if ts is None:
+        return False
+    message.slack_ts = ts
     session.commit()
     refresh_root(session, deps, conv, now)
+    return True
+
+
+def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
+                  thread_ts: str | None, now: datetime) -> str | None:
+    attempt = store.claim_publish(session, message.id, now, now + deps.settings.delivery_lease)
+    session.commit()  # the claim is visible to other replicas before the network call
+    if attempt is None:
+        return None
+    marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
+    try:
+        return deps.slack.post_unique(message.slack_channel, payload, thread_ts, marker,
+                                      since=message.recorded_at, look_first=attempt > 1)
+    except Exception:
+        # Free it for the next pass at once; that pass looks it up before posting.
+        message.publish_lease_until = None
+        session.commit()
+        raise
 
 
 def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
@@ -91,8 +115,7 @@ def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> bool:
         session.commit()
         if message is None:
             return False
-        publish(session, deps, message, now)
-        return True
+        return publish(session, deps, message, now)
 
 
 def publish_unposted(deps: Deps, now: datetime) -> int:
@@ -101,7 +124,6 @@ def publish_unposted(deps: Deps, now: datetime) -> int:
     with deps.sessions() as session:
         for message in store.unposted_customer_messages(session):
             session.refresh(message)
-            if message.slack_ts is None:
-                publish(session, deps, message, now)
+            if message.slack_ts is None and publish(session, deps, message, now):
                 count += 1
     return count

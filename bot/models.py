@@ -116,6 +116,10 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)  # platform time
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Posting an inbound message to Slack: claimed by one process at a time; a
+    # second attempt first looks the message up in Slack by its metadata.
+    publish_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    publish_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -21,13 +22,68 @@ def make_slack_client(token: str, base_url: str, timeout: int = 10) -> WebClient
     ])
 
 
+MARKER_EVENT = "socialdesk_post"
+_LOOKUP_PAGES = 10  # up to 2,000 messages back; a lost post is seconds old
+
+
 class SlackPoster:
     """Posting, updating and looking up people, with a small cache of names."""
 
     def __init__(self, client: WebClient):
         self.client = client
+        # For posts that must appear once: a 5xx or a timeout may come after
+        # Slack stored the message, so those are never retried blindly (only
+        # 429s, which Slack refuses before doing anything).
+        self._unique_client = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                                        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
         self._names: dict[str, str] = {}
         self._initials: dict[str, str] = {}
+
+    def post_unique(self, channel: str, message: dict, thread_ts: str | None, marker: dict[str, str],
+                    since: datetime, look_first: bool, attempts: int = 3) -> str:
+        """Post `message` carrying `marker` as Slack message metadata, exactly
+        once: when an earlier attempt may have landed (look_first, or a lost
+        answer now), find it by its marker instead of posting again."""
+        metadata = {"event_type": MARKER_EVENT, "event_payload": marker}
+        error: Exception | None = None
+        for attempt in range(attempts):
+            if look_first or attempt:
+                found = self.find_marked(channel, marker, thread_ts, since)
+                if found:
+                    return found
+            try:
+                return self._unique_client.chat_postMessage(channel=channel, thread_ts=thread_ts,
+                                                            metadata=metadata, **message)["ts"]
+            except SlackApiError as exc:
+                if exc.response.status_code < 500:
+                    raise  # refused outright: nothing was posted
+                error = exc
+            except OSError as exc:  # timeout or connection lost mid-request
+                error = exc
+            log.warning("posting to %s may have failed (%s); checking before retrying", channel, error)
+        raise error
+
+    def find_marked(self, channel: str, marker: dict[str, str], thread_ts: str | None,
+                    since: datetime) -> str | None:
+        """The ts of our message carrying `marker`: in the thread, or among the
+        channel's messages since `since` (minus slack for clock skew)."""
+        cursor = None
+        for _ in range(_LOOKUP_PAGES):
+            if thread_ts:
+                page = self.client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True,
+                                                         limit=200, cursor=cursor)
+            else:
+                oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
+                page = self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True,
+                                                         limit=200, cursor=cursor)
+            for found in page.get("messages", []):
+                meta = found.get("metadata") or {}
+                if meta.get("event_type") == MARKER_EVENT and meta.get("event_payload") == marker:
+                    return found["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        return None
 
     def post(self, channel: str, message: dict, thread_ts: str | None = None) -> str:
         response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)

@@ -60,6 +60,21 @@ def unposted_customer_messages(session: Session, limit: int = 200) -> list[Messa
                                 .order_by(Message.id).limit(limit)))
 
 
+def claim_publish(session: Session, message_id: int, now: datetime, lease_until: datetime) -> int | None:
+    """Claim the right to post an inbound message to Slack. Returns the attempt
+    number (1 = nobody tried before), or None if it is posted or another live
+    process holds it."""
+    claimed = session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.slack_ts.is_(None),
+               (Message.publish_lease_until.is_(None)) | (Message.publish_lease_until < now))
+        .values(publish_lease_until=lease_until, publish_attempts=Message.publish_attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if not claimed:
+        return None
+    return session.get(Message, message_id, populate_existing=True).publish_attempts
+
+
 def add_conversation_key(session: Session, platform: str, thread_id: str, conversation_id: int) -> None:
     """Map a platform thread to a conversation; a concurrent mapping wins quietly."""
     try:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 import requests
 from flask import Flask, jsonify, request
@@ -41,6 +43,9 @@ class SlackState:
     calls: list = field(default_factory=list)
     deliveries: list = field(default_factory=list)  # (status, retry_num) per event delivery
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Called after chat.postMessage stored a message, before it answers: tests
+    # use it to hold the answer back (a slow Slack) or to kill the caller then.
+    on_post: Callable[[dict], None] | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def next_ts(self) -> str:
@@ -61,6 +66,12 @@ class SlackState:
                   times: int = 1, retry_after: int = 0) -> None:
         with self.lock:
             self.failures.setdefault(method, []).extend([(status, error, retry_after)] * times)
+
+    def lose_response_next(self, method: str, status: int = 503, times: int = 1) -> None:
+        """Slack does the work but the answer is lost (a 5xx from a proxy after
+        the write, or a timeout): the caller cannot tell it happened."""
+        with self.lock:
+            self.failures.setdefault(method, []).extend([(status, "after", 0)] * times)
 
     # -- the human side: what a person does in the Slack client ------------------
     def user_posts(self, user: str, channel: str, text: str, thread_ts: str | None = None,
@@ -144,7 +155,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
         merged.update(request.form.to_dict())
         if request.is_json:
             merged.update(request.get_json(silent=True) or {})
-        for key in ("blocks", "attachments", "view"):
+        for key in ("blocks", "attachments", "view", "metadata"):
             if isinstance(merged.get(key), str):
                 try:
                     merged[key] = json.loads(merged[key])
@@ -182,7 +193,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
             return _error("no_text")
         if len(p.get("text") or "") > MAX_TEXT:
             return _error("msg_too_long")
-        problem = check_blocks(p.get("blocks"))
+        problem = check_blocks(p.get("blocks")) or check_metadata(p.get("metadata"))
         if problem:
             return _error(problem)
         with state.lock:
@@ -191,12 +202,24 @@ def create_slack_emulator(state: SlackState) -> Flask:
                        "attachments": p.get("attachments"), "ts": state.next_ts()}
             if p.get("thread_ts"):
                 message["thread_ts"] = p["thread_ts"]
+            if p.get("metadata"):
+                message["metadata"] = p["metadata"]
             state.messages.append(message)
+        if state.on_post:
+            state.on_post(message)
         if state.echo_bot_messages and state.events_url:
             event = {k: v for k, v in message.items() if v is not None}
             threading.Thread(target=state.send_event, args=({**event, "event_ts": message["ts"]}, 0),
                              daemon=True).start()
         return jsonify({"ok": True, "channel": channel, "ts": message["ts"], "message": message})
+
+    def check_metadata(metadata) -> str | None:
+        if metadata is None:
+            return None
+        if (not isinstance(metadata, dict) or not isinstance(metadata.get("event_payload"), dict)
+                or not re.fullmatch(r"[A-Za-z0-9_]{1,255}", str(metadata.get("event_type", "")))):
+            return "invalid_metadata_format"
+        return None
 
     def update_message(p: dict):
         message = state.find(p.get("channel"), p.get("ts"))
@@ -273,13 +296,30 @@ def create_slack_emulator(state: SlackState) -> Flask:
         root = state.find(p.get("channel"), p.get("ts"))
         if root is None:
             return _error("thread_not_found")
-        return jsonify({"ok": True, "messages": [root] + state.thread(p["channel"], p["ts"]), "has_more": False})
+        return page([root] + state.thread(p["channel"], p["ts"]), p)
+
+    def conversations_history(p: dict):
+        if p.get("channel") not in state.channels:
+            return _error("channel_not_found")
+        oldest, latest = float(p.get("oldest") or 0), float(p.get("latest") or 9e12)
+        messages = [m for m in reversed(state.roots(p["channel"])) if oldest < float(m["ts"]) <= latest]
+        return page(messages, p)  # newest first, as Slack answers
+
+    def page(messages: list[dict], p: dict):
+        """Cursor pagination like Slack's; metadata only when asked for."""
+        start, limit = int(p.get("cursor") or 0), min(int(p.get("limit") or 100), 999)
+        chunk = messages[start:start + limit]
+        if str(p.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            chunk = [{k: v for k, v in m.items() if k != "metadata"} for m in chunk]
+        more = start + limit < len(messages)
+        return jsonify({"ok": True, "messages": chunk, "has_more": more,
+                        "response_metadata": {"next_cursor": str(start + limit) if more else ""}})
 
     methods = {
         "auth.test": auth_test, "chat.postMessage": post_message, "chat.update": update_message,
         "chat.postEphemeral": post_ephemeral, "chat.getPermalink": get_permalink, "users.info": users_info,
         "reactions.add": reactions_add, "views.publish": views_publish,
-        "conversations.replies": conversations_replies,
+        "conversations.replies": conversations_replies, "conversations.history": conversations_history,
     }
 
     @app.route("/api/<method>", methods=["GET", "POST"])
@@ -297,6 +337,9 @@ def create_slack_emulator(state: SlackState) -> Flask:
         with state.lock:
             queued = state.failures.get(method)
             failure = queued.pop(0) if queued else None
+        if failure and failure[1] == "after":
+            handler(params)
+            return _error("internal_error", failure[0])
         if failure:
             status, error, retry_after = failure
             response = _error(error if status != 429 else "ratelimited", status)

@@ -1,0 +1,126 @@
+"""Every customer post shows in Slack once: through lost answers (5xx after
+Slack stored the message), two replicas at once, and a process killed with
+SIGKILL between Slack's answer and our commit."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.ingest import publish_unposted, record_post
+from bot.models import Message
+from bot.poll import poll
+from tests.helpers import roots, thread
+
+
+def _messages(deps) -> list[Message]:
+    with deps.sessions() as session:
+        return list(session.scalars(select(Message).order_by(Message.id)))
+
+
+def _marker(message: dict) -> dict:
+    return (message.get("metadata") or {}).get("event_payload")
+
+
+def test_a_lost_answer_to_a_root_post_is_found_not_posted_again(deps, clock, x_state, slack_state):
+    tweet = x_state.customer_mentions("amy", "@acme_support my card was charged twice")
+    slack_state.lose_response_next("chat.postMessage", status=503, times=2)
+    result = poll(deps, clock())
+    assert not result.errors
+    [root] = roots(slack_state)
+    assert _marker(root) == {"platform": "x", "external_id": tweet["id"]}
+    assert [m.slack_ts for m in _messages(deps)] == [root["ts"]]
+    looked = [params for method, params in slack_state.calls if method == "conversations.history"]
+    assert looked and all(p.get("include_all_metadata") in (True, "true", "1") for p in looked)
+
+
+def test_a_lost_answer_to_a_follow_up_is_found_in_the_thread(deps, clock, x_state, slack_state):
+    first = x_state.customer_mentions("bea", "@acme_support hello")
+    poll(deps, clock())
+    x_state.customer_mentions("bea", "@acme_support anyone?", in_reply_to=first["id"])
+    slack_state.lose_response_next("chat.postMessage", status=500)
+    poll(deps, clock.advance(seconds=61))
+    [root] = roots(slack_state)
+    [follow_up] = [m for m in thread(slack_state, root) if "anyone" in str(m.get("blocks") or m["text"])]
+    assert _messages(deps)[1].slack_ts == follow_up["ts"]
+    assert any(method == "conversations.replies" for method, _ in slack_state.calls)
+
+
+def test_a_refused_post_is_not_looked_up_and_stays_queued(deps, clock, x_state, slack_state):
+    x_state.customer_mentions("cid", "@acme_support hi")
+    slack_state.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    assert poll(deps, clock()).errors
+    assert roots(slack_state) == [] and _messages(deps)[0].slack_ts is None
+    poll(deps, clock.advance(seconds=2))
+    assert len(roots(slack_state)) == 1
+
+
+def test_two_replicas_never_post_the_same_message(make_deps, clock, x_state, slack_state):
+    from adapters.base import InboundPost
+    replica_a, replica_b = make_deps(), make_deps()
+    post = InboundPost("x", "9001", "9001", "77", "@dee", "Dee", "@acme_support help", clock(), None, "X")
+    with replica_a.sessions() as session:
+        record_post(session, replica_a.channel, replica_a, post, clock())
+        session.commit()
+    a_is_posting, b_is_done = threading.Event(), threading.Event()
+
+    def hold(message):  # replica A's post reached Slack; its answer waits for B
+        a_is_posting.set()
+        b_is_done.wait(30)
+    slack_state.on_post = hold
+    counts = {}
+    a = threading.Thread(target=lambda: counts.setdefault("a", publish_unposted(replica_a, clock())))
+    a.start()
+    assert a_is_posting.wait(30)
+    slack_state.on_post = None
+    counts["b"] = publish_unposted(replica_b, clock())
+    b_is_done.set()
+    a.join(30)
+    assert counts == {"a": 1, "b": 0} and len(roots(slack_state)) == 1
+
+
+def test_sigkill_after_slack_stored_the_post_does_not_post_it_twice(env, deps, clock, x_state, slack_state):
+    tweet = x_state.customer_mentions("eli", "@acme_support where is my refund")
+    stored, release = threading.Event(), threading.Event()
+
+    def kill_point(message):
+        stored.set()
+        release.wait(30)
+    slack_state.on_post = kill_point
+    process = subprocess.Popen([sys.executable, "-m", "bot", "poll"], env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert stored.wait(60), "the poll process never reached Slack"
+        os.kill(process.pid, signal.SIGKILL)  # Slack has the message; our database does not know
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        slack_state.on_post = None
+        release.set()
+    [orphan] = _messages(deps)
+    assert orphan.slack_ts is None and orphan.publish_attempts == 1
+    # Another process, after the dead one's lease ran out.
+    poll(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 61))
+    [root] = roots(slack_state)
+    assert _marker(root)["external_id"] == tweet["id"]
+    assert [m.slack_ts for m in _messages(deps)] == [root["ts"]]
+
+
+def test_a_live_lease_keeps_other_processes_off(deps, clock, x_state, slack_state):
+    from bot import store
+    x_state.customer_mentions("fin", "@acme_support hey")
+    post_time = clock()
+    with deps.sessions() as session:
+        from adapters.base import InboundPost
+        record_post(session, deps.channel, deps,
+                    InboundPost("x", "9100", "9100", "78", "@fin", "Fin", "hey", post_time, None, "X"), post_time)
+        session.commit()
+        message_id = session.scalar(select(Message.id))
+        assert store.claim_publish(session, message_id, post_time, post_time + timedelta(seconds=60)) == 1
+        session.commit()
+    assert publish_unposted(deps, post_time + timedelta(seconds=30)) == 0
+    assert publish_unposted(deps, post_time + timedelta(seconds=61)) == 1
