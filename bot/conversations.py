@@ -12,12 +12,26 @@ from bot.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation
 from bot.sla import Alarms, SlaPolicy, alarms_after_pause, alarms_for_wait
 
 
+# (pending alarm column, "already sent in this wait" column) per level.
+_LEVELS = (("warn_at", "warned_at"), ("breach_at", "breached_at"), ("escalate_at", "escalated_at"))
+
+
 def _set_alarms(conv: Conversation, alarms: Alarms | None) -> None:
-    conv.due_at = alarms.due_at if alarms else None
-    conv.warn_at = alarms.warn_at if alarms else None
-    conv.breach_at = alarms.breach_at if alarms else None
-    conv.escalate_at = alarms.escalate_at if alarms else None
+    """A wait starts (alarms) or ends (None): nothing has been sent for it yet."""
     conv.warned_at = conv.breached_at = conv.escalated_at = None
+    _retime_alarms(conv, alarms)
+
+
+def _retime_alarms(conv: Conversation, alarms: Alarms | None) -> None:
+    """The same wait gets new deadlines (snooze, wake-up, priority). A level
+    already sent in this wait is not armed again: each is sent at most once
+    per wait, as the contract says."""
+    conv.due_at = alarms.due_at if alarms else None
+    done = {pending: getattr(conv, sent) is not None for pending, sent in _LEVELS}
+    done["warn_at"] = done["warn_at"] or done["breach_at"]  # no warning after the overdue ping
+    times = (alarms.warn_at, alarms.breach_at, alarms.escalate_at) if alarms else (None, None, None)
+    for (pending, _sent), when in zip(_LEVELS, times):
+        setattr(conv, pending, None if done[pending] else when)
 
 
 def _sla(conv: Conversation, policy: SlaPolicy) -> timedelta:
@@ -88,7 +102,7 @@ def snooze(conv: Conversation, until: datetime, now: datetime, policy: SlaPolicy
     conv.status = SNOOZED
     conv.snoozed_until = until
     conv.updated_at = now
-    _set_alarms(conv, None)
+    _retime_alarms(conv, None)
 
 
 def resume_from_snooze(conv: Conversation, now: datetime, policy: SlaPolicy) -> None:
@@ -103,15 +117,13 @@ def resume_from_snooze(conv: Conversation, now: datetime, policy: SlaPolicy) -> 
         _set_alarms(conv, alarms_for_wait(policy, now, _sla(conv, policy)))
         return
     conv.status = WAITING
-    _set_alarms(conv, alarms_after_pause(policy, now, timedelta(seconds=max(0, remaining)),
-                                         _sla(conv, policy)))
+    _retime_alarms(conv, alarms_after_pause(policy, now, timedelta(seconds=max(0, remaining)),
+                                            _sla(conv, policy)))
 
 
 def set_priority(conv: Conversation, priority: str, now: datetime, policy: SlaPolicy) -> None:
-    """Change the priority and recompute the running clock from the start of
-    the wait. A level that already fired stays fired while its new time has
-    passed too; one whose new time is later is armed again (a new deadline is
-    a new breach to warn about)."""
+    """Change the priority; a running wait gets deadlines recomputed from its
+    start (levels already sent stay sent), a paused one its time left scaled."""
     old_sla = _sla(conv, policy)
     conv.priority = priority
     conv.updated_at = now
@@ -119,16 +131,5 @@ def set_priority(conv: Conversation, priority: str, now: datetime, policy: SlaPo
     if conv.status == SNOOZED and conv.paused_remaining_s is not None:
         change = int((new_sla - old_sla).total_seconds())
         conv.paused_remaining_s = max(0, conv.paused_remaining_s + change)
-        return
-    if conv.status != WAITING or conv.due_at is None or conv.waiting_since is None:
-        return  # takes effect on the next wait
-    alarms = alarms_for_wait(policy, conv.waiting_since, new_sla)
-    conv.due_at = alarms.due_at
-    for pending, fired, new_time in (("warn_at", "warned_at", alarms.warn_at),
-                                     ("breach_at", "breached_at", alarms.breach_at),
-                                     ("escalate_at", "escalated_at", alarms.escalate_at)):
-        if new_time is None or (getattr(conv, fired) is not None and new_time <= now):
-            setattr(conv, pending, None)
-        else:
-            setattr(conv, pending, new_time)
-            setattr(conv, fired, None)
+    elif conv.status == WAITING and conv.due_at is not None and conv.waiting_since is not None:
+        _retime_alarms(conv, alarms_for_wait(policy, conv.waiting_since, new_sla))

@@ -104,12 +104,12 @@ def _wake(deps: Deps, conv_id: int, now: datetime) -> bool:
             return False
         resume_from_snooze(conv, now, deps.policy)
         session.commit()
+        # The root changes back to "waiting" in place. No post: the contract
+        # allows the sweep only the warning, the pings and the escalation.
         try:
             refresh_root(session, deps, conv, now)
-            deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
-                              f"⏰ Snooze over: #{conv.id} is waiting on us again. {_who_to_ping(deps, conv)}")
         except SLACK_ERRORS as exc:
-            log.warning("#%s woke but Slack refused the notice: %s", conv_id, exc)
+            log.warning("#%s woke but the root could not be refreshed: %s", conv_id, exc)
         return True
 
 

@@ -79,7 +79,8 @@ def test_priority_from_slash_command_recomputes_the_clock(bot, deps, clock, x_st
     assert _command(bot, "priority 4x2 high").startswith("`4x2` is not a conversation id like #42")
 
 
-def test_lowering_priority_after_a_breach_arms_the_new_deadline_once(bot, deps, clock, x_state, slack_state):
+def test_pings_stay_at_most_once_per_wait_through_priority_changes_and_snoozes(bot, deps, clock, x_state,
+                                                                              slack_state):
     clock.now = berlin(2026, 11, 24, 10, 0)
     x_state.customer_mentions("pat", "@acme_support hello?", created_at=clock())
     poll(deps, clock())
@@ -88,14 +89,23 @@ def test_lowering_priority_after_a_breach_arms_the_new_deadline_once(bot, deps, 
     assert sweep(deps, clock()).breached == [conv_id]
     _command(bot, f"priority #{conv_id} low")  # SLA 2 h: due 12:00, not overdue any more
     conv = _conversation(deps)
-    assert conv.due_at == berlin(2026, 11, 24, 12, 0) and conv.breached_at is None
+    assert conv.due_at == berlin(2026, 11, 24, 12, 0) and conv.breach_at is None and conv.warn_at is None
     assert "Overdue: 0" in _command(bot, "status")
-    clock.now = berlin(2026, 11, 24, 12, 0)
+    _command(bot, f"snooze #{conv_id} 30m")
+    posts_before = len(slack_state.messages)
+    clock.now = berlin(2026, 11, 24, 13, 0)
+    result = sweep(deps, clock())  # wakes it (overdue again), but its ping was sent in this wait
+    assert result.woken == [conv_id] and result.breached == [] and result.warned == []
+    assert len(slack_state.messages) == posts_before  # the wake-up updates the root in place only
+    assert len([p for p in _pings(slack_state, roots(slack_state)[0]) if "Overdue" in p]) == 1
+    # A staff reply ends the wait; the customer's next post starts a new one with its own ping.
+    bot.staff_says(roots(slack_state)[0]["ts"], "Sorry for the wait, looking now")
+    bot.executor.drain()
+    tweet = next(iter(x_state.tweets.values()))
+    x_state.customer_mentions("pat", "@acme_support still nothing", in_reply_to=tweet["id"], created_at=clock())
+    poll(deps, clock.advance(seconds=61))
+    clock.now = berlin(2026, 11, 24, 15, 5)
     assert sweep(deps, clock()).breached == [conv_id]
-    _command(bot, f"priority #{conv_id} urgent")  # due 10:15, long past: no third ping
-    clock.now = berlin(2026, 11, 24, 12, 5)
-    assert sweep(deps, clock()).breached == []
-    assert len([p for p in _pings(slack_state, roots(slack_state)[0]) if "Overdue" in p]) == 2
 
 
 def test_public_replies_are_signed_with_the_staff_members_initials(bot, deps, clock, x_state, slack_state):
