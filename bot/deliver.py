@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import or_, select, update
 
 from adapters.base import (AdapterError, Capability, OutboundReply, PermanentSendError, RateLimited,
@@ -23,6 +22,7 @@ from bot import store
 from bot.deps import Deps, backoff
 from bot.models import FAILED, PENDING, SENDING, SENT, Conversation, Message, Outbox
 from bot.text import slack_to_plain
+from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             result.retrying += 1
         except PermanentSendError as exc:
             _fail(session, deps, row, str(exc), result)
-        except (AdapterError, SlackApiError, SlackClientError) as exc:
+        except (AdapterError, *SLACK_ERRORS) as exc:
             _retry_at(session, row, owner, now + backoff(row.attempts), str(exc))
             result.retrying += 1
             result.errors.append(str(exc))
@@ -153,5 +153,5 @@ def _fail(session, deps: Deps, row: Outbox, reason: str, result: DeliverResult) 
     try:
         deps.slack.notice(message.slack_channel, conv.slack_root_ts,
                           f"⚠️ <@{row.staff_user}> your reply was *not sent* to the customer: {reason}")
-    except (SlackApiError, SlackClientError) as exc:
+    except SLACK_ERRORS as exc:
         log.error("outbox %s failed (%s) and the notice could not be posted: %s", row.id, reason, exc)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
-from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import select, update
 
 from bot.conversations import resume_from_snooze
@@ -20,10 +20,10 @@ from bot.deps import Deps
 from bot.ingest import refresh_root
 from bot.models import SNOOZED, Conversation
 from bot.render import humanize, slack_date
+from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 BATCH = 500
-SLACK_ERRORS = (SlackApiError, SlackClientError)
 
 
 @dataclass
@@ -56,6 +56,9 @@ def claim_due(session, column, fired_column, now: datetime, limit: int = BATCH, 
 
 def _fire_all(deps: Deps, column, fired_column, now: datetime, post, also_clear=()) -> list[int]:
     with deps.sessions() as session:
+        # Due again although already fired: an earlier attempt failed somewhere
+        # (maybe after Slack stored the ping), so look before posting again.
+        retrying = set(session.scalars(select(Conversation.id).where(column <= now, fired_column.is_not(None))))
         claimed = claim_due(session, column, fired_column, now, also_clear=also_clear)
         session.commit()
         fired = []
@@ -63,7 +66,7 @@ def _fire_all(deps: Deps, column, fired_column, now: datetime, post, also_clear=
             conv = session.get(Conversation, conv_id)
             session.commit()  # no transaction (SQLite write lock) across the Slack call
             try:
-                post(session, conv)
+                post(session, conv, Ping(deps, conv, column.key, now, conv_id in retrying))
                 fired.append(conv_id)
             except SLACK_ERRORS as exc:
                 # Slack refused: put the alarm back (due now) so the next sweep tries again.
@@ -89,11 +92,11 @@ def sweep(deps: Deps, now: datetime) -> SweepResult:
             result.woken.append(conv_id)
     # Breaches first: a warning that is due together with its breach is dropped.
     result.breached = _fire_all(deps, Conversation.breach_at, Conversation.breached_at, now,
-                                lambda s, c: _post_breach(deps, s, c, now), also_clear=[Conversation.warn_at])
+                                partial(_post_breach, deps), also_clear=[Conversation.warn_at])
     result.warned = _fire_all(deps, Conversation.warn_at, Conversation.warned_at, now,
-                              lambda s, c: _post_warning(deps, c, now))
+                              partial(_post_warning, deps))
     result.escalated = _fire_all(deps, Conversation.escalate_at, Conversation.escalated_at, now,
-                                 lambda s, c: _post_escalation(deps, c, now))
+                                 partial(_post_escalation, deps))
     return result
 
 
@@ -113,33 +116,50 @@ def _wake(deps: Deps, conv_id: int, now: datetime) -> bool:
         return True
 
 
-def _post_warning(deps: Deps, conv: Conversation, now: datetime) -> None:
+@dataclass(frozen=True)
+class Ping:
+    """One level's Slack posts for one wait, each marked so a retry finds it."""
+    deps: Deps
+    conv: Conversation
+    level: str
+    now: datetime
+    retrying: bool
+
+    def post(self, channel: str, thread_ts: str | None, text: str, part: str = "thread") -> None:
+        marker = {"conversation": str(self.conv.id), "level": self.level, "part": part,
+                  "wait": self.conv.waiting_since.isoformat() if self.conv.waiting_since else ""}
+        self.deps.slack.notice_once(channel, thread_ts, text, marker, since=self.now, look_first=self.retrying)
+
+
+def _post_warning(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
+    now = ping.now
     who = f" <@{conv.assignee}>" if conv.assignee else ""
-    deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
-                      f"⏳ Reply due {slack_date(conv.due_at, '{time}')} (in {humanize(conv.due_at - now)}): "
-                      f"{conv.customer_handle} has been waiting {humanize(now - conv.waiting_since)}.{who}")
+    ping.post(conv.slack_channel, conv.slack_root_ts,
+              f"⏳ Reply due {slack_date(conv.due_at, '{time}')} (in {humanize(conv.due_at - now)}): "
+              f"{conv.customer_handle} has been waiting {humanize(now - conv.waiting_since)}.{who}")
 
 
-def _post_breach(deps: Deps, session, conv: Conversation, now: datetime) -> None:
+def _post_breach(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
+    now = ping.now
     waited = humanize(now - conv.waiting_since)
-    deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
-                      f"🚨 *Overdue*: {conv.customer_handle} has waited {waited} for a reply. "
-                      f"{_who_to_ping(deps, conv)}".rstrip())
+    ping.post(conv.slack_channel, conv.slack_root_ts,
+              f"🚨 *Overdue*: {conv.customer_handle} has waited {waited} for a reply. "
+              f"{_who_to_ping(deps, conv)}".rstrip())
     channel = deps.settings.escalation_channel
     if channel:
         link = deps.slack.permalink(conv.slack_channel, conv.slack_root_ts)
         where = f"<{link}|open thread>" if link else f"thread {conv.slack_root_ts}"
-        deps.slack.notice(channel, None, f"🚨 #{conv.id} {deps.label(conv.platform)} {conv.customer_handle} "
-                                         f"is overdue (waiting {waited}) — {where}")
+        ping.post(channel, None, f"🚨 #{conv.id} {deps.label(conv.platform)} {conv.customer_handle} "
+                                 f"is overdue (waiting {waited}) — {where}", part="channel")
     try:
         refresh_root(session, deps, conv, now)
     except SLACK_ERRORS as exc:  # the ping went out; the colour can wait
         log.warning("#%s: root refresh failed: %s", conv.id, exc)
 
 
-def _post_escalation(deps: Deps, conv: Conversation, now: datetime) -> None:
+def _post_escalation(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
     if not deps.settings.escalate_to:
         return
-    deps.slack.notice(conv.slack_channel, conv.slack_root_ts,
-                      f"📣 *Escalated*: #{conv.id} is still unanswered after "
-                      f"{humanize(now - conv.waiting_since)}. {mention(deps.settings.escalate_to)}")
+    ping.post(conv.slack_channel, conv.slack_root_ts,
+              f"📣 *Escalated*: #{conv.id} is still unanswered after "
+              f"{humanize(ping.now - conv.waiting_since)}. {mention(deps.settings.escalate_to)}")

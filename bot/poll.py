@@ -8,12 +8,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.base import AdapterError, Capability, RateLimit, RateLimited
 from bot import store
 from bot.deps import Deps, backoff
 from bot.ingest import ingest_post, publish_unposted
+from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def poll(deps: Deps, now: datetime) -> PollResult:
     posted = 0
     try:
         posted += publish_unposted(deps, now)
-    except (SlackApiError, SlackClientError) as exc:
+    except SLACK_ERRORS as exc:
         errors.append(f"slack: {exc}")
         log.warning("Slack refused a post; it stays queued: %s", exc)
         return PollResult(posted, 0, tuple(errors))
@@ -91,7 +91,7 @@ def _poll_account(deps: Deps, adapter, key: str, owner: str, now: datetime):
             try:
                 for post in result.posts:
                     posted += ingest_post(deps, post, now)
-            except (SlackApiError, SlackClientError) as exc:
+            except SLACK_ERRORS as exc:
                 error = f"Slack refused a post: {exc}"
                 cursor.failures += 1
                 cursor.next_poll_at = now + backoff(cursor.failures)

@@ -5,7 +5,7 @@ import logging
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler,
                                                    RateLimitErrorRetryHandler,
                                                    ServerErrorRetryHandler)
@@ -22,6 +22,9 @@ def make_slack_client(token: str, base_url: str, timeout: int = 10) -> WebClient
     ])
 
 
+# What a Slack call can raise: API errors, and OSError (urllib's URLError,
+# timeouts) once slack_sdk's own connection retries are used up.
+SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
 MARKER_EVENT = "socialdesk_post"
 _LOOKUP_PAGES = 10  # up to 2,000 messages back; a lost post is seconds old
 
@@ -94,6 +97,12 @@ class SlackPoster:
 
     def notice(self, channel: str, thread_ts: str | None, text: str) -> str:
         return self.post(channel, {"text": text, "unfurl_links": False}, thread_ts)
+
+    def notice_once(self, channel: str, thread_ts: str | None, text: str, marker: dict[str, str],
+                    since: datetime, look_first: bool) -> str:
+        """A notice that must not appear twice (SLA pings): posted like a customer post."""
+        return self.post_unique(channel, {"text": text, "unfurl_links": False}, thread_ts, marker,
+                                since=since, look_first=look_first)
 
     def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
         try:

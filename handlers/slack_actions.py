@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import actions, store
 from bot.deps import Deps
 from bot.ingest import refresh_root
 from bot.models import Conversation
+from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def refresh_after(deps: Deps, context: dict) -> None:
     try:
         with deps.sessions() as session:
             refresh_root(session, deps, session.get(Conversation, result.conversation_id), deps.clock())
-    except (SlackApiError, SlackClientError) as exc:
+    except SLACK_ERRORS as exc:
         log.warning("root refresh failed: %s", exc)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot import store
 from bot.deliver import deliver
@@ -18,6 +17,7 @@ from bot.ingest import refresh_root
 from bot.models import Conversation
 from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
                        record_staff_message)
+from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 # Message subtypes that are still a person writing in the thread.
@@ -54,7 +54,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.sessions() as session:
                 refresh_root(session, deps, session.get(Conversation, result.conversation_id), now)
-        except (SlackApiError, SlackClientError) as exc:
+        except SLACK_ERRORS as exc:
             log.warning("root refresh failed: %s", exc)
         deliver(deps, now, only_id=result.outbox_id)  # the worker's pass would also pick it up
 

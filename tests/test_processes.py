@@ -83,3 +83,14 @@ def test_one_shot_passes_exit_zero_on_platform_outage(env, x_state):
     for command in ("poll", "deliver", "sweep"):
         result = _run([command], env)
         assert result.returncode == 0, result.stderr
+
+
+def test_one_shot_passes_exit_zero_when_slack_is_unreachable(env, x_state, slack_state):
+    x_state.customer_mentions("dora", "@acme_support hi")
+    down = {**env, "SLACK_API_URL": "http://127.0.0.1:9/api/"}  # nothing listens on port 9
+    for command in ("poll", "deliver", "sweep"):
+        result = _run([command], down)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (command, result.stderr)
+    assert slack_state.roots("C0SUPPORT") == []
+    assert _run(["poll"], env).returncode == 0  # Slack is back: the recorded post goes out
+    assert len(slack_state.roots("C0SUPPORT")) == 1

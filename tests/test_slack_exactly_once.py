@@ -124,3 +124,46 @@ def test_a_live_lease_keeps_other_processes_off(deps, clock, x_state, slack_stat
         session.commit()
     assert publish_unposted(deps, post_time + timedelta(seconds=30)) == 0
     assert publish_unposted(deps, post_time + timedelta(seconds=61)) == 1
+
+
+# -- SLA pings: at most once per wait, and not lost ----------------------------------
+
+def _overdue_in(slack_state, channel: str | None = None, root=None) -> list[dict]:
+    source = thread(slack_state, root) if root else slack_state.roots(channel)
+    return [m for m in source if "overdue" in m["text"].lower()]
+
+
+def test_a_lost_answer_to_an_overdue_ping_does_not_ping_twice(make_deps, clock, x_state, slack_state):
+    from bot.escalation import sweep
+    deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
+    x_state.customer_mentions("gil", "@acme_support hello")
+    poll(deps, clock())
+    slack_state.lose_response_next("chat.postMessage", status=502)
+    assert len(sweep(deps, clock.advance(minutes=2)).breached) == 1
+    assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
+
+
+def test_a_failed_channel_notice_is_retried_without_repeating_the_thread_ping(make_deps, clock, x_state,
+                                                                              slack_state):
+    from bot.escalation import sweep
+    deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s", ESCALATION_CHANNEL="C0NOTYET")
+    x_state.customer_mentions("hal", "@acme_support hello")
+    poll(deps, clock())
+    assert sweep(deps, clock.advance(minutes=2)).breached == []  # the channel does not exist (yet)
+    [root] = roots(slack_state)
+    assert len(_overdue_in(slack_state, root=root)) == 1
+    slack_state.channels["C0NOTYET"] = "escalations"  # someone invited the bot / created it
+    assert len(sweep(deps, clock.advance(seconds=30)).breached) == 1
+    assert len(_overdue_in(slack_state, root=root)) == 1 and len(_overdue_in(slack_state, "C0NOTYET")) == 1
+    assert sweep(deps, clock.advance(seconds=30)).breached == []
+
+
+def test_slack_unreachable_keeps_the_ping_for_the_next_sweep(make_deps, env, clock, x_state, slack_state):
+    from bot.escalation import sweep
+    deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
+    x_state.customer_mentions("ida", "@acme_support hello")
+    poll(deps, clock())
+    down = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s", SLACK_API_URL="http://127.0.0.1:9/api/")
+    assert sweep(down, clock.advance(minutes=2)).breached == []  # no traceback, nothing lost
+    assert len(sweep(deps, clock.advance(seconds=30)).breached) == 1
+    assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
