@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 
 from bench._common import machine, sqlite_url  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
-from bot.escalation import claim_due  # noqa: E402
+from bot.escalation import claim_level  # noqa: E402
 from bot.migrate import upgrade_to_head  # noqa: E402
 from bot.models import WAITING, Conversation  # noqa: E402
 
@@ -36,31 +36,52 @@ def fill(engine, open_count: int, due_count: int, now: datetime) -> None:
         conn.execute(text("DELETE FROM conversation"))
         for start in range(0, len(rows), 5000):
             conn.execute(insert(Conversation), rows[start:start + 5000])
+    # A live table has statistics (PostgreSQL's autovacuum keeps them); measure
+    # that steady state, not the minutes right after a 100,000-row bulk load.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE conversation" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
 def one_sweep(sessions, now: datetime) -> tuple[float, int]:
     start = time.perf_counter()
     with sessions() as session:
-        fired = len(claim_due(session, Conversation.breach_at, Conversation.breached_at, now, limit=10_000))
+        # limit 10,000 to measure the scaling; the worker claims up to 500 per level per pass
+        claimed, _retrying = claim_level(session, Conversation.breach_at, Conversation.breached_at, now, limit=10_000)
+        fired = len(claimed)
         session.commit()
     return (time.perf_counter() - start) * 1000, fired
 
 
-def run(label: str, url: str) -> None:
+def rearm(engine) -> None:
+    """Make the same threads due again, for the next repetition."""
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE conversation SET breach_at = due_at, breached_at = NULL "
+                          "WHERE breached_at IS NOT NULL"))
+
+
+def run(label: str, url: str, repeats: int = 5) -> None:
     engine = make_engine(url)
     sessions = make_session_factory(engine)
     now = datetime.now(timezone.utc)
     for open_count, due_count in ((10_000, 100), (100_000, 100), (100_000, 1_000)):
         fill(engine, open_count, due_count, now)
-        ms, fired = one_sweep(sessions, now)
-        target = "  (target < 50 ms: " + ("met)" if ms < 50 else "NOT met)") if due_count == 100 and open_count == 100_000 else ""
-        print(f"  {label:10} open {open_count:>7,} · due {due_count:>5,} · fired {fired:>5,} · {ms:7.1f} ms{target}")
+        timings = []
+        for _ in range(repeats):
+            ms, fired = one_sweep(sessions, now)
+            assert fired == due_count, fired
+            timings.append(ms)
+            rearm(engine)
+        median = sorted(timings)[repeats // 2]
+        target = "  (target < 50 ms: " + ("met)" if median < 50 else "NOT met)") if due_count == 100 and open_count == 100_000 else ""
+        print(f"  {label:10} open {open_count:>7,} · due {due_count:>5,} · median of {repeats} {median:6.1f} ms "
+              f"(min {min(timings):.1f}, max {max(timings):.1f}){target}")
     engine.dispose()
 
 
 def main() -> None:
     print(f"machine: {machine()}")
-    print("one sweep = one UPDATE … WHERE id IN (range query on the breach_at index) RETURNING id, one transaction")
+    print("one sweep = a retry-hint SELECT and one UPDATE … WHERE id IN (range query on the breach_at index) "
+          "RETURNING id, one transaction")
     run("SQLite", sqlite_url())
     try:
         socket.create_connection(("127.0.0.1", 5432), timeout=1).close()

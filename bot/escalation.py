@@ -54,12 +54,21 @@ def claim_due(session, column, fired_column, now: datetime, limit: int = BATCH, 
     return sorted(claimed.scalars())
 
 
+def claim_level(session, column, fired_column, now: datetime, also_clear=(),
+                limit: int = BATCH) -> tuple[list[int], set[int]]:
+    """Claim one level's due alarms; also say which of them are retries: due
+    again although fired before, i.e. an earlier attempt failed somewhere
+    (maybe after Slack stored the ping), so look before posting again."""
+    # ORDER BY + LIMIT like the claim, so the planner walks the alarm index
+    # instead of scanning every open conversation.
+    retrying = set(session.scalars(select(Conversation.id).where(column <= now, fired_column.is_not(None))
+                                   .order_by(column).limit(limit)))
+    return claim_due(session, column, fired_column, now, limit=limit, also_clear=also_clear), retrying
+
+
 def _fire_all(deps: Deps, column, fired_column, now: datetime, post, also_clear=()) -> list[int]:
     with deps.sessions() as session:
-        # Due again although already fired: an earlier attempt failed somewhere
-        # (maybe after Slack stored the ping), so look before posting again.
-        retrying = set(session.scalars(select(Conversation.id).where(column <= now, fired_column.is_not(None))))
-        claimed = claim_due(session, column, fired_column, now, also_clear=also_clear)
+        claimed, retrying = claim_level(session, column, fired_column, now, also_clear)
         session.commit()
         fired = []
         for conv_id in claimed:
