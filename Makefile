@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lock clean
+.PHONY: demo test test-browser bench lock clean
 
 $(STAMP): pyproject.toml requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,16 @@ demo: $(STAMP)
 	$(BIN)/socialdesk sandbox
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --ignore=tests/browser
+
+# The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
+BROWSER_STAMP := $(VENV)/.browser-stamp
+$(BROWSER_STAMP): $(STAMP) requirements-browser.txt
+	$(BIN)/pip install --quiet -r requirements-browser.txt
+	touch $(BROWSER_STAMP)
+
+test-browser: $(BROWSER_STAMP)
+	$(BIN)/python -m pytest tests/browser
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
