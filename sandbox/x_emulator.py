@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, request
@@ -38,6 +39,9 @@ class XState:
     reply_delay_s: float = 0.0                      # to play a slow X (benchmarks)
     clock: object = time.time
     created_replies: list = field(default_factory=list)
+    # Called after POST /2/tweets stored the reply, before it answers: tests use
+    # it to kill the caller at the worst moment.
+    on_create: Callable[[dict], None] | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -251,6 +255,8 @@ def create_x_emulator(state: XState) -> Flask:
             time.sleep(state.reply_delay_s)  # an emulated slow X, for the ack benchmark
         tweet = state.post(state.brand_id, text, parent_id)
         state.created_replies.append(tweet)
+        if state.on_create:
+            state.on_create(tweet)
         return jsonify({"data": {"id": tweet["id"], "text": html.escape(text, quote=False),
                                  "edit_history_tweet_ids": [tweet["id"]]}}), 201, headers
 
