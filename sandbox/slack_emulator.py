@@ -24,6 +24,8 @@ MAX_SECTION_TEXT = 3000
 @dataclass
 class SlackState:
     token: str = "xoxb-sandbox-token"
+    app_token: str = "xapp-1-A0SANDBOX-1-sandbox"
+    socket_mode_url: str | None = None  # set when a SocketModeServer runs
     signing_secret: str = "sandbox-signing-secret"
     team_id: str = "T0SANDBOX"
     bot_user_id: str = "U0BOT"
@@ -163,12 +165,12 @@ def create_slack_emulator(state: SlackState) -> Flask:
                     merged[key] = "invalid"
         return merged
 
-    def authed(params: dict):
+    def authed(params: dict, expected: str):
         header = request.headers.get("Authorization", "")
         token = header[7:] if header.startswith("Bearer ") else params.get("token")
         if not token:
             return _error("not_authed")
-        if token != state.token:
+        if token != expected:
             return _error("invalid_auth")
         return None
 
@@ -287,6 +289,11 @@ def create_slack_emulator(state: SlackState) -> Flask:
         state.views[p["user_id"]] = view
         return jsonify({"ok": True, "view": {"id": "V0HOME", **view}})
 
+    def connections_open(p: dict):
+        if not state.socket_mode_url:
+            return _error("invalid_auth")
+        return jsonify({"ok": True, "url": state.socket_mode_url})
+
     def auth_test(p: dict):
         return jsonify({"ok": True, "url": "https://sandbox.slack.local/", "team": "Sandbox",
                         "user": "socialdesk", "team_id": state.team_id, "user_id": state.bot_user_id,
@@ -320,6 +327,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
         "chat.postEphemeral": post_ephemeral, "chat.getPermalink": get_permalink, "users.info": users_info,
         "reactions.add": reactions_add, "views.publish": views_publish,
         "conversations.replies": conversations_replies, "conversations.history": conversations_history,
+        "apps.connections.open": connections_open,
     }
 
     @app.route("/api/<method>", methods=["GET", "POST"])
@@ -331,7 +339,8 @@ def create_slack_emulator(state: SlackState) -> Flask:
         handler = methods.get(method)
         if handler is None:
             return _error("unknown_method", 404, req_method=method)
-        problem = authed(params)
+        # apps.connections.open is the one method that takes the app-level token.
+        problem = authed(params, state.app_token if method == "apps.connections.open" else state.token)
         if problem is not None:
             return problem
         with state.lock:
