@@ -26,6 +26,9 @@ def make_slack_client(token: str, base_url: str, timeout: int = 10) -> WebClient
 # timeouts) once slack_sdk's own connection retries are used up.
 SLACK_ERRORS = (SlackApiError, SlackClientError, OSError)
 MARKER_EVENT = "socialdesk_post"
+# Slack's own words for these: "It's possible some aspect of the operation
+# succeeded before the error was raised." Treated like a lost answer.
+_MAYBE_DONE = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 _LOOKUP_PAGES = 10  # up to 2,000 messages back; a lost post is seconds old
 
 
@@ -58,7 +61,7 @@ class SlackPoster:
                 return self._unique_client.chat_postMessage(channel=channel, thread_ts=thread_ts,
                                                             metadata=metadata, **message)["ts"]
             except SlackApiError as exc:
-                if exc.response.status_code < 500:
+                if exc.response.status_code < 500 and exc.response.get("error") not in _MAYBE_DONE:
                     raise  # refused outright: nothing was posted
                 error = exc
             except OSError as exc:  # timeout or connection lost mid-request

@@ -348,7 +348,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
             failure = queued.pop(0) if queued else None
         if failure and failure[1] == "after":
             handler(params)
-            return _error("internal_error", failure[0])
+            return _error("internal_error", failure[0])  # 200 too: Slack's "may have succeeded"
         if failure:
             status, error, retry_after = failure
             response = _error(error if status != 429 else "ratelimited", status)
