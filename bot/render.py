@@ -93,7 +93,20 @@ def action_buttons(conv: Conversation) -> dict:
         if conv.status != SNOOZED:
             buttons.append({"type": "button", "action_id": "conv_snooze", "value": value,
                             "text": {"type": "plain_text", "text": "💤 Snooze 1 h"}})
+        buttons.append(priority_menu(conv))
     return {"type": "actions", "block_id": f"conv_actions_{conv.id}", "elements": buttons}
+
+
+PRIORITY_LABELS = {"urgent": "🔴 Urgent", "high": "🟠 High", "normal": "⚪ Normal", "low": "🔵 Low"}
+
+
+def priority_menu(conv: Conversation) -> dict:
+    """A select on the root; each option's value carries the conversation id."""
+    options = [{"text": {"type": "plain_text", "text": label}, "value": f"{conv.id}:{name}"}
+               for name, label in PRIORITY_LABELS.items()]
+    current = next((o for o in options if o["value"].endswith(f":{conv.priority}")), options[2])
+    return {"type": "static_select", "action_id": "conv_priority", "options": options, "initial_option": current,
+            "placeholder": {"type": "plain_text", "text": "Priority"}}
 
 
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime) -> dict:

@@ -10,6 +10,7 @@ from bot import actions, store
 from bot.deps import Deps
 from bot.ingest import refresh_root
 from bot.models import Conversation
+from bot.sla import PRIORITY_FACTORS
 from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -89,3 +90,17 @@ def register(app: App, deps: Deps) -> None:
 
     for action_id in BUTTONS:
         app.action(action_id)(ack=on_button, lazy=[lazy_refresh])
+
+    def on_priority(ack, body: dict, action: dict, context: dict) -> None:
+        ack()
+        conv_id, _, priority = (action.get("selected_option") or {}).get("value", "").partition(":")
+        if not conv_id.isdigit() or priority not in PRIORITY_FACTORS:
+            return
+        user = body["user"]["id"]
+        result = actions.set_priority(deps, int(conv_id), priority, user, deps.clock())
+        context["action_result"] = result
+        channel = (body.get("channel") or {}).get("id")
+        if channel:
+            context["tell"] = (channel, user, result.message, (body.get("message") or {}).get("ts"))
+
+    app.action("conv_priority")(ack=on_priority, lazy=[lazy_refresh])

@@ -42,7 +42,8 @@ def conversation_line(conv: Conversation, now) -> str:
     if conv.due_at:
         due = (" · *overdue* " if conv.due_at <= now else " · due ") + slack_date(conv.due_at, "{time}")
     who = f" · <@{conv.assignee}>" if conv.assignee else ""
-    return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({conv.platform}){due}{who}"
+    priority = f" · {conv.priority}" if conv.priority != "normal" else ""
+    return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({conv.platform}){due}{priority}{who}"
 
 
 def listing(title: str, conversations, now, empty: str) -> str:

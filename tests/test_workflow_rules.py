@@ -79,6 +79,39 @@ def test_priority_from_slash_command_recomputes_the_clock(bot, deps, clock, x_st
     assert _command(bot, "priority 4x2 high").startswith("`4x2` is not a conversation id like #42")
 
 
+def _pick_priority(bot, root_ts: str, value: str, user: str = "U0BOB"):
+    import json
+    payload = {"type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": "T0SANDBOX"},
+               "api_app_id": "A0SANDBOX", "token": "t", "team": {"id": "T0SANDBOX", "domain": "sandbox"},
+               "channel": {"id": "C0SUPPORT", "name": "social-support"}, "trigger_id": "1.2.3",
+               "container": {"type": "message", "message_ts": root_ts, "channel_id": "C0SUPPORT"},
+               "message": {"ts": root_ts, "type": "message"}, "response_url": "https://hooks.slack.invalid/x",
+               "actions": [{"type": "static_select", "action_id": "conv_priority", "block_id": "conv_actions_1",
+                            "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
+                            "action_ts": "1.2"}]}
+    return bot.post_form({"payload": json.dumps(payload)})
+
+
+def test_priority_menu_on_the_root(bot, deps, clock, x_state, slack_state):
+    clock.now = berlin(2026, 11, 24, 10, 0)
+    x_state.customer_mentions("ray", "@acme_support urgent: double charge", created_at=clock())
+    poll(deps, clock())
+    root = roots(slack_state)[0]
+    menu = next(e for e in root["attachments"][0]["blocks"][1]["elements"] if e["action_id"] == "conv_priority")
+    assert menu["initial_option"]["value"] == f"{_conversation(deps).id}:normal"
+    assert _pick_priority(bot, root["ts"], f"{_conversation(deps).id}:urgent").status_code == 200
+    bot.executor.drain()
+    assert _conversation(deps).due_at == berlin(2026, 11, 24, 10, 15)  # a quarter of 1 h
+    told = slack_state.ephemerals[-1]
+    assert told["user"] == "U0BOB" and "is now urgent priority" in told["text"]
+    menu = next(e for e in roots(slack_state)[0]["attachments"][0]["blocks"][1]["elements"]
+                if e["action_id"] == "conv_priority")
+    assert menu["initial_option"]["value"].endswith(":urgent")  # the root was refreshed in place
+    assert "urgent" in _command(bot, "queue")
+    assert _pick_priority(bot, root["ts"], "1:whenever").status_code == 200  # ignored, never a 500
+    assert _conversation(deps).priority == "urgent"
+
+
 def test_pings_stay_at_most_once_per_wait_through_priority_changes_and_snoozes(bot, deps, clock, x_state,
                                                                               slack_state):
     clock.now = berlin(2026, 11, 24, 10, 0)
