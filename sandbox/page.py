@@ -14,12 +14,15 @@ CHANNEL = "C0SUPPORT"
 
 
 def _message_view(message: dict, state: SlackState) -> dict:
-    status = ""
+    status, priority = "", None
     for attachment in message.get("attachments") or []:
         for block in attachment.get("blocks", []):
             for element in block.get("elements", []):
                 if element.get("type") == "mrkdwn":
                     status = element["text"]
+                elif element.get("action_id") == "conv_priority":  # the root's priority menu
+                    priority = {"current": element["initial_option"]["value"],
+                                "options": [(o["value"], o["text"]["text"]) for o in element["options"]]}
     header, body = "", []
     for block in message.get("blocks") or []:
         if block.get("type") == "context":
@@ -29,7 +32,7 @@ def _message_view(message: dict, state: SlackState) -> dict:
     user = message.get("user")
     author = "socialdesk (bot)" if message.get("bot_id") else state.users.get(user, {}).get("real_name", user)
     return {"ts": message["ts"], "author": author, "header": header,
-            "text": "\n".join(body) if body else message.get("text", ""), "status": status,
+            "text": "\n".join(body) if body else message.get("text", ""), "status": status, "priority": priority,
             "reactions": [f":{r['name']}: {r['count']}" for r in message.get("reactions", []) if r["count"]]}
 
 
@@ -76,6 +79,25 @@ def create_page(slack: SlackState, x: XState) -> Flask:
         if not form.get("thread_ts") or not (form.get("text") or "").strip() or form.get("user") not in slack.users:
             return jsonify({"ok": False, "error": "thread, staff member and text are required"}), 400
         in_background(slack.user_posts, form["user"], CHANNEL, form["text"], form["thread_ts"])
+        return jsonify({"ok": True})
+
+    @app.post("/command")
+    def command():
+        form = request.get_json(silent=True) or {}
+        if form.get("user") not in slack.users:
+            return jsonify({"ok": False, "error": "pick a staff member"}), 400
+        response = slack.user_runs_command(form["user"], CHANNEL, (form.get("text") or "").strip())
+        answer = response.json() if response.ok else {"text": f"the bot answered HTTP {response.status_code}"}
+        return jsonify({"ok": response.ok, "text": answer.get("text", "")})
+
+    @app.post("/priority")
+    def priority():
+        form = request.get_json(silent=True) or {}
+        if form.get("user") not in slack.users or not form.get("ts") or not form.get("value"):
+            return jsonify({"ok": False, "error": "user, ts and value are required"}), 400
+        in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], {
+            "type": "static_select", "action_id": "conv_priority", "block_id": "priority",
+            "selected_option": {"text": {"type": "plain_text", "text": form["value"]}, "value": form["value"]}})
         return jsonify({"ok": True})
 
     @app.post("/react")

@@ -114,6 +114,27 @@ class SlackState:
                  "event_ts": self.next_ts()}
         return self.send_event(event)
 
+    def user_runs_command(self, user: str, channel: str, text: str, command: str = "/social") -> requests.Response:
+        """A slash command as Slack sends it (form-encoded, signed)."""
+        return self.deliver_form({
+            "token": "legacy-verification-token", "team_id": self.team_id, "team_domain": "sandbox",
+            "channel_id": channel, "channel_name": self.channels.get(channel, ""), "user_id": user,
+            "user_name": self.users.get(user, {}).get("display_name", user), "command": command, "text": text,
+            "api_app_id": "A0SANDBOX", "response_url": "https://hooks.slack.invalid/commands",
+            "trigger_id": self.next_ts()})
+
+    def user_acts(self, user: str, channel: str, ts: str, action: dict) -> requests.Response:
+        """A click on a button or a pick in a menu of a message (block_actions)."""
+        payload = {"type": "block_actions", "token": "legacy-verification-token", "api_app_id": "A0SANDBOX",
+                   "user": {"id": user, "username": self.users.get(user, {}).get("display_name", user),
+                            "team_id": self.team_id},
+                   "team": {"id": self.team_id, "domain": "sandbox"}, "trigger_id": self.next_ts(),
+                   "channel": {"id": channel, "name": self.channels.get(channel, "")},
+                   "container": {"type": "message", "message_ts": ts, "channel_id": channel},
+                   "message": {"ts": ts, "type": "message"}, "response_url": "https://hooks.slack.invalid/actions",
+                   "actions": [{"action_ts": self.next_ts(), **action}]}
+        return self.deliver_form({"payload": json.dumps(payload)})
+
     def send_event(self, event: dict, retries: int = 3) -> list[int]:
         envelope = event_envelope(event, self.team_id, self.bot_user_id)
         return self.deliver_json(envelope, retries)
@@ -136,9 +157,9 @@ class SlackState:
                 break
         return statuses
 
-    def deliver_form(self, fields: dict) -> requests.Response | None:
+    def deliver_form(self, fields: dict) -> requests.Response:
         if not self.events_url:
-            return None
+            raise RuntimeError("no events_url: nothing to send slash commands or actions to")
         body, headers = form_request(self.signing_secret, fields)
         return requests.post(self.events_url, data=body, headers=headers, timeout=3)
 

@@ -18,7 +18,7 @@ from bot.config import load_settings
 from bot.migrate import upgrade_to_head
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
-from sandbox.slack_signing import event_envelope, form_request, json_request
+from sandbox.slack_signing import event_envelope, json_request
 from sandbox.x_emulator import XState, create_x_emulator
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
@@ -233,12 +233,6 @@ class Bot:
     def post_json(self, payload: dict, headers: dict | None = None, timestamp: int | None = None):
         body, signed = json_request(self.slack_state.signing_secret, payload, timestamp)
         response = requests.post(self.events_url, data=body, headers={**signed, **(headers or {})}, timeout=10)
-        self.executor.drain()
-        return response
-
-    def post_form(self, fields: dict):
-        body, signed = form_request(self.slack_state.signing_secret, fields)
-        response = requests.post(self.events_url, data=body, headers=signed, timeout=10)
         self.executor.drain()
         return response
 

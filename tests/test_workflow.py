@@ -123,15 +123,10 @@ def test_snooze_pauses_the_clock_and_resumes_with_the_time_left(bot, deps, clock
 
 
 def _button(bot, action_id: str, conv_id: int, user: str, root_ts: str):
-    import json
-    payload = {"type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": "T0SANDBOX"},
-               "api_app_id": "A0SANDBOX", "token": "t", "team": {"id": "T0SANDBOX", "domain": "sandbox"},
-               "channel": {"id": "C0SUPPORT", "name": "social-support"}, "trigger_id": "1.2.3",
-               "container": {"type": "message", "message_ts": root_ts, "channel_id": "C0SUPPORT"},
-               "message": {"ts": root_ts, "type": "message"}, "response_url": "https://hooks.slack.invalid/x",
-               "actions": [{"type": "button", "action_id": action_id, "block_id": f"conv_actions_{conv_id}",
-                            "value": str(conv_id), "action_ts": "1.2"}]}
-    return bot.post_form({"payload": json.dumps(payload)})
+    response = bot.slack_state.user_acts(user, "C0SUPPORT", root_ts, {
+        "type": "button", "action_id": action_id, "block_id": f"conv_actions_{conv_id}", "value": str(conv_id)})
+    bot.executor.drain()  # the private answer and the root refresh run after the ack
+    return response
 
 
 def test_buttons_and_simultaneous_claims_one_wins_the_other_is_told(bot, deps, clock, x_state, slack_state):
@@ -155,10 +150,8 @@ def test_buttons_and_simultaneous_claims_one_wins_the_other_is_told(bot, deps, c
 
 
 def _command(bot, text: str, user: str = "U0ALICE") -> str:
-    response = bot.post_form({"token": "t", "team_id": "T0SANDBOX", "team_domain": "sandbox", "channel_id": "C0SUPPORT",
-                              "channel_name": "social-support", "user_id": user, "user_name": user.lower(),
-                              "command": "/social", "text": text, "api_app_id": "A0SANDBOX",
-                              "response_url": "https://hooks.slack.invalid/c", "trigger_id": "1.2.3"})
+    response = bot.slack_state.user_runs_command(user, "C0SUPPORT", text)
+    bot.executor.drain()
     assert response.status_code == 200
     body = response.json()
     assert body.get("response_type") == "ephemeral"

@@ -80,16 +80,11 @@ def test_priority_from_slash_command_recomputes_the_clock(bot, deps, clock, x_st
 
 
 def _pick_priority(bot, root_ts: str, value: str, user: str = "U0BOB"):
-    import json
-    payload = {"type": "block_actions", "user": {"id": user, "username": user.lower(), "team_id": "T0SANDBOX"},
-               "api_app_id": "A0SANDBOX", "token": "t", "team": {"id": "T0SANDBOX", "domain": "sandbox"},
-               "channel": {"id": "C0SUPPORT", "name": "social-support"}, "trigger_id": "1.2.3",
-               "container": {"type": "message", "message_ts": root_ts, "channel_id": "C0SUPPORT"},
-               "message": {"ts": root_ts, "type": "message"}, "response_url": "https://hooks.slack.invalid/x",
-               "actions": [{"type": "static_select", "action_id": "conv_priority", "block_id": "conv_actions_1",
-                            "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value},
-                            "action_ts": "1.2"}]}
-    return bot.post_form({"payload": json.dumps(payload)})
+    response = bot.slack_state.user_acts(user, "C0SUPPORT", root_ts, {
+        "type": "static_select", "action_id": "conv_priority", "block_id": "conv_actions_1",
+        "selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}})
+    bot.executor.drain()
+    return response
 
 
 def test_priority_menu_on_the_root(bot, deps, clock, x_state, slack_state):
@@ -100,7 +95,6 @@ def test_priority_menu_on_the_root(bot, deps, clock, x_state, slack_state):
     menu = next(e for e in root["attachments"][0]["blocks"][1]["elements"] if e["action_id"] == "conv_priority")
     assert menu["initial_option"]["value"] == f"{_conversation(deps).id}:normal"
     assert _pick_priority(bot, root["ts"], f"{_conversation(deps).id}:urgent").status_code == 200
-    bot.executor.drain()
     assert _conversation(deps).due_at == berlin(2026, 11, 24, 10, 15)  # a quarter of 1 h
     told = slack_state.ephemerals[-1]
     assert told["user"] == "U0BOB" and "is now urgent priority" in told["text"]

@@ -47,7 +47,7 @@ def page():
         browser.close()
 
 
-def test_customer_post_staff_reply_and_claim_in_the_browser(sandbox_url, page):
+def test_customer_post_staff_reply_claim_priority_and_status_in_the_browser(sandbox_url, page):
     page.goto(sandbox_url)
     page.fill("#customer-name", "carol")
     page.fill("#customer-text", "@acme_support my order #1234 hasn't arrived & <!channel> nobody answers!")
@@ -78,5 +78,12 @@ def test_customer_post_staff_reply_and_claim_in_the_browser(sandbox_url, page):
     expect(dave.locator(".status")).to_contain_text("posted 2 times", timeout=WAIT_MS)
     expect(dave).to_have_count(1)
     expect(dave).to_contain_text("hello??")
+
+    # Staff set a priority from the root's menu and ask /social for the state of the desk.
+    dave.locator("select[aria-label=priority]").select_option(label="🔴 Urgent")
+    expect(dave.locator(".status")).to_contain_text("priority urgent", timeout=WAIT_MS)
+    page.fill("#command-text", "/social status")
+    page.click("text=Run /social")
+    expect(page.locator("#command-answer")).to_contain_text("Open: 2 · Waiting: 1 · Overdue: 0", timeout=WAIT_MS)
     if os.environ.get("SANDBOX_SCREENSHOT"):  # how README's picture is made
         page.screenshot(path=os.environ["SANDBOX_SCREENSHOT"], full_page=True)
