@@ -43,20 +43,21 @@ class Alarms:
 
 
 def alarms_for_wait(policy: SlaPolicy, started: datetime, sla: timedelta) -> Alarms:
-    due = policy.calendar.add(started, sla)
-    warn = None
-    if policy.warn_before > timedelta(0) and sla > policy.warn_before:
-        warn = policy.calendar.add(started, sla - policy.warn_before)
-    escalate = policy.calendar.add(due, sla) if policy.escalate else None
-    return Alarms(due_at=due, warn_at=warn, breach_at=due, escalate_at=escalate)
+    return _alarms(policy, started, sla, sla)
 
 
 def alarms_after_pause(policy: SlaPolicy, resumed: datetime, remaining: timedelta,
                        sla: timedelta) -> Alarms:
     """A snoozed wait resumes with the business time it had left."""
-    due = policy.calendar.add(resumed, remaining)
+    return _alarms(policy, resumed, remaining, sla)
+
+
+def _alarms(policy: SlaPolicy, start: datetime, left: timedelta, sla: timedelta) -> Alarms:
+    """`left` of business time from `start` to the breach; the escalation one
+    full SLA after it."""
+    due = policy.calendar.add(start, left)
     warn = None
-    if policy.warn_before > timedelta(0) and remaining > policy.warn_before:
-        warn = policy.calendar.add(resumed, remaining - policy.warn_before)
+    if policy.warn_before > timedelta(0) and left > policy.warn_before:
+        warn = policy.calendar.add(start, left - policy.warn_before)
     escalate = policy.calendar.add(due, sla) if policy.escalate else None
     return Alarms(due_at=due, warn_at=warn, breach_at=due, escalate_at=escalate)

@@ -1,6 +1,12 @@
 """Small readers over emulator state, shared by the flow tests."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
+
 
 def roots(slack_state, channel: str = "C0SUPPORT") -> list[dict]:
     return slack_state.roots(channel)
@@ -25,3 +31,24 @@ def all_text(message: dict) -> str:
                 text = element["text"]
                 parts.append(text["text"] if isinstance(text, dict) else text)
     return "\n".join(parts)
+
+
+def kill_mid_write(state, hook: str, command: str, env: dict) -> None:
+    """Run `socialdesk <command>` as a real process and SIGKILL it at the worst
+    moment: when the emulator has stored its write (state.<hook> is called) and
+    before the process got the answer."""
+    stored, release = threading.Event(), threading.Event()
+
+    def kill_point(_written: dict) -> None:
+        stored.set()
+        release.wait(30)
+    setattr(state, hook, kill_point)
+    process = subprocess.Popen([sys.executable, "-m", "bot", command], env={**os.environ, **env},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert stored.wait(60), f"the {command} process never got that far"
+        os.kill(process.pid, signal.SIGKILL)
+        assert process.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        setattr(state, hook, None)
+        release.set()

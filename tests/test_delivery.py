@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.deliver import deliver
 from bot.models import FAILED, PENDING, SENDING, SENT, Outbox
 from bot.poll import poll
-from tests.helpers import roots, thread
+from tests.helpers import kill_mid_write, roots, thread
 
 
 def _queued_reply(bot, deps, clock, x_state, slack_state, text="We're on it!", deliver_now=False):
@@ -139,31 +139,12 @@ def test_sigkill_after_x_accepted_the_reply_does_not_send_it_twice(bot, deps, en
     """A real `socialdesk deliver` process is killed with SIGKILL after X stored
     the reply and before the process could commit; the next process, once the
     lease ran out, finds the reply on X instead of sending it again."""
-    import os
-    import signal
-    import subprocess
-    import sys
-    import threading
     tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
     bot.executor.drain()
     with deps.sessions() as session:  # due now for the separate process, on its real clock
         session.scalar(select(Outbox)).next_attempt_at = clock() - timedelta(minutes=5)
         session.commit()
-    stored, release = threading.Event(), threading.Event()
-
-    def kill_point(reply):
-        stored.set()
-        release.wait(30)
-    x_state.on_create = kill_point
-    process = subprocess.Popen([sys.executable, "-m", "bot", "deliver"], env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        assert stored.wait(60), "the deliver process never reached X"
-        os.kill(process.pid, signal.SIGKILL)
-        assert process.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        x_state.on_create = None
-        release.set()
+    kill_mid_write(x_state, "on_create", "deliver", env)
     assert _outbox(deps).state == SENDING and len(x_state.replies_to(tweet["id"])) == 1
     assert deliver(deps, clock.advance(seconds=30)).sent == 0  # the dead process's lease still holds
     result = deliver(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 60))

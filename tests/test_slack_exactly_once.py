@@ -3,21 +3,16 @@ Slack stored the message), two replicas at once, and a process killed with
 SIGKILL between Slack's answer and our commit."""
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 from datetime import timedelta
 
 import pytest
-
 from sqlalchemy import select
 
 from bot.ingest import publish_unposted, record_post
 from bot.models import Message
 from bot.poll import poll
-from tests.helpers import roots, thread
+from tests.helpers import kill_mid_write, roots, thread
 
 
 def _messages(deps) -> list[Message]:
@@ -91,21 +86,7 @@ def test_two_replicas_never_post_the_same_message(make_deps, clock, x_state, sla
 
 def test_sigkill_after_slack_stored_the_post_does_not_post_it_twice(env, deps, clock, x_state, slack_state):
     tweet = x_state.customer_mentions("eli", "@acme_support where is my refund")
-    stored, release = threading.Event(), threading.Event()
-
-    def kill_point(message):
-        stored.set()
-        release.wait(30)
-    slack_state.on_post = kill_point
-    process = subprocess.Popen([sys.executable, "-m", "bot", "poll"], env={**os.environ, **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        assert stored.wait(60), "the poll process never reached Slack"
-        os.kill(process.pid, signal.SIGKILL)  # Slack has the message; our database does not know
-        assert process.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        slack_state.on_post = None
-        release.set()
+    kill_mid_write(slack_state, "on_post", "poll", env)
     [orphan] = _messages(deps)
     assert orphan.slack_ts is None and orphan.publish_attempts == 1
     # Another process, after the dead one's lease ran out.
