@@ -60,7 +60,7 @@ def unclaim(deps: Deps, conv_id: int, user: str, now: datetime) -> ActionResult:
 
 def assign(deps: Deps, conv_id: int, assignee: str, actor: str, now: datetime) -> ActionResult:
     with deps.sessions() as session:
-        conv = session.get(Conversation, conv_id)
+        conv = session.get(Conversation, conv_id, with_for_update=True)
         if conv is None:
             return _missing(conv_id)
         conv.assignee, conv.updated_at = assignee, now
@@ -71,7 +71,7 @@ def assign(deps: Deps, conv_id: int, assignee: str, actor: str, now: datetime) -
 
 def _change(deps: Deps, conv_id: int, actor: str, now: datetime, action: str, apply, refuse=None) -> ActionResult:
     with deps.sessions() as session:
-        conv = session.get(Conversation, conv_id)
+        conv = session.get(Conversation, conv_id, with_for_update=True)
         if conv is None:
             return _missing(conv_id)
         problem = refuse(conv) if refuse else None

@@ -111,7 +111,9 @@ def sweep(deps: Deps, now: datetime) -> SweepResult:
 
 def _wake(deps: Deps, conv_id: int, now: datetime) -> bool:
     with deps.sessions() as session:
-        conv = session.get(Conversation, conv_id)
+        # Row lock: a staff action on this conversation in another replica waits,
+        # or is waited for, instead of being overwritten by the wake-up.
+        conv = session.get(Conversation, conv_id, with_for_update=True)
         if conv.status != SNOOZED or conv.snoozed_until is None or conv.snoozed_until > now:
             return False
         resume_from_snooze(conv, now, deps.policy)

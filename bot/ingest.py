@@ -32,8 +32,8 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     existing = store.find_message_by_external_id(session, post.platform, post.external_id)
     if existing is not None:
         return existing if existing.slack_ts is None else None
-    conv = (store.find_conversation_by_key(session, post.platform, post.thread_id)
-            or store.find_open_conversation_of_customer(session, post.platform, post.author_id))
+    conv = (store.find_conversation_by_key(session, post.platform, post.thread_id, for_update=True)
+            or store.find_open_conversation_of_customer(session, post.platform, post.author_id, for_update=True))
     if conv is None:
         conv = Conversation(platform=post.platform, customer_id=post.author_id,
                             customer_handle=post.author_handle, customer_name=post.author_name,

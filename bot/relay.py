@@ -39,7 +39,7 @@ def outbox_key(channel: str, ts: str) -> str:
 
 def record_staff_message(session: Session, channel: str, thread_ts: str, ts: str, user: str,
                          text: str, now: datetime, policy: SlaPolicy) -> RelayResult:
-    conv = store.find_conversation_by_root_ts(session, channel, thread_ts)
+    conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True)
     if conv is None:
         return RelayResult(Relay.NOT_OURS)
     note = is_internal_note(text)

@@ -22,24 +22,35 @@ def find_message_by_slack_ts(session: Session, channel: str, ts: str) -> Message
                                                 Message.slack_ts == ts))
 
 
-def find_conversation_by_key(session: Session, platform: str, thread_id: str) -> Conversation | None:
-    return session.scalar(
+# Finders used before changing a conversation take its row lock (for_update):
+# on PostgreSQL two replicas changing one conversation then queue instead of
+# overwriting each other's state; SQLite's BEGIN IMMEDIATE already serializes.
+
+def _locked(query, for_update: bool):
+    return query.with_for_update(of=Conversation) if for_update else query
+
+
+def find_conversation_by_key(session: Session, platform: str, thread_id: str,
+                             for_update: bool = False) -> Conversation | None:
+    return session.scalar(_locked(
         select(Conversation).join(ConversationKey, ConversationKey.conversation_id == Conversation.id)
-        .where(ConversationKey.platform == platform, ConversationKey.external_thread_id == thread_id))
+        .where(ConversationKey.platform == platform, ConversationKey.external_thread_id == thread_id),
+        for_update))
 
 
-def find_open_conversation_of_customer(session: Session, platform: str,
-                                       customer_id: str) -> Conversation | None:
-    return session.scalar(
+def find_open_conversation_of_customer(session: Session, platform: str, customer_id: str,
+                                       for_update: bool = False) -> Conversation | None:
+    return session.scalar(_locked(
         select(Conversation)
         .where(Conversation.platform == platform, Conversation.customer_id == customer_id,
                Conversation.status != RESOLVED)
-        .order_by(Conversation.id.desc()).limit(1))
+        .order_by(Conversation.id.desc()).limit(1), for_update))
 
 
-def find_conversation_by_root_ts(session: Session, channel: str, root_ts: str) -> Conversation | None:
-    return session.scalar(select(Conversation).where(Conversation.slack_channel == channel,
-                                                     Conversation.slack_root_ts == root_ts))
+def find_conversation_by_root_ts(session: Session, channel: str, root_ts: str,
+                                 for_update: bool = False) -> Conversation | None:
+    return session.scalar(_locked(select(Conversation).where(Conversation.slack_channel == channel,
+                                                             Conversation.slack_root_ts == root_ts), for_update))
 
 
 def latest_customer_message(session: Session, conversation_id: int) -> Message | None:
