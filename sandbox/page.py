@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from importlib import resources
 
+import requests
 from flask import Flask, jsonify, request
 
 from sandbox.slack_emulator import SlackState
@@ -86,7 +87,10 @@ def create_page(slack: SlackState, x: XState) -> Flask:
         form = request.get_json(silent=True) or {}
         if form.get("user") not in slack.users:
             return jsonify({"ok": False, "error": "pick a staff member"}), 400
-        response = slack.user_runs_command(form["user"], CHANNEL, (form.get("text") or "").strip())
+        try:
+            response = slack.user_runs_command(form["user"], CHANNEL, (form.get("text") or "").strip())
+        except requests.RequestException as exc:  # the bot's web process is not up (yet)
+            return jsonify({"ok": False, "error": f"the bot did not answer: {type(exc).__name__}"}), 503
         answer = response.json() if response.ok else {"text": f"the bot answered HTTP {response.status_code}"}
         return jsonify({"ok": response.ok, "text": answer.get("text", "")})
 
