@@ -1,0 +1,35 @@
+"""The demo page's own endpoints: bad input is a 400 with a one-line error,
+an absent bot a 503 — never a 500 (the browser test covers the happy path)."""
+from __future__ import annotations
+
+import pytest
+
+from sandbox.page import create_page
+
+
+@pytest.fixture
+def page(slack_state, x_state):
+    slack_state.events_url = "http://127.0.0.1:9/slack/events"  # no bot listening
+    return create_page(slack_state, x_state).test_client()
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/customer", {}), ("/customer", {"username": "carol"}), ("/staff", {"user": "U0ALICE"}),
+    ("/react", {"user": "U0NOBODY", "ts": "1.1", "name": "eyes"}), ("/command", {"user": "U0NOBODY"}),
+    ("/priority", {"user": "U0ALICE", "ts": "1.1"})])
+def test_bad_input_is_a_400_with_one_line(page, path, body):
+    response = page.post(path, json=body)
+    assert response.status_code == 400
+    assert response.json["ok"] is False and "\n" not in response.json["error"]
+
+
+def test_a_command_while_the_bot_is_down_is_a_503(page):
+    response = page.post("/command", json={"user": "U0ALICE", "text": "status"})
+    assert response.status_code == 503 and response.json["error"].startswith("the bot did not answer")
+
+
+def test_customer_post_shows_in_the_state(page, x_state):
+    assert page.post("/customer", json={"username": "@nina", "text": "@acme_support hi"}).json["ok"]
+    state = page.get("/state").json
+    assert [t["author"] for t in state["x"]] == ["@nina"] and state["channel"] == []
+    assert {s["id"] for s in state["staff"]} == {"U0ALICE", "U0BOB", "U0MANAGER"}
