@@ -94,7 +94,10 @@ def action_buttons(conv: Conversation) -> dict:
             buttons.append({"type": "button", "action_id": "conv_snooze", "value": value,
                             "text": {"type": "plain_text", "text": "💤 Snooze 1 h"}})
         buttons.append(priority_menu(conv))
-    return {"type": "actions", "block_id": f"conv_actions_{conv.id}", "elements": buttons}
+    # Slack keeps a client's menu selection per block_id, so an update that
+    # changes what the elements show must change the block_id too.
+    shown = f"{conv.status}_{conv.priority}_{conv.assignee or 'none'}"
+    return {"type": "actions", "block_id": f"conv_actions_{conv.id}_{shown}", "elements": buttons}
 
 
 PRIORITY_LABELS = {"urgent": "🔴 Urgent", "high": "🟠 High", "normal": "⚪ Normal", "low": "🔵 Low"}

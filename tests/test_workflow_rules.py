@@ -94,6 +94,7 @@ def test_priority_menu_on_the_root(bot, deps, clock, x_state, slack_state):
     root = roots(slack_state)[0]
     menu = next(e for e in root["attachments"][0]["blocks"][1]["elements"] if e["action_id"] == "conv_priority")
     assert menu["initial_option"]["value"] == f"{_conversation(deps).id}:normal"
+    block_before = root["attachments"][0]["blocks"][1]["block_id"]
     assert _pick_priority(bot, root["ts"], f"{_conversation(deps).id}:urgent").status_code == 200
     assert _conversation(deps).due_at == berlin(2026, 11, 24, 10, 15)  # a quarter of 1 h
     told = slack_state.ephemerals[-1]
@@ -101,6 +102,8 @@ def test_priority_menu_on_the_root(bot, deps, clock, x_state, slack_state):
     menu = next(e for e in roots(slack_state)[0]["attachments"][0]["blocks"][1]["elements"]
                 if e["action_id"] == "conv_priority")
     assert menu["initial_option"]["value"].endswith(":urgent")  # the root was refreshed in place
+    assert roots(slack_state)[0]["attachments"][0]["blocks"][1]["block_id"] != block_before  # so Slack
+    # clients drop their cached menu selection
     assert "urgent" in _command(bot, "queue")
     assert _pick_priority(bot, root["ts"], "1:whenever").status_code == 200  # ignored, never a 500
     assert _conversation(deps).priority == "urgent"
