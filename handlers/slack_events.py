@@ -45,11 +45,19 @@ def register(app: App, deps: Deps) -> None:
                                           event.get("user", ""), event.get("text", ""), now, deps.policy)
             session.commit()
         context["relay"] = result
+        if event.get("files") and result.outcome is Relay.QUEUED:
+            # Only the text goes out; say so rather than let staff think the file did.
+            context["tell"] = (event["channel"], event.get("user", ""), event["thread_ts"],
+                               "📎 Only the text of your reply goes to the customer; attached files are not "
+                               "sent. Share a link in the text instead.")
 
     def after_ack(context: dict) -> None:
         result = context.get("relay")
         if result is None or result.outcome is not Relay.QUEUED:
             return
+        if context.get("tell"):
+            channel, user, thread_ts, text = context["tell"]
+            deps.slack.ephemeral(channel, user, text, thread_ts=thread_ts)
         now = deps.clock()
         try:
             with deps.sessions() as session:

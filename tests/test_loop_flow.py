@@ -142,3 +142,16 @@ def test_forged_and_stale_signatures_are_rejected_and_nothing_is_relayed(bot, de
     assert (stale.status_code, forged.status_code, unsigned.status_code) == (401, 401, 401)
     deliver(deps, clock.advance(seconds=5))
     assert x_state.replies_to(tweet["id"]) == []
+
+
+def test_a_reply_with_a_file_sends_the_text_and_says_the_file_stays(bot, deps, clock, x_state, slack_state):
+    tweet, root = _root_after_poll(deps, clock, x_state, slack_state)
+    message = slack_state.user_posts("U0ALICE", "C0SUPPORT", "Here is the label for your return", thread_ts=root["ts"],
+                                     deliver=False, escape=False)
+    bot.event({**message, "subtype": "file_share", "event_ts": message["ts"], "channel_type": "channel",
+               "files": [{"id": "F0LABEL", "name": "return-label.pdf", "mimetype": "application/pdf"}]})
+    bot.executor.drain()
+    [reply] = x_state.replies_to(tweet["id"])
+    assert reply["text"] == "Here is the label for your return"
+    told = slack_state.ephemerals[-1]
+    assert told["user"] == "U0ALICE" and "attached files are not sent" in told["text"]
