@@ -32,6 +32,28 @@ def _wait_until_blocked(engine, deadline_s: float = 30) -> None:
     raise AssertionError("the code under test never waited for the row lock")
 
 
+def _while_another_replica_changes(database_url: str, conv_id: int, change_sql: str, params: dict, work):
+    """Another replica locks the conversation's row and changes it; `work` runs
+    meanwhile in a thread and must wait for that lock; then the other replica
+    commits. Returns what `work` returned."""
+    engine = create_engine(database_url)
+    other_replica = engine.connect()
+    held = other_replica.begin()
+    other_replica.execute(text("SELECT id FROM conversation WHERE id = :id FOR UPDATE"), {"id": conv_id})
+    other_replica.execute(text(change_sql), {"id": conv_id, **params})
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("value", work()))
+    worker.start()
+    try:
+        _wait_until_blocked(engine)
+    finally:
+        held.commit()
+        other_replica.close()
+    worker.join(30)
+    engine.dispose()
+    return result["value"]
+
+
 @pytest.mark.parametrize("database_url", [b for b in BACKENDS if b == "postgresql"], indirect=True)
 def test_a_snooze_ending_does_not_undo_a_resolve_committed_meanwhile(database_url, deps, clock, x_state,
                                                                     slack_state):
@@ -41,26 +63,13 @@ def test_a_snooze_ending_does_not_undo_a_resolve_committed_meanwhile(database_ur
         conv_id = session.scalar(select(Conversation.id))
     actions.snooze(deps, conv_id, "U0ALICE", clock(), timedelta(minutes=30))
 
-    engine = create_engine(database_url)
-    other_replica = engine.connect()
-    held = other_replica.begin()
-    other_replica.execute(text("SELECT id FROM conversation WHERE id = :id FOR UPDATE"), {"id": conv_id})
-    other_replica.execute(text("UPDATE conversation SET status = 'resolved', snoozed_until = NULL, "
-                               "paused_remaining_s = NULL WHERE id = :id"), {"id": conv_id})
-    result = {}
-    sweeper = threading.Thread(target=lambda: result.setdefault("sweep", sweep(deps, clock() + timedelta(hours=1))))
-    sweeper.start()
-    try:
-        _wait_until_blocked(engine)
-    finally:
-        held.commit()
-        other_replica.close()
-    sweeper.join(30)
-    engine.dispose()
+    swept = _while_another_replica_changes(
+        database_url, conv_id, "UPDATE conversation SET status = 'resolved', snoozed_until = NULL, "
+        "paused_remaining_s = NULL WHERE id = :id", {}, lambda: sweep(deps, clock() + timedelta(hours=1)))
     with deps.sessions() as session:
         conv = session.get(Conversation, conv_id)
         assert conv.status == RESOLVED and conv.breach_at is None and conv.due_at is None
-    assert result["sweep"].woken == []
+    assert swept.woken == []
 
 
 @pytest.mark.parametrize("database_url", [b for b in BACKENDS if b == "postgresql"], indirect=True)
@@ -76,26 +85,12 @@ def test_a_snooze_applies_to_the_wait_a_concurrent_customer_post_started(databas
         conv = session.scalar(select(Conversation))
         conv_id, conv.status, conv.due_at, conv.breach_at, conv.warn_at = conv.id, "answered", None, None, None
         session.commit()
-    engine = create_engine(database_url)
-    other_replica = engine.connect()
-    held = other_replica.begin()
-    other_replica.execute(text("SELECT id FROM conversation WHERE id = :id FOR UPDATE"), {"id": conv_id})
-    due = (clock() + timedelta(hours=1)).replace(tzinfo=None)
-    other_replica.execute(text("UPDATE conversation SET status = 'waiting', waiting_since = :now, due_at = :due, "
-                               "breach_at = :due WHERE id = :id"),
-                          {"id": conv_id, "now": clock().replace(tzinfo=None), "due": due})
-    result = {}
-    staff = threading.Thread(target=lambda: result.setdefault(
-        "snooze", actions.snooze(deps, conv_id, "U0ALICE", clock(), timedelta(minutes=30))))
-    staff.start()
-    try:
-        _wait_until_blocked(engine)
-    finally:
-        held.commit()
-        other_replica.close()
-    staff.join(30)
-    engine.dispose()
+    now, due = clock().replace(tzinfo=None), (clock() + timedelta(hours=1)).replace(tzinfo=None)
+    snoozed = _while_another_replica_changes(
+        database_url, conv_id, "UPDATE conversation SET status = 'waiting', waiting_since = :now, due_at = :due, "
+        "breach_at = :due WHERE id = :id", {"now": now, "due": due},
+        lambda: actions.snooze(deps, conv_id, "U0ALICE", clock(), timedelta(minutes=30)))
     with deps.sessions() as session:
         conv = session.get(Conversation, conv_id)
         assert conv.status == "snoozed" and conv.paused_remaining_s == 3600
-    assert result["snooze"].ok
+    assert snoozed.ok
