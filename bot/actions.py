@@ -94,7 +94,7 @@ def resolve(deps: Deps, conv_id: int, actor: str, now: datetime) -> ActionResult
 def reopen(deps: Deps, conv_id: int, actor: str, now: datetime) -> ActionResult:
     def apply(conv):
         transitions.reopen(conv, now, deps.policy)
-        return f"#{conv_id} is open again and waiting on us (due {slack_date(conv.due_at, '{time}')})."
+        return f"#{conv_id} is open again and waiting on us (due {slack_date(conv.due_at)})."
     return _change(deps, conv_id, actor, now, "reopen", apply,
                    lambda c: f"#{conv_id} is not resolved." if c.status != RESOLVED else None)
 

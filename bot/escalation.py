@@ -146,7 +146,7 @@ def _post_warning(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
     now = ping.now
     who = f" <@{conv.assignee}>" if conv.assignee else ""
     ping.post(conv.slack_channel, conv.slack_root_ts,
-              f"⏳ Reply due {slack_date(conv.due_at, '{time}')} (in {humanize(conv.due_at - now)}): "
+              f"⏳ Reply due {slack_date(conv.due_at)} (in {humanize(conv.due_at - now)}): "
               f"{conv.customer_handle} has been waiting {humanize(now - conv.waiting_since)}.{who}")
 
 

@@ -55,7 +55,7 @@ def status_line(conv: Conversation, now: datetime) -> str:
     parts = [f"{icon} *{word}*", f"#{conv.id}"]
     if conv.status == WAITING and conv.due_at:
         late = now >= conv.due_at
-        parts.append(("*overdue* since " if late else "due ") + slack_date(conv.due_at, "{time}"))
+        parts.append(("*overdue* since " if late else "due ") + slack_date(conv.due_at))
         if conv.posts_in_wait > 1 and conv.waiting_since:
             parts.append(f"posted {conv.posts_in_wait} times, waiting {humanize(now - conv.waiting_since)}")
     if conv.status == SNOOZED and conv.snoozed_until:

@@ -40,7 +40,7 @@ def thread_link(conv: Conversation) -> str:
 def conversation_line(conv: Conversation, now) -> str:
     due = ""
     if conv.due_at:
-        due = (" · *overdue* " if conv.due_at <= now else " · due ") + slack_date(conv.due_at, "{time}")
+        due = (" · *overdue* " if conv.due_at <= now else " · due ") + slack_date(conv.due_at)
     who = f" · <@{conv.assignee}>" if conv.assignee else ""
     priority = f" · {conv.priority}" if conv.priority != "normal" else ""
     return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({conv.platform}){due}{priority}{who}"
