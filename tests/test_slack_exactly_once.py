@@ -153,3 +153,13 @@ def test_slack_unreachable_keeps_the_ping_for_the_next_sweep(make_deps, env, clo
     assert sweep(down, clock.advance(minutes=2)).breached == []  # no traceback, nothing lost
     assert len(sweep(deps, clock.advance(seconds=30)).breached) == 1
     assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
+
+
+def test_the_normal_path_costs_no_lookups(deps, clock, x_state, slack_state):
+    first = x_state.customer_mentions("pia", "@acme_support hi")
+    poll(deps, clock())
+    x_state.customer_mentions("pia", "@acme_support hello?", in_reply_to=first["id"])
+    poll(deps, clock.advance(seconds=61))
+    methods = [method for method, _ in slack_state.calls]
+    assert methods.count("chat.postMessage") == 2
+    assert "conversations.history" not in methods and "conversations.replies" not in methods
