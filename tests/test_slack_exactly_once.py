@@ -163,3 +163,13 @@ def test_the_normal_path_costs_no_lookups(deps, clock, x_state, slack_state):
     methods = [method for method, _ in slack_state.calls]
     assert methods.count("chat.postMessage") == 2
     assert "conversations.history" not in methods and "conversations.replies" not in methods
+
+
+def test_a_first_ping_attempt_costs_no_lookups(make_deps, clock, x_state, slack_state):
+    from bot.escalation import sweep
+    deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s", ESCALATION_CHANNEL="C0ESCALATE")
+    x_state.customer_mentions("quy", "@acme_support hello")
+    poll(deps, clock())
+    assert len(sweep(deps, clock.advance(minutes=2)).breached) == 1
+    methods = [method for method, _ in slack_state.calls]
+    assert "conversations.history" not in methods and "conversations.replies" not in methods
