@@ -18,6 +18,7 @@ demo: $(STAMP)
 	$(BIN)/socialdesk sandbox
 
 test: $(STAMP)
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --ignore=tests/browser
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.

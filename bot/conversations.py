@@ -30,7 +30,7 @@ def _retime_alarms(conv: Conversation, alarms: Alarms | None) -> None:
     done = {pending: getattr(conv, sent) is not None for pending, sent in _LEVELS}
     done["warn_at"] = done["warn_at"] or done["breach_at"]  # no warning after the overdue ping
     times = (alarms.warn_at, alarms.breach_at, alarms.escalate_at) if alarms else (None, None, None)
-    for (pending, _sent), when in zip(_LEVELS, times):
+    for (pending, _sent), when in zip(_LEVELS, times, strict=True):
         setattr(conv, pending, None if done[pending] else when)
 
 
