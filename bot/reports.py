@@ -50,17 +50,29 @@ def status(session: Session, now: datetime, timezone: str = "UTC") -> Status:
         median_first_response_s=statistics.median(responses) if responses else None)
 
 
-def queue(session: Session, limit: int = 15) -> list[Conversation]:
-    return list(session.scalars(select(Conversation).where(Conversation.status == WAITING)
-                                .order_by(Conversation.due_at.is_(None), Conversation.due_at).limit(limit)))
+@dataclass(frozen=True)
+class Listing:
+    """The first `limit` conversations of a list, and how many there are in all."""
+    rows: list[Conversation]
+    total: int
 
 
-def overdue(session: Session, now: datetime, limit: int = 15) -> list[Conversation]:
-    return list(session.scalars(select(Conversation).where(Conversation.status == WAITING, Conversation.due_at <= now)
-                                .order_by(Conversation.due_at).limit(limit)))
+def _listing(session: Session, where: tuple, order: tuple, limit: int) -> Listing:
+    total = session.scalar(select(func.count()).select_from(Conversation).where(*where))
+    rows = list(session.scalars(select(Conversation).where(*where).order_by(*order).limit(limit))) if total else []
+    return Listing(rows, total)
 
 
-def mine(session: Session, user: str, limit: int = 15) -> list[Conversation]:
-    return list(session.scalars(select(Conversation).where(Conversation.assignee == user,
-                                                           Conversation.status != RESOLVED)
-                                .order_by(Conversation.due_at.is_(None), Conversation.due_at).limit(limit)))
+def queue(session: Session, limit: int = 15) -> Listing:
+    return _listing(session, (Conversation.status == WAITING,),
+                    (Conversation.due_at.is_(None), Conversation.due_at), limit)
+
+
+def overdue(session: Session, now: datetime, limit: int = 15) -> Listing:
+    return _listing(session, (Conversation.status == WAITING, Conversation.due_at <= now),
+                    (Conversation.due_at,), limit)
+
+
+def mine(session: Session, user: str, limit: int = 15) -> Listing:
+    return _listing(session, (Conversation.assignee == user, Conversation.status != RESOLVED),
+                    (Conversation.due_at.is_(None), Conversation.due_at), limit)

@@ -46,10 +46,11 @@ def conversation_line(conv: Conversation, now) -> str:
     return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({conv.platform}){due}{priority}{who}"
 
 
-def listing(title: str, conversations, now, empty: str) -> str:
-    if not conversations:
+def listing(title: str, found: reports.Listing, now, empty: str) -> str:
+    if not found.rows:
         return f"*{title}*: {empty}"
-    return f"*{title}*\n" + "\n".join("• " + conversation_line(c, now) for c in conversations)
+    shown = f" ({len(found.rows)} of {found.total}, most urgent first)" if found.total > len(found.rows) else ""
+    return f"*{title}*{shown}\n" + "\n".join("• " + conversation_line(c, now) for c in found.rows)
 
 
 def answer(deps: Deps, user: str, text: str, context: dict) -> str:

@@ -187,3 +187,13 @@ def test_app_home_shows_my_threads_queue_and_overdue(bot, deps, clock, x_state, 
     view = slack_state.views["U0ALICE"]
     text = "\n".join(b["text"]["text"] for b in view["blocks"] if b.get("type") == "section")
     assert "My threads" in text and "@kim" in text and "Queue" in text
+
+
+def test_long_lists_say_how_many_they_leave_out(bot, deps, clock, x_state, slack_state):
+    for i in range(17):
+        x_state.customer_mentions(f"c{i:02d}", f"@acme_support number {i}", created_at=clock() + timedelta(seconds=i))
+    poll(deps, clock.advance(seconds=20))
+    answer = _command(bot, "queue")
+    assert answer.splitlines()[0] == "*Waiting on us* (15 of 17, most urgent first)"
+    assert len([line for line in answer.splitlines() if line.startswith("• ")]) == 15
+    assert "@c00" in answer and "@c16" not in answer  # the oldest waits are due first
