@@ -7,10 +7,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: demo test test-browser bench lock clean
 
-$(STAMP): pyproject.toml requirements.txt
+$(STAMP): pyproject.toml requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
 	$(BIN)/pip install --quiet --no-deps -e '.[dev]'
 	touch $(STAMP)
 
@@ -36,11 +36,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/business_time.py
 
-# Re-pin requirements.txt from pyproject.toml (needs the package registry).
+# Re-pin requirements.txt (what the app runs on) and requirements-dev.txt (tests,
+# lint) from pyproject.toml; needs the package registry.
+LOCK := /tmp/socialdesk-lock
 lock:
-	rm -rf /tmp/socialdesk-lock && $(PYTHON) -m venv /tmp/socialdesk-lock
-	/tmp/socialdesk-lock/bin/pip install --quiet '.[dev]'
-	/tmp/socialdesk-lock/bin/pip freeze --exclude socialdesk > requirements.txt
+	rm -rf $(LOCK) && $(PYTHON) -m venv $(LOCK)
+	$(LOCK)/bin/pip install --quiet .
+	$(LOCK)/bin/pip freeze --exclude socialdesk > requirements.txt
+	$(LOCK)/bin/pip install --quiet '.[dev]'
+	{ echo "# Tests and lint (make test); the app itself needs only requirements.txt."; echo "-r requirements.txt"; \
+	  $(LOCK)/bin/pip freeze --exclude socialdesk | grep -vxFf requirements.txt; } > requirements-dev.txt
 
 clean:
 	rm -rf $(VENV) *.egg-info build
