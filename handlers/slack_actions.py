@@ -45,6 +45,15 @@ def refresh_after(deps: Deps, context: dict) -> None:
         log.warning("root refresh failed: %s", exc)
 
 
+def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
+    """What the lazy listener does for a click: refresh the root, and maybe tell
+    the person privately."""
+    context["action_result"] = result
+    channel = (body.get("channel") or {}).get("id")
+    if channel and tell:
+        context["tell"] = (channel, body["user"]["id"], result.message, (body.get("message") or {}).get("ts"))
+
+
 def register(app: App, deps: Deps) -> None:
     def on_reaction(body: dict, event: dict, context: dict, removed: bool) -> None:
         handlers = REACTIONS.get(event.get("reaction", "").split("::")[0])
@@ -83,10 +92,7 @@ def register(app: App, deps: Deps) -> None:
         except ValueError:
             return
         result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
-        context["action_result"] = result
-        channel = (body.get("channel") or {}).get("id")
-        if channel and (not result.ok or action["action_id"] == "conv_claim"):
-            context["tell"] = (channel, user, result.message, (body.get("message") or {}).get("ts"))
+        _answer_after(context, body, result, tell=not result.ok or action["action_id"] == "conv_claim")
 
     for action_id in BUTTONS:
         app.action(action_id)(ack=on_button, lazy=[lazy_refresh])
@@ -98,9 +104,6 @@ def register(app: App, deps: Deps) -> None:
             return
         user = body["user"]["id"]
         result = actions.set_priority(deps, int(conv_id), priority, user, deps.clock())
-        context["action_result"] = result
-        channel = (body.get("channel") or {}).get("id")
-        if channel:
-            context["tell"] = (channel, user, result.message, (body.get("message") or {}).get("ts"))
+        _answer_after(context, body, result, tell=True)
 
     app.action("conv_priority")(ack=on_priority, lazy=[lazy_refresh])

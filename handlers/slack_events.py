@@ -18,6 +18,7 @@ from bot.models import Conversation
 from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
                        record_staff_message)
 from bot.slack_out import SLACK_ERRORS
+from handlers.slack_actions import tell_after
 
 log = logging.getLogger(__name__)
 # Message subtypes that are still a person writing in the thread.
@@ -47,17 +48,15 @@ def register(app: App, deps: Deps) -> None:
         context["relay"] = result
         if event.get("files") and result.outcome is Relay.QUEUED:
             # Only the text goes out; say so rather than let staff think the file did.
-            context["tell"] = (event["channel"], event.get("user", ""), event["thread_ts"],
+            context["tell"] = (event["channel"], event.get("user", ""),
                                "📎 Only the text of your reply goes to the customer; attached files are not "
-                               "sent. Share a link in the text instead.")
+                               "sent. Share a link in the text instead.", event["thread_ts"])
 
     def after_ack(context: dict) -> None:
         result = context.get("relay")
         if result is None or result.outcome is not Relay.QUEUED:
             return
-        if context.get("tell"):
-            channel, user, thread_ts, text = context["tell"]
-            deps.slack.ephemeral(channel, user, text, thread_ts=thread_ts)
+        tell_after(deps, context)
         now = deps.clock()
         try:
             with deps.sessions() as session:
