@@ -93,8 +93,12 @@ def reopen(conv: Conversation, now: datetime, policy: SlaPolicy) -> None:
 
 
 def snooze(conv: Conversation, until: datetime, now: datetime, policy: SlaPolicy) -> None:
-    """Pause the clock until `until`; a waiting conversation keeps its remaining time."""
-    if conv.status == WAITING and conv.due_at is not None:
+    """Pause the clock until `until`; a waiting conversation keeps its remaining
+    time. Snoozing a snoozed conversation only moves the wake-up: the time left
+    was frozen by the first snooze and stays what it was."""
+    if conv.status == SNOOZED:
+        pass
+    elif conv.status == WAITING and conv.due_at is not None:
         remaining = policy.calendar.between(now, conv.due_at)
         conv.paused_remaining_s = int(remaining.total_seconds())
     else:

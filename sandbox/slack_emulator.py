@@ -48,10 +48,13 @@ class SlackState:
     # Called after chat.postMessage stored a message, before it answers: tests
     # use it to hold the answer back (a slow Slack) or to kill the caller then.
     on_post: Callable[[dict], None] | None = None
+    # Message timestamps come from this clock; tests hand in the bot's clock so
+    # both sides agree on "now" whatever the date (ts-based lookups depend on it).
+    clock: Callable[[], float] = time.time
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def next_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ts):06d}"
+        return f"{int(self.clock())}.{next(self._ts):06d}"
 
     def find(self, channel: str, ts: str) -> dict | None:
         return next((m for m in self.messages if m["channel"] == channel and m["ts"] == ts), None)

@@ -37,7 +37,9 @@ class XState:
     used: dict = field(default_factory=dict)        # endpoint → (window start, count)
     failures: dict = field(default_factory=dict)    # endpoint → [status]
     reply_delay_s: float = 0.0                      # to play a slow X (benchmarks)
-    clock: object = time.time
+    # Snowflake ids, created_at and the rate-limit windows read this clock;
+    # tests hand in the bot's clock, so one clock rules every side of a test.
+    clock: Callable[[], float] = time.time
     created_replies: list = field(default_factory=list)
     # Called after POST /2/tweets stored the reply, before it answers: tests use
     # it to kill the caller at the worst moment.

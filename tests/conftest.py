@@ -129,13 +129,13 @@ def database_url(request, tmp_path, sqlite_template):
 # -- emulators -----------------------------------------------------------------------
 
 @pytest.fixture
-def slack_state():
-    return SlackState(echo_bot_messages=False)
+def slack_state(clock):
+    return SlackState(echo_bot_messages=False, clock=lambda: clock().timestamp())
 
 
 @pytest.fixture
-def x_state():
-    return XState()
+def x_state(clock):
+    return XState(clock=lambda: clock().timestamp())
 
 
 @pytest.fixture

@@ -122,6 +122,22 @@ def test_snooze_pauses_the_clock_and_resumes_with_the_time_left(bot, deps, clock
     assert _conversations(deps)["@fay"].due_at == clock() + timedelta(minutes=40)
 
 
+def test_snoozing_a_snoozed_thread_keeps_the_time_left_and_the_wait(bot, deps, clock, x_state, slack_state):
+    posted = clock()
+    x_state.customer_mentions("fin", "@acme_support hi", created_at=posted)
+    poll(deps, clock())  # SLA 1h: 40 min are left after 20
+    conv_id = _conversations(deps)["@fin"].id
+    actions.snooze(deps, conv_id, "U0ALICE", clock.advance(minutes=20), timedelta(hours=1))
+    actions.snooze(deps, conv_id, "U0BOB", clock.advance(minutes=30), timedelta(hours=2))
+    conv = _conversations(deps)["@fin"]
+    assert conv.paused_remaining_s == 40 * 60 and conv.waiting_since == posted
+    assert conv.snoozed_until == clock() + timedelta(hours=2)
+    assert sweep(deps, clock.advance(hours=1, minutes=59)).woken == []  # the first snooze's end is gone
+    assert sweep(deps, clock.advance(minutes=1)).woken == [conv_id]
+    conv = _conversations(deps)["@fin"]
+    assert conv.due_at == clock() + timedelta(minutes=40) and conv.waiting_since == posted
+
+
 def _button(bot, action_id: str, conv_id: int, user: str, root_ts: str):
     response = bot.slack_state.user_acts(user, "C0SUPPORT", root_ts, {
         "type": "button", "action_id": action_id, "block_id": f"conv_actions_{conv_id}", "value": str(conv_id)})
