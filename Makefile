@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-browser bench lock clean
+.PHONY: demo test test-shifted test-browser bench lock clean
 
 $(STAMP): pyproject.toml requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --ignore=tests/browser
+
+# The suite with the system clock a year ahead and a year back (Debian's
+# faketime: apt-get install -y faketime), on SQLite: no test may depend on
+# today's date, since every emulator and job reads the test's one clock.
+test-shifted: $(STAMP)
+	TEST_DATABASES=sqlite faketime -f '+1y' $(BIN)/python -m pytest --ignore=tests/browser -q
+	TEST_DATABASES=sqlite faketime -f '-1y' $(BIN)/python -m pytest --ignore=tests/browser -q
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp

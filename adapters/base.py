@@ -69,9 +69,33 @@ class RateLimited(AdapterError):
         self.retry_at = retry_at
 
 
+class AmbiguousSend(AdapterError):
+    """The request went out but no answer came back (a timeout, a 5xx, a
+    connection lost mid-request): the platform may have stored the post.
+    Never resent blindly; the next attempt first looks for it (find_sent)."""
+
+
 class PermanentSendError(Exception):
     """Retrying cannot help (text too long, post deleted, auth revoked).
     The message is shown to staff in the thread, so it says what to do."""
+
+
+class DuplicatePost(PermanentSendError):
+    """The platform refuses the text because the account already posted it —
+    after an ambiguous attempt, that is proof our reply is there."""
+
+
+# Characters that take no room on screen: a reply made only of these (and
+# spaces) reads as empty to the customer, so it is refused like an empty one.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800"), None)
+
+
+def empty_reply_problem(text: str) -> str | None:
+    """Shared by every adapter's check_reply: nothing a customer could read."""
+    if not text.translate(INVISIBLE).strip():
+        return ("The reply has no visible text, so there is nothing to send (attached files are not "
+                "sent to the customer). Write the answer as text in this thread.")
+    return None
 
 
 class Adapter(Protocol):

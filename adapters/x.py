@@ -14,10 +14,12 @@ from typing import Any
 
 import requests
 import tweepy
+import urllib3
 from twitter_text import parse_tweet
 
-from adapters.base import (AdapterError, Capability, FetchResult, InboundPost, OutboundReply,
-                           PermanentSendError, RateLimit, RateLimited, SentMessage)
+from adapters.base import (AdapterError, AmbiguousSend, Capability, DuplicatePost, FetchResult, InboundPost,
+                           OutboundReply, PermanentSendError, RateLimit, RateLimited, SentMessage,
+                           empty_reply_problem)
 from bot.config import XSettings
 from bot.text import decode_platform_entities
 
@@ -26,8 +28,10 @@ log = logging.getLogger(__name__)
 TWEEPY_HOST = "https://api.twitter.com"
 MAX_WEIGHTED_LENGTH = 280
 MAX_PAGES = 8  # the mentions timeline reaches back 800 posts at 100 a page
+# note_tweet: a post longer than 280 characters arrives cut in `text`; its
+# whole text is only in note_tweet.text, and only when asked for.
 TWEET_FIELDS = ["author_id", "conversation_id", "created_at", "in_reply_to_user_id",
-                "referenced_tweets"]
+                "referenced_tweets", "note_tweet"]
 USER_FIELDS = ["username", "name"]
 
 
@@ -72,11 +76,22 @@ def _parse_time(value: str | None) -> datetime | None:
 
 
 _URL = re.compile(r"https?://\S+")
+_LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
 
 
 def _comparable(text: str) -> str:
-    """X rewrites links to t.co and entity-encodes; compare what is left."""
-    return " ".join(_URL.sub("", decode_platform_entities(text)).split())
+    """X puts the @mentions of the people replied to in front of a reply,
+    rewrites links to t.co and entity-encodes; compare what is left."""
+    text = _LEADING_MENTIONS.sub("", decode_platform_entities(text).lstrip())
+    return " ".join(_URL.sub("", text).split())
+
+
+def _never_reached_x(exc: requests.RequestException) -> bool:
+    """True when the request cannot have arrived: no connection was made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+    return isinstance(exc, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 class XAdapter:
@@ -104,8 +119,9 @@ class XAdapter:
             self._user_id = response.json()["data"]["id"]
         return self._user_id
 
-    def _call(self, func, *args, **kwargs) -> requests.Response:
-        """Run one tweepy call and map its failures into the adapter error family."""
+    def _call(self, func, *args, writes: bool = False, **kwargs) -> requests.Response:
+        """Run one tweepy call and map its failures into the adapter error family.
+        For a write, a 5xx or a lost answer is AmbiguousSend: X may have stored it."""
         try:
             return func(*args, **kwargs)
         except tweepy.TooManyRequests as exc:
@@ -113,13 +129,20 @@ class XAdapter:
             retry_at = limit.reset_at if limit else datetime.now(timezone.utc) + timedelta(minutes=15)
             raise RateLimited(retry_at, "X answered 429 Too Many Requests") from None
         except tweepy.TwitterServerError as exc:
-            raise AdapterError(f"X server error {exc.response.status_code}") from None
+            error = AmbiguousSend if writes else AdapterError
+            raise error(f"X server error {exc.response.status_code}") from None
         except tweepy.Unauthorized:
             raise PermanentSendError("X rejected the credentials (401). Check X_API_KEY/X_ACCESS_TOKEN "
                                      "and their secrets.") from None
         except tweepy.HTTPException as exc:
-            raise PermanentSendError(f"X refused it: {_error_detail(exc)}") from None
+            detail = _error_detail(exc)
+            if "duplicate content" in detail:
+                raise DuplicatePost("X refused it as a duplicate: the brand account already posted exactly "
+                                    "this text. Reword it and post it again in this thread.") from None
+            raise PermanentSendError(f"X refused it: {detail}") from None
         except requests.RequestException as exc:
+            if writes and not _never_reached_x(exc):
+                raise AmbiguousSend(f"X did not answer ({type(exc).__name__})") from None
             raise AdapterError(f"X unreachable: {type(exc).__name__}") from None
 
     # -- inbound ---------------------------------------------------------------
@@ -162,15 +185,19 @@ class XAdapter:
                 platform=self.platform, external_id=tweet["id"],
                 thread_id=tweet.get("conversation_id") or tweet["id"],
                 author_id=tweet.get("author_id", ""), author_handle="@" + handle,
-                author_name=author.get("name"), text=decode_platform_entities(tweet["text"]),
+                author_name=author.get("name"),
+                text=decode_platform_entities((tweet.get("note_tweet") or {}).get("text") or tweet["text"]),
                 created_at=_parse_time(tweet.get("created_at")),
                 url=f"https://x.com/{handle}/status/{tweet['id']}", platform_label=self.label))
         return posts
 
     # -- outbound --------------------------------------------------------------
     def check_reply(self, text: str) -> str | None:
-        if not text.strip():
-            return "The reply is empty."
+        """Checks that need no network, run when staff write the reply and again
+        before the send: nothing to read, or longer than X takes."""
+        empty = empty_reply_problem(text)
+        if empty:
+            return empty
         length = parse_tweet(text).weightedLength
         if length > MAX_WEIGHTED_LENGTH:
             return (f"The reply is {length} characters by X's count; the limit is "
@@ -181,7 +208,7 @@ class XAdapter:
         problem = self.check_reply(reply.text)
         if problem:
             raise PermanentSendError(problem)
-        response = self._call(self.client.create_tweet, text=reply.text,
+        response = self._call(self.client.create_tweet, text=reply.text, writes=True,
                               in_reply_to_tweet_id=reply.in_reply_to, user_auth=True)
         tweet_id = response.json()["data"]["id"]
         return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}")

@@ -3,28 +3,49 @@
 A row is claimed with a conditional UPDATE (pending and due, or sending with an
 expired lease) checked by rowcount, and the claim is committed before the
 platform call — so N processes never send the same row. A platform send is not
-idempotent: if a process dies after the platform's 2xx and before our commit,
-the row's lease expires and the next claimer first asks the platform whether
-the reply is already there (Capability.FIND_SENT) before sending again.
+idempotent, so a send is never repeated blind: when an attempt may have reached
+the platform (a timeout or 5xx after the request went out, or a process that
+died mid-send and left its lease to expire) the row records since when it is
+uncertain, and every later attempt first asks the platform whether the reply
+is already there (Capability.FIND_SENT). Those looks back off like any retry
+(from ~1 s), but nothing is sent again until VERIFY_AFTER has passed since the
+ambiguous attempt with the reply still not found — a slow platform may still be
+storing it. A platform that cannot be asked gets no second send; staff are
+told to look.
+
+The conversation is answered only when the platform accepted the reply: its
+clock, alarms, lists and first-response figure change here, in _mark_sent.
 """
 from __future__ import annotations
 
 import logging
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import case, or_, select, update
 
-from adapters.base import (AdapterError, Capability, OutboundReply, PermanentSendError, RateLimited,
-                           SentMessage)
+from adapters.base import (AdapterError, AmbiguousSend, Capability, DuplicatePost, OutboundReply,
+                           PermanentSendError, RateLimited, SentMessage)
 from bot import store
+from bot.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
-from bot.models import FAILED, PENDING, SENDING, SENT, Conversation, Message, Outbox
-from bot.text import slack_to_plain
+from bot.ingest import refresh_root
+from bot.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
+from bot.notices import post_due_notices
 from bot.slack_out import SLACK_ERRORS
+from bot.text import slack_to_plain
 
 log = logging.getLogger(__name__)
+# After an ambiguous attempt, give the platform this long to finish storing a
+# slow write before concluding it is not there (X slower than our 10 s
+# timeout still lands); until then a reply that is not found is not resent.
+VERIFY_AFTER = timedelta(seconds=30)
+CHECKING_REACTION, SENT_REACTION = "hourglass_flowing_sand", "outbox_tray"
+
+
+class StillChecking(AdapterError):
+    """Not found yet, but too soon after the ambiguous attempt to send again."""
 
 
 @dataclass
@@ -32,7 +53,9 @@ class DeliverResult:
     sent: int = 0
     failed: int = 0
     retrying: int = 0
+    checking: int = 0  # may have reached the platform; looked for before any resend
     held: int = 0  # rate-limit window closed
+    notices: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -51,23 +74,39 @@ def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 
     owner = uuid.uuid4().hex
     for outbox_id in ids:
         _deliver_one(deps, outbox_id, owner, now, result)
+    result.notices = post_due_notices(deps, now, only_id=only_id)
     return result
 
 
-def compose_reply_text(deps: Deps, row: Outbox) -> str:
-    text = slack_to_plain(row.slack_text, deps.slack.display_name).strip()
+def compose_reply_text(deps: Deps, slack_text: str, staff_user: str, lookups: bool = True) -> str:
+    """What the customer reads. lookups=False uses only names already known
+    (no Slack call, for the ack path): an unknown person shows as their id."""
+    text = slack_to_plain(slack_text, lambda user: deps.slack.display_name(user, fetch=lookups)).strip()
     if deps.settings.reply_signature == "initials":
-        initials = deps.slack.initials(row.staff_user)
+        initials = deps.slack.initials(staff_user, fetch=lookups) or ("X" * 3 if not lookups else "")
         if initials:
             text = f"{text} ^{initials}"
     return text
 
 
+def check_before_queueing(deps: Deps, staff_user: str, platform: str, slack_text: str) -> str | None:
+    """The platform's checks that need no network, when staff write the reply:
+    a reply that cannot be sent is refused at once instead of queued."""
+    adapter = deps.adapters.get(platform)
+    if adapter is None:
+        return None  # deliver says so, naming the missing configuration
+    return adapter.check_reply(compose_reply_text(deps, slack_text, staff_user, lookups=False))
+
+
 def _claim(session, row_id: int, owner: str, now: datetime, deps: Deps) -> bool:
+    # A row whose lease ran out was being sent by a process that died: that
+    # attempt may have reached the platform, at the latest by the end of its
+    # lease (SET sees the old row's values).
+    died_mid_send = case((Outbox.state == SENDING, Outbox.lease_until), else_=Outbox.uncertain_since)
     claimed = session.execute(
         update(Outbox).where(Outbox.id == row_id, _due(now))
         .values(state=SENDING, lease_owner=owner, lease_until=now + deps.settings.delivery_lease,
-                attempts=Outbox.attempts + 1)
+                attempts=Outbox.attempts + 1, uncertain_since=died_mid_send)
         .execution_options(synchronize_session=False))
     return claimed.rowcount == 1
 
@@ -80,7 +119,7 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
         if adapter is not None and store.window_closed_until(session, window_key, now):
             result.held += 1
             return
-        recovering = row.state == SENDING
+        died_mid_send = row.state == SENDING
         if not _claim(session, row_id, owner, now, deps):
             return  # another process has it
         session.commit()
@@ -88,26 +127,37 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
         # End the read transaction before any network call: on SQLite every
         # transaction holds the write lock (BEGIN IMMEDIATE), and the ack path waits on it.
         session.commit()
+        label = deps.label(row.platform)
         if adapter is None:
-            _fail(session, deps, row, f"{deps.label(row.platform)} is not configured here, so the reply "
-                                      "was not sent.", result)
+            _fail(session, deps, row, f"{label} is not configured here, so the reply was not sent.", now, result)
+            return
+        uncertain_since = row.uncertain_since
+        if uncertain_since is not None and Capability.FIND_SENT not in adapter.capabilities:
+            _fail(session, deps, row, f"{label} did not confirm whether it published this reply "
+                  f"({row.last_error or 'the sender stopped mid-send'}). It was not sent again, so the customer "
+                  f"cannot get it twice: look at the conversation on {label} and post the reply again "
+                  "here if it is not there.", now, result)
             return
         try:
-            text = compose_reply_text(deps, row)
-            reply = OutboundReply(row.platform, row.in_reply_to, text, row.idempotency_key)
-            sent = None
-            if recovering and Capability.FIND_SENT in adapter.capabilities:
-                sent = adapter.find_sent(reply)
-                if sent:
-                    log.info("outbox %s: found our earlier reply %s; not sending again", row.id, sent.external_id)
-            if sent is None:
-                sent = adapter.send_reply(reply)
+            reply = OutboundReply(row.platform, row.in_reply_to,
+                                  compose_reply_text(deps, row.slack_text, row.staff_user), row.idempotency_key)
+            sent = _send_once(adapter, reply, uncertain_since, now, row.id)
         except RateLimited as exc:
             store.close_window(session, window_key, exc.retry_at)
             _retry_at(session, row, owner, exc.retry_at, str(exc))
             result.retrying += 1
         except PermanentSendError as exc:
-            _fail(session, deps, row, str(exc), result)
+            _fail(session, deps, row, str(exc), now, result)
+        except AmbiguousSend as exc:
+            _retry_at(session, row, owner, now + backoff(row.attempts), str(exc), uncertain_since=now)
+            result.checking += 1
+            result.errors.append(str(exc))
+            _show_checking(session, deps, row, now)
+        except StillChecking as exc:
+            _retry_at(session, row, owner, now + backoff(row.attempts), str(exc))
+            result.checking += 1
+            if died_mid_send:  # first news of it: say so, as for an ambiguous answer
+                _show_checking(session, deps, row, now)
         except (AdapterError, *SLACK_ERRORS) as exc:
             _retry_at(session, row, owner, now + backoff(row.attempts), str(exc))
             result.retrying += 1
@@ -117,18 +167,56 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             result.sent += 1
 
 
-def _retry_at(session, row: Outbox, owner: str, when: datetime, error: str) -> None:
+def _send_once(adapter, reply: OutboundReply, uncertain_since: datetime | None, now: datetime,
+               row_id: int) -> SentMessage:
+    """Send, unless an earlier attempt that may have landed is found first."""
+    look_first = uncertain_since is not None
+    if look_first:
+        found = adapter.find_sent(reply)
+        if found:
+            log.info("outbox %s: found our earlier reply %s; not sending again", row_id, found.external_id)
+            return found
+        if now - uncertain_since < VERIFY_AFTER:
+            raise StillChecking(f"the earlier attempt is not on {adapter.label} yet; looking again before "
+                                "any resend")
+    try:
+        return adapter.send_reply(reply)
+    except DuplicatePost:
+        # After an ambiguous attempt, "you already posted this" means it landed
+        # but was not listed yet when we looked: look once more.
+        found = adapter.find_sent(reply) if look_first else None
+        if found is None:
+            raise
+        return found
+
+
+def _retry_at(session, row: Outbox, owner: str, when: datetime, error: str,
+              uncertain_since: datetime | None = None) -> None:
+    values = dict(state=PENDING, next_attempt_at=when, lease_until=None, lease_owner=None, last_error=error)
+    if uncertain_since is not None:
+        values["uncertain_since"] = uncertain_since  # only a found or accepted reply clears it
     session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.lease_owner == owner)
-                    .values(state=PENDING, next_attempt_at=when, lease_until=None, lease_owner=None,
-                            last_error=error).execution_options(synchronize_session=False))
+                    .values(**values).execution_options(synchronize_session=False))
     session.commit()
     log.warning("outbox %s: %s; retry at %s", row.id, error, when)
+
+
+def _show_checking(session, deps: Deps, row: Outbox, now: datetime) -> None:
+    """Tell staff the truth while it is unknown: ⏳ on their message, and the
+    root says the reply is being checked."""
+    message = session.get(Message, row.message_id)
+    session.commit()
+    try:
+        deps.slack.react(message.slack_channel, message.slack_ts, CHECKING_REACTION)
+        refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)
+    except SLACK_ERRORS as exc:
+        log.warning("outbox %s: could not show that it is being checked: %s", row.id, exc)
 
 
 def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, now: datetime) -> None:
     done = session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.lease_owner == owner)
                            .values(state=SENT, external_id=sent.external_id, sent_at=now,
-                                   lease_until=None, last_error=None)
+                                   lease_until=None, last_error=None, uncertain_since=None)
                            .execution_options(synchronize_session=False))
     if done.rowcount != 1:
         log.error("outbox %s: sent as %s but the lease was lost (send took longer than "
@@ -136,22 +224,40 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
     message = session.get(Message, row.message_id)
     message.external_id = sent.external_id
     message.external_url = sent.url
+    conv = session.get(Conversation, row.conversation_id, with_for_update=True)
+    answer_conversation(session, deps, conv, message, now)
     store.audit(session, now, row.staff_user, "reply_sent", row.conversation_id, sent.external_id)
     session.commit()
-    deps.slack.react(message.slack_channel, message.slack_ts, "outbox_tray")
+    try:
+        deps.slack.react(message.slack_channel, message.slack_ts, SENT_REACTION)
+        if row.uncertain_since is not None:
+            deps.slack.unreact(message.slack_channel, message.slack_ts, CHECKING_REACTION)
+        refresh_root(session, deps, conv, now)
+    except SLACK_ERRORS as exc:  # it went out; the Slack side catches up on the next change
+        log.warning("outbox %s sent; Slack not updated: %s", row.id, exc)
 
 
-def _fail(session, deps: Deps, row: Outbox, reason: str, result: DeliverResult) -> None:
+def answer_conversation(session, deps: Deps, conv: Conversation, reply: Message, now: datetime) -> None:
+    """The platform accepted a staff reply: the wait ends now (and counts as the
+    first response if it is one). A customer post that came in after the reply
+    was written is not answered by it: it starts the next wait."""
+    record_staff_reply(conv, now, deps.policy)
+    later = store.customer_posts_after(session, conv.id, conv.customer_id, reply.id)
+    if later is not None and conv.status != RESOLVED:
+        record_customer_post(conv, later.created_at, now, deps.policy)
+
+
+def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: DeliverResult) -> None:
+    """Not sent, for good: the conversation keeps waiting, and the thread is
+    owed a ⚠️ notice (posted exactly once by bot.notices)."""
     session.execute(update(Outbox).where(Outbox.id == row.id)
-                    .values(state=FAILED, last_error=reason, lease_until=None)
+                    .values(state=FAILED, last_error=reason, lease_until=None, notice_due_at=now)
                     .execution_options(synchronize_session=False))
+    store.audit(session, now, row.staff_user, "reply_failed", row.conversation_id, reason)
     session.commit()
     result.failed += 1
-    message = session.get(Message, row.message_id)
-    conv = session.get(Conversation, row.conversation_id)
-    session.commit()  # no transaction across the Slack call
+    post_due_notices(deps, now, only_id=row.id)
     try:
-        deps.slack.notice(message.slack_channel, conv.slack_root_ts,
-                          f"⚠️ <@{row.staff_user}> your reply was *not sent* to the customer: {reason}")
+        refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)
     except SLACK_ERRORS as exc:
-        log.error("outbox %s failed (%s) and the notice could not be posted: %s", row.id, reason, exc)
+        log.warning("outbox %s: root refresh failed: %s", row.id, exc)

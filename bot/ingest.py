@@ -6,12 +6,17 @@ to Slack with the post's platform id as message metadata; write the Slack ts
 and commit. A crash after the post leaves a row with no slack_ts: the next pass
 (publish_unposted) sees it was attempted and finds the message in Slack by its
 metadata instead of posting it twice.
+
+A post Slack refuses for good (invalid_blocks, msg_too_long, …: retrying the
+same message can never work) is parked: shown as a short notice with a link to
+the original, so it never blocks the customers after it.
 """
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +39,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
         return existing if existing.slack_ts is None else None
     conv = (store.find_conversation_by_key(session, post.platform, post.thread_id, for_update=True)
             or store.find_open_conversation_of_customer(session, post.platform, post.author_id, for_update=True))
+    someone_else = conv is not None and conv.customer_id != post.author_id
     if conv is None:
         conv = Conversation(platform=post.platform, customer_id=post.author_id,
                             customer_handle=post.author_handle, customer_name=post.author_name,
@@ -52,7 +58,10 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
             session.add(message)
     except IntegrityError:
         return None  # recorded concurrently by another process
-    record_customer_post(conv, post.created_at or now, now, deps.policy)
+    if someone_else:
+        conv.updated_at = now  # shown in the thread; the customer's clock is theirs alone
+    else:
+        record_customer_post(conv, post.created_at or now, now, deps.policy)
     return message
 
 
@@ -64,7 +73,7 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
     label = deps.label(message.platform)
     if conv.slack_root_ts is None:
         first = store.first_customer_message(session, conv.id)
-        ts = _post_claimed(session, deps, first, root_message(conv, first, label, now), None, now)
+        ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now), None, now)
         if ts is None:
             return False
         conv.slack_root_ts = ts
@@ -72,13 +81,52 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
         session.commit()
         if first.id == message.id:
             return True
-    ts = _post_claimed(session, deps, message, followup_message(message, label), conv.slack_root_ts, now)
+    someone_else = message.author_id != conv.customer_id
+    ts = _post_or_park(session, deps, message, lambda: followup_message(message, label, someone_else),
+                       conv.slack_root_ts, now)
     if ts is None:
         return False
     message.slack_ts = ts
     session.commit()
     refresh_root(session, deps, conv, now)
     return True
+
+
+# chat.postMessage / chat.update errors that say this message can never be
+# posted as it is; channel- or token-level errors (channel_not_found,
+# invalid_auth, …) are not here: they hold every post and are retried.
+REFUSED_FOR_GOOD = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long",
+                    "too_many_attachments", "invalid_attachments", "invalid_metadata_format",
+                    "invalid_metadata_schema", "metadata_too_large", "no_text", "invalid_arguments",
+                    "markdown_text_conflict"}
+
+
+def refused_for_good(exc: Exception) -> str | None:
+    if isinstance(exc, SlackApiError) and exc.response.status_code < 500:
+        error = exc.response.get("error")
+        return error if error in REFUSED_FOR_GOOD else None
+    return None
+
+
+def _park(session: Session, message: Message, error: str) -> None:
+    message.parked_reason = f"Slack refused it: {error}"
+    session.commit()
+    log.error("%s post %s: Slack refused it for good (%s); shown as a notice with a link instead",
+              message.platform, message.external_id, error)
+
+
+def _post_or_park(session: Session, deps: Deps, message: Message, render, thread_ts: str | None,
+                  now: datetime) -> str | None:
+    """Post `render()`; if Slack refuses it for good, park the message and post
+    its short form (render() again: it shows a parked message as a notice)."""
+    try:
+        return _post_claimed(session, deps, message, render(), thread_ts, now)
+    except SlackApiError as exc:
+        error = refused_for_good(exc)
+        if error is None or message.parked_reason:
+            raise
+        _park(session, message, error)
+    return _post_claimed(session, deps, message, render(), thread_ts, now)
 
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
@@ -103,9 +151,17 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
     if conv.slack_root_ts is None:
         return
     first = store.first_customer_message(session, conv.id)
+    in_flight = store.reply_in_flight(session, conv.id)
     session.commit()
-    deps.slack.update(conv.slack_channel, conv.slack_root_ts,
-                      root_message(conv, first, deps.label(conv.platform), now))
+    label = deps.label(conv.platform)
+    try:
+        deps.slack.update(conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight))
+    except SlackApiError as exc:
+        error = refused_for_good(exc)
+        if error is None or first.parked_reason:
+            raise
+        _park(session, first, error)
+        deps.slack.update(conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight))
 
 
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> bool:

@@ -120,6 +120,10 @@ class Message(Base):
     # second attempt first looks the message up in Slack by its metadata.
     publish_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     publish_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Why Slack refused to show this post for good (e.g. invalid_blocks): it is
+    # parked — shown as a short notice with a link to the original instead of
+    # being retried in a form Slack will never take, so it blocks nobody.
+    parked_reason: Mapped[str | None] = mapped_column(Text)
 
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
@@ -130,6 +134,7 @@ class Outbox(Base):
     __table_args__ = (
         UniqueConstraint("idempotency_key", name="uq_outbox_idempotency"),
         Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_notice_due", "notice_due_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -149,6 +154,13 @@ class Outbox(Base):
     external_id: Mapped[str | None] = mapped_column(String(128))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Since when an earlier attempt may have reached the platform (a timeout, a
+    # 5xx, a process killed mid-send): look for it there before any new send.
+    uncertain_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The ⚠️ "not sent" notice this row owes its thread; cleared once Slack has
+    # it, so it is posted exactly once through lost answers and restarts.
+    notice_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    notice_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PollCursor(Base):

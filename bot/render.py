@@ -44,15 +44,43 @@ def author_line(platform_label: str, msg: Message) -> str:
     return " · ".join(parts)
 
 
-def text_sections(text: str) -> list[dict]:
+# A post is shown in at most this many 3,000-character sections (Slack allows
+# 50 blocks); a longer one is cut with a link to the original.
+MAX_SECTIONS = 4
+FALLBACK_CHARS = 2000  # the notification text (`text`) beside the blocks
+
+
+def text_sections(msg: Message, platform_label: str) -> list[dict]:
+    """The customer's text, escaped, as section blocks that Slack accepts."""
+    if msg.parked_reason:
+        where = f"<{msg.external_url}|Open it on {platform_label}>" if msg.external_url else "See it on the platform"
+        return [{"type": "section", "text": {"type": "mrkdwn", "text": (
+            f"⚠️ This post cannot be shown in Slack ({escape_for_slack(msg.parked_reason)}). {where}.")}}]
+    text = msg.text
     escaped = escape_for_slack(text) if text.strip() else "_(no text)_"
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-            for chunk in split_for_sections(escaped)]
+    chunks = split_for_sections(escaped)
+    blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks[:MAX_SECTIONS]]
+    if len(chunks) > MAX_SECTIONS:
+        link = f" <{msg.external_url}|Read it all on {platform_label}>" if msg.external_url else ""
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            f"✂️ Cut to fit Slack: the post has {len(text):,} characters.{link}")}]})
+    return blocks
 
 
-def status_line(conv: Conversation, now: datetime) -> str:
+def fallback_text(platform_label: str, msg: Message) -> str:
+    shown = msg.text if not msg.parked_reason else "(cannot be shown in Slack)"
+    cut = shown[:FALLBACK_CHARS] + ("…" if len(shown) > FALLBACK_CHARS else "")
+    return f"{platform_label} · {msg.author_handle}: {escape_for_slack(cut)}"
+
+
+IN_FLIGHT_LOOK = {"sending": "📤 reply sending", "checking": "⏳ checking whether the reply went out"}
+
+
+def status_line(conv: Conversation, now: datetime, in_flight: str | None = None) -> str:
     icon, word = STATUS_LOOK.get(conv.status, ("•", conv.status))
     parts = [f"{icon} *{word}*", f"#{conv.id}"]
+    if in_flight and conv.status != RESOLVED:
+        parts.append(IN_FLIGHT_LOOK.get(in_flight, in_flight))
     if conv.status == WAITING and conv.due_at:
         late = now >= conv.due_at
         parts.append(("*overdue* since " if late else "due ") + slack_date(conv.due_at))
@@ -112,21 +140,27 @@ def priority_menu(conv: Conversation) -> dict:
             "placeholder": {"type": "plain_text", "text": "Priority"}}
 
 
-def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime) -> dict:
+def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
+                 in_flight: str | None = None) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts)."""
-    fallback = f"{platform_label} · {first.author_handle}: {escape_for_slack(first.text)}"
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, first)}]}]
-    blocks += text_sections(first.text)
-    status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": status_line(conv, now)}]},
+    blocks += text_sections(first, platform_label)
+    status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": status_line(conv, now, in_flight)}]},
               action_buttons(conv)]
-    return {"text": fallback[:3000], "blocks": blocks,
+    return {"text": fallback_text(platform_label, first), "blocks": blocks,
             "attachments": [{"color": urgency_color(conv, now), "blocks": status,
                              "fallback": f"#{conv.id} {conv.status}"}],
             "unfurl_links": False, "unfurl_media": False}
 
 
-def followup_message(msg: Message, platform_label: str) -> dict:
-    fallback = f"{msg.author_handle}: {escape_for_slack(msg.text)}"
-    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, msg)}]}]
-    blocks += text_sections(msg.text)
-    return {"text": fallback[:3000], "blocks": blocks, "unfurl_links": False, "unfurl_media": False}
+def followup_message(msg: Message, platform_label: str, someone_else: bool = False) -> dict:
+    """A later post in the thread. someone_else: not the conversation's customer
+    (a bystander replying in the same platform thread) — shown, marked, and
+    never what a staff reply answers."""
+    line = author_line(platform_label, msg)
+    if someone_else:
+        line = "👥 *Someone else* (not the customer; replies do not go to them) · " + line
+    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
+    blocks += text_sections(msg, platform_label)
+    return {"text": fallback_text(platform_label, msg), "blocks": blocks, "unfurl_links": False,
+            "unfurl_media": False}

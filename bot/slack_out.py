@@ -113,6 +113,13 @@ class SlackPoster:
         except SlackApiError as exc:  # the user may have left the channel
             log.warning("ephemeral to %s failed: %s", user, exc.response.get("error"))
 
+    def unreact(self, channel: str, ts: str, name: str) -> None:
+        try:
+            self.client.reactions_remove(channel=channel, timestamp=ts, name=name)
+        except SlackApiError as exc:
+            if exc.response.get("error") != "no_reaction":
+                log.warning("removing reaction %s failed: %s", name, exc.response.get("error"))
+
     def react(self, channel: str, ts: str, name: str) -> None:
         try:
             self.client.reactions_add(channel=channel, timestamp=ts, name=name)
@@ -129,7 +136,10 @@ class SlackPoster:
     def _profile(self, user_id: str) -> dict:
         return self.client.users_info(user=user_id)["user"]
 
-    def display_name(self, user_id: str) -> str:
+    def display_name(self, user_id: str, fetch: bool = True) -> str:
+        """fetch=False: only what is cached (no Slack call), else the id."""
+        if user_id not in self._names and not fetch:
+            return user_id
         if user_id not in self._names:
             try:
                 user = self._profile(user_id)
@@ -140,7 +150,9 @@ class SlackPoster:
                 return user_id  # not cached: try again next time
         return self._names[user_id]
 
-    def initials(self, user_id: str) -> str:
+    def initials(self, user_id: str, fetch: bool = True) -> str:
+        if user_id not in self._initials and not fetch:
+            return ""
         if user_id not in self._initials:
             try:
                 profile = self._profile(user_id).get("profile", {})

@@ -8,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.models import (IN, RESOLVED, Audit, Conversation, ConversationKey, Message, PollCursor,
-                        RateWindow, SlackEvent)
+from bot.models import (IN, PENDING, RESOLVED, SENDING, Audit, Conversation, ConversationKey, Message,
+                        Outbox, PollCursor, RateWindow, SlackEvent)
 
 
 def find_message_by_external_id(session: Session, platform: str, external_id: str) -> Message | None:
@@ -53,10 +53,31 @@ def find_conversation_by_root_ts(session: Session, channel: str, root_ts: str,
                                                              Conversation.slack_root_ts == root_ts), for_update))
 
 
-def latest_customer_message(session: Session, conversation_id: int) -> Message | None:
+def latest_customer_message(session: Session, conversation_id: int, customer_id: str) -> Message | None:
+    """The customer's own latest post: what a staff reply answers. Posts by
+    others in the same platform thread (a bystander, a troll) never are."""
     return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
-                                                Message.direction == IN)
+                                                Message.direction == IN, Message.author_id == customer_id)
                           .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+
+
+def customer_posts_after(session: Session, conversation_id: int, customer_id: str,
+                         message_id: int) -> Message | None:
+    """The customer's first post recorded after message `message_id`."""
+    return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.direction == IN, Message.author_id == customer_id,
+                                                Message.id > message_id)
+                          .order_by(Message.id).limit(1))
+
+
+def reply_in_flight(session: Session, conversation_id: int) -> str | None:
+    """"checking" when a reply may have reached the platform and is being
+    looked for, "sending" when one is queued, else None (shown on the root)."""
+    rows = session.execute(select(Outbox.uncertain_since).where(Outbox.conversation_id == conversation_id,
+                                                                Outbox.state.in_((PENDING, SENDING)))).scalars().all()
+    if not rows:
+        return None
+    return "checking" if any(since is not None for since in rows) else "sending"
 
 
 def first_customer_message(session: Session, conversation_id: int) -> Message | None:

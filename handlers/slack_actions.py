@@ -58,8 +58,8 @@ def register(app: App, deps: Deps) -> None:
     def on_reaction(body: dict, event: dict, context: dict, removed: bool) -> None:
         handlers = REACTIONS.get(event.get("reaction", "").split("::")[0])
         item = event.get("item", {})
-        if handlers is None or item.get("type") != "message":
-            return
+        if handlers is None or item.get("type") != "message" or event.get("user") == context.get("bot_user_id"):
+            return  # not ours to act on, or our own reaction echoed back
         now = deps.clock()
         with deps.sessions() as session:
             conv = store.find_conversation_by_root_ts(session, item.get("channel", ""), item.get("ts", ""))

@@ -11,10 +11,11 @@ import logging
 from slack_bolt import App
 
 from bot import store
-from bot.deliver import deliver
+from bot.deliver import check_before_queueing, deliver
 from bot.deps import Deps
 from bot.ingest import refresh_root
-from bot.models import Conversation
+from bot.models import FAILED, SENT, Conversation
+from bot.notices import post_due_notices
 from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
                        record_staff_message)
 from bot.slack_out import SLACK_ERRORS
@@ -42,8 +43,10 @@ def register(app: App, deps: Deps) -> None:
         with deps.sessions() as session:
             if not store.record_slack_event_once(session, body.get("event_id"), now):
                 return  # a retry of an event we already processed
-            result = record_staff_message(session, event["channel"], event["thread_ts"], event["ts"],
-                                          event.get("user", ""), event.get("text", ""), now, deps.policy)
+            user = event.get("user", "")
+            result = record_staff_message(session, event["channel"], event["thread_ts"], event["ts"], user,
+                                          event.get("text", ""), now,
+                                          lambda platform, text: check_before_queueing(deps, user, platform, text))
             session.commit()
         context["relay"] = result
         if event.get("files") and result.outcome is Relay.QUEUED:
@@ -54,10 +57,13 @@ def register(app: App, deps: Deps) -> None:
 
     def after_ack(context: dict) -> None:
         result = context.get("relay")
+        now = deps.clock()
+        if result is not None and result.outcome is Relay.REFUSED:
+            post_due_notices(deps, now, only_id=result.outbox_id)  # the ⚠️ at once; retried by deliver
+            return
         if result is None or result.outcome is not Relay.QUEUED:
             return
         tell_after(deps, context)
-        now = deps.clock()
         try:
             with deps.sessions() as session:
                 refresh_root(session, deps, session.get(Conversation, result.conversation_id), now)
@@ -82,9 +88,15 @@ def _handle_edit(deps: Deps, event: dict) -> None:
     label = deps.label(row.platform)
     if changed:
         text = f"✏️ Your edit was taken: it had not been sent yet, so {label} will get the new text."
-    else:
+    elif row.state == FAILED:
+        text = (f"✏️ This reply was not sent to {label}, and an edit does not send it. Post the corrected "
+                "reply as a new message in this thread.")
+    elif row.state == SENT:
         text = (f"✏️ This reply was already sent to {label}; a public reply cannot be changed from "
                 "Slack. Post a correction as a new message in this thread.")
+    else:
+        text = (f"✏️ This reply is being sent to {label} right now, so the edit was not taken. If it needs "
+                "a correction, post it as a new message in this thread.")
     deps.slack.ephemeral(channel, user, text, thread_ts=edited.get("thread_ts"))
 
 
@@ -100,8 +112,11 @@ def _handle_delete(deps: Deps, event: dict) -> None:
         cancelled = cancel_pending_reply(session, channel, ts)
         session.commit()
     label = deps.label(row.platform)
-    if cancelled:
+    if cancelled or row.state == FAILED:
         text = f"🗑️ Deleted before sending: nothing went to {label}."
+    elif row.state != SENT:
+        text = (f"🗑️ That reply was already on its way to {label}; deleting it in Slack does not stop it. "
+                "Post a correction as a new message in this thread if needed.")
     else:
         text = (f"🗑️ That reply was already sent to {label}; deleting it in Slack does not delete "
                 "the public reply.")

@@ -31,7 +31,7 @@ class SlackState:
     bot_user_id: str = "U0BOT"
     bot_id: str = "B0BOT"
     events_url: str | None = None
-    echo_bot_messages: bool = True   # real Slack sends our own posts back as events
+    echo_bot_messages: bool = True   # real Slack sends our own posts, edits and reactions back as events
     channels: dict = field(default_factory=lambda: {"C0SUPPORT": "social-support", "C0ESCALATE": "escalations"})
     users: dict = field(default_factory=lambda: {
         "U0ALICE": {"real_name": "Alice Agent", "display_name": "alice"},
@@ -52,6 +52,7 @@ class SlackState:
     # both sides agree on "now" whatever the date (ts-based lookups depend on it).
     clock: Callable[[], float] = time.time
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _echoes: list = field(default_factory=list)
 
     def next_ts(self) -> str:
         return f"{int(self.clock())}.{next(self._ts):06d}"
@@ -66,6 +67,24 @@ class SlackState:
     def roots(self, channel: str) -> list[dict]:
         return [m for m in self.messages if m["channel"] == channel
                 and (not m.get("thread_ts") or m["thread_ts"] == m["ts"])]
+
+    def echo(self, event: dict) -> None:
+        """Send the app an event about its own action, as Slack does (async)."""
+        if not (self.echo_bot_messages and self.events_url):
+            return
+        sender = threading.Thread(target=self.send_event, args=({**event, "event_ts": self.next_ts()}, 0),
+                                  daemon=True)
+        with self.lock:
+            self._echoes.append(sender)
+        sender.start()
+
+    def flush_echoes(self, timeout: float = 30) -> int:
+        """Wait until every echo sent so far was delivered; how many there were."""
+        with self.lock:
+            pending, self._echoes = self._echoes, []
+        for sender in pending:
+            sender.join(timeout)
+        return len(pending)
 
     def fail_next(self, method: str, status: int = 200, error: str = "internal_error",
                   times: int = 1, retry_after: int = 0) -> None:
@@ -167,6 +186,11 @@ class SlackState:
         return requests.post(self.events_url, data=body, headers=headers, timeout=3)
 
 
+def _reaction_event(kind: str, state: SlackState, message: dict, name: str) -> dict:
+    return {"type": kind, "user": state.bot_user_id, "reaction": name, "item_user": message.get("user"),
+            "item": {"type": "message", "channel": message["channel"], "ts": message["ts"]}}
+
+
 def _error(error: str, status: int = 200, **extra):
     response = jsonify({"ok": False, "error": error, **extra})
     response.status_code = status
@@ -233,10 +257,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
             state.messages.append(message)
         if state.on_post:
             state.on_post(message)
-        if state.echo_bot_messages and state.events_url:
-            event = {k: v for k, v in message.items() if v is not None}
-            threading.Thread(target=state.send_event, args=({**event, "event_ts": message["ts"]}, 0),
-                             daemon=True).start()
+        state.echo({k: v for k, v in message.items() if v is not None})
         return jsonify({"ok": True, "channel": channel, "ts": message["ts"], "message": message})
 
     def check_metadata(metadata) -> str | None:
@@ -260,7 +281,10 @@ def create_slack_emulator(state: SlackState) -> Flask:
             for key in ("text", "blocks", "attachments"):
                 if key in p:
                     message[key] = p[key]
+            previous = {k: v for k, v in message.items() if k != "edited"}
             message["edited"] = {"user": state.bot_user_id, "ts": state.next_ts()}
+        state.echo({"type": "message", "subtype": "message_changed", "hidden": True, "channel": message["channel"],
+                    "ts": message["edited"]["ts"], "message": dict(message), "previous_message": previous})
         return jsonify({"ok": True, "channel": message["channel"], "ts": message["ts"], "text": message["text"]})
 
     def post_ephemeral(p: dict):
@@ -299,6 +323,21 @@ def create_slack_emulator(state: SlackState) -> Flask:
             reactions.append(entry)
         entry["users"].append(state.bot_user_id)
         entry["count"] += 1
+        state.echo(_reaction_event("reaction_added", state, message, p["name"]))
+        return jsonify({"ok": True})
+
+    def reactions_remove(p: dict):
+        message = state.find(p.get("channel"), p.get("timestamp"))
+        if message is None:
+            return _error("message_not_found")
+        entry = next((r for r in message.get("reactions", []) if r["name"] == p.get("name")), None)
+        if entry is None or state.bot_user_id not in entry["users"]:
+            return _error("no_reaction")
+        entry["users"].remove(state.bot_user_id)
+        entry["count"] -= 1
+        if not entry["users"]:
+            message["reactions"].remove(entry)
+        state.echo(_reaction_event("reaction_removed", state, message, p["name"]))
         return jsonify({"ok": True})
 
     def views_publish(p: dict):
@@ -349,7 +388,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
     methods = {
         "auth.test": auth_test, "chat.postMessage": post_message, "chat.update": update_message,
         "chat.postEphemeral": post_ephemeral, "chat.getPermalink": get_permalink, "users.info": users_info,
-        "reactions.add": reactions_add, "views.publish": views_publish,
+        "reactions.add": reactions_add, "reactions.remove": reactions_remove, "views.publish": views_publish,
         "conversations.replies": conversations_replies, "conversations.history": conversations_history,
         "apps.connections.open": connections_open,
     }

@@ -4,8 +4,10 @@ OAuth 1.0a signatures verified, x-rate-limit-* headers on every answer, X's
 problem-JSON error bodies, and switchable 429/5xx."""
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -41,9 +43,14 @@ class XState:
     # tests hand in the bot's clock, so one clock rules every side of a test.
     clock: Callable[[], float] = time.time
     created_replies: list = field(default_factory=list)
+    sent_texts: list = field(default_factory=list)  # the text of every POST /2/tweets, as the client sent it
+    lost_answers: dict = field(default_factory=dict)  # endpoint → [status]: stored, then this answer
     # Called after POST /2/tweets stored the reply, before it answers: tests use
     # it to kill the caller at the worst moment.
     on_create: Callable[[dict], None] | None = None
+    # Called before POST /2/tweets stores anything: tests hold it to play an X
+    # slower than the client's timeout (the post lands after the caller gave up).
+    before_create: Callable[[dict], None] | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -86,6 +93,28 @@ class XState:
     def fail_next(self, endpoint: str, status: int, times: int = 1) -> None:
         with self.lock:
             self.failures.setdefault(endpoint, []).extend([status] * times)
+
+    def lose_answer_next(self, endpoint: str, status: int = 503, times: int = 1) -> None:
+        """X does the work, then the answer is a 5xx (a gateway timing out
+        after the write): the caller cannot tell the post exists."""
+        with self.lock:
+            self.lost_answers.setdefault(endpoint, []).extend([status] * times)
+
+    def reply_text(self, text: str, parent: dict | None) -> str:
+        """What X stores for a reply: the @mentions of the people replied to in
+        front (they do not count toward 280), and every link shortened to t.co."""
+        text = _URL.sub(lambda m: "https://t.co/" + hashlib.sha1(m.group().encode()).hexdigest()[:10], text)
+        if not parent:
+            return text
+        names = [self.users[parent["author_id"]]["username"]] + _LEADING.findall(parent["text"])
+        brand = self.users[self.brand_id]["username"].lower()
+        shown = list(dict.fromkeys(n for n in names if n.lower() != brand))
+        return "".join(f"@{n} " for n in shown) + text
+
+
+_URL = re.compile(r"https?://\S+")
+_LEADING = re.compile(r"(?:^|(?<=\s))@(\w+)")
+LONG_POST_CUT = 275
 
 
 def _problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra):
@@ -166,7 +195,14 @@ def create_x_emulator(state: XState) -> Flask:
         data = []
         for tweet in tweets:
             shown = {k: v for k, v in tweet.items() if k in fields}
-            shown["text"] = html.escape(tweet["text"], quote=False)  # X sends &amp; &lt; &gt;
+            text = tweet["text"]
+            if parse_tweet(text).weightedLength > 280:
+                # A long post: `text` is cut; the whole text only in note_tweet, when asked for.
+                shown.pop("note_tweet", None)
+                if "note_tweet" in fields:
+                    shown["note_tweet"] = {"text": html.escape(text, quote=False)}
+                text = text[:LONG_POST_CUT] + "…"
+            shown["text"] = html.escape(text, quote=False)  # X sends &amp; &lt; &gt;
             data.append(shown)
         body: dict = {}
         if data:
@@ -243,6 +279,7 @@ def create_x_emulator(state: XState) -> Flask:
             return _problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
                             "https://api.twitter.com/2/problems/invalid-request")
         text = payload["text"]
+        state.sent_texts.append(text)
         if parse_tweet(text).weightedLength > 280:
             return _problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
                             "https://api.twitter.com/2/problems/invalid-request",
@@ -251,15 +288,23 @@ def create_x_emulator(state: XState) -> Flask:
         if parent_id and parent_id not in state.tweets:
             return _problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you.")
         with state.lock:
-            if any(t["author_id"] == state.brand_id and t["text"] == text for t in state.tweets.values()):
+            stored_text = state.reply_text(text, state.tweets.get(parent_id))
+            if any(t["author_id"] == state.brand_id and t["text"] == stored_text for t in state.tweets.values()):
                 return _problem(403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.")
         if state.reply_delay_s:
             time.sleep(state.reply_delay_s)  # an emulated slow X, for the ack benchmark
-        tweet = state.post(state.brand_id, text, parent_id)
+        if state.before_create:
+            state.before_create(payload)
+        tweet = state.post(state.brand_id, stored_text, parent_id)
         state.created_replies.append(tweet)
         if state.on_create:
             state.on_create(tweet)
-        return jsonify({"data": {"id": tweet["id"], "text": html.escape(text, quote=False),
+        with state.lock:
+            lost = state.lost_answers.get("create")
+            status = lost.pop(0) if lost else None
+        if status:
+            return _problem(status, "Service Unavailable", "Service Unavailable")
+        return jsonify({"data": {"id": tweet["id"], "text": html.escape(stored_text, quote=False),
                                  "edit_history_tweet_ids": [tweet["id"]]}}), 201, headers
 
     @app.delete("/2/tweets/<tweet_id>")

@@ -79,12 +79,15 @@ def _postgres_answers() -> bool:
         return False
 
 
-POSTGRES = _postgres_answers()
+# TEST_DATABASES=sqlite limits a run to SQLite (the shifted-clock runs use it).
+POSTGRES = _postgres_answers() and os.environ.get("TEST_DATABASES", "sqlite,postgresql") != "sqlite"
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES else [])
 
 
 def pytest_report_header(config):
-    return f"databases: {', '.join(BACKENDS)}" + ("" if POSTGRES else " (PostgreSQL on 127.0.0.1:5432 did not answer)")
+    from datetime import datetime
+    note = "" if POSTGRES else " (PostgreSQL: not asked for, or 127.0.0.1:5432 did not answer)"
+    return f"databases: {', '.join(BACKENDS)}{note}; clock: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +133,8 @@ def database_url(request, tmp_path, sqlite_template):
 
 @pytest.fixture
 def slack_state(clock):
-    return SlackState(echo_bot_messages=False, clock=lambda: clock().timestamp())
+    # Echoes on, as in real Slack: our own posts, edits and reactions come back as events.
+    return SlackState(echo_bot_messages=True, clock=lambda: clock().timestamp())
 
 
 @pytest.fixture
@@ -170,8 +174,11 @@ def clock():
 
 
 @pytest.fixture
-def env(database_url, slack_emulator, x_emulator, slack_state, x_state):
-    """The environment an operator would set, pointed at the emulators."""
+def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state):
+    """The environment an operator would set, pointed at the emulators, plus a
+    test's own settings (@pytest.mark.settings(SLA_FIRST_RESPONSE="2s")), so
+    the bot and the jobs of one test always share one configuration."""
+    marker = request.node.get_closest_marker("settings")
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,
@@ -179,6 +186,7 @@ def env(database_url, slack_emulator, x_emulator, slack_state, x_state):
         "X_API_URL": x_emulator.url, "X_API_KEY": x_state.api_key, "X_API_SECRET": x_state.api_secret,
         "X_ACCESS_TOKEN": x_state.access_token, "X_ACCESS_TOKEN_SECRET": x_state.access_token_secret,
         "BACKFILL": "all",
+        **(marker.kwargs if marker else {}),
     }
 
 
@@ -209,9 +217,10 @@ def deps(make_deps):
 class DrainableExecutor(ThreadPoolExecutor):
     """Bolt's lazy listeners run here; tests wait for them by joining, not sleeping."""
 
-    def __init__(self):
+    def __init__(self, echoes=None):
         super().__init__(max_workers=4)
         self.futures = []
+        self.echoes = echoes  # the Slack emulator's flush_echoes: its events about our own actions
 
     def submit(self, fn, *args, **kwargs):
         future = super().submit(fn, *args, **kwargs)
@@ -219,8 +228,14 @@ class DrainableExecutor(ThreadPoolExecutor):
         return future
 
     def drain(self, timeout: float = 30) -> None:
-        while pending := [f for f in self.futures if not f.done()]:
-            wait(pending, timeout=timeout)
+        """Until the lazy listeners are done and every echo they caused was
+        delivered (and its own listeners are done): joined on, never slept."""
+        while True:
+            pending = [f for f in self.futures if not f.done()]
+            if pending:
+                wait(pending, timeout=timeout)
+            elif not (self.echoes and self.echoes(timeout)):
+                break
         for future in self.futures:
             future.result()  # surface exceptions from lazy listeners
 
@@ -251,7 +266,7 @@ class Bot:
 def bot(deps, slack_state):
     from bot.bolt_app import build_bolt_app
     from bot.web import create_web_app
-    executor = DrainableExecutor()
+    executor = DrainableExecutor(echoes=slack_state.flush_echoes)
     app = create_web_app(deps, build_bolt_app(deps, executor=executor))
     server = BackgroundServer(app).start()
     slack_state.events_url = server.url + "/slack/events"

@@ -9,16 +9,27 @@ from sqlalchemy import select
 from bot.deliver import deliver
 from bot.models import FAILED, PENDING, SENDING, SENT, Outbox
 from bot.poll import poll
-from tests.helpers import kill_mid_write, roots, thread
+from tests.helpers import all_text, kill_mid_write, roots, thread
 
 
-def _queued_reply(bot, deps, clock, x_state, slack_state, text="We're on it!", deliver_now=False):
+def x_state_url(deps) -> str:
+    return deps.settings.x.api_url
+
+
+def _queued_reply(bot, deps, clock, x_state, slack_state, text="We're on it!", deliver_now=False,
+                  reachable=True):
+    """A customer post in Slack and a staff reply to it. Unless deliver_now, X
+    cannot be reached for the attempt right after the ack (connection refused:
+    nothing was sent, so the row simply waits for its retry)."""
     tweet = x_state.customer_mentions("carol", "@acme_support help")
     poll(deps, clock())
     root = roots(slack_state)[0]
-    if not deliver_now:
-        x_state.fail_next("create", 503)  # the post-ack attempt fails; the row stays pending
+    session = deps.adapters["x"].client.session
+    if not (deliver_now and reachable):
+        session.base_url = "http://127.0.0.1:9"  # nothing listens there
     message, _ = bot.staff_says(root["ts"], text)
+    if reachable:
+        session.base_url = x_state_url(deps)
     return tweet, root, message
 
 
@@ -29,20 +40,21 @@ def _outbox(deps) -> Outbox:
 
 def test_reply_is_sent_right_after_the_ack_without_a_worker(bot, deps, clock, x_state, slack_state):
     tweet, root, message = _queued_reply(bot, deps, clock, x_state, slack_state, deliver_now=True)
-    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["We're on it!"]
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol We're on it!"]  # X adds the @
     assert _outbox(deps).state == SENT
     assert any(r["name"] == "outbox_tray" for r in slack_state.find("C0SUPPORT", message["ts"])["reactions"])
 
 
-def test_server_errors_back_off_exponentially_then_send_once(bot, deps, clock, x_state, slack_state):
-    tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
+def test_an_unreachable_x_is_retried_with_exponential_backoff(bot, deps, clock, x_state, slack_state):
+    """Nothing reached X (connection refused): plain retries, from ~1 s, doubling."""
+    tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state, deliver_now=True, reachable=False)
     row = _outbox(deps)
-    assert row.state == PENDING and row.attempts == 1
+    assert row.state == PENDING and row.attempts == 1 and row.uncertain_since is None
     first_wait = row.next_attempt_at - clock()
-    x_state.fail_next("create", 500)
     deliver(deps, row.next_attempt_at)
     second_wait = _outbox(deps).next_attempt_at - row.next_attempt_at
     assert timedelta(seconds=0.5) <= first_wait <= timedelta(seconds=2) and second_wait == 2 * first_wait
+    deps.adapters["x"].client.session.base_url = x_state_url(deps)  # X is back
     deliver(deps, clock.advance(minutes=10))
     assert len(x_state.replies_to(tweet["id"])) == 1 and _outbox(deps).state == SENT
 
@@ -56,7 +68,7 @@ def test_429_closes_the_window_and_nothing_is_sent_before_it_reopens(bot, deps, 
     other = x_state.customer_mentions("dave", "@acme_support me too")
     poll(deps, clock.advance(minutes=2))
     other_root = [r for r in roots(slack_state) if r["ts"] != root["ts"]][0]
-    calls_before = len(x_state.used.get("create", (0, 0))) and x_state.used["create"][1]
+    calls_before = x_state.used["create"][1]
     bot.staff_says(other_root["ts"], "Looking into it, Dave")
     result = deliver(deps, clock.advance(seconds=30))
     assert result.held == 1 and x_state.used["create"][1] == calls_before  # no self-inflicted 429
@@ -86,7 +98,7 @@ def test_edit_before_sending_changes_the_reply(bot, deps, clock, x_state, slack_
     bot.event({"type": "message", "subtype": "message_changed", "channel": "C0SUPPORT", "ts": "99.1",
                "message": edited, "previous_message": message, "event_ts": "99.1", "hidden": True})
     deliver(deps, clock.advance(minutes=1))
-    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["Sorry for the delay"]
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry for the delay"]
     assert "had not been sent yet" in slack_state.ephemerals[-1]["text"]
 
 
@@ -119,7 +131,8 @@ def test_crash_after_x_accepted_does_not_send_twice(bot, deps, clock, x_state, s
         row = session.scalar(select(Outbox))
         row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
         session.commit()
-    x_state.post(x_state.brand_id, "We're on it!", tweet["id"])  # what the dead process got through
+    # What the dead process got through, as X stores it: "@carol We're on it!".
+    x_state.post(x_state.brand_id, x_state.reply_text("We're on it!", tweet), tweet["id"])
     assert deliver(deps, clock.advance(seconds=30)).sent == 0  # lease still held
     result = deliver(deps, clock.advance(seconds=60))
     assert result.sent == 1 and len(x_state.replies_to(tweet["id"])) == 1
@@ -131,7 +144,11 @@ def test_crash_before_x_accepted_sends_after_the_lease(bot, deps, clock, x_state
         row = session.scalar(select(Outbox))
         row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
         session.commit()
-    deliver(deps, clock.advance(seconds=61))
+    # Just after the lease: X is asked, the reply is not there, but the dead
+    # process's request may still be landing — nothing is sent yet.
+    assert deliver(deps, clock.advance(seconds=61)).checking == 1 and x_state.replies_to(tweet["id"]) == []
+    assert "⏳ checking whether the reply went out" in all_text(roots(slack_state)[0])
+    assert deliver(deps, clock.advance(seconds=30)).sent == 1
     assert len(x_state.replies_to(tweet["id"])) == 1
 
 

@@ -15,7 +15,7 @@ def test_new_mention_becomes_one_root_with_platform_author_and_full_text(deps, c
     poll(deps, clock())
     [root] = roots(slack_state)
     shown = all_text(root)
-    assert "X" in shown and "@carol" in shown
+    assert root["blocks"][0]["elements"][0]["text"].startswith("*X* · *@carol* (carol) · ")
     assert "@acme_support my parcel #991 never arrived" in shown  # leading @mention kept
 
 
@@ -103,7 +103,7 @@ def test_staff_reply_is_sent_to_x_exactly_once_despite_slack_retries(bot, deps, 
         assert bot.post_json(envelope, {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"}).status_code == 200
     deliver(deps, clock.advance(seconds=5))
     [reply] = x_state.replies_to(tweet["id"])
-    assert reply["text"] == "So sorry Carol — we're on it"
+    assert reply["text"] == "@carol So sorry Carol — we're on it"
     with deps.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Outbox)) == 1
 
@@ -125,7 +125,8 @@ def test_slack_markup_becomes_plain_text_for_the_customer(bot, deps, clock, x_st
                                "<https://acme.example/help|our help page> &amp; reply")
     deliver(deps, clock.advance(seconds=5))
     [reply] = x_state.replies_to(tweet["id"])
-    assert reply["text"] == "Hi! bob in #social-support says see https://acme.example/help & reply"
+    assert x_state.sent_texts[-1] == "Hi! bob in #social-support says see https://acme.example/help & reply"
+    assert reply["text"].startswith("@") and "https://t.co/" in reply["text"]  # as X stores it
 
 
 def test_forged_and_stale_signatures_are_rejected_and_nothing_is_relayed(bot, deps, clock, x_state, slack_state):
@@ -152,6 +153,6 @@ def test_a_reply_with_a_file_sends_the_text_and_says_the_file_stays(bot, deps, c
                "files": [{"id": "F0LABEL", "name": "return-label.pdf", "mimetype": "application/pdf"}]})
     bot.executor.drain()
     [reply] = x_state.replies_to(tweet["id"])
-    assert reply["text"] == "Here is the label for your return"
+    assert reply["text"].endswith(" Here is the label for your return")
     told = slack_state.ephemerals[-1]
     assert told["user"] == "U0ALICE" and "attached files are not sent" in told["text"]

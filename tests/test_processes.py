@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 
 import requests
 
@@ -14,6 +15,21 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _wait_for_line(process: subprocess.Popen, wanted: str, timeout: float = 60) -> None:
+    """Read the process's output in a thread until a line contains `wanted`;
+    fail after `timeout` instead of hanging on a process that never says it."""
+    seen, lines = threading.Event(), []
+
+    def read():
+        for line in process.stdout:
+            lines.append(line)
+            if wanted in line:
+                seen.set()
+                break
+    threading.Thread(target=read, daemon=True).start()
+    assert seen.wait(timeout), f"never printed {wanted!r}; got: {''.join(lines)[-2000:]}"
 
 
 def _run(args, env, **kwargs):
@@ -50,18 +66,11 @@ def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
                                env={**os.environ, **env, "WEB_CONCURRENCY": "1"},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        for line in process.stdout:  # wait for gunicorn's worker to boot, by its own log line
-            if "Booting worker" in line:
-                break
-        session = requests.Session()
-        response = None
-        for _attempt in range(200):  # the worker imports the app before it accepts
-            try:
-                response = session.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                break
-            except requests.ConnectionError:
-                continue
-        assert response is not None and response.status_code == 200 and response.json() == {"ok": True}
+        # The arbiter has bound the port before it boots a worker, so from here a
+        # request waits in the listen backlog until the worker has loaded the app.
+        _wait_for_line(process, "Booting worker")
+        response = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
+        assert response.status_code == 200 and response.json() == {"ok": True}
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
@@ -70,9 +79,7 @@ def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
 def test_worker_exits_zero_on_sigterm(env):
     process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for line in process.stdout:
-        if "worker started" in line:
-            break
+    _wait_for_line(process, "worker started")
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
 

@@ -37,7 +37,7 @@ def test_documented_thread_broadcast_is_relayed_to_the_customer(bot, deps, clock
     assert bot.post_json(payload).status_code == 200
     deliver(deps, clock.advance(seconds=5))
     [reply] = x_state.replies_to(tweet["id"])
-    assert reply["text"] == "broadcasting this reply"
+    assert reply["text"].endswith(" broadcasting this reply")
 
 
 def test_documented_reaction_added_claims_with_eyes_and_ignores_others(bot, deps, clock, x_state, slack_state):

@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import pytest
+
 from sqlalchemy import select
 
 from bot import actions
@@ -25,9 +27,8 @@ def _three_threads(deps, clock, x_state, slack_state):
     return {all_text(r).split("*@")[1].split("*")[0]: r for r in roots(slack_state)}
 
 
-def test_contract_sweep_one_answered_one_resolved_one_overdue(bot, make_deps, clock, x_state, slack_state):
-    deps = make_deps(SLA_FIRST_RESPONSE="2s", SLA_WARN_BEFORE="0s", ESCALATION_CHANNEL="C0ESCALATE")
-    bot.deps.policy = deps.policy
+@pytest.mark.settings(SLA_FIRST_RESPONSE="2s", SLA_WARN_BEFORE="0s", ESCALATION_CHANNEL="C0ESCALATE")
+def test_contract_sweep_one_answered_one_resolved_one_overdue(bot, deps, clock, x_state, slack_state):
     by_name = _three_threads(deps, clock, x_state, slack_state)
     bot.staff_says(by_name["ann"]["ts"], "Hi Ann, fixed!")
     slack_state.events_url = bot.events_url

@@ -49,7 +49,8 @@ def test_errors_map_into_the_adapter_family(adapter, x_state):
     x_state.fail_next("mentions", 429)
     with pytest.raises(RateLimited) as limited:
         adapter.fetch_since(None, None)
-    assert limited.value.retry_at.timestamp() > 0
+    window_start, _count = x_state.used["mentions"]
+    assert limited.value.retry_at.timestamp() == int(window_start + 15 * 60)  # X's x-rate-limit-reset
     x_state.fail_next("mentions", 503)
     with pytest.raises(AdapterError):
         adapter.fetch_since(None, None)
