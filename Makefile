@@ -21,12 +21,12 @@ test: $(STAMP)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --ignore=tests/browser
 
-# The suite with the system clock a year ahead and a year back (Debian's
-# faketime: apt-get install -y faketime), on SQLite: no test may depend on
-# today's date, since every emulator and job reads the test's one clock.
+# The suite with the wall clock a year ahead and a year back, in the test
+# process and every process it starts (tests/clock_shift/sitecustomize.py,
+# time-machine), on SQLite: no test may depend on today's date.
 test-shifted: $(STAMP)
-	TEST_DATABASES=sqlite faketime -f '+1y' $(BIN)/python -m pytest --ignore=tests/browser -q
-	TEST_DATABASES=sqlite faketime -f '-1y' $(BIN)/python -m pytest --ignore=tests/browser -q
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp

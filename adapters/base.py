@@ -80,6 +80,11 @@ class PermanentSendError(Exception):
     The message is shown to staff in the thread, so it says what to do."""
 
 
+class CredentialsRejected(PermanentSendError):
+    """The platform rejected our credentials (401): nothing works until an
+    operator fixes them. A one-shot command exits non-zero; the worker backs off."""
+
+
 class DuplicatePost(PermanentSendError):
     """The platform refuses the text because the account already posted it —
     after an ambiguous attempt, that is proof our reply is there."""

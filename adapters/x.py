@@ -17,7 +17,7 @@ import tweepy
 import urllib3
 from twitter_text import parse_tweet
 
-from adapters.base import (AdapterError, AmbiguousSend, Capability, DuplicatePost, FetchResult, InboundPost,
+from adapters.base import (AdapterError, AmbiguousSend, Capability, CredentialsRejected, DuplicatePost, FetchResult, InboundPost,
                            OutboundReply, PermanentSendError, RateLimit, RateLimited, SentMessage,
                            empty_reply_problem)
 from bot.config import XSettings
@@ -102,6 +102,7 @@ class XAdapter:
     def __init__(self, settings: XSettings, timeout: float = 10.0):
         self._settings = settings
         self._user_id = settings.user_id
+        self._username: str | None = None
         self.client = tweepy.Client(
             bearer_token=settings.bearer_token,
             consumer_key=settings.api_key, consumer_secret=settings.api_secret,
@@ -113,10 +114,21 @@ class XAdapter:
     def account_key(self) -> str:
         return f"x:{self.user_id()}"
 
+    def account_name(self) -> str:
+        """How people know the brand account: @username (one GET /2/users/me,
+        then cached); the numeric id if X cannot be asked."""
+        if self._username is None:
+            try:
+                data = self._call(self.client.get_me, user_auth=True).json()["data"]
+            except (AdapterError, PermanentSendError):
+                return self._user_id or "account"
+            self._user_id, self._username = data["id"], "@" + data["username"]
+        return self._username
+
     def user_id(self) -> str:
         if self._user_id is None:
-            response = self._call(self.client.get_me, user_auth=True)
-            self._user_id = response.json()["data"]["id"]
+            data = self._call(self.client.get_me, user_auth=True).json()["data"]
+            self._user_id, self._username = data["id"], "@" + data["username"]
         return self._user_id
 
     def _call(self, func, *args, writes: bool = False, **kwargs) -> requests.Response:
@@ -132,8 +144,8 @@ class XAdapter:
             error = AmbiguousSend if writes else AdapterError
             raise error(f"X server error {exc.response.status_code}") from None
         except tweepy.Unauthorized:
-            raise PermanentSendError("X rejected the credentials (401). Check X_API_KEY/X_ACCESS_TOKEN "
-                                     "and their secrets.") from None
+            raise CredentialsRejected("X rejected the credentials (401 Unauthorized): check X_API_KEY, "
+                                      "X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET") from None
         except tweepy.HTTPException as exc:
             detail = _error_detail(exc)
             if "duplicate content" in detail:
@@ -168,7 +180,9 @@ class XAdapter:
                 if not token:
                     break
                 params["pagination_token"] = token
-        except PermanentSendError as exc:  # a 4xx on reading is an outage for polling
+        except CredentialsRejected:
+            raise
+        except PermanentSendError as exc:  # another 4xx on reading is an outage for polling
             raise AdapterError(str(exc)) from None
         posts.sort(key=lambda p: int(p.external_id))
         return FetchResult(posts=posts, cursor=newest, rate_limit=_rate_limit(response))

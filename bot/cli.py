@@ -7,11 +7,13 @@ import logging
 import os
 import sys
 
-from bot.config import ConfigError, Settings, load_settings
+from adapters.base import CredentialsRejected
+from bot.config import ConfigError, Settings, load_settings, log_level_problem
+from bot.migrate import SetupError
 
 COMMANDS = {
     "migrate": "upgrade the database to the newest schema (idempotent)",
-    "web": "serve /slack/events, /healthz and webhooks until SIGTERM",
+    "web": "serve /slack/events and /healthz until SIGTERM",
     "worker": "run poll, deliver and sweep on their intervals until SIGTERM",
     "poll": "one pass: fetch new posts and thread them in Slack",
     "deliver": "one pass: send pending replies to their platforms",
@@ -29,14 +31,15 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("--port", type=int, help="port to listen on (default: $PORT or 3000)")
         if name == "sandbox":
             command.add_argument("--port", type=int, default=8000, help="port of the demo page (default 8000)")
-            command.add_argument("--data", default="sandbox-data", help="folder for the sandbox database")
+            command.add_argument("--data", default="sandbox-data",
+                                 help="folder for the sandbox database (emptied at every start)")
     return parser
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("alembic.runtime.plugins", "apscheduler.executors.default", "apscheduler.scheduler"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)  # per-run chatter, not events
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "sandbox":
         from dotenv import load_dotenv
         load_dotenv(os.path.join(os.getcwd(), ".env"))
-    _configure_logging()
+    # A bad LOG_LEVEL is reported with the other configuration errors below.
+    _configure_logging("INFO" if log_level_problem(os.environ) else (os.environ.get("LOG_LEVEL") or "INFO").upper())
+    if args.command != "migrate":  # the schema check's "Context impl SQLiteImpl" is no news
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
+    say = f"socialdesk {args.command}:"
     try:
         if args.command == "sandbox":
             from sandbox.runner import run_sandbox
@@ -52,13 +59,16 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(os.environ, args.command)
         return _dispatch(args, settings)
     except ConfigError as exc:
-        print(f"socialdesk {args.command}: configuration error: {exc}", file=sys.stderr)
+        print(f"{say} configuration error: {exc}", file=sys.stderr)
         return 2
+    except (SetupError, CredentialsRejected) as exc:
+        print(f"{say} {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 0
-    except Exception as exc:  # a startup failure is one line, details in the log at DEBUG
-        logging.getLogger("socialdesk").debug("startup failed", exc_info=True)
-        print(f"socialdesk {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    except Exception as exc:  # one line; the traceback only at LOG_LEVEL=DEBUG
+        logging.getLogger("socialdesk").debug("%s failed", args.command, exc_info=True)
+        print(f"{say} {type(exc).__name__}: {exc} (LOG_LEVEL=DEBUG shows where)", file=sys.stderr)
         return 1
 
 
@@ -68,6 +78,9 @@ def _dispatch(args, settings: Settings) -> int:
         upgrade_to_head(settings.database_url)
         print("database is at the newest schema")
         return 0
+    from bot.preflight import check_database, check_slack_token
+    check_database(settings)
+    check_slack_token(settings)
     if args.command == "web":
         return _serve_web(settings, args.port or settings.port)
     from bot.wiring import build_deps
@@ -76,10 +89,10 @@ def _dispatch(args, settings: Settings) -> int:
         from bot.scheduler import run_worker
         run_worker(deps)
         return 0
-    from handlers.jobs import JOBS
-    result = JOBS[args.command](deps)
-    print(f"{args.command}: {result}")
-    return 0
+    from handlers.jobs import ONE_SHOT
+    report = ONE_SHOT[args.command](deps)
+    print(report.line)
+    return report.exit_code
 
 
 def _serve_web(settings: Settings, port: int) -> int:

@@ -23,6 +23,32 @@ class ConfigError(Exception):
         self.variable = variable
 
 
+class ConfigErrors(ConfigError):
+    """Every bad variable at once, so one run names them all (one line)."""
+
+    def __init__(self, errors: list[ConfigError]):
+        Exception.__init__(self, "; ".join(str(e) for e in errors))
+        self.errors = errors
+        self.variable = errors[0].variable
+        self.variables = [e.variable for e in errors]
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _collecting(method):
+    """A reader method that records its ConfigError and returns None, so
+    load_settings goes on and reports every bad variable together."""
+    def wrapper(self, name, *args, **kwargs):
+        try:
+            return method(self, name, *args, **kwargs)
+        except ConfigError as exc:
+            self.errors.append(exc)
+            return None
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # Slack conversation ids: C (public), G (private/legacy), D (DM).
@@ -104,18 +130,21 @@ REQUIRED_BY_COMMAND: dict[str, tuple[str, ...]] = {
 class _Reader:
     def __init__(self, env: Mapping[str, str]):
         self.env = env
+        self.errors: list[ConfigError] = []
 
     def text(self, name: str, default: str | None = None) -> str | None:
         value = self.env.get(name, "")
         value = value.strip() if value else ""
         return value or default
 
+    @_collecting
     def duration(self, name: str, default: str) -> timedelta:
         try:
             return parse_duration(self.text(name, default) or default)
         except ValueError as exc:
             raise ConfigError(name, str(exc)) from None
 
+    @_collecting
     def parsed(self, name: str, parse):
         """None when unset; parse(value) otherwise, its ValueError → ConfigError."""
         value = self.text(name)
@@ -126,6 +155,7 @@ class _Reader:
         except ValueError as exc:
             raise ConfigError(name, str(exc)) from None
 
+    @_collecting
     def url(self, name: str, default: str) -> str:
         value = self.text(name, default) or default
         parsed = urlparse(value)
@@ -133,6 +163,7 @@ class _Reader:
             raise ConfigError(name, f"{value!r} is not an http(s) URL")
         return value
 
+    @_collecting
     def channel(self, name: str) -> str | None:
         value = self.text(name)
         if value and not _CHANNEL_ID.match(value):
@@ -140,6 +171,7 @@ class _Reader:
                                     "find it under the channel name → About)")
         return value
 
+    @_collecting
     def mention_ids(self, name: str) -> tuple[str, ...]:
         value = self.text(name)
         if not value:
@@ -150,11 +182,17 @@ class _Reader:
                 raise ConfigError(name, f"{item!r} is not a Slack user (U…) or user group (S…) ID")
         return ids
 
+    @_collecting
     def integer(self, name: str, default: int, low: int, high: int) -> int:
         raw = self.text(name, str(default))
         if not raw.isdigit() or not low <= int(raw) <= high:
             raise ConfigError(name, f"{raw!r} is not a whole number from {low} to {high}")
         return int(raw)
+
+    @_collecting
+    def check(self, name: str, problem: str | None) -> None:
+        if problem:
+            raise ConfigError(name, problem)
 
 
 def normalize_database_url(url: str) -> str:
@@ -170,21 +208,24 @@ def _database_url(reader: _Reader) -> str:
     url = normalize_database_url(raw)
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigError("DATABASE_URL", f"{raw!r} is not a database URL "
-                                          "(e.g. sqlite:///socialdesk.db)") from None
+        parsed.port  # noqa: B018 - a non-numeric port raises here, not at connect time
+    except (ArgumentError, ValueError):
+        # Never echo the value: it may hold a password.
+        reader.check("DATABASE_URL", "is not a database URL like sqlite:///socialdesk.db or "
+                                     "postgresql://user:password@host:5432/name (is the port a number?)")
+        return url
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
-        raise ConfigError("DATABASE_URL", "only sqlite and postgresql are supported")
+        reader.check("DATABASE_URL", "only sqlite and postgresql are supported")
     return url
 
 
 def _x_settings(reader: _Reader) -> XSettings | None:
-    api_url = reader.url("X_API_URL", "https://api.twitter.com")
+    api_url = reader.url("X_API_URL", "https://api.twitter.com") or "https://api.twitter.com"
     names = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
     values = [reader.text(n) for n in names]
     user_id = reader.text("X_USER_ID")
     if user_id and not user_id.isdigit():
-        raise ConfigError("X_USER_ID", f"{user_id!r} is not a numeric X user id")
+        reader.check("X_USER_ID", f"{user_id!r} is not a numeric X user id")
     if not all(values):
         return None  # replies need user context: without all four, X is off
     return XSettings(api_url.rstrip("/"), *values, bearer_token=reader.text("X_BEARER_TOKEN"),
@@ -202,28 +243,43 @@ def _sla_overrides(env: Mapping[str, str], reader: _Reader) -> dict[str, timedel
     return overrides
 
 
+def log_level_problem(env: Mapping[str, str]) -> str | None:
+    level = (env.get("LOG_LEVEL") or "INFO").strip().upper()
+    return None if level in LOG_LEVELS else f"{env.get('LOG_LEVEL')!r} is not one of {', '.join(LOG_LEVELS)}"
+
+
 def load_settings(env: Mapping[str, str], command: str = "migrate") -> Settings:
+    """Settings from the environment; every malformed variable is reported at
+    once (ConfigErrors), none of them with a value that may be a secret."""
     reader = _Reader(env)
     for name in REQUIRED_BY_COMMAND.get(command, ()):
         if not reader.text(name):
-            raise ConfigError(name, f"is required for `socialdesk {command}`")
+            reader.check(name, f"is required for `socialdesk {command}`")
+    reader.check("LOG_LEVEL", log_level_problem(env))
     token = reader.text("SLACK_BOT_TOKEN")
     if token and not token.startswith("xoxb-"):
-        raise ConfigError("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
+        reader.check("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")
     app_token = reader.text("SLACK_APP_TOKEN")
     if app_token and not app_token.startswith("xapp-"):
-        raise ConfigError("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
-    slack_api_url = reader.url("SLACK_API_URL", "https://slack.com/api/")
+        reader.check("SLACK_APP_TOKEN", "must be an app-level token starting with xapp-")
+    slack_api_url = reader.url("SLACK_API_URL", "https://slack.com/api/") or "https://slack.com/api/"
     if not slack_api_url.endswith("/"):
         slack_api_url += "/"  # slack_sdk drops the last path segment otherwise
-    first = reader.duration("SLA_FIRST_RESPONSE", "1h")
+    first = reader.duration("SLA_FIRST_RESPONSE", "1h") or timedelta(hours=1)
     backfill_raw = reader.text("BACKFILL", "24h")
     if backfill_raw.lower() == "all":
         backfill = None
     else:
         backfill = reader.duration("BACKFILL", "24h")
     timezone = reader.text("TIMEZONE", "UTC")
-    _check_timezone(timezone)
+    reader.check("TIMEZONE", _timezone_problem(timezone))
+    settings = _build(env, reader, token, app_token, slack_api_url, first, backfill, timezone)
+    if reader.errors:
+        raise ConfigErrors(reader.errors) if len(reader.errors) > 1 else reader.errors[0]
+    return settings
+
+
+def _build(env, reader: _Reader, token, app_token, slack_api_url, first, backfill, timezone) -> Settings:
     return Settings(
         database_url=_database_url(reader),
         slack_bot_token=token,
@@ -255,13 +311,15 @@ def load_settings(env: Mapping[str, str], command: str = "migrate") -> Settings:
 def _reply_signature(reader: _Reader) -> str | None:
     value = reader.text("REPLY_SIGNATURE")
     if value and value not in ("initials", "off"):
-        raise ConfigError("REPLY_SIGNATURE", f"{value!r} is not one of: initials, off")
+        reader.check("REPLY_SIGNATURE", f"{value!r} is not one of: initials, off")
+        return None
     return None if value in (None, "off") else value
 
 
-def _check_timezone(name: str) -> None:
+def _timezone_problem(name: str) -> str | None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError("TIMEZONE", f"{name!r} is not an IANA time zone (e.g. Europe/Berlin)") from None
+        return f"{name!r} is not an IANA time zone (e.g. Europe/Berlin)"
+    return None

@@ -58,6 +58,17 @@ class DeliverResult:
     notices: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def describe(self) -> str:
+        said = [f"{count} {what}" for count, what in (
+            (self.sent, "sent"), (self.failed, "not sent (⚠️ in the thread)"),
+            (self.checking, "being checked (may have gone out)"), (self.retrying, "retrying later"),
+            (self.held, "held until the rate-limit window reopens"),
+            (self.notices, "not-sent notices posted")) if count]
+        if not said:
+            return "nothing to send"
+        errors = f" — last error: {self.errors[-1]}" if self.errors else ""
+        return "replies " + ", ".join(said) + errors
+
 
 def _due(now: datetime):
     return or_((Outbox.state == PENDING) & (Outbox.next_attempt_at <= now),

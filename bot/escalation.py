@@ -33,6 +33,12 @@ class SweepResult:
     escalated: list[int] = field(default_factory=list)
     woken: list[int] = field(default_factory=list)
 
+    def describe(self) -> str:
+        said = [f"{what} {', '.join(f'#{i}' for i in ids)}" for what, ids in (
+            ("warned", self.warned), ("overdue pings for", self.breached), ("escalated", self.escalated),
+            ("woke from snooze", self.woken)) if ids]
+        return "; ".join(said) if said else "nothing due"
+
 
 def mention(ids) -> str:
     return " ".join(f"<!subteam^{i}>" if i.startswith("S") else f"<@{i}>" for i in ids)

@@ -164,14 +164,14 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
         deps.slack.update(conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight))
 
 
-def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> bool:
-    """Record and publish one post. True if it was new to Slack."""
+def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
+    """Record and publish one post. The conversation id if it was new to Slack."""
     with deps.sessions() as session:
         message = record_post(session, deps.channel, deps, post, now)
         session.commit()
         if message is None:
-            return False
-        return publish(session, deps, message, now)
+            return None
+        return message.conversation_id if publish(session, deps, message, now) else None
 
 
 def publish_unposted(deps: Deps, now: datetime) -> int:

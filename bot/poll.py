@@ -1,6 +1,12 @@
 """The `poll` job: fetch new posts from every polling platform and thread them
 in Slack. A cursor advances only after Slack accepted every post of the batch;
-a lease row makes sure only one replica polls an account at a time."""
+a lease row makes sure only one replica polls an account at a time.
+
+Two kinds of "not now": a closed rate-limit window or a failure backoff holds
+every caller; the spreading of requests over the window (next_poll_at after a
+success) paces only the worker — `socialdesk poll` run by a person or cron
+(paced=False) polls at once.
+"""
 from __future__ import annotations
 
 import logging
@@ -8,8 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-
-from adapters.base import AdapterError, Capability, RateLimit, RateLimited
+from adapters.base import AdapterError, Capability, CredentialsRejected, RateLimit, RateLimited
 from bot import store
 from bot.deps import Deps, backoff
 from bot.ingest import ingest_post, publish_unposted
@@ -19,10 +24,49 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class AccountPoll:
+    name: str                       # "X @acme_support"
+    posted: int = 0
+    threads: int = 0
+    skipped: str | None = None      # why it was not asked now
+    error: str | None = None
+    credentials_rejected: bool = False
+
+    def describe(self) -> str:
+        if self.skipped:
+            return f"{self.name}: {self.skipped}"
+        if self.error:
+            return f"{self.name}: {self.error}"
+        if not self.posted:
+            return f"{self.name}: nothing new"
+        posts = "1 new post" if self.posted == 1 else f"{self.posted} new posts"
+        threads = "1 thread" if self.threads == 1 else f"{self.threads} threads"
+        return f"{self.name}: {posts} in {threads}"
+
+
+@dataclass(frozen=True)
 class PollResult:
     posted: int
-    skipped_accounts: int
-    errors: tuple[str, ...]
+    accounts: tuple[AccountPoll, ...] = ()
+    slack_error: str | None = None
+    retried: int = 0                # earlier posts that reached Slack only now
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        found = [f"slack: {self.slack_error}"] if self.slack_error else []
+        return tuple(found + [a.error for a in self.accounts if a.error])
+
+    @property
+    def credentials_rejected(self) -> bool:
+        return any(a.credentials_rejected for a in self.accounts)
+
+    def describe(self) -> str:
+        parts = [a.describe() for a in self.accounts] or ["no platform is on (set X's four credentials)"]
+        if self.retried:
+            parts.append(f"{self.retried} held-back post{'s' if self.retried > 1 else ''} now in Slack")
+        if self.slack_error:
+            parts.append(f"Slack refused a post ({self.slack_error}); it stays queued and is retried")
+        return "; ".join(parts)
 
 
 def next_poll_time(now: datetime, interval: timedelta, limit: RateLimit | None) -> datetime:
@@ -36,75 +80,103 @@ def next_poll_time(now: datetime, interval: timedelta, limit: RateLimit | None) 
     return now + max(interval, spread)
 
 
-def poll(deps: Deps, now: datetime) -> PollResult:
+def _at(moment: datetime) -> str:
+    return f"{moment:%H:%M:%S} UTC"
+
+
+def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
     owner = uuid.uuid4().hex
-    errors: list[str] = []
-    posted = 0
     try:
-        posted += publish_unposted(deps, now)
+        retried = publish_unposted(deps, now)
     except SLACK_ERRORS as exc:
-        errors.append(f"slack: {exc}")
         log.warning("Slack refused a post; it stays queued: %s", exc)
-        return PollResult(posted, 0, tuple(errors))
-    skipped = 0
+        return PollResult(0, slack_error=str(exc))
+    accounts = []
     for adapter in deps.adapters.values():
         if Capability.POLL not in adapter.capabilities:
             continue
-        try:
-            key = adapter.account_key
-        except AdapterError as exc:
-            errors.append(f"{adapter.platform}: {exc}")
-            log.warning("%s: cannot identify the account yet: %s", adapter.label, exc)
-            continue
-        count, error = _poll_account(deps, adapter, key, owner, now)
-        if count is None:
-            skipped += 1
-            continue
-        posted += count
-        if error:
-            errors.append(f"{adapter.platform}: {error}")
-    return PollResult(posted, skipped, tuple(errors))
+        accounts.append(_poll_account(deps, adapter, owner, now, paced))
+    return PollResult(retried + sum(a.posted for a in accounts), tuple(accounts), retried=retried)
 
 
-def _poll_account(deps: Deps, adapter, key: str, owner: str, now: datetime):
+def _poll_account(deps: Deps, adapter, owner: str, now: datetime, paced: bool) -> AccountPoll:
+    try:
+        key = adapter.account_key
+        name = f"{adapter.label} {adapter.account_name()}"
+    except CredentialsRejected as exc:
+        log.error("%s: %s", adapter.label, exc)
+        return AccountPoll(adapter.label, error=str(exc), credentials_rejected=True)
+    except AdapterError as exc:
+        log.warning("%s: cannot identify the account yet: %s", adapter.label, exc)
+        return AccountPoll(adapter.label, error=f"cannot identify the account yet ({exc})")
     lease = now + max(deps.settings.delivery_lease, timedelta(seconds=60))
+    window_key = f"{key}:read"
     with deps.sessions() as session:
         store.ensure_cursor(session, key)
-        cursor = store.claim_cursor(session, key, owner, now, lease)
+        closed_until = store.window_closed_until(session, window_key, now)
+        if closed_until:
+            return AccountPoll(name, skipped=f"rate-limit window closed until {_at(closed_until)}")
+        cursor = store.claim_cursor(session, key, owner, now, lease, paced)
         session.commit()
         if cursor is None:
-            return None, None  # not due yet, or another replica is on it
+            return AccountPoll(name, skipped=_why_not_now(session, key, now, paced))
         start_time = None
         if cursor.cursor is None and deps.settings.backfill is not None:
             start_time = now - deps.settings.backfill
-        posted, error = 0, None
-        try:
-            result = adapter.fetch_since(cursor.cursor, start_time)
-        except RateLimited as exc:
-            error = str(exc)
-            cursor.next_poll_at = exc.retry_at
-        except AdapterError as exc:
-            error = str(exc)
-            cursor.failures += 1
-            cursor.next_poll_at = now + backoff(cursor.failures)
-        else:
-            try:
-                for post in result.posts:
-                    posted += ingest_post(deps, post, now)
-            except SLACK_ERRORS as exc:
-                error = f"Slack refused a post: {exc}"
-                cursor.failures += 1
-                cursor.next_poll_at = now + backoff(cursor.failures)
-            else:
-                cursor.cursor = result.cursor or cursor.cursor
-                cursor.failures = 0
-                cursor.next_poll_at = next_poll_time(now, deps.settings.poll_interval, result.rate_limit)
-        if error:
-            log.warning("%s poll: %s (next try %s)", adapter.label, error, cursor.next_poll_at)
-        cursor.last_error = error
+        outcome = _fetch_and_post(deps, adapter, cursor, name, start_time, now, window_key, session)
+        if outcome.error:
+            log.warning("%s poll: %s (next try %s)", adapter.label, outcome.error, cursor.next_poll_at)
+        elif outcome.posted:
+            log.info("%s", outcome.describe())
+        cursor.last_error = outcome.error
         cursor.lease_until = None
         cursor.lease_owner = None
         cursor.updated_at = now
         session.merge(cursor)
         session.commit()
-        return posted, error
+        return outcome
+
+
+def _fetch_and_post(deps, adapter, cursor, name, start_time, now, window_key, session) -> AccountPoll:
+    try:
+        result = adapter.fetch_since(cursor.cursor, start_time)
+    except RateLimited as exc:
+        cursor.next_poll_at = exc.retry_at
+        store.close_window(session, window_key, exc.retry_at)
+        return AccountPoll(name, skipped=f"rate-limit window closed until {_at(exc.retry_at)}")
+    except CredentialsRejected as exc:
+        cursor.failures += 1
+        cursor.next_poll_at = now + backoff(cursor.failures)
+        return AccountPoll(name, error=str(exc), credentials_rejected=True)
+    except AdapterError as exc:
+        cursor.failures += 1
+        cursor.next_poll_at = now + backoff(cursor.failures)
+        return AccountPoll(name, error=f"{exc}; retrying after {_at(cursor.next_poll_at)}")
+    posted, threads = 0, set()
+    try:
+        for post in result.posts:
+            conversation = ingest_post(deps, post, now)
+            if conversation is not None:
+                posted += 1
+                threads.add(conversation)
+    except SLACK_ERRORS as exc:
+        cursor.failures += 1
+        cursor.next_poll_at = now + backoff(cursor.failures)
+        return AccountPoll(name, posted, len(threads),
+                           error=f"Slack refused a post ({exc}); the rest is retried after {_at(cursor.next_poll_at)}")
+    cursor.cursor = result.cursor or cursor.cursor
+    cursor.failures = 0
+    cursor.next_poll_at = next_poll_time(now, deps.settings.poll_interval, result.rate_limit)
+    if result.rate_limit and result.rate_limit.remaining <= 0:
+        store.close_window(session, window_key, result.rate_limit.reset_at)
+    return AccountPoll(name, posted, len(threads))
+
+
+def _why_not_now(session, key: str, now: datetime, paced: bool) -> str:
+    from bot.models import PollCursor
+    cursor = session.get(PollCursor, key, populate_existing=True)
+    if cursor.lease_until and cursor.lease_until >= now:
+        return "another process is polling it right now"
+    if cursor.failures:
+        return f"backing off after a failure until {_at(cursor.next_poll_at)}"
+    return f"next poll at {_at(cursor.next_poll_at)} (spread over the rate-limit window)"

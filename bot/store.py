@@ -146,12 +146,16 @@ def ensure_cursor(session: Session, key: str) -> None:
 
 
 def claim_cursor(session: Session, key: str, owner: str, now: datetime,
-                 lease_until: datetime) -> PollCursor | None:
-    """Claim the right to poll `key` now: due, and not leased by a live process."""
+                 lease_until: datetime, paced: bool = True) -> PollCursor | None:
+    """Claim the right to poll `key` now: not leased by a live process, and due —
+    for the worker (paced) at next_poll_at; for a one-shot pass at once,
+    unless a failure backoff is running."""
+    due = (PollCursor.next_poll_at.is_(None)) | (PollCursor.next_poll_at <= now)
+    if not paced:
+        due = due | (PollCursor.failures == 0)
     result = session.execute(
         update(PollCursor)
-        .where(PollCursor.key == key,
-               (PollCursor.next_poll_at.is_(None)) | (PollCursor.next_poll_at <= now),
+        .where(PollCursor.key == key, due,
                (PollCursor.lease_until.is_(None)) | (PollCursor.lease_until < now))
         .values(lease_until=lease_until, lease_owner=owner)
         .execution_options(synchronize_session=False))

@@ -1,8 +1,10 @@
 """The jobs as the scheduler and the one-shot commands run them: a fresh `now`
-from the injected clock, errors logged (a failing pass never kills the worker)."""
+from the injected clock. The worker logs a failing pass and goes on; a one-shot
+pass acts on everything due now and says what it did in one line."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Callable
 
 from bot.deliver import deliver
@@ -36,3 +38,28 @@ def run_sweep(deps: Deps):
 
 
 JOBS = {"poll": run_poll, "deliver": run_deliver, "sweep": run_sweep}
+
+
+@dataclass(frozen=True)
+class PassReport:
+    """What a one-shot pass prints, and its exit code (non-zero only when
+    credentials are rejected: the contract keeps outages at 0)."""
+    line: str
+    exit_code: int = 0
+
+
+def poll_once(deps: Deps) -> PassReport:
+    result = poll(deps, deps.clock(), paced=False)
+    return PassReport(f"poll: {result.describe()}", 1 if result.credentials_rejected else 0)
+
+
+def deliver_once(deps: Deps) -> PassReport:
+    return PassReport(f"deliver: {deliver(deps, deps.clock()).describe()}")
+
+
+def sweep_once(deps: Deps) -> PassReport:
+    from bot.escalation import sweep
+    return PassReport(f"sweep: {sweep(deps, deps.clock()).describe()}")
+
+
+ONE_SHOT = {"poll": poll_once, "deliver": deliver_once, "sweep": sweep_once}

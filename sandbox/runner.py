@@ -50,7 +50,12 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
                 ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
     bot_port = bot_port or port + 1
     Path(data_dir).mkdir(parents=True, exist_ok=True)
-    database_url = f"sqlite:///{Path(data_dir).resolve() / 'sandbox.db'}"
+    database = Path(data_dir).resolve() / "sandbox.db"
+    # The emulated Slack and X start empty every time, so the database must
+    # too: old conversations would point at threads this Slack never had.
+    for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+        leftover.unlink(missing_ok=True)
+    database_url = f"sqlite:///{database}"
     slack = SlackState(events_url=f"http://127.0.0.1:{bot_port}/slack/events", echo_bot_messages=True)
     x = XState()
     app = DispatcherMiddleware(create_page(slack, x), {"/slack": create_slack_emulator(slack),
@@ -65,7 +70,8 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
             print("socialdesk sandbox: the bot's web process did not start", file=sys.stderr)
             return 1
         print(f"\n  socialdesk sandbox is running: open {server.url}\n"
-              f"  (bot on :{bot_port}, database {database_url}; Ctrl-C stops everything)\n", flush=True)
+              f"  (bot on :{bot_port}, database {database_url}, started empty; Ctrl-C stops everything)\n",
+              flush=True)
         if ready:
             ready.set()
         stop = stop or threading.Event()
