@@ -25,8 +25,8 @@ test: $(STAMP)
 # process and every process it starts (tests/clock_shift/sitecustomize.py,
 # time-machine), on SQLite: no test may depend on today's date.
 test-shifted: $(STAMP)
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp

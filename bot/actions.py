@@ -3,6 +3,7 @@ Each returns a one-line answer for the person who asked; the root message is
 refreshed separately (after the ack)."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,6 +14,8 @@ from bot import store
 from bot.deps import Deps
 from bot.models import RESOLVED, SNOOZED, Conversation
 from bot.render import slack_date
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ def claim(deps: Deps, conv_id: int, user: str, now: datetime) -> ActionResult:
             who = "you" if conv.assignee == user else f"<@{conv.assignee}>"
             return ActionResult(conv.assignee == user, f"#{conv_id} is already claimed by {who}.", conv_id)
         store.audit(session, now, user, "claim", conv_id)
+        log.info("#%s claimed by %s", conv_id, user)
         session.commit()
         return ActionResult(True, f"You claimed #{conv_id}.", conv_id, changed=True)
 
@@ -65,6 +69,7 @@ def assign(deps: Deps, conv_id: int, assignee: str, actor: str, now: datetime) -
             return _missing(conv_id)
         conv.assignee, conv.updated_at = assignee, now
         store.audit(session, now, actor, "assign", conv_id, assignee)
+        log.info("#%s assigned to %s by %s", conv_id, assignee, actor)
         session.commit()
         return ActionResult(True, f"#{conv_id} is now assigned to <@{assignee}>.", conv_id, changed=True)
 
@@ -80,6 +85,7 @@ def _change(deps: Deps, conv_id: int, actor: str, now: datetime, action: str, ap
         message = apply(conv)
         store.audit(session, now, actor, action, conv_id)
         session.commit()
+        log.info("#%s %s by %s", conv_id, action, actor)
         return ActionResult(True, message, conv_id, changed=True)
 
 

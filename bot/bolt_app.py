@@ -11,6 +11,20 @@ from bot.deps import Deps
 log = logging.getLogger(__name__)
 
 
+class _DropMessage(logging.Filter):
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
+
+
+# Bolt reads SLACK_BOT_TOKEN from the environment even when given a client,
+# then warns that it will not use it: true, and no news.
+logging.getLogger("slack_bolt.App").addFilter(_DropMessage("will be unused"))
+
+
 def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
     app = App(
         signing_secret=deps.settings.slack_signing_secret,
@@ -19,6 +33,9 @@ def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
         process_before_response=True,
         listener_executor=executor,
         logger=logging.getLogger("slack_bolt"),
+        # `socialdesk web` checked the token before starting (bot.preflight);
+        # a Slack that is briefly unreachable must not stop a worker booting.
+        token_verification_enabled=False,
     )
     from handlers import slack_actions, slack_commands, slack_events
     slack_events.register(app, deps)

@@ -1,8 +1,12 @@
 """Engine and session factory for SQLite (default) and PostgreSQL."""
 from __future__ import annotations
 
+import threading
+from datetime import datetime, timezone
+
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -24,22 +28,73 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn):
+            if conn.get_execution_options().get(READ_PROBE):
+                return  # /healthz reads outside any transaction: never waits on a writer
             # Take the write lock at BEGIN: a deferred transaction that reads and
             # then writes can fail with "database is locked" instead of waiting.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    _watch_writes(engine)
+    return engine
+
+
+READ_PROBE = "socialdesk_read_probe"
+
+
+class WriteHealth:
+    """Whether this process's database work is failing: the newest failure
+    (not a unique-key conflict, which is how duplicates are refused) against
+    the newest commit. /healthz reports a failure that no commit has followed."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.failed_at: datetime | None = None
+        self.failure: str | None = None
+        self.committed_at: datetime | None = None
+
+    def record_failure(self, error: BaseException) -> None:
+        with self._lock:
+            self.failed_at, self.failure = datetime.now(timezone.utc), str(error).strip().splitlines()[0]
+
+    def record_commit(self) -> None:
+        with self._lock:
+            self.committed_at = datetime.now(timezone.utc)
+
+    def problem(self) -> str | None:
+        with self._lock:
+            if self.failed_at and (self.committed_at is None or self.failed_at > self.committed_at):
+                return f"database writes are failing: {self.failure}"
+            return None
+
+
+def _watch_writes(engine: Engine) -> None:
+    health = engine.socialdesk_writes = WriteHealth()
+
+    @event.listens_for(engine, "handle_error")
+    def _failed(context):
+        error = context.sqlalchemy_exception
+        if isinstance(error, DBAPIError) and not isinstance(error, IntegrityError):
+            health.record_failure(context.original_exception)
+
+    @event.listens_for(engine, "commit")
+    def _committed(_conn):
+        health.record_commit()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def database_answers(engine: Engine) -> bool:
+def database_problem(engine: Engine) -> str | None:
+    """None when the database answers a read and this process's writes are not
+    failing; otherwise what is wrong, in one line (for /healthz)."""
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # any driver error means "not healthy"
-        return False
+        with engine.connect().execution_options(**{READ_PROBE: True}) as conn:
+            conn.execute(text("SELECT 1 FROM alembic_version"))
+            conn.rollback()
+    except Exception as exc:  # any driver error means "not healthy"
+        return "database does not answer: " + (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    watcher = getattr(engine, "socialdesk_writes", None)
+    return watcher.problem() if watcher else None

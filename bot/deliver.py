@@ -239,6 +239,8 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
     answer_conversation(session, deps, conv, message, now)
     store.audit(session, now, row.staff_user, "reply_sent", row.conversation_id, sent.external_id)
     session.commit()
+    log.info("#%s reply by %s sent to %s as %s", row.conversation_id, row.staff_user, deps.label(row.platform),
+             sent.external_id)
     try:
         deps.slack.react(message.slack_channel, message.slack_ts, SENT_REACTION)
         if row.uncertain_since is not None:
@@ -266,6 +268,7 @@ def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: 
                     .execution_options(synchronize_session=False))
     store.audit(session, now, row.staff_user, "reply_failed", row.conversation_id, reason)
     session.commit()
+    log.info("#%s reply by %s not sent: %s", row.conversation_id, row.staff_user, reason)
     result.failed += 1
     post_due_notices(deps, now, only_id=row.id)
     try:

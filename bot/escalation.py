@@ -24,6 +24,7 @@ from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 BATCH = 500
+_LEVEL_NAMES = {"warn_at": "SLA warning", "breach_at": "overdue ping", "escalate_at": "escalation"}
 
 
 @dataclass
@@ -83,6 +84,7 @@ def _fire_all(deps: Deps, column, fired_column, now: datetime, post, also_clear=
             try:
                 post(session, conv, Ping(deps, conv, column.key, now, conv_id in retrying))
                 fired.append(conv_id)
+                log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(column.key, column.key))
             except SLACK_ERRORS as exc:
                 # Slack refused: put the alarm back (due now) so the next sweep tries again.
                 log.warning("#%s: %s not posted (%s); will retry", conv_id, column.key, exc)
@@ -124,6 +126,7 @@ def _wake(deps: Deps, conv_id: int, now: datetime) -> bool:
             return False
         resume_from_snooze(conv, now, deps.policy)
         session.commit()
+        log.info("#%s woke from snooze", conv_id)
         # The root changes back to "waiting" in place. No post: the contract
         # allows the sweep only the warning, the pings and the escalation.
         try:

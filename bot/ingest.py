@@ -79,6 +79,7 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
         conv.slack_root_ts = ts
         first.slack_ts = ts
         session.commit()
+        log.info("#%s %s %s: new conversation posted to Slack", conv.id, label, first.author_handle)
         if first.id == message.id:
             return True
     someone_else = message.author_id != conv.customer_id
@@ -88,6 +89,8 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
         return False
     message.slack_ts = ts
     session.commit()
+    log.info("#%s %s %s: follow-up threaded%s", conv.id, label, message.author_handle,
+             " (someone else, not the customer)" if someone_else else "")
     refresh_root(session, deps, conv, now)
     return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+import logging
 from typing import Callable
 
 from sqlalchemy import select, update
@@ -20,6 +21,7 @@ from bot import store
 from bot.models import CANCELLED, FAILED, NOTE, OUT, PENDING, Message, Outbox
 from bot.text import is_internal_note
 
+log = logging.getLogger(__name__)
 # (platform, text as typed in Slack) → why the platform cannot take it, or None.
 Precheck = Callable[[str, str], "str | None"]
 
@@ -75,8 +77,10 @@ def record_staff_message(session: Session, channel: str, thread_ts: str, ts: str
     except IntegrityError:
         return RelayResult(Relay.DUPLICATE, conv.id)
     if refused:
+        log.info("#%s reply by %s refused when written: %s", conv.id, user, refused)
         store.audit(session, now, user, "reply_refused", conv.id, refused)
         return RelayResult(Relay.REFUSED, conv.id, outbox.id)
+    log.info("#%s reply by %s queued for %s", conv.id, user, conv.platform)
     store.audit(session, now, user, "reply_queued", conv.id, f"outbox {outbox.id}")
     return RelayResult(Relay.QUEUED, conv.id, outbox.id)
 

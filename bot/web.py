@@ -15,7 +15,7 @@ from slack_bolt.adapter.flask import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 from werkzeug.exceptions import HTTPException
 
-from bot.db import database_answers
+from bot.db import database_problem
 from bot.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -67,9 +67,10 @@ def create_web_app(deps: Deps, bolt: App) -> Flask:
 
     @flask.get("/healthz")
     def healthz():
-        if database_answers(engine):
+        problem = database_problem(engine)
+        if problem is None:
             return jsonify({"ok": True})
-        return jsonify({"ok": False, "error": "database does not answer"}), 503
+        return jsonify({"ok": False, "error": problem}), 503
 
     @flask.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
