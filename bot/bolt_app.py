@@ -22,7 +22,8 @@ class _DropMessage(logging.Filter):
 
 # Bolt reads SLACK_BOT_TOKEN from the environment even when given a client,
 # then warns that it will not use it: true, and no news.
-logging.getLogger("slack_bolt.App").addFilter(_DropMessage("will be unused"))
+for _name in ("slack_bolt", "slack_bolt.App"):
+    logging.getLogger(_name).addFilter(_DropMessage("will be unused"))
 
 
 def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:

@@ -24,7 +24,11 @@ def slack_date(moment: datetime, fmt: str = "{date_short_pretty} {time}") -> str
 
 
 def humanize(delta: timedelta) -> str:
-    minutes = max(0, int(delta.total_seconds() // 60))
+    """A duration as people say it; under a minute in seconds, never "0 min"."""
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
     days, rest = divmod(minutes, 1440)
     hours, mins = divmod(rest, 60)
     if days:
@@ -78,6 +82,8 @@ IN_FLIGHT_LOOK = {"sending": "📤 reply sending", "checking": "⏳ checking whe
 
 def status_line(conv: Conversation, now: datetime, in_flight: str | None = None) -> str:
     icon, word = STATUS_LOOK.get(conv.status, ("•", conv.status))
+    if conv.status == WAITING and conv.due_at and now >= conv.due_at:
+        icon, word = "🔴", "Overdue"
     parts = [f"{icon} *{word}*", f"#{conv.id}"]
     if in_flight and conv.status != RESOLVED:
         parts.append(IN_FLIGHT_LOOK.get(in_flight, in_flight))
@@ -85,7 +91,8 @@ def status_line(conv: Conversation, now: datetime, in_flight: str | None = None)
         late = now >= conv.due_at
         parts.append(("*overdue* since " if late else "due ") + slack_date(conv.due_at))
         if conv.posts_in_wait > 1 and conv.waiting_since:
-            parts.append(f"posted {conv.posts_in_wait} times, waiting {humanize(now - conv.waiting_since)}")
+            # Slack renders the date itself, so the root never shows a frozen "waiting 0 min".
+            parts.append(f"posted {conv.posts_in_wait} times, waiting since {slack_date(conv.waiting_since)}")
     if conv.status == SNOOZED and conv.snoozed_until:
         parts.append("until " + slack_date(conv.snoozed_until))
     if conv.priority != "normal":

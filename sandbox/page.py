@@ -2,6 +2,7 @@
 X timeline, with forms to act as a customer and as staff."""
 from __future__ import annotations
 
+import re
 import threading
 from importlib import resources
 
@@ -15,26 +16,26 @@ CHANNEL = "C0SUPPORT"
 
 
 def _message_view(message: dict, state: SlackState) -> dict:
-    status, priority = "", None
-    for attachment in message.get("attachments") or []:
-        for block in attachment.get("blocks", []):
-            for element in block.get("elements", []):
-                if element.get("type") == "mrkdwn":
-                    status = element["text"]
-                elif element.get("action_id") == "conv_priority":  # the root's priority menu
-                    priority = {"current": element["initial_option"]["value"],
-                                "options": [(o["value"], o["text"]["text"]) for o in element["options"]]}
-    header, body = "", []
-    for block in message.get("blocks") or []:
-        if block.get("type") == "context":
-            header = block["elements"][0].get("text", "")
-        elif block.get("type") == "section":
-            body.append(block["text"]["text"])
+    """What the page needs to draw a message as Slack would: its blocks (the
+    bot's real buttons and menus included) and attachments, names for ids."""
     user = message.get("user")
-    author = "socialdesk (bot)" if message.get("bot_id") else state.users.get(user, {}).get("real_name", user)
-    return {"ts": message["ts"], "author": author, "header": header,
-            "text": "\n".join(body) if body else message.get("text", ""), "status": status, "priority": priority,
-            "reactions": [f":{r['name']}: {r['count']}" for r in message.get("reactions", []) if r["count"]]}
+    author = "socialdesk" if message.get("bot_id") else state.users.get(user, {}).get("real_name", user)
+    return {"ts": message["ts"], "author": author, "bot": bool(message.get("bot_id")),
+            "text": message.get("text", ""), "blocks": message.get("blocks") or [],
+            "attachments": [{"color": a.get("color"), "blocks": a.get("blocks") or []}
+                            for a in message.get("attachments") or []],
+            "reactions": [{"name": r["name"], "count": r["count"]} for r in message.get("reactions", []) if r["count"]]}
+
+
+def escape_mentions(slack: SlackState, text: str) -> str:
+    """`@bob` typed in a slash command arrives as `<@U0BOB|bob>` when the
+    command has should_escape (as the manifest sets it)."""
+    names = {u["display_name"].lower(): uid for uid, u in slack.users.items()}
+
+    def mention(match: re.Match) -> str:
+        uid = names.get(match.group(1).lower())
+        return f"<@{uid}|{match.group(1)}>" if uid else match.group(0)
+    return re.sub(r"(?<![<\w])@(\w+)", mention, text.strip())
 
 
 def create_page(slack: SlackState, x: XState) -> Flask:
@@ -57,8 +58,12 @@ def create_page(slack: SlackState, x: XState) -> Flask:
                          "created_at": t["created_at"], "in_reply_to": next(
                              (r["id"] for r in t.get("referenced_tweets", []) if r["type"] == "replied_to"), None)}
                         for t in sorted(x.tweets.values(), key=lambda t: int(t["id"]), reverse=True)]
-        staff = [{"id": uid, "name": u["real_name"]} for uid, u in slack.users.items()]
-        return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "staff": staff})
+        staff = [{"id": uid, "name": u["real_name"], "handle": u["display_name"]} for uid, u in slack.users.items()]
+        with slack.lock:  # private answers: the page shows each to the person it was for
+            private = [{"user": e["user"], "text": e["text"], "thread_ts": e.get("thread_ts")}
+                       for e in slack.ephemerals[-30:]]
+        return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "staff": staff,
+                        "channels": slack.channels, "private": private})
 
     @app.post("/customer")
     def customer():
@@ -88,7 +93,7 @@ def create_page(slack: SlackState, x: XState) -> Flask:
         if form.get("user") not in slack.users:
             return jsonify({"ok": False, "error": "pick a staff member"}), 400
         try:
-            response = slack.user_runs_command(form["user"], CHANNEL, (form.get("text") or "").strip())
+            response = slack.user_runs_command(form["user"], CHANNEL, escape_mentions(slack, form.get("text") or ""))
         except requests.RequestException as exc:  # the bot's web process is not up (yet)
             return jsonify({"ok": False, "error": f"the bot did not answer: {type(exc).__name__}"}), 503
         answer = response.json() if response.ok else {"text": f"the bot answered HTTP {response.status_code}"}
@@ -102,6 +107,17 @@ def create_page(slack: SlackState, x: XState) -> Flask:
         in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], {
             "type": "static_select", "action_id": "conv_priority", "block_id": "priority",
             "selected_option": {"text": {"type": "plain_text", "text": form["value"]}, "value": form["value"]}})
+        return jsonify({"ok": True})
+
+    @app.post("/action")
+    def action():
+        """A click on one of the bot's own buttons or menus, sent as Slack sends it."""
+        form = request.get_json(silent=True) or {}
+        element = form.get("action")
+        if form.get("user") not in slack.users or not form.get("ts") or not isinstance(element, dict) \
+                or not element.get("action_id"):
+            return jsonify({"ok": False, "error": "user, ts and action are required"}), 400
+        in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], element)
         return jsonify({"ok": True})
 
     @app.post("/react")

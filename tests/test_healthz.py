@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DBAPIError
 
 from bot.poll import poll
 
@@ -35,7 +36,7 @@ def test_healthz_says_so_while_writes_fail_and_recovers(bot, deps, clock, x_stat
         dbapi_connection.commit()  # a session setting, kept past the pool's reset
     event.listen(engine, "connect", listener)
     x_state.customer_mentions("wes", "@acme_support hello?")
-    with pytest.raises(Exception):
+    with pytest.raises(DBAPIError):
         poll(deps, clock())
     response = requests.get(bot.server.url + "/healthz", timeout=5)
     assert response.status_code == 503 and response.json()["error"].startswith("database writes are failing: ")

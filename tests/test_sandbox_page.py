@@ -16,7 +16,8 @@ def page(slack_state, x_state):
 @pytest.mark.parametrize("path, body", [
     ("/customer", {}), ("/customer", {"username": "carol"}), ("/staff", {"user": "U0ALICE"}),
     ("/react", {"user": "U0NOBODY", "ts": "1.1", "name": "eyes"}), ("/command", {"user": "U0NOBODY"}),
-    ("/priority", {"user": "U0ALICE", "ts": "1.1"})])
+    ("/priority", {"user": "U0ALICE", "ts": "1.1"}), ("/action", {"user": "U0ALICE", "ts": "1.1"}),
+    ("/action", {"user": "U0ALICE", "ts": "1.1", "action": "claim"})])
 def test_bad_input_is_a_400_with_one_line(page, path, body):
     response = page.post(path, json=body)
     assert response.status_code == 400
@@ -33,3 +34,10 @@ def test_customer_post_shows_in_the_state(page, x_state):
     state = page.get("/state").json
     assert [t["author"] for t in state["x"]] == ["@nina"] and state["channel"] == []
     assert {s["id"] for s in state["staff"]} == {"U0ALICE", "U0BOB", "U0MANAGER"}
+
+
+def test_a_slash_command_names_people_as_slack_sends_them(slack_state):
+    from sandbox.page import escape_mentions
+    assert escape_mentions(slack_state, " assign #1 @bob ") == "assign #1 <@U0BOB|bob>"
+    assert escape_mentions(slack_state, "assign #1 @nobody") == "assign #1 @nobody"  # Slack leaves unknown names
+    assert escape_mentions(slack_state, "assign #1 <@U0BOB|bob>") == "assign #1 <@U0BOB|bob>"

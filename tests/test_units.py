@@ -85,3 +85,17 @@ def test_sla_policy_overrides_and_priorities():
     assert policy.target("facebook", "normal", first=False) == timedelta(hours=2)
     alarms = alarms_for_wait(SlaPolicy(timedelta(hours=1), timedelta(hours=1), timedelta(0)), NOW, timedelta(hours=1))
     assert alarms.warn_at is None and alarms.due_at == NOW + timedelta(hours=1)
+
+
+def test_durations_read_as_people_say_them_never_zero_minutes():
+    from bot.render import humanize
+    assert [humanize(timedelta(seconds=s)) for s in (0, 45, 59, 60, 3599, 3600, 90061)] == [
+        "0 s", "45 s", "59 s", "1 min", "59 min", "1 h 0 min", "1 d 1 h"]
+
+
+def test_an_overdue_root_is_red_not_yellow():
+    from bot.models import Conversation
+    from bot.render import status_line
+    conv = Conversation(id=7, status="waiting", due_at=NOW, priority="normal", assignee=None, posts_in_wait=1)
+    assert status_line(conv, NOW - timedelta(minutes=1)).startswith("🟡 *Waiting on us* · #7 · due ")
+    assert status_line(conv, NOW).startswith("🔴 *Overdue* · #7 · *overdue* since ")

@@ -1,11 +1,13 @@
 """`make demo` as a newcomer uses it: the sandbox page in a real browser
 (Debian's chromium driven by Playwright), the real `web` and `worker`
-processes behind it. Run with `make test-browser` (CI installs chromium)."""
+processes behind it, driven through the bot's own buttons and menu. Run with
+`make test-browser` (CI installs chromium and an emoji font)."""
 from __future__ import annotations
 
 import os
 import socket
 import threading
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -24,66 +26,90 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def sandbox_url(tmp_path):
+@contextmanager
+def sandbox(data_dir: str):
+    """One `make demo` run, on its own ports, stopped like Ctrl-C."""
     port, ready, stop = _free_port(), threading.Event(), threading.Event()
     outcome = {}
     runner = threading.Thread(target=lambda: outcome.setdefault("rc", run_sandbox(
-        port=port, bot_port=_free_port(), data_dir=str(tmp_path), ready=ready, stop=stop)), daemon=True)
+        port=port, bot_port=_free_port(), data_dir=data_dir, ready=ready, stop=stop)), daemon=True)
     runner.start()
     assert ready.wait(60), f"sandbox did not start: {outcome}"
-    yield f"http://127.0.0.1:{port}"
-    stop.set()
-    runner.join(60)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop.set()
+        runner.join(60)
     assert outcome.get("rc") == 0, "a bot process died during the test"
 
 
 @pytest.fixture
-def page():
+def browser():
     assert os.path.exists(CHROMIUM), "browser tests need Debian's chromium: apt-get install -y chromium"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
 
 
-def test_customer_post_staff_reply_claim_priority_and_status_in_the_browser(sandbox_url, page):
-    page.goto(sandbox_url)
-    page.fill("#customer-name", "carol")
-    page.fill("#customer-text", "@acme_support my order #1234 hasn't arrived & <!channel> nobody answers!")
-    page.click("text=Post as customer")
+def _post_as_customer(page, name: str, text: str) -> None:
+    page.fill("#customer-name", name)
+    page.fill("#customer-text", text)
+    page.click("#customer-form button")
 
-    root = page.locator("#channel .root").first
-    expect(root).to_contain_text("my order #1234 hasn't arrived & <!channel> nobody answers!", timeout=WAIT_MS)
-    expect(root).to_contain_text("@carol")
-    expect(root.locator(".status")).to_contain_text("Waiting on us")
 
-    page.select_option("#staff-user", "U0ALICE")
-    page.fill("#staff-text", "Sorry Carol, we're on it: your parcel left today.")
-    page.click("text=Reply as staff")
-    brand_reply = page.locator("#timeline .tweet.brand")
-    expect(brand_reply).to_contain_text("Sorry Carol, we're on it: your parcel left today.", timeout=WAIT_MS)
-    expect(brand_reply).to_have_count(1)
-    expect(root.locator(".status")).to_contain_text("Answered", timeout=WAIT_MS)
+def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with sandbox(str(tmp_path)) as url:
+        page.goto(url)
+        expect(page.locator("#intro")).to_contain_text("Post as a customer")
+        page.select_option("#staff-user", "U0ALICE")
+        _post_as_customer(page, "carol", "@acme_support my order #1234 hasn't arrived & <!channel> nobody answers!")
+        carol = page.locator("#channel .conversation", has_text="@carol")
+        expect(carol).to_contain_text("my order #1234 hasn't arrived & <!channel> nobody answers!", timeout=WAIT_MS)
+        expect(carol).to_contain_text("Waiting on us")
+        expect(carol).not_to_contain_text("U0")  # people by name, never by id
 
-    root.locator("text=👀 claim").click()
-    expect(root.locator(".status")).to_contain_text("👀 @U0ALICE", timeout=WAIT_MS)
+        carol.locator("button", has_text="Claim").click()  # the bot's own Block Kit button
+        expect(carol).to_contain_text("👀 @alice", timeout=WAIT_MS)
+        expect(carol.locator(".private")).to_contain_text("You claimed #1.", timeout=WAIT_MS)  # only for Alice
 
-    # A second customer who posts again before anyone answered: one thread.
-    page.fill("#customer-name", "dave")
-    for text in ("@acme_support is anyone there?", "@acme_support hello??"):
-        page.fill("#customer-text", text)
-        page.click("text=Post as customer")
-    dave = page.locator("#channel .root", has_text="@dave")
-    expect(dave.locator(".status")).to_contain_text("posted 2 times", timeout=WAIT_MS)
-    expect(dave).to_have_count(1)
-    expect(dave).to_contain_text("hello??")
+        carol.locator("textarea").fill("Sorry Carol, we're on it: your parcel left today.")
+        carol.locator("button", has_text="Reply").click()
+        brand = page.locator("#timeline .tweet.brand")
+        expect(brand).to_contain_text("@carol Sorry Carol, we're on it: your parcel left today.", timeout=WAIT_MS)
+        expect(brand).to_have_count(1)
+        expect(carol).to_contain_text("Answered", timeout=WAIT_MS)
+        expect(carol).to_contain_text("📤", timeout=WAIT_MS)
 
-    # Staff set a priority from the root's menu and ask /social for the state of the desk.
-    dave.locator("select[aria-label=priority]").select_option(label="🔴 Urgent")
-    expect(dave.locator(".status")).to_contain_text("priority urgent", timeout=WAIT_MS)
-    page.fill("#command-text", "/social status")
-    page.click("text=Run /social")
-    expect(page.locator("#command-answer")).to_contain_text("Open: 2 · Waiting: 1 · Overdue: 0", timeout=WAIT_MS)
-    if os.environ.get("SANDBOX_SCREENSHOT"):  # how README's picture is made
-        page.screenshot(path=os.environ["SANDBOX_SCREENSHOT"], full_page=True)
+        # A second customer posts twice before anyone answered: one thread, with its own reply box.
+        _post_as_customer(page, "dave", "@acme_support is anyone there?")
+        _post_as_customer(page, "dave", "@acme_support hello??")
+        dave = page.locator("#channel .conversation", has_text="@dave")
+        expect(dave).to_contain_text("posted 2 times", timeout=WAIT_MS)
+        expect(dave).to_have_count(1)
+        dave.locator("select[aria-label=Priority]").select_option(label="🔴 Urgent")
+        expect(dave).to_contain_text("priority urgent", timeout=WAIT_MS)
+
+        page.fill("#command-text", "/social assign #2 @bob")
+        page.click("#command-form button")
+        expect(page.locator("#command-answer")).to_contain_text("#2 is now assigned to @bob", timeout=WAIT_MS)
+        expect(dave).to_contain_text("👀 @bob", timeout=WAIT_MS)
+        page.fill("#command-text", "/social status")
+        page.click("#command-form button")
+        expect(page.locator("#command-answer")).to_contain_text("Open: 2 · Waiting: 1 · Overdue: 0", timeout=WAIT_MS)
+        if os.environ.get("SANDBOX_SCREENSHOT"):  # how README's picture is made
+            page.screenshot(path=os.environ["SANDBOX_SCREENSHOT"], full_page=True)
+
+        narrow = browser.new_page(viewport={"width": 800, "height": 900})
+        narrow.goto(url)
+        expect(narrow.locator("#channel .conversation")).to_have_count(2, timeout=WAIT_MS)
+        assert narrow.evaluate("document.documentElement.scrollWidth") <= 800  # nothing sticks out
+
+    # `make demo` again: it starts clean, and a new customer reaches the channel.
+    with sandbox(str(tmp_path)) as url:
+        page.goto(url)
+        _post_as_customer(page, "erin", "@acme_support second run, hello")
+        erin = page.locator("#channel .conversation", has_text="@erin")
+        expect(erin).to_contain_text("second run, hello", timeout=WAIT_MS)
+        expect(page.locator("#channel .conversation")).to_have_count(1)
