@@ -11,10 +11,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-import requests
 from flask import Flask, jsonify, request
 
-from sandbox.slack_signing import event_envelope, form_request, json_request
+from sandbox.slack_people import SlackPeople
 
 MAX_TEXT = 40000
 MAX_BLOCKS = 50
@@ -22,7 +21,7 @@ MAX_SECTION_TEXT = 3000
 
 
 @dataclass
-class SlackState:
+class SlackState(SlackPeople):
     token: str = "xoxb-sandbox-token"
     app_token: str = "xapp-1-A0SANDBOX-1-sandbox"
     socket_mode_url: str | None = None  # set when a SocketModeServer runs
@@ -68,24 +67,6 @@ class SlackState:
         return [m for m in self.messages if m["channel"] == channel
                 and (not m.get("thread_ts") or m["thread_ts"] == m["ts"])]
 
-    def echo(self, event: dict) -> None:
-        """Send the app an event about its own action, as Slack does (async)."""
-        if not (self.echo_bot_messages and self.events_url):
-            return
-        sender = threading.Thread(target=self.send_event, args=({**event, "event_ts": self.next_ts()}, 0),
-                                  daemon=True)
-        with self.lock:
-            self._echoes.append(sender)
-        sender.start()
-
-    def flush_echoes(self, timeout: float = 30) -> int:
-        """Wait until every echo sent so far was delivered; how many there were."""
-        with self.lock:
-            pending, self._echoes = self._echoes, []
-        for sender in pending:
-            sender.join(timeout)
-        return len(pending)
-
     def fail_next(self, method: str, status: int = 200, error: str = "internal_error",
                   times: int = 1, retry_after: int = 0) -> None:
         with self.lock:
@@ -96,95 +77,6 @@ class SlackState:
         the write, or a timeout): the caller cannot tell it happened."""
         with self.lock:
             self.failures.setdefault(method, []).extend([(status, "after", 0)] * times)
-
-    # -- the human side: what a person does in the Slack client ------------------
-    def user_posts(self, user: str, channel: str, text: str, thread_ts: str | None = None,
-                   deliver: bool = True, escape: bool = True) -> dict:
-        # The Slack client escapes what a person types: & < > arrive as entities.
-        # escape=False: `text` is already Slack's wire format (mentions, links).
-        if escape:
-            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        with self.lock:
-            message = {"type": "message", "channel": channel, "user": user, "text": text,
-                       "ts": self.next_ts(), "team": self.team_id, "client_msg_id": f"cm-{time.time_ns()}"}
-            if thread_ts:
-                message["thread_ts"] = thread_ts
-            self.messages.append(message)
-        if deliver:
-            self.send_event({**message, "event_ts": message["ts"], "channel_type": "channel"})
-        return message
-
-    def user_reacts(self, user: str, channel: str, ts: str, name: str, removed: bool = False) -> list[int]:
-        message = self.find(channel, ts)
-        if message is None:
-            return []
-        with self.lock:
-            reactions = message.setdefault("reactions", [])
-            entry = next((r for r in reactions if r["name"] == name), None)
-            if removed and entry and user in entry["users"]:
-                entry["users"].remove(user)
-            elif not removed:
-                if entry is None:
-                    entry = {"name": name, "users": [], "count": 0}
-                    reactions.append(entry)
-                if user not in entry["users"]:
-                    entry["users"].append(user)
-            if entry:
-                entry["count"] = len(entry["users"])
-        event = {"type": "reaction_removed" if removed else "reaction_added", "user": user, "reaction": name,
-                 "item_user": message.get("user"), "item": {"type": "message", "channel": channel, "ts": ts},
-                 "event_ts": self.next_ts()}
-        return self.send_event(event)
-
-    def user_runs_command(self, user: str, channel: str, text: str, command: str = "/social") -> requests.Response:
-        """A slash command as Slack sends it (form-encoded, signed)."""
-        return self.deliver_form({
-            "token": "legacy-verification-token", "team_id": self.team_id, "team_domain": "sandbox",
-            "channel_id": channel, "channel_name": self.channels.get(channel, ""), "user_id": user,
-            "user_name": self.users.get(user, {}).get("display_name", user), "command": command, "text": text,
-            "api_app_id": "A0SANDBOX", "response_url": "https://hooks.slack.invalid/commands",
-            "trigger_id": self.next_ts()})
-
-    def user_acts(self, user: str, channel: str, ts: str, action: dict) -> requests.Response:
-        """A click on a button or a pick in a menu of a message (block_actions)."""
-        payload = {"type": "block_actions", "token": "legacy-verification-token", "api_app_id": "A0SANDBOX",
-                   "user": {"id": user, "username": self.users.get(user, {}).get("display_name", user),
-                            "team_id": self.team_id},
-                   "team": {"id": self.team_id, "domain": "sandbox"}, "trigger_id": self.next_ts(),
-                   "channel": {"id": channel, "name": self.channels.get(channel, "")},
-                   "container": {"type": "message", "message_ts": ts, "channel_id": channel},
-                   "message": {"ts": ts, "type": "message"}, "response_url": "https://hooks.slack.invalid/actions",
-                   "actions": [{"action_ts": self.next_ts(), **action}]}
-        return self.deliver_form({"payload": json.dumps(payload)})
-
-    def send_event(self, event: dict, retries: int = 3) -> list[int]:
-        envelope = event_envelope(event, self.team_id, self.bot_user_id)
-        return self.deliver_json(envelope, retries)
-
-    def deliver_json(self, payload: dict, retries: int = 3) -> list[int]:
-        if not self.events_url:
-            return []
-        statuses = []
-        for attempt in range(retries + 1):
-            body, headers = json_request(self.signing_secret, payload)
-            if attempt:
-                headers.update({"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_error"})
-            try:
-                status = requests.post(self.events_url, data=body, headers=headers, timeout=3).status_code
-            except requests.RequestException:
-                status = 0  # timeout or refused: Slack retries
-            statuses.append(status)
-            self.deliveries.append((status, attempt))
-            if 200 <= status < 300:
-                break
-        return statuses
-
-    def deliver_form(self, fields: dict) -> requests.Response:
-        if not self.events_url:
-            raise RuntimeError("no events_url: nothing to send slash commands or actions to")
-        body, headers = form_request(self.signing_secret, fields)
-        return requests.post(self.events_url, data=body, headers=headers, timeout=3)
-
 
 def _reaction_event(kind: str, state: SlackState, message: dict, name: str) -> dict:
     return {"type": kind, "user": state.bot_user_id, "reaction": name, "item_user": message.get("user"),
