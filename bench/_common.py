@@ -7,7 +7,7 @@ import tempfile
 
 from bot.config import load_settings
 from bot.migrate import upgrade_to_head
-from bot.wiring import build_deps
+from service.wiring import build_deps
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.x_emulator import XState, create_x_emulator

@@ -192,7 +192,7 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
 
 @pytest.fixture
 def make_deps(env, clock):
-    from bot.wiring import build_deps
+    from service.wiring import build_deps
     built = []
 
     def factory(**overrides):
@@ -264,8 +264,8 @@ class Bot:
 
 @pytest.fixture
 def bot(deps, slack_state):
-    from bot.bolt_app import build_bolt_app
-    from bot.web import create_web_app
+    from service.bolt_app import build_bolt_app
+    from service.web import create_web_app
     executor = DrainableExecutor(echoes=slack_state.flush_echoes)
     app = create_web_app(deps, build_bolt_app(deps, executor=executor))
     server = BackgroundServer(app).start()

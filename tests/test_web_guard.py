@@ -48,7 +48,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(deps):
     from sqlalchemy import create_engine
 
     from bot.db import make_session_factory
-    from bot.web import create_web_app
+    from service.web import create_web_app
     unreachable = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none")
     broken = replace(deps, sessions=make_session_factory(unreachable))
     client = create_web_app(broken, App(client=deps.slack.client, signing_secret="s")).test_client()

@@ -78,15 +78,15 @@ def _dispatch(args, settings: Settings) -> int:
         upgrade_to_head(settings.database_url)
         print("database is at the newest schema")
         return 0
-    from bot.preflight import check_database, check_slack_token
+    from service.preflight import check_database, check_slack_token
     check_database(settings)
     check_slack_token(settings)
     if args.command == "web":
         return _serve_web(settings, args.port or settings.port)
-    from bot.wiring import build_deps
+    from service.wiring import build_deps
     deps = build_deps(settings)
     if args.command == "worker":
-        from bot.scheduler import run_worker
+        from service.scheduler import run_worker
         run_worker(deps)
         return 0
     from handlers.jobs import ONE_SHOT
@@ -96,12 +96,12 @@ def _dispatch(args, settings: Settings) -> int:
 
 
 def _serve_web(settings: Settings, port: int) -> int:
-    from bot.server import serve
+    from service.server import serve
 
     def factory():
-        from bot.bolt_app import build_bolt_app
-        from bot.web import create_web_app
-        from bot.wiring import build_deps
+        from service.bolt_app import build_bolt_app
+        from service.web import create_web_app
+        from service.wiring import build_deps
         deps = build_deps(settings)
         bolt = build_bolt_app(deps)
         if settings.slack_app_token:

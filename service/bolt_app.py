@@ -34,7 +34,7 @@ def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
         process_before_response=True,
         listener_executor=executor,
         logger=logging.getLogger("slack_bolt"),
-        # `socialdesk web` checked the token before starting (bot.preflight);
+        # `socialdesk web` checked the token before starting (service.preflight);
         # a Slack that is briefly unreachable must not stop a worker booting.
         token_verification_enabled=False,
     )
