@@ -7,6 +7,7 @@ x-rate-limit-* headers. tweepy never sleeps here (wait_on_rate_limit=False).
 """
 from __future__ import annotations
 
+import html
 import logging
 import re
 from datetime import datetime, timedelta, timezone
@@ -21,7 +22,6 @@ from adapters.base import (AdapterError, AmbiguousSend, Capability, CredentialsR
                            OutboundReply, PermanentSendError, RateLimit, RateLimited, SentMessage,
                            empty_reply_problem)
 from bot.config import XSettings
-from bot.text import decode_platform_entities
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,12 @@ def _parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+
+
+def decode_platform_entities(text: str) -> str:
+    """X sends &amp; &lt; &gt; in post text: decoded here, once, so the core
+    gets the customer's raw text and Slack never shows &amp;amp;."""
+    return html.unescape(text)
 
 
 _URL = re.compile(r"https?://\S+")

@@ -2,6 +2,7 @@
 the installed distribution needs no alembic.ini next to the working directory."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from alembic import command
@@ -33,6 +34,11 @@ def check_schema(engine) -> None:
     from sqlalchemy.exc import DBAPIError
 
     head = ScriptDirectory.from_config(alembic_config(str(engine.url))).get_current_head()
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and not os.path.exists(database):
+        # Connecting would create an empty file there; say what is missing instead.
+        raise SetupError(f"there is no database file at {os.path.abspath(database)}: run `socialdesk migrate` "
+                         "(it creates it), or check DATABASE_URL")
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()

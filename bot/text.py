@@ -1,17 +1,11 @@
 """Customer text is untrusted; Slack text has markup. Convert both ways."""
 from __future__ import annotations
 
-import html
 import re
 from typing import Callable
 
 # Slack's Block Kit section text is capped at 3000 characters.
 SECTION_LIMIT = 3000
-
-
-def decode_platform_entities(text: str) -> str:
-    """X sends &amp; &lt; &gt; — decode once so Slack never shows &amp;amp;."""
-    return html.unescape(text)
 
 
 def escape_for_slack(text: str) -> str:

@@ -110,5 +110,5 @@ def _serve_web(settings: Settings, port: int) -> int:
             SocketModeHandler(bolt, settings.slack_app_token).connect()
         return create_web_app(deps, bolt)
 
-    serve(factory, port, settings.web_concurrency)
+    serve(factory, port, settings.web_concurrency, access_log=logging.getLogger().isEnabledFor(logging.DEBUG))
     return 0

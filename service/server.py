@@ -22,7 +22,9 @@ class _Gunicorn(BaseApplication):
         return self._factory()
 
 
-def serve(factory: Callable, port: int, workers: int) -> None:
+def serve(factory: Callable, port: int, workers: int, access_log: bool = False) -> None:
+    """access_log: one line per HTTP request (LOG_LEVEL=DEBUG). Off otherwise:
+    the bot logs what each request did, and hosts log requests at their router."""
     _Gunicorn(factory, {
         "bind": f"0.0.0.0:{port}",
         "workers": workers,
@@ -30,7 +32,7 @@ def serve(factory: Callable, port: int, workers: int) -> None:
         "threads": 8,
         "timeout": 30,
         "graceful_timeout": 20,
-        "accesslog": "-",
+        "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "socialdesk-web",

@@ -49,9 +49,18 @@ def test_a_closed_rate_limit_window_is_said_with_its_time(env, x_state):
 
 
 def test_an_unmigrated_database_is_one_line_naming_the_fix(env, tmp_path):
+    (tmp_path / "new.db").touch()  # e.g. created by hand, never migrated
     result = _run(["poll"], {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/new.db"})
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == "socialdesk poll: the database has no socialdesk tables yet: run `socialdesk migrate`\n"
+
+
+def test_a_missing_sqlite_file_is_named_and_not_created(env, tmp_path):
+    result = _run(["sweep"], {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/typo.db"})
+    assert result.returncode == 1 and result.stderr == (
+        f"socialdesk sweep: there is no database file at {tmp_path}/typo.db: run `socialdesk migrate` (it creates "
+        "it), or check DATABASE_URL\n")
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_an_unreachable_database_is_one_line_without_the_password(env):

@@ -8,7 +8,8 @@ import pytest
 from bot.config import ConfigError, load_settings, parse_duration
 from bot.poll import next_poll_time
 from bot.sla import SlaPolicy, alarms_for_wait
-from bot.text import decode_platform_entities, escape_for_slack, is_internal_note, slack_to_plain, split_for_sections
+from adapters.x import decode_platform_entities
+from bot.text import escape_for_slack, is_internal_note, slack_to_plain, split_for_sections
 from adapters.base import RateLimit
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
