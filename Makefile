@@ -24,9 +24,11 @@ test: $(STAMP)
 # The suite with the wall clock a year ahead and a year back, in the test
 # process and every process it starts (tests/clock_shift/sitecustomize.py,
 # time-machine), on SQLite: no test may depend on today's date.
+# sitecustomize imports time_machine before pytest could rewrite its plugin: harmless, so quiet.
+SHIFTED_PYTEST := -W "ignore::pytest.PytestAssertRewriteWarning"
 test-shifted: $(STAMP)
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest --ignore=tests/browser -q
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp
