@@ -96,13 +96,10 @@ def snooze(conv: Conversation, until: datetime, now: datetime, policy: SlaPolicy
     """Pause the clock until `until`; a waiting conversation keeps its remaining
     time. Snoozing a snoozed conversation only moves the wake-up: the time left
     was frozen by the first snooze and stays what it was."""
-    if conv.status == SNOOZED:
-        pass
-    elif conv.status == WAITING and conv.due_at is not None:
-        remaining = policy.calendar.between(now, conv.due_at)
-        conv.paused_remaining_s = int(remaining.total_seconds())
-    else:
-        conv.paused_remaining_s = None
+    if conv.status != SNOOZED:
+        waiting = conv.status == WAITING and conv.due_at is not None
+        conv.paused_remaining_s = (int(policy.calendar.between(now, conv.due_at).total_seconds())
+                                   if waiting else None)
     conv.status = SNOOZED
     conv.snoozed_until = until
     conv.updated_at = now

@@ -94,7 +94,8 @@ def compose_reply_text(deps: Deps, slack_text: str, staff_user: str, lookups: bo
     (no Slack call, for the ack path): an unknown person shows as their id."""
     text = slack_to_plain(slack_text, lambda user: deps.slack.display_name(user, fetch=lookups)).strip()
     if deps.settings.reply_signature == "initials":
-        initials = deps.slack.initials(staff_user, fetch=lookups) or ("X" * 3 if not lookups else "")
+        # Unknown without a lookup: count the longest initials, so the length check is not too lenient.
+        initials = deps.slack.initials(staff_user, fetch=lookups) or ("" if lookups else "XXX")
         if initials:
             text = f"{text} ^{initials}"
     return text
@@ -270,7 +271,7 @@ def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: 
     session.commit()
     log.info("#%s reply by %s not sent: %s", row.conversation_id, row.staff_user, reason)
     result.failed += 1
-    post_due_notices(deps, now, only_id=row.id)
+    post_due_notices(deps, now, only_id=row.id)  # at once; the pass's own call retries only older ones
     try:
         refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)
     except SLACK_ERRORS as exc:

@@ -118,18 +118,23 @@ def _park(session: Session, message: Message, error: str) -> None:
               message.platform, message.external_id, error)
 
 
-def _post_or_park(session: Session, deps: Deps, message: Message, render, thread_ts: str | None,
-                  now: datetime) -> str | None:
-    """Post `render()`; if Slack refuses it for good, park the message and post
-    its short form (render() again: it shows a parked message as a notice)."""
+def _parking_if_refused(session: Session, message: Message, send):
+    """send(); if Slack refuses it for good, park the message and send() once
+    more — the renderers show a parked message as a short notice with a link."""
     try:
-        return _post_claimed(session, deps, message, render(), thread_ts, now)
+        return send()
     except SlackApiError as exc:
         error = refused_for_good(exc)
         if error is None or message.parked_reason:
             raise
         _park(session, message, error)
-    return _post_claimed(session, deps, message, render(), thread_ts, now)
+    return send()
+
+
+def _post_or_park(session: Session, deps: Deps, message: Message, render, thread_ts: str | None,
+                  now: datetime) -> str | None:
+    return _parking_if_refused(session, message,
+                               lambda: _post_claimed(session, deps, message, render(), thread_ts, now))
 
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
@@ -157,14 +162,8 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
     in_flight = store.reply_in_flight(session, conv.id)
     session.commit()
     label = deps.label(conv.platform)
-    try:
-        deps.slack.update(conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight))
-    except SlackApiError as exc:
-        error = refused_for_good(exc)
-        if error is None or first.parked_reason:
-            raise
-        _park(session, first, error)
-        deps.slack.update(conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight))
+    _parking_if_refused(session, first, lambda: deps.slack.update(
+        conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight)))
 
 
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
