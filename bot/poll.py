@@ -18,6 +18,7 @@ from adapters.base import AdapterError, Capability, CredentialsRejected, RateLim
 from bot import store
 from bot.deps import Deps, backoff
 from bot.ingest import ingest_post, publish_unposted
+from bot.models import PollCursor
 from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,6 @@ def _fetch_and_post(deps, adapter, cursor, name, start_time, now, window_key, se
 
 
 def _why_not_now(session, key: str, now: datetime, paced: bool) -> str:
-    from bot.models import PollCursor
     cursor = session.get(PollCursor, key, populate_existing=True)
     if cursor.lease_until and cursor.lease_until >= now:
         return "another process is polling it right now"

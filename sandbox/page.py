@@ -99,16 +99,6 @@ def create_page(slack: SlackState, x: XState) -> Flask:
         answer = response.json() if response.ok else {"text": f"the bot answered HTTP {response.status_code}"}
         return jsonify({"ok": response.ok, "text": answer.get("text", "")})
 
-    @app.post("/priority")
-    def priority():
-        form = request.get_json(silent=True) or {}
-        if form.get("user") not in slack.users or not form.get("ts") or not form.get("value"):
-            return jsonify({"ok": False, "error": "user, ts and value are required"}), 400
-        in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], {
-            "type": "static_select", "action_id": "conv_priority", "block_id": "priority",
-            "selected_option": {"text": {"type": "plain_text", "text": form["value"]}, "value": form["value"]}})
-        return jsonify({"ok": True})
-
     @app.post("/action")
     def action():
         """A click on one of the bot's own buttons or menus, sent as Slack sends it."""
@@ -118,14 +108,6 @@ def create_page(slack: SlackState, x: XState) -> Flask:
                 or not element.get("action_id"):
             return jsonify({"ok": False, "error": "user, ts and action are required"}), 400
         in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], element)
-        return jsonify({"ok": True})
-
-    @app.post("/react")
-    def react():
-        form = request.get_json(silent=True) or {}
-        if form.get("user") not in slack.users or not form.get("ts") or not form.get("name"):
-            return jsonify({"ok": False, "error": "user, ts and name are required"}), 400
-        in_background(slack.user_reacts, form["user"], CHANNEL, form["ts"], form["name"], bool(form.get("removed")))
         return jsonify({"ok": True})
 
     return app

@@ -15,8 +15,8 @@ def page(slack_state, x_state):
 
 @pytest.mark.parametrize("path, body", [
     ("/customer", {}), ("/customer", {"username": "carol"}), ("/staff", {"user": "U0ALICE"}),
-    ("/react", {"user": "U0NOBODY", "ts": "1.1", "name": "eyes"}), ("/command", {"user": "U0NOBODY"}),
-    ("/priority", {"user": "U0ALICE", "ts": "1.1"}), ("/action", {"user": "U0ALICE", "ts": "1.1"}),
+    ("/command", {"user": "U0NOBODY"}), ("/action", {"user": "U0NOBODY", "ts": "1.1", "action": {"action_id": "x"}}),
+    ("/action", {"user": "U0ALICE", "ts": "1.1"}),
     ("/action", {"user": "U0ALICE", "ts": "1.1", "action": "claim"})])
 def test_bad_input_is_a_400_with_one_line(page, path, body):
     response = page.post(path, json=body)
