@@ -5,38 +5,47 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, Sequence
+from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 
-class Capability(enum.Enum):
-    PUBLIC_REPLY = "public_reply"
-    PRIVATE_REPLY = "private_reply"
-    DM = "dm"
+class ActionKind(str, enum.Enum):
+    """What an outbox row does on the platform."""
+    REPLY = "reply"        # a public reply to the customer's latest post
+    PRIVATE = "private"    # a private message to the customer (a DM, a private reply)
     LIKE = "like"
-    WEBHOOK = "webhook"
-    POLL = "poll"
-    FIND_SENT = "find_sent"  # can look up its own earlier reply (crash recovery)
+    UNLIKE = "unlike"
 
 
 @dataclass(frozen=True)
 class InboundPost:
     platform: str
     external_id: str
-    thread_id: str          # conversation on the platform (tweet conversation_id, …)
+    thread_id: str          # conversation on the platform (tweet conversation_id, DM conversation, …)
     author_id: str
     author_handle: str
     author_name: str | None
     text: str               # already decoded from platform entities; raw customer text
     created_at: datetime | None  # platform timestamp (aware UTC) if it gave one
     url: str | None
-    platform_label: str     # human name for Slack ("X", "Facebook", …)
+    platform_label: str     # human name for Slack ("X", "X DM", "Facebook", …)
+    account: str = ""       # the brand account it was sent to (X user id, Page id, …)
+    private: bool = False   # a private message (DM): answered privately, shown as such
 
 
 @dataclass(frozen=True)
-class OutboundReply:
+class PostRef:
+    """What an adapter needs to pick an action's target."""
+    external_id: str        # the customer's post (or DM event) the action is about
+    author_id: str          # the customer
+    private: bool           # the conversation is a private channel (a DM thread)
+
+
+@dataclass(frozen=True)
+class OutboundAction:
     platform: str
-    in_reply_to: str        # external id of the customer's post being answered
-    text: str               # plain text, Slack markup already removed
+    kind: ActionKind
+    target: str             # chosen by the adapter's target_for: a post id, a user id, …
+    text: str               # plain text, Slack markup already removed ("" for a like)
     idempotency_key: str
 
 
@@ -103,16 +112,93 @@ def empty_reply_problem(text: str) -> str | None:
     return None
 
 
+# -- what an adapter is, and what it may be able to do ----------------------------
+# Every adapter is an Adapter; the rest are optional, declared by having the
+# methods (runtime-checkable Protocols): the core asks isinstance(adapter, Liker),
+# never which platform it is.
+
+@runtime_checkable
 class Adapter(Protocol):
-    platform: str
-    label: str
-    capabilities: frozenset[Capability]
+    platform: str           # "x", "facebook", …: stored on every row
+    label: str              # how people call it in Slack ("X")
+    private_label: str      # how its private channel is called ("X DM")
 
-    def fetch_since(self, cursor: str | None, start_time: datetime | None) -> FetchResult: ...
+    @property
+    def account_key(self) -> str: ...     # "<platform>:<brand account id>"
 
-    def send_reply(self, reply: OutboundReply) -> SentMessage: ...
+    def account_id(self) -> str: ...
 
-    def find_sent(self, reply: OutboundReply) -> SentMessage | None: ...
+    def account_name(self) -> str: ...    # "@acme_support"
 
-    def check_reply(self, text: str) -> str | None:
-        """A reason the text cannot be sent as is (e.g. too long), or None."""
+    def check_reply(self, text: str, kind: ActionKind) -> str | None:
+        """Checks that need no network (length, emptiness, a closed window),
+        run when staff write the reply: a reason it cannot be sent, or None."""
+
+    def target_for(self, kind: ActionKind, post: PostRef) -> str:
+        """Whom an action of this kind about the customer's post targets."""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One pollable stream of an account (mentions, DMs): its own cursor and
+    rate-limit window, so each is spread over its own limit."""
+    key: str                # poll cursor key, "<account_key>" or "<account_key>:<feed>"
+    name: str               # "X @acme_support DMs"
+    fetch: Callable[[str | None, datetime | None], FetchResult]
+
+
+@runtime_checkable
+class Poller(Protocol):
+    def feeds(self) -> Sequence[Feed]: ...
+
+
+@runtime_checkable
+class WebhookSource(Protocol):
+    webhook_name: str       # the route is /webhooks/<webhook_name>
+
+    def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
+        """The platform's subscription check (GET): status and body."""
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
+        """The signature over the raw body, compared in constant time."""
+
+    def parse_webhook(self, payload: dict) -> list[InboundPost]:
+        """Customer posts in a verified payload (our own echoes left out)."""
+
+
+@runtime_checkable
+class Replier(Protocol):
+    def send_reply(self, action: OutboundAction) -> SentMessage: ...
+
+
+@runtime_checkable
+class PrivateMessenger(Protocol):
+    def send_private(self, action: OutboundAction) -> SentMessage: ...
+
+
+@runtime_checkable
+class Liker(Protocol):
+    def like(self, action: OutboundAction) -> SentMessage: ...
+
+    def unlike(self, action: OutboundAction) -> SentMessage: ...
+
+
+@runtime_checkable
+class SentFinder(Protocol):
+    def find_sent(self, action: OutboundAction) -> SentMessage | None:
+        """After an ambiguous send: our earlier message if the platform has it."""
+
+
+def can(adapter, kind: ActionKind) -> bool:
+    """Whether the adapter can carry out actions of this kind."""
+    return isinstance(adapter, {ActionKind.REPLY: Replier, ActionKind.PRIVATE: PrivateMessenger,
+                                ActionKind.LIKE: Liker, ActionKind.UNLIKE: Liker}[kind])
+
+
+def perform(adapter, action: OutboundAction) -> SentMessage:
+    """Carry out one outbox action through the adapter's matching method."""
+    if action.kind is ActionKind.REPLY:
+        return adapter.send_reply(action)
+    if action.kind is ActionKind.PRIVATE:
+        return adapter.send_private(action)
+    return adapter.like(action) if action.kind is ActionKind.LIKE else adapter.unlike(action)

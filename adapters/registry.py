@@ -1,19 +1,48 @@
-"""Platform name → adapter, for the platforms whose credentials are present."""
+"""Every platform socialdesk knows, in one list (matterbridge's one factory per
+protocol). Each entry reads its own settings and builds its adapter; a
+platform whose credentials are absent is off, and the log says so once."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from typing import Any, Callable
 
+from adapters import x
 from adapters.base import Adapter
-from bot.config import Settings
+from bot.config import EnvReader, Settings
 
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Platform:
+    name: str
+    read_settings: Callable[[EnvReader], Any | None]   # None: credentials absent, platform off
+    build: Callable[[Any], Adapter]
+    off_hint: str                                      # logged once when it is off
+
+
+PLATFORMS: tuple[Platform, ...] = (
+    Platform("x", x.read_settings, x.XAdapter,
+             "X is off: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET to turn it on"),
+)
+
+
+def read_platform_settings(reader: EnvReader) -> dict[str, Any]:
+    found = {}
+    for platform in PLATFORMS:
+        settings = platform.read_settings(reader)
+        if settings is not None:
+            found[platform.name] = settings
+    return found
+
+
 def build_adapters(settings: Settings) -> dict[str, Adapter]:
     adapters: dict[str, Adapter] = {}
-    if settings.x:
-        from adapters.x import XAdapter
-        adapters["x"] = XAdapter(settings.x)
-    else:
-        log.info("X is off: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET to turn it on")
+    for platform in PLATFORMS:
+        own = settings.platforms.get(platform.name)
+        if own is None:
+            log.info("%s", platform.off_hint)
+        else:
+            adapters[platform.name] = platform.build(own)
     return adapters

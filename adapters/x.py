@@ -1,4 +1,5 @@
-"""X (Twitter) through tweepy's v2 Client: mentions in, replies out.
+"""X (Twitter) through tweepy's v2 Client: mentions and DMs in (polling and
+webhooks), public replies, DMs and likes out.
 
 tweepy hard-codes https://api.twitter.com, sets no timeout and drops response
 headers; _XSession (a requests.Session on client.session) rewrites the host to
@@ -7,32 +8,69 @@ x-rate-limit-* headers. tweepy never sleeps here (wait_on_rate_limit=False).
 """
 from __future__ import annotations
 
-import html
+import hmac
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 import requests
 import tweepy
 import urllib3
 from twitter_text import parse_tweet
 
-from adapters.base import (AdapterError, AmbiguousSend, Capability, CredentialsRejected, DuplicatePost, FetchResult, InboundPost,
-                           OutboundReply, PermanentSendError, RateLimit, RateLimited, SentMessage,
-                           empty_reply_problem)
-from bot.config import XSettings
+from adapters import _x_wire as wire
+from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost, Feed,
+                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimit, RateLimited,
+                           SentMessage, empty_reply_problem)
+from bot.config import EnvReader
 
 log = logging.getLogger(__name__)
+decode_platform_entities = wire.decode_platform_entities
 
 TWEEPY_HOST = "https://api.twitter.com"
 MAX_WEIGHTED_LENGTH = 280
-MAX_PAGES = 8  # the mentions timeline reaches back 800 posts at 100 a page
+MAX_DM_LENGTH = 10_000
+MAX_PAGES = 8  # a timeline reaches back 800 items at 100 a page
 # note_tweet: a post longer than 280 characters arrives cut in `text`; its
 # whole text is only in note_tweet.text, and only when asked for.
 TWEET_FIELDS = ["author_id", "conversation_id", "created_at", "in_reply_to_user_id",
                 "referenced_tweets", "note_tweet"]
 USER_FIELDS = ["username", "name"]
+DM_FIELDS = ["id", "text", "event_type", "dm_conversation_id", "created_at", "sender_id"]
+# Since February 2026 X takes a self-serve app's reply only where the customer
+# @mentioned or quoted the brand; it answers 403 otherwise.
+REPLY_RULE = ("X refused the public reply (403): X accepts an app's reply only when the customer @mentioned "
+              "or quoted {account} in the post being answered. Use *Reply privately* (a DM), or answer on X "
+              "itself.")
+DM_REFUSED = ("X refused the private message (403): {customer} does not accept direct messages from "
+              "{account} (their settings allow DMs only from accounts they follow, or they blocked it). "
+              "Answer publicly in this thread, or ask them to send {account} a DM first.")
+
+
+@dataclass(frozen=True)
+class XSettings:
+    api_url: str
+    api_key: str
+    api_secret: str
+    access_token: str
+    access_token_secret: str
+    bearer_token: str | None
+    user_id: str | None
+
+
+def read_settings(reader: EnvReader) -> XSettings | None:
+    api_url = reader.url("X_API_URL", "https://api.twitter.com") or "https://api.twitter.com"
+    names = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
+    values = [reader.text(n) for n in names]
+    user_id = reader.text("X_USER_ID")
+    if user_id and not user_id.isdigit():
+        reader.check("X_USER_ID", f"{user_id!r} is not a numeric X user id")
+    if not all(values):
+        return None  # replies need user context: without all four, X is off
+    return XSettings(api_url.rstrip("/"), *values, bearer_token=reader.text("X_BEARER_TOKEN"),
+                     user_id=user_id)
 
 
 class _XSession(requests.Session):
@@ -69,18 +107,6 @@ def _error_detail(exc: tweepy.HTTPException) -> str:
     return detail or f"HTTP {exc.response.status_code}"
 
 
-def _parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
-
-
-def decode_platform_entities(text: str) -> str:
-    """X sends &amp; &lt; &gt; in post text: decoded here, once, so the core
-    gets the customer's raw text and Slack never shows &amp;amp;."""
-    return html.unescape(text)
-
-
 _URL = re.compile(r"https?://\S+")
 _LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
 
@@ -102,8 +128,9 @@ def _never_reached_x(exc: requests.RequestException) -> bool:
 
 class XAdapter:
     platform = "x"
-    label = "X"
-    capabilities = frozenset({Capability.PUBLIC_REPLY, Capability.POLL, Capability.FIND_SENT})
+    label = wire.LABEL
+    private_label = wire.PRIVATE_LABEL
+    webhook_name = "x"
 
     def __init__(self, settings: XSettings, timeout: float = 10.0):
         self._settings = settings
@@ -116,28 +143,33 @@ class XAdapter:
             return_type=requests.Response, wait_on_rate_limit=False)
         self.client.session = _XSession(settings.api_url, timeout)
 
+    # -- who we are ---------------------------------------------------------------
     @property
     def account_key(self) -> str:
-        return f"x:{self.user_id()}"
+        return f"x:{self.account_id()}"
+
+    def account_id(self) -> str:
+        if self._user_id is None:
+            self._load_me()
+        return self._user_id
+
+    user_id = account_id
 
     def account_name(self) -> str:
         """How people know the brand account: @username (one GET /2/users/me,
         then cached); the numeric id if X cannot be asked."""
         if self._username is None:
             try:
-                data = self._call(self.client.get_me, user_auth=True).json()["data"]
+                self._load_me()
             except (AdapterError, PermanentSendError):
                 return self._user_id or "account"
-            self._user_id, self._username = data["id"], "@" + data["username"]
         return self._username
 
-    def user_id(self) -> str:
-        if self._user_id is None:
-            data = self._call(self.client.get_me, user_auth=True).json()["data"]
-            self._user_id, self._username = data["id"], "@" + data["username"]
-        return self._user_id
+    def _load_me(self) -> None:
+        data = self._call(self.client.get_me, user_auth=True).json()["data"]
+        self._user_id, self._username = data["id"], "@" + data["username"]
 
-    def _call(self, func, *args, writes: bool = False, **kwargs) -> requests.Response:
+    def _call(self, func, *args, writes: bool = False, forbidden: str | None = None, **kwargs) -> requests.Response:
         """Run one tweepy call and map its failures into the adapter error family.
         For a write, a 5xx or a lost answer is AmbiguousSend: X may have stored it."""
         try:
@@ -157,14 +189,30 @@ class XAdapter:
             if "duplicate content" in detail:
                 raise DuplicatePost("X refused it as a duplicate: the brand account already posted exactly "
                                     "this text. Reword it and post it again in this thread.") from None
+            if forbidden and exc.response.status_code == 403 and "deleted" not in detail:
+                raise PermanentSendError(forbidden) from None
             raise PermanentSendError(f"X refused it: {detail}") from None
         except requests.RequestException as exc:
             if writes and not _never_reached_x(exc):
                 raise AmbiguousSend(f"X did not answer ({type(exc).__name__})") from None
             raise AdapterError(f"X unreachable: {type(exc).__name__}") from None
 
-    # -- inbound ---------------------------------------------------------------
+    def _read(self, func, *args, **kwargs) -> requests.Response:
+        try:
+            return self._call(func, *args, **kwargs)
+        except CredentialsRejected:
+            raise
+        except PermanentSendError as exc:  # another 4xx on reading is an outage for polling
+            raise AdapterError(str(exc)) from None
+
+    # -- inbound: polling -----------------------------------------------------------
+    def feeds(self) -> list[Feed]:
+        name = self.account_name()
+        return [Feed(self.account_key, f"X {name}", self.fetch_since),
+                Feed(f"{self.account_key}:dm", f"X {name} DMs", self.fetch_dms)]
+
     def fetch_since(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
+        """Mentions newer than the cursor (a post id)."""
         params: dict[str, Any] = dict(max_results=100, tweet_fields=TWEET_FIELDS,
                                       expansions=["author_id"], user_fields=USER_FIELDS,
                                       user_auth=not self._settings.bearer_token)
@@ -172,74 +220,139 @@ class XAdapter:
             params["since_id"] = cursor
         elif start_time:
             params["start_time"] = start_time.replace(microsecond=0)
-        posts: list[InboundPost] = []
-        newest: str | None = None
-        response = None
-        try:
-            me = self.user_id()
-            for _page in range(MAX_PAGES):
-                response = self._call(self.client.get_users_mentions, me, **params)
-                body = response.json()
-                newest = newest or body.get("meta", {}).get("newest_id")
-                posts.extend(self._posts_from(body, me))
-                token = body.get("meta", {}).get("next_token")
-                if not token:
-                    break
-                params["pagination_token"] = token
-        except CredentialsRejected:
-            raise
-        except PermanentSendError as exc:  # another 4xx on reading is an outage for polling
-            raise AdapterError(str(exc)) from None
+        posts, newest, response = [], None, None
+        me = self.account_id()
+        for _page in range(MAX_PAGES):
+            response = self._read(self.client.get_users_mentions, me, **params)
+            body = response.json()
+            newest = newest or body.get("meta", {}).get("newest_id")
+            users = {u["id"]: u for u in body.get("includes", {}).get("users", [])}
+            posts.extend(p for p in (wire.post_from_v2(t, users, me) for t in body.get("data", [])) if p)
+            token = body.get("meta", {}).get("next_token")
+            if not token:
+                break
+            params["pagination_token"] = token
         posts.sort(key=lambda p: int(p.external_id))
         return FetchResult(posts=posts, cursor=newest, rate_limit=_rate_limit(response))
 
-    def _posts_from(self, body: dict, me: str) -> list[InboundPost]:
-        users = {u["id"]: u for u in body.get("includes", {}).get("users", [])}
-        posts = []
-        for tweet in body.get("data", []):
-            if tweet.get("author_id") == me:
-                continue  # our own posts that mention us are not customer posts
-            author = users.get(tweet.get("author_id"), {})
-            handle = author.get("username") or tweet.get("author_id", "unknown")
-            posts.append(InboundPost(
-                platform=self.platform, external_id=tweet["id"],
-                thread_id=tweet.get("conversation_id") or tweet["id"],
-                author_id=tweet.get("author_id", ""), author_handle="@" + handle,
-                author_name=author.get("name"),
-                text=decode_platform_entities((tweet.get("note_tweet") or {}).get("text") or tweet["text"]),
-                created_at=_parse_time(tweet.get("created_at")),
-                url=f"https://x.com/{handle}/status/{tweet['id']}", platform_label=self.label))
-        return posts
+    def fetch_dms(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
+        """DM events newer than the cursor (an event id). /2/dm_events has no
+        since_id: it pages newest first, so stop at the cursor (or the backfill)."""
+        # X bills every DM event returned (each once per UTC day) and this endpoint
+        # cannot start after the cursor: once caught up, ask for a small page.
+        params: dict[str, Any] = dict(max_results=20 if cursor else 100, dm_event_fields=DM_FIELDS,
+                                      event_types="MessageCreate",
+                                      expansions=["sender_id"], user_fields=USER_FIELDS, user_auth=True)
+        posts, newest, response = [], None, None
+        me = self.account_id()
+        for _page in range(MAX_PAGES):
+            response = self._read(self.client.get_direct_message_events, **params)
+            body = response.json()
+            users = {u["id"]: u for u in body.get("includes", {}).get("users", [])}
+            events = body.get("data", [])
+            newest = newest or (events[0]["id"] if events else None)
+            reached_end = False
+            for event in events:
+                if cursor and int(event["id"]) <= int(cursor):
+                    reached_end = True
+                    break
+                post = wire.dm_from_v2(event, users, me)
+                if post and start_time and post.created_at and post.created_at < start_time:
+                    reached_end = True
+                    break
+                if post:
+                    posts.append(post)
+            token = body.get("meta", {}).get("next_token")
+            if reached_end or not token:
+                break
+            params["pagination_token"] = token
+        posts.sort(key=lambda p: int(p.external_id))
+        return FetchResult(posts=posts, cursor=newest or cursor, rate_limit=_rate_limit(response))
+
+    # -- inbound: webhooks (V2 Webhooks API: X Activity API, Account Activity API) ---
+    def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
+        token = query.get("crc_token", "")
+        if not token:
+            return 400, {"ok": False, "error": "crc_token is missing"}
+        return 200, {"response_token": wire.webhook_signature(self._settings.api_secret, token.encode())}
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
+        given = headers.get("x-twitter-webhooks-signature", "")
+        expected = wire.webhook_signature(self._settings.api_secret, body)
+        return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+
+    def parse_webhook(self, payload: dict) -> list[InboundPost]:
+        return wire.posts_from_webhook(payload, self.account_id())
 
     # -- outbound --------------------------------------------------------------
-    def check_reply(self, text: str) -> str | None:
+    def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY) -> str | None:
         """Checks that need no network, run when staff write the reply and again
         before the send: nothing to read, or longer than X takes."""
         empty = empty_reply_problem(text)
         if empty:
             return empty
+        if kind is ActionKind.PRIVATE:
+            if len(text) > MAX_DM_LENGTH:
+                return (f"The message is {len(text):,} characters; an X DM takes at most {MAX_DM_LENGTH:,}. "
+                        "Shorten it and post it again in this thread.")
+            return None
         length = parse_tweet(text).weightedLength
         if length > MAX_WEIGHTED_LENGTH:
             return (f"The reply is {length} characters by X's count; the limit is "
                     f"{MAX_WEIGHTED_LENGTH}. Shorten it and post it again in this thread.")
         return None
 
-    def send_reply(self, reply: OutboundReply) -> SentMessage:
-        problem = self.check_reply(reply.text)
-        if problem:
-            raise PermanentSendError(problem)
-        response = self._call(self.client.create_tweet, text=reply.text, writes=True,
-                              in_reply_to_tweet_id=reply.in_reply_to, user_auth=True)
+    def target_for(self, kind: ActionKind, post: PostRef) -> str:
+        # A DM goes to the customer; a reply or a like is about their post.
+        return post.author_id if kind is ActionKind.PRIVATE else post.external_id
+
+    def send_reply(self, action: OutboundAction) -> SentMessage:
+        self._refuse_unsendable(action)
+        response = self._call(self.client.create_tweet, text=action.text, writes=True,
+                              in_reply_to_tweet_id=action.target, user_auth=True,
+                              forbidden=REPLY_RULE.format(account=self.account_name()))
         tweet_id = response.json()["data"]["id"]
         return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}")
 
-    def find_sent(self, reply: OutboundReply) -> SentMessage | None:
-        """After a crash mid-send: did our reply reach X? Look at our own recent posts."""
-        response = self._call(self.client.get_users_tweets, self.user_id(), max_results=100,
+    def send_private(self, action: OutboundAction) -> SentMessage:
+        """POST /2/dm_conversations/with/{participant_id}/messages."""
+        self._refuse_unsendable(action)
+        response = self._call(self.client.create_direct_message, participant_id=action.target, text=action.text,
+                              writes=True, user_auth=True,
+                              forbidden=DM_REFUSED.format(customer="the customer", account=self.account_name()))
+        data = response.json()["data"]
+        return SentMessage(data["dm_event_id"], f"https://x.com/messages/{data['dm_conversation_id']}")
+
+    def like(self, action: OutboundAction) -> SentMessage:
+        self._call(self.client.request, "POST", f"/2/users/{self.account_id()}/likes",
+                   json={"tweet_id": action.target}, user_auth=True, writes=True)
+        return SentMessage(action.target, None)
+
+    def unlike(self, action: OutboundAction) -> SentMessage:
+        self._call(self.client.request, "DELETE", f"/2/users/{self.account_id()}/likes/{action.target}",
+                   user_auth=True, writes=True)
+        return SentMessage(action.target, None)
+
+    def _refuse_unsendable(self, action: OutboundAction) -> None:
+        problem = self.check_reply(action.text, action.kind)
+        if problem:
+            raise PermanentSendError(problem)
+
+    def find_sent(self, action: OutboundAction) -> SentMessage | None:
+        """After an ambiguous send: is our message on X? Our recent posts (a
+        reply) or our DMs with the customer (a private message)."""
+        wanted = _comparable(action.text)
+        if action.kind is ActionKind.PRIVATE:
+            response = self._call(self.client.get_direct_message_events, participant_id=action.target,
+                                  dm_event_fields=DM_FIELDS, max_results=100, user_auth=True)
+            for event in response.json().get("data", []):
+                if event.get("sender_id") == self.account_id() and _comparable(event.get("text", "")) == wanted:
+                    return SentMessage(event["id"], f"https://x.com/messages/{event.get('dm_conversation_id', '')}")
+            return None
+        response = self._call(self.client.get_users_tweets, self.account_id(), max_results=100,
                               tweet_fields=["referenced_tweets", "created_at"], user_auth=True)
-        wanted = _comparable(reply.text)
         for tweet in response.json().get("data", []):
             replied_to = {r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"}
-            if reply.in_reply_to in replied_to and _comparable(tweet["text"]) == wanted:
+            if action.target in replied_to and _comparable(tweet["text"]) == wanted:
                 return SentMessage(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}")
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Mapping
+from typing import Any, Mapping
 from urllib.parse import urlparse
 
 from sqlalchemy.engine import make_url
@@ -74,17 +74,6 @@ def format_duration(delta: timedelta) -> str:
 
 
 @dataclass(frozen=True)
-class XSettings:
-    api_url: str
-    api_key: str
-    api_secret: str
-    access_token: str
-    access_token_secret: str
-    bearer_token: str | None
-    user_id: str | None
-
-
-@dataclass(frozen=True)
 class Settings:
     database_url: str
     slack_bot_token: str | None
@@ -92,7 +81,9 @@ class Settings:
     slack_app_token: str | None
     slack_api_url: str
     slack_channel: str | None
-    x: XSettings | None
+    # Each platform's own settings, read by its adapter (adapters/registry.py):
+    # platform name → that adapter's frozen settings; absent = the platform is off.
+    platforms: Mapping[str, Any] = field(default_factory=dict)
     sla_first_response: timedelta = timedelta(hours=1)
     sla_next_response: timedelta = timedelta(hours=1)
     sla_warn_before: timedelta = timedelta(minutes=15)
@@ -113,7 +104,11 @@ class Settings:
 
     @property
     def enabled_platforms(self) -> tuple[str, ...]:
-        return ("x",) if self.x else ()
+        return tuple(self.platforms)
+
+    @property
+    def x(self):
+        return self.platforms.get("x")
 
 
 # Which variables each command cannot run without.
@@ -127,7 +122,10 @@ REQUIRED_BY_COMMAND: dict[str, tuple[str, ...]] = {
 }
 
 
-class _Reader:
+class EnvReader:
+    """Reads variables, collecting every malformed one (ConfigError) instead of
+    stopping at the first. Adapters read their own settings through it."""
+
     def __init__(self, env: Mapping[str, str]):
         self.env = env
         self.errors: list[ConfigError] = []
@@ -203,7 +201,7 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
-def _database_url(reader: _Reader) -> str:
+def _database_url(reader: EnvReader) -> str:
     raw = reader.text("DATABASE_URL", "sqlite:///socialdesk.db")
     url = normalize_database_url(raw)
     try:
@@ -219,20 +217,7 @@ def _database_url(reader: _Reader) -> str:
     return url
 
 
-def _x_settings(reader: _Reader) -> XSettings | None:
-    api_url = reader.url("X_API_URL", "https://api.twitter.com") or "https://api.twitter.com"
-    names = ("X_API_KEY", "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
-    values = [reader.text(n) for n in names]
-    user_id = reader.text("X_USER_ID")
-    if user_id and not user_id.isdigit():
-        reader.check("X_USER_ID", f"{user_id!r} is not a numeric X user id")
-    if not all(values):
-        return None  # replies need user context: without all four, X is off
-    return XSettings(api_url.rstrip("/"), *values, bearer_token=reader.text("X_BEARER_TOKEN"),
-                     user_id=user_id)
-
-
-def _sla_overrides(env: Mapping[str, str], reader: _Reader) -> dict[str, timedelta]:
+def _sla_overrides(env: Mapping[str, str], reader: EnvReader) -> dict[str, timedelta]:
     """SLA_FIRST_RESPONSE_X=30m style per-platform overrides."""
     overrides = {}
     for name in env:
@@ -251,7 +236,7 @@ def log_level_problem(env: Mapping[str, str]) -> str | None:
 def load_settings(env: Mapping[str, str], command: str = "migrate") -> Settings:
     """Settings from the environment; every malformed variable is reported at
     once (ConfigErrors), none of them with a value that may be a secret."""
-    reader = _Reader(env)
+    reader = EnvReader(env)
     for name in REQUIRED_BY_COMMAND.get(command, ()):
         if not reader.text(name):
             reader.check(name, f"is required for `socialdesk {command}`")
@@ -279,7 +264,7 @@ def load_settings(env: Mapping[str, str], command: str = "migrate") -> Settings:
     return settings
 
 
-def _build(env, reader: _Reader, token, app_token, slack_api_url, first, backfill, timezone) -> Settings:
+def _build(env, reader: EnvReader, token, app_token, slack_api_url, first, backfill, timezone) -> Settings:
     return Settings(
         database_url=_database_url(reader),
         slack_bot_token=token,
@@ -287,7 +272,7 @@ def _build(env, reader: _Reader, token, app_token, slack_api_url, first, backfil
         slack_app_token=app_token,
         slack_api_url=slack_api_url,
         slack_channel=reader.channel("SLACK_CHANNEL"),
-        x=_x_settings(reader),
+        platforms=_platform_settings(reader),
         sla_first_response=first,
         sla_next_response=reader.duration("SLA_NEXT_RESPONSE", format_duration(first)),
         sla_warn_before=reader.duration("SLA_WARN_BEFORE", "15m"),
@@ -308,7 +293,13 @@ def _build(env, reader: _Reader, token, app_token, slack_api_url, first, backfil
     )
 
 
-def _reply_signature(reader: _Reader) -> str | None:
+def _platform_settings(reader: EnvReader) -> dict[str, Any]:
+    # Imported here: adapters read their settings with EnvReader from this module.
+    from adapters.registry import read_platform_settings
+    return read_platform_settings(reader)
+
+
+def _reply_signature(reader: EnvReader) -> str | None:
     value = reader.text("REPLY_SIGNATURE")
     if value and value not in ("initials", "off"):
         reader.check("REPLY_SIGNATURE", f"{value!r} is not one of: initials, off")

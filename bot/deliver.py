@@ -7,7 +7,7 @@ idempotent, so a send is never repeated blind: when an attempt may have reached
 the platform (a timeout or 5xx after the request went out, or a process that
 died mid-send and left its lease to expire) the row records since when it is
 uncertain, and every later attempt first asks the platform whether the reply
-is already there (Capability.FIND_SENT). Those looks back off like any retry
+is already there (an adapter that is a SentFinder). Those looks back off like any retry
 (from ~1 s), but nothing is sent again until VERIFY_AFTER has passed since the
 ambiguous attempt with the reply still not found — a slow platform may still be
 storing it. A platform that cannot be asked gets no second send; staff are
@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, or_, select, update
 
-from adapters.base import (AdapterError, AmbiguousSend, Capability, DuplicatePost, OutboundReply,
-                           PermanentSendError, RateLimited, SentMessage)
+from adapters.base import (ActionKind, AdapterError, AmbiguousSend, DuplicatePost, OutboundAction,
+                           PermanentSendError, RateLimited, SentFinder, SentMessage, can, perform)
 from bot import store
 from bot.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
@@ -34,7 +34,7 @@ from bot.ingest import refresh_root
 from bot.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
 from bot.notices import post_due_notices
 from bot.slack_out import SLACK_ERRORS
-from bot.text import slack_to_plain
+from bot.compose import compose_reply_text
 
 log = logging.getLogger(__name__)
 # After an ambiguous attempt, give the platform this long to finish storing a
@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 # timeout still lands); until then a reply that is not found is not resent.
 VERIFY_AFTER = timedelta(seconds=30)
 CHECKING_REACTION, SENT_REACTION = "hourglass_flowing_sand", "outbox_tray"
+PRIVATE_REACTION = "lock"
+# Doing these twice is doing them once (a second like is still one like): after
+# an ambiguous attempt they are simply sent again, no look-up needed.
+IDEMPOTENT_KINDS = {ActionKind.LIKE, ActionKind.UNLIKE}
 
 
 class StillChecking(AdapterError):
@@ -89,27 +93,6 @@ def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 
     return result
 
 
-def compose_reply_text(deps: Deps, slack_text: str, staff_user: str, lookups: bool = True) -> str:
-    """What the customer reads. lookups=False uses only names already known
-    (no Slack call, for the ack path): an unknown person shows as their id."""
-    text = slack_to_plain(slack_text, lambda user: deps.slack.display_name(user, fetch=lookups)).strip()
-    if deps.settings.reply_signature == "initials":
-        # Unknown without a lookup: count the longest initials, so the length check is not too lenient.
-        initials = deps.slack.initials(staff_user, fetch=lookups) or ("" if lookups else "XXX")
-        if initials:
-            text = f"{text} ^{initials}"
-    return text
-
-
-def check_before_queueing(deps: Deps, staff_user: str, platform: str, slack_text: str) -> str | None:
-    """The platform's checks that need no network, when staff write the reply:
-    a reply that cannot be sent is refused at once instead of queued."""
-    adapter = deps.adapters.get(platform)
-    if adapter is None:
-        return None  # deliver says so, naming the missing configuration
-    return adapter.check_reply(compose_reply_text(deps, slack_text, staff_user, lookups=False))
-
-
 def _claim(session, row_id: int, owner: str, now: datetime, deps: Deps) -> bool:
     # A row whose lease ran out was being sent by a process that died: that
     # attempt may have reached the platform, at the latest by the end of its
@@ -127,7 +110,8 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
     with deps.sessions() as session:
         row = session.get(Outbox, row_id)
         adapter = deps.adapters.get(row.platform)
-        window_key = f"{row.platform}:send"
+        kind = ActionKind(row.kind)
+        window_key = f"{row.platform}:{kind.value}:send"
         if adapter is not None and store.window_closed_until(session, window_key, now):
             result.held += 1
             return
@@ -143,17 +127,20 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
         if adapter is None:
             _fail(session, deps, row, f"{label} is not configured here, so the reply was not sent.", now, result)
             return
-        uncertain_since = row.uncertain_since
-        if uncertain_since is not None and Capability.FIND_SENT not in adapter.capabilities:
+        if not can(adapter, kind):
+            _fail(session, deps, row, f"{label} cannot do this ({kind.value}) from socialdesk.", now, result)
+            return
+        uncertain_since = None if kind in IDEMPOTENT_KINDS else row.uncertain_since
+        if uncertain_since is not None and not isinstance(adapter, SentFinder):
             _fail(session, deps, row, f"{label} did not confirm whether it published this reply "
                   f"({row.last_error or 'the sender stopped mid-send'}). It was not sent again, so the customer "
                   f"cannot get it twice: look at the conversation on {label} and post the reply again "
                   "here if it is not there.", now, result)
             return
         try:
-            reply = OutboundReply(row.platform, row.in_reply_to,
-                                  compose_reply_text(deps, row.slack_text, row.staff_user), row.idempotency_key)
-            sent = _send_once(adapter, reply, uncertain_since, now, row.id)
+            text = compose_reply_text(deps, row.slack_text, row.staff_user) if row.slack_text else ""
+            action = OutboundAction(row.platform, kind, row.target, text, row.idempotency_key)
+            sent = _send_once(adapter, action, uncertain_since, now, row.id)
         except RateLimited as exc:
             store.close_window(session, window_key, exc.retry_at)
             _retry_at(session, row, owner, exc.retry_at, str(exc))
@@ -179,12 +166,12 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             result.sent += 1
 
 
-def _send_once(adapter, reply: OutboundReply, uncertain_since: datetime | None, now: datetime,
+def _send_once(adapter, action: OutboundAction, uncertain_since: datetime | None, now: datetime,
                row_id: int) -> SentMessage:
     """Send, unless an earlier attempt that may have landed is found first."""
     look_first = uncertain_since is not None
     if look_first:
-        found = adapter.find_sent(reply)
+        found = adapter.find_sent(action)
         if found:
             log.info("outbox %s: found our earlier reply %s; not sending again", row_id, found.external_id)
             return found
@@ -192,11 +179,11 @@ def _send_once(adapter, reply: OutboundReply, uncertain_since: datetime | None, 
             raise StillChecking(f"the earlier attempt is not on {adapter.label} yet; looking again before "
                                 "any resend")
     try:
-        return adapter.send_reply(reply)
+        return perform(adapter, action)
     except DuplicatePost:
         # After an ambiguous attempt, "you already posted this" means it landed
         # but was not listed yet when we looked: look once more.
-        found = adapter.find_sent(reply) if look_first else None
+        found = adapter.find_sent(action) if look_first else None
         if found is None:
             raise
         return found
@@ -218,6 +205,8 @@ def _show_checking(session, deps: Deps, row: Outbox, now: datetime) -> None:
     root says the reply is being checked."""
     message = session.get(Message, row.message_id)
     session.commit()
+    if ActionKind(row.kind) in IDEMPOTENT_KINDS or not message.slack_ts:
+        return
     try:
         deps.slack.react(message.slack_channel, message.slack_ts, CHECKING_REACTION)
         refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)
@@ -234,18 +223,26 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
         log.error("outbox %s: sent as %s but the lease was lost (send took longer than "
                   "DELIVERY_LEASE)", row.id, sent.external_id)
     message = session.get(Message, row.message_id)
+    conv = session.get(Conversation, row.conversation_id, with_for_update=True)
+    kind = ActionKind(row.kind)
+    if kind in IDEMPOTENT_KINDS:
+        # A like is not an answer: the customer's clock and the root stay as they are.
+        store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id, row.target)
+        session.commit()
+        log.info("#%s %s by %s done on %s", row.conversation_id, kind.value, row.staff_user, deps.label(row.platform))
+        return
     message.external_id = sent.external_id
     message.external_url = sent.url
-    conv = session.get(Conversation, row.conversation_id, with_for_update=True)
     answer_conversation(session, deps, conv, message, now)
-    store.audit(session, now, row.staff_user, "reply_sent", row.conversation_id, sent.external_id)
+    store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id, sent.external_id)
     session.commit()
-    log.info("#%s reply by %s sent to %s as %s", row.conversation_id, row.staff_user, deps.label(row.platform),
-             sent.external_id)
+    log.info("#%s %s by %s sent to %s as %s", row.conversation_id, kind.value, row.staff_user,
+             deps.label(row.platform, kind is ActionKind.PRIVATE), sent.external_id)
     try:
-        deps.slack.react(message.slack_channel, message.slack_ts, SENT_REACTION)
-        if row.uncertain_since is not None:
-            deps.slack.unreact(message.slack_channel, message.slack_ts, CHECKING_REACTION)
+        if message.slack_ts:
+            deps.slack.react(message.slack_channel, message.slack_ts, SENT_REACTION)
+            if row.uncertain_since is not None:
+                deps.slack.unreact(message.slack_channel, message.slack_ts, CHECKING_REACTION)
         refresh_root(session, deps, conv, now)
     except SLACK_ERRORS as exc:  # it went out; the Slack side catches up on the next change
         log.warning("outbox %s sent; Slack not updated: %s", row.id, exc)

@@ -31,9 +31,12 @@ class Deps:
         assert self.settings.slack_channel, "SLACK_CHANNEL is checked at start"
         return self.settings.slack_channel
 
-    def label(self, platform: str) -> str:
+    def label(self, platform: str, private: bool = False) -> str:
+        """How staff know the platform ("X"), or its private channel ("X DM")."""
         adapter = self.adapters.get(platform)
-        return adapter.label if adapter else platform.title()
+        if adapter is None:
+            return platform.title() + (" (private)" if private else "")
+        return adapter.private_label if private else adapter.label
 
 
 def backoff(attempt: int, first: float = 1.0, cap: float = 300.0) -> timedelta:

@@ -169,7 +169,7 @@ def _post_breach(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
     if channel:
         link = deps.slack.permalink(conv.slack_channel, conv.slack_root_ts)
         where = f"<{link}|open thread>" if link else f"thread {conv.slack_root_ts}"
-        ping.post(channel, None, f"🚨 #{conv.id} {deps.label(conv.platform)} {conv.customer_handle} "
+        ping.post(channel, None, f"🚨 #{conv.id} {deps.label(conv.platform, conv.private)} {conv.customer_handle} "
                                  f"is overdue (waiting {waited}) — {where}", part="channel")
     try:
         refresh_root(session, deps, conv, now)

@@ -20,7 +20,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from adapters.base import InboundPost
+from adapters.base import ActionKind, InboundPost, can
 from bot import store
 from bot.conversations import record_customer_post
 from bot.deps import Deps
@@ -34,21 +34,23 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
                 now: datetime) -> Message | None:
     """Store a customer post. Returns the message still to publish, or None if
     it was published before (a re-fetch or a webhook retry)."""
-    existing = store.find_message_by_external_id(session, post.platform, post.external_id)
+    existing = store.find_message_by_external_id(session, post.platform, post.account, post.external_id)
     if existing is not None:
         return existing if existing.slack_ts is None else None
-    conv = (store.find_conversation_by_key(session, post.platform, post.thread_id, for_update=True)
-            or store.find_open_conversation_of_customer(session, post.platform, post.author_id, for_update=True))
+    conv = (store.find_conversation_by_key(session, post.platform, post.account, post.thread_id, for_update=True)
+            or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
+                                                        post.private, for_update=True))
     someone_else = conv is not None and conv.customer_id != post.author_id
     if conv is None:
-        conv = Conversation(platform=post.platform, customer_id=post.author_id,
+        conv = Conversation(platform=post.platform, account=post.account, private=post.private,
+                            customer_id=post.author_id,
                             customer_handle=post.author_handle, customer_name=post.author_name,
                             slack_channel=channel, status=WAITING, posts_in_wait=0,
                             priority="normal", created_at=now, updated_at=now)
         session.add(conv)
         session.flush()
-    store.add_conversation_key(session, post.platform, post.thread_id, conv.id)
-    message = Message(conversation_id=conv.id, direction=IN, platform=post.platform,
+    store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
+    message = Message(conversation_id=conv.id, direction=IN, platform=post.platform, account=post.account,
                       external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
                       author_id=post.author_id, author_handle=post.author_handle,
                       author_name=post.author_name, text=post.text,
@@ -70,10 +72,12 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
     The caller has committed the record; Slack errors propagate. False when
     another process is posting it (or its root) right now."""
     conv = session.get(Conversation, message.conversation_id)
-    label = deps.label(message.platform)
+    label = deps.label(message.platform, conv.private)
     if conv.slack_root_ts is None:
         first = store.first_customer_message(session, conv.id)
-        ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now), None, now)
+        private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
+        ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now,
+                                                                      can_private=private_ok), None, now)
         if ts is None:
             return False
         conv.slack_root_ts = ts
@@ -161,9 +165,10 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
     first = store.first_customer_message(session, conv.id)
     in_flight = store.reply_in_flight(session, conv.id)
     session.commit()
-    label = deps.label(conv.platform)
+    label = deps.label(conv.platform, conv.private)
     _parking_if_refused(session, first, lambda: deps.slack.update(
-        conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight)))
+        conv.slack_channel, conv.slack_root_ts,
+        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE))))
 
 
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
@@ -176,11 +181,28 @@ def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
         return message.conversation_id if publish(session, deps, message, now) else None
 
 
-def publish_unposted(deps: Deps, now: datetime) -> int:
-    """Post what an earlier pass recorded but could not get into Slack."""
+def record_posts(deps: Deps, posts, now: datetime) -> list[int]:
+    """Record posts (a webhook delivery) under their unique keys and commit:
+    the ids of the messages still to publish. Retries and posts already seen
+    by polling change nothing."""
+    ids = []
+    with deps.sessions() as session:
+        for post in posts:
+            message = record_post(session, deps.channel, deps, post, now)
+            session.commit()
+            if message is not None:
+                ids.append(message.id)
+    return ids
+
+
+def publish_unposted(deps: Deps, now: datetime, only_ids=None) -> int:
+    """Post what an earlier pass recorded but could not get into Slack (or,
+    with only_ids, what a webhook just recorded)."""
     count = 0
     with deps.sessions() as session:
-        for message in store.unposted_customer_messages(session):
+        messages = (store.unposted_customer_messages(session) if only_ids is None
+                    else [session.get(Message, i) for i in only_ids])
+        for message in messages:
             session.refresh(message)
             if message.slack_ts is None and publish(session, deps, message, now):
                 count += 1

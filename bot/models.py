@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -41,12 +41,19 @@ class Conversation(Base):
         Index("ix_conversation_warn", "warn_at"),
         Index("ix_conversation_breach", "breach_at"),
         Index("ix_conversation_escalate", "escalate_at"),
-        Index("ix_conversation_customer", "platform", "customer_id", "status"),
+        Index("ix_conversation_customer", "platform", "account", "customer_id", "private", "status"),
         Index("ix_conversation_snoozed", "snoozed_until"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
+    # The brand's account on the platform (X user id, Page id, Instagram
+    # account id): page-scoped ids of two accounts never meet in one conversation.
+    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # A private channel (a DM thread): staff replies go out as private messages.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Set by "Reply privately": this person's next thread message goes privately.
+    reply_privately_by: Mapped[str | None] = mapped_column(String(32))
     customer_id: Mapped[str] = mapped_column(String(64))
     customer_handle: Mapped[str] = mapped_column(String(128))
     customer_name: Mapped[str | None] = mapped_column(String(256))
@@ -82,10 +89,11 @@ class Conversation(Base):
 class ConversationKey(Base):
     """Platform thread ids feeding one conversation (repeat posts collapse)."""
     __tablename__ = "conversation_key"
-    __table_args__ = (UniqueConstraint("platform", "external_thread_id", name="uq_conversation_key"),)
+    __table_args__ = (UniqueConstraint("platform", "account", "external_thread_id", name="uq_conversation_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
     external_thread_id: Mapped[str] = mapped_column(String(128))
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
 
@@ -96,7 +104,7 @@ IN, OUT, NOTE = "in", "out", "note"
 class Message(Base):
     __tablename__ = "message"
     __table_args__ = (
-        UniqueConstraint("platform", "external_id", name="uq_message_external"),
+        UniqueConstraint("platform", "account", "external_id", name="uq_message_external"),
         UniqueConstraint("slack_channel", "slack_ts", name="uq_message_slack"),
         Index("ix_message_conversation", "conversation_id", "id"),
         Index("ix_message_unposted", "direction", "slack_ts"),
@@ -106,6 +114,7 @@ class Message(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
     direction: Mapped[str] = mapped_column(String(8))
     platform: Mapped[str] = mapped_column(String(32))
+    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
     external_id: Mapped[str | None] = mapped_column(String(128))
     external_url: Mapped[str | None] = mapped_column(String(512))
     slack_channel: Mapped[str] = mapped_column(String(32))
@@ -142,7 +151,11 @@ class Outbox(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
     message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))
     platform: Mapped[str] = mapped_column(String(32))
-    in_reply_to: Mapped[str] = mapped_column(String(128))
+    # What it is (adapters.base.ActionKind: reply, private, like, unlike) and
+    # whom it targets on the platform — chosen by the adapter (the post replied
+    # to, the customer messaged privately, the post liked).
+    kind: Mapped[str] = mapped_column(String(16), default="reply", server_default="reply")
+    target: Mapped[str] = mapped_column(String(128))
     slack_text: Mapped[str] = mapped_column(Text)  # as typed in Slack; made plain at send time
     staff_user: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16), default=PENDING)
@@ -175,6 +188,8 @@ class PollCursor(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Last signed webhook event for this account: polling slows to a safety net.
+    webhook_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RateWindow(Base):

@@ -21,9 +21,15 @@ from bot.slack_out import SLACK_ERRORS
 log = logging.getLogger(__name__)
 
 
+WHAT = {"reply": "your reply was", "private": "your private message was", "like": "your ❤️ was",
+        "unlike": "removing your ❤️ was"}
+
+
 def not_sent_text(row: Outbox) -> str:
-    return (f"⚠️ <@{row.staff_user}> your reply was *not sent* to the customer: {row.last_error} "
-            "The conversation is still waiting on us.")
+    if row.kind in ("like", "unlike"):
+        return f"⚠️ <@{row.staff_user}> {WHAT[row.kind]} *not passed on* to the platform: {row.last_error}"
+    return (f"⚠️ <@{row.staff_user}> {WHAT.get(row.kind, 'your reply was')} *not sent* to the customer: "
+            f"{row.last_error} The conversation is still waiting on us.")
 
 
 def _set_due(session, row_id: int, when: datetime | None) -> None:

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from adapters.base import AdapterError, Capability, CredentialsRejected, RateLimit, RateLimited
+from adapters.base import AdapterError, CredentialsRejected, Feed, Poller, RateLimit, RateLimited
 from bot import store
 from bot.deps import Deps, backoff
 from bot.ingest import ingest_post, publish_unposted
@@ -94,22 +94,30 @@ def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
         return PollResult(0, slack_error=str(exc))
     accounts = []
     for adapter in deps.adapters.values():
-        if Capability.POLL not in adapter.capabilities:
+        if not isinstance(adapter, Poller):
             continue
-        accounts.append(_poll_account(deps, adapter, owner, now, paced))
+        try:
+            feeds = adapter.feeds()
+        except CredentialsRejected as exc:
+            log.error("%s: %s", adapter.label, exc)
+            accounts.append(AccountPoll(adapter.label, error=str(exc), credentials_rejected=True))
+            continue
+        except AdapterError as exc:
+            log.warning("%s: cannot identify the account yet: %s", adapter.label, exc)
+            accounts.append(AccountPoll(adapter.label, error=f"cannot identify the account yet ({exc})"))
+            continue
+        accounts.extend(_poll_feed(deps, feed, owner, now, paced) for feed in feeds)
     return PollResult(retried + sum(a.posted for a in accounts), tuple(accounts), retried=retried)
 
 
-def _poll_account(deps: Deps, adapter, owner: str, now: datetime, paced: bool) -> AccountPoll:
-    try:
-        key = adapter.account_key
-        name = f"{adapter.label} {adapter.account_name()}"
-    except CredentialsRejected as exc:
-        log.error("%s: %s", adapter.label, exc)
-        return AccountPoll(adapter.label, error=str(exc), credentials_rejected=True)
-    except AdapterError as exc:
-        log.warning("%s: cannot identify the account yet: %s", adapter.label, exc)
-        return AccountPoll(adapter.label, error=f"cannot identify the account yet ({exc})")
+# While signed webhook events keep arriving for an account, its feeds are
+# polled this rarely: a safety net for events lost on the way, not the path.
+WEBHOOK_SAFETY_NET = timedelta(minutes=15)
+WEBHOOK_RECENT = timedelta(hours=1)
+
+
+def _poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -> AccountPoll:
+    key, name = feed.key, feed.name
     lease = now + max(deps.settings.delivery_lease, timedelta(seconds=60))
     window_key = f"{key}:read"
     with deps.sessions() as session:
@@ -124,9 +132,9 @@ def _poll_account(deps: Deps, adapter, owner: str, now: datetime, paced: bool) -
         start_time = None
         if cursor.cursor is None and deps.settings.backfill is not None:
             start_time = now - deps.settings.backfill
-        outcome = _fetch_and_post(deps, adapter, cursor, name, start_time, now, window_key, session)
+        outcome = _fetch_and_post(deps, feed, cursor, start_time, now, window_key, session)
         if outcome.error:
-            log.warning("%s poll: %s (next try %s)", adapter.label, outcome.error, cursor.next_poll_at)
+            log.warning("%s poll: %s (next try %s)", name, outcome.error, cursor.next_poll_at)
         elif outcome.posted:
             log.info("%s", outcome.describe())
         cursor.last_error = outcome.error
@@ -138,9 +146,10 @@ def _poll_account(deps: Deps, adapter, owner: str, now: datetime, paced: bool) -
         return outcome
 
 
-def _fetch_and_post(deps, adapter, cursor, name, start_time, now, window_key, session) -> AccountPoll:
+def _fetch_and_post(deps, feed: Feed, cursor, start_time, now, window_key, session) -> AccountPoll:
+    name = feed.name
     try:
-        result = adapter.fetch_since(cursor.cursor, start_time)
+        result = feed.fetch(cursor.cursor, start_time)
     except RateLimited as exc:
         cursor.next_poll_at = exc.retry_at
         store.close_window(session, window_key, exc.retry_at)
@@ -167,7 +176,10 @@ def _fetch_and_post(deps, adapter, cursor, name, start_time, now, window_key, se
                            error=f"Slack refused a post ({exc}); the rest is retried after {_at(cursor.next_poll_at)}")
     cursor.cursor = result.cursor or cursor.cursor
     cursor.failures = 0
-    cursor.next_poll_at = next_poll_time(now, deps.settings.poll_interval, result.rate_limit)
+    interval = deps.settings.poll_interval
+    if cursor.webhook_at is not None and now - cursor.webhook_at < WEBHOOK_RECENT:
+        interval = max(interval, WEBHOOK_SAFETY_NET)
+    cursor.next_poll_at = next_poll_time(now, interval, result.rate_limit)
     if result.rate_limit and result.rate_limit.remaining <= 0:
         store.close_window(session, window_key, result.rate_limit.reset_at)
     return AccountPoll(name, posted, len(threads))

@@ -1,6 +1,11 @@
 """Staff messages in a conversation thread: relayed replies go into the outbox
 in the same transaction that records them; notes stay internal.
 
+Every outbox row is an action of one kind (a public reply, a private message,
+a like) whose target the platform's adapter chooses; its idempotency key
+`slack:<channel>:<ts>:<kind>` is stable across Slack's retries, so one Slack
+message can cause one public reply and one private message, each once.
+
 Recording a reply does not answer the customer: the conversation keeps
 waiting until the platform accepted the reply (bot.deliver). A reply the
 platform cannot take (checks that need no network: empty, too long, a closed
@@ -8,22 +13,23 @@ window) is refused here, at once, and owes its thread a ⚠️ notice."""
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass
 from datetime import datetime
-import logging
-from typing import Callable
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from adapters.base import ActionKind, PostRef
 from bot import store
-from bot.models import CANCELLED, FAILED, NOTE, OUT, PENDING, Message, Outbox
+from bot.compose import check_before_queueing
+from bot.deps import Deps
+from bot.models import CANCELLED, FAILED, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
 from bot.text import is_internal_note
 
 log = logging.getLogger(__name__)
-# (platform, text as typed in Slack) → why the platform cannot take it, or None.
-Precheck = Callable[[str, str], "str | None"]
+REPLY_KINDS = (ActionKind.REPLY.value, ActionKind.PRIVATE.value)
 
 
 class Relay(enum.Enum):
@@ -33,6 +39,7 @@ class Relay(enum.Enum):
     QUEUED = "queued"
     REFUSED = "refused"          # the platform cannot take it; nothing queued, a notice is owed
     NO_TARGET = "no_target"      # nothing from the customer to answer (cannot happen in practice)
+    UNCHANGED = "unchanged"      # a like on a post already liked, an unlike of one that is not
 
 
 @dataclass(frozen=True)
@@ -40,66 +47,126 @@ class RelayResult:
     outcome: Relay
     conversation_id: int | None = None
     outbox_id: int | None = None
+    kind: ActionKind | None = None
 
 
-def outbox_key(channel: str, ts: str) -> str:
-    # Channel + message ts is stable across Slack's event retries.
-    return f"slack:{channel}:{ts}"
+def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
+    # Channel + message ts is stable across Slack's event retries; the kind lets
+    # one message cause one action of each kind.
+    return f"slack:{channel}:{ts}:{kind.value}"
 
 
-def record_staff_message(session: Session, channel: str, thread_ts: str, ts: str, user: str,
-                         text: str, now: datetime, precheck: Precheck | None = None) -> RelayResult:
-    conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True)
-    if conv is None:
-        return RelayResult(Relay.NOT_OURS)
-    note = is_internal_note(text)
-    message = Message(conversation_id=conv.id, direction=NOTE if note else OUT, platform=conv.platform,
-                      slack_channel=channel, slack_ts=ts, author_id=user, text=text,
-                      created_at=now, recorded_at=now)
-    target = None if note else store.latest_customer_message(session, conv.id, conv.customer_id)
-    if not note and target is None:
-        return RelayResult(Relay.NO_TARGET, conv.id)
-    refused = None if note or precheck is None else precheck(conv.platform, text)
+def _target(deps: Deps, conv: Conversation, kind: ActionKind, post: Message) -> str:
+    adapter = deps.adapters.get(conv.platform)
+    ref = PostRef(external_id=post.external_id, author_id=conv.customer_id, private=conv.private)
+    return adapter.target_for(kind, ref) if adapter is not None else post.external_id
+
+
+def reply_kind(conv: Conversation, user: str) -> ActionKind:
+    """A DM thread is answered privately; so is the next message of someone who
+    pressed Reply privately on a public conversation."""
+    return ActionKind.PRIVATE if conv.private or conv.reply_privately_by == user else ActionKind.REPLY
+
+
+def queue_action(session: Session, deps: Deps, conv: Conversation, message: Message, kind: ActionKind,
+                 key: str, user: str, text: str, about: Message, now: datetime,
+                 check: bool = True) -> RelayResult:
+    """Record `message` and its outbox row in one savepoint; a second call
+    with the same key (a Slack retry) changes nothing."""
+    refused = check_before_queueing(deps, user, conv.platform, text, kind) if check else None
     try:
         with session.begin_nested():
-            session.add(message)
-            session.flush()
-            if note:
-                store.audit(session, now, user, "note", conv.id)
-                return RelayResult(Relay.NOTE, conv.id)
-            outbox = Outbox(idempotency_key=outbox_key(channel, ts), conversation_id=conv.id,
-                            message_id=message.id, platform=conv.platform, in_reply_to=target.external_id,
+            if message.id is None:
+                session.add(message)
+                session.flush()
+            outbox = Outbox(idempotency_key=key, conversation_id=conv.id, message_id=message.id,
+                            platform=conv.platform, kind=kind.value, target=_target(deps, conv, kind, about),
                             slack_text=text, staff_user=user, state=FAILED if refused else PENDING,
                             attempts=0, next_attempt_at=now, created_at=now, last_error=refused,
                             notice_due_at=now if refused else None, notice_attempts=0)
             session.add(outbox)
             session.flush()
     except IntegrityError:
-        return RelayResult(Relay.DUPLICATE, conv.id)
+        return RelayResult(Relay.DUPLICATE, conv.id, kind=kind)
     if refused:
-        log.info("#%s reply by %s refused when written: %s", conv.id, user, refused)
-        store.audit(session, now, user, "reply_refused", conv.id, refused)
-        return RelayResult(Relay.REFUSED, conv.id, outbox.id)
-    log.info("#%s reply by %s queued for %s", conv.id, user, conv.platform)
-    store.audit(session, now, user, "reply_queued", conv.id, f"outbox {outbox.id}")
-    return RelayResult(Relay.QUEUED, conv.id, outbox.id)
+        log.info("#%s %s by %s refused when written: %s", conv.id, kind.value, user, refused)
+        store.audit(session, now, user, f"{kind.value}_refused", conv.id, refused)
+        return RelayResult(Relay.REFUSED, conv.id, outbox.id, kind)
+    log.info("#%s %s by %s queued for %s", conv.id, kind.value, user, conv.platform)
+    store.audit(session, now, user, f"{kind.value}_queued", conv.id, f"outbox {outbox.id}")
+    return RelayResult(Relay.QUEUED, conv.id, outbox.id, kind)
+
+
+def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: str, ts: str, user: str,
+                         text: str, now: datetime) -> RelayResult:
+    conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True)
+    if conv is None:
+        return RelayResult(Relay.NOT_OURS)
+    note = is_internal_note(text)
+    message = Message(conversation_id=conv.id, direction=NOTE if note else OUT, platform=conv.platform,
+                      account=conv.account, slack_channel=channel, slack_ts=ts, author_id=user, text=text,
+                      created_at=now, recorded_at=now)
+    if note:
+        try:
+            with session.begin_nested():
+                session.add(message)
+        except IntegrityError:
+            return RelayResult(Relay.DUPLICATE, conv.id)
+        store.audit(session, now, user, "note", conv.id)
+        return RelayResult(Relay.NOTE, conv.id)
+    target = store.latest_customer_message(session, conv.id, conv.customer_id)
+    if target is None:
+        return RelayResult(Relay.NO_TARGET, conv.id)
+    kind = reply_kind(conv, user)
+    result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
+                          target, now)
+    if kind is ActionKind.PRIVATE and not conv.private and result.outcome is not Relay.DUPLICATE:
+        conv.reply_privately_by = None  # the armed "Reply privately" is used up
+    return result
+
+
+def record_like(session: Session, deps: Deps, channel: str, ts: str, user: str, liked: bool,
+                event_ts: str, now: datetime) -> RelayResult:
+    """A staff ❤️ added to (or removed from) a customer's message in a thread:
+    like (or unlike) it on the platform — only if that changes anything."""
+    message = store.find_message_by_slack_ts(session, channel, ts)
+    if message is None or message.direction != IN or message.external_id is None:
+        return RelayResult(Relay.NOT_OURS)
+    conv = session.get(Conversation, message.conversation_id, with_for_update=True)
+    if conv.private:
+        return RelayResult(Relay.NOT_OURS, conv.id)  # a private message cannot be liked
+    kind = ActionKind.LIKE if liked else ActionKind.UNLIKE
+    last = session.scalar(select(Outbox.kind).where(Outbox.message_id == message.id,
+                                                    Outbox.kind.in_(("like", "unlike")), Outbox.state != FAILED)
+                          .order_by(Outbox.id.desc()).limit(1))
+    if (last or "unlike") == kind.value:
+        return RelayResult(Relay.UNCHANGED, conv.id, kind=kind)
+    return queue_action(session, deps, conv, message, kind, f"slack:{channel}:{ts}:{kind.value}:{event_ts}",
+                        user, "", message, now, check=False)
 
 
 def find_outbox_by_slack_ts(session: Session, channel: str, ts: str) -> Outbox | None:
-    return session.scalar(select(Outbox).where(Outbox.idempotency_key == outbox_key(channel, ts)))
+    """The reply (public or private) a staff message in Slack became."""
+    return session.scalar(select(Outbox).join(Message, Message.id == Outbox.message_id)
+                          .where(Message.slack_channel == channel, Message.slack_ts == ts,
+                                 Outbox.kind.in_(REPLY_KINDS)).order_by(Outbox.id).limit(1))
+
+
+def _pending_of(channel: str, ts: str):
+    return (Outbox.message_id.in_(select(Message.id).where(Message.slack_channel == channel,
+                                                           Message.slack_ts == ts)),
+            Outbox.kind.in_(REPLY_KINDS), Outbox.state == PENDING)
 
 
 def edit_pending_reply(session: Session, channel: str, ts: str, new_text: str) -> bool:
     """True if the reply had not left yet and now carries the edited text."""
-    result = session.execute(update(Outbox).where(Outbox.idempotency_key == outbox_key(channel, ts),
-                                                  Outbox.state == PENDING)
+    result = session.execute(update(Outbox).where(*_pending_of(channel, ts))
                              .values(slack_text=new_text).execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return result.rowcount >= 1
 
 
 def cancel_pending_reply(session: Session, channel: str, ts: str) -> bool:
-    result = session.execute(update(Outbox).where(Outbox.idempotency_key == outbox_key(channel, ts),
-                                                  Outbox.state == PENDING)
+    result = session.execute(update(Outbox).where(*_pending_of(channel, ts))
                              .values(state=CANCELLED, last_error="deleted in Slack before sending")
                              .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+    return result.rowcount >= 1

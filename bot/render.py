@@ -98,6 +98,8 @@ def status_line(conv: Conversation, now: datetime, in_flight: str | None = None)
     if conv.priority != "normal":
         parts.append(f"priority {conv.priority}")
     parts.append(f"👀 <@{conv.assignee}>" if conv.assignee else "unassigned")
+    if conv.reply_privately_by and not conv.private and conv.status != RESOLVED:
+        parts.append(f"🔒 <@{conv.reply_privately_by}>'s next message goes privately")
     return " · ".join(parts)
 
 
@@ -113,7 +115,7 @@ def urgency_color(conv: Conversation, now: datetime) -> str:
     return COLOR_OK
 
 
-def action_buttons(conv: Conversation) -> dict:
+def action_buttons(conv: Conversation, can_private: bool = False) -> dict:
     value = str(conv.id)
     buttons = []
     if conv.status == RESOLVED:
@@ -128,6 +130,9 @@ def action_buttons(conv: Conversation) -> dict:
         if conv.status != SNOOZED:
             buttons.append({"type": "button", "action_id": "conv_snooze", "value": value,
                             "text": {"type": "plain_text", "text": "💤 Snooze 1 h"}})
+        if can_private and not conv.private:
+            buttons.append({"type": "button", "action_id": "conv_private", "value": value,
+                            "text": {"type": "plain_text", "text": "🔒 Reply privately"}})
         buttons.append(priority_menu(conv))
     # Slack keeps a client's menu selection per block_id, so an update that
     # changes what the elements show must change the block_id too.
@@ -147,13 +152,19 @@ def priority_menu(conv: Conversation) -> dict:
             "placeholder": {"type": "plain_text", "text": "Priority"}}
 
 
+PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} privately ({label}), not in public."
+
+
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
-                 in_flight: str | None = None) -> dict:
+                 in_flight: str | None = None, can_private: bool = False) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts)."""
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, first)}]}]
+    if conv.private:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
+            who=escape_for_slack(conv.customer_handle), label=platform_label)}]})
     blocks += text_sections(first, platform_label)
     status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": status_line(conv, now, in_flight)}]},
-              action_buttons(conv)]
+              action_buttons(conv, can_private)]
     return {"text": fallback_text(platform_label, first), "blocks": blocks,
             "attachments": [{"color": urgency_color(conv, now), "blocks": status,
                              "fallback": f"#{conv.id} {conv.status}"}],

@@ -12,8 +12,9 @@ from bot.models import (IN, PENDING, RESOLVED, SENDING, Audit, Conversation, Con
                         Outbox, PollCursor, RateWindow, SlackEvent)
 
 
-def find_message_by_external_id(session: Session, platform: str, external_id: str) -> Message | None:
-    return session.scalar(select(Message).where(Message.platform == platform,
+def find_message_by_external_id(session: Session, platform: str, account: str,
+                                external_id: str) -> Message | None:
+    return session.scalar(select(Message).where(Message.platform == platform, Message.account == account,
                                                 Message.external_id == external_id))
 
 
@@ -30,19 +31,24 @@ def _locked(query, for_update: bool):
     return query.with_for_update(of=Conversation) if for_update else query
 
 
-def find_conversation_by_key(session: Session, platform: str, thread_id: str,
+def find_conversation_by_key(session: Session, platform: str, account: str, thread_id: str,
                              for_update: bool = False) -> Conversation | None:
     return session.scalar(_locked(
         select(Conversation).join(ConversationKey, ConversationKey.conversation_id == Conversation.id)
-        .where(ConversationKey.platform == platform, ConversationKey.external_thread_id == thread_id),
+        .where(ConversationKey.platform == platform, ConversationKey.account == account,
+               ConversationKey.external_thread_id == thread_id),
         for_update))
 
 
-def find_open_conversation_of_customer(session: Session, platform: str, customer_id: str,
-                                       for_update: bool = False) -> Conversation | None:
+def find_open_conversation_of_customer(session: Session, platform: str, account: str, customer_id: str,
+                                       private: bool, for_update: bool = False) -> Conversation | None:
+    """The customer's open conversation with this brand account, in the same
+    kind of channel: a DM never lands in a public thread (where staff replies
+    would go out publicly), nor a public post in a DM thread."""
     return session.scalar(_locked(
         select(Conversation)
-        .where(Conversation.platform == platform, Conversation.customer_id == customer_id,
+        .where(Conversation.platform == platform, Conversation.account == account,
+               Conversation.customer_id == customer_id, Conversation.private == private,
                Conversation.status != RESOLVED)
         .order_by(Conversation.id.desc()).limit(1), for_update))
 
@@ -72,8 +78,10 @@ def customer_posts_after(session: Session, conversation_id: int, customer_id: st
 
 def reply_in_flight(session: Session, conversation_id: int) -> str | None:
     """"checking" when a reply may have reached the platform and is being
-    looked for, "sending" when one is queued, else None (shown on the root)."""
+    looked for, "sending" when one is queued, else None (shown on the root).
+    Likes are not replies: they never show here."""
     rows = session.execute(select(Outbox.uncertain_since).where(Outbox.conversation_id == conversation_id,
+                                                                Outbox.kind.in_(("reply", "private")),
                                                                 Outbox.state.in_((PENDING, SENDING)))).scalars().all()
     if not rows:
         return None
@@ -107,11 +115,12 @@ def claim_publish(session: Session, message_id: int, now: datetime, lease_until:
     return session.get(Message, message_id, populate_existing=True).publish_attempts
 
 
-def add_conversation_key(session: Session, platform: str, thread_id: str, conversation_id: int) -> None:
+def add_conversation_key(session: Session, platform: str, account: str, thread_id: str,
+                         conversation_id: int) -> None:
     """Map a platform thread to a conversation; a concurrent mapping wins quietly."""
     try:
         with session.begin_nested():
-            session.add(ConversationKey(platform=platform, external_thread_id=thread_id,
+            session.add(ConversationKey(platform=platform, account=account, external_thread_id=thread_id,
                                         conversation_id=conversation_id))
     except IntegrityError:
         pass
@@ -162,6 +171,14 @@ def claim_cursor(session: Session, key: str, owner: str, now: datetime,
     if result.rowcount != 1:
         return None
     return session.get(PollCursor, key, populate_existing=True)
+
+
+def note_webhook_delivery(session: Session, account_key: str, now: datetime) -> None:
+    """A signed webhook event arrived for this account: its feeds are polled
+    only as a slower safety net while events keep coming."""
+    session.execute(update(PollCursor).where((PollCursor.key == account_key)
+                                             | PollCursor.key.startswith(account_key + ":", autoescape=True))
+                    .values(webhook_at=now).execution_options(synchronize_session=False))
 
 
 def window_closed_until(session: Session, key: str, now: datetime) -> datetime | None:

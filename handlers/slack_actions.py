@@ -6,7 +6,9 @@ import logging
 
 from slack_bolt import App
 
-from bot import actions, store
+from bot import actions, private, store
+from bot.deliver import deliver
+from bot.relay import Relay, record_like
 from bot.deps import Deps
 from bot.ingest import refresh_root
 from bot.models import Conversation
@@ -23,7 +25,9 @@ REACTIONS = {
     "zzz": (actions.snooze, actions.unsnooze),
 }
 BUTTONS = {"conv_claim": actions.claim, "conv_resolve": actions.resolve,
-           "conv_snooze": actions.snooze, "conv_reopen": actions.reopen}
+           "conv_snooze": actions.snooze, "conv_reopen": actions.reopen,
+           "conv_private": private.toggle_reply_privately}
+TOLD_ALWAYS = {"conv_claim", "conv_private"}  # buttons whose answer is said even when it worked
 
 
 def tell_after(deps: Deps, context: dict) -> None:
@@ -54,12 +58,31 @@ def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
         context["tell"] = (channel, body["user"]["id"], result.message, (body.get("message") or {}).get("ts"))
 
 
+LIKE_REACTIONS = {"heart"}  # a staff ❤️ on a customer's message likes it on the platform
+
+
+def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) -> None:
+    item, now = event["item"], deps.clock()
+    with deps.sessions() as session:
+        if not store.record_slack_event_once(session, body.get("event_id"), now):
+            return
+        result = record_like(session, deps, item.get("channel", ""), item.get("ts", ""), event.get("user", ""),
+                             liked=not removed, event_ts=event.get("event_ts", ""), now=now)
+        session.commit()
+    if result.outcome in (Relay.QUEUED, Relay.REFUSED):
+        context["like_outbox"] = result.outbox_id
+
+
 def register(app: App, deps: Deps) -> None:
     def on_reaction(body: dict, event: dict, context: dict, removed: bool) -> None:
-        handlers = REACTIONS.get(event.get("reaction", "").split("::")[0])
+        name = event.get("reaction", "").split("::")[0]
+        handlers = REACTIONS.get(name)
         item = event.get("item", {})
-        if handlers is None or item.get("type") != "message" or event.get("user") == context.get("bot_user_id"):
+        if (handlers is None and name not in LIKE_REACTIONS) or item.get("type") != "message" \
+                or event.get("user") == context.get("bot_user_id"):
             return  # not ours to act on, or our own reaction echoed back
+        if name in LIKE_REACTIONS:
+            return _on_like(deps, body, event, context, removed)
         now = deps.clock()
         with deps.sessions() as session:
             conv = store.find_conversation_by_root_ts(session, item.get("channel", ""), item.get("ts", ""))
@@ -80,6 +103,8 @@ def register(app: App, deps: Deps) -> None:
     def lazy_refresh(context):
         tell_after(deps, context)
         refresh_after(deps, context)
+        if context.get("like_outbox"):
+            deliver(deps, deps.clock(), only_id=context["like_outbox"])
 
     app.event("reaction_added")(ack=added, lazy=[lazy_refresh])
     app.event("reaction_removed")(ack=removed, lazy=[lazy_refresh])
@@ -92,7 +117,7 @@ def register(app: App, deps: Deps) -> None:
         except ValueError:
             return
         result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
-        _answer_after(context, body, result, tell=not result.ok or action["action_id"] == "conv_claim")
+        _answer_after(context, body, result, tell=not result.ok or action["action_id"] in TOLD_ALWAYS)
 
     for action_id in BUTTONS:
         app.action(action_id)(ack=on_button, lazy=[lazy_refresh])

@@ -7,7 +7,7 @@ import re
 
 from slack_bolt import App
 
-from bot import actions, reports
+from bot import actions, private, reports
 from bot.config import parse_duration
 from bot.deps import Deps
 from bot.models import Conversation
@@ -25,8 +25,11 @@ HELP = """*`/social` commands*
 `/social mine` — open threads assigned to you
 `/social assign #42 @person` · `/social snooze #42 2h` · `/social resolve #42` · `/social reopen #42`
 `/social priority #42 high` — urgent (¼ of the SLA), high (½), normal, low (2×); the timer is recomputed
+`/social private #42 <text>` — send the customer a private message (on X a DM) instead of a public reply
 In a thread: reply to answer the customer; start with `note:` to keep it internal.
-On the root: 👀 claim · ✅ resolve · 💤 snooze."""
+On the root: 👀 claim · ✅ resolve · 💤 snooze · 🔒 Reply privately (your next thread message goes privately).
+On a customer's message: ❤️ likes it on the platform; removing the ❤️ unlikes it."""
+_PRIVATE = re.compile(r"^\s*private\s+(\S+)\s+(.+)$", re.DOTALL | re.IGNORECASE)
 
 _CONV_ID = re.compile(r"^#?(\d+)$")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -53,7 +56,7 @@ def listing(title: str, found: reports.Listing, now, empty: str) -> str:
     return f"*{title}*{shown}\n" + "\n".join("• " + conversation_line(c, now) for c in found.rows)
 
 
-def answer(deps: Deps, user: str, text: str, context: dict) -> str:
+def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = "") -> str:
     words = text.split()
     command, args = (words[0].lower(), words[1:]) if words else ("help", [])
     now = deps.clock()
@@ -72,6 +75,8 @@ def answer(deps: Deps, user: str, text: str, context: dict) -> str:
             return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you")
     if command in ("assign", "snooze", "resolve", "reopen", "priority"):
         return _act(deps, command, args, user, now, context)
+    if command == "private":
+        return _private(deps, text, user, now, context, request_id)
     return f"Unknown command `{escape_for_slack(command)}`. Try `/social help`."
 
 
@@ -110,6 +115,19 @@ def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dic
     return result.message
 
 
+def _private(deps: Deps, text: str, user: str, now, context: dict, request_id: str) -> str:
+    usage = "Usage: `/social private #42 <text>`"
+    found = _PRIVATE.match(text)
+    if not found:
+        return usage
+    match = _CONV_ID.match(found.group(1))
+    if not match:
+        return f"`{escape_for_slack(found.group(1))}` is not a conversation id like #42. {usage}"
+    sent = private.send_privately(deps, int(match.group(1)), user, found.group(2).strip(), request_id, now)
+    context["private_send"] = sent
+    return sent.answer
+
+
 def home_view(deps: Deps, user: str) -> dict:
     now = deps.clock()
     with deps.sessions() as session:
@@ -127,7 +145,8 @@ def home_view(deps: Deps, user: str) -> dict:
 def register(app: App, deps: Deps) -> None:
     def on_command(ack, command: dict, context: dict) -> None:
         try:
-            text = answer(deps, command.get("user_id", ""), command.get("text", ""), context)
+            text = answer(deps, command.get("user_id", ""), command.get("text", ""), context,
+                          command.get("trigger_id", ""))
         except Exception:  # a bug must still answer in one line, not time out
             log.exception("/social %s failed", command.get("text"))
             text = "Sorry, that failed on our side; the error is in the socialdesk log."
@@ -135,6 +154,8 @@ def register(app: App, deps: Deps) -> None:
 
     def lazy_refresh(context):
         refresh_after(deps, context)
+        if context.get("private_send"):
+            private.after_private_send(deps, context["private_send"], deps.clock())
 
     app.command("/social")(ack=on_command, lazy=[lazy_refresh])
 

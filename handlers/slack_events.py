@@ -11,7 +11,8 @@ import logging
 from slack_bolt import App
 
 from bot import store
-from bot.deliver import check_before_queueing, deliver
+from adapters.base import ActionKind
+from bot.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
 from bot.ingest import refresh_root
 from bot.models import FAILED, SENT, Conversation
@@ -44,10 +45,13 @@ def register(app: App, deps: Deps) -> None:
             if not store.record_slack_event_once(session, body.get("event_id"), now):
                 return  # a retry of an event we already processed
             user = event.get("user", "")
-            result = record_staff_message(session, event["channel"], event["thread_ts"], event["ts"], user,
-                                          event.get("text", ""), now,
-                                          lambda platform, text: check_before_queueing(deps, user, platform, text))
+            result = record_staff_message(session, deps, event["channel"], event["thread_ts"], event["ts"], user,
+                                          event.get("text", ""), now)
+            conv = session.get(Conversation, result.conversation_id) if result.conversation_id else None
             session.commit()
+        if result.kind is ActionKind.PRIVATE and conv is not None and not conv.private:
+            # Reply privately was armed: this message goes as a private message, marked so.
+            context["mark_private"] = (event["channel"], event["ts"])
         context["relay"] = result
         if event.get("files") and result.outcome is Relay.QUEUED:
             # Only the text goes out; say so rather than let staff think the file did.
@@ -64,6 +68,11 @@ def register(app: App, deps: Deps) -> None:
         if result is None or result.outcome is not Relay.QUEUED:
             return
         tell_after(deps, context)
+        if context.get("mark_private"):
+            try:
+                deps.slack.react(*context["mark_private"], PRIVATE_REACTION)
+            except SLACK_ERRORS as exc:
+                log.warning("could not mark the private message: %s", exc)
         try:
             with deps.sessions() as session:
                 refresh_root(session, deps, session.get(Conversation, result.conversation_id), now)

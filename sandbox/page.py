@@ -20,11 +20,15 @@ def _message_view(message: dict, state: SlackState) -> dict:
     bot's real buttons and menus included) and attachments, names for ids."""
     user = message.get("user")
     author = "socialdesk" if message.get("bot_id") else state.users.get(user, {}).get("real_name", user)
+    # A customer's post (the bot marks each with its platform id): staff may ❤️ it.
+    customer_post = "external_id" in ((message.get("metadata") or {}).get("event_payload") or {})
     return {"ts": message["ts"], "author": author, "bot": bool(message.get("bot_id")),
             "text": message.get("text", ""), "blocks": message.get("blocks") or [],
             "attachments": [{"color": a.get("color"), "blocks": a.get("blocks") or []}
                             for a in message.get("attachments") or []],
-            "reactions": [{"name": r["name"], "count": r["count"]} for r in message.get("reactions", []) if r["count"]]}
+            "customer_post": customer_post,
+            "reactions": [{"name": r["name"], "count": r["count"], "users": list(r["users"])}
+                          for r in message.get("reactions", []) if r["count"]]}
 
 
 def escape_mentions(slack: SlackState, text: str) -> str:
@@ -38,8 +42,14 @@ def escape_mentions(slack: SlackState, text: str) -> str:
     return re.sub(r"(?<![<\w])@(\w+)", mention, text.strip())
 
 
-def create_page(slack: SlackState, x: XState) -> Flask:
+def create_page(slack: SlackState, x: XState, webhook_url: str | None = None) -> Flask:
+    """webhook_url: the bot's /webhooks/x, for webhook mode (on when X's
+    emulator starts with it set)."""
     app = Flask("sandbox-page")
+
+    def in_background(target, *args):
+        # Slack delivers events asynchronously; so does the emulator here.
+        threading.Thread(target=target, args=args, daemon=True).start()
 
     @app.get("/")
     def index():
@@ -58,12 +68,15 @@ def create_page(slack: SlackState, x: XState) -> Flask:
                          "created_at": t["created_at"], "in_reply_to": next(
                              (r["id"] for r in t.get("referenced_tweets", []) if r["type"] == "replied_to"), None)}
                         for t in sorted(x.tweets.values(), key=lambda t: int(t["id"]), reverse=True)]
+            dms = [{"author": "@" + x.users[e["sender_id"]]["username"], "text": e["text"],
+                    "created_at": e["created_at"], "brand": e["sender_id"] == x.brand_id}
+                   for e in sorted(x.dm_events, key=lambda e: int(e["id"]), reverse=True)]
         staff = [{"id": uid, "name": u["real_name"], "handle": u["display_name"]} for uid, u in slack.users.items()]
         with slack.lock:  # private answers: the page shows each to the person it was for
             private = [{"user": e["user"], "text": e["text"], "thread_ts": e.get("thread_ts")}
                        for e in slack.ephemerals[-30:]]
-        return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "staff": staff,
-                        "channels": slack.channels, "private": private})
+        return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "dms": dms, "staff": staff,
+                        "channels": slack.channels, "private": private, "webhook": bool(x.webhook_url)})
 
     @app.post("/customer")
     def customer():
@@ -72,12 +85,27 @@ def create_page(slack: SlackState, x: XState) -> Flask:
         text = (form.get("text") or "").strip()
         if not username or not text:
             return jsonify({"ok": False, "error": "username and text are required"}), 400
+        if form.get("dm"):
+            event = x.customer_dms(username, text)
+            return jsonify({"ok": True, "id": event["id"]})
         tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
         return jsonify({"ok": True, "id": tweet["id"]})
 
-    def in_background(target, *args):
-        # Slack delivers events asynchronously; so does the emulator here.
-        threading.Thread(target=target, args=args, daemon=True).start()
+    @app.post("/delivery")
+    def delivery():
+        """Webhook mode (X pushes signed events to the bot at once) or polling only."""
+        form = request.get_json(silent=True) or {}
+        x.webhook_url = webhook_url if form.get("webhook") else None
+        return jsonify({"ok": True, "webhook": bool(x.webhook_url)})
+
+    @app.post("/react")
+    def react():
+        """A staff ❤️ on a customer's message (added, or taken back)."""
+        form = request.get_json(silent=True) or {}
+        if form.get("user") not in slack.users or not form.get("ts") or form.get("name") != "heart":
+            return jsonify({"ok": False, "error": "user, ts and name=heart are required"}), 400
+        in_background(slack.user_reacts, form["user"], CHANNEL, form["ts"], "heart", bool(form.get("removed")))
+        return jsonify({"ok": True})
 
     @app.post("/staff")
     def staff():

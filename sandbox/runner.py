@@ -57,8 +57,11 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
         leftover.unlink(missing_ok=True)
     database_url = f"sqlite:///{database}"
     slack = SlackState(events_url=f"http://127.0.0.1:{bot_port}/slack/events", echo_bot_messages=True)
-    x = XState()
-    app = DispatcherMiddleware(create_page(slack, x), {"/slack": create_slack_emulator(slack),
+    # Webhook mode: the emulated X pushes each customer post and DM to the
+    # bot's /webhooks/x, signed, the moment it is made (polling stays on as the safety net).
+    webhook_url = f"http://127.0.0.1:{bot_port}/webhooks/x"
+    x = XState(webhook_url=webhook_url)
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url), {"/slack": create_slack_emulator(slack),
                                                        "/x": create_x_emulator(x)})
     server = BackgroundServer(app, port=port).start()
     env = {**os.environ, **sandbox_environment(server.url, bot_port, database_url, slack, x)}

@@ -1,7 +1,9 @@
 """An X API v2 emulator: mentions and user timelines with since_id, pagination,
 tweet.fields/expansions/user.fields honoured, text HTML-escaped as X does,
 OAuth 1.0a signatures verified, x-rate-limit-* headers on every answer, X's
-problem-JSON error bodies, and switchable 429/5xx."""
+problem-JSON error bodies, switchable 429/5xx, and X's 2026 reply rule (an
+app's reply only where the customer mentioned the brand). DMs, likes and
+webhook pushes: sandbox/x_private.py."""
 from __future__ import annotations
 
 import hashlib
@@ -20,12 +22,14 @@ from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth1.rfc5849 import signature as oauth_signature
 from twitter_text import parse_tweet
 
+from sandbox.x_private import XPrivateMixin, register_private_routes
+
 DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
 WINDOW_S = 15 * 60
 
 
 @dataclass
-class XState:
+class XState(XPrivateMixin):
     api_key: str = "sandbox-api-key"
     api_secret: str = "sandbox-api-secret"
     access_token: str = "1500000000000000001-sandboxtoken"
@@ -35,7 +39,9 @@ class XState:
     users: dict = field(default_factory=lambda: {
         "1500000000000000001": {"id": "1500000000000000001", "username": "acme_support", "name": "Acme Support"}})
     tweets: dict = field(default_factory=dict)
-    limits: dict = field(default_factory=lambda: {"mentions": 180, "tweets_timeline": 900, "create": 100, "me": 75})
+    # Per 15 minutes; DM endpoints allow 15 requests per user (X's 2026 figures).
+    limits: dict = field(default_factory=lambda: {"mentions": 180, "tweets_timeline": 900, "create": 100, "me": 75,
+                                                  "dm_read": 15, "dm_create": 15, "likes": 50})
     used: dict = field(default_factory=dict)        # endpoint → (window start, count)
     failures: dict = field(default_factory=dict)    # endpoint → [status]
     reply_delay_s: float = 0.0                      # to play a slow X (benchmarks)
@@ -51,6 +57,12 @@ class XState:
     # Called before POST /2/tweets stores anything: tests hold it to play an X
     # slower than the client's timeout (the post lands after the caller gave up).
     before_create: Callable[[dict], None] | None = None
+    dm_events: list = field(default_factory=list)
+    dms_closed: set = field(default_factory=set)    # user ids that do not accept DMs from the brand
+    likes: set = field(default_factory=set)         # tweet ids the brand likes
+    like_calls: list = field(default_factory=list)  # ("like" | "unlike", tweet id) per call
+    webhook_url: str | None = None                  # webhook mode: push signed events here
+    webhook_answers: list = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -84,7 +96,13 @@ class XState:
 
     def customer_mentions(self, username: str, text: str, in_reply_to: str | None = None, **kw) -> dict:
         """A customer posts; text should contain @acme_support to be a mention."""
-        return self.post(self.add_user(username), text, in_reply_to, **kw)
+        tweet = self.post(self.add_user(username), text, in_reply_to, **kw)
+        if self.mentions_brand(tweet):
+            self.push("post.mention.create", tweet)
+        return tweet
+
+    def mentions_brand(self, tweet: dict) -> bool:
+        return "@" + self.users[self.brand_id]["username"].lower() in tweet["text"].lower()
 
     def replies_to(self, tweet_id: str) -> list[dict]:
         return [t for t in self.tweets.values()
@@ -287,6 +305,12 @@ def create_x_emulator(state: XState) -> Flask:
         parent_id = (payload.get("reply") or {}).get("in_reply_to_tweet_id")
         if parent_id and parent_id not in state.tweets:
             return _problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you.")
+        parent = state.tweets.get(parent_id) if parent_id else None
+        if parent and parent["author_id"] != state.brand_id and not state.mentions_brand(parent):
+            # Since February 2026: a self-serve app replies only where it was mentioned.
+            return _problem(403, "Forbidden", "Reply to this conversation is not allowed because you have not been "
+                                              "mentioned or otherwise engaged by the author of the post you are "
+                                              "replying to.")
         with state.lock:
             stored_text = state.reply_text(text, state.tweets.get(parent_id))
             if any(t["author_id"] == state.brand_id and t["text"] == stored_text for t in state.tweets.values()):
@@ -306,6 +330,8 @@ def create_x_emulator(state: XState) -> Flask:
             return _problem(status, "Service Unavailable", "Service Unavailable")
         return jsonify({"data": {"id": tweet["id"], "text": html.escape(stored_text, quote=False),
                                  "edit_history_tweet_ids": [tweet["id"]]}}), 201, headers
+
+    register_private_routes(app, state, guarded)
 
     @app.delete("/2/tweets/<tweet_id>")
     def delete_tweet(tweet_id: str):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import Executor, ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 from flask import Flask, Request, jsonify, request
@@ -16,6 +17,7 @@ from slack_sdk.signature import SignatureVerifier
 from werkzeug.exceptions import HTTPException
 
 from bot.db import database_problem
+from handlers import webhooks
 from bot.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -51,7 +53,9 @@ def slack_guard(req: Request, verifier: SignatureVerifier):
     return None
 
 
-def create_web_app(deps: Deps, bolt: App) -> Flask:
+def create_web_app(deps: Deps, bolt: App, executor: Executor | None = None) -> Flask:
+    """executor: where webhook posts are published after the answer (tests
+    pass one they can drain)."""
     flask = Flask("socialdesk")
     flask.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     handler = SlackRequestHandler(bolt)
@@ -64,6 +68,8 @@ def create_web_app(deps: Deps, bolt: App) -> Flask:
         if problem is not None:
             return problem
         return handler.handle(request)
+
+    webhooks.register(flask, deps, executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhook"))
 
     @flask.get("/healthz")
     def healthz():

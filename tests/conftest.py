@@ -267,7 +267,7 @@ def bot(deps, slack_state):
     from service.bolt_app import build_bolt_app
     from service.web import create_web_app
     executor = DrainableExecutor(echoes=slack_state.flush_echoes)
-    app = create_web_app(deps, build_bolt_app(deps, executor=executor))
+    app = create_web_app(deps, build_bolt_app(deps, executor=executor), executor=executor)
     server = BackgroundServer(app).start()
     slack_state.events_url = server.url + "/slack/events"
     yield Bot(deps, server, executor, slack_state)

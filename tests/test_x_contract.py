@@ -8,7 +8,8 @@ import pytest
 
 from adapters.base import AdapterError, RateLimited
 from adapters.x import XAdapter
-from bot.config import XSettings
+from adapters import _x_wire as wire
+from adapters.x import XSettings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "x"
 
@@ -21,7 +22,9 @@ def adapter(x_emulator, x_state):
 
 def test_documented_payload_becomes_posts(adapter):
     body = json.loads((FIXTURES / "mentions_page.json").read_text())
-    [post] = adapter._posts_from(body, me="1500000000000000001")  # our own post is not a customer post
+    users = {u["id"]: u for u in body["includes"]["users"]}
+    posts = [wire.post_from_v2(t, users, "1500000000000000001") for t in body["data"]]
+    [post] = [p for p in posts if p]  # our own post is not a customer post
     assert post.author_handle == "@TwitterDev" and post.author_name == "X Dev"
     assert post.thread_id == "1346889436626259968" and post.created_at.isoformat() == "2021-01-06T18:40:40+00:00"
     assert "timeline & mention" in post.text  # &amp; decoded once

@@ -52,9 +52,10 @@ def browser():
         launched.close()
 
 
-def _post_as_customer(page, name: str, text: str) -> None:
+def _post_as_customer(page, name: str, text: str, dm: bool = False) -> None:
     page.fill("#customer-name", name)
     page.fill("#customer-text", text)
+    page.select_option("#customer-kind", "dm" if dm else "")
     page.click("#customer-form button")
 
 
@@ -62,7 +63,7 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     with sandbox(str(tmp_path)) as url:
         page.goto(url)
-        expect(page.locator("#intro")).to_contain_text("Post as a customer")
+        expect(page.locator("#intro")).to_contain_text("Post or DM as a customer")
         page.select_option("#staff-user", "U0ALICE")
         _post_as_customer(page, "carol", "@acme_support my order #1234 hasn't arrived & <!channel> nobody answers!")
         carol = page.locator("#channel .conversation", has_text="@carol")
@@ -75,7 +76,7 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         expect(carol.locator(".private")).to_contain_text("You claimed #1.", timeout=WAIT_MS)  # only for Alice
 
         carol.locator("textarea").fill("Sorry Carol, we're on it: your parcel left today.")
-        carol.locator("button", has_text="Reply").click()
+        carol.get_by_role("button", name="Reply", exact=True).click()
         brand = page.locator("#timeline .tweet.brand")
         expect(brand).to_contain_text("@carol Sorry Carol, we're on it: your parcel left today.", timeout=WAIT_MS)
         expect(brand).to_have_count(1)
@@ -113,3 +114,32 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         erin = page.locator("#channel .conversation", has_text="@erin")
         expect(erin).to_contain_text("second run, hello", timeout=WAIT_MS)
         expect(page.locator("#channel .conversation")).to_have_count(1)
+
+
+def test_dms_reply_privately_and_likes_in_the_browser_by_webhook(tmp_path, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with sandbox(str(tmp_path)) as url:
+        page.goto(url)
+        expect(page.locator("#webhook-mode")).to_be_checked()
+        page.select_option("#staff-user", "U0BOB")
+        _post_as_customer(page, "hal", "can I change my delivery address?", dm=True)
+        hal = page.locator("#channel .conversation", has_text="@hal")
+        expect(hal).to_contain_text("Private message", timeout=WAIT_MS)
+        hal.locator("textarea").fill("Of course Hal, send it here.")
+        hal.get_by_role("button", name="Reply", exact=True).click()
+        dms = page.locator("#dms .tweet.brand")
+        expect(dms).to_contain_text("Of course Hal, send it here.", timeout=WAIT_MS)
+        expect(page.locator("#timeline .tweet.brand")).to_have_count(0)  # nothing public
+
+        _post_as_customer(page, "kim", "@acme_support you charged me twice!")
+        kim = page.locator("#channel .conversation", has_text="@kim")
+        expect(kim).to_contain_text("Waiting on us", timeout=WAIT_MS)
+        kim.locator("button", has_text="Like on X").first.click()
+        expect(kim).to_contain_text("❤️ 1", timeout=WAIT_MS)
+        kim.locator("button", has_text="Reply privately").click()
+        expect(kim).to_contain_text("next message goes privately", timeout=WAIT_MS)
+        kim.locator("textarea").fill("So sorry Kim, I refunded the second charge.")
+        kim.get_by_role("button", name="Reply", exact=True).click()
+        expect(dms.filter(has_text="refunded the second charge")).to_have_count(1, timeout=WAIT_MS)
+        expect(kim).to_contain_text("Answered", timeout=WAIT_MS)
+        expect(page.locator("#timeline .tweet.brand")).to_have_count(0)

@@ -1,0 +1,89 @@
+"""`/webhooks/<platform>`: a platform pushes customer posts to `web`.
+
+GET answers the platform's subscription check (X's CRC). POST is verified
+over the raw body before anything else (constant time, 401 when missing or
+wrong), parsed (400 when malformed), and its posts recorded under their
+unique keys and committed before the answer — a retried delivery, or a post
+polling already saw, changes nothing. The Slack post follows right after the
+answer, in this process, on a small executor: no worker needs to run.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from concurrent.futures import Executor
+
+from flask import Flask, jsonify, request
+
+from adapters.base import WebhookSource
+from bot import store
+from bot.deps import Deps
+from bot.ingest import publish_unposted, record_posts
+from bot.slack_out import SLACK_ERRORS
+
+log = logging.getLogger(__name__)
+MAX_BODY = 1024 * 1024
+
+
+def _error(status: int, message: str):
+    return jsonify({"ok": False, "error": message}), status
+
+
+def publish_recorded(deps: Deps, message_ids: list[int]) -> None:
+    """After the answer: post what the webhook recorded. A Slack failure
+    leaves the rows unposted; the worker's next poll pass retries them."""
+    try:
+        publish_unposted(deps, deps.clock(), only_ids=message_ids)
+    except SLACK_ERRORS as exc:
+        log.warning("webhook posts recorded but not yet in Slack (%s); the next pass retries", exc)
+    except Exception:  # noqa: BLE001 - a background thread must log, not vanish
+        log.exception("webhook posts recorded but publishing them failed; the next pass retries")
+
+
+def receive(deps: Deps, adapter: WebhookSource, executor: Executor):
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return _error(413, "body over 1 MB")
+    body = request.get_data(cache=True)
+    if not adapter.verify_webhook(request.headers, body):
+        log.warning("%s webhook: missing or wrong signature; ignored", adapter.label)
+        return _error(401, "missing or wrong signature")
+    if request.mimetype != "application/json":
+        return _error(415, f"unsupported content type {request.mimetype or '(none)'}")
+    try:
+        payload = json.loads(body)
+        if not isinstance(payload, dict):
+            raise ValueError("not an object")
+        posts = adapter.parse_webhook(payload)
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+        return _error(400, "malformed JSON or an event this endpoint does not understand")
+    now = deps.clock()
+    ids = record_posts(deps, posts, now)
+    with deps.sessions() as session:
+        store.note_webhook_delivery(session, adapter.account_key, now)
+        session.commit()
+    if ids:
+        executor.submit(publish_recorded, deps, ids)
+    log.info("%s webhook: %d event post(s), %d new", adapter.label, len(posts), len(ids))
+    return jsonify({"ok": True, "new": len(ids)})
+
+
+def register(flask: Flask, deps: Deps, executor: Executor) -> None:
+    sources = {a.webhook_name: a for a in deps.adapters.values() if isinstance(a, WebhookSource)}
+
+    def source_or_404(name: str):
+        return sources.get(name)
+
+    @flask.get("/webhooks/<name>")
+    def webhook_handshake(name: str):
+        adapter = source_or_404(name)
+        if adapter is None:
+            return _error(404, f"no platform '{name}' is on here")
+        status, answer = adapter.handshake(request.args)
+        return (jsonify(answer), status) if isinstance(answer, dict) else (answer, status)
+
+    @flask.post("/webhooks/<name>")
+    def webhook_events(name: str):
+        adapter = source_or_404(name)
+        if adapter is None:
+            return _error(404, f"no platform '{name}' is on here")
+        return receive(deps, adapter, executor)

@@ -1,0 +1,155 @@
+"""The X emulator's DMs, likes and webhook pushes: GET /2/dm_events (fields,
+expansions, newest first, pagination), the one-to-one DM lookup, POST
+/2/dm_conversations/with/{id}/messages (403 for a customer whose DMs are
+closed to the brand), POST/DELETE /2/users/{id}/likes, and — in webhook mode —
+every customer mention and DM pushed as an X Activity API event signed the
+V2 Webhooks way (x-twitter-webhooks-signature)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import json
+import uuid
+from datetime import datetime, timezone
+
+import requests
+from flask import Flask, jsonify, request
+
+DM_DEFAULT_FIELDS = ("id", "text", "event_type")
+
+
+def one_to_one(a: str, b: str) -> str:
+    low, high = sorted((a, b), key=int)
+    return f"{low}-{high}"
+
+
+class XPrivateMixin:
+    """DM and like state for XState (a dataclass: fields are declared there)."""
+
+    def customer_dms(self, username: str, text: str, created_at: datetime | None = None) -> dict:
+        """A customer sends the brand a DM."""
+        return self.add_dm(self.add_user(username), text, created_at)
+
+    def add_dm(self, sender_id: str, text: str, created_at: datetime | None = None,
+               recipient_id: str | None = None) -> dict:
+        with self.lock:
+            other = recipient_id or self.brand_id
+            event = {"id": self.new_id(), "event_type": "MessageCreate", "text": text, "sender_id": sender_id,
+                     "dm_conversation_id": one_to_one(sender_id, other),
+                     "created_at": (created_at or datetime.fromtimestamp(self.clock(), timezone.utc))
+                     .strftime("%Y-%m-%dT%H:%M:%S.000Z")}
+            self.dm_events.append(event)
+        self.push("dm.sent" if sender_id == self.brand_id else "dm.received", event)
+        return event
+
+    def brand_dms_to(self, user_id: str) -> list[str]:
+        return [e["text"] for e in self.dm_events
+                if e["sender_id"] == self.brand_id and e["dm_conversation_id"] == one_to_one(user_id, self.brand_id)]
+
+    def push(self, event_type: str, payload: dict) -> None:
+        """Webhook mode: deliver one X Activity API event, signed, to the bot."""
+        if not self.webhook_url:
+            return
+        users = [self.users[uid] for uid in {payload.get("author_id"), payload.get("sender_id")} if uid in self.users]
+        payload = {**payload, "text": html.escape(payload["text"], quote=False)}  # as X sends it
+        body = json.dumps({"data": {"event_uuid": uuid.uuid4().hex, "filter": {"user_id": self.brand_id},
+                                    "event_type": event_type, "tag": "socialdesk", "payload": payload,
+                                    "includes": {"users": users}}}).encode()
+        digest = hmac.new(self.api_secret.encode(), body, hashlib.sha256).digest()
+        signature = "sha256=" + base64.b64encode(digest).decode()
+        try:
+            answer = requests.post(self.webhook_url, data=body, timeout=5, headers={
+                "content-type": "application/json", "x-twitter-webhooks-signature": signature})
+            self.webhook_answers.append(answer.status_code)
+        except requests.RequestException as exc:
+            self.webhook_answers.append(type(exc).__name__)
+
+
+def _problem(status: int, title: str, detail: str):
+    response = jsonify({"title": title, "detail": detail, "type": "about:blank", "status": status})
+    response.status_code = status
+    return response
+
+
+def register_private_routes(app: Flask, state, guarded) -> None:
+    def render(events: list[dict]):
+        fields = set(DM_DEFAULT_FIELDS) | set(filter(None, request.args.get("dm_event.fields", "").split(",")))
+        data = [{k: (html.escape(v, quote=False) if k == "text" else v) for k, v in e.items() if k in fields}
+                for e in events]
+        body: dict = {"meta": {"result_count": len(data)}}
+        if data:
+            body["data"] = data
+        if "sender_id" in request.args.get("expansions", "") and events:
+            body["includes"] = {"users": [state.users[s] for s in sorted({e["sender_id"] for e in events})
+                                          if s in state.users]}
+        return body
+
+    def page(events: list[dict]):
+        events = sorted(events, key=lambda e: int(e["id"]), reverse=True)  # newest first, like X
+        size = int(request.args.get("max_results", "100") or 100)
+        token = request.args.get("pagination_token", "")
+        offset = int(token[1:]) if token[1:].isdigit() else 0
+        chunk = events[offset:offset + size]
+        body = render(chunk)
+        if offset + size < len(events):
+            body["meta"]["next_token"] = f"d{offset + size}"
+        return body
+
+    @app.get("/2/dm_events")
+    @app.get("/2/dm_conversations/with/<participant_id>/dm_events")
+    def dm_events(participant_id: str | None = None):
+        failure, headers = guarded("dm_read", user_context=True)
+        if failure:
+            return failure
+        wanted = one_to_one(participant_id, state.brand_id) if participant_id else None
+        with state.lock:
+            events = [e for e in state.dm_events if wanted is None or e["dm_conversation_id"] == wanted]
+        return jsonify(page(events)), 200, headers
+
+    @app.post("/2/dm_conversations/with/<participant_id>/messages")
+    def send_dm(participant_id: str):
+        failure, headers = guarded("dm_create", user_context=True)
+        if failure:
+            return failure
+        payload = request.get_json(silent=True)
+        if not isinstance(payload, dict) or not isinstance(payload.get("text"), str) or not payload["text"].strip():
+            return _problem(400, "Invalid Request", "One or more parameters to your request was invalid.")
+        if participant_id not in state.users:
+            return _problem(400, "Invalid Request", f"The `participant_id` {participant_id} is not a valid user.")
+        if participant_id in state.dms_closed:
+            return _problem(403, "Forbidden", "You are not permitted to send Direct Messages to this user.")
+        event = state.add_dm(state.brand_id, payload["text"], recipient_id=participant_id)
+        with state.lock:
+            lost = state.lost_answers.get("dm_create")
+            status = lost.pop(0) if lost else None
+        if status:
+            return _problem(status, "Service Unavailable", "Service Unavailable")
+        return jsonify({"data": {"dm_conversation_id": event["dm_conversation_id"],
+                                 "dm_event_id": event["id"]}}), 201, headers
+
+    @app.post("/2/users/<user_id>/likes")
+    def like(user_id: str):
+        failure, headers = guarded("likes", user_context=True)
+        if failure:
+            return failure
+        tweet_id = str((request.get_json(silent=True) or {}).get("tweet_id", ""))
+        if user_id != state.brand_id:
+            return _problem(403, "Forbidden", "You are not allowed to like on behalf of this user.")
+        if tweet_id not in state.tweets:
+            return _problem(400, "Invalid Request", f"The `tweet_id` {tweet_id} does not exist.")
+        with state.lock:
+            state.likes.add(tweet_id)
+            state.like_calls.append(("like", tweet_id))
+        return jsonify({"data": {"liked": True}}), 200, headers
+
+    @app.delete("/2/users/<user_id>/likes/<tweet_id>")
+    def unlike(user_id: str, tweet_id: str):
+        failure, headers = guarded("likes", user_context=True)
+        if failure:
+            return failure
+        with state.lock:
+            state.likes.discard(tweet_id)
+            state.like_calls.append(("unlike", tweet_id))
+        return jsonify({"data": {"liked": False}}), 200, headers

@@ -1,0 +1,119 @@
+"""X webhooks through the real `web`: the CRC answer, signed X Activity API and
+Account Activity events → one root each with no worker running, forged or
+malformed deliveries refused with nothing posted, and a post seen by webhook
+and by polling shown once."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from pathlib import Path
+
+import requests
+from sqlalchemy import func, select
+
+from bot.models import Message
+from bot.poll import poll
+from tests.helpers import all_text, roots
+
+FIXTURES = Path(__file__).parent / "fixtures" / "x"
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def deliver_event(bot, x_state, payload: dict | bytes, signature: str | None = "good",
+                  content_type: str = "application/json"):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    headers = {"content-type": content_type}
+    if signature == "good":
+        headers["x-twitter-webhooks-signature"] = sign(x_state.api_secret, body)
+    elif signature:
+        headers["x-twitter-webhooks-signature"] = signature
+    response = requests.post(bot.server.url + "/webhooks/x", data=body, headers=headers, timeout=10)
+    bot.executor.drain()  # the Slack post runs after the answer, in web itself
+    return response
+
+
+def mention_event(x_state, tweet: dict) -> dict:
+    return {"data": {"event_uuid": "1", "filter": {"user_id": x_state.brand_id}, "event_type": "post.mention.create",
+                     "payload": tweet, "includes": {"users": [x_state.users[tweet["author_id"]]]}}}
+
+
+def stored_messages(deps) -> int:
+    with deps.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Message))
+
+
+def test_crc_answer_is_the_base64_hmac_of_the_token(bot, x_state):
+    answer = requests.get(bot.server.url + "/webhooks/x", params={"crc_token": "challenge-123"}, timeout=5)
+    expected = base64.b64encode(hmac.new(x_state.api_secret.encode(), b"challenge-123",
+                                         hashlib.sha256).digest()).decode()
+    assert answer.status_code == 200 and answer.json() == {"response_token": f"sha256={expected}"}
+    assert requests.get(bot.server.url + "/webhooks/x", timeout=5).status_code == 400  # no token
+
+
+def test_a_signed_mention_becomes_one_root_with_no_worker(bot, deps, x_state, slack_state):
+    tweet = x_state.post(x_state.add_user("gina"), "@acme_support my order arrived broken & late")
+    response = deliver_event(bot, x_state, mention_event(x_state, {**tweet, "text": tweet["text"].replace("&", "&amp;")}))
+    assert response.status_code == 200 and response.json() == {"ok": True, "new": 1}
+    [root] = roots(slack_state)
+    assert "*@gina*" in all_text(root) and "broken &amp; late" in all_text(root)  # decoded once, then escaped
+    # Delivered again (X retries) and then seen by polling: still one root.
+    assert deliver_event(bot, x_state, mention_event(x_state, tweet)).json() == {"ok": True, "new": 0}
+    result = poll(deps, deps.clock())
+    assert not result.errors and len(roots(slack_state)) == 1 and stored_messages(deps) == 1
+
+
+def test_forged_unsigned_and_malformed_deliveries_post_nothing(bot, deps, x_state, slack_state):
+    tweet = x_state.post(x_state.add_user("mallory"), "@acme_support forged")
+    event = mention_event(x_state, tweet)
+    assert deliver_event(bot, x_state, event, signature=None).status_code == 401
+    assert deliver_event(bot, x_state, event, signature=sign("not-the-secret", json.dumps(event).encode())).status_code == 401
+    assert deliver_event(bot, x_state, event, signature="sha256=").status_code == 401
+    assert deliver_event(bot, x_state, b'{"data": {"event_type": ', signature="good").status_code == 400
+    assert deliver_event(bot, x_state, b'[1, 2]', signature="good").status_code == 400
+    assert deliver_event(bot, x_state, json.dumps(event).encode(), content_type="text/plain").status_code == 415
+    huge = b'{"pad": "' + b"x" * (1024 * 1024) + b'"}'
+    assert deliver_event(bot, x_state, huge, signature="good").status_code == 413
+    assert roots(slack_state) == [] and stored_messages(deps) == 0
+
+
+def test_a_dm_received_by_webhook_opens_a_private_thread_and_our_own_dm_does_not(bot, deps, x_state, slack_state):
+    event = json.loads((FIXTURES / "activity_dm_received.json").read_text())
+    assert deliver_event(bot, x_state, event).json() == {"ok": True, "new": 1}
+    [root] = roots(slack_state)
+    shown = all_text(root)
+    assert "*X DM*" in shown and "*@hal_ito*" in shown and "Private message" in shown
+    assert "address &amp; date?" in shown
+    sent = {"data": {**event["data"], "event_type": "dm.sent", "payload": {
+        **event["data"]["payload"], "id": "1995000000000000399", "sender_id": x_state.brand_id, "text": "On it!"}}}
+    assert deliver_event(bot, x_state, sent).json() == {"ok": True, "new": 0}
+    assert len(roots(slack_state)) == 1
+
+
+def test_account_activity_payloads_are_understood(bot, deps, x_state, slack_state):
+    body = (FIXTURES / "account_activity_events.json").read_bytes()
+    response = deliver_event(bot, x_state, body)
+    # Gina's mention and Gina's DM; the brand's own reply and DM open nothing.
+    assert response.json() == {"ok": True, "new": 2}
+    shown = sorted(all_text(r) for r in roots(slack_state))
+    assert len(shown) == 2 and any("*X* · *@gina_p*" in t and "broken &amp; nobody" in t for t in shown)
+    assert any("*X DM* · *@gina_p*" in t and "lid is cracked" in t for t in shown)
+    other = json.loads(body)
+    other["for_user_id"] = "999"  # an event for another account is not ours
+    assert deliver_event(bot, x_state, other).json() == {"ok": True, "new": 0}
+
+
+def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state, slack_state):
+    from bot.models import PollCursor
+    poll(deps, deps.clock())  # creates the cursors
+    tweet = x_state.post(x_state.add_user("ivy"), "@acme_support hi")
+    deliver_event(bot, x_state, mention_event(x_state, tweet))
+    poll(deps, deps.clock(), paced=False)
+    with deps.sessions() as session:
+        cursor = session.get(PollCursor, f"x:{x_state.brand_id}")
+        assert cursor.webhook_at is not None
+        assert (cursor.next_poll_at - deps.clock()).total_seconds() >= 15 * 60
