@@ -1,6 +1,7 @@
-"""Sweep cost: find due threads and mark each ping (the database work; Slack
-network excluded) among 10,000 and 100,000 open conversations, with 100 and
-1,000 due, on SQLite and (when 127.0.0.1:5432 answers) PostgreSQL.
+"""Sweep cost: find due alarms and mark each ping (the database work; Slack
+network excluded) among 10,000 and 100,000 open conversations — each with its
+warn, breach and escalate alarm rows — with 100 and 1,000 due, on SQLite and
+(when 127.0.0.1:5432 answers) PostgreSQL.
 
 Run: .venv/bin/python bench/sweep.py
 """
@@ -21,32 +22,39 @@ from bench._common import machine, sqlite_url  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.escalation import claim_level  # noqa: E402
 from bot.migrate import upgrade_to_head  # noqa: E402
-from bot.models import WAITING, Conversation  # noqa: E402
+from bot.models import WAITING, Alarm, Conversation  # noqa: E402
 
 
 def fill(engine, open_count: int, due_count: int, now: datetime) -> None:
-    rows = []
+    rows, alarms = [], []
     for i in range(open_count):
         due = now - timedelta(seconds=1 + i) if i < due_count else now + timedelta(minutes=5 + i % 5000)
-        rows.append(dict(platform="x", customer_id=str(i), customer_handle=f"@c{i}", slack_channel="C0SUPPORT",
-                         slack_root_ts=f"{1700000000 + i}.000100", status=WAITING, priority="normal",
-                         waiting_since=due - timedelta(hours=1), due_at=due, breach_at=due, posts_in_wait=1,
+        rows.append(dict(id=i + 1, platform="x", account="1", customer_id=str(i), customer_handle=f"@c{i}",
+                         slack_channel="C0SUPPORT", slack_root_ts=f"{1700000000 + i}.000100", status=WAITING,
+                         priority="normal", waiting_since=due - timedelta(hours=1), due_at=due, posts_in_wait=1,
                          created_at=now, updated_at=now))
+        # Every open wait has all three levels pending, as in production.
+        alarms += [dict(conversation_id=i + 1, kind="warn", due_at=due - timedelta(minutes=15)),
+                   dict(conversation_id=i + 1, kind="breach", due_at=due),
+                   dict(conversation_id=i + 1, kind="escalate", due_at=due + timedelta(hours=1))]
     with engine.begin() as conn:
+        conn.execute(text("DELETE FROM alarm"))
         conn.execute(text("DELETE FROM conversation"))
         for start in range(0, len(rows), 5000):
-            conn.execute(insert(Conversation), rows[start:start + 5000])
+            conn.execute(insert(Conversation.__table__), rows[start:start + 5000])
+        for start in range(0, len(alarms), 5000):
+            conn.execute(insert(Alarm), alarms[start:start + 5000])
     # A live table has statistics (PostgreSQL's autovacuum keeps them); measure
     # that steady state, not the minutes right after a 100,000-row bulk load.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM ANALYZE conversation" if engine.dialect.name == "postgresql" else "ANALYZE"))
+        conn.execute(text("VACUUM ANALYZE conversation, alarm" if engine.dialect.name == "postgresql" else "ANALYZE"))
 
 
 def one_sweep(sessions, now: datetime) -> tuple[float, int]:
     start = time.perf_counter()
     with sessions() as session:
         # limit 10,000 to measure the scaling; the worker claims up to 500 per level per pass
-        claimed, _retrying = claim_level(session, Conversation.breach_at, Conversation.breached_at, now, limit=10_000)
+        claimed, _retrying = claim_level(session, "breach", now, also_clear=["warn"], limit=10_000)
         fired = len(claimed)
         session.commit()
     return (time.perf_counter() - start) * 1000, fired
@@ -55,8 +63,8 @@ def one_sweep(sessions, now: datetime) -> tuple[float, int]:
 def rearm(engine) -> None:
     """Make the same threads due again, for the next repetition."""
     with engine.begin() as conn:
-        conn.execute(text("UPDATE conversation SET breach_at = due_at, breached_at = NULL "
-                          "WHERE breached_at IS NOT NULL"))
+        conn.execute(text("UPDATE alarm SET due_at = (SELECT due_at FROM conversation c WHERE c.id = "
+                          "alarm.conversation_id), fired_at = NULL WHERE kind = 'breach' AND fired_at IS NOT NULL"))
 
 
 def run(label: str, url: str, repeats: int = 5) -> None:
@@ -80,8 +88,8 @@ def run(label: str, url: str, repeats: int = 5) -> None:
 
 def main() -> None:
     print(f"machine: {machine()}")
-    print("one sweep = a retry-hint SELECT and one UPDATE … WHERE id IN (range query on the breach_at index) "
-          "RETURNING id, one transaction")
+    print("one sweep = a retry-hint SELECT, one UPDATE alarm … WHERE id IN (range query on the (kind, due_at) "
+          "index) RETURNING conversation_id, and the warnings it makes moot cleared; one transaction")
     run("SQLite", sqlite_url())
     try:
         socket.create_connection(("127.0.0.1", 5432), timeout=1).close()

@@ -1,10 +1,11 @@
 """The `sweep` job: SLA warnings, overdue pings, escalations, snooze wake-ups.
 
-Each pending alarm is a nullable, indexed column (warn_at, breach_at,
-escalate_at). Finding due work is a range query on that index; firing it is a
-conditional UPDATE that nulls the column (rowcount 1 = this process fires it),
-so several workers never send the same ping twice, and the cost grows with due
-threads, not with open ones.
+Every timed alarm is a row of one table (bot.models.Alarm: kind, due_at while
+pending). Finding due work of a kind is a range query on the (kind, due_at)
+index; firing it is a conditional UPDATE that clears due_at (one statement
+claims the batch: of several workers each alarm goes to one), so the same ping
+is never sent twice and the cost grows with due alarms, not with open
+conversations. A new kind is a new entry in LEVELS, not a new column.
 """
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ from sqlalchemy import select, update
 from bot.conversations import resume_from_snooze
 from bot.deps import Deps
 from bot.ingest import refresh_root
-from bot.models import SNOOZED, Conversation
+from bot.models import SNOOZED, Alarm, Conversation
 from bot.render import humanize, slack_date
 from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 BATCH = 500
-_LEVEL_NAMES = {"warn_at": "SLA warning", "breach_at": "overdue ping", "escalate_at": "escalation"}
+_LEVEL_NAMES = {"warn": "SLA warning", "breach": "overdue ping", "escalate": "escalation"}
+# The marker names pings carried when each level was a column: a retry after an
+# upgrade still finds a ping posted before it.
+_MARKER_LEVEL = {"warn": "warn_at", "breach": "breach_at", "escalate": "escalate_at"}
 
 
 @dataclass
@@ -50,46 +54,51 @@ def find_due(session, column, now: datetime, limit: int = BATCH) -> list[int]:
                                 .order_by(column).limit(limit)))
 
 
-def claim_due(session, column, fired_column, now: datetime, limit: int = BATCH, also_clear=()) -> list[int]:
-    """Claim every due alarm of one kind in one statement. The outer `column <= now`
-    is re-checked under each row lock, so of two sweepers each row goes to one."""
-    due = select(Conversation.id).where(column <= now).order_by(column).limit(limit).scalar_subquery()
-    values = {column.key: None, fired_column.key: now, **{extra.key: None for extra in also_clear}}
-    claimed = session.execute(update(Conversation).where(Conversation.id.in_(due), column <= now)
-                              .values(**values).returning(Conversation.id)
+def claim_due(session, kind: str, now: datetime, limit: int = BATCH, also_clear=()) -> list[int]:
+    """Claim every due alarm of one kind in one statement (the conversations'
+    ids). The outer `due_at <= now` is re-checked under each row lock, so of two
+    sweepers each alarm goes to one. also_clear: kinds this one makes moot
+    (no warning after the overdue ping)."""
+    due = (select(Alarm.id).where(Alarm.kind == kind, Alarm.due_at <= now)
+           .order_by(Alarm.due_at).limit(limit).scalar_subquery())
+    claimed = session.execute(update(Alarm).where(Alarm.id.in_(due), Alarm.due_at <= now)
+                              .values(due_at=None, fired_at=now).returning(Alarm.conversation_id)
                               .execution_options(synchronize_session=False))
-    return sorted(claimed.scalars())
+    ids = sorted(claimed.scalars())
+    if ids and also_clear:
+        session.execute(update(Alarm).where(Alarm.conversation_id.in_(ids), Alarm.kind.in_(also_clear))
+                        .values(due_at=None).execution_options(synchronize_session=False))
+    return ids
 
 
-def claim_level(session, column, fired_column, now: datetime, also_clear=(),
-                limit: int = BATCH) -> tuple[list[int], set[int]]:
-    """Claim one level's due alarms; also say which of them are retries: due
+def claim_level(session, kind: str, now: datetime, also_clear=(), limit: int = BATCH) -> tuple[list[int], set[int]]:
+    """Claim one kind's due alarms; also say which of them are retries: due
     again although fired before, i.e. an earlier attempt failed somewhere
     (maybe after Slack stored the ping), so look before posting again."""
-    # ORDER BY + LIMIT like the claim, so the planner walks the alarm index
-    # instead of scanning every open conversation.
-    retrying = set(session.scalars(select(Conversation.id).where(column <= now, fired_column.is_not(None))
-                                   .order_by(column).limit(limit)))
-    return claim_due(session, column, fired_column, now, limit=limit, also_clear=also_clear), retrying
+    # ORDER BY + LIMIT like the claim, so the planner walks the alarm index.
+    retrying = set(session.scalars(select(Alarm.conversation_id)
+                                   .where(Alarm.kind == kind, Alarm.due_at <= now, Alarm.fired_at.is_not(None))
+                                   .order_by(Alarm.due_at).limit(limit)))
+    return claim_due(session, kind, now, limit=limit, also_clear=also_clear), retrying
 
 
-def _fire_all(deps: Deps, column, fired_column, now: datetime, post, also_clear=()) -> list[int]:
+def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list[int]:
     with deps.sessions() as session:
-        claimed, retrying = claim_level(session, column, fired_column, now, also_clear)
+        claimed, retrying = claim_level(session, kind, now, also_clear)
         session.commit()
         fired = []
         for conv_id in claimed:
-            conv = session.get(Conversation, conv_id)
+            conv = session.get(Conversation, conv_id, populate_existing=True)
             session.commit()  # no transaction (SQLite write lock) across the Slack call
             try:
-                post(session, conv, Ping(deps, conv, column.key, now, conv_id in retrying))
+                post(session, conv, Ping(deps, conv, kind, now, conv_id in retrying))
                 fired.append(conv_id)
-                log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(column.key, column.key))
+                log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(kind, kind))
             except SLACK_ERRORS as exc:
                 # Slack refused: put the alarm back (due now) so the next sweep tries again.
-                log.warning("#%s: %s not posted (%s); will retry", conv_id, column.key, exc)
-                session.execute(update(Conversation).where(Conversation.id == conv_id)
-                                .values({column.key: now}).execution_options(synchronize_session=False))
+                log.warning("#%s: %s not posted (%s); will retry", conv_id, kind, exc)
+                session.execute(update(Alarm).where(Alarm.conversation_id == conv_id, Alarm.kind == kind)
+                                .values(due_at=now).execution_options(synchronize_session=False))
                 session.commit()
         return fired
 
@@ -108,12 +117,9 @@ def sweep(deps: Deps, now: datetime) -> SweepResult:
         if _wake(deps, conv_id, now):
             result.woken.append(conv_id)
     # Breaches first: a warning that is due together with its breach is dropped.
-    result.breached = _fire_all(deps, Conversation.breach_at, Conversation.breached_at, now,
-                                partial(_post_breach, deps), also_clear=[Conversation.warn_at])
-    result.warned = _fire_all(deps, Conversation.warn_at, Conversation.warned_at, now,
-                              partial(_post_warning, deps))
-    result.escalated = _fire_all(deps, Conversation.escalate_at, Conversation.escalated_at, now,
-                                 partial(_post_escalation, deps))
+    result.breached = _fire_all(deps, "breach", now, partial(_post_breach, deps), also_clear=["warn"])
+    result.warned = _fire_all(deps, "warn", now, partial(_post_warning, deps))
+    result.escalated = _fire_all(deps, "escalate", now, partial(_post_escalation, deps))
     return result
 
 
@@ -146,7 +152,7 @@ class Ping:
     retrying: bool
 
     def post(self, channel: str, thread_ts: str | None, text: str, part: str = "thread") -> None:
-        marker = {"conversation": str(self.conv.id), "level": self.level, "part": part,
+        marker = {"conversation": str(self.conv.id), "level": _MARKER_LEVEL.get(self.level, self.level), "part": part,
                   "wait": self.conv.waiting_since.isoformat() if self.conv.waiting_since else ""}
         self.deps.slack.notice_once(channel, thread_ts, text, marker, since=self.now, look_first=self.retrying)
 

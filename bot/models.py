@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
                         UniqueConstraint, false)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, attribute_keyed_dict, mapped_column, relationship
 
 
 class UTCDateTime(TypeDecorator):
@@ -29,6 +29,22 @@ class Base(DeclarativeBase):
     pass
 
 
+def _alarm_attribute(kind: str, field: str) -> property:
+    """conv.warn_at and friends, kept in the conversation's Alarm rows."""
+    def get(conv):
+        alarm = conv.alarms.get(kind)
+        return getattr(alarm, field) if alarm is not None else None
+
+    def set_(conv, value):
+        alarm = conv.alarms.get(kind)
+        if alarm is None:
+            if value is None:
+                return
+            alarm = conv.alarms[kind] = Alarm(kind=kind)
+        setattr(alarm, field, value)
+    return property(get, set_)
+
+
 # Conversation states. "open" means anything but resolved.
 WAITING, ANSWERED, SNOOZED, RESOLVED = "waiting", "answered", "snoozed", "resolved"
 
@@ -37,10 +53,6 @@ class Conversation(Base):
     __tablename__ = "conversation"
     __table_args__ = (
         UniqueConstraint("slack_channel", "slack_root_ts", name="uq_conversation_root"),
-        # Pending alarms: non-null until fired, so each sweep query is an index range scan.
-        Index("ix_conversation_warn", "warn_at"),
-        Index("ix_conversation_breach", "breach_at"),
-        Index("ix_conversation_escalate", "escalate_at"),
         Index("ix_conversation_customer", "platform", "account", "customer_id", "private", "status"),
         Index("ix_conversation_snoozed", "snoozed_until"),
     )
@@ -65,12 +77,9 @@ class Conversation(Base):
     # The clock: waiting_since is the platform time of the first unanswered post.
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    breach_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    escalate_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Its alarms by kind (bot.models.Alarm), always loaded with it.
+    alarms: Mapped[dict[str, "Alarm"]] = relationship(
+        collection_class=attribute_keyed_dict("kind"), cascade="all, delete-orphan", lazy="selectin")
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Business seconds left on the clock when snoozed, so the wait resumes, not restarts.
     paused_remaining_s: Mapped[int | None] = mapped_column(Integer)
@@ -84,6 +93,32 @@ class Conversation(Base):
     @property
     def is_open(self) -> bool:
         return self.status != RESOLVED
+
+    # The SLA levels as attributes: the pending time of each (None once fired
+    # or disarmed) and when it was sent in this wait.
+    warn_at = _alarm_attribute("warn", "due_at")
+    breach_at = _alarm_attribute("breach", "due_at")
+    escalate_at = _alarm_attribute("escalate", "due_at")
+    warned_at = _alarm_attribute("warn", "fired_at")
+    breached_at = _alarm_attribute("breach", "fired_at")
+    escalated_at = _alarm_attribute("escalate", "fired_at")
+
+
+class Alarm(Base):
+    """One timed alarm of a conversation, of any kind (the SLA levels warn,
+    breach and escalate; later kinds such as a messaging window about to
+    close): a new kind needs no new columns. due_at is set while pending and
+    cleared when it fires, so the sweep is an index range scan on (kind, due_at)
+    whose cost follows due alarms, not open conversations."""
+    __tablename__ = "alarm"
+    __table_args__ = (UniqueConstraint("conversation_id", "kind", name="uq_alarm_kind"),
+                      Index("ix_alarm_due", "kind", "due_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent in the current wait
 
 
 class ConversationKey(Base):

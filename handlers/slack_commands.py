@@ -46,7 +46,8 @@ def conversation_line(conv: Conversation, now) -> str:
         due = (" · *overdue* " if conv.due_at <= now else " · due ") + slack_date(conv.due_at)
     who = f" · <@{conv.assignee}>" if conv.assignee else ""
     priority = f" · {conv.priority}" if conv.priority != "normal" else ""
-    return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({conv.platform}){due}{priority}{who}"
+    where = f"{conv.platform} · private" if conv.private else conv.platform
+    return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({where}){due}{priority}{who}"
 
 
 def listing(title: str, found: reports.Listing, now, empty: str) -> str:

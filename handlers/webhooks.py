@@ -15,7 +15,7 @@ from concurrent.futures import Executor
 
 from flask import Flask, jsonify, request
 
-from adapters.base import WebhookSource
+from adapters.base import AdapterError, WebhookSource
 from bot import store
 from bot.deps import Deps
 from bot.ingest import publish_unposted, record_posts
@@ -56,6 +56,9 @@ def receive(deps: Deps, adapter: WebhookSource, executor: Executor):
         posts = adapter.parse_webhook(payload)
     except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
         return _error(400, "malformed JSON or an event this endpoint does not understand")
+    except AdapterError as exc:  # not the sender's fault: it retries, and polling is the safety net
+        log.warning("%s webhook: cannot identify the brand account yet (%s); answered 503", adapter.label, exc)
+        return _error(503, "cannot identify the brand account yet; retry later")
     now = deps.clock()
     ids = record_posts(deps, posts, now)
     with deps.sessions() as session:

@@ -21,7 +21,7 @@ from handlers import webhooks
 from bot.deps import Deps
 
 log = logging.getLogger(__name__)
-MAX_BODY = 1024 * 1024
+MAX_BODY = webhooks.MAX_BODY  # 1 MB, for Slack and the platforms alike
 
 
 def _error(status: int, message: str):

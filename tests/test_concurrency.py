@@ -43,7 +43,8 @@ def _while_another_replica_changes(database_url: str, conv_id: int, change_sql: 
     other_replica = engine.connect()
     held = other_replica.begin()
     other_replica.execute(text("SELECT id FROM conversation WHERE id = :id FOR UPDATE"), {"id": conv_id})
-    other_replica.execute(text(change_sql), {"id": conv_id, **params})
+    for statement in change_sql.split("; "):
+        other_replica.execute(text(statement), {"id": conv_id, **params})
     result = {}
     worker = threading.Thread(target=lambda: result.setdefault("value", work()))
     worker.start()
@@ -90,8 +91,9 @@ def test_a_snooze_applies_to_the_wait_a_concurrent_customer_post_started(databas
         session.commit()
     now, due = clock().replace(tzinfo=None), (clock() + timedelta(hours=1)).replace(tzinfo=None)
     snoozed = _while_another_replica_changes(
-        database_url, conv_id, "UPDATE conversation SET status = 'waiting', waiting_since = :now, due_at = :due, "
-        "breach_at = :due WHERE id = :id", {"now": now, "due": due},
+        database_url, conv_id, "UPDATE conversation SET status = 'waiting', waiting_since = :now, due_at = :due "
+        "WHERE id = :id; UPDATE alarm SET due_at = :due WHERE conversation_id = :id AND kind = 'breach'",
+        {"now": now, "due": due},
         lambda: actions.snooze(deps, conv_id, "U0ALICE", clock(), timedelta(minutes=30)))
     with deps.sessions() as session:
         conv = session.get(Conversation, conv_id)

@@ -63,3 +63,39 @@ def test_weighted_length_counts_like_x(adapter):
     assert adapter.check_reply("日" * 140) is None           # CJK counts 2: 280 weighted
     assert "281 characters" in adapter.check_reply("日" * 140 + "a")
     assert adapter.check_reply("see https://example.com/" + "x" * 200 + " " + "y" * 250) is None
+
+
+def test_dm_polling_pages_newest_first_and_stops_at_the_cursor(adapter, x_state, clock):
+    events = [x_state.customer_dms(f"d{i}", f"question {i} &") for i in range(130)]
+    x_state.add_dm(x_state.brand_id, "our answer", recipient_id=x_state.add_user("d0"))  # our own: never a post
+    first = adapter.fetch_dms(None, None)
+    assert [p.external_id for p in first.posts] == [e["id"] for e in events]  # two pages, oldest first
+    assert all(p.private and p.thread_id.startswith("dm:") for p in first.posts)
+    assert first.posts[0].text == "question 0 &" and first.posts[0].author_handle == "@d0"
+    later = x_state.customer_dms("d5", "one more")
+    again = adapter.fetch_dms(first.cursor, None)
+    assert [p.external_id for p in again.posts] == [later["id"]] and again.cursor == later["id"]
+    assert adapter.fetch_dms(again.cursor, None).posts == []
+    assert x_state.used["dm_read"][1] == 4  # 2 pages, then one small page each
+
+
+def test_dm_backfill_skips_older_messages(adapter, x_state, clock):
+    from datetime import timedelta
+    old = x_state.customer_dms("e1", "last week", created_at=clock() - timedelta(days=7))
+    new = x_state.customer_dms("e2", "today")
+    result = adapter.fetch_dms(None, clock() - timedelta(hours=24))
+    assert [p.external_id for p in result.posts] == [new["id"]] and old["id"] != new["id"]
+
+
+def test_dm_and_like_errors_are_clear(adapter, x_state):
+    from adapters.base import ActionKind, OutboundAction, PermanentSendError
+    customer = x_state.add_user("closed")
+    x_state.dms_closed.add(customer)
+    with pytest.raises(PermanentSendError) as refused:
+        adapter.send_private(OutboundAction("x", ActionKind.PRIVATE, customer, "hello", "k1"))
+    assert "does not accept direct messages from @acme_support" in str(refused.value)
+    assert "10,001 characters" in adapter.check_reply("x" * 10_001, ActionKind.PRIVATE)
+    assert adapter.check_reply("x" * 300, ActionKind.PRIVATE) is None  # a DM is not held to 280
+    with pytest.raises(PermanentSendError) as missing:
+        adapter.like(OutboundAction("x", ActionKind.LIKE, "123", "", "k2"))
+    assert "does not exist" in str(missing.value)
