@@ -1,8 +1,8 @@
 """The SLA clock: how long a post may wait, and when its alarms fire.
 
-Deadlines are computed once, when a wait starts or changes, and stored on the
-conversation (due_at, warn_at, breach_at, escalate_at). The sweep then only
-does indexed range queries; it never asks "is it business hours now?".
+Deadlines are computed once, when a wait starts or changes, and stored: the
+conversation's due_at and its alarm rows (warn, breach, escalate). The sweep
+then only does indexed range queries; it never asks "is it business hours now?".
 """
 from __future__ import annotations
 
