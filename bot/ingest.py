@@ -87,7 +87,7 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
         if first.id == message.id:
             return True
     someone_else = message.author_id != conv.customer_id
-    ts = _post_or_park(session, deps, message, lambda: followup_message(message, label, someone_else),
+    ts = _post_or_park(session, deps, message, lambda: followup_message(message, label, someone_else, conv.private),
                        conv.slack_root_ts, now)
     if ts is None:
         return False

@@ -38,13 +38,13 @@ def humanize(delta: timedelta) -> str:
     return f"{mins} min"
 
 
-def author_line(platform_label: str, msg: Message) -> str:
+def author_line(platform_label: str, msg: Message, private: bool = False) -> str:
     who = f"*{escape_for_slack(msg.author_handle or msg.author_id)}*"
     if msg.author_name:
         who += f" ({escape_for_slack(msg.author_name)})"
     parts = [f"*{platform_label}*", who, slack_date(msg.created_at)]
     if msg.external_url:
-        parts.append(f"<{msg.external_url}|open post>")
+        parts.append(f"<{msg.external_url}|{'open conversation' if private else 'open post'}>")
     return " · ".join(parts)
 
 
@@ -158,7 +158,8 @@ PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} pr
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
                  in_flight: str | None = None, can_private: bool = False) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts)."""
-    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, first)}]}]
+    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, first,
+                                                                                      conv.private)}]}]
     if conv.private:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
             who=escape_for_slack(conv.customer_handle), label=platform_label)}]})
@@ -171,11 +172,11 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
             "unfurl_links": False, "unfurl_media": False}
 
 
-def followup_message(msg: Message, platform_label: str, someone_else: bool = False) -> dict:
+def followup_message(msg: Message, platform_label: str, someone_else: bool = False, private: bool = False) -> dict:
     """A later post in the thread. someone_else: not the conversation's customer
     (a bystander replying in the same platform thread) — shown, marked, and
     never what a staff reply answers."""
-    line = author_line(platform_label, msg)
+    line = author_line(platform_label, msg, private)
     if someone_else:
         line = "👥 *Someone else* (not the customer; replies do not go to them) · " + line
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]

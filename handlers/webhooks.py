@@ -66,7 +66,10 @@ def receive(deps: Deps, adapter: WebhookSource, executor: Executor):
         session.commit()
     if ids:
         executor.submit(publish_recorded, deps, ids)
-    log.info("%s webhook: %d event post(s), %d new", adapter.label, len(posts), len(ids))
+    if ids:
+        log.info("%s webhook: %d new post%s", adapter.label, len(ids), "" if len(ids) == 1 else "s")
+    else:  # our own messages echoed back, a retried delivery, or events with no customer post
+        log.debug("%s webhook: nothing new (%d customer post(s) already recorded)", adapter.label, len(posts))
     return jsonify({"ok": True, "new": len(ids)})
 
 
