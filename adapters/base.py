@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
 
 
@@ -30,6 +30,7 @@ class InboundPost:
     platform_label: str     # human name for Slack ("X", "X DM", "Facebook", …)
     account: str = ""       # the brand account it was sent to (X user id, Page id, …)
     private: bool = False   # a private message (DM): answered privately, shown as such
+    change: str | None = None  # "edited" / "removed": the customer changed an earlier post (shown, no new wait)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class PostRef:
     external_id: str        # the customer's post (or DM event) the action is about
     author_id: str          # the customer
     private: bool           # the conversation is a private channel (a DM thread)
+    created_at: datetime | None = None  # when the customer wrote it (messaging windows count from here)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class OutboundAction:
     target: str             # chosen by the adapter's target_for: a post id, a user id, …
     text: str               # plain text, Slack markup already removed ("" for a like)
     idempotency_key: str
+    about_at: datetime | None = None  # the customer's latest message (messaging windows)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,7 @@ class Adapter(Protocol):
 
     def account_name(self) -> str: ...    # "@acme_support"
 
-    def check_reply(self, text: str, kind: ActionKind) -> str | None:
+    def check_reply(self, text: str, kind: ActionKind, about: PostRef | None = None) -> str | None:
         """Checks that need no network (length, emptiness, a closed window),
         run when staff write the reply: a reason it cannot be sent, or None."""
 
@@ -187,6 +190,13 @@ class Liker(Protocol):
 class SentFinder(Protocol):
     def find_sent(self, action: OutboundAction) -> SentMessage | None:
         """After an ambiguous send: our earlier message if the platform has it."""
+
+
+@runtime_checkable
+class Windowed(Protocol):
+    def reply_window(self, private: bool) -> timedelta | None:
+        """How long after the customer's last message the brand may still
+        answer in this kind of channel (Messenger: 24 h), or None: no limit."""
 
 
 def can(adapter, kind: ActionKind) -> bool:

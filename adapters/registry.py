@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from adapters import x
+from adapters import facebook, x
 from adapters.base import Adapter
 from bot.config import EnvReader, Settings
 
@@ -25,6 +25,8 @@ class Platform:
 PLATFORMS: tuple[Platform, ...] = (
     Platform("x", x.read_settings, x.XAdapter,
              "X is off: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET to turn it on"),
+    Platform("facebook", facebook.read_settings, facebook.FacebookAdapter,
+             "Facebook and Messenger are off: set META_PAGE_ID and META_PAGE_TOKEN to turn them on"),
 )
 
 

@@ -285,7 +285,7 @@ class XAdapter:
         return wire.posts_from_webhook(payload, self.account_id())
 
     # -- outbound --------------------------------------------------------------
-    def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY) -> str | None:
+    def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         """Checks that need no network, run when staff write the reply and again
         before the send: nothing to read, or longer than X takes."""
         empty = empty_reply_problem(text)

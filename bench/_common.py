@@ -10,6 +10,7 @@ from bot.migrate import upgrade_to_head
 from service.wiring import build_deps
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
+from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.x_emulator import XState, create_x_emulator
 
 
@@ -24,16 +25,27 @@ def sqlite_url() -> str:
     return url
 
 
-def emulated_deps(database_url: str, **env):
+def emulated_deps(database_url: str, meta: bool = False, **env):
+    """The bot's deps on the emulators; meta=True adds a Facebook Page (the
+    Graph emulator is then deps.graph_state / .graph_server)."""
     slack, x = SlackState(echo_bot_messages=False), XState()
     slack_server = BackgroundServer(create_slack_emulator(slack)).start()
     x_server = BackgroundServer(create_x_emulator(x)).start()
+    if meta:
+        graph = GraphState()
+        graph_server = BackgroundServer(create_graph_emulator(graph)).start()
+        env = {"GRAPH_API_URL": f"{graph_server.url}/v26.0", "META_PAGE_ID": graph.page_id,
+               "META_PAGE_TOKEN": graph.page_token, "META_APP_SECRET": graph.app_secret,
+               "META_VERIFY_TOKEN": graph.verify_token, **env}
     settings = load_settings({
         "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
         "SLACK_API_URL": slack_server.url + "/api/", "SLACK_CHANNEL": "C0SUPPORT", "X_API_URL": x_server.url,
         "X_API_KEY": x.api_key, "X_API_SECRET": x.api_secret, "X_ACCESS_TOKEN": x.access_token,
         "X_ACCESS_TOKEN_SECRET": x.access_token_secret, "BACKFILL": "all", **env}, "web")
-    return build_deps(settings), slack, x
+    deps = build_deps(settings)
+    if meta:
+        deps.graph_state = graph
+    return deps, slack, x
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -3,7 +3,7 @@ platform's checks that need no network — shared by the ack path (nothing may
 call Slack there: cached names only) and the send."""
 from __future__ import annotations
 
-from adapters.base import ActionKind, can
+from adapters.base import ActionKind, PostRef, can
 from bot.deps import Deps
 from bot.text import slack_to_plain
 
@@ -21,7 +21,7 @@ def compose_reply_text(deps: Deps, slack_text: str, staff_user: str, lookups: bo
 
 
 def check_before_queueing(deps: Deps, staff_user: str, platform: str, slack_text: str,
-                          kind: ActionKind = ActionKind.REPLY) -> str | None:
+                          kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
     """A reply that cannot be sent is refused when written instead of queued."""
     adapter = deps.adapters.get(platform)
     if adapter is None:
@@ -29,4 +29,4 @@ def check_before_queueing(deps: Deps, staff_user: str, platform: str, slack_text
     if not can(adapter, kind):
         what = "a private message" if kind is ActionKind.PRIVATE else f"a {kind.value}"
         return f"{adapter.label} cannot send {what} from socialdesk. Answer on {adapter.label} itself."
-    return adapter.check_reply(compose_reply_text(deps, slack_text, staff_user, lookups=False), kind)
+    return adapter.check_reply(compose_reply_text(deps, slack_text, staff_user, lookups=False), kind, about)

@@ -139,7 +139,8 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             return
         try:
             text = compose_reply_text(deps, row.slack_text, row.staff_user) if row.slack_text else ""
-            action = OutboundAction(row.platform, kind, row.target, text, row.idempotency_key)
+            action = OutboundAction(row.platform, kind, row.target, text, row.idempotency_key,
+                                    about_at=_customer_last_wrote(deps, row))
             sent = _send_once(adapter, action, uncertain_since, now, row.id)
         except RateLimited as exc:
             store.close_window(session, window_key, exc.retry_at)
@@ -164,6 +165,14 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
         else:
             _mark_sent(session, deps, row, owner, sent, now)
             result.sent += 1
+
+
+def _customer_last_wrote(deps: Deps, row: Outbox) -> datetime | None:
+    """When the customer last wrote: messaging windows count from there."""
+    with deps.sessions() as session:
+        conv = session.get(Conversation, row.conversation_id)
+        latest = store.latest_customer_message(session, conv.id, conv.customer_id)
+        return latest.created_at if latest else None
 
 
 def _send_once(adapter, action: OutboundAction, uncertain_since: datetime | None, now: datetime,

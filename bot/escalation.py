@@ -18,14 +18,15 @@ from sqlalchemy import select, update
 
 from bot.conversations import resume_from_snooze
 from bot.deps import Deps
-from bot.ingest import refresh_root
-from bot.models import SNOOZED, Alarm, Conversation
+from bot.ingest import WINDOW_WARNING, refresh_root
+from bot.models import SNOOZED, WAITING, Alarm, Conversation
 from bot.render import humanize, slack_date
 from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 BATCH = 500
-_LEVEL_NAMES = {"warn": "SLA warning", "breach": "overdue ping", "escalate": "escalation"}
+_LEVEL_NAMES = {"warn": "SLA warning", "breach": "overdue ping", "escalate": "escalation",
+                "window": "reply-window warning"}
 # The marker names pings carried when each level was a column: a retry after an
 # upgrade still finds a ping posted before it.
 _MARKER_LEVEL = {"warn": "warn_at", "breach": "breach_at", "escalate": "escalate_at"}
@@ -37,11 +38,12 @@ class SweepResult:
     breached: list[int] = field(default_factory=list)
     escalated: list[int] = field(default_factory=list)
     woken: list[int] = field(default_factory=list)
+    windows: list[int] = field(default_factory=list)  # warned that a messaging window closes in an hour
 
     def describe(self) -> str:
         said = [f"{what} {', '.join(f'#{i}' for i in ids)}" for what, ids in (
             ("warned", self.warned), ("overdue pings for", self.breached), ("escalated", self.escalated),
-            ("woke from snooze", self.woken)) if ids]
+            ("woke from snooze", self.woken), ("reply window closing for", self.windows)) if ids]
         return "; ".join(said) if said else "nothing due"
 
 
@@ -120,6 +122,7 @@ def sweep(deps: Deps, now: datetime) -> SweepResult:
     result.breached = _fire_all(deps, "breach", now, partial(_post_breach, deps), also_clear=["warn"])
     result.warned = _fire_all(deps, "warn", now, partial(_post_warning, deps))
     result.escalated = _fire_all(deps, "escalate", now, partial(_post_escalation, deps))
+    result.windows = _fire_all(deps, "window", now, partial(_post_window_warning, deps))
     return result
 
 
@@ -189,3 +192,15 @@ def _post_escalation(deps: Deps, session, conv: Conversation, ping: Ping) -> Non
     ping.post(conv.slack_channel, conv.slack_root_ts,
               f"📣 *Escalated*: #{conv.id} is still unanswered after "
               f"{humanize(ping.now - conv.waiting_since)}. {mention(deps.settings.escalate_to)}")
+
+
+def _post_window_warning(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
+    """An hour before the platform stops taking replies: said only while the
+    customer is still waiting on us (the alarm is spent either way)."""
+    if conv.status != WAITING:
+        return
+    label = deps.label(conv.platform, conv.private)
+    ping.post(conv.slack_channel, conv.slack_root_ts,
+              f"⌛ {label} stops taking replies to {conv.customer_handle} at "
+              f"{slack_date(ping.now + WINDOW_WARNING)} (in 1 h): answer now, or they must write again first. "
+              f"{_who_to_ping(deps, conv)}".rstrip())

@@ -14,13 +14,13 @@ the original, so it never blocks the customers after it.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, InboundPost, can
+from adapters.base import ActionKind, InboundPost, Windowed, can
 from bot import store
 from bot.conversations import record_customer_post
 from bot.deps import Deps
@@ -41,6 +41,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
             or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
                                                         post.private, for_update=True))
     someone_else = conv is not None and conv.customer_id != post.author_id
+    changed_earlier = post.change is not None and conv is not None  # an edit of a post we showed
     if conv is None:
         conv = Conversation(platform=post.platform, account=post.account, private=post.private,
                             customer_id=post.author_id,
@@ -53,18 +54,38 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     message = Message(conversation_id=conv.id, direction=IN, platform=post.platform, account=post.account,
                       external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
                       author_id=post.author_id, author_handle=post.author_handle,
-                      author_name=post.author_name, text=post.text,
+                      author_name=post.author_name, text=post.text, change=post.change,
                       created_at=post.created_at or now, recorded_at=now)
     try:
         with session.begin_nested():
             session.add(message)
     except IntegrityError:
         return None  # recorded concurrently by another process
-    if someone_else:
-        conv.updated_at = now  # shown in the thread; the customer's clock is theirs alone
+    if someone_else or changed_earlier:
+        conv.updated_at = now  # shown in the thread; only a new post of the customer starts a wait
     else:
         record_customer_post(conv, post.created_at or now, now, deps.policy)
+        arm_window_alarm(deps, conv, post.created_at or now)
     return message
+
+
+WINDOW_WARNING = timedelta(hours=1)
+
+
+def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:
+    """When the platform stops taking our replies in this conversation (a
+    messaging window counted from the customer's last message), or None."""
+    adapter = deps.adapters.get(conv.platform)
+    window = adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+    return customer_wrote + window if window and customer_wrote else None
+
+
+def arm_window_alarm(deps: Deps, conv: Conversation, customer_wrote: datetime) -> None:
+    """The thread is warned an hour before the window closes (bot.escalation)."""
+    closes = window_closes(deps, conv, customer_wrote)
+    if closes is not None:
+        conv.window_at = closes - WINDOW_WARNING
+        conv.window_warned_at = None
 
 
 def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
@@ -76,8 +97,9 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
     if conv.slack_root_ts is None:
         first = store.first_customer_message(session, conv.id)
         private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
-        ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now,
-                                                                      can_private=private_ok), None, now)
+        closes = window_closes(deps, conv, first.created_at)
+        ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now, can_private=private_ok,
+                                                                      window_closes=closes), None, now)
         if ts is None:
             return False
         conv.slack_root_ts = ts
@@ -164,11 +186,14 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
         return
     first = store.first_customer_message(session, conv.id)
     in_flight = store.reply_in_flight(session, conv.id)
+    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
     session.commit()
     label = deps.label(conv.platform, conv.private)
+    closes = window_closes(deps, conv, latest.created_at if latest else None)
     _parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
-        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE))))
+        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
+                     closes)))
 
 
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:

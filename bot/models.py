@@ -102,6 +102,9 @@ class Conversation(Base):
     warned_at = _alarm_attribute("warn", "fired_at")
     breached_at = _alarm_attribute("breach", "fired_at")
     escalated_at = _alarm_attribute("escalate", "fired_at")
+    # A messaging window about to close (Messenger: 24 h after the customer wrote).
+    window_at = _alarm_attribute("window", "due_at")
+    window_warned_at = _alarm_attribute("window", "fired_at")
 
 
 class Alarm(Base):
@@ -168,6 +171,9 @@ class Message(Base):
     # parked — shown as a short notice with a link to the original instead of
     # being retried in a form Slack will never take, so it blocks nobody.
     parked_reason: Mapped[str | None] = mapped_column(Text)
+    # "edited" / "removed": the customer changed an earlier post; shown in the
+    # thread, never a new wait and never what a reply answers.
+    change: Mapped[str | None] = mapped_column(String(16))
 
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
@@ -253,3 +259,14 @@ class Audit(Base):
     action: Mapped[str] = mapped_column(String(32))
     conversation_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Credential(Base):
+    """A token a platform renewed for us (Instagram Login, 60 days): every
+    process uses the newest one, whichever worker refreshed it."""
+    __tablename__ = "credential"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)   # the adapter's account_key
+    token: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)

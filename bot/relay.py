@@ -56,10 +56,14 @@ def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
     return f"slack:{channel}:{ts}:{kind.value}"
 
 
-def _target(deps: Deps, conv: Conversation, kind: ActionKind, post: Message) -> str:
+def post_ref(conv: Conversation, post: Message) -> PostRef:
+    return PostRef(external_id=post.external_id, author_id=conv.customer_id, private=conv.private,
+                   created_at=post.created_at)
+
+
+def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
     adapter = deps.adapters.get(conv.platform)
-    ref = PostRef(external_id=post.external_id, author_id=conv.customer_id, private=conv.private)
-    return adapter.target_for(kind, ref) if adapter is not None else post.external_id
+    return adapter.target_for(kind, ref) if adapter is not None else ref.external_id
 
 
 def reply_kind(conv: Conversation, user: str) -> ActionKind:
@@ -73,14 +77,15 @@ def queue_action(session: Session, deps: Deps, conv: Conversation, message: Mess
                  check: bool = True) -> RelayResult:
     """Record `message` and its outbox row in one savepoint; a second call
     with the same key (a Slack retry) changes nothing."""
-    refused = check_before_queueing(deps, user, conv.platform, text, kind) if check else None
+    ref = post_ref(conv, about)
+    refused = check_before_queueing(deps, user, conv.platform, text, kind, ref) if check else None
     try:
         with session.begin_nested():
             if message.id is None:
                 session.add(message)
                 session.flush()
             outbox = Outbox(idempotency_key=key, conversation_id=conv.id, message_id=message.id,
-                            platform=conv.platform, kind=kind.value, target=_target(deps, conv, kind, about),
+                            platform=conv.platform, kind=kind.value, target=_target(deps, conv, kind, ref),
                             slack_text=text, staff_user=user, state=FAILED if refused else PENDING,
                             attempts=0, next_attempt_at=now, created_at=now, last_error=refused,
                             notice_due_at=now if refused else None, notice_attempts=0)

@@ -156,7 +156,8 @@ PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} pr
 
 
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
-                 in_flight: str | None = None, can_private: bool = False) -> dict:
+                 in_flight: str | None = None, can_private: bool = False,
+                 window_closes: datetime | None = None) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts)."""
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, first,
                                                                                       conv.private)}]}]
@@ -164,7 +165,11 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
             who=escape_for_slack(conv.customer_handle), label=platform_label)}]})
     blocks += text_sections(first, platform_label)
-    status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": status_line(conv, now, in_flight)}]},
+    line = status_line(conv, now, in_flight)
+    if window_closes is not None and conv.status != RESOLVED:
+        line += (" · 💬 reply window " + ("*closed* " if now >= window_closes else "closes ")
+                 + slack_date(window_closes))
+    status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]},
               action_buttons(conv, can_private)]
     return {"text": fallback_text(platform_label, first), "blocks": blocks,
             "attachments": [{"color": urgency_color(conv, now), "blocks": status,
@@ -172,11 +177,17 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
             "unfurl_links": False, "unfurl_media": False}
 
 
+CHANGE_LOOK = {"edited": "✏️ *The customer edited a post* (new text below)",
+               "removed": "🗑️ *The customer removed or hid a post* (its last text below)"}
+
+
 def followup_message(msg: Message, platform_label: str, someone_else: bool = False, private: bool = False) -> dict:
     """A later post in the thread. someone_else: not the conversation's customer
     (a bystander replying in the same platform thread) — shown, marked, and
     never what a staff reply answers."""
     line = author_line(platform_label, msg, private)
+    if msg.change:
+        line = CHANGE_LOOK.get(msg.change, msg.change) + " · " + line
     if someone_else:
         line = "👥 *Someone else* (not the customer; replies do not go to them) · " + line
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]

@@ -31,6 +31,18 @@ def _message_view(message: dict, state: SlackState) -> dict:
                           for r in message.get("reactions", []) if r["count"]]}
 
 
+def _facebook_view(graph) -> list[dict]:
+    """The Page's side: every comment (the Page's replies marked) and every
+    Messenger message, newest first."""
+    with graph.lock:
+        items = [{"author": c["from"]["name"], "text": c["message"], "created_at": c["created_time"],
+                  "brand": c["from"]["id"] == graph.page_id, "where": "comment"} for c in graph.comments.values()]
+        items += [{"author": m["from"]["name"], "text": m["message"], "created_at": m["created_time"],
+                   "brand": m["from"]["id"] == graph.page_id, "where": "Messenger"}
+                  for msgs in graph.messages.values() for m in msgs]
+    return sorted(items, key=lambda i: i["created_at"], reverse=True)
+
+
 def escape_mentions(slack: SlackState, text: str) -> str:
     """`@bob` typed in a slash command arrives as `<@U0BOB|bob>` when the
     command has should_escape (as the manifest sets it)."""
@@ -42,10 +54,11 @@ def escape_mentions(slack: SlackState, text: str) -> str:
     return re.sub(r"(?<![<\w])@(\w+)", mention, text.strip())
 
 
-def create_page(slack: SlackState, x: XState, webhook_url: str | None = None) -> Flask:
+def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None) -> Flask:
     """webhook_url: the bot's /webhooks/x, for webhook mode (on when X's
-    emulator starts with it set)."""
+    emulator starts with it set); graph: the Facebook Page's emulator."""
     app = Flask("sandbox-page")
+    meta_webhook_url = graph.webhook_url if graph else None
 
     def in_background(target, *args):
         # Slack delivers events asynchronously; so does the emulator here.
@@ -75,8 +88,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None) ->
         with slack.lock:  # private answers: the page shows each to the person it was for
             private = [{"user": e["user"], "text": e["text"], "thread_ts": e.get("thread_ts")}
                        for e in slack.ephemerals[-30:]]
+        facebook = _facebook_view(graph) if graph else []
         return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "dms": dms, "staff": staff,
-                        "channels": slack.channels, "private": private, "webhook": bool(x.webhook_url)})
+                        "channels": slack.channels, "private": private, "webhook": bool(x.webhook_url),
+                        "facebook": facebook})
 
     @app.post("/customer")
     def customer():
@@ -85,9 +100,14 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None) ->
         text = (form.get("text") or "").strip()
         if not username or not text:
             return jsonify({"ok": False, "error": "username and text are required"}), 400
-        if form.get("dm"):
+        kind = form.get("kind") or ("dm" if form.get("dm") else "")
+        if kind == "dm":
             event = x.customer_dms(username, text)
             return jsonify({"ok": True, "id": event["id"]})
+        if kind in ("facebook", "messenger") and graph is not None:
+            made = (graph.customer_comments(username, text) if kind == "facebook"
+                    else graph.customer_messages(username, text))
+            return jsonify({"ok": True, "id": made["id"]})
         tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
         return jsonify({"ok": True, "id": tweet["id"]})
 
@@ -96,6 +116,8 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None) ->
         """Webhook mode (X pushes signed events to the bot at once) or polling only."""
         form = request.get_json(silent=True) or {}
         x.webhook_url = webhook_url if form.get("webhook") else None
+        if graph is not None:
+            graph.webhook_url = meta_webhook_url if form.get("webhook") else None
         return jsonify({"ok": True, "webhook": bool(x.webhook_url)})
 
     @app.post("/react")

@@ -14,13 +14,15 @@ import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from bot.migrate import upgrade_to_head
+from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.x_emulator import XState, create_x_emulator
 
 
-def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState) -> dict:
+def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState,
+                        graph: GraphState) -> dict:
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
@@ -28,6 +30,8 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
         "ESCALATION_CHANNEL": "C0ESCALATE", "SLACK_ONCALL": "U0ALICE", "ESCALATE_TO": "U0MANAGER",
         "X_API_URL": f"{page_url}/x", "X_API_KEY": x.api_key, "X_API_SECRET": x.api_secret,
         "X_ACCESS_TOKEN": x.access_token, "X_ACCESS_TOKEN_SECRET": x.access_token_secret,
+        "GRAPH_API_URL": f"{page_url}/graph/v26.0", "META_PAGE_ID": graph.page_id, "META_PAGE_TOKEN": graph.page_token,
+        "META_APP_SECRET": graph.app_secret, "META_VERIFY_TOKEN": graph.verify_token,
         # Short clocks so the whole escalation ladder can be watched in minutes.
         "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "1m", "POLL_INTERVAL": "3s", "BACKFILL": "all",
         "PORT": str(bot_port), "WEB_CONCURRENCY": "1",
@@ -61,10 +65,11 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     # bot's /webhooks/x, signed, the moment it is made (polling stays on as the safety net).
     webhook_url = f"http://127.0.0.1:{bot_port}/webhooks/x"
     x = XState(webhook_url=webhook_url)
-    app = DispatcherMiddleware(create_page(slack, x, webhook_url), {"/slack": create_slack_emulator(slack),
-                                                       "/x": create_x_emulator(x)})
+    graph = GraphState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph), {
+        "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph)})
     server = BackgroundServer(app, port=port).start()
-    env = {**os.environ, **sandbox_environment(server.url, bot_port, database_url, slack, x)}
+    env = {**os.environ, **sandbox_environment(server.url, bot_port, database_url, slack, x, graph)}
     upgrade_to_head(database_url)
     children = [subprocess.Popen([sys.executable, "-m", "bot", command], env=env)
                 for command in ("web", "worker")]

@@ -25,3 +25,15 @@ class BackgroundServer:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def push_signed(url: str, body: bytes, signature_header: str, signature: str, answers: list) -> None:
+    """An emulated platform delivers one signed webhook to the bot and keeps
+    its answer (a status code, or the error's name) for tests and benches."""
+    import requests
+    try:
+        answer = requests.post(url, data=body, timeout=5, headers={"content-type": "application/json",
+                                                                   signature_header: signature})
+        answers.append(answer.status_code)
+    except requests.RequestException as exc:
+        answers.append(type(exc).__name__)

@@ -14,8 +14,9 @@ import json
 import uuid
 from datetime import datetime, timezone
 
-import requests
 from flask import Flask, jsonify, request
+
+from sandbox.serve import push_signed
 
 DM_DEFAULT_FIELDS = ("id", "text", "event_type")
 
@@ -59,12 +60,7 @@ class XPrivateMixin:
                                     "includes": {"users": users}}}).encode()
         digest = hmac.new(self.api_secret.encode(), body, hashlib.sha256).digest()
         signature = "sha256=" + base64.b64encode(digest).decode()
-        try:
-            answer = requests.post(self.webhook_url, data=body, timeout=5, headers={
-                "content-type": "application/json", "x-twitter-webhooks-signature": signature})
-            self.webhook_answers.append(answer.status_code)
-        except requests.RequestException as exc:
-            self.webhook_answers.append(type(exc).__name__)
+        push_signed(self.webhook_url, body, "x-twitter-webhooks-signature", signature, self.webhook_answers)
 
 
 def _problem(status: int, title: str, detail: str):

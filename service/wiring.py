@@ -20,5 +20,10 @@ def build_policy(settings: Settings) -> SlaPolicy:
 def build_deps(settings: Settings, engine=None) -> Deps:
     engine = engine or make_engine(settings.database_url)
     client = make_slack_client(settings.slack_bot_token or "", settings.slack_api_url)
-    return Deps(settings=settings, sessions=make_session_factory(engine), slack=SlackPoster(client),
+    deps = Deps(settings=settings, sessions=make_session_factory(engine), slack=SlackPoster(client),
                 adapters=build_adapters(settings), policy=build_policy(settings))
+    for adapter in deps.adapters.values():
+        if hasattr(adapter, "clock"):
+            # Late-bound: a test that swaps deps.clock swaps the adapter's too.
+            adapter.clock = lambda: deps.clock()
+    return deps

@@ -19,6 +19,7 @@ from bot.migrate import upgrade_to_head
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request
+from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.x_emulator import XState, create_x_emulator
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
@@ -123,7 +124,7 @@ def database_url(request, tmp_path, sqlite_template):
     from sqlalchemy import create_engine, text
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE conversation, conversation_key, message, outbox, poll_cursor, "
+        conn.execute(text("TRUNCATE conversation, conversation_key, message, outbox, alarm, poll_cursor, "
                           "rate_window, slack_event, audit RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
@@ -140,6 +141,18 @@ def slack_state(clock):
 @pytest.fixture
 def x_state(clock):
     return XState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def graph_state(clock):
+    return GraphState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def graph_emulator(graph_state):
+    server = BackgroundServer(create_graph_emulator(graph_state)).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -179,13 +192,19 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
     test's own settings (@pytest.mark.settings(SLA_FIRST_RESPONSE="2s")), so
     the bot and the jobs of one test always share one configuration."""
     marker = request.node.get_closest_marker("settings")
+    meta = {}
+    if request.node.get_closest_marker("meta"):  # a Facebook Page on the Graph emulator as well
+        graph, graph_state = request.getfixturevalue("graph_emulator"), request.getfixturevalue("graph_state")
+        meta = {"GRAPH_API_URL": f"{graph.url}/v26.0", "META_PAGE_ID": graph_state.page_id,
+                "META_PAGE_TOKEN": graph_state.page_token, "META_APP_SECRET": graph_state.app_secret,
+                "META_VERIFY_TOKEN": graph_state.verify_token}
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,
         "SLACK_API_URL": slack_emulator.url + "/api/", "SLACK_CHANNEL": "C0SUPPORT",
         "X_API_URL": x_emulator.url, "X_API_KEY": x_state.api_key, "X_API_SECRET": x_state.api_secret,
         "X_ACCESS_TOKEN": x_state.access_token, "X_ACCESS_TOKEN_SECRET": x_state.access_token_secret,
-        "BACKFILL": "all",
+        "BACKFILL": "all", **meta,
         **(marker.kwargs if marker else {}),
     }
 

@@ -52,10 +52,10 @@ def browser():
         launched.close()
 
 
-def _post_as_customer(page, name: str, text: str, dm: bool = False) -> None:
+def _post_as_customer(page, name: str, text: str, dm: bool = False, kind: str = "") -> None:
     page.fill("#customer-name", name)
     page.fill("#customer-text", text)
-    page.select_option("#customer-kind", "dm" if dm else "")
+    page.select_option("#customer-kind", "dm" if dm else kind)
     page.click("#customer-form button")
 
 
@@ -143,3 +143,19 @@ def test_dms_reply_privately_and_likes_in_the_browser_by_webhook(tmp_path, brows
         expect(dms.filter(has_text="refunded the second charge")).to_have_count(1, timeout=WAIT_MS)
         expect(kim).to_contain_text("Answered", timeout=WAIT_MS)
         expect(page.locator("#timeline .tweet.brand")).to_have_count(0)
+
+        # Facebook: a comment on the Page's post, and a Messenger message, answered from their threads.
+        _post_as_customer(page, "Jane Doe", "Ordered two weeks ago, still nothing", kind="facebook")
+        jane = page.locator("#channel .conversation", has_text="Jane Doe")
+        expect(jane).to_contain_text("Facebook", timeout=WAIT_MS)
+        jane.locator("textarea").fill("So sorry Jane, it left our warehouse today.")
+        jane.get_by_role("button", name="Reply", exact=True).click()
+        page_side = page.locator("#facebook .tweet.brand")
+        expect(page_side.filter(has_text="it left our warehouse today")).to_have_count(1, timeout=WAIT_MS)
+        _post_as_customer(page, "Sam Lee", "Is the blue one back in stock?", kind="messenger")
+        sam = page.locator("#channel .conversation", has_text="Sam Lee")
+        expect(sam).to_contain_text("reply window closes", timeout=WAIT_MS)
+        sam.locator("textarea").fill("Yes, since this morning!")
+        sam.get_by_role("button", name="Reply", exact=True).click()
+        expect(page_side.filter(has_text="since this morning")).to_have_count(1, timeout=WAIT_MS)
+        expect(sam).to_contain_text("Answered", timeout=WAIT_MS)

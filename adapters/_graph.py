@@ -1,0 +1,135 @@
+"""One Graph API client for every Meta platform (Facebook Page, Messenger,
+Instagram): the base URL and token, `appsecret_proof` when the app secret is
+known, cursor paging, a timeout, and Graph's errors mapped into the adapter
+family:
+
+- throttling (codes 4, 17, 32, 613, 80001-80006, 80008) → RateLimited, waiting
+  as long as X-Business-Use-Case-Usage / X-App-Usage say
+  (`estimated_time_to_regain_access`, in minutes), else 5 minutes;
+- an invalid or expired token (190) → CredentialsRejected (shown once in the
+  log and in a ⚠️ in the thread it blocked);
+- transient (1, 2) and 5xx → AdapterError (retried), or AmbiguousSend for a
+  write that may have landed;
+- anything else → PermanentSendError with Graph's own message.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterator
+
+import requests
+
+from adapters.base import AdapterError, AmbiguousSend, CredentialsRejected, PermanentSendError, RateLimited
+
+THROTTLED = {4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006, 80008}
+TRANSIENT = {1, 2}
+DEFAULT_WAIT = timedelta(minutes=5)
+
+
+class GraphError(PermanentSendError):
+    def __init__(self, message: str, code: int | None, subcode: int | None):
+        super().__init__(message)
+        self.code, self.subcode = code, subcode
+
+
+def appsecret_proof(token: str, app_secret: str) -> str:
+    return hmac.new(app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def regain_wait(headers) -> timedelta:
+    """How long Graph says to wait: the largest estimated_time_to_regain_access
+    (minutes) in X-Business-Use-Case-Usage, or a full X-App-Usage means a
+    rolling hour's worth of patience; else DEFAULT_WAIT."""
+    minutes = 0
+    raw = headers.get("X-Business-Use-Case-Usage")
+    if raw:
+        try:
+            for entries in json.loads(raw).values():
+                for entry in entries:
+                    minutes = max(minutes, int(entry.get("estimated_time_to_regain_access") or 0))
+        except (ValueError, AttributeError, TypeError):
+            pass
+    if minutes:
+        return timedelta(minutes=minutes)
+    raw = headers.get("X-App-Usage")
+    if raw:
+        try:
+            usage = json.loads(raw)
+            if max(int(usage.get(k) or 0) for k in ("call_count", "total_time", "total_cputime")) >= 100:
+                return timedelta(minutes=60)
+        except (ValueError, AttributeError, TypeError):
+            pass
+    return DEFAULT_WAIT
+
+
+class GraphClient:
+    def __init__(self, base_url: str, token: str, app_secret: str | None = None, timeout: float = 10.0,
+                 clock: Callable[[], datetime] | None = None, label: str = "Meta"):
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.app_secret = app_secret
+        self.timeout = timeout
+        self.label = label
+        self.session = requests.Session()
+        self._clock = clock or (lambda: datetime.now(timezone.utc))
+
+    def _auth(self) -> dict:
+        auth = {"access_token": self.token}
+        if self.app_secret:
+            auth["appsecret_proof"] = appsecret_proof(self.token, self.app_secret)
+        return auth
+
+    def get(self, path: str, **params) -> dict:
+        return self._request("GET", path, params=params)
+
+    def post(self, path: str, payload: dict | None = None, **params) -> dict:
+        return self._request("POST", path, params=params, payload=payload, writes=True)
+
+    def delete(self, path: str, **params) -> dict:
+        return self._request("DELETE", path, params=params, writes=True)
+
+    def pages(self, path: str, limit_pages: int = 10, **params) -> Iterator[dict]:
+        """Every item of an edge, following paging.cursors.after."""
+        for _ in range(limit_pages):
+            body = self.get(path, **params)
+            yield from body.get("data", [])
+            after = ((body.get("paging") or {}).get("cursors") or {}).get("after")
+            if not after or not (body.get("paging") or {}).get("next"):
+                return
+            params["after"] = after
+
+    def _request(self, method: str, path: str, params: dict, payload: dict | None = None,
+                 writes: bool = False) -> dict:
+        url = f"{self.base_url}/{path.lstrip('/')}"
+        try:
+            response = self.session.request(method, url, params={**params, **self._auth()}, json=payload,
+                                            timeout=self.timeout)
+        except requests.ConnectionError as exc:
+            if writes and not isinstance(exc, requests.ConnectTimeout):
+                raise AmbiguousSend(f"{self.label} did not answer ({type(exc).__name__})") from None
+            raise AdapterError(f"{self.label} unreachable: {type(exc).__name__}") from None
+        except requests.Timeout as exc:
+            if writes and not isinstance(exc, requests.ConnectTimeout):
+                raise AmbiguousSend(f"{self.label} did not answer in time") from None
+            raise AdapterError(f"{self.label} timed out") from None
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = {}
+        if response.status_code < 400 and not (isinstance(body, dict) and "error" in body):
+            return body if isinstance(body, dict) else {"data": body}
+        error = (body.get("error") if isinstance(body, dict) else None) or {}
+        code, subcode = error.get("code"), error.get("error_subcode")
+        message = error.get("message") or f"HTTP {response.status_code}"
+        if code in THROTTLED or response.status_code == 429:
+            raise RateLimited(self._clock() + regain_wait(response.headers), f"{self.label} throttled ({message})")
+        if code == 190:
+            raise CredentialsRejected(f"{self.label} rejected the token ({message}): create a new Page or "
+                                      "Instagram token and set it in the environment")
+        if code in TRANSIENT or response.status_code >= 500:
+            error_type = AmbiguousSend if writes else AdapterError
+            raise error_type(f"{self.label} error {code or response.status_code}: {message}")
+        raise GraphError(f"{self.label} refused it: {message}", code, subcode)

@@ -1,0 +1,235 @@
+"""An Instagram professional account: comments on its media (public) and
+Instagram DMs (private), by webhook (`/webhooks/meta`, `object: instagram`)
+and — for comments — by polling as the fallback.
+
+Two set-ups: Page-linked (the Page token through GRAPH_API_URL, webhooks
+signed with META_APP_SECRET) and Instagram Login (INSTAGRAM_TOKEN through
+INSTAGRAM_API_URL, webhooks signed with INSTAGRAM_APP_SECRET; its 60-day token
+is refreshed by the worker, see bot/tokens.py). Instagram replies only to
+top-level comments: a reply to a reply goes under its top-level comment, and
+the thread is told so. Comments by the account itself (`self_ig_scoped_id`,
+or the account's own id) and DM echoes never open a thread."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Mapping
+
+from adapters._graph import GraphClient
+from adapters.base import (ActionKind, Feed, FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef,
+                           SentMessage, empty_reply_problem)
+from adapters.facebook import HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, _time, attachments_text
+from bot.config import EnvReader
+
+LABEL, PRIVATE_LABEL = "Instagram", "Instagram DM"
+MAX_TEXT = 2200
+RECENT_MEDIA = 10
+
+
+@dataclass(frozen=True)
+class InstagramSettings:
+    api_url: str
+    account_id: str
+    token: str
+    instagram_login: bool       # INSTAGRAM_TOKEN (Instagram Login) rather than the Page token
+    app_secret: str | None      # signs webhooks (and appsecret_proof on Page-linked Graph calls)
+    verify_token: str | None
+    human_agent: bool
+
+
+def read_settings(reader: EnvReader) -> InstagramSettings | None:
+    account = reader.text("INSTAGRAM_ACCOUNT_ID")
+    if account and not account.isdigit():
+        reader.check("INSTAGRAM_ACCOUNT_ID", f"{account!r} is not a numeric Instagram account id")
+    ig_token = reader.text("INSTAGRAM_TOKEN")
+    ig_url = reader.url("INSTAGRAM_API_URL", "https://graph.instagram.com/v26.0") or ""
+    graph_url = reader.url("GRAPH_API_URL", "https://graph.facebook.com/v26.0") or ""
+    page_token = reader.text("META_PAGE_TOKEN")
+    human_agent = (reader.text("MESSENGER_HUMAN_AGENT", "off") or "off").lower() == "on"
+    if not account or not (ig_token or page_token):
+        return None
+    if ig_token:
+        return InstagramSettings(ig_url.rstrip("/"), account, ig_token, True, reader.text("INSTAGRAM_APP_SECRET"),
+                                 reader.text("META_VERIFY_TOKEN"), human_agent)
+    return InstagramSettings(graph_url.rstrip("/"), account, page_token, False, reader.text("META_APP_SECRET"),
+                             reader.text("META_VERIFY_TOKEN"), human_agent)
+
+
+class InstagramAdapter:
+    platform = "instagram"
+    label = LABEL
+    private_label = PRIVATE_LABEL
+    webhook_name = "meta"
+
+    def __init__(self, settings: InstagramSettings, timeout: float = 10.0):
+        self._settings = settings
+        self.clock = lambda: datetime.now(timezone.utc)
+        # appsecret_proof belongs to Facebook Login tokens; Instagram Login tokens go without.
+        self.graph = GraphClient(settings.api_url, settings.token,
+                                 None if settings.instagram_login else settings.app_secret, timeout,
+                                 clock=lambda: self.clock(), label="Instagram")
+
+    @property
+    def account_key(self) -> str:
+        return f"instagram:{self._settings.account_id}"
+
+    def account_id(self) -> str:
+        return self._settings.account_id
+
+    def account_name(self) -> str:
+        return f"account {self._settings.account_id}"
+
+    # -- tokens (Instagram Login: 60 days, refreshed by the worker) -----------------------
+    def use_token(self, token: str) -> None:
+        self.graph.token = token
+
+    def refresh_token(self) -> tuple[str, datetime] | None:
+        """A fresh 60-day token for an Instagram Login token, or None (a Page token needs none)."""
+        if not self._settings.instagram_login:
+            return None
+        root = self._settings.api_url.rsplit("/v", 1)[0]  # refresh_access_token is not versioned
+        body = GraphClient(root, self.graph.token, None, label="Instagram").get(
+            "refresh_access_token", grant_type="ig_refresh_token")
+        return body["access_token"], self.clock() + timedelta(seconds=int(body.get("expires_in", 0)))
+
+    # -- inbound ---------------------------------------------------------------------------
+    def _own(self, author: dict) -> bool:
+        return bool(author.get("self_ig_scoped_id")) or author.get("id") == self._settings.account_id
+
+    def _comment_post(self, comment: dict, parent_id: str | None) -> InboundPost | None:
+        author = comment.get("from") or {}
+        if not comment.get("id") or not author.get("id") or self._own(author) or comment.get("self_ig_scoped_id"):
+            return None
+        handle = "@" + (author.get("username") or author["id"])
+        return InboundPost(
+            platform=self.platform, external_id=comment["id"], thread_id=f"comment:{parent_id or comment['id']}",
+            author_id=author["id"], author_handle=handle, author_name=None, text=comment.get("text", ""),
+            created_at=_time(comment.get("timestamp")), url=None, platform_label=LABEL,
+            account=self._settings.account_id)
+
+    def _message_post(self, event: dict) -> InboundPost | None:
+        message = event.get("message") or {}
+        sender = (event.get("sender") or {}).get("id", "")
+        if message.get("is_echo") or not message.get("mid") or sender == self._settings.account_id:
+            return None
+        body = "\n".join(p for p in (message.get("text", ""), attachments_text(message.get("attachments"))) if p)
+        return InboundPost(
+            platform=self.platform, external_id=message["mid"], thread_id=f"dm:{sender}", author_id=sender,
+            author_handle=f"Instagram user {sender[-4:]}", author_name=None, text=body,
+            created_at=_time(event.get("timestamp")), url=None, platform_label=PRIVATE_LABEL,
+            account=self._settings.account_id, private=True)
+
+    def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
+        expected = self._settings.verify_token
+        if query.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(
+                query.get("hub.verify_token", "").encode(), expected.encode()):
+            return 200, query.get("hub.challenge", "")
+        return 403, {"ok": False, "error": "wrong hub.verify_token (META_VERIFY_TOKEN)"}
+
+    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
+        secret, given = self._settings.app_secret, headers.get("X-Hub-Signature-256", "")
+        if not secret or not given:
+            return False
+        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(given.encode(), expected.encode())
+
+    def parse_webhook(self, payload: dict) -> list[InboundPost]:
+        if payload.get("object") != "instagram":
+            return []
+        posts = []
+        for entry in payload.get("entry") or []:
+            if str(entry.get("id")) != self._settings.account_id:
+                continue
+            for change in entry.get("changes") or []:
+                value = change.get("value") or {}
+                if change.get("field") in ("comments", "live_comments"):
+                    comment = {"id": value.get("id"), "from": value.get("from"), "text": value.get("text", ""),
+                               "timestamp": entry.get("time"), "self_ig_scoped_id": value.get("self_ig_scoped_id")}
+                    posts.append(self._comment_post(comment, value.get("parent_id")))
+            posts.extend(self._message_post(event) for event in entry.get("messaging") or [])
+        return [p for p in posts if p]
+
+    def feeds(self) -> list[Feed]:
+        # Instagram DMs arrive only by webhook; comments are polled as the fallback.
+        return [Feed(self.account_key, f"Instagram {self.account_name()}", self.fetch_comments)]
+
+    def fetch_comments(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
+        since = int(cursor) if cursor else (int(start_time.timestamp()) if start_time else 0)
+        found, newest = [], since
+        media = self.graph.get(f"{self._settings.account_id}/media", fields="id,timestamp", limit=RECENT_MEDIA)
+        for item in media.get("data", []):
+            for comment in self.graph.pages(f"{item['id']}/comments", fields="id,text,from,timestamp", limit=50):
+                replies = self.graph.pages(f"{comment['id']}/replies", fields="id,text,from,timestamp,parent_id",
+                                           limit=50)
+                for each, parent in [(comment, None)] + [(r, comment["id"]) for r in replies]:
+                    when = _time(each.get("timestamp"))
+                    stamp = int(when.timestamp()) if when else 0
+                    if stamp >= since:
+                        newest = max(newest, stamp)
+                        found.append(self._comment_post(each, parent))
+        posts = sorted((p for p in found if p), key=lambda p: (p.created_at or datetime.min, p.external_id))
+        return FetchResult(posts=posts, cursor=str(newest) if newest else cursor, rate_limit=None)
+
+    # -- outbound ----------------------------------------------------------------------------
+    def reply_window(self, private: bool) -> timedelta | None:
+        if not private:
+            return None
+        return HUMAN_AGENT_WINDOW if self._settings.human_agent else RESPONSE_WINDOW
+
+    def target_for(self, kind: ActionKind, post: PostRef) -> str:
+        if kind is ActionKind.PRIVATE:
+            return f"igsid:{post.author_id}" if post.private else f"comment:{post.external_id}"
+        return post.external_id
+
+    def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
+        empty = empty_reply_problem(text)
+        if empty:
+            return empty
+        if len(text) > MAX_TEXT:
+            return f"The reply is {len(text):,} characters; Instagram takes at most {MAX_TEXT:,}. Shorten it."
+        if kind is ActionKind.PRIVATE and about is not None and about.created_at is not None:
+            waited = self.clock() - about.created_at
+            if not about.private and waited > PRIVATE_REPLY_WINDOW:
+                return ("Instagram allows a private reply to a comment only within 7 days of it; this comment is "
+                        "older. Answer in public instead.")
+            limit = HUMAN_AGENT_WINDOW if self._settings.human_agent else RESPONSE_WINDOW
+            if about.private and waited > limit:
+                return ("Instagram's messaging window closed (the customer last wrote "
+                        f"{about.created_at:%Y-%m-%d %H:%M} UTC): the account cannot message them until they "
+                        "write again.")
+        return None
+
+    def send_reply(self, action: OutboundAction) -> SentMessage:
+        self._refuse(action)
+        parent = self.graph.get(action.target, fields="id,parent_id").get("parent_id")
+        target = parent or action.target
+        answer = self.graph.post(f"{target}/replies", {"message": action.text})
+        note = ("Instagram answers only top-level comments, so the reply went under the customer's first "
+                "comment of that thread.") if parent else None
+        return SentMessage(answer["id"], None, note)
+
+    def send_private(self, action: OutboundAction) -> SentMessage:
+        kind, _, target = action.target.partition(":")
+        self._refuse(action)
+        recipient = {"comment_id": target} if kind == "comment" else {"id": target}
+        body: dict = {"recipient": recipient, "message": {"text": action.text}}
+        if kind != "comment" and action.about_at and self.clock() - action.about_at > RESPONSE_WINDOW:
+            body.update({"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"})
+        where = f"{self._settings.account_id}/messages" if self._settings.instagram_login else "me/messages"
+        try:
+            answer = self.graph.post(where, body)
+        except PermanentSendError as exc:
+            if getattr(exc, "code", None) in (10, 10900, 10903):
+                raise PermanentSendError("Instagram refused the private message: a comment takes one private "
+                                         "reply within 7 days, and a DM only inside the messaging window.") from None
+            raise
+        return SentMessage(answer["message_id"], None)
+
+    def _refuse(self, action: OutboundAction) -> None:
+        messenger = action.target.startswith("igsid:")
+        about = PostRef("", "", messenger, action.about_at) if action.about_at else None
+        problem = self.check_reply(action.text, action.kind, about)
+        if problem:
+            raise PermanentSendError(problem)

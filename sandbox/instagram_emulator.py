@@ -1,0 +1,163 @@
+"""The Graph emulator's Instagram side: a professional account's media and
+comments (top-level and replies; `fields=` honoured, cursor paging), replies
+only to top-level comments (Graph refuses others), Instagram DMs with the
+same windows as Messenger and one private reply per comment, the Instagram
+Login token refresh (`GET /refresh_access_token`), and webhooks (`object:
+instagram`) signed with the Page app's secret or, for Instagram Login, the
+Instagram app's own."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from datetime import datetime
+
+from flask import Flask, jsonify, request
+
+from sandbox.serve import push_signed
+
+DAY = 24 * 3600
+
+
+class InstagramMixin:
+    """Instagram state for GraphState (fields are declared there)."""
+
+    def ig_media(self, caption: str) -> dict:
+        with self.lock:
+            media = {"id": self.new_id(), "caption": caption, "timestamp": self._ig_time(),
+                     "media_type": "IMAGE", "owner": {"id": self.ig_id}}
+            self.ig_posts[media["id"]] = media
+            return media
+
+    def _ig_time(self) -> str:
+        return self.now().strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+    def ig_user(self, username: str) -> str:
+        with self.lock:
+            for uid, known in self.ig_users.items():
+                if known == username:
+                    return uid
+            uid = str(17840000000000000 + len(self.ig_users) + 1)
+            self.ig_users[uid] = username
+            return uid
+
+    def ig_comment(self, author_id: str, media_id: str, text: str, parent_id: str | None = None) -> dict:
+        with self.lock:
+            own = author_id == self.ig_id
+            author = {"id": author_id, "username": self.ig_username if own else self.ig_users[author_id]}
+            if own:
+                author["self_ig_scoped_id"] = author_id
+            comment = {"id": self.new_id(), "media_id": media_id, "parent_id": parent_id, "text": text,
+                       "from": author, "timestamp": self._ig_time()}
+            self.ig_comments[comment["id"]] = comment
+        value = {"from": author, "media": {"id": media_id, "media_product_type": "FEED"}, "id": comment["id"],
+                 "text": text, **({"parent_id": parent_id} if parent_id else {})}
+        self.ig_push({"object": "instagram", "entry": [{"id": self.ig_id, "time": int(self.clock()),
+                                                        "changes": [{"field": "comments", "value": value}]}]})
+        return comment
+
+    def ig_customer_comments(self, username: str, text: str, reply_to: str | None = None) -> dict:
+        parent = self.ig_comments.get(reply_to) if reply_to else None
+        media = parent["media_id"] if parent else (next(iter(sorted(self.ig_posts, reverse=True)), None)
+                                                   or self.ig_media("New in: the winter range")["id"])
+        return self.ig_comment(self.ig_user(username), media, text, reply_to)
+
+    def ig_customer_messages(self, username: str, text: str) -> dict:
+        igsid = self.ig_user(username)
+        message = self._ig_store(igsid, igsid, text)
+        self.ig_push({"object": "instagram", "entry": [{"id": self.ig_id, "time": int(self.clock() * 1000),
+                                                        "messaging": [{"sender": {"id": igsid},
+                                                                       "recipient": {"id": self.ig_id},
+                                                                       "timestamp": int(self.clock() * 1000),
+                                                                       "message": {"mid": message["id"],
+                                                                                   "text": text}}]}]})
+        return message
+
+    def _ig_store(self, igsid: str, sender: str, text: str) -> dict:
+        with self.lock:
+            message = {"id": f"aWdf{self.new_id()}", "text": text, "from": sender, "timestamp": self.clock()}
+            self.ig_messages.setdefault(igsid, []).append(message)
+            return message
+
+    def ig_sent_to(self, igsid: str) -> list[str]:
+        return [m["text"] for m in self.ig_messages.get(igsid, []) if m["from"] == self.ig_id]
+
+    def ig_replies_to(self, comment_id: str) -> list[str]:
+        return [c["text"] for c in self.ig_comments.values()
+                if c["parent_id"] == comment_id and c["from"]["id"] == self.ig_id]
+
+    def ig_push(self, body: dict) -> None:
+        if not self.webhook_url:
+            return
+        raw = json.dumps(body).encode()
+        secret = self.ig_app_secret if self.ig_login else self.app_secret
+        signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+        push_signed(self.webhook_url, raw, "X-Hub-Signature-256", signature, self.webhook_answers)
+
+
+def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> None:
+    def comment_view(comment: dict) -> dict:
+        return {k: v for k, v in comment.items() if k != "media_id" and (k != "parent_id" or v)}
+
+    def read(node: str, edge: str | None):
+        with state.lock:
+            if node == state.ig_id and edge == "media":
+                media = sorted(state.ig_posts.values(), key=lambda m: m["timestamp"], reverse=True)
+                return jsonify(page(media, fields(("id",))))
+            if node in state.ig_posts and edge == "comments":
+                top = [comment_view(c) for c in state.ig_comments.values()
+                       if c["media_id"] == node and not c["parent_id"]]
+                return jsonify(page(sorted(top, key=lambda c: c["timestamp"]), fields(("id", "text", "timestamp"))))
+            if node in state.ig_comments and edge == "replies":
+                replies = [comment_view(c) for c in state.ig_comments.values() if c["parent_id"] == node]
+                return jsonify(page(sorted(replies, key=lambda c: c["timestamp"]), fields(("id", "text", "timestamp"))))
+            if node in state.ig_comments and edge is None:
+                shown = comment_view(state.ig_comments[node])
+                return jsonify({k: v for k, v in shown.items() if k in fields(("id",)) | {"id"}})
+        return None
+
+    def write(node: str, edge: str, payload: dict):
+        comment = state.ig_comments.get(node)
+        if comment is not None and edge == "replies":
+            if comment["parent_id"]:
+                return graph_error(400, "(#100) Replies can only be made to top-level comments", 100, 2534049)
+            reply = state.ig_comment(state.ig_id, comment["media_id"], payload.get("message", ""), node)
+            return jsonify({"id": reply["id"]})
+        if edge == "messages" and node in (state.ig_id, "me"):
+            recipient = payload.get("recipient") or {}
+            if "id" in recipient and recipient["id"] not in state.ig_users:
+                return None  # not an Instagram user: the Page's Messenger handles it
+            return send(payload, recipient)
+        return None
+
+    def send(payload: dict, recipient: dict):
+        text = ((payload.get("message") or {}).get("text") or "").strip()
+        now = state.clock()
+        if "comment_id" in recipient:
+            comment = state.ig_comments.get(recipient["comment_id"])
+            if comment is None:
+                return graph_error(400, "(#100) Invalid parameter: comment_id", 100)
+            if recipient["comment_id"] in state.private_replied:
+                return graph_error(400, "(#10900) Activity already replied to", 10900)
+            if now - datetime.strptime(comment["timestamp"], "%Y-%m-%dT%H:%M:%S%z").timestamp() > 7 * DAY:
+                return graph_error(400, "(#10903) This activity cannot be replied to", 10903)
+            state.private_replied.add(recipient["comment_id"])
+            igsid = comment["from"]["id"]
+        else:
+            igsid = recipient["id"]
+            theirs = [m["timestamp"] for m in state.ig_messages.get(igsid, []) if m["from"] == igsid]
+            tagged = payload.get("tag") == "HUMAN_AGENT"
+            if not theirs or now - theirs[-1] > (7 * DAY if tagged else DAY):
+                return graph_error(400, "(#10) This message is sent outside of allowed window.", 10, 2534022)
+        message = state._ig_store(igsid, state.ig_id, text)
+        state.sends.append(payload)
+        return jsonify({"recipient_id": igsid, "message_id": message["id"]})
+
+    @app.get("/refresh_access_token")
+    def refresh_access_token():
+        if request.args.get("grant_type") != "ig_refresh_token" or request.args.get("access_token") != state.ig_token:
+            return graph_error(400, "Invalid OAuth access token.", 190)
+        state.ig_token = f"IGrefreshed{state.new_id()}"
+        return jsonify({"access_token": state.ig_token, "token_type": "bearer", "expires_in": 60 * DAY})
+
+    app.config["instagram_read"], app.config["instagram_write"] = read, write

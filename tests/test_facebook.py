@@ -1,0 +1,195 @@
+"""A Facebook Page through the real `web` and the Graph emulator: comments and
+Messenger by signed webhook (one root within a second, no worker) and by
+polling, staff replies as exactly one correct Graph call, echoes and the
+Page's own comments ignored, Messenger's 24 h / 7 day windows, the one private
+reply per comment, ❤️ likes, edits and removals, and throttling."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+import requests
+
+from bot.models import WAITING
+from bot.poll import poll
+from tests.helpers import all_text, roots, thread
+
+pytestmark = pytest.mark.meta
+
+
+@pytest.fixture
+def webhooks_on(bot, graph_state):
+    graph_state.webhook_url = bot.server.url + "/webhooks/meta"
+    return bot
+
+
+def _state_of(deps, handle):
+    from sqlalchemy import select
+    from bot.models import Conversation
+    with deps.sessions() as session:
+        return session.scalar(select(Conversation).where(Conversation.customer_handle == handle))
+
+
+def _command(bot, text, user="U0ALICE"):
+    response = bot.slack_state.user_runs_command(user, "C0SUPPORT", text)
+    bot.executor.drain()
+    return response.json()["text"]
+
+
+def _notices(slack_state, root):
+    return [m["text"] for m in thread(slack_state, root) if "not sent" in m.get("text", "")]
+
+
+def test_the_subscription_check_and_the_signature(bot, graph_state):
+    url = bot.server.url + "/webhooks/meta"
+    ok = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": graph_state.verify_token,
+                                   "hub.challenge": "1158201444"}, timeout=5)
+    assert ok.status_code == 200 and ok.text == "1158201444"
+    wrong = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+                         timeout=5)
+    assert wrong.status_code == 403
+    body = json.dumps({"object": "page", "entry": []}).encode()
+    forged = "sha256=" + hmac.new(b"not-the-secret", body, hashlib.sha256).hexdigest()
+    for headers in ({}, {"X-Hub-Signature-256": forged}):
+        answer = requests.post(url, data=body, headers={"content-type": "application/json", **headers}, timeout=5)
+        assert answer.status_code == 401
+
+
+def test_a_comment_by_webhook_is_answered_by_one_comment_reply(webhooks_on, deps, graph_state, slack_state):
+    bot = webhooks_on
+    started = time.perf_counter()
+    comment = graph_state.customer_comments("Jane Doe", "Ordered 2 weeks ago & still nothing!")
+    bot.executor.drain()
+    assert time.perf_counter() - started < 1.0
+    [root] = roots(slack_state)
+    assert "*Facebook* · *Jane Doe*" in all_text(root) and "2 weeks ago &amp; still" in all_text(root)
+    bot.staff_says(root["ts"], "So sorry Jane, checking your order now.")
+    assert graph_state.page_replies_to(comment["id"]) == ["So sorry Jane, checking your order now."]
+    assert _state_of(deps, "Jane Doe").status == "answered"
+    # The Page's own reply came back as a feed change: it opened nothing.
+    assert len(roots(slack_state)) == 1 and len(thread(slack_state, root)) == 1
+    assert all(code == 200 for code in graph_state.webhook_answers)
+
+
+def test_a_messenger_message_is_answered_in_the_window_and_refused_after_it(webhooks_on, deps, clock, graph_state,
+                                                                            slack_state):
+    bot = webhooks_on
+    graph_state.customer_messages("Sam Lee", "Hi! Is the blue one back in stock?")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    assert "*Messenger* · *Sam Lee*" in all_text(root) and "Private message" in all_text(root)
+    bot.staff_says(root["ts"], "Yes, since this morning!")
+    psid = graph_state.user("Sam Lee")
+    assert graph_state.texts_sent_to(psid) == ["Yes, since this morning!"]
+    assert graph_state.sends[-1]["messaging_type"] == "RESPONSE"
+    assert len(roots(slack_state)) == 1  # the echo of our send opened nothing
+    clock.advance(hours=25)
+    bot.staff_says(root["ts"], "Anything else?")
+    assert graph_state.texts_sent_to(psid) == ["Yes, since this morning!"]
+    [notice] = _notices(slack_state, root)
+    assert "24-hour window closed" in notice and "MESSENGER_HUMAN_AGENT=on" in notice
+
+
+@pytest.mark.settings(MESSENGER_HUMAN_AGENT="on")
+def test_human_agent_answers_up_to_seven_days(webhooks_on, deps, clock, graph_state, slack_state):
+    bot = webhooks_on
+    graph_state.customer_messages("Ola", "my parcel?")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    clock.advance(days=3)
+    bot.staff_says(root["ts"], "It arrives tomorrow.")
+    assert graph_state.sends[-1]["messaging_type"] == "MESSAGE_TAG" and graph_state.sends[-1]["tag"] == "HUMAN_AGENT"
+    clock.advance(days=5)
+    bot.staff_says(root["ts"], "Did it arrive?")
+    [notice] = _notices(slack_state, root)
+    assert "7-day window closed" in notice and len(graph_state.sends) == 1
+
+
+def test_one_private_reply_per_comment_and_a_heart_likes_it(webhooks_on, deps, graph_state, slack_state):
+    bot = webhooks_on
+    comment = graph_state.customer_comments("Kai", "You charged me twice")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    conv = _state_of(deps, "Kai")
+    assert _command(bot, f"private #{conv.id} Sorry Kai, can you send us the order number?").startswith("🔒 Sending")
+    assert graph_state.sends[-1]["recipient"] == {"comment_id": comment["id"]}
+    assert _command(bot, f"private #{conv.id} Hello again?").startswith("🔒 Sending")
+    [notice] = _notices(slack_state, root)
+    assert "one private reply per comment" in notice and len(graph_state.sends) == 1
+    slack_state.events_url = bot.events_url
+    slack_state.user_reacts("U0ALICE", "C0SUPPORT", root["ts"], "heart")
+    bot.executor.drain()
+    assert graph_state.page_id in graph_state.comments[comment["id"]]["likes"]
+
+
+def test_polling_finds_comments_and_messages_and_a_webhook_repeat_shows_once(bot, deps, clock, graph_state,
+                                                                             slack_state):
+    first = graph_state.customer_comments("Mia", "Love it!")
+    graph_state.comment(graph_state.user("Noa"), first["id"], "me too")  # a reply under Mia's comment
+    graph_state.customer_messages("Pat", "Do you ship to Norway?")
+    result = poll(deps, clock())
+    assert not result.errors, result.describe()
+    shown = {r["ts"]: all_text(r) for r in roots(slack_state)}
+    assert len(shown) == 2 and any("Mia" in t for t in shown.values()) and any("Pat" in t for t in shown.values())
+    mia_root = next(r for r in roots(slack_state) if "Mia" in all_text(r))
+    [bystander] = thread(slack_state, mia_root)
+    assert "Someone else" in all_text(bystander) and "me too" in all_text(bystander)
+    graph_state.webhook_url = bot.server.url + "/webhooks/meta"
+    graph_state.push_change("feed", {"from": first["from"], "post_id": first["post_id"], "comment_id": first["id"],
+                                     "parent_id": first["parent_id"], "created_time": 1, "item": "comment",
+                                     "verb": "add", "message": first["message"]})
+    bot.executor.drain()
+    assert len(roots(slack_state)) == 2  # Meta retried / polling saw it first: still one root
+
+
+def test_edits_and_removals_show_without_restarting_the_clock(webhooks_on, deps, clock, graph_state, slack_state):
+    bot = webhooks_on
+    comment = graph_state.customer_comments("Rae", "wrong size sent")
+    bot.executor.drain()
+    due = _state_of(deps, "Rae").due_at
+    clock.advance(minutes=10)
+    for verb, text in (("edited", "wrong size AND colour sent"), ("remove", "")):
+        graph_state.push_change("feed", {"from": comment["from"], "post_id": comment["post_id"],
+                                         "comment_id": comment["id"], "parent_id": comment["parent_id"],
+                                         "created_time": int(clock().timestamp()), "item": "comment", "verb": verb,
+                                         "message": text})
+        bot.executor.drain()
+    [root] = roots(slack_state)
+    edited, removed = thread(slack_state, root)
+    assert "edited a post" in all_text(edited) and "AND colour" in all_text(edited)
+    assert "removed or hid a post" in all_text(removed)
+    conv = _state_of(deps, "Rae")
+    assert conv.status == WAITING and conv.due_at == due and conv.posts_in_wait == 1
+
+
+def test_a_throttled_graph_call_waits_as_the_headers_say(deps, clock, graph_state, slack_state):
+    graph_state.customer_comments("Tom", "hello?")
+    graph_state.throttled.append((80001, 7))
+    result = poll(deps, clock())
+    facebook = next(a for a in result.accounts if a.name.startswith("Facebook"))
+    # X-Business-Use-Case-Usage said: estimated_time_to_regain_access 7 (minutes).
+    wait_until = clock().timestamp() + 7 * 60
+    assert facebook.skipped == f"rate-limit window closed until {time.strftime('%H:%M:%S', time.gmtime(wait_until))} UTC"
+    assert roots(slack_state) == []
+    poll(deps, clock.advance(minutes=8))
+    assert len(roots(slack_state)) == 1
+
+
+def test_the_thread_is_warned_an_hour_before_the_messenger_window_closes(webhooks_on, deps, clock, graph_state,
+                                                                          slack_state):
+
+    from bot.escalation import sweep
+    bot = webhooks_on
+    graph_state.customer_messages("Vic", "is my refund done?")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    assert "reply window closes" in all_text(root)
+    assert sweep(deps, clock.advance(hours=22, minutes=59)).windows == []
+    swept = sweep(deps, clock.advance(minutes=1))
+    assert swept.windows == [_state_of(deps, "Vic").id]
+    [warning] = [m for m in thread(slack_state, root) if "stops taking replies" in m.get("text", "")]
+    assert "Messenger stops taking replies to Vic" in warning["text"]
+    assert sweep(deps, clock.advance(minutes=30)).windows == []  # once
