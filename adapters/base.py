@@ -56,6 +56,7 @@ class OutboundAction:
 class SentMessage:
     external_id: str
     url: str | None
+    note: str | None = None  # what staff should know about how it went out (said in the thread)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from adapters import facebook, x
+from adapters import facebook, instagram, x
 from adapters.base import Adapter
 from bot.config import EnvReader, Settings
 
@@ -27,6 +27,8 @@ PLATFORMS: tuple[Platform, ...] = (
              "X is off: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET to turn it on"),
     Platform("facebook", facebook.read_settings, facebook.FacebookAdapter,
              "Facebook and Messenger are off: set META_PAGE_ID and META_PAGE_TOKEN to turn them on"),
+    Platform("instagram", instagram.read_settings, instagram.InstagramAdapter,
+             "Instagram is off: set INSTAGRAM_ACCOUNT_ID and INSTAGRAM_TOKEN (or META_PAGE_TOKEN) to turn it on"),
 )
 
 

@@ -35,6 +35,7 @@ from bot.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, M
 from bot.notices import post_due_notices
 from bot.slack_out import SLACK_ERRORS
 from bot.compose import compose_reply_text
+from bot.tokens import use_stored_tokens
 
 log = logging.getLogger(__name__)
 # After an ambiguous attempt, give the platform this long to finish storing a
@@ -81,6 +82,7 @@ def _due(now: datetime):
 
 def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 100) -> DeliverResult:
     result = DeliverResult()
+    use_stored_tokens(deps)  # a token the worker renewed (Instagram Login) is the one to send with
     with deps.sessions() as session:
         query = select(Outbox.id).where(_due(now)).order_by(Outbox.id).limit(limit)
         if only_id is not None:
@@ -248,6 +250,8 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
     log.info("#%s %s by %s sent to %s as %s", row.conversation_id, kind.value, row.staff_user,
              deps.label(row.platform, kind is ActionKind.PRIVATE), sent.external_id)
     try:
+        if sent.note:
+            deps.slack.notice(conv.slack_channel, conv.slack_root_ts, f"ℹ️ {sent.note}")
         if message.slack_ts:
             deps.slack.react(message.slack_channel, message.slack_ts, SENT_REACTION)
             if row.uncertain_since is not None:

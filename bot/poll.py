@@ -20,6 +20,7 @@ from bot.deps import Deps, backoff
 from bot.ingest import ingest_post, publish_unposted
 from bot.models import PollCursor
 from bot.slack_out import SLACK_ERRORS
+from bot.tokens import use_stored_tokens
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ def _at(moment: datetime) -> str:
 
 def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
     owner = uuid.uuid4().hex
+    use_stored_tokens(deps)
     try:
         retried = publish_unposted(deps, now)
     except SLACK_ERRORS as exc:

@@ -37,7 +37,12 @@ def run_sweep(deps: Deps):
     return _run("sweep", sweep, deps)
 
 
-JOBS = {"poll": run_poll, "deliver": run_deliver, "sweep": run_sweep}
+def run_tokens(deps: Deps):
+    from bot.tokens import refresh_tokens
+    return _run("tokens", refresh_tokens, deps)
+
+
+JOBS = {"poll": run_poll, "deliver": run_deliver, "sweep": run_sweep, "tokens": run_tokens}
 
 
 @dataclass(frozen=True)

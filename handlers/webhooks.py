@@ -40,12 +40,17 @@ def publish_recorded(deps: Deps, message_ids: list[int]) -> None:
         log.exception("webhook posts recorded but publishing them failed; the next pass retries")
 
 
-def receive(deps: Deps, adapter: WebhookSource, executor: Executor):
+def receive(deps: Deps, adapters: list[WebhookSource], executor: Executor):
+    """adapters: every platform behind this route (Meta's one route serves the
+    Page and Instagram, each with its own secret): the delivery is theirs whose
+    signature matches; each takes the entries of its own object."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         return _error(413, "body over 1 MB")
     body = request.get_data(cache=True)
-    if not adapter.verify_webhook(request.headers, body):
-        log.warning("%s webhook: missing or wrong signature; ignored", adapter.label)
+    signed = [a for a in adapters if a.verify_webhook(request.headers, body)]
+    label = " / ".join(a.label for a in adapters)
+    if not signed:
+        log.warning("%s webhook: missing or wrong signature; ignored", label)
         return _error(401, "missing or wrong signature")
     if request.mimetype != "application/json":
         return _error(415, f"unsupported content type {request.mimetype or '(none)'}")
@@ -53,43 +58,44 @@ def receive(deps: Deps, adapter: WebhookSource, executor: Executor):
         payload = json.loads(body)
         if not isinstance(payload, dict):
             raise ValueError("not an object")
-        posts = adapter.parse_webhook(payload)
+        posts = [post for adapter in signed for post in adapter.parse_webhook(payload)]
     except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
         return _error(400, "malformed JSON or an event this endpoint does not understand")
     except AdapterError as exc:  # not the sender's fault: it retries, and polling is the safety net
-        log.warning("%s webhook: cannot identify the brand account yet (%s); answered 503", adapter.label, exc)
+        log.warning("%s webhook: cannot identify the brand account yet (%s); answered 503", label, exc)
         return _error(503, "cannot identify the brand account yet; retry later")
     now = deps.clock()
     ids = record_posts(deps, posts, now)
     with deps.sessions() as session:
-        store.note_webhook_delivery(session, adapter.account_key, now)
+        for adapter in signed:
+            store.note_webhook_delivery(session, adapter.account_key, now)
         session.commit()
     if ids:
         executor.submit(publish_recorded, deps, ids)
-    if ids:
-        log.info("%s webhook: %d new post%s", adapter.label, len(ids), "" if len(ids) == 1 else "s")
+        log.info("%s webhook: %d new post%s", label, len(ids), "" if len(ids) == 1 else "s")
     else:  # our own messages echoed back, a retried delivery, or events with no customer post
-        log.debug("%s webhook: nothing new (%d customer post(s) already recorded)", adapter.label, len(posts))
+        log.debug("%s webhook: nothing new (%d customer post(s) already recorded)", label, len(posts))
     return jsonify({"ok": True, "new": len(ids)})
 
 
 def register(flask: Flask, deps: Deps, executor: Executor) -> None:
-    sources = {a.webhook_name: a for a in deps.adapters.values() if isinstance(a, WebhookSource)}
-
-    def source_or_404(name: str):
-        return sources.get(name)
+    sources: dict[str, list[WebhookSource]] = {}
+    for adapter in deps.adapters.values():
+        if isinstance(adapter, WebhookSource):
+            sources.setdefault(adapter.webhook_name, []).append(adapter)
 
     @flask.get("/webhooks/<name>")
     def webhook_handshake(name: str):
-        adapter = source_or_404(name)
-        if adapter is None:
+        if name not in sources:
             return _error(404, f"no platform '{name}' is on here")
-        status, answer = adapter.handshake(request.args)
+        for adapter in sources[name]:
+            status, answer = adapter.handshake(request.args)
+            if status == 200:
+                break
         return (jsonify(answer), status) if isinstance(answer, dict) else (answer, status)
 
     @flask.post("/webhooks/<name>")
     def webhook_events(name: str):
-        adapter = source_or_404(name)
-        if adapter is None:
+        if name not in sources:
             return _error(404, f"no platform '{name}' is on here")
-        return receive(deps, adapter, executor)
+        return receive(deps, sources[name], executor)

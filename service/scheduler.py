@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import logging
 import signal
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import threading
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
-from handlers.jobs import run_deliver, run_poll, run_sweep
+from handlers.jobs import run_deliver, run_poll, run_sweep, run_tokens
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,9 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
     scheduler.add_job(run_poll, "interval", args=[deps], seconds=max(1, poll_tick), id="poll")
     scheduler.add_job(run_deliver, "interval", args=[deps], seconds=2, id="deliver")
     scheduler.add_job(run_sweep, "interval", args=[deps], seconds=5, id="sweep")
+    # Renewable tokens (Instagram Login): checked hourly, refreshed a day after the last refresh.
+    scheduler.add_job(run_tokens, "interval", args=[deps], hours=1, id="tokens",
+                      next_run_time=datetime.now(timezone.utc))
     return scheduler
 
 

@@ -197,7 +197,11 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
         graph, graph_state = request.getfixturevalue("graph_emulator"), request.getfixturevalue("graph_state")
         meta = {"GRAPH_API_URL": f"{graph.url}/v26.0", "META_PAGE_ID": graph_state.page_id,
                 "META_PAGE_TOKEN": graph_state.page_token, "META_APP_SECRET": graph_state.app_secret,
-                "META_VERIFY_TOKEN": graph_state.verify_token}
+                "META_VERIFY_TOKEN": graph_state.verify_token, "INSTAGRAM_ACCOUNT_ID": graph_state.ig_id}
+        if request.node.get_closest_marker("instagram_login"):  # its own token, URL and webhook secret
+            graph_state.ig_login = True
+            meta.update(INSTAGRAM_TOKEN=graph_state.ig_token, INSTAGRAM_API_URL=f"{graph.url}/v26.0",
+                        INSTAGRAM_APP_SECRET=graph_state.ig_app_secret)
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,
