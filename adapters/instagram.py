@@ -82,6 +82,10 @@ class InstagramAdapter:
         return f"account {self._settings.account_id}"
 
     # -- tokens (Instagram Login: 60 days, refreshed by the worker) -----------------------
+    @property
+    def token_renewable(self) -> bool:
+        return self._settings.instagram_login
+
     def use_token(self, token: str) -> None:
         self.graph.token = token
 

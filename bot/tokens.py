@@ -21,7 +21,9 @@ REFRESH_EVERY = timedelta(days=1)
 
 
 def _renewable(deps: Deps):
-    return [a for a in deps.adapters.values() if hasattr(a, "refresh_token") and hasattr(a, "use_token")]
+    """Adapters whose token expires unless renewed (an Instagram Login token;
+    a Page token does not)."""
+    return [a for a in deps.adapters.values() if getattr(a, "token_renewable", False)]
 
 
 def use_stored_tokens(deps: Deps) -> None:
@@ -31,7 +33,7 @@ def use_stored_tokens(deps: Deps) -> None:
     with deps.sessions() as session:
         for adapter in adapters:
             stored = session.get(Credential, adapter.account_key)
-            if stored is not None:
+            if stored is not None and stored.token:  # "" until the first refresh succeeded
                 adapter.use_token(stored.token)
 
 

@@ -40,7 +40,18 @@ def _facebook_view(graph) -> list[dict]:
         items += [{"author": m["from"]["name"], "text": m["message"], "created_at": m["created_time"],
                    "brand": m["from"]["id"] == graph.page_id, "where": "Messenger"}
                   for msgs in graph.messages.values() for m in msgs]
+        items += [{"author": "@" + c["from"]["username"], "text": c["text"], "created_at": c["timestamp"],
+                   "brand": c["from"]["id"] == graph.ig_id, "where": "Instagram comment"}
+                  for c in graph.ig_comments.values()]
+        items += [{"author": "@" + (graph.ig_username if m["from"] == graph.ig_id else graph.ig_users[m["from"]]),
+                   "text": m["text"], "created_at": _graph_time(m["timestamp"]), "brand": m["from"] == graph.ig_id,
+                   "where": "Instagram DM"} for msgs in graph.ig_messages.values() for m in msgs]
     return sorted(items, key=lambda i: i["created_at"], reverse=True)
+
+
+def _graph_time(epoch: float) -> str:
+    from datetime import datetime, timezone
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
 def escape_mentions(slack: SlackState, text: str) -> str:
@@ -104,10 +115,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         if kind == "dm":
             event = x.customer_dms(username, text)
             return jsonify({"ok": True, "id": event["id"]})
-        if kind in ("facebook", "messenger") and graph is not None:
-            made = (graph.customer_comments(username, text) if kind == "facebook"
-                    else graph.customer_messages(username, text))
-            return jsonify({"ok": True, "id": made["id"]})
+        makers = {"facebook": graph.customer_comments, "messenger": graph.customer_messages,
+                  "instagram": graph.ig_customer_comments, "instagram_dm": graph.ig_customer_messages} if graph else {}
+        if kind in makers:
+            return jsonify({"ok": True, "id": makers[kind](username, text)["id"]})
         tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
         return jsonify({"ok": True, "id": tweet["id"]})
 

@@ -32,6 +32,7 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
         "X_ACCESS_TOKEN": x.access_token, "X_ACCESS_TOKEN_SECRET": x.access_token_secret,
         "GRAPH_API_URL": f"{page_url}/graph/v26.0", "META_PAGE_ID": graph.page_id, "META_PAGE_TOKEN": graph.page_token,
         "META_APP_SECRET": graph.app_secret, "META_VERIFY_TOKEN": graph.verify_token,
+        "INSTAGRAM_ACCOUNT_ID": graph.ig_id,
         # Short clocks so the whole escalation ladder can be watched in minutes.
         "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "1m", "POLL_INTERVAL": "3s", "BACKFILL": "all",
         "PORT": str(bot_port), "WEB_CONCURRENCY": "1",

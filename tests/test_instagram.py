@@ -107,3 +107,11 @@ def test_instagram_login_signs_with_its_own_secret_and_refreshes_its_token(webho
     page_signed = requests.post(bot.server.url + "/webhooks/meta", data=b"{}", timeout=5,
                                 headers={"content-type": "application/json", "X-Hub-Signature-256": "sha256=00"})
     assert page_signed.status_code == 401
+
+
+def test_a_page_linked_account_keeps_its_page_token(deps, clock, graph_state, slack_state):
+    """Only an Instagram Login token is renewed; a Page-linked account's
+    token job does nothing and polling keeps working."""
+    assert refresh_tokens(deps, clock()) == []
+    graph_state.ig_customer_comments("rui", "hi")
+    assert not poll(deps, clock()).errors and any("@rui" in all_text(r) for r in roots(slack_state))

@@ -159,3 +159,10 @@ def test_dms_reply_privately_and_likes_in_the_browser_by_webhook(tmp_path, brows
         sam.get_by_role("button", name="Reply", exact=True).click()
         expect(page_side.filter(has_text="since this morning")).to_have_count(1, timeout=WAIT_MS)
         expect(sam).to_contain_text("Answered", timeout=WAIT_MS)
+
+        _post_as_customer(page, "lena.k", "Does this come in green?", kind="instagram")
+        lena = page.locator("#channel .conversation", has_text="@lena.k")
+        expect(lena).to_contain_text("Instagram", timeout=WAIT_MS)
+        lena.locator("textarea").fill("It does, from next week!")
+        lena.get_by_role("button", name="Reply", exact=True).click()
+        expect(page_side.filter(has_text="from next week")).to_have_count(1, timeout=WAIT_MS)
