@@ -17,6 +17,13 @@ class ActionKind(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    kind: str               # "image", "sticker", "video", "audio", "file", …
+    url: str | None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
 class InboundPost:
     platform: str
     external_id: str
@@ -31,6 +38,7 @@ class InboundPost:
     account: str = ""       # the brand account it was sent to (X user id, Page id, …)
     private: bool = False   # a private message (DM): answered privately, shown as such
     change: str | None = None  # "edited" / "removed": the customer changed an earlier post (shown, no new wait)
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,10 @@ class SentMessage:
     external_id: str
     url: str | None
     note: str | None = None  # what staff should know about how it went out (said in the thread)
+    # The private thread the customer's answer will arrive in (a private reply
+    # to a comment opens a Messenger / Instagram DM conversation): it joins this
+    # conversation's Slack thread.
+    opens_thread: str | None = None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Mapping
 
 from adapters._graph import GraphClient
-from adapters.base import (ActionKind, AdapterError, Feed, FetchResult, InboundPost, OutboundAction,
+from adapters.base import (ActionKind, AdapterError, Attachment, Feed, FetchResult, InboundPost, OutboundAction,
                            PermanentSendError, PostRef, SentMessage, empty_reply_problem)
 from bot.config import EnvReader
 
@@ -68,14 +68,15 @@ def _time(value) -> datetime | None:
         return None
 
 
-def attachments_text(attachments) -> str:
-    """Nothing dropped silently: each attachment named, with its link."""
-    lines = []
+def meta_attachments(attachments) -> tuple[Attachment, ...]:
+    """Messenger / Instagram attachments (`type` + `payload.url`; a sticker
+    has `sticker_id` or type `sticker`): nothing dropped silently."""
+    found = []
     for item in attachments or []:
-        kind = item.get("type", "file")
-        url = (item.get("payload") or {}).get("url")
-        lines.append(f"📎 {kind}" + (f": {url}" if url else ""))
-    return "\n".join(lines)
+        payload = item.get("payload") or {}
+        kind = "sticker" if item.get("type") == "sticker" or payload.get("sticker_id") else item.get("type", "file")
+        found.append(Attachment(kind, payload.get("url"), payload.get("title") or item.get("name")))
+    return tuple(found)
 
 
 class FacebookAdapter:
@@ -120,12 +121,12 @@ class FacebookAdapter:
     def _message_post(self, psid: str, mid: str, text: str, attachments, when) -> InboundPost | None:
         if not mid or psid == self._settings.page_id:
             return None
-        body = "\n".join(part for part in (text, attachments_text(attachments)) if part)
         return InboundPost(
             platform=self.platform, external_id=mid, thread_id=f"messenger:{psid}", author_id=psid,
-            author_handle=self._name_of(psid), author_name=None, text=body, created_at=_time(when),
+            author_handle=self._name_of(psid), author_name=None, text=text, created_at=_time(when),
             url=f"https://business.facebook.com/latest/inbox/all?selected_item_id={psid}",
-            platform_label=PRIVATE_LABEL, account=self._settings.page_id, private=True)
+            platform_label=PRIVATE_LABEL, account=self._settings.page_id, private=True,
+            attachments=meta_attachments(attachments))
 
     def _name_of(self, psid: str) -> str:
         if psid not in self._names:
@@ -303,7 +304,10 @@ class FacebookAdapter:
                 raise PermanentSendError("Messenger refused it: the messaging window is closed (the customer "
                                          "last wrote more than 24 hours ago). Wait for them to write again.") from None
             raise
-        return SentMessage(answer["message_id"], None)
+        # A private reply opens (or continues) the customer's Messenger conversation:
+        # their answer there belongs in this thread.
+        opens = f"messenger:{answer['recipient_id']}" if kind == "comment" and answer.get("recipient_id") else None
+        return SentMessage(answer["message_id"], None, opens_thread=opens)
 
     def like(self, action: OutboundAction) -> SentMessage:
         self.graph.post(f"{action.target}/likes")

@@ -20,7 +20,7 @@ from typing import Mapping
 from adapters._graph import GraphClient
 from adapters.base import (ActionKind, Feed, FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef,
                            SentMessage, empty_reply_problem)
-from adapters.facebook import HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, _time, attachments_text
+from adapters.facebook import HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, _time, meta_attachments
 from bot.config import EnvReader
 
 LABEL, PRIVATE_LABEL = "Instagram", "Instagram DM"
@@ -118,12 +118,11 @@ class InstagramAdapter:
         sender = (event.get("sender") or {}).get("id", "")
         if message.get("is_echo") or not message.get("mid") or sender == self._settings.account_id:
             return None
-        body = "\n".join(p for p in (message.get("text", ""), attachments_text(message.get("attachments"))) if p)
         return InboundPost(
             platform=self.platform, external_id=message["mid"], thread_id=f"dm:{sender}", author_id=sender,
-            author_handle=f"Instagram user {sender[-4:]}", author_name=None, text=body,
+            author_handle=f"Instagram user {sender[-4:]}", author_name=None, text=message.get("text", ""),
             created_at=_time(event.get("timestamp")), url=None, platform_label=PRIVATE_LABEL,
-            account=self._settings.account_id, private=True)
+            account=self._settings.account_id, private=True, attachments=meta_attachments(message.get("attachments")))
 
     def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
         expected = self._settings.verify_token
@@ -229,7 +228,8 @@ class InstagramAdapter:
                 raise PermanentSendError("Instagram refused the private message: a comment takes one private "
                                          "reply within 7 days, and a DM only inside the messaging window.") from None
             raise
-        return SentMessage(answer["message_id"], None)
+        opens = f"dm:{answer['recipient_id']}" if kind == "comment" and answer.get("recipient_id") else None
+        return SentMessage(answer["message_id"], None, opens_thread=opens)
 
     def _refuse(self, action: OutboundAction) -> None:
         messenger = action.target.startswith("igsid:")

@@ -321,7 +321,8 @@ class XAdapter:
                               writes=True, user_auth=True,
                               forbidden=DM_REFUSED.format(customer="the customer", account=self.account_name()))
         data = response.json()["data"]
-        return SentMessage(data["dm_event_id"], f"https://x.com/messages/{data['dm_conversation_id']}")
+        return SentMessage(data["dm_event_id"], f"https://x.com/messages/{data['dm_conversation_id']}",
+                           opens_thread=wire.dm_thread_id(data["dm_conversation_id"]))
 
     def like(self, action: OutboundAction) -> SentMessage:
         self._call(self.client.request, "POST", f"/2/users/{self.account_id()}/likes",

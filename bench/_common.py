@@ -36,7 +36,7 @@ def emulated_deps(database_url: str, meta: bool = False, **env):
         graph_server = BackgroundServer(create_graph_emulator(graph)).start()
         env = {"GRAPH_API_URL": f"{graph_server.url}/v26.0", "META_PAGE_ID": graph.page_id,
                "META_PAGE_TOKEN": graph.page_token, "META_APP_SECRET": graph.app_secret,
-               "META_VERIFY_TOKEN": graph.verify_token, **env}
+               "META_VERIFY_TOKEN": graph.verify_token, "INSTAGRAM_ACCOUNT_ID": graph.ig_id, **env}
     settings = load_settings({
         "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
         "SLACK_API_URL": slack_server.url + "/api/", "SLACK_CHANNEL": "C0SUPPORT", "X_API_URL": x_server.url,

@@ -1,6 +1,6 @@
-"""Webhook → Slack root latency: 200 customer posts — X mentions and DMs
-(signed X Activity API events) and Facebook comments and Messenger messages
-(signed Meta change notifications), 50 of each — pushed by the emulators to the
+"""Webhook → Slack root latency: 240 customer posts — X mentions and DMs
+(signed X Activity API events), Facebook comments, Messenger messages,
+Instagram comments and DMs (signed Meta change notifications), 40 of each — pushed by the emulators to the
 real web app, timed from the moment the event is sent to the moment the Slack
 emulator stored the root. No worker runs: `web` publishes right after answering.
 
@@ -19,8 +19,8 @@ from sandbox.serve import BackgroundServer  # noqa: E402
 from service.bolt_app import build_bolt_app  # noqa: E402
 from service.web import create_web_app  # noqa: E402
 
-N = 200
-KINDS = ("X mention", "X DM", "Facebook comment", "Messenger")
+N = 240
+KINDS = ("X mention", "X DM", "Facebook comment", "Messenger", "Instagram comment", "Instagram DM")
 
 
 def main() -> None:
@@ -33,16 +33,18 @@ def main() -> None:
     kinds = [lambda i: x.customer_mentions(f"cust{i}", f"@acme_support public question {i}"),
              lambda i: x.customer_dms(f"dm{i}", f"private question {i}"),
              lambda i: graph.customer_comments(f"Commenter {i}", f"comment question {i}"),
-             lambda i: graph.customer_messages(f"Messenger {i}", f"messenger question {i}")]
+             lambda i: graph.customer_messages(f"Messenger {i}", f"messenger question {i}"),
+             lambda i: graph.ig_customer_comments(f"insta{i}", f"instagram question {i}"),
+             lambda i: graph.ig_customer_messages(f"igdm{i}", f"instagram dm {i}")]
     latencies, acks = {n: [] for n in KINDS}, []
     for i in range(N):
         before = len(slack.roots("C0SUPPORT"))
         start = time.perf_counter()
-        kinds[i % 4](i)
+        kinds[i % len(KINDS)](i)
         acks.append((time.perf_counter() - start) * 1000)  # the push returns when web answered
         while len(slack.roots("C0SUPPORT")) == before:
             time.sleep(0.0005)  # a benchmark may poll; tests never sleep
-        latencies[KINDS[i % 4]].append((time.perf_counter() - start) * 1000)
+        latencies[KINDS[i % len(KINDS)]].append((time.perf_counter() - start) * 1000)
     answers = x.webhook_answers + graph.webhook_answers
     assert all(code == 200 for code in answers), set(answers)
     assert len(slack.roots("C0SUPPORT")) == N

@@ -244,6 +244,9 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
         return
     message.external_id = sent.external_id
     message.external_url = sent.url
+    if sent.opens_thread and not conv.private:
+        # The customer's private answer arrives in that thread: it belongs in this one.
+        store.add_conversation_key(session, conv.platform, conv.account, sent.opens_thread, conv.id)
     answer_conversation(session, deps, conv, message, now)
     store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id, sent.external_id)
     session.commit()

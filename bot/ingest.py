@@ -13,6 +13,7 @@ the original, so it never blocks the customers after it.
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -40,7 +41,9 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     conv = (store.find_conversation_by_key(session, post.platform, post.account, post.thread_id, for_update=True)
             or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
                                                         post.private, for_update=True))
-    someone_else = conv is not None and conv.customer_id != post.author_id
+    # In a private 1:1 thread every message is the customer's (their DM answering
+    # a private reply joins the public conversation under their DM identity).
+    someone_else = conv is not None and conv.customer_id != post.author_id and not post.private
     changed_earlier = post.change is not None and conv is not None  # an edit of a post we showed
     if conv is None:
         conv = Conversation(platform=post.platform, account=post.account, private=post.private,
@@ -54,7 +57,8 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     message = Message(conversation_id=conv.id, direction=IN, platform=post.platform, account=post.account,
                       external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
                       author_id=post.author_id, author_handle=post.author_handle,
-                      author_name=post.author_name, text=post.text, change=post.change,
+                      author_name=post.author_name, text=post.text, change=post.change, private=post.private,
+                      attachments=attachments_json(post.attachments),
                       created_at=post.created_at or now, recorded_at=now)
     try:
         with session.begin_nested():
@@ -88,6 +92,12 @@ def arm_window_alarm(deps: Deps, conv: Conversation, customer_wrote: datetime) -
         conv.window_warned_at = None
 
 
+def attachments_json(attachments) -> str | None:
+    if not attachments:
+        return None
+    return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
+
+
 def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
     """Post a recorded message to Slack (root or thread reply) and store its ts.
     The caller has committed the record; Slack errors propagate. False when
@@ -108,8 +118,9 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
         log.info("#%s %s %s: new conversation posted to Slack", conv.id, label, first.author_handle)
         if first.id == message.id:
             return True
-    someone_else = message.author_id != conv.customer_id
-    ts = _post_or_park(session, deps, message, lambda: followup_message(message, label, someone_else, conv.private),
+    someone_else = message.author_id != conv.customer_id and not message.private
+    ts = _post_or_park(session, deps, message, lambda: followup_message(message, deps.label(message.platform, message.private), someone_else,
+                                                            conv.private or message.private),
                        conv.slack_root_ts, now)
     if ts is None:
         return False

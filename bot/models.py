@@ -174,6 +174,10 @@ class Message(Base):
     # "edited" / "removed": the customer changed an earlier post; shown in the
     # thread, never a new wait and never what a reply answers.
     change: Mapped[str | None] = mapped_column(String(16))
+    # Came privately (a DM): answered privately, even in a public conversation's thread.
+    private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The customer's images, stickers and files: JSON [{"kind", "url", "name"}].
+    attachments: Mapped[str | None] = mapped_column(Text)
 
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"

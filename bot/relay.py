@@ -57,8 +57,8 @@ def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
 
 
 def post_ref(conv: Conversation, post: Message) -> PostRef:
-    return PostRef(external_id=post.external_id, author_id=conv.customer_id, private=conv.private,
-                   created_at=post.created_at)
+    return PostRef(external_id=post.external_id, author_id=post.author_id or conv.customer_id,
+                   private=conv.private or post.private, created_at=post.created_at)
 
 
 def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
@@ -66,10 +66,12 @@ def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> s
     return adapter.target_for(kind, ref) if adapter is not None else ref.external_id
 
 
-def reply_kind(conv: Conversation, user: str) -> ActionKind:
-    """A DM thread is answered privately; so is the next message of someone who
-    pressed Reply privately on a public conversation."""
-    return ActionKind.PRIVATE if conv.private or conv.reply_privately_by == user else ActionKind.REPLY
+def reply_kind(conv: Conversation, user: str, latest: Message) -> ActionKind:
+    """A DM thread is answered privately; so is a public conversation whose
+    customer last wrote privately (answering a private reply), and the next
+    message of someone who pressed Reply privately."""
+    private = conv.private or latest.private or conv.reply_privately_by == user
+    return ActionKind.PRIVATE if private else ActionKind.REPLY
 
 
 def queue_action(session: Session, deps: Deps, conv: Conversation, message: Message, kind: ActionKind,
@@ -122,10 +124,10 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     target = store.latest_customer_message(session, conv.id, conv.customer_id)
     if target is None:
         return RelayResult(Relay.NO_TARGET, conv.id)
-    kind = reply_kind(conv, user)
+    kind = reply_kind(conv, user, target)
     result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
                           target, now)
-    if kind is ActionKind.PRIVATE and not conv.private and result.outcome is not Relay.DUPLICATE:
+    if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
         conv.reply_privately_by = None  # the armed "Reply privately" is used up
     return result
 

@@ -2,6 +2,7 @@
 Customer text is escaped for mrkdwn/text and carried as is in plain_text."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from bot.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation, Message
@@ -68,6 +69,31 @@ def text_sections(msg: Message, platform_label: str) -> list[dict]:
         link = f" <{msg.external_url}|Read it all on {platform_label}>" if msg.external_url else ""
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
             f"✂️ Cut to fit Slack: the post has {len(text):,} characters.{link}")}]})
+    return blocks + attachment_blocks(msg)
+
+
+SHOWN_AS_IMAGE = {"image", "sticker"}
+MAX_ATTACHMENTS = 10
+
+
+def attachment_blocks(msg: Message) -> list[dict]:
+    """The customer's images and stickers as image blocks; anything else named
+    with its link — nothing dropped silently. (If Slack cannot fetch an image,
+    it refuses the message and the post is parked with a link to the original.)"""
+    items = json.loads(msg.attachments) if msg.attachments else []
+    blocks = []
+    for item in items[:MAX_ATTACHMENTS]:
+        kind, url = item.get("kind") or "file", item.get("url")
+        if kind in SHOWN_AS_IMAGE and url:
+            blocks.append({"type": "image", "image_url": url, "alt_text": f"{kind} sent by the customer",
+                           "title": {"type": "plain_text", "text": "Sticker" if kind == "sticker" else "Image"}})
+        else:
+            named = escape_for_slack(item.get("name") or kind)
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+                f"📎 {named}: <{url}|open>" if url else f"📎 {named} (no link given by the platform)")}]})
+    if len(items) > MAX_ATTACHMENTS:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            f"📎 and {len(items) - MAX_ATTACHMENTS} more — open the conversation on the platform")}]})
     return blocks
 
 

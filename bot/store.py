@@ -63,16 +63,21 @@ def latest_customer_message(session: Session, conversation_id: int, customer_id:
     """The customer's own latest post: what a staff reply answers. Posts by
     others in the same platform thread (a bystander, a troll) never are."""
     return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
-                                                Message.direction == IN, Message.author_id == customer_id,
+                                                Message.direction == IN, _from_the_customer(customer_id),
                                                 Message.change.is_(None))
                           .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+
+
+def _from_the_customer(customer_id: str):
+    # Their posts, and their private messages (a DM thread is theirs alone).
+    return (Message.author_id == customer_id) | Message.private
 
 
 def customer_posts_after(session: Session, conversation_id: int, customer_id: str,
                          message_id: int) -> Message | None:
     """The customer's first post recorded after message `message_id`."""
     return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
-                                                Message.direction == IN, Message.author_id == customer_id,
+                                                Message.direction == IN, _from_the_customer(customer_id),
                                                 Message.change.is_(None), Message.id > message_id)
                           .order_by(Message.id).limit(1))
 

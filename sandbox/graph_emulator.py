@@ -39,6 +39,7 @@ class GraphState(InstagramMixin):
     posts: dict = field(default_factory=dict)        # id → post
     comments: dict = field(default_factory=dict)     # id → comment
     messages: dict = field(default_factory=dict)     # PSID → [message], oldest first
+    psids: dict = field(default_factory=dict)        # name → Messenger PSID
     private_replied: set = field(default_factory=set)  # comment ids answered privately
     sends: list = field(default_factory=list)        # every accepted Send API body
     calls: list = field(default_factory=list)        # (method, path) of every request
@@ -75,6 +76,16 @@ class GraphState(InstagramMixin):
             self.users[uid] = name
             return uid
 
+    def psid(self, name: str) -> str:
+        """The person's page-scoped id in Messenger: not the id their comments
+        carry (Meta scopes the two differently), as in production."""
+        with self.lock:
+            uid = self.psids.get(name)
+            if uid is None:
+                uid = self.psids[name] = str(8800000000000000 + len(self.psids) + 1)
+                self.users[uid] = name
+            return uid
+
     def page_posts(self, text: str) -> dict:
         with self.lock:
             post_id = f"{self.page_id}_{self.new_id()}"
@@ -106,7 +117,7 @@ class GraphState(InstagramMixin):
 
     def customer_messages(self, name: str, text: str, attachments: list | None = None) -> dict:
         """A customer writes to the Page on Messenger."""
-        psid = self.user(name)
+        psid = self.psid(name)
         message = self._store_message(psid, psid, text, attachments)
         event = {"sender": {"id": psid}, "recipient": {"id": self.page_id}, "timestamp": int(self.clock() * 1000),
                  "message": {"mid": message["id"], "text": text, **({"attachments": attachments} if attachments else {})}}
@@ -306,7 +317,7 @@ def create_graph_emulator(state: GraphState) -> Flask:
                 return graph_error(400, "(#10903) This activity cannot be replied to: it is more than 7 days old",
                                    10903)
             state.private_replied.add(recipient["comment_id"])
-            psid = comment["from"]["id"]
+            psid = state.psid(comment["from"]["name"])  # the reply opens their Messenger conversation
         else:
             psid = recipient.get("id", "")
             last = state.last_customer_message_at(psid)

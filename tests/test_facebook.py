@@ -82,7 +82,7 @@ def test_a_messenger_message_is_answered_in_the_window_and_refused_after_it(webh
     [root] = roots(slack_state)
     assert "*Messenger* · *Sam Lee*" in all_text(root) and "Private message" in all_text(root)
     bot.staff_says(root["ts"], "Yes, since this morning!")
-    psid = graph_state.user("Sam Lee")
+    psid = graph_state.psid("Sam Lee")
     assert graph_state.texts_sent_to(psid) == ["Yes, since this morning!"]
     assert graph_state.sends[-1]["messaging_type"] == "RESPONSE"
     assert len(roots(slack_state)) == 1  # the echo of our send opened nothing
@@ -193,3 +193,54 @@ def test_the_thread_is_warned_an_hour_before_the_messenger_window_closes(webhook
     [warning] = [m for m in thread(slack_state, root) if "stops taking replies" in m.get("text", "")]
     assert "Messenger stops taking replies to Vic" in warning["text"]
     assert sweep(deps, clock.advance(minutes=30)).windows == []  # once
+
+
+def test_the_answer_to_a_private_reply_joins_the_comments_thread_and_is_answered_privately(webhooks_on, deps,
+                                                                                            graph_state,
+                                                                                            slack_state):
+    bot = webhooks_on
+    comment = graph_state.customer_comments("Ivy", "wrong item delivered")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    conv = _state_of(deps, "Ivy")
+    _command(bot, f"private #{conv.id} Sorry Ivy! What is your order number?")
+    assert graph_state.sends[-1]["recipient"] == {"comment_id": comment["id"]}
+    graph_state.customer_messages("Ivy", "It is #5531", attachments=[
+        {"type": "image", "payload": {"url": "https://scontent.example/wrong-item.jpg"}},
+        {"type": "video", "payload": {"url": "https://scontent.example/unboxing.mp4"}}])
+    bot.executor.drain()
+    assert len(roots(slack_state)) == 1  # joined Ivy's thread, no new conversation
+    answer = [m for m in thread(slack_state, root) if "It is #5531" in all_text(m)]
+    assert len(answer) == 1 and "Someone else" not in all_text(answer[0])
+    blocks = answer[0]["blocks"]
+    assert {"type": "image", "image_url": "https://scontent.example/wrong-item.jpg"}.items() <= blocks[-2].items()
+    assert "📎 video: <https://scontent.example/unboxing.mp4|open>" in all_text(answer[0])
+    assert _state_of(deps, "Ivy").status == WAITING
+    bot.staff_says(root["ts"], "Thanks, a new one is on its way.")  # answers in Messenger, not in public
+    assert graph_state.texts_sent_to(graph_state.psid("Ivy"))[-1] == "Thanks, a new one is on its way."
+    assert graph_state.page_replies_to(comment["id"]) == []
+
+
+def test_a_batched_delivery_is_handled_entry_by_entry_and_a_retry_changes_nothing(bot, deps, graph_state,
+                                                                                  slack_state):
+    """Meta batches entries and changes in one POST, and retries it."""
+    post = graph_state.page_posts("Winter sale!")
+    people = [graph_state.user(name) for name in ("Ada", "Ben", "Cy")]
+    changes = [{"field": "feed", "value": {
+        "from": {"id": uid, "name": name}, "post_id": post["id"], "comment_id": f"{post['id']}_{n}",
+        "parent_id": post["id"], "created_time": 1796200000 + n, "item": "comment", "verb": "add",
+        "message": f"question {n}"}} for n, (uid, name) in enumerate(zip(people, ("Ada", "Ben", "Cy"), strict=True))]
+    messaging = [{"sender": {"id": graph_state.psid("Dee")}, "recipient": {"id": graph_state.page_id},
+                  "timestamp": 1796200100000, "message": {"mid": "m_batch_1", "text": "hello from Messenger"}}]
+    body = json.dumps({"object": "page", "entry": [
+        {"id": graph_state.page_id, "time": 1796200000, "changes": changes[:2]},
+        {"id": graph_state.page_id, "time": 1796200001, "changes": changes[2:], "messaging": messaging},
+        {"id": "999", "time": 1796200002, "changes": changes}]}).encode()  # another Page's entry: not ours
+    signature = "sha256=" + hmac.new(graph_state.app_secret.encode(), body, hashlib.sha256).hexdigest()
+    for _attempt in range(2):
+        answer = requests.post(bot.server.url + "/webhooks/meta", data=body, timeout=5, headers={
+            "content-type": "application/json", "X-Hub-Signature-256": signature})
+        bot.executor.drain()
+        assert answer.status_code == 200
+    assert answer.json() == {"ok": True, "new": 0}
+    assert len(roots(slack_state)) == 4

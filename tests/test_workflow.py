@@ -67,7 +67,8 @@ def test_warning_then_breach_then_escalation_each_once(make_deps, clock, x_state
     assert "<!subteam^S0ONCALL>" in thread(slack_state, root)[-1]["text"]
     assert len(sweep(deps, clock.advance(minutes=61)).escalated) == 1
     assert "<@U0MANAGER>" in thread(slack_state, root)[-1]["text"]
-    assert sweep(deps, clock.advance(hours=5)).__dict__ == {"warned": [], "breached": [], "escalated": [], "woken": []}
+    assert sweep(deps, clock.advance(hours=5)).__dict__ == {"warned": [], "breached": [], "escalated": [], "woken": [],
+                                                          "windows": []}
     texts = [m["text"] for m in thread(slack_state, root)]
     assert [("Reply due" in t, "Overdue" in t, "Escalated" in t) for t in texts] == [
         (True, False, False), (False, True, False), (False, False, True)]
