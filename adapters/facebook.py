@@ -13,15 +13,13 @@ when the reply is written). The Page's own comments and Messenger echoes
 never open a thread."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Mapping
 
-from adapters._graph import GraphClient
-from adapters.base import (ActionKind, AdapterError, Attachment, Feed, FetchResult, InboundPost, OutboundAction,
+from adapters._graph import (HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient, MetaWebhook,
+                             graph_time, messaging_window, meta_attachments, newest_first_result, since_cursor)
+from adapters.base import (ActionKind, AdapterError, Feed, FetchResult, InboundPost, OutboundAction,
                            PermanentSendError, PostRef, SentMessage, empty_reply_problem)
 from bot.config import EnvReader
 
@@ -29,8 +27,6 @@ log = logging.getLogger(__name__)
 LABEL, PRIVATE_LABEL = "Facebook", "Messenger"
 MAX_COMMENT = 8000
 MAX_MESSAGE = 2000
-RESPONSE_WINDOW, HUMAN_AGENT_WINDOW = timedelta(hours=24), timedelta(days=7)
-PRIVATE_REPLY_WINDOW = timedelta(days=7)
 RECENT_POSTS = 10  # polling looks at the comments of the Page's newest posts
 
 
@@ -58,35 +54,14 @@ def read_settings(reader: EnvReader) -> FacebookSettings | None:
                             reader.text("META_VERIFY_TOKEN"), human_agent == "on")
 
 
-def _time(value) -> datetime | None:
-    if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()):
-        number = int(value)
-        return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, timezone.utc)
-    try:
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc) if value else None
-    except ValueError:
-        return None
-
-
-def meta_attachments(attachments) -> tuple[Attachment, ...]:
-    """Messenger / Instagram attachments (`type` + `payload.url`; a sticker
-    has `sticker_id` or type `sticker`): nothing dropped silently."""
-    found = []
-    for item in attachments or []:
-        payload = item.get("payload") or {}
-        kind = "sticker" if item.get("type") == "sticker" or payload.get("sticker_id") else item.get("type", "file")
-        found.append(Attachment(kind, payload.get("url"), payload.get("title") or item.get("name")))
-    return tuple(found)
-
-
-class FacebookAdapter:
+class FacebookAdapter(MetaWebhook):
     platform = "facebook"
     label = LABEL
     private_label = PRIVATE_LABEL
-    webhook_name = "meta"
 
     def __init__(self, settings: FacebookSettings, timeout: float = 10.0):
         self._settings = settings
+        self._verify_token, self._webhook_secret = settings.verify_token, settings.app_secret
         # Messaging windows are counted on the process's clock (the wiring hands
         # in the jobs' clock, so a test's clock rules here too).
         self.clock = lambda: datetime.now(timezone.utc)
@@ -114,7 +89,7 @@ class FacebookAdapter:
         return InboundPost(
             platform=self.platform, external_id=external_id or comment["id"], thread_id=f"comment:{top}",
             author_id=author["id"], author_handle=author.get("name") or author["id"], author_name=None,
-            text=comment.get("message", ""), created_at=_time(comment.get("created_time")),
+            text=comment.get("message", ""), created_at=graph_time(comment.get("created_time")),
             url=f"https://www.facebook.com/{comment['id']}", platform_label=LABEL,
             account=self._settings.page_id, change=change)
 
@@ -123,7 +98,7 @@ class FacebookAdapter:
             return None
         return InboundPost(
             platform=self.platform, external_id=mid, thread_id=f"messenger:{psid}", author_id=psid,
-            author_handle=self._name_of(psid), author_name=None, text=text, created_at=_time(when),
+            author_handle=self._name_of(psid), author_name=None, text=text, created_at=graph_time(when),
             url=f"https://business.facebook.com/latest/inbox/all?selected_item_id={psid}",
             platform_label=PRIVATE_LABEL, account=self._settings.page_id, private=True,
             attachments=meta_attachments(attachments))
@@ -136,22 +111,7 @@ class FacebookAdapter:
                 return f"Messenger user {psid[-4:]}"
         return self._names[psid]
 
-    # -- inbound: webhooks --------------------------------------------------------------
-    def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
-        expected = self._settings.verify_token
-        if query.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(
-                query.get("hub.verify_token", "").encode(), expected.encode()):
-            return 200, query.get("hub.challenge", "")
-        return 403, {"ok": False, "error": "wrong hub.verify_token (META_VERIFY_TOKEN)"}
-
-    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
-        secret = self._settings.app_secret
-        given = headers.get("X-Hub-Signature-256", "")
-        if not secret or not given:
-            return False
-        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(given.encode(), expected.encode())
-
+    # -- inbound: webhooks (handshake and signature: MetaWebhook) ----------------------------
     def parse_webhook(self, payload: dict) -> list[InboundPost]:
         if payload.get("object") != "page":
             return []
@@ -191,28 +151,27 @@ class FacebookAdapter:
     def fetch_comments(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """Comments (replies included: filter=stream) on the Page's newest posts,
         newer than the cursor (a created_time, epoch seconds)."""
-        since = int(cursor) if cursor else (int(start_time.timestamp()) if start_time else 0)
+        since = since_cursor(cursor, start_time)
         found, newest = [], since
         posts = self.graph.get(f"{self._settings.page_id}/feed", fields="id,created_time", limit=RECENT_POSTS)
         for post in posts.get("data", []):
             for comment in self.graph.pages(f"{post['id']}/comments", filter="stream", order="chronological",
                                             fields="id,message,from,created_time,parent", limit=100):
-                when = _time(comment.get("created_time"))
+                when = graph_time(comment.get("created_time"))
                 stamp = int(when.timestamp()) if when else 0
                 if stamp < since:
                     continue  # same second as the cursor is read again; the unique key drops repeats
                 newest = max(newest, stamp)
                 found.append(self._comment_post(comment, post["id"], (comment.get("parent") or {}).get("id")))
-        posts_found = sorted((p for p in found if p), key=lambda p: (p.created_at or datetime.min, p.external_id))
-        return FetchResult(posts=posts_found, cursor=str(newest) if newest else cursor, rate_limit=None)
+        return newest_first_result(found, newest, cursor)
 
     def fetch_messages(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
-        since = int(cursor) if cursor else (int(start_time.timestamp()) if start_time else 0)
+        since = since_cursor(cursor, start_time)
         found, newest = [], since
         threads = self.graph.get(f"{self._settings.page_id}/conversations", platform="messenger",
                                  fields="id,updated_time,participants", limit=25)
         for thread in threads.get("data", []):
-            updated = _time(thread.get("updated_time"))
+            updated = graph_time(thread.get("updated_time"))
             if updated and int(updated.timestamp()) < since:
                 continue
             people = (thread.get("participants") or {}).get("data", [])
@@ -222,7 +181,7 @@ class FacebookAdapter:
             messages = self.graph.get(f"{thread['id']}/messages", fields="id,message,from,created_time,attachments",
                                       limit=25)
             for message in messages.get("data", []):
-                when = _time(message.get("created_time"))
+                when = graph_time(message.get("created_time"))
                 stamp = int(when.timestamp()) if when else 0
                 if stamp < since:
                     break  # newest first
@@ -232,14 +191,11 @@ class FacebookAdapter:
                                                 (message.get("attachments") or {}).get("data")
                                                 if isinstance(message.get("attachments"), dict)
                                                 else message.get("attachments"), message.get("created_time")))
-        posts_found = sorted((p for p in found if p), key=lambda p: (p.created_at or datetime.min, p.external_id))
-        return FetchResult(posts=posts_found, cursor=str(newest) if newest else cursor, rate_limit=None)
+        return newest_first_result(found, newest, cursor)
 
     # -- outbound ---------------------------------------------------------------------
     def reply_window(self, private: bool) -> timedelta | None:
-        if not private:
-            return None
-        return HUMAN_AGENT_WINDOW if self._settings.human_agent else RESPONSE_WINDOW
+        return messaging_window(self._settings.human_agent) if private else None
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
         if kind is ActionKind.PRIVATE:

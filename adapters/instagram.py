@@ -11,16 +11,13 @@ the thread is told so. Comments by the account itself (`self_ig_scoped_id`,
 or the account's own id) and DM echoes never open a thread."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Mapping
 
-from adapters._graph import GraphClient
+from adapters._graph import (PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient, MetaWebhook, graph_time,
+                             messaging_window, meta_attachments, newest_first_result, since_cursor)
 from adapters.base import (ActionKind, Feed, FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef,
                            SentMessage, empty_reply_problem)
-from adapters.facebook import HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, _time, meta_attachments
 from bot.config import EnvReader
 
 LABEL, PRIVATE_LABEL = "Instagram", "Instagram DM"
@@ -57,14 +54,14 @@ def read_settings(reader: EnvReader) -> InstagramSettings | None:
                              reader.text("META_VERIFY_TOKEN"), human_agent)
 
 
-class InstagramAdapter:
+class InstagramAdapter(MetaWebhook):
     platform = "instagram"
     label = LABEL
     private_label = PRIVATE_LABEL
-    webhook_name = "meta"
 
     def __init__(self, settings: InstagramSettings, timeout: float = 10.0):
         self._settings = settings
+        self._verify_token, self._webhook_secret = settings.verify_token, settings.app_secret
         self.clock = lambda: datetime.now(timezone.utc)
         # appsecret_proof belongs to Facebook Login tokens; Instagram Login tokens go without.
         self.graph = GraphClient(settings.api_url, settings.token,
@@ -110,7 +107,7 @@ class InstagramAdapter:
         return InboundPost(
             platform=self.platform, external_id=comment["id"], thread_id=f"comment:{parent_id or comment['id']}",
             author_id=author["id"], author_handle=handle, author_name=None, text=comment.get("text", ""),
-            created_at=_time(comment.get("timestamp")), url=None, platform_label=LABEL,
+            created_at=graph_time(comment.get("timestamp")), url=None, platform_label=LABEL,
             account=self._settings.account_id)
 
     def _message_post(self, event: dict) -> InboundPost | None:
@@ -121,22 +118,8 @@ class InstagramAdapter:
         return InboundPost(
             platform=self.platform, external_id=message["mid"], thread_id=f"dm:{sender}", author_id=sender,
             author_handle=f"Instagram user {sender[-4:]}", author_name=None, text=message.get("text", ""),
-            created_at=_time(event.get("timestamp")), url=None, platform_label=PRIVATE_LABEL,
+            created_at=graph_time(event.get("timestamp")), url=None, platform_label=PRIVATE_LABEL,
             account=self._settings.account_id, private=True, attachments=meta_attachments(message.get("attachments")))
-
-    def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
-        expected = self._settings.verify_token
-        if query.get("hub.mode") == "subscribe" and expected and hmac.compare_digest(
-                query.get("hub.verify_token", "").encode(), expected.encode()):
-            return 200, query.get("hub.challenge", "")
-        return 403, {"ok": False, "error": "wrong hub.verify_token (META_VERIFY_TOKEN)"}
-
-    def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
-        secret, given = self._settings.app_secret, headers.get("X-Hub-Signature-256", "")
-        if not secret or not given:
-            return False
-        expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(given.encode(), expected.encode())
 
     def parse_webhook(self, payload: dict) -> list[InboundPost]:
         if payload.get("object") != "instagram":
@@ -159,7 +142,7 @@ class InstagramAdapter:
         return [Feed(self.account_key, f"Instagram {self.account_name()}", self.fetch_comments)]
 
     def fetch_comments(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
-        since = int(cursor) if cursor else (int(start_time.timestamp()) if start_time else 0)
+        since = since_cursor(cursor, start_time)
         found, newest = [], since
         media = self.graph.get(f"{self._settings.account_id}/media", fields="id,timestamp", limit=RECENT_MEDIA)
         for item in media.get("data", []):
@@ -167,19 +150,16 @@ class InstagramAdapter:
                 replies = self.graph.pages(f"{comment['id']}/replies", fields="id,text,from,timestamp,parent_id",
                                            limit=50)
                 for each, parent in [(comment, None)] + [(r, comment["id"]) for r in replies]:
-                    when = _time(each.get("timestamp"))
+                    when = graph_time(each.get("timestamp"))
                     stamp = int(when.timestamp()) if when else 0
                     if stamp >= since:
                         newest = max(newest, stamp)
                         found.append(self._comment_post(each, parent))
-        posts = sorted((p for p in found if p), key=lambda p: (p.created_at or datetime.min, p.external_id))
-        return FetchResult(posts=posts, cursor=str(newest) if newest else cursor, rate_limit=None)
+        return newest_first_result(found, newest, cursor)
 
     # -- outbound ----------------------------------------------------------------------------
     def reply_window(self, private: bool) -> timedelta | None:
-        if not private:
-            return None
-        return HUMAN_AGENT_WINDOW if self._settings.human_agent else RESPONSE_WINDOW
+        return messaging_window(self._settings.human_agent) if private else None
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
         if kind is ActionKind.PRIVATE:
@@ -197,8 +177,7 @@ class InstagramAdapter:
             if not about.private and waited > PRIVATE_REPLY_WINDOW:
                 return ("Instagram allows a private reply to a comment only within 7 days of it; this comment is "
                         "older. Answer in public instead.")
-            limit = HUMAN_AGENT_WINDOW if self._settings.human_agent else RESPONSE_WINDOW
-            if about.private and waited > limit:
+            if about.private and waited > messaging_window(self._settings.human_agent):
                 return ("Instagram's messaging window closed (the customer last wrote "
                         f"{about.created_at:%Y-%m-%d %H:%M} UTC): the account cannot message them until they "
                         "write again.")

@@ -156,6 +156,13 @@ def graph_emulator(graph_state):
 
 
 @pytest.fixture
+def webhooks_on(bot, graph_state):
+    """The Graph emulator pushes every change to the bot's /webhooks/meta."""
+    graph_state.webhook_url = bot.server.url + "/webhooks/meta"
+    return bot
+
+
+@pytest.fixture
 def slack_emulator(slack_state):
     server = BackgroundServer(create_slack_emulator(slack_state)).start()
     yield server

@@ -20,12 +20,6 @@ from tests.helpers import all_text, roots, thread
 pytestmark = pytest.mark.meta
 
 
-@pytest.fixture
-def webhooks_on(bot, graph_state):
-    graph_state.webhook_url = bot.server.url + "/webhooks/meta"
-    return bot
-
-
 def _state_of(deps, handle):
     from sqlalchemy import select
     from bot.models import Conversation

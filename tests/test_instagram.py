@@ -20,12 +20,6 @@ from tests.helpers import all_text, roots, thread
 pytestmark = pytest.mark.meta
 
 
-@pytest.fixture
-def webhooks_on(bot, graph_state):
-    graph_state.webhook_url = bot.server.url + "/webhooks/meta"
-    return bot
-
-
 def _conv(deps, handle):
     with deps.sessions() as session:
         return session.scalar(select(Conversation).where(Conversation.customer_handle == handle))
