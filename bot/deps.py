@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -11,6 +11,9 @@ from adapters.base import Adapter
 from bot.config import Settings
 from bot.slack_out import SlackPoster
 from bot.sla import SlaPolicy
+
+if TYPE_CHECKING:
+    from bot.publishers import Publishers
 
 
 def utc_now() -> datetime:
@@ -25,6 +28,7 @@ class Deps:
     adapters: dict[str, Adapter]
     policy: SlaPolicy
     clock: Callable[[], datetime] = field(default=utc_now)
+    publishers: "Publishers | None" = None  # who may speak for the brand (bot.publishers)
 
     @property
     def channel(self) -> str:

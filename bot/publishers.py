@@ -112,6 +112,16 @@ class Publishers:
         return members
 
 
+def change_refused(publishers: "Publishers | None", user: str, user_team: str | None = None) -> str | None:
+    """The one line for someone who may not change conversations, or None."""
+    if publishers is None:
+        return None
+    standing = publishers.standing(user, user_team)
+    if standing.may_publish:
+        return None
+    return f"Only people who may speak for the brand can change conversations: {standing.reason}."
+
+
 _ADDRESSING = re.compile(r"^\s*<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _NOTE_LIKE = re.compile(r"^\s*[\(\[\{]?\s*(note|notes|internal)\b", re.IGNORECASE)
 

@@ -105,11 +105,14 @@ def queue_action(session: Session, deps: Deps, conv: Conversation, message: Mess
 
 
 def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: str, ts: str, user: str,
-                         text: str, now: datetime) -> RelayResult:
+                         text: str, now: datetime, kept_internal: str | None = None) -> RelayResult:
+    """kept_internal: why this message stays a note although it does not start
+    with `note:` (its author may not speak for the brand, it addresses a
+    colleague, it starts like a note) — the author is told so."""
     conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True)
     if conv is None:
         return RelayResult(Relay.NOT_OURS)
-    note = is_internal_note(text)
+    note = is_internal_note(text) or kept_internal is not None
     message = Message(conversation_id=conv.id, direction=NOTE if note else OUT, platform=conv.platform,
                       account=conv.account, slack_channel=channel, slack_ts=ts, author_id=user, text=text,
                       created_at=now, recorded_at=now)

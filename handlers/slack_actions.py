@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from bot import actions, private, store
 from bot.deliver import deliver
+from bot.publishers import change_refused
 from bot.relay import Relay, record_like
 from bot.deps import Deps
 from bot.ingest import refresh_root
@@ -61,8 +62,18 @@ def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
 LIKE_REACTIONS = {"heart"}  # a staff ❤️ on a customer's message likes it on the platform
 
 
+def _refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
+    """A change by someone who may not speak for the brand: told privately, not done."""
+    refused = change_refused(deps.publishers, user)
+    if refused and channel:
+        context["tell"] = (channel, user, refused, thread_ts)
+    return refused is not None
+
+
 def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) -> None:
     item, now = event["item"], deps.clock()
+    if _refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
+        return
     with deps.sessions() as session:
         if not store.record_slack_event_once(session, body.get("event_id"), now):
             return
@@ -83,6 +94,8 @@ def register(app: App, deps: Deps) -> None:
             return  # not ours to act on, or our own reaction echoed back
         if name in LIKE_REACTIONS:
             return _on_like(deps, body, event, context, removed)
+        if _refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
+            return
         now = deps.clock()
         with deps.sessions() as session:
             conv = store.find_conversation_by_root_ts(session, item.get("channel", ""), item.get("ts", ""))
@@ -116,6 +129,8 @@ def register(app: App, deps: Deps) -> None:
             conv_id = int(action.get("value", ""))
         except ValueError:
             return
+        if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
+            return
         result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
         _answer_after(context, body, result, tell=not result.ok or action["action_id"] in TOLD_ALWAYS)
 
@@ -128,6 +143,8 @@ def register(app: App, deps: Deps) -> None:
         if not conv_id.isdigit() or priority not in PRIORITY_FACTORS:
             return
         user = body["user"]["id"]
+        if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
+            return
         result = actions.set_priority(deps, int(conv_id), priority, user, deps.clock())
         _answer_after(context, body, result, tell=True)
 

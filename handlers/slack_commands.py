@@ -11,6 +11,7 @@ from bot import actions, private, reports
 from bot.config import parse_duration
 from bot.deps import Deps
 from bot.models import Conversation
+from bot.publishers import change_refused
 from bot.render import slack_date
 from bot.sla import PRIORITY_FACTORS
 from bot.text import escape_for_slack
@@ -74,6 +75,10 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
             if command == "overdue":
                 return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉")
             return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you")
+    if command in ("assign", "snooze", "resolve", "reopen", "priority", "private"):
+        refused = change_refused(deps.publishers, user)
+        if refused:
+            return refused
     if command in ("assign", "snooze", "resolve", "reopen", "priority"):
         return _act(deps, command, args, user, now, context)
     if command == "private":
@@ -131,6 +136,7 @@ def _private(deps: Deps, text: str, user: str, now, context: dict, request_id: s
 
 def home_view(deps: Deps, user: str) -> dict:
     now = deps.clock()
+    who = deps.publishers.describe() if deps.publishers else "everyone"
     with deps.sessions() as session:
         line = reports.status(session, now, deps.settings.timezone).line()
         sections = [listing("My threads", reports.mine(session, user), now, "none"),
@@ -140,6 +146,8 @@ def home_view(deps: Deps, user: str) -> dict:
               {"type": "context", "elements": [{"type": "mrkdwn", "text": line + f" · updated {slack_date(now, '{time}')}"}]}]
     for text in sections:
         blocks += [{"type": "divider"}, {"type": "section", "text": {"type": "mrkdwn", "text": text[:2990]}}]
+    blocks += [{"type": "divider"}, {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        f"*Who may speak for the brand:* {who}")[:2990]}]}]
     return {"type": "home", "blocks": blocks}
 
 

@@ -15,6 +15,8 @@ from adapters.base import ActionKind
 from bot.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
 from bot.ingest import refresh_root
+from bot.publishers import looks_internal
+from bot.text import is_internal_note
 from bot.models import FAILED, SENT, Conversation
 from bot.notices import post_due_notices
 from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
@@ -41,18 +43,22 @@ def register(app: App, deps: Deps) -> None:
         if subtype not in HUMAN_SUBTYPES or event.get("bot_id") or not _is_thread_reply(event):
             return
         now = deps.clock()
+        user, text = event.get("user", ""), event.get("text", "")
+        kept_internal = None if is_internal_note(text) else _why_internal(deps, user, text, event.get("user_team"))
         with deps.sessions() as session:
             if not store.record_slack_event_once(session, body.get("event_id"), now):
                 return  # a retry of an event we already processed
-            user = event.get("user", "")
             result = record_staff_message(session, deps, event["channel"], event["thread_ts"], event["ts"], user,
-                                          event.get("text", ""), now)
+                                          text, now, kept_internal)
             conv = session.get(Conversation, result.conversation_id) if result.conversation_id else None
             session.commit()
         if result.kind is ActionKind.PRIVATE and conv is not None and not conv.private:
             # Reply privately was armed: this message goes as a private message, marked so.
             context["mark_private"] = (event["channel"], event["ts"])
         context["relay"] = result
+        if kept_internal and result.outcome is Relay.NOTE:
+            context["tell"] = (event["channel"], user, f"🔒 Kept as an internal note — *not sent* to the customer — "
+                               f"because {kept_internal}.", event["thread_ts"])
         if event.get("files") and result.outcome is Relay.QUEUED:
             # Only the text goes out; say so rather than let staff think the file did.
             context["tell"] = (event["channel"], event.get("user", ""),
@@ -62,6 +68,9 @@ def register(app: App, deps: Deps) -> None:
     def after_ack(context: dict) -> None:
         result = context.get("relay")
         now = deps.clock()
+        if result is not None and result.outcome is Relay.NOTE:
+            tell_after(deps, context)
+            return
         if result is not None and result.outcome is Relay.REFUSED:
             post_due_notices(deps, now, only_id=result.outbox_id)  # the ⚠️ at once; retried by deliver
             return
@@ -81,6 +90,18 @@ def register(app: App, deps: Deps) -> None:
         deliver(deps, now, only_id=result.outbox_id)  # the worker's pass would also pick it up
 
     app.event("message")(ack=handle_message, lazy=[after_ack])
+
+
+def _why_internal(deps: Deps, user: str, text: str, user_team: str | None) -> str | None:
+    """Why a thread message that does not start with `note:` still stays
+    internal: it reads like a note, or its author may not speak for the brand."""
+    looks = looks_internal(text)
+    if looks:
+        return f"{looks} (to answer the customer, post it again starting with the answer itself)"
+    standing = deps.publishers.standing(user, user_team) if deps.publishers else None
+    if standing is not None and not standing.may_publish:
+        return standing.reason
+    return None
 
 
 def _handle_edit(deps: Deps, event: dict) -> None:

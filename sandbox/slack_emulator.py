@@ -37,6 +37,7 @@ class SlackState(SlackPeople):
         "U0BOB": {"real_name": "Bob Builder", "display_name": "bob"},
         "U0MANAGER": {"real_name": "Mia Manager", "display_name": "mia"},
     })
+    usergroups: dict = field(default_factory=dict)  # S… → [U…]
     messages: list = field(default_factory=list)
     ephemerals: list = field(default_factory=list)
     views: dict = field(default_factory=dict)
@@ -198,9 +199,20 @@ def create_slack_emulator(state: SlackState) -> Flask:
         user = state.users.get(p.get("user"))
         if user is None:
             return _error("user_not_found")
-        return jsonify({"ok": True, "user": {"id": p["user"], "team_id": state.team_id, "name": user["display_name"],
-                                              "real_name": user["real_name"], "is_bot": False,
-                                              "profile": {**user, "real_name_normalized": user["real_name"]}}})
+        # Guests (is_restricted), Slack Connect people (another team_id) and bots as Slack describes them.
+        team = user.get("team_id", state.team_id)
+        profile = {k: v for k, v in user.items() if k in ("real_name", "display_name")}
+        return jsonify({"ok": True, "user": {
+            "id": p["user"], "team_id": team, "name": user["display_name"], "real_name": user["real_name"],
+            "is_bot": user.get("is_bot", False), "is_restricted": user.get("is_restricted", False),
+            "is_ultra_restricted": user.get("is_ultra_restricted", False),
+            **({"is_stranger": True} if team != state.team_id else {}),
+            "profile": {**profile, "real_name_normalized": user["real_name"]}}})
+
+    def usergroups_users_list(p: dict):
+        if p.get("usergroup") not in state.usergroups:
+            return _error("no_such_subteam")
+        return jsonify({"ok": True, "users": list(state.usergroups[p["usergroup"]])})
 
     def reactions_add(p: dict):
         message = state.find(p.get("channel"), p.get("timestamp"))
@@ -280,6 +292,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
     methods = {
         "auth.test": auth_test, "chat.postMessage": post_message, "chat.update": update_message,
         "chat.postEphemeral": post_ephemeral, "chat.getPermalink": get_permalink, "users.info": users_info,
+        "usergroups.users.list": usergroups_users_list,
         "reactions.add": reactions_add, "reactions.remove": reactions_remove, "views.publish": views_publish,
         "conversations.replies": conversations_replies, "conversations.history": conversations_history,
         "apps.connections.open": connections_open,

@@ -47,6 +47,9 @@ class SlackPeople:
                        "ts": self.next_ts(), "team": self.team_id, "client_msg_id": f"cm-{time.time_ns()}"}
             if thread_ts:
                 message["thread_ts"] = thread_ts
+            home = self.users.get(user, {}).get("team_id")
+            if home and home != self.team_id:
+                message["user_team"] = home  # a Slack Connect person writes from their own team
             self.messages.append(message)
         if deliver:
             self.send_event({**message, "event_ts": message["ts"], "channel_type": "channel"})

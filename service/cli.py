@@ -81,6 +81,10 @@ def _dispatch(args, settings: Settings) -> int:
     from service.preflight import check_database, check_slack_token
     check_database(settings)
     check_slack_token(settings)
+    if not settings.slack_publishers and args.command in ("web", "worker"):
+        logging.getLogger("socialdesk").info(
+            "SLACK_PUBLISHERS is unset: every full member of the workspace may reply as the brand "
+            "(guests, Slack Connect users and bots never); set it to the people or user groups who may")
     if args.command == "web":
         return _serve_web(settings, args.port or settings.port)
     from service.wiring import build_deps

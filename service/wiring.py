@@ -6,6 +6,7 @@ from bot.calendar import build_calendar
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 from bot.deps import Deps
+from bot.publishers import Publishers
 from bot.slack_out import SlackPoster, make_slack_client
 from bot.sla import SlaPolicy
 
@@ -22,6 +23,7 @@ def build_deps(settings: Settings, engine=None) -> Deps:
     client = make_slack_client(settings.slack_bot_token or "", settings.slack_api_url)
     deps = Deps(settings=settings, sessions=make_session_factory(engine), slack=SlackPoster(client),
                 adapters=build_adapters(settings), policy=build_policy(settings))
+    deps.publishers = Publishers(client, settings.slack_publishers, clock=lambda: deps.clock())
     for adapter in deps.adapters.values():
         if hasattr(adapter, "clock"):
             # Late-bound: a test that swaps deps.clock swaps the adapter's too.

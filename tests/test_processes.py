@@ -17,7 +17,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for_line(process: subprocess.Popen, wanted: str, timeout: float = 60) -> None:
+def _wait_for_line(process: subprocess.Popen, wanted: str, timeout: float = 60) -> list[str]:
     """Read the process's output in a thread until a line contains `wanted`;
     fail after `timeout` instead of hanging on a process that never says it."""
     seen, lines = threading.Event(), []
@@ -30,6 +30,7 @@ def _wait_for_line(process: subprocess.Popen, wanted: str, timeout: float = 60) 
                 break
     threading.Thread(target=read, daemon=True).start()
     assert seen.wait(timeout), f"never printed {wanted!r}; got: {''.join(lines)[-2000:]}"
+    return lines
 
 
 def _run(args, env, **kwargs):
@@ -79,9 +80,11 @@ def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
 def test_worker_exits_zero_on_sigterm(env):
     process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    _wait_for_line(process, "worker started")
+    said = _wait_for_line(process, "worker started")
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=30) == 0
+    # Everyone may publish while SLACK_PUBLISHERS is unset: said once, at start.
+    assert sum("SLACK_PUBLISHERS is unset" in line for line in said) == 1
 
 
 def test_one_shot_passes_exit_zero_on_platform_outage(env, x_state):

@@ -38,7 +38,7 @@ def test_only_publishers_speak_for_the_brand(bot, deps, x_state, slack_state, ca
     assert [r["text"].split(" ", 1)[1] for r in x_state.replies_to(tweet["id"])] == [
         "Sorry Carol, on it!", "Carol, a new parcel leaves today."]
     assert _notes(deps) == ["bob here: she is probably lying"]
-    assert "kept as an internal note" in _told(slack_state, "U0BOB") and "SLACK_PUBLISHERS" in _told(slack_state, "U0BOB")
+    assert "Kept as an internal note" in _told(slack_state, "U0BOB") and "SLACK_PUBLISHERS" in _told(slack_state, "U0BOB")
 
 
 def test_guests_slack_connect_users_bots_and_strangers_never_publish(bot, deps, x_state, slack_state, carol):
@@ -53,7 +53,7 @@ def test_guests_slack_connect_users_bots_and_strangers_never_publish(bot, deps, 
     assert "guests never speak for the brand" in _told(slack_state, "U0GUEST")
     assert "another organisation" in _told(slack_state, "U0EXT")
     assert "bots never" in _told(slack_state, "U0ROBOT")
-    assert "not a member of this workspace" in _told(slack_state, "U0NOBODY")
+    # An id Slack does not know cannot be told anything (ephemerals need a member); it is simply not sent.
     bot.staff_says(root["ts"], "A full member still publishes.", user="U0BOB")  # SLACK_PUBLISHERS unset
     assert len(x_state.replies_to(tweet["id"])) == 1
 
@@ -91,3 +91,10 @@ def test_only_publishers_change_conversations(bot, deps, slack_state, carol):
     assert status.startswith("Open: 1")  # reading is for everyone
     assert bot.slack_state.user_runs_command("U0ALICE", "C0SUPPORT", "resolve #1").json()["text"].startswith(
         "#1 is resolved")
+
+
+@pytest.mark.settings(SLACK_PUBLISHERS="U0ALICE,S0SUPPORT")
+def test_app_home_says_who_may_speak_for_the_brand(bot, slack_state):
+    bot.event({"type": "app_home_opened", "user": "U0BOB", "channel": "D0HOME", "tab": "home", "event_ts": "1.1"})
+    shown = str(slack_state.views["U0BOB"]["blocks"][-1])
+    assert "Who may speak for the brand" in shown and "<@U0ALICE>" in shown and "<!subteam^S0SUPPORT>" in shown
