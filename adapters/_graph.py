@@ -77,7 +77,8 @@ class GraphClient:
         self._clock = clock or (lambda: datetime.now(timezone.utc))
 
     def _auth(self) -> dict:
-        auth = {"access_token": self.token}
+        # The token travels in the Authorization header, never in a URL a log could print.
+        auth = {}
         if self.app_secret:
             auth["appsecret_proof"] = appsecret_proof(self.token, self.app_secret)
         return auth
@@ -106,7 +107,7 @@ class GraphClient:
         url = f"{self.base_url}/{path.lstrip('/')}"
         try:
             response = self.session.request(method, url, params={**params, **self._auth()}, json=payload,
-                                            timeout=self.timeout)
+                                            headers={"Authorization": f"Bearer {self.token}"}, timeout=self.timeout)
         except requests.ConnectionError as exc:
             if writes and not isinstance(exc, requests.ConnectTimeout):
                 raise AmbiguousSend(f"{self.label} did not answer ({type(exc).__name__})") from None

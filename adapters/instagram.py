@@ -91,8 +91,9 @@ class InstagramAdapter(MetaWebhook):
         if not self._settings.instagram_login:
             return None
         root = self._settings.api_url.rsplit("/v", 1)[0]  # refresh_access_token is not versioned
+        # The one call whose token must be a query parameter (Instagram's refresh endpoint).
         body = GraphClient(root, self.graph.token, None, label="Instagram").get(
-            "refresh_access_token", grant_type="ig_refresh_token")
+            "refresh_access_token", grant_type="ig_refresh_token", access_token=self.graph.token)
         return body["access_token"], self.clock() + timedelta(seconds=int(body.get("expires_in", 0)))
 
     # -- inbound ---------------------------------------------------------------------------

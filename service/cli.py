@@ -36,10 +36,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Values never to be printed, whichever library logs them (oauthlib logs the
+# OAuth 1.0a parameters at DEBUG; a URL may carry a token).
+SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "X_BEARER_TOKEN", "X_API_KEY",
+                    "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "META_PAGE_TOKEN", "META_APP_SECRET",
+                    "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET", "METRICS_TOKEN")
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces every configured secret in a log line with ***."""
+
+    def __init__(self, secrets):
+        super().__init__()
+        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "***")
+            record.msg, record.args = message, None
+        return True
+
+
 def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("alembic.runtime.plugins", "apscheduler.executors.default", "apscheduler.scheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # per-run chatter, not events
+    redact = RedactSecrets(os.environ.get(name, "").strip() for name in SECRET_VARIABLES)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
 
 
 def main(argv: list[str] | None = None) -> int:
