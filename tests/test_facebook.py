@@ -238,3 +238,18 @@ def test_a_batched_delivery_is_handled_entry_by_entry_and_a_retry_changes_nothin
         assert answer.status_code == 200
     assert answer.json() == {"ok": True, "new": 0}
     assert len(roots(slack_state)) == 4
+
+
+def test_a_revoked_page_token_is_a_clear_warning_in_the_thread(webhooks_on, deps, graph_state, slack_state):
+    bot = webhooks_on
+    graph_state.customer_messages("Uma", "hi", attachments=[
+        {"type": "sticker", "payload": {"url": "https://scontent.example/thumbs-up.png", "sticker_id": 369239263222822}}])
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    sticker = [b for b in root["blocks"] if b["type"] == "image"]
+    assert sticker and sticker[0]["title"]["text"] == "Sticker"
+    graph_state.page_token = "rotated-after-a-password-change"  # ours is now invalid (Graph code 190)
+    bot.staff_says(root["ts"], "Hello Uma!")
+    [notice] = _notices(slack_state, root)
+    assert "Facebook rejected the token" in notice and "create a new Page or Instagram token" in notice
+    assert graph_state.sends == []
