@@ -92,6 +92,7 @@ class Settings:
     escalate_to: tuple[str, ...] = ()
     slack_oncall: tuple[str, ...] = ()
     slack_publishers: tuple[str, ...] = ()  # who may speak for the brand; () = every full member
+    metrics_token: str | None = None  # GET /metrics needs "Authorization: Bearer <token>" when set
     business_hours: OpeningHours | None = None  # None = the clock runs 24/7
     timezone: str = "UTC"
     holidays: HolidaySpec | None = None
@@ -282,6 +283,7 @@ def _build(env, reader: EnvReader, token, app_token, slack_api_url, first, backf
         escalate_to=reader.mention_ids("ESCALATE_TO"),
         slack_oncall=reader.mention_ids("SLACK_ONCALL"),
         slack_publishers=reader.mention_ids("SLACK_PUBLISHERS"),
+        metrics_token=reader.text("METRICS_TOKEN"),
         business_hours=reader.parsed("BUSINESS_HOURS", parse_business_hours),
         timezone=timezone,
         holidays=reader.parsed("HOLIDAYS", parse_holidays),

@@ -17,6 +17,7 @@ from functools import partial
 from sqlalchemy import select, update
 
 from bot.conversations import resume_from_snooze
+from bot import store
 from bot.deps import Deps
 from bot.ingest import WINDOW_WARNING, refresh_root
 from bot.models import SNOOZED, WAITING, Alarm, Conversation
@@ -95,6 +96,9 @@ def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list
             try:
                 post(session, conv, Ping(deps, conv, kind, now, conv_id in retrying))
                 fired.append(conv_id)
+                if kind == "breach":  # posted once per breached wait: counted for /metrics
+                    store.audit(session, now, "socialdesk", "sla_breach", conv_id)
+                    session.commit()
                 log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(kind, kind))
             except SLACK_ERRORS as exc:
                 # Slack refused: put the alarm back (due now) so the next sweep tries again.

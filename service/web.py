@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from bot.db import database_problem
 from handlers import webhooks
+from service import metrics
 from bot.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def create_web_app(deps: Deps, bolt: App, executor: Executor | None = None) -> F
         return handler.handle(request)
 
     webhooks.register(flask, deps, executor or ThreadPoolExecutor(max_workers=2, thread_name_prefix="webhook"))
+    metrics.register(flask, deps)
 
     @flask.get("/healthz")
     def healthz():

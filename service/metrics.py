@@ -1,0 +1,72 @@
+"""`GET /metrics` in Prometheus text format (prometheus-client), read from the
+database at scrape time: every figure is the same whichever gunicorn worker
+or replica answers, with no multiprocess directory to share. With
+METRICS_TOKEN set, the route needs `Authorization: Bearer <token>`."""
+from __future__ import annotations
+
+import hmac
+
+from flask import Flask, Response, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from sqlalchemy import func, select
+
+from bot.deps import Deps
+from bot.models import IN, PENDING, SENDING, WAITING, Audit, Conversation, Message, Outbox, RateWindow
+
+
+class DatabaseCollector:
+    def __init__(self, deps: Deps):
+        self.deps = deps
+
+    def collect(self):
+        now = self.deps.clock()
+        with self.deps.sessions() as session:
+            posts = CounterMetricFamily("socialdesk_posts_ingested", "Customer posts recorded, by platform",
+                                        labels=["platform"])
+            for platform, count in session.execute(select(Message.platform, func.count())
+                                                   .where(Message.direction == IN).group_by(Message.platform)):
+                posts.add_metric([platform], count)
+            yield posts
+            replies = CounterMetricFamily("socialdesk_replies", "Outbox actions by platform, kind and state "
+                                          "(sent, failed = not sent, pending/sending = held or on their way)",
+                                          labels=["platform", "kind", "state"])
+            depth = 0
+            for platform, kind, state, count in session.execute(
+                    select(Outbox.platform, Outbox.kind, Outbox.state, func.count())
+                    .group_by(Outbox.platform, Outbox.kind, Outbox.state)):
+                replies.add_metric([platform, kind, state], count)
+                depth += count if state in (PENDING, SENDING) else 0
+            yield replies
+            yield GaugeMetricFamily("socialdesk_outbox_depth", "Outbox actions not yet sent", value=depth)
+            oldest = session.scalar(select(func.min(Conversation.waiting_since)).where(Conversation.status == WAITING))
+            yield GaugeMetricFamily("socialdesk_oldest_waiting_seconds",
+                                    "Age of the oldest conversation waiting on staff (0: none)",
+                                    value=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0)
+            overdue = session.scalar(select(func.count()).select_from(Conversation)
+                                     .where(Conversation.status == WAITING, Conversation.due_at <= now))
+            yield GaugeMetricFamily("socialdesk_overdue_conversations", "Conversations past their SLA now",
+                                    value=overdue or 0)
+            breaches = session.scalar(select(func.count()).select_from(Audit).where(Audit.action == "sla_breach"))
+            yield CounterMetricFamily("socialdesk_sla_breaches", "Overdue pings sent (one per breached wait)",
+                                      value=breaches or 0)
+            closed = GaugeMetricFamily("socialdesk_rate_limit_closed_seconds",
+                                       "Seconds until a platform's rate-limit window reopens (0: open)",
+                                       labels=["window"])
+            for key, until in session.execute(select(RateWindow.key, RateWindow.not_before)):
+                closed.add_metric([key], max(0.0, (until - now).total_seconds()))
+            yield closed
+
+
+def register(flask: Flask, deps: Deps) -> None:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(DatabaseCollector(deps))
+    token = deps.settings.metrics_token
+
+    @flask.get("/metrics")
+    def metrics():
+        if token:
+            given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return jsonify({"ok": False, "error": "METRICS_TOKEN required"}), 401
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

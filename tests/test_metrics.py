@@ -1,0 +1,41 @@
+"""`GET /metrics`: Prometheus text that prometheus_client's own parser reads,
+with figures taken from the database (the same whichever worker answers), and
+METRICS_TOKEN enforced."""
+from __future__ import annotations
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.escalation import sweep
+from bot.poll import poll
+from tests.helpers import roots
+
+
+def _samples(text: str) -> dict:
+    found = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+@pytest.mark.settings(METRICS_TOKEN="scrape-me-please", SLA_FIRST_RESPONSE="1h")
+def test_metrics_parse_and_count_from_the_database(bot, deps, clock, x_state, slack_state):
+    url = bot.server.url + "/metrics"
+    assert requests.get(url, timeout=5).status_code == 401
+    assert requests.get(url, headers={"Authorization": "Bearer wrong"}, timeout=5).status_code == 401
+    x_state.customer_mentions("ann", "@acme_support one")
+    x_state.customer_mentions("bo", "@acme_support two")
+    poll(deps, clock())
+    bot.staff_says(roots(slack_state)[0]["ts"], "Hi Ann, on it.")
+    sweep(deps, clock.advance(hours=2))
+    answer = requests.get(url, headers={"Authorization": "Bearer scrape-me-please"}, timeout=5)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
+    found = _samples(answer.text)
+    assert found[("socialdesk_posts_ingested_total", (("platform", "x"),))] == 2
+    assert found[("socialdesk_replies_total", (("kind", "reply"), ("platform", "x"), ("state", "sent")))] == 1
+    assert found[("socialdesk_outbox_depth", ())] == 0
+    assert found[("socialdesk_overdue_conversations", ())] == 1
+    assert found[("socialdesk_sla_breaches_total", ())] == 1
+    assert found[("socialdesk_oldest_waiting_seconds", ())] == pytest.approx(2 * 3600, abs=5)
