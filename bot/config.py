@@ -243,6 +243,8 @@ def load_settings(env: Mapping[str, str], command: str = "migrate") -> Settings:
         if not reader.text(name):
             reader.check(name, f"is required for `socialdesk {command}`")
     reader.check("LOG_LEVEL", log_level_problem(env))
+    log_format = (env.get("LOG_FORMAT") or "text").strip().lower()
+    reader.check("LOG_FORMAT", None if log_format in ("text", "json") else f"{env.get('LOG_FORMAT')!r} is not text or json")
     token = reader.text("SLACK_BOT_TOKEN")
     if token and not token.startswith("xoxb-"):
         reader.check("SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-")

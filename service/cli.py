@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
 
 from adapters.base import CredentialsRejected
 from bot.config import ConfigError, Settings, load_settings, log_level_problem
 from bot.migrate import SetupError
+from service import logs
 
 COMMANDS = {
     "migrate": "upgrade the database to the newest schema (idempotent)",
@@ -36,45 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# Values never to be printed, whichever library logs them (oauthlib logs the
-# OAuth 1.0a parameters at DEBUG; a URL may carry a token).
-SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "X_BEARER_TOKEN", "X_API_KEY",
-                    "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "META_PAGE_TOKEN", "META_APP_SECRET",
-                    "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET", "METRICS_TOKEN")
-
-
-class RedactSecrets(logging.Filter):
-    """Replaces every configured secret in a log line with ***."""
-
-    def __init__(self, secrets):
-        super().__init__()
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "***")
-            record.msg, record.args = message, None
-        return True
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("alembic.runtime.plugins", "apscheduler.executors.default", "apscheduler.scheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)  # per-run chatter, not events
-    redact = RedactSecrets(os.environ.get(name, "").strip() for name in SECRET_VARIABLES)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command != "sandbox":
         from dotenv import load_dotenv
         load_dotenv(os.path.join(os.getcwd(), ".env"))
     # A bad LOG_LEVEL is reported with the other configuration errors below.
-    _configure_logging("INFO" if log_level_problem(os.environ) else (os.environ.get("LOG_LEVEL") or "INFO").upper())
+    logs.configure("INFO" if log_level_problem(os.environ) else (os.environ.get("LOG_LEVEL") or "INFO").upper())
     if args.command != "migrate":  # the schema check's "Context impl SQLiteImpl" is no news
         logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     say = f"socialdesk {args.command}:"
@@ -85,16 +53,16 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(os.environ, args.command)
         return _dispatch(args, settings)
     except ConfigError as exc:
-        print(f"{say} configuration error: {exc}", file=sys.stderr)
+        logs.say(f"{say} configuration error: {exc}", error=True)
         return 2
     except (SetupError, CredentialsRejected) as exc:
-        print(f"{say} {exc}", file=sys.stderr)
+        logs.say(f"{say} {exc}", error=True)
         return 1
     except KeyboardInterrupt:
         return 0
     except Exception as exc:  # one line; the traceback only at LOG_LEVEL=DEBUG
         logging.getLogger("socialdesk").debug("%s failed", args.command, exc_info=True)
-        print(f"{say} {type(exc).__name__}: {exc} (LOG_LEVEL=DEBUG shows where)", file=sys.stderr)
+        logs.say(f"{say} {type(exc).__name__}: {exc} (LOG_LEVEL=DEBUG shows where)", error=True)
         return 1
 
 
@@ -102,7 +70,7 @@ def _dispatch(args, settings: Settings) -> int:
     if args.command == "migrate":
         from bot.migrate import upgrade_to_head
         upgrade_to_head(settings.database_url)
-        print("database is at the newest schema")
+        logs.say("database is at the newest schema")
         return 0
     from service.preflight import check_database, check_slack_token
     check_database(settings)
@@ -121,7 +89,7 @@ def _dispatch(args, settings: Settings) -> int:
         return 0
     from handlers.jobs import ONE_SHOT
     report = ONE_SHOT[args.command](deps)
-    print(report.line)
+    logs.say(report.line)
     return report.exit_code
 
 

@@ -6,6 +6,8 @@ from typing import Callable
 
 from gunicorn.app.base import BaseApplication
 
+from service.logs import gunicorn_logconfig
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, factory: Callable, options: dict):
@@ -36,4 +38,5 @@ def serve(factory: Callable, port: int, workers: int, access_log: bool = False) 
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "socialdesk-web",
+        **({"logconfig_dict": logconfig} if (logconfig := gunicorn_logconfig()) else {}),
     }).run()
