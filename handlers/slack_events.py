@@ -44,6 +44,10 @@ def register(app: App, deps: Deps) -> None:
             return
         now = deps.clock()
         user, text = event.get("user", ""), event.get("text", "")
+        with deps.sessions() as session:
+            ours = store.find_conversation_by_root_ts(session, event["channel"], event["thread_ts"]) is not None
+        if not ours:
+            return  # someone else's thread: no publisher look-up (a Slack call) on the ack path
         kept_internal = None if is_internal_note(text) else _why_internal(deps, user, text, event.get("user_team"))
         with deps.sessions() as session:
             if not store.record_slack_event_once(session, body.get("event_id"), now):
