@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from adapters.base import ActionKind, PostRef, can
 from bot.deps import Deps
+from bot.reply_check import check_reply_text, describe
 from bot.text import slack_to_plain
 
 
@@ -30,3 +31,13 @@ def check_before_queueing(deps: Deps, staff_user: str, platform: str, slack_text
         what = "a private message" if kind is ActionKind.PRIVATE else f"a {kind.value}"
         return f"{adapter.label} cannot send {what} from socialdesk. Answer on {adapter.label} itself."
     return adapter.check_reply(compose_reply_text(deps, slack_text, staff_user, lookups=False), kind, about)
+
+
+def check_wording(deps: Deps, staff_user: str, slack_text: str, kind: ActionKind) -> str | None:
+    """REPLY_CHECK's findings (one line each), or None: what a reader would
+    regret seeing. A private message may carry personal data; its tone counts."""
+    if deps.settings.reply_check == "off" or kind not in (ActionKind.REPLY, ActionKind.PRIVATE):
+        return None
+    text = compose_reply_text(deps, slack_text, staff_user, lookups=False)
+    findings = check_reply_text(text, private=kind is ActionKind.PRIVATE, allow=deps.settings.reply_check_allow)
+    return describe(findings) if findings else None

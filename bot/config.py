@@ -92,6 +92,9 @@ class Settings:
     escalate_to: tuple[str, ...] = ()
     slack_oncall: tuple[str, ...] = ()
     slack_publishers: tuple[str, ...] = ()  # who may speak for the brand; () = every full member
+    reply_check: str = "hold"  # hold | warn | off (bot.reply_check)
+    reply_check_allow: frozenset[str] = frozenset()  # the team's own addresses (@domain) and numbers
+    send_delay: timedelta = timedelta(0)  # every reply waits this long, with an Undo button
     metrics_token: str | None = None  # GET /metrics needs "Authorization: Bearer <token>" when set
     business_hours: OpeningHours | None = None  # None = the clock runs 24/7
     timezone: str = "UTC"
@@ -172,6 +175,13 @@ class EnvReader:
         return value
 
     @_collecting
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = (self.text(name, default) or default).lower()
+        if value not in choices:
+            self.check(name, f"{self.text(name)!r} is not one of: {', '.join(choices)}")
+            return default
+        return value
+
     def mention_ids(self, name: str) -> tuple[str, ...]:
         value = self.text(name)
         if not value:
@@ -286,6 +296,10 @@ def _build(env, reader: EnvReader, token, app_token, slack_api_url, first, backf
         slack_oncall=reader.mention_ids("SLACK_ONCALL"),
         slack_publishers=reader.mention_ids("SLACK_PUBLISHERS"),
         metrics_token=reader.text("METRICS_TOKEN"),
+        reply_check=reader.choice("REPLY_CHECK", ("hold", "warn", "off"), "hold"),
+        reply_check_allow=frozenset(entry.strip().lower() for entry in
+                                    (reader.text("REPLY_CHECK_ALLOW") or "").split(",") if entry.strip()),
+        send_delay=reader.duration("SEND_DELAY", "0s"),
         business_hours=reader.parsed("BUSINESS_HOURS", parse_business_hours),
         timezone=timezone,
         holidays=reader.parsed("HOLIDAYS", parse_holidays),

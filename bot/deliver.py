@@ -165,7 +165,7 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             result.retrying += 1
             result.errors.append(str(exc))
         else:
-            _mark_sent(session, deps, row, owner, sent, now)
+            _mark_sent(session, deps, row, owner, sent, now, text)
             result.sent += 1
 
 
@@ -225,9 +225,11 @@ def _show_checking(session, deps: Deps, row: Outbox, now: datetime) -> None:
         log.warning("outbox %s: could not show that it is being checked: %s", row.id, exc)
 
 
-def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, now: datetime) -> None:
+def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, now: datetime,
+               text: str) -> None:
+    """`text` is exactly what the platform accepted: kept on the row and in the audit trail."""
     done = session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.lease_owner == owner)
-                           .values(state=SENT, external_id=sent.external_id, sent_at=now,
+                           .values(state=SENT, external_id=sent.external_id, sent_at=now, sent_text=text,
                                    lease_until=None, last_error=None, uncertain_since=None)
                            .execution_options(synchronize_session=False))
     if done.rowcount != 1:
@@ -244,11 +246,13 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
         return
     message.external_id = sent.external_id
     message.external_url = sent.url
+    message.text = row.slack_text  # as last edited before it went out
     if sent.opens_thread and not conv.private:
         # The customer's private answer arrives in that thread: it belongs in this one.
         store.add_conversation_key(session, conv.platform, conv.account, sent.opens_thread, conv.id)
     answer_conversation(session, deps, conv, message, now)
-    store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id, sent.external_id)
+    store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id,
+                f"{deps.label(row.platform, kind is ActionKind.PRIVATE)} {sent.external_id}: {text}")
     session.commit()
     log.info("#%s %s by %s sent to %s as %s", row.conversation_id, kind.value, row.staff_user,
              deps.label(row.platform, kind is ActionKind.PRIVATE), sent.external_id)

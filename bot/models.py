@@ -181,6 +181,7 @@ class Message(Base):
 
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+HELD = "held"  # REPLY_CHECK found something: waits for its author's Send anyway / Send privately / Cancel
 
 
 class Outbox(Base):
@@ -219,6 +220,10 @@ class Outbox(Base):
     # it, so it is posted exactly once through lost answers and restarts.
     notice_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notice_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # What REPLY_CHECK found (one line per finding), and the exact text the
+    # platform accepted — the audit trail's record of what went out.
+    check_findings: Mapped[str | None] = mapped_column(Text)
+    sent_text: Mapped[str | None] = mapped_column(Text)
 
 
 class PollCursor(Base):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from adapters.base import ActionKind, can
-from bot import store
+from bot import held, store
 from bot.actions import ActionResult, _missing
 from bot.deps import Deps
 from bot.deliver import deliver
@@ -66,6 +66,9 @@ class PrivateSend:
     outbox_id: int | None = None
     queued: bool = False
     refused: bool = False
+    held: bool = False
+    findings: str | None = None
+    send_at: datetime | None = None
 
 
 def send_privately(deps: Deps, conv_id: int, user: str, slack_text: str, request_id: str,
@@ -95,8 +98,13 @@ def send_privately(deps: Deps, conv_id: int, user: str, slack_text: str, request
         if result.outcome is Relay.REFUSED:
             return PrivateSend(f"🔒 Not sent to {conv.customer_handle}: see the ⚠️ in the thread of #{conv_id}.",
                                conv_id, result.outbox_id, refused=True)
+        if result.outcome is Relay.HELD:
+            return PrivateSend(f"✋ Held — not sent to {conv.customer_handle}: see why, with Send anyway and "
+                               f"Cancel, in the thread of #{conv_id}.", conv_id, result.outbox_id, held=True,
+                               findings=result.findings)
         return PrivateSend(f"🔒 Sending privately to {conv.customer_handle} ({label}); the thread of #{conv_id} "
-                           "shows it, with 📤 once it is sent.", conv_id, result.outbox_id, queued=True)
+                           "shows it, with 📤 once it is sent.", conv_id, result.outbox_id, queued=True,
+                           findings=result.findings, send_at=result.send_at)
 
 
 def thread_copy_text(user: str, customer_handle: str, label: str, slack_text: str) -> str:
@@ -114,6 +122,9 @@ def after_private_send(deps: Deps, sent: PrivateSend, now: datetime) -> None:
     if sent.refused:
         post_due_notices(deps, now, only_id=sent.outbox_id)
         return
+    if sent.held:
+        held.tell_author(deps, sent.outbox_id, sent.findings, None, held=True, now=now)
+        return
     with deps.sessions() as session:
         row = session.get(Outbox, sent.outbox_id)
         message = session.get(Message, row.message_id)
@@ -126,4 +137,5 @@ def after_private_send(deps: Deps, sent: PrivateSend, now: datetime) -> None:
             session.commit()
         except SLACK_ERRORS as exc:  # the customer still gets it; the thread misses the copy
             log.warning("#%s: the private message's copy could not be posted in the thread: %s", conv.id, exc)
+    held.tell_author(deps, sent.outbox_id, sent.findings, sent.send_at, held=False, now=now)
     deliver(deps, now, only_id=sent.outbox_id)

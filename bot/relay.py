@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, PostRef
 from bot import store
-from bot.compose import check_before_queueing
+from bot.compose import check_before_queueing, check_wording
 from bot.deps import Deps
-from bot.models import CANCELLED, FAILED, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
+from bot.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
 from bot.text import is_internal_note
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ class Relay(enum.Enum):
     NOTE = "note"
     QUEUED = "queued"
     REFUSED = "refused"          # the platform cannot take it; nothing queued, a notice is owed
+    HELD = "held"                # REPLY_CHECK found something; its author decides (bot.held)
     NO_TARGET = "no_target"      # nothing from the customer to answer (cannot happen in practice)
     UNCHANGED = "unchanged"      # a like on a post already liked, an unlike of one that is not
 
@@ -48,6 +49,8 @@ class RelayResult:
     conversation_id: int | None = None
     outbox_id: int | None = None
     kind: ActionKind | None = None
+    findings: str | None = None        # what REPLY_CHECK found (held, or sent with a warning)
+    send_at: datetime | None = None    # SEND_DELAY: undoable until then
 
 
 def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
@@ -81,6 +84,10 @@ def queue_action(session: Session, deps: Deps, conv: Conversation, message: Mess
     with the same key (a Slack retry) changes nothing."""
     ref = post_ref(conv, about)
     refused = check_before_queueing(deps, user, conv.platform, text, kind, ref) if check else None
+    findings = check_wording(deps, user, text, kind) if check and not refused else None
+    held = bool(findings) and deps.settings.reply_check == "hold"
+    send_at = now + deps.settings.send_delay if check and not refused and not held else now
+    state = FAILED if refused else HELD if held else PENDING
     try:
         with session.begin_nested():
             if message.id is None:
@@ -88,8 +95,8 @@ def queue_action(session: Session, deps: Deps, conv: Conversation, message: Mess
                 session.flush()
             outbox = Outbox(idempotency_key=key, conversation_id=conv.id, message_id=message.id,
                             platform=conv.platform, kind=kind.value, target=_target(deps, conv, kind, ref),
-                            slack_text=text, staff_user=user, state=FAILED if refused else PENDING,
-                            attempts=0, next_attempt_at=now, created_at=now, last_error=refused,
+                            slack_text=text, staff_user=user, state=state, check_findings=findings,
+                            attempts=0, next_attempt_at=send_at, created_at=now, last_error=refused,
                             notice_due_at=now if refused else None, notice_attempts=0)
             session.add(outbox)
             session.flush()
@@ -99,9 +106,15 @@ def queue_action(session: Session, deps: Deps, conv: Conversation, message: Mess
         log.info("#%s %s by %s refused when written: %s", conv.id, kind.value, user, refused)
         store.audit(session, now, user, f"{kind.value}_refused", conv.id, refused)
         return RelayResult(Relay.REFUSED, conv.id, outbox.id, kind)
+    if held:
+        log.info("#%s %s by %s held by REPLY_CHECK: %s", conv.id, kind.value, user, findings.replace("\n", " "))
+        store.audit(session, now, user, f"{kind.value}_held", conv.id, f"outbox {outbox.id}: {findings}")
+        return RelayResult(Relay.HELD, conv.id, outbox.id, kind, findings=findings)
     log.info("#%s %s by %s queued for %s", conv.id, kind.value, user, conv.platform)
-    store.audit(session, now, user, f"{kind.value}_queued", conv.id, f"outbox {outbox.id}")
-    return RelayResult(Relay.QUEUED, conv.id, outbox.id, kind)
+    detail = f"outbox {outbox.id}" + (f"; sent with REPLY_CHECK=warn despite: {findings}" if findings else "")
+    store.audit(session, now, user, f"{kind.value}_queued", conv.id, detail)
+    return RelayResult(Relay.QUEUED, conv.id, outbox.id, kind, findings=findings,
+                       send_at=send_at if send_at > now else None)
 
 
 def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: str, ts: str, user: str,
@@ -165,18 +178,37 @@ def find_outbox_by_slack_ts(session: Session, channel: str, ts: str) -> Outbox |
 def _pending_of(channel: str, ts: str):
     return (Outbox.message_id.in_(select(Message.id).where(Message.slack_channel == channel,
                                                            Message.slack_ts == ts)),
-            Outbox.kind.in_(REPLY_KINDS), Outbox.state == PENDING)
+            Outbox.kind.in_(REPLY_KINDS), Outbox.state.in_((PENDING, HELD)))
 
 
-def edit_pending_reply(session: Session, channel: str, ts: str, new_text: str) -> bool:
-    """True if the reply had not left yet and now carries the edited text."""
-    result = session.execute(update(Outbox).where(*_pending_of(channel, ts))
-                             .values(slack_text=new_text).execution_options(synchronize_session=False))
-    return result.rowcount >= 1
+def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_text: str,
+                       now: datetime) -> Outbox | None:
+    """The reply, if it had not left yet and now carries the edited text —
+    checked again: an edit can fix a held reply (it goes out) or spoil a
+    waiting one (it is held)."""
+    row = session.scalar(select(Outbox).where(*_pending_of(channel, ts)).with_for_update())
+    if row is None:
+        return None
+    findings = check_wording(deps, row.staff_user, new_text, ActionKind(row.kind))
+    held = bool(findings) and deps.settings.reply_check == "hold"
+    state = HELD if held else PENDING
+    moved = session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.state == row.state)
+                            .values(slack_text=new_text, check_findings=findings, state=state,
+                                    next_attempt_at=max(row.next_attempt_at, now))
+                            .execution_options(synchronize_session=False)).rowcount == 1
+    if not moved:
+        return None
+    store.audit(session, now, row.staff_user, "reply_edited", row.conversation_id,
+                f"outbox {row.id}{' — held: ' + findings if held else ''}: {new_text}")
+    session.refresh(row)
+    return row
 
 
-def cancel_pending_reply(session: Session, channel: str, ts: str) -> bool:
+def cancel_pending_reply(session: Session, channel: str, ts: str, now: datetime | None = None) -> bool:
+    row = session.scalar(select(Outbox).where(*_pending_of(channel, ts)))
     result = session.execute(update(Outbox).where(*_pending_of(channel, ts))
                              .values(state=CANCELLED, last_error="deleted in Slack before sending")
                              .execution_options(synchronize_session=False))
+    if result.rowcount and row is not None and now is not None:
+        store.audit(session, now, row.staff_user, "reply_deleted", row.conversation_id, f"outbox {row.id}")
     return result.rowcount >= 1

@@ -107,9 +107,11 @@ class SlackPoster:
         return self.post_unique(channel, {"text": text, "unfurl_links": False}, thread_ts, marker,
                                 since=since, look_first=look_first)
 
-    def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None) -> None:
+    def ephemeral(self, channel: str, user: str, text: str, thread_ts: str | None = None,
+                  blocks: list[dict] | None = None) -> None:
         try:
-            self.client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts)
+            self.client.chat_postEphemeral(channel=channel, user=user, text=text, thread_ts=thread_ts,
+                                           blocks=blocks)
         except SlackApiError as exc:  # the user may have left the channel
             log.warning("ephemeral to %s failed: %s", user, exc.response.get("error"))
 

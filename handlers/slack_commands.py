@@ -8,6 +8,7 @@ import re
 from slack_bolt import App
 
 from bot import actions, private, reports
+from bot.audit_trail import audit_answer
 from bot.config import parse_duration
 from bot.deps import Deps
 from bot.models import Conversation
@@ -26,6 +27,7 @@ HELP = """*`/social` commands*
 `/social mine` — open threads assigned to you
 `/social assign #42 @person` · `/social snooze #42 2h` · `/social resolve #42` · `/social reopen #42`
 `/social priority #42 high` — urgent (¼ of the SLA), high (½), normal, low (2×); the timer is recomputed
+`/social audit #42` — who published what in a conversation: the exact text sent, edits, overrides
 `/social private #42 <text>` — send the customer a private message (on X a DM) instead of a public reply
 In a thread: reply to answer the customer; start with `note:` to keep it internal.
 On the root: 👀 claim · ✅ resolve · 💤 snooze · 🔒 Reply privately (your next thread message goes privately).
@@ -83,6 +85,12 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
         return _act(deps, command, args, user, now, context)
     if command == "private":
         return _private(deps, text, user, now, context, request_id)
+    if command == "audit":
+        match = _CONV_ID.match(args[0]) if len(args) == 1 else None
+        if not match:
+            return "Usage: `/social audit #42`"
+        with deps.sessions() as session:
+            return audit_answer(session, int(match.group(1)))
     return f"Unknown command `{escape_for_slack(command)}`. Try `/social help`."
 
 

@@ -10,14 +10,14 @@ import logging
 
 from slack_bolt import App
 
-from bot import store
+from bot import held, store
 from adapters.base import ActionKind
 from bot.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
 from bot.ingest import refresh_root
 from bot.publishers import looks_internal
 from bot.text import is_internal_note
-from bot.models import FAILED, SENT, Conversation
+from bot.models import FAILED, HELD, SENT, Conversation
 from bot.notices import post_due_notices
 from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
                        record_staff_message)
@@ -37,7 +37,7 @@ def register(app: App, deps: Deps) -> None:
     def handle_message(body: dict, event: dict, context: dict) -> None:
         subtype = event.get("subtype")
         if subtype == "message_changed":
-            return _handle_edit(deps, event)
+            return _handle_edit(deps, event, context)
         if subtype == "message_deleted":
             return _handle_delete(deps, event)
         if subtype not in HUMAN_SUBTYPES or event.get("bot_id") or not _is_thread_reply(event):
@@ -63,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
         if kept_internal and result.outcome is Relay.NOTE:
             context["tell"] = (event["channel"], user, f"🔒 Kept as an internal note — *not sent* to the customer — "
                                f"because {kept_internal}.", event["thread_ts"])
-        if event.get("files") and result.outcome is Relay.QUEUED:
+        if event.get("files") and result.outcome in (Relay.QUEUED, Relay.HELD):
             # Only the text goes out; say so rather than let staff think the file did.
             context["tell"] = (event["channel"], event.get("user", ""),
                                "📎 Only the text of your reply goes to the customer; attached files are not "
@@ -72,15 +72,25 @@ def register(app: App, deps: Deps) -> None:
     def after_ack(context: dict) -> None:
         result = context.get("relay")
         now = deps.clock()
+        if context.get("edited_held"):
+            held.tell_author(deps, context["edited_held"], context["findings"], None, held=True, now=now)
+        if context.get("edited_released"):
+            held.forget_hold(deps, context["edited_released"])
+            deliver(deps, now, only_id=context["edited_released"])
         if result is not None and result.outcome is Relay.NOTE:
             tell_after(deps, context)
             return
         if result is not None and result.outcome is Relay.REFUSED:
             post_due_notices(deps, now, only_id=result.outbox_id)  # the ⚠️ at once; retried by deliver
             return
+        if result is not None and result.outcome is Relay.HELD:
+            tell_after(deps, context)
+            held.tell_author(deps, result.outbox_id, result.findings, None, held=True, now=now)
+            return
         if result is None or result.outcome is not Relay.QUEUED:
             return
         tell_after(deps, context)
+        held.tell_author(deps, result.outbox_id, result.findings, result.send_at, held=False, now=now)
         if context.get("mark_private"):
             try:
                 deps.slack.react(*context["mark_private"], PRIVATE_REACTION)
@@ -108,7 +118,7 @@ def _why_internal(deps: Deps, user: str, text: str, user_team: str | None) -> st
     return None
 
 
-def _handle_edit(deps: Deps, event: dict) -> None:
+def _handle_edit(deps: Deps, event: dict, context: dict) -> None:
     edited, before = event.get("message", {}), event.get("previous_message", {})
     if edited.get("bot_id") or not _is_thread_reply(edited) or edited.get("text") == before.get("text"):
         return  # our own updates, unfurls, and edits outside threads
@@ -117,10 +127,16 @@ def _handle_edit(deps: Deps, event: dict) -> None:
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
             return
-        changed = edit_pending_reply(session, channel, ts, edited.get("text", ""))
+        was = row.state
+        changed = edit_pending_reply(session, deps, channel, ts, edited.get("text", ""), deps.clock())
         session.commit()
     label = deps.label(row.platform)
+    if changed and changed.state == HELD:
+        context.update(edited_held=changed.id, findings=changed.check_findings)
+        return  # told after the ack, with the buttons
     if changed:
+        if was == HELD:
+            context["edited_released"] = changed.id
         text = f"✏️ Your edit was taken: it had not been sent yet, so {label} will get the new text."
     elif row.state == FAILED:
         text = (f"✏️ This reply was not sent to {label}, and an edit does not send it. Post the corrected "
@@ -143,7 +159,7 @@ def _handle_delete(deps: Deps, event: dict) -> None:
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
             return
-        cancelled = cancel_pending_reply(session, channel, ts)
+        cancelled = cancel_pending_reply(session, channel, ts, deps.clock())
         session.commit()
     label = deps.label(row.platform)
     if cancelled or row.state == FAILED:

@@ -38,8 +38,9 @@ def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
         # a Slack that is briefly unreachable must not stop a worker booting.
         token_verification_enabled=False,
     )
-    from handlers import slack_actions, slack_commands, slack_events
+    from handlers import slack_actions, slack_commands, slack_events, slack_replies
     slack_events.register(app, deps)
     slack_actions.register(app, deps)
+    slack_replies.register(app, deps)
     slack_commands.register(app, deps)
     return app

@@ -1,0 +1,78 @@
+"""The author's buttons on a reply: Send anyway / Send privately / Cancel on a
+reply REPLY_CHECK held, and Undo within SEND_DELAY. The decision (one
+conditional UPDATE) is made before the ack; telling, the 🔒 copy and the send
+come after it."""
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+
+from bot import held
+from bot.deliver import PRIVATE_REACTION, deliver
+from bot.deps import Deps
+from bot.models import Conversation, Message, Outbox
+from bot.private import PrivateSend, after_private_send
+from bot.slack_out import SLACK_ERRORS
+from handlers.slack_actions import _refused, tell_after
+
+log = logging.getLogger(__name__)
+DECISIONS = {"reply_send_anyway": held.send_anyway, "reply_send_privately": held.send_privately,
+             "reply_cancel": held.cancel, "reply_undo": held.cancel}
+
+
+def register(app: App, deps: Deps) -> None:
+    def on_decision(ack, body: dict, action: dict, context: dict) -> None:
+        ack()
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id")
+        thread_ts = (body.get("container") or {}).get("thread_ts")
+        if not str(action.get("value", "")).isdigit():
+            return
+        if _refused(deps, context, channel, user, thread_ts):
+            return
+        decision = DECISIONS[action["action_id"]](deps, int(action["value"]), user, deps.clock())
+        context["decision"] = decision
+        if channel:
+            context["tell"] = (channel, user, decision.message, thread_ts)
+
+    def after(context: dict) -> None:
+        tell_after(deps, context)
+        decision = context.get("decision")
+        if decision is None or decision.outbox_id is None or not decision.ok:
+            return
+        _show_decided(deps, decision)
+        if decision.release and _needs_copy(deps, decision.outbox_id):
+            sent = PrivateSend("", decision.conversation_id, decision.outbox_id, queued=True)
+            after_private_send(deps, sent, deps.clock())  # posts its 🔒 copy, then sends
+        elif decision.release:
+            deliver(deps, deps.clock(), only_id=decision.outbox_id)
+
+    for action_id in DECISIONS:
+        app.action(action_id)(ack=on_decision, lazy=[after])
+
+
+def _needs_copy(deps: Deps, outbox_id: int) -> bool:
+    """A private message from `/social private` has no thread message yet: it gets its 🔒 copy."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        return session.get(Message, row.message_id).slack_ts is None
+
+
+def _show_decided(deps: Deps, decision: held.Decision) -> None:
+    """The ✋ on the message goes; a reply turned private is marked 🔒 like any private one."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, decision.outbox_id)
+        message = session.get(Message, row.message_id)
+        conv = session.get(Conversation, row.conversation_id)
+        private = row.kind == "private" and not conv.private
+        channel, ts = message.slack_channel, message.slack_ts
+        session.commit()
+    if not ts:
+        return
+    try:
+        deps.slack.unreact(channel, ts, held.HELD_REACTION)
+        if private and decision.release:
+            deps.slack.react(channel, ts, PRIVATE_REACTION)
+    except SLACK_ERRORS as exc:
+        log.warning("outbox %s: reactions not updated: %s", decision.outbox_id, exc)
