@@ -34,7 +34,7 @@ def register(app: App, deps: Deps) -> None:
         decision = DECISIONS[action["action_id"]](deps, int(action["value"]), user, deps.clock())
         context["decision"] = decision
         if channel:
-            context["tell"] = (channel, user, decision.message, thread_ts)
+            context["tell"] = (channel, user, decision.message, _thread_of(deps, int(action["value"])) or thread_ts)
 
     def after(context: dict) -> None:
         tell_after(deps, context)
@@ -50,6 +50,14 @@ def register(app: App, deps: Deps) -> None:
 
     for action_id in DECISIONS:
         app.action(action_id)(ack=on_decision, lazy=[after])
+
+
+def _thread_of(deps: Deps, outbox_id: int) -> str | None:
+    """The answer goes in the conversation's thread, where the notice with the buttons was."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        conv = session.get(Conversation, row.conversation_id) if row else None
+        return conv.slack_root_ts if conv else None
 
 
 def _needs_copy(deps: Deps, outbox_id: int) -> bool:

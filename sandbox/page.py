@@ -97,7 +97,8 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
                    for e in sorted(x.dm_events, key=lambda e: int(e["id"]), reverse=True)]
         staff = [{"id": uid, "name": u["real_name"], "handle": u["display_name"]} for uid, u in slack.users.items()]
         with slack.lock:  # private answers: the page shows each to the person it was for
-            private = [{"user": e["user"], "text": e["text"], "thread_ts": e.get("thread_ts")}
+            private = [{"user": e["user"], "text": e["text"], "thread_ts": e.get("thread_ts"),
+                        "blocks": e.get("blocks") or []}
                        for e in slack.ephemerals[-30:]]
         facebook = _facebook_view(graph) if graph else []
         return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "dms": dms, "staff": staff,

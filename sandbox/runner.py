@@ -35,6 +35,8 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
         "INSTAGRAM_ACCOUNT_ID": graph.ig_id,
         # Short clocks so the whole escalation ladder can be watched in minutes.
         "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "1m", "POLL_INTERVAL": "3s", "BACKFILL": "all",
+        # Every reply waits 10 s with an Undo button; REPLY_CHECK holds what a brand would regret.
+        "SEND_DELAY": os.environ.get("SEND_DELAY", "10s"), "REPLY_CHECK": os.environ.get("REPLY_CHECK", "hold"),
         "PORT": str(bot_port), "WEB_CONCURRENCY": "1",
     }
 

@@ -80,8 +80,17 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         brand = page.locator("#timeline .tweet.brand")
         expect(brand).to_contain_text("@carol Sorry Carol, we're on it: your parcel left today.", timeout=WAIT_MS)
         expect(brand).to_have_count(1)
+        expect(carol.locator(".private", has_text="Undo")).to_have_count(1, timeout=WAIT_MS)  # SEND_DELAY=10s
         expect(carol).to_contain_text("Answered", timeout=WAIT_MS)
         expect(carol).to_contain_text("📤", timeout=WAIT_MS)
+
+        # A reply the brand would regret is held; its author cancels it from the private notice.
+        carol.locator("textarea").fill("Calm down, it was delivered. Call us from 07700 900123.")
+        carol.get_by_role("button", name="Reply", exact=True).click()
+        expect(carol.locator(".private", has_text="Held — not sent to X")).to_have_count(1, timeout=WAIT_MS)
+        carol.locator(".private button", has_text="Cancel").last.click()
+        expect(carol.locator(".private", has_text="Cancelled: nothing was sent")).to_have_count(1, timeout=WAIT_MS)
+        expect(brand).to_have_count(1)
 
         # A second customer posts twice before anyone answered: one thread, with its own reply box.
         _post_as_customer(page, "dave", "@acme_support is anyone there?")
