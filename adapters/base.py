@@ -40,6 +40,32 @@ class InboundPost:
     change: str | None = None  # "edited" / "removed": the customer changed an earlier post (shown, no new wait)
     attachments: tuple[Attachment, ...] = ()
 
+    def __post_init__(self) -> None:
+        """A platform's payload is outside input: an id that is not short text is
+        malformed (ValueError → the webhook answers 400); names that are too long
+        to store are cut."""
+        for name, longest in IDS.items():
+            value = getattr(self, name)
+            if not isinstance(value, str) or len(value) > longest or (not value and name != "account"):
+                raise ValueError(f"{self.platform} post: {name} must be text of at most {longest} characters")
+        for name, longest in SHOWN.items():
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{self.platform} post: {name} must be text")
+            if value and len(value) > longest:
+                object.__setattr__(self, name, value[:longest - 1] + "…")
+        if not isinstance(self.text, str) or not isinstance(self.private, bool):
+            raise ValueError(f"{self.platform} post: text must be text")
+        if self.created_at is not None and not isinstance(self.created_at, datetime):
+            raise ValueError(f"{self.platform} post: created_at must be a time")
+        if not all(isinstance(a, Attachment) for a in self.attachments):
+            raise ValueError(f"{self.platform} post: attachments are malformed")
+
+
+# Column sizes of the stored post (bot/models.py): ids must fit, shown names are cut.
+IDS = {"platform": 32, "external_id": 128, "thread_id": 128, "author_id": 64, "account": 64}
+SHOWN = {"author_handle": 128, "author_name": 256, "url": 512, "platform_label": 64, "change": 16}
+
 
 @dataclass(frozen=True)
 class PostRef:

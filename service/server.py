@@ -31,7 +31,7 @@ def serve(factory: Callable, port: int, workers: int, access_log: bool = False) 
         "bind": f"0.0.0.0:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": 8,
+        "threads": 32,  # cheap; a slow client holds one for at most BODY_DEADLINE (service.slow_clients)
         "timeout": 30,
         "graceful_timeout": 20,
         "accesslog": "-" if access_log else None,

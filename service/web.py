@@ -1,24 +1,26 @@
 """The HTTP surface of `socialdesk web` (a Flask app served by gunicorn).
 
 Bolt parses the body before it checks the signature, so malformed bodies would
-surface as 500s; slack_guard() answers 401/400/413/415 first.
+surface as 500s; slack_guard() answers 401/400/413/415 first (service/slack_shape.py).
 """
 from __future__ import annotations
 
-import json
 import logging
 from concurrent.futures import Executor, ThreadPoolExecutor
-from urllib.parse import parse_qs
 
 from flask import Flask, Request, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
-from slack_sdk.signature import SignatureVerifier
 from werkzeug.exceptions import HTTPException
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.db import database_problem
 from handlers import webhooks
 from service import metrics
+from service.bolt_app import MALFORMED
+from service.slack_shape import body_problem, signature_ok
+from service.slow_clients import BodyDeadline
 from bot.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -29,29 +31,15 @@ def _error(status: int, message: str):
     return jsonify({"ok": False, "error": message}), status
 
 
-def slack_guard(req: Request, verifier: SignatureVerifier):
+def slack_guard(req: Request, secret: str):
     """A (response, status) for a request Bolt must not see, or None."""
     if req.content_length is not None and req.content_length > MAX_BODY:
         return _error(413, "body over 1 MB")
     body = req.get_data(cache=True)  # werkzeug enforces MAX_CONTENT_LENGTH → 413
-    timestamp = req.headers.get("X-Slack-Request-Timestamp", "")
-    if not timestamp.isdigit() or not verifier.is_valid(
-            body=body, timestamp=timestamp, signature=req.headers.get("X-Slack-Signature", "")):
+    if not signature_ok(secret, req.headers, body):
         return _error(401, "missing, forged or stale Slack signature")
-    mimetype = req.mimetype
-    try:
-        if mimetype == "application/json":
-            if not isinstance(json.loads(body), dict):
-                return _error(400, "JSON body must be an object")
-        elif mimetype == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8"), strict_parsing=bool(body))
-            if "payload" in form and not isinstance(json.loads(form["payload"][0]), dict):
-                return _error(400, "payload must be a JSON object")
-        else:
-            return _error(415, f"unsupported content type {mimetype or '(none)'}")
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "malformed body")
-    return None
+    problem = body_problem(req.mimetype, body)
+    return _error(*problem) if problem else None
 
 
 def create_web_app(deps: Deps, bolt: App, executor: Executor | None = None) -> Flask:
@@ -60,12 +48,12 @@ def create_web_app(deps: Deps, bolt: App, executor: Executor | None = None) -> F
     flask = Flask("socialdesk")
     flask.config["MAX_CONTENT_LENGTH"] = MAX_BODY
     handler = SlackRequestHandler(bolt)
-    verifier = SignatureVerifier(deps.settings.slack_signing_secret or "")
+    secret = deps.settings.slack_signing_secret or ""
     engine = deps.sessions.kw["bind"]
 
     @flask.post("/slack/events")
     def slack_events():
-        problem = slack_guard(request, verifier)
+        problem = slack_guard(request, secret)
         if problem is not None:
             return problem
         return handler.handle(request)
@@ -84,4 +72,19 @@ def create_web_app(deps: Deps, bolt: App, executor: Executor | None = None) -> F
     def http_error(exc: HTTPException):
         return _error(exc.code or 500, exc.description or exc.name)
 
+    @flask.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        """What no check above caught: never a traceback in the answer. A field
+        the sender left out or mistyped is their 400; an absent database is a 503
+        the sender retries; anything else is our bug, logged in full."""
+        if isinstance(exc, (OperationalError, InterfaceError)):
+            log.error("database unavailable on %s; answered 503: %s", request.path, str(exc).splitlines()[0])
+            return _error(503, "database unavailable; retry later")
+        if isinstance(exc, MALFORMED):
+            log.warning("malformed request on %s (%s: %s); answered 400", request.path, type(exc).__name__, exc)
+            return _error(400, "malformed request")
+        log.exception("unexpected error on %s", request.path)
+        return _error(500, "internal error; it is in the socialdesk log")
+
+    flask.wsgi_app = BodyDeadline(flask.wsgi_app, MAX_BODY)
     return flask
