@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -77,10 +77,37 @@ def _watch_writes(engine: Engine) -> None:
         error = context.sqlalchemy_exception
         if isinstance(error, DBAPIError) and not isinstance(error, IntegrityError):
             health.record_failure(context.original_exception)
+        if database_unavailable(error) and not context.is_disconnect:
+            # A SQLite connection that met a read-only or vanished file stays
+            # that way after the file is writable again, and a PostgreSQL
+            # session on a primary that became a replica stays read-only: throw
+            # the pooled connections away, so the next request opens a fresh one
+            # and the process recovers by itself.
+            context.is_disconnect = True
+            context.invalidate_pool_on_disconnect = True
 
     @event.listens_for(engine, "commit")
     def _committed(_conn):
         health.record_commit()
+
+
+SQLITE_UNAVAILABLE = ("readonly database", "disk i/o error", "unable to open database file")
+# SQLSTATE classes of a database that is away or refuses writes for now:
+# connection exceptions, read-only transaction, operator intervention, resources.
+PG_UNAVAILABLE = ("08", "25006", "57P", "53")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """The database is away or refuses writes for now (not a bug, not bad
+    input): answer 503 so the sender retries, and reconnect."""
+    if isinstance(error, (OperationalError, InterfaceError)) and not isinstance(error, IntegrityError):
+        if "database is locked" not in str(error):
+            return True
+    if not isinstance(error, DBAPIError):
+        return False
+    original = error.orig
+    code = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None) or ""
+    return code.startswith(PG_UNAVAILABLE) or any(m in str(original).lower() for m in SQLITE_UNAVAILABLE)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

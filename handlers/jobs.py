@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
+from bot.db import database_unavailable
 from bot.deliver import deliver
 from bot.deps import Deps
 from bot.poll import poll
@@ -17,8 +18,12 @@ log = logging.getLogger("socialdesk.jobs")
 def _run(name: str, job: Callable, deps: Deps):
     try:
         result = job(deps, deps.clock())
-    except Exception:  # one bad pass must not stop the scheduler
-        log.exception("%s pass failed; it runs again on the next tick", name)
+    except Exception as exc:  # one bad pass must not stop the scheduler
+        if database_unavailable(exc):  # an outage is one line per pass, not a traceback every 2 s
+            log.error("%s pass: database unavailable (%s); it runs again on the next tick", name,
+                      str(exc).strip().splitlines()[0])
+        else:
+            log.exception("%s pass failed; it runs again on the next tick", name)
         return None
     log.debug("%s: %s", name, result)
     return result

@@ -43,7 +43,7 @@ def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
     slack_actions.register(app, deps)
     slack_replies.register(app, deps)
     slack_commands.register(app, deps)
-    app.error(answer_listener_error)
+    app.error(lambda error, body, request: answer_listener_error(deps, error, body, request))
     return app
 
 
@@ -52,12 +52,19 @@ def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
 MALFORMED = (KeyError, TypeError, AttributeError, IndexError, ValueError)
 
 
-def answer_listener_error(error: Exception, body: dict) -> BoltResponse:
-    from sqlalchemy.exc import InterfaceError, OperationalError
-    if isinstance(error, (OperationalError, InterfaceError)):
-        # The database is away (or read-only): Slack retries a 503, and
-        # nothing was recorded, so nothing is lost.
-        log.error("database unavailable; answered 503 so Slack retries: %s", str(error).splitlines()[0])
+SLACK_LAST_RETRY = 3  # Slack retries an event three times (at once, after 1 min, after 5 min)
+
+
+def answer_listener_error(deps: Deps, error: Exception, body: dict, request) -> BoltResponse:
+    from bot.db import database_unavailable
+    if database_unavailable(error):
+        # The database is away (or read-only): nothing was recorded, and Slack
+        # retries a 503. After its last retry the author is told, so a reply
+        # is never lost in silence.
+        retry = (request.headers.get("x-slack-retry-num") or ["0"])[0]
+        log.error("database unavailable; answered 503 (Slack retry %s): %s", retry, str(error).splitlines()[0])
+        if retry.isdigit() and int(retry) >= SLACK_LAST_RETRY:
+            _tell_not_recorded(deps, body)
         return BoltResponse(status=503, body="database unavailable; retry later")
     where = _innermost(error)
     if isinstance(error, MALFORMED):
@@ -65,6 +72,20 @@ def answer_listener_error(error: Exception, body: dict) -> BoltResponse:
         return BoltResponse(status=400, body=f"malformed request: {type(error).__name__} {error}")
     log.error("listener failed (%s: %s in %s)", type(error).__name__, error, where, exc_info=error)
     return BoltResponse(status=500, body="")
+
+
+def _tell_not_recorded(deps: Deps, body: dict) -> None:
+    event = body.get("event") if isinstance(body.get("event"), dict) else {}
+    user = event.get("user") or (body.get("user") or {}).get("id") or body.get("user_id")
+    channel = event.get("channel") or (body.get("channel") or {}).get("id") or body.get("channel_id")
+    if not (isinstance(user, str) and isinstance(channel, str)):
+        return
+    try:
+        deps.slack.ephemeral(channel, user, "⚠️ *Not recorded:* socialdesk's database was unavailable and Slack "
+                             "has stopped retrying, so this was *not* sent to the customer. Post it again in a "
+                             "few minutes.", thread_ts=event.get("thread_ts"))
+    except Exception as exc:  # noqa: BLE001 - the 503 must still go out
+        log.error("could not tell %s that their message was not recorded: %s", user, exc)
 
 
 def _innermost(error: Exception) -> str:

@@ -13,9 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 from werkzeug.exceptions import HTTPException
 
-from sqlalchemy.exc import InterfaceError, OperationalError
-
-from bot.db import database_problem
+from bot.db import database_problem, database_unavailable
 from handlers import webhooks
 from service import metrics
 from service.bolt_app import MALFORMED
@@ -77,7 +75,7 @@ def create_web_app(deps: Deps, bolt: App, executor: Executor | None = None) -> F
         """What no check above caught: never a traceback in the answer. A field
         the sender left out or mistyped is their 400; an absent database is a 503
         the sender retries; anything else is our bug, logged in full."""
-        if isinstance(exc, (OperationalError, InterfaceError)):
+        if database_unavailable(exc):
             log.error("database unavailable on %s; answered 503: %s", request.path, str(exc).splitlines()[0])
             return _error(503, "database unavailable; retry later")
         if isinstance(exc, MALFORMED):
