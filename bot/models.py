@@ -279,3 +279,14 @@ class Credential(Base):
     token: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookResult(Base):
+    """Webhook deliveries by route and result (accepted, nothing_new, unsigned,
+    malformed, …), counted in the database so /metrics is the same whichever
+    web process answers."""
+    __tablename__ = "webhook_result"
+
+    route: Mapped[str] = mapped_column(String(32), primary_key=True)
+    result: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

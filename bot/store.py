@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.models import (IN, PENDING, RESOLVED, SENDING, Audit, Conversation, ConversationKey, Message,
-                        Outbox, PollCursor, RateWindow, SlackEvent)
+                        Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
 
 
 def find_message_by_external_id(session: Session, platform: str, account: str,
@@ -147,6 +147,20 @@ def record_slack_event_once(session: Session, event_id: str | None, now: datetim
 def audit(session: Session, now: datetime, actor: str, action: str,
           conversation_id: int | None = None, detail: str | None = None) -> None:
     session.add(Audit(at=now, actor=actor, action=action, conversation_id=conversation_id, detail=detail))
+
+
+def count_webhook(session: Session, route: str, result: str) -> None:
+    """One more delivery with this result: an UPDATE, or the first INSERT."""
+    counted = session.execute(update(WebhookResult).where(WebhookResult.route == route,
+                                                          WebhookResult.result == result)
+                              .values(count=WebhookResult.count + 1)
+                              .execution_options(synchronize_session=False)).rowcount
+    if not counted:
+        try:
+            with session.begin_nested():
+                session.add(WebhookResult(route=route, result=result, count=1))
+        except IntegrityError:  # another process inserted it first
+            count_webhook(session, route, result)
 
 
 # -- leases and windows -------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.base import AdapterError, PermanentSendError
 from bot.deps import Deps
 from bot.models import Credential
+from bot.redaction import remember_secret
 
 log = logging.getLogger(__name__)
 REFRESH_EVERY = timedelta(days=1)
@@ -34,6 +35,7 @@ def use_stored_tokens(deps: Deps) -> None:
         for adapter in adapters:
             stored = session.get(Credential, adapter.account_key)
             if stored is not None and stored.token:  # "" until the first refresh succeeded
+                remember_secret(stored.token)
                 adapter.use_token(stored.token)
 
 
@@ -67,6 +69,7 @@ def refresh_tokens(deps: Deps, now: datetime) -> list[str]:
             if renewed is None:
                 continue  # a token that does not expire this way
             token, expires_at = renewed
+            remember_secret(token)  # hidden from every log line from now on
             session.execute(update(Credential).where(Credential.key == key)
                             .values(token=token, expires_at=expires_at).execution_options(synchronize_session=False))
             session.commit()

@@ -40,7 +40,25 @@ def publish_recorded(deps: Deps, message_ids: list[int]) -> None:
         log.exception("webhook posts recorded but publishing them failed; the next pass retries")
 
 
-def receive(deps: Deps, adapters: list[WebhookSource], executor: Executor):
+RESULTS = {401: "unsigned", 413: "too_large", 415: "unsupported_type", 400: "malformed", 503: "unavailable"}
+
+
+def receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Executor):
+    """Answer the delivery, and count it by result for /metrics."""
+    answer = _receive(deps, adapters, executor)
+    status = answer[1] if isinstance(answer, tuple) else 200
+    result = RESULTS.get(status, "other") if status != 200 else (
+        "accepted" if answer.get_json().get("new") else "nothing_new")
+    try:
+        with deps.sessions() as session:
+            store.count_webhook(session, name, result)
+            session.commit()
+    except Exception as exc:  # noqa: BLE001 - a count must never change the answer
+        log.debug("webhook result not counted: %s", exc)
+    return answer
+
+
+def _receive(deps: Deps, adapters: list[WebhookSource], executor: Executor):
     """adapters: every platform behind this route (Meta's one route serves the
     Page and Instagram, each with its own secret): the delivery is theirs whose
     signature matches; each takes the entries of its own object."""
@@ -59,7 +77,7 @@ def receive(deps: Deps, adapters: list[WebhookSource], executor: Executor):
         if not isinstance(payload, dict):
             raise ValueError("not an object")
         posts = [post for adapter in signed for post in adapter.parse_webhook(payload)]
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError):
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return _error(400, "malformed JSON or an event this endpoint does not understand")
     except AdapterError as exc:  # not the sender's fault: it retries, and polling is the safety net
         log.warning("%s webhook: cannot identify the brand account yet (%s); answered 503", label, exc)
@@ -98,4 +116,4 @@ def register(flask: Flask, deps: Deps, executor: Executor) -> None:
     def webhook_events(name: str):
         if name not in sources:
             return _error(404, f"no platform '{name}' is on here")
-        return receive(deps, sources[name], executor)
+        return receive(deps, name, sources[name], executor)

@@ -12,6 +12,8 @@ import re
 import sys
 from datetime import datetime, timezone
 
+from bot.redaction import learnt_secrets
+
 # Values never to be printed, whichever library logs them (oauthlib logs the
 # OAuth 1.0a parameters at DEBUG; a URL may carry a token).
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "X_BEARER_TOKEN", "X_API_KEY",
@@ -37,11 +39,21 @@ class RedactSecrets(logging.Filter):
         self.secrets = sorted({s for s in found if s and len(s) >= 6}, key=len, reverse=True)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        secrets = self.secrets
+        learnt = learnt_secrets()
+        if learnt:  # a token renewed while running (Instagram Login)
+            secrets = sorted(set(secrets) | learnt, key=len, reverse=True)
         message = record.getMessage()
-        if any(secret in message for secret in self.secrets):
-            for secret in self.secrets:
+        if any(secret in message for secret in secrets):
+            for secret in secrets:
                 message = message.replace(secret, "***")
             record.msg, record.args = message, None
+        if record.exc_info and not record.exc_text:
+            # A traceback can quote a URL or header with a secret in it.
+            text = logging.Formatter().formatException(record.exc_info)
+            for secret in secrets:
+                text = text.replace(secret, "***")
+            record.exc_text = text
         named = _CONVERSATION.search(message)
         if named and not hasattr(record, "conversation"):
             record.conversation = int(named.group(1))

@@ -12,7 +12,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
 
 from bot.deps import Deps
-from bot.models import IN, PENDING, SENDING, WAITING, Audit, Conversation, Message, Outbox, RateWindow
+from bot.models import (IN, PENDING, SENDING, WAITING, Audit, Conversation, Message, Outbox, RateWindow,
+                        WebhookResult)
 
 
 class DatabaseCollector:
@@ -29,7 +30,8 @@ class DatabaseCollector:
                 posts.add_metric([platform], count)
             yield posts
             replies = CounterMetricFamily("socialdesk_replies", "Outbox actions by platform, kind and state "
-                                          "(sent, failed = not sent, pending/sending = held or on their way)",
+                                          "(sent; failed = not sent; held = REPLY_CHECK waits for its author; "
+                                          "pending/sending = on their way; cancelled = undone or deleted)",
                                           labels=["platform", "kind", "state"])
             depth = 0
             for platform, kind, state, count in session.execute(
@@ -50,6 +52,13 @@ class DatabaseCollector:
             breaches = session.scalar(select(func.count()).select_from(Audit).where(Audit.action == "sla_breach"))
             yield CounterMetricFamily("socialdesk_sla_breaches", "Overdue pings sent (one per breached wait)",
                                       value=breaches or 0)
+            webhooks = CounterMetricFamily("socialdesk_webhook_events", "Webhook deliveries by route and result "
+                                           "(accepted, nothing_new, unsigned, malformed, unsupported_type, "
+                                           "too_large, unavailable)", labels=["route", "result"])
+            for route, result, count in session.execute(select(WebhookResult.route, WebhookResult.result,
+                                                               WebhookResult.count)):
+                webhooks.add_metric([route, result], count)
+            yield webhooks
             closed = GaugeMetricFamily("socialdesk_rate_limit_closed_seconds",
                                        "Seconds until a platform's rate-limit window reopens (0: open)",
                                        labels=["window"])

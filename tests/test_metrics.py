@@ -39,3 +39,22 @@ def test_metrics_parse_and_count_from_the_database(bot, deps, clock, x_state, sl
     assert found[("socialdesk_overdue_conversations", ())] == 1
     assert found[("socialdesk_sla_breaches_total", ())] == 1
     assert found[("socialdesk_oldest_waiting_seconds", ())] == pytest.approx(2 * 3600, abs=5)
+
+
+def test_webhook_deliveries_and_held_replies_are_counted_by_result(bot, deps, clock, x_state, slack_state):
+    from tests.test_x_webhooks import deliver_event, sign  # noqa: F401 - the real signed route
+    x_state.webhook_url = None
+    mention = {"data": {"event_type": "post.mention.create", "tag": "t", "payload": {
+        "data": {"id": "1800000000000000001", "text": "@acme_support help", "author_id": "2244994945",
+                 "created_at": "2026-12-01T10:00:00.000Z", "conversation_id": "1800000000000000001"},
+        "includes": {"users": [{"id": "2244994945", "username": "carol", "name": "Carol"}]}}}}
+    assert deliver_event(bot, x_state, mention).status_code == 200
+    assert deliver_event(bot, x_state, mention).status_code == 200  # a retry: nothing new
+    assert deliver_event(bot, x_state, mention, signature="sha256=forged").status_code == 401
+    assert deliver_event(bot, x_state, b"[1, 2", content_type="application/json").status_code == 400
+    bot.staff_says(roots(slack_state)[0]["ts"], "Typical. Read the label next time.")
+    found = _samples(requests.get(bot.server.url + "/metrics", timeout=5).text)
+    counted = {dict(labels)["result"]: value for (name, labels), value in found.items()
+               if name == "socialdesk_webhook_events_total"}
+    assert counted == {"accepted": 1, "nothing_new": 1, "unsigned": 1, "malformed": 1}
+    assert found[("socialdesk_replies_total", (("kind", "reply"), ("platform", "x"), ("state", "held")))] == 1

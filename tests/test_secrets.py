@@ -52,3 +52,37 @@ def test_graph_tokens_stay_out_of_debug_logs(env, graph_state):
     assert "DEBUG" in printed and "Traceback" not in printed
     leaked = [s for s in (graph_state.page_token, graph_state.app_secret, graph_state.verify_token) if s in printed]
     assert leaked == [], f"printed {leaked}"
+
+
+@pytest.mark.meta
+@pytest.mark.instagram_login
+def test_a_token_renewed_while_running_is_redacted_too(deps, clock, graph_state):
+    """The Instagram Login token the worker renews is not in the environment:
+    from the moment it is received (or loaded by another process) every log
+    line and traceback hides it."""
+    import io
+    import logging
+
+    from bot.tokens import refresh_tokens
+    from service.logs import RedactSecrets
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactSecrets(secrets=[]))
+    log = logging.getLogger("test.renewed")
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
+    try:
+        first = graph_state.ig_token
+        assert refresh_tokens(deps, clock()) == [f"instagram:{graph_state.ig_id}"]
+        renewed = graph_state.ig_token
+        assert renewed != first
+        log.debug("calling Graph with %s", renewed)
+        try:
+            raise RuntimeError(f"401 for access_token={renewed}")
+        except RuntimeError:
+            log.exception("failed")
+    finally:
+        log.removeHandler(handler)
+    printed = stream.getvalue()
+    assert "calling Graph with ***" in printed and "access_token=***" in printed
+    assert renewed not in printed
