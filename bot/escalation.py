@@ -23,6 +23,7 @@ from bot.ingest import WINDOW_WARNING, refresh_root
 from bot.models import SNOOZED, WAITING, Alarm, Conversation
 from bot.render import humanize, slack_date
 from bot.slack_out import SLACK_ERRORS
+from bot.text import escape_for_slack
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -169,20 +170,20 @@ def _post_warning(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
     who = f" <@{conv.assignee}>" if conv.assignee else ""
     ping.post(conv.slack_channel, conv.slack_root_ts,
               f"⏳ Reply due {slack_date(conv.due_at)} (in {humanize(conv.due_at - now)}): "
-              f"{conv.customer_handle} has been waiting {humanize(now - conv.waiting_since)}.{who}")
+              f"{escape_for_slack(conv.customer_handle)} has been waiting {humanize(now - conv.waiting_since)}.{who}")
 
 
 def _post_breach(deps: Deps, session, conv: Conversation, ping: Ping) -> None:
     now = ping.now
     waited = humanize(now - conv.waiting_since)
     ping.post(conv.slack_channel, conv.slack_root_ts,
-              f"🚨 *Overdue*: {conv.customer_handle} has waited {waited} for a reply. "
+              f"🚨 *Overdue*: {escape_for_slack(conv.customer_handle)} has waited {waited} for a reply. "
               f"{_who_to_ping(deps, conv)}".rstrip())
     channel = deps.settings.escalation_channel
     if channel:
         link = deps.slack.permalink(conv.slack_channel, conv.slack_root_ts)
         where = f"<{link}|open thread>" if link else f"thread {conv.slack_root_ts}"
-        ping.post(channel, None, f"🚨 #{conv.id} {deps.label(conv.platform, conv.private)} {conv.customer_handle} "
+        ping.post(channel, None, f"🚨 #{conv.id} {deps.label(conv.platform, conv.private)} {escape_for_slack(conv.customer_handle)} "
                                  f"is overdue (waiting {waited}) — {where}", part="channel")
     try:
         refresh_root(session, deps, conv, now)
@@ -205,6 +206,6 @@ def _post_window_warning(deps: Deps, session, conv: Conversation, ping: Ping) ->
         return
     label = deps.label(conv.platform, conv.private)
     ping.post(conv.slack_channel, conv.slack_root_ts,
-              f"⌛ {label} stops taking replies to {conv.customer_handle} at "
+              f"⌛ {label} stops taking replies to {escape_for_slack(conv.customer_handle)} at "
               f"{slack_date(ping.now + WINDOW_WARNING)} (in 1 h): answer now, or they must write again first. "
               f"{_who_to_ping(deps, conv)}".rstrip())

@@ -51,7 +51,7 @@ def toggle_reply_privately(deps: Deps, conv_id: int, user: str, now: datetime) -
             message = f"🔓 Reply privately is off: your next message in #{conv_id} goes out publicly again."
         else:
             conv.reply_privately_by = user
-            message = (f"🔒 Your next message in the thread of #{conv_id} goes to {conv.customer_handle} "
+            message = (f"🔒 Your next message in the thread of #{conv_id} goes to {escape_for_slack(conv.customer_handle)} "
                        f"privately ({label}), not publicly. Press *Reply privately* again to take it back.")
         conv.updated_at = now
         store.audit(session, now, user, "reply_privately", conv_id, conv.reply_privately_by or "off")
@@ -93,16 +93,16 @@ def send_privately(deps: Deps, conv_id: int, user: str, slack_text: str, request
         session.commit()
         label = deps.label(conv.platform, private=True)
         if result.outcome is Relay.DUPLICATE:
-            return PrivateSend(f"Already queued: that private message to {conv.customer_handle} goes out once.",
+            return PrivateSend(f"Already queued: that private message to {escape_for_slack(conv.customer_handle)} goes out once.",
                                conv_id)
         if result.outcome is Relay.REFUSED:
-            return PrivateSend(f"🔒 Not sent to {conv.customer_handle}: see the ⚠️ in the thread of #{conv_id}.",
+            return PrivateSend(f"🔒 Not sent to {escape_for_slack(conv.customer_handle)}: see the ⚠️ in the thread of #{conv_id}.",
                                conv_id, result.outbox_id, refused=True)
         if result.outcome is Relay.HELD:
-            return PrivateSend(f"✋ Held — not sent to {conv.customer_handle}: see why, with Send anyway and "
+            return PrivateSend(f"✋ Held — not sent to {escape_for_slack(conv.customer_handle)}: see why, with Send anyway and "
                                f"Cancel, in the thread of #{conv_id}.", conv_id, result.outbox_id, held=True,
                                findings=result.findings)
-        return PrivateSend(f"🔒 Sending privately to {conv.customer_handle} ({label}); the thread of #{conv_id} "
+        return PrivateSend(f"🔒 Sending privately to {escape_for_slack(conv.customer_handle)} ({label}); the thread of #{conv_id} "
                            "shows it, with 📤 once it is sent.", conv_id, result.outbox_id, queued=True,
                            findings=result.findings, send_at=result.send_at)
 

@@ -100,7 +100,7 @@ def attachment_blocks(msg: Message) -> list[dict]:
 def fallback_text(platform_label: str, msg: Message) -> str:
     shown = msg.text if not msg.parked_reason else "(cannot be shown in Slack)"
     cut = shown[:FALLBACK_CHARS] + ("…" if len(shown) > FALLBACK_CHARS else "")
-    return f"{platform_label} · {msg.author_handle}: {escape_for_slack(cut)}"
+    return f"{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
 
 
 IN_FLIGHT_LOOK = {"sending": "📤 reply sending", "checking": "⏳ checking whether the reply went out"}

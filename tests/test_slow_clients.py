@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 import requests
 
 from service.slow_clients import BODY_DEADLINE_S
@@ -26,6 +27,7 @@ def _slow_client(port: int) -> socket.socket:
     return sock
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about HTTP, not the database
 def test_slow_bodies_get_408_and_do_not_starve_the_server(env, capsys):
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)],

@@ -1,0 +1,117 @@
+"""Property tests (hypothesis) for the code that meets untrusted text:
+Slack escaping and unescaping, what a root or thread message shows, duration
+and business-hours parsing, and X's payload parsers. For any input: no
+exception escapes but the documented ValueError, customer text never pings
+(<!channel>, <!here>, <@U…>) nor forms a link, and Block Kit limits hold
+(section text 3,000 characters, 50 blocks)."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+from hypothesis import given, settings, strategies as st
+
+from adapters._x_wire import posts_from_webhook, post_from_v2, dm_from_v2
+from bot.business_hours import parse_business_hours, parse_holidays
+from bot.config import parse_duration
+from bot.render import followup_message, root_message
+from bot.text import escape_for_slack, slack_to_plain
+
+PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
+NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
+# Customer text that tries to be markup, mixed with anything at all.
+hostile_text = st.one_of(st.text(max_size=300), st.lists(st.sampled_from([
+    "<!channel>", "<!here>", "<!everyone>", "<@U0ALICE>", "<#C0SUPPORT|support>", "<https://evil.example|click>",
+    "&amp;", "&lt;", "&gt;", "&", "<", ">", "|", "*bold*", "`code`", "\n", " ", "x" * 50, "😀"]),
+    max_size=40).map("".join), st.text(min_size=3000, max_size=13000))
+
+
+def _slack_texts(message: dict):
+    """Every mrkdwn/text string Slack parses for markup in a chat.postMessage body."""
+    yield message["text"]
+    for block in message["blocks"] + [b for a in message.get("attachments", []) for b in a["blocks"]]:
+        if block.get("text", {}).get("type") == "mrkdwn":
+            yield block["text"]["text"]
+        for element in block.get("elements", []):
+            if element.get("type") == "mrkdwn":
+                yield element["text"]
+
+
+OUR_MARKUP = re.compile(r"<!date\^\d+\^[^|>]*\|[^>]*>")  # slack_date(): the reader's own time zone
+
+
+@PROPS
+@given(hostile_text)
+def test_escaped_text_has_no_markup_and_comes_back_whole(text):
+    escaped = escape_for_slack(text)
+    assert "<" not in escaped and ">" not in escaped
+    assert slack_to_plain(escaped, lambda user: f"@{user}") == text
+
+
+@PROPS
+@given(text=hostile_text, handle=st.text(max_size=40), name=st.one_of(st.none(), st.text(max_size=60)),
+       private=st.booleans())
+def test_a_customer_post_never_pings_links_or_breaks_block_kit(text, handle, name, private):
+    msg = SimpleNamespace(text=text, author_handle=handle or "@x", author_id="1", author_name=name,
+                          created_at=NOW, external_url="https://x.com/i/web/status/1", parked_reason=None,
+                          attachments=None, change=None)
+    conv = SimpleNamespace(id=7, private=private, customer_handle=handle or "@x", status="waiting", assignee=None,
+                           priority="normal", due_at=NOW, snoozed_until=None, posts_in_wait=1,
+                           reply_privately_by=None, waiting_since=NOW, platform="x")
+    for message in (root_message(conv, msg, "X", NOW), followup_message(msg, "X", someone_else=True)):
+        blocks = message["blocks"] + [b for a in message.get("attachments", []) for b in a["blocks"]]
+        assert len(message["blocks"]) <= 50
+        for shown in _slack_texts(message):
+            ours_removed = OUR_MARKUP.sub("", shown).replace("<https://x.com/i/web/status/1|open post>", "") \
+                .replace("<https://x.com/i/web/status/1|open conversation>", "") \
+                .replace("<https://x.com/i/web/status/1|Read it all on X>", "")
+            assert "<" not in ours_removed and ">" not in ours_removed, shown[:200]
+        for block in blocks:
+            if block["type"] == "section":
+                assert len(block["text"]["text"]) <= 3000
+
+
+@PROPS
+@given(st.text(max_size=30))
+def test_any_duration_text_parses_or_says_why(text):
+    try:
+        assert parse_duration(text).total_seconds() >= 0
+    except ValueError as exc:
+        assert str(exc)
+
+
+@PROPS
+@given(st.one_of(st.text(max_size=60), st.lists(st.sampled_from(
+    ["Mon", "-", "Fri", " ", "09:00", "17:30", "24:00", "25:61", ",", "Sat", "Sun-Thu", "00:00"]), max_size=12)
+    .map("".join)))
+def test_any_business_hours_or_holidays_text_parses_or_says_why(text):
+    for parse in (parse_business_hours, parse_holidays):
+        try:
+            parse(text)
+        except ValueError as exc:
+            assert str(exc)
+
+
+json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+                           lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                   st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+                           max_leaves=10)
+MENTION = json.loads((Path(__file__).parent / "fixtures" / "x" / "mentions_page.json").read_text())["data"][0]
+HANDLED = (ValueError, KeyError, TypeError, AttributeError, IndexError)  # each a 400 at the route
+
+
+@PROPS
+@given(field=st.sampled_from(sorted(MENTION)), value=json_values, body=json_values)
+def test_x_parsers_take_any_payload_or_refuse_it_cleanly(field, value, body):
+    tweet = {**MENTION, field: value}
+    for parse in (lambda: post_from_v2(tweet, {}, "0"), lambda: dm_from_v2(tweet, {}, "0"),
+                  lambda: posts_from_webhook(body if isinstance(body, dict) else {"x": body}, "0")):
+        try:
+            parsed = parse()
+        except HANDLED:
+            continue
+        for post in parsed if isinstance(parsed, list) else [parsed] if parsed else []:
+            assert isinstance(post.text, str) and isinstance(post.external_id, str)
