@@ -1,0 +1,43 @@
+"""REPLY_CHECK's cost on the ack path: every reply in the labelled corpus
+(tests/fixtures/reply_corpus.tsv) checked five times, plus one 2,880-character
+reply. The check must stay far below Slack's 3-second ack budget.
+
+Run: .venv/bin/python bench/reply_check.py
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.reply_check import check_reply_text  # noqa: E402
+
+
+def main() -> None:
+    corpus = ROOT / "tests" / "fixtures" / "reply_corpus.tsv"
+    replies = [line.split("\t", 1)[1] for line in corpus.read_text(encoding="utf-8").splitlines()
+               if line and not line.startswith("#")]
+    started = time.perf_counter()
+    check_reply_text("warm-up: loads the VADER lexicon")
+    load_ms = (time.perf_counter() - started) * 1000
+    times = []
+    for _ in range(5):
+        for reply in replies:
+            started = time.perf_counter()
+            check_reply_text(reply)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    started = time.perf_counter()
+    check_reply_text("Sorry about this, we are on it. " * 90)
+    long_ms = (time.perf_counter() - started) * 1000
+    print(f"reply check: {len(times)} checks, p50 {statistics.median(times):.3f} ms, "
+          f"p99 {times[int(len(times) * 0.99)]:.3f} ms, max {times[-1]:.3f} ms; "
+          f"a 2,880-character reply {long_ms:.2f} ms; first call (lexicon load) {load_ms:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
