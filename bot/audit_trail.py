@@ -31,7 +31,7 @@ def audit_answer(session: Session, conv_id: int) -> str:
         return f"*Audit of #{conv_id}*: nothing recorded yet."
     lines = []
     for row in reversed(rows):
-        detail = (row.detail or "").strip()
+        detail = " ".join((row.detail or "").split())  # one line per entry: findings come one per line
         if len(detail) > DETAIL_CHARS:
             detail = detail[:DETAIL_CHARS] + "…"
         detail = f": {escape_for_slack(detail)}" if detail else ""

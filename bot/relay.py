@@ -108,10 +108,10 @@ def queue_action(session: Session, deps: Deps, conv: Conversation, message: Mess
         return RelayResult(Relay.REFUSED, conv.id, outbox.id, kind)
     if held:
         log.info("#%s %s by %s held by REPLY_CHECK: %s", conv.id, kind.value, user, findings.replace("\n", " "))
-        store.audit(session, now, user, f"{kind.value}_held", conv.id, f"outbox {outbox.id}: {findings}")
+        store.audit(session, now, user, f"{kind.value}_held", conv.id, f"outbox {outbox.id} “{text}” — {findings}")
         return RelayResult(Relay.HELD, conv.id, outbox.id, kind, findings=findings)
     log.info("#%s %s by %s queued for %s", conv.id, kind.value, user, conv.platform)
-    detail = f"outbox {outbox.id}" + (f"; sent with REPLY_CHECK=warn despite: {findings}" if findings else "")
+    detail = f"outbox {outbox.id} “{text}”" + (f" — sent with REPLY_CHECK=warn despite: {findings}" if findings else "")
     store.audit(session, now, user, f"{kind.value}_queued", conv.id, detail)
     return RelayResult(Relay.QUEUED, conv.id, outbox.id, kind, findings=findings,
                        send_at=send_at if send_at > now else None)
