@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 
 import requests
 
@@ -61,7 +62,10 @@ def test_bad_configuration_is_one_line_naming_the_variable(tmp_path):
         assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
+@contextmanager
+def running_web(env: dict):
+    """A real `socialdesk web` (one gunicorn worker) on a free port; yields the
+    port once it accepts requests, and checks it exits 0 on SIGTERM."""
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)],
                                env={**os.environ, **env, "WEB_CONCURRENCY": "1"},
@@ -70,11 +74,16 @@ def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
         # The arbiter has bound the port before it boots a worker, so from here a
         # request waits in the listen backlog until the worker has loaded the app.
         _wait_for_line(process, "Booting worker")
-        response = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
-        assert response.status_code == 200 and response.json() == {"ok": True}
+        yield port
     finally:
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
+
+
+def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
+    with running_web(env) as port:
+        response = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
+        assert response.status_code == 200 and response.json() == {"ok": True}
 
 
 def test_worker_exits_zero_on_sigterm(env):

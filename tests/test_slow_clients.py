@@ -4,18 +4,14 @@ gunicorn worker) each get a 408 within BODY_DEADLINE, and a normal request
 made meanwhile is answered — against the real `socialdesk web` process."""
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 
 import pytest
 import requests
 
 from service.slow_clients import BODY_DEADLINE_S
-from tests.test_processes import _free_port, _wait_for_line
+from tests.test_processes import running_web
 
 SLOW = 40
 
@@ -29,12 +25,7 @@ def _slow_client(port: int) -> socket.socket:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about HTTP, not the database
 def test_slow_bodies_get_408_and_do_not_starve_the_server(env, capsys):
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)],
-                               env={**os.environ, **env, "WEB_CONCURRENCY": "1"},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        _wait_for_line(process, "Booting worker")
+    with running_web(env) as port:
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
         slow = [_slow_client(port) for _ in range(SLOW)]
         started = time.monotonic()
@@ -51,6 +42,3 @@ def test_slow_bodies_get_408_and_do_not_starve_the_server(env, capsys):
         with capsys.disabled():
             print(f"\n{SLOW} slow bodies: a normal request answered in {answered_in:.2f} s; "
                   f"every slow client had its 408 after {all_in:.1f} s (BODY_DEADLINE {BODY_DEADLINE_S:.0f} s)")
-    finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
