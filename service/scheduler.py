@@ -12,7 +12,7 @@ import threading
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
-from handlers.jobs import run_deliver, run_poll, run_sweep, run_tokens
+from handlers.jobs import run_deliver, run_poll, run_sweep, run_tokens, run_weekly_report
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,10 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
     # Renewable tokens (Instagram Login): checked hourly, refreshed a day after the last refresh.
     scheduler.add_job(run_tokens, "interval", args=[deps], hours=1, id="tokens",
                       next_run_time=datetime.now(timezone.utc))
+    if deps.settings.report_channel:
+        # Due Mondays from 09:00 in TIMEZONE; one claim row makes it once across workers.
+        scheduler.add_job(run_weekly_report, "interval", args=[deps], minutes=5, id="weekly_report",
+                          next_run_time=datetime.now(timezone.utc))
     return scheduler
 
 
