@@ -36,7 +36,26 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
     return scheduler
 
 
+def warn_if_second_sqlite_worker(database_url: str):
+    """SQLite is the single-process default: a second worker on the same file
+    works (leases keep it correct) but only one writes at a time. Say so at
+    start. The lock file is held for the process's life (returned)."""
+    import fcntl
+    from sqlalchemy.engine import make_url
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+        return None
+    handle = open(f"{url.database}.worker-lock", "a")  # noqa: SIM115 - held until the process exits
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        log.warning("another socialdesk worker is already running on the SQLite file %s: SQLite is meant for one "
+                    "worker (writes take turns). For several workers use PostgreSQL (DATABASE_URL).", url.database)
+    return handle
+
+
 def run_worker(deps: Deps, stop: threading.Event | None = None) -> None:
+    _lock = warn_if_second_sqlite_worker(deps.settings.database_url)  # noqa: F841 - held while running
     stop = stop or threading.Event()
     signal.signal(signal.SIGTERM, lambda signum, _frame: stop.set())
     signal.signal(signal.SIGINT, lambda signum, _frame: stop.set())
