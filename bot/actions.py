@@ -126,6 +126,7 @@ def unsnooze(deps: Deps, conv_id: int, actor: str, now: datetime) -> ActionResul
 def set_priority(deps: Deps, conv_id: int, priority: str, actor: str, now: datetime) -> ActionResult:
     def apply(conv):
         transitions.set_priority(conv, priority, now, deps.policy)
+        conv.priority_by_staff, conv.priority_reason = True, None  # a person chose: the words never override it
         due = f" (due {slack_date(conv.due_at)})" if conv.due_at else ""
         return f"#{conv_id} is now {priority} priority{due}."
     return _change(deps, conv_id, actor, now, "priority", apply,

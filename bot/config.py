@@ -89,6 +89,7 @@ class Settings:
     sla_warn_before: timedelta = timedelta(minutes=15)
     sla_overrides: Mapping[str, timedelta] = field(default_factory=dict)
     escalation_channel: str | None = None
+    report_channel: str | None = None  # the weekly report, Mondays 09:00 in TIMEZONE
     escalate_to: tuple[str, ...] = ()
     slack_oncall: tuple[str, ...] = ()
     slack_publishers: tuple[str, ...] = ()  # who may speak for the brand; () = every full member
@@ -292,6 +293,7 @@ def _build(env, reader: EnvReader, token, app_token, slack_api_url, first, backf
         sla_warn_before=reader.duration("SLA_WARN_BEFORE", "15m"),
         sla_overrides=_sla_overrides(env, reader),
         escalation_channel=reader.channel("ESCALATION_CHANNEL"),
+        report_channel=reader.channel("REPORT_CHANNEL"),
         escalate_to=reader.mention_ids("ESCALATE_TO"),
         slack_oncall=reader.mention_ids("SLACK_ONCALL"),
         slack_publishers=reader.mention_ids("SLACK_PUBLISHERS"),

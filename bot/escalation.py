@@ -93,6 +93,13 @@ def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list
         fired = []
         for conv_id in claimed:
             conv = session.get(Conversation, conv_id, populate_existing=True)
+            if conv.slack_root_ts is None:
+                # Its root is not in Slack yet (publishing lags behind, or Slack refused it for
+                # now): a ping now would land in the channel, not the thread. Due again next sweep.
+                session.execute(update(Alarm).where(Alarm.conversation_id == conv_id, Alarm.kind == kind)
+                                .values(due_at=now, fired_at=None).execution_options(synchronize_session=False))
+                session.commit()
+                continue
             session.commit()  # no transaction (SQLite write lock) across the Slack call
             try:
                 post(session, conv, Ping(deps, conv, kind, now, conv_id in retrying))

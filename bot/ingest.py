@@ -23,10 +23,11 @@ from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, InboundPost, Windowed, can
 from bot import store
-from bot.conversations import record_customer_post
+from bot.conversations import record_customer_post, set_priority
 from bot.deps import Deps
 from bot.models import IN, WAITING, Conversation, Message
 from bot.render import followup_message, root_message
+from bot.urgency import assess, raised
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,26 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     else:
         record_customer_post(conv, post.created_at or now, now, deps.policy)
         arm_window_alarm(deps, conv, post.created_at or now)
+        prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv))
     return message
+
+
+def message_is_first(conv: Conversation) -> bool:
+    return conv.slack_root_ts is None and conv.posts_in_wait <= 1 and conv.first_response_at is None
+
+
+def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: datetime, new: bool) -> None:
+    """The customer's words (and how often they wrote while waiting) may raise
+    the priority — and with it shorten the SLA; never one a person chose, and
+    never lower except for a brand-new conversation (praise → low)."""
+    if conv.priority_by_staff:
+        return
+    urgency = assess(text, conv.posts_in_wait)
+    if urgency.priority == conv.priority or not (new or raised(conv.priority, urgency.priority)):
+        return
+    set_priority(conv, urgency.priority, now, deps.policy)
+    conv.priority_reason = urgency.reason[:200] or None
+    log.info("#%s priority %s from the customer's words: %s", conv.id or "new", urgency.priority, urgency.reason)
 
 
 WINDOW_WARNING = timedelta(hours=1)

@@ -74,6 +74,10 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default=WAITING)
     assignee: Mapped[str | None] = mapped_column(String(32))
     priority: Mapped[str] = mapped_column(String(16), default="normal")
+    # Why socialdesk raised it from the customer's words (bot.urgency), shown on
+    # the root; once a person sets the priority, the words never change it.
+    priority_reason: Mapped[str | None] = mapped_column(String(200))
+    priority_by_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The clock: waiting_since is the platform time of the first unanswered post.
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

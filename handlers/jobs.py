@@ -47,6 +47,11 @@ def run_tokens(deps: Deps):
     return _run("tokens", refresh_tokens, deps)
 
 
+def run_weekly_report(deps: Deps):
+    from bot.report_post import weekly_report
+    return _run("weekly report", weekly_report, deps)
+
+
 JOBS = {"poll": run_poll, "deliver": run_deliver, "sweep": run_sweep, "tokens": run_tokens}
 
 

@@ -9,6 +9,7 @@ from slack_bolt import App
 
 from bot import actions, private, reports
 from bot.audit_trail import audit_answer
+from bot.report_post import post_report
 from bot.config import parse_duration
 from bot.deps import Deps
 from bot.models import Conversation
@@ -27,6 +28,7 @@ HELP = """*`/social` commands*
 `/social mine` — open threads assigned to you
 `/social assign #42 @person` · `/social snooze #42 2h` · `/social resolve #42` · `/social reopen #42`
 `/social priority #42 high` — urgent (¼ of the SLA), high (½), normal, low (2×); the timer is recomputed
+`/social report [7d|30d] [here]` — a chart of the week (or month) and its figures, to you or with `here` to the channel
 `/social audit #42` — who published what in a conversation: the exact text sent, edits, overrides
 `/social private #42 <text>` — send the customer a private message (on X a DM) instead of a public reply
 In a thread: reply to answer the customer; start with `note:` to keep it internal.
@@ -85,6 +87,8 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
         return _act(deps, command, args, user, now, context)
     if command == "private":
         return _private(deps, text, user, now, context, request_id)
+    if command == "report":
+        return _report(args, user, context)
     if command == "audit":
         match = _CONV_ID.match(args[0]) if len(args) == 1 else None
         if not match:
@@ -142,6 +146,19 @@ def _private(deps: Deps, text: str, user: str, now, context: dict, request_id: s
     return sent.answer
 
 
+def _report(args: list[str], user: str, context: dict) -> str:
+    usage = "Usage: `/social report [7d|30d] [here]`"
+    words = [a.lower() for a in args]
+    here = "here" in words
+    periods = [w for w in words if w != "here"]
+    if len(periods) > 1 or (periods and periods[0] not in ("7d", "30d")):
+        return usage
+    days = 30 if periods == ["30d"] else 7
+    context["report"] = (days, user, here)
+    where = "in this channel" if here else "to you in a direct message"
+    return f"📊 Making the report for the last {days} days; it arrives {where} in a few seconds."
+
+
 def home_view(deps: Deps, user: str) -> dict:
     now = deps.clock()
     who = deps.publishers.describe() if deps.publishers else "everyone"
@@ -169,8 +186,16 @@ def register(app: App, deps: Deps) -> None:
             text = "Sorry, that failed on our side; the error is in the socialdesk log."
         ack(response_type="ephemeral", text=text)
 
-    def lazy_refresh(context):
+    def lazy_refresh(context, command: dict):
         refresh_after(deps, context)
+        if context.get("report"):
+            days, user, here = context["report"]
+            try:
+                post_report(deps, deps.clock(), days, channel=command.get("channel_id") if here else None, user=user)
+            except Exception:  # noqa: BLE001 - the person asked: say so rather than stay silent
+                log.exception("/social report failed")
+                deps.slack.ephemeral(command.get("channel_id", ""), user,
+                                     "📊 The report could not be made or uploaded; the error is in the socialdesk log.")
         if context.get("private_send"):
             private.after_private_send(deps, context["private_send"], deps.clock())
 

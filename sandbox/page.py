@@ -27,6 +27,7 @@ def _message_view(message: dict, state: SlackState) -> dict:
             "attachments": [{"color": a.get("color"), "blocks": a.get("blocks") or []}
                             for a in message.get("attachments") or []],
             "customer_post": customer_post,
+            "files": [{"url": f["url_private"], "title": f.get("title") or f["name"]} for f in message.get("files") or []],
             "reactions": [{"name": r["name"], "count": r["count"], "users": list(r["users"])}
                           for r in message.get("reactions", []) if r["count"]]}
 

@@ -13,6 +13,7 @@ from typing import Callable
 
 from flask import Flask, jsonify, request
 
+from sandbox.slack_files import add_file_methods
 from sandbox.slack_people import SlackPeople
 
 MAX_TEXT = 40000
@@ -41,6 +42,7 @@ class SlackState(SlackPeople):
     messages: list = field(default_factory=list)
     ephemerals: list = field(default_factory=list)
     views: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)  # F… → name, bytes, where shared (sandbox.slack_files)
     failures: dict = field(default_factory=dict)  # method → [(http status, error, retry_after)]
     calls: list = field(default_factory=list)
     deliveries: list = field(default_factory=list)  # (status, retry_num) per event delivery
@@ -297,6 +299,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
         "conversations.replies": conversations_replies, "conversations.history": conversations_history,
         "apps.connections.open": connections_open,
     }
+    add_file_methods(app, state, methods, _error)
 
     @app.route("/api/<method>", methods=["GET", "POST"])
     def api(method: str):

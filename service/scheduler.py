@@ -12,7 +12,7 @@ import threading
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
-from handlers.jobs import run_deliver, run_poll, run_sweep, run_tokens
+from handlers.jobs import run_deliver, run_poll, run_sweep, run_tokens, run_weekly_report
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +29,33 @@ def build_scheduler(deps: Deps) -> BackgroundScheduler:
     # Renewable tokens (Instagram Login): checked hourly, refreshed a day after the last refresh.
     scheduler.add_job(run_tokens, "interval", args=[deps], hours=1, id="tokens",
                       next_run_time=datetime.now(timezone.utc))
+    if deps.settings.report_channel:
+        # Due Mondays from 09:00 in TIMEZONE; one claim row makes it once across workers.
+        scheduler.add_job(run_weekly_report, "interval", args=[deps], minutes=5, id="weekly_report",
+                          next_run_time=datetime.now(timezone.utc))
     return scheduler
 
 
+def warn_if_second_sqlite_worker(database_url: str):
+    """SQLite is the single-process default: a second worker on the same file
+    works (leases keep it correct) but only one writes at a time. Say so at
+    start. The lock file is held for the process's life (returned)."""
+    import fcntl
+    from sqlalchemy.engine import make_url
+    url = make_url(database_url)
+    if not url.drivername.startswith("sqlite") or not url.database or url.database == ":memory:":
+        return None
+    handle = open(f"{url.database}.worker-lock", "a")  # noqa: SIM115 - held until the process exits
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        log.warning("another socialdesk worker is already running on the SQLite file %s: SQLite is meant for one "
+                    "worker (writes take turns). For several workers use PostgreSQL (DATABASE_URL).", url.database)
+    return handle
+
+
 def run_worker(deps: Deps, stop: threading.Event | None = None) -> None:
+    _lock = warn_if_second_sqlite_worker(deps.settings.database_url)  # noqa: F841 - held while running
     stop = stop or threading.Event()
     signal.signal(signal.SIGTERM, lambda signum, _frame: stop.set())
     signal.signal(signal.SIGINT, lambda signum, _frame: stop.set())

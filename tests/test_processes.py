@@ -9,6 +9,7 @@ import sys
 import threading
 from contextlib import contextmanager
 
+import pytest
 import requests
 
 
@@ -113,3 +114,21 @@ def test_one_shot_passes_exit_zero_when_slack_is_unreachable(env, x_state, slack
     assert slack_state.roots("C0SUPPORT") == []
     assert _run(["poll"], env).returncode == 0  # Slack is back: the recorded post goes out
     assert len(slack_state.roots("C0SUPPORT")) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_second_worker_on_the_same_sqlite_file_is_told_so(env):
+    first = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        said_first = _wait_for_line(first, "worker started")
+        second = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        said_second = _wait_for_line(second, "worker started")
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=30) == 0
+    finally:
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
+    assert not any("another socialdesk worker" in line for line in said_first)
+    assert sum("another socialdesk worker is already running on the SQLite file" in line for line in said_second) == 1

@@ -105,6 +105,10 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         page.click("#command-form button")
         expect(page.locator("#command-answer")).to_contain_text("#2 is now assigned to @bob", timeout=WAIT_MS)
         expect(dave).to_contain_text("👀 @bob", timeout=WAIT_MS)
+        page.fill("#command-text", "/social report here")  # the week as a chart, uploaded the way Slack takes files
+        page.click("#command-form button")
+        expect(page.locator("#command-answer")).to_contain_text("Making the report", timeout=WAIT_MS)
+        expect(page.locator("#channel img.file")).to_be_visible(timeout=WAIT_MS)
         page.fill("#command-text", "/social status")
         page.click("#command-form button")
         expect(page.locator("#command-answer")).to_contain_text("Open: 2 · Waiting: 1 · Overdue: 0", timeout=WAIT_MS)

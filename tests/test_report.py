@@ -1,0 +1,92 @@
+"""/social report and the weekly report: figures from a seeded database, the
+PNG they draw (size, a real PNG), the upload through Slack's external upload
+calls (checked on the emulator), and the weekly report posted once with two
+workers."""
+from __future__ import annotations
+
+import struct
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from bot.deliver import deliver
+from bot.poll import poll
+from bot.report_chart import render_png
+from bot.report_data import as_text, gather
+from bot.report_post import weekly_report
+from tests.helpers import calls, roots
+
+
+def _seed(bot, deps, clock, x_state, slack_state):
+    """Five customers over two days; three answered after 10, 20 and 90 minutes (SLA 1 h)."""
+    for name, answer_after in (("ann", 10), ("bo", 20), ("cy", 90), ("dee", None), ("eve", None)):
+        x_state.customer_mentions(name, f"@acme_support hello from {name}")
+        poll(deps, clock())
+        root = next(r for r in roots(slack_state) if f"@{name}" in str(r))
+        if answer_after is not None:
+            clock.advance(minutes=answer_after)
+            bot.staff_says(root["ts"], f"Hi {name}, on it.")
+            deliver(deps, clock())
+        clock.advance(hours=5)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", png[16:24])
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.settings(SLA_FIRST_RESPONSE="1h", SEND_DELAY="0s")
+def test_the_figures_and_the_chart_from_a_seeded_database(bot, deps, clock, x_state, slack_state):
+    _seed(bot, deps, clock, x_state, slack_state)
+    with deps.sessions() as session:
+        figures = gather(session, clock(), 7, deps.policy, "UTC")
+    assert figures.conversations == 5 and figures.answered == 3 and figures.within_sla == 2
+    assert sorted(figures.first_response_s) == [600, 1200, 5400]
+    assert figures.median_first_s == 1200 and sum(figures.posts_by_hour) == 5
+    text = as_text(figures, {"x": "X"})
+    assert "Conversations: 5 (X 5)" in text and "median 20 min" in text and "67% (2 of 3)" in text
+    png = render_png(figures, {"x": "X"})
+    assert _png_size(png) == (1200, 800) and 20_000 < len(png) < 400_000
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.settings(SEND_DELAY="0s")
+def test_social_report_uploads_one_png_through_the_external_upload(bot, deps, clock, x_state, slack_state):
+    _seed(bot, deps, clock, x_state, slack_state)
+    answer = slack_state.user_runs_command("U0ALICE", "C0SUPPORT", "report 7d here").json()["text"]
+    assert answer.startswith("📊 Making the report for the last 7 days")
+    bot.executor.drain()
+    assert [c["filename"] for c in calls(slack_state, "files.getUploadURLExternal")] == [
+        f"socialdesk-report-{clock():%Y-%m-%d}-7d.png"]
+    assert len(calls(slack_state, "files.completeUploadExternal")) == 1
+    shared = [m for m in slack_state.messages if m.get("files")]
+    assert len(shared) == 1 and shared[0]["channel"] == "C0SUPPORT"
+    assert "Answered within SLA" in shared[0]["text"]
+    stored = slack_state.files[shared[0]["files"][0]["id"]]
+    assert _png_size(stored["data"]) == (1200, 800)
+    slack_state.user_runs_command("U0BOB", "C0SUPPORT", "report 30d")  # to Bob, in a DM
+    bot.executor.drain()
+    assert [m["channel"] for m in slack_state.messages if m.get("files")] == ["C0SUPPORT", "D0BOB"]
+    assert slack_state.user_runs_command("U0BOB", "C0SUPPORT", "report 1y").json()["text"].startswith("Usage")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin")
+def test_the_weekly_report_posts_once_with_two_workers(deps, clock, slack_state, make_deps):
+    monday_0830 = datetime(2026, 12, 7, 7, 30, tzinfo=timezone.utc)  # 08:30 in Berlin
+    second_worker = make_deps()
+    assert not weekly_report(deps, monday_0830)
+    at_nine = monday_0830 + timedelta(minutes=31)
+    results = []
+    threads = [threading.Thread(target=lambda d=d: results.append(weekly_report(d, at_nine)))
+               for d in (deps, second_worker)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
+    assert not weekly_report(deps, at_nine + timedelta(hours=3))
+    assert [m["channel"] for m in slack_state.messages if m.get("files")] == ["C0ESCALATE"]
+    assert not weekly_report(deps, at_nine + timedelta(days=1))  # Tuesday
