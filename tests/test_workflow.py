@@ -177,6 +177,7 @@ def _command(bot, text: str, user: str = "U0ALICE") -> str:
 
 
 def test_social_commands(bot, deps, clock, x_state, slack_state):
+    clock.now = clock.now.replace(hour=10)  # "resolved today" must not cross midnight in the hour below
     for name in ("hal", "ivy", "jon"):
         x_state.customer_mentions(name, f"@acme_support {name} here", created_at=clock())
     poll(deps, clock())
