@@ -51,3 +51,33 @@ def emulated_deps(database_url: str, meta: bool = False, **env):
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+class throwaway_postgres:
+    """A fresh, migrated PostgreSQL database on 127.0.0.1:5432 for one bench
+    run (dropped afterwards); None inside when PostgreSQL does not answer."""
+
+    def __enter__(self) -> str | None:
+        import socket
+        import uuid
+
+        from sqlalchemy import create_engine, text
+        try:
+            socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        except OSError:
+            self.admin = None
+            return None
+        self.name = f"socialdesk_bench_{uuid.uuid4().hex[:6]}"
+        self.admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT")
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.name}"
+        upgrade_to_head(url)
+        return url
+
+    def __exit__(self, *exc) -> None:
+        from sqlalchemy import text
+        if self.admin is not None:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            self.admin.dispose()

@@ -7,21 +7,18 @@ Run: .venv/bin/python bench/sweep.py
 """
 from __future__ import annotations
 
-import socket
 import sys
 import time
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
-from bench._common import machine, sqlite_url  # noqa: E402
+from bench._common import machine, sqlite_url, throwaway_postgres  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.escalation import claim_level  # noqa: E402
-from bot.migrate import upgrade_to_head  # noqa: E402
 from bot.models import WAITING, Alarm, Conversation  # noqa: E402
 
 
@@ -91,23 +88,11 @@ def main() -> None:
     print("one sweep = a retry-hint SELECT, one UPDATE alarm … WHERE id IN (range query on the (kind, due_at) "
           "index) RETURNING conversation_id, and the warnings it makes moot cleared; one transaction")
     run("SQLite", sqlite_url())
-    try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
-        print("  PostgreSQL: 127.0.0.1:5432 did not answer; skipped")
-        return
-    name = f"socialdesk_bench_{uuid.uuid4().hex[:6]}"
-    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/test", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        upgrade_to_head(url)
+    with throwaway_postgres() as url:
+        if url is None:
+            print("  PostgreSQL: 127.0.0.1:5432 did not answer; skipped")
+            return
         run("PostgreSQL", url)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
 
 if __name__ == "__main__":
     main()

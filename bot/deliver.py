@@ -83,16 +83,47 @@ def _due(now: datetime):
 def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 100) -> DeliverResult:
     result = DeliverResult()
     use_stored_tokens(deps)  # a token the worker renewed (Instagram Login) is the one to send with
-    with deps.sessions() as session:
-        query = select(Outbox.id).where(_due(now)).order_by(Outbox.id).limit(limit)
-        if only_id is not None:
-            query = query.where(Outbox.id == only_id)
-        ids = list(session.scalars(query))
     owner = uuid.uuid4().hex
-    for outbox_id in ids:
-        _deliver_one(deps, outbox_id, owner, now, result)
+    if only_id is None and deps.sessions.kw["bind"].dialect.name == "postgresql":
+        # One row at a time, the next due row no other worker holds (FOR UPDATE
+        # SKIP LOCKED): N workers spread over the outbox instead of all racing
+        # for its first row.
+        passed: set[int] = set()
+        while len(passed) < limit and (claimed := _claim_next(deps, owner, now, passed, result)) is not None:
+            _deliver_one(deps, claimed[0], owner, now, result, claimed_after_death=claimed[1])
+    else:
+        with deps.sessions() as session:
+            query = select(Outbox.id).where(_due(now)).order_by(Outbox.id).limit(limit)
+            if only_id is not None:
+                query = query.where(Outbox.id == only_id)
+            ids = list(session.scalars(query))
+        for outbox_id in ids:
+            _deliver_one(deps, outbox_id, owner, now, result)
     result.notices = post_due_notices(deps, now, only_id=only_id)
     return result
+
+
+def _claim_next(deps: Deps, owner: str, now: datetime, passed: set[int],
+                result: DeliverResult) -> tuple[int, bool] | None:
+    """PostgreSQL: claim the next due row nobody holds; (id, whether its last
+    sender died mid-send), or None when there is none."""
+    with deps.sessions() as session:
+        while True:
+            query = select(Outbox).where(_due(now)).order_by(Outbox.id).limit(1).with_for_update(skip_locked=True)
+            if passed:
+                query = query.where(Outbox.id.not_in(passed))
+            row = session.scalar(query)
+            if row is None:
+                return None
+            passed.add(row.id)
+            if row.platform in deps.adapters and store.window_closed_until(
+                    session, f"{row.platform}:{row.kind}:send", now):
+                result.held += 1
+                continue
+            died_mid_send = row.state == SENDING
+            if _claim(session, row.id, owner, now, deps):
+                session.commit()
+                return row.id, died_mid_send
 
 
 def _claim(session, row_id: int, owner: str, now: datetime, deps: Deps) -> bool:
@@ -108,19 +139,25 @@ def _claim(session, row_id: int, owner: str, now: datetime, deps: Deps) -> bool:
     return claimed.rowcount == 1
 
 
-def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: DeliverResult) -> None:
+def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: DeliverResult,
+                 claimed_after_death: bool | None = None) -> None:
+    """claimed_after_death: None — claim it here; otherwise _claim_next has
+    (and says whether its last sender died mid-send)."""
     with deps.sessions() as session:
         row = session.get(Outbox, row_id)
         adapter = deps.adapters.get(row.platform)
         kind = ActionKind(row.kind)
         window_key = f"{row.platform}:{kind.value}:send"
-        if adapter is not None and store.window_closed_until(session, window_key, now):
-            result.held += 1
-            return
-        died_mid_send = row.state == SENDING
-        if not _claim(session, row_id, owner, now, deps):
-            return  # another process has it
-        session.commit()
+        if claimed_after_death is None:
+            if adapter is not None and store.window_closed_until(session, window_key, now):
+                result.held += 1
+                return
+            died_mid_send = row.state == SENDING
+            if not _claim(session, row_id, owner, now, deps):
+                return  # another process has it
+            session.commit()
+        else:
+            died_mid_send = claimed_after_death
         session.refresh(row)
         # End the read transaction before any network call: on SQLite every
         # transaction holds the write lock (BEGIN IMMEDIATE), and the ack path waits on it.
