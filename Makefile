@@ -45,6 +45,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/webhook_latency.py
 	$(BIN)/python bench/reply_check.py
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/replicas.py
 	$(BIN)/python bench/business_time.py
 
 # Re-pin requirements.txt (what the app runs on) and requirements-dev.txt (tests,

@@ -25,19 +25,21 @@ from bot.models import Conversation  # noqa: E402
 from bot.poll import poll  # noqa: E402
 from bot.relay import record_staff_message  # noqa: E402
 
-N = 240
+N = 300
 DELAY_S = 0.1
 
 
 def seed(url: str):
-    deps, slack, x = emulated_deps(url, REPLY_CHECK="off")
+    deps, slack, x = emulated_deps(url, REPLY_CHECK="off", LOG_LEVEL="WARNING")
     x.limits.update(create=100_000, mentions=100_000)
     tweets = [x.customer_mentions(f"c{n}", f"@acme_support help {n}") for n in range(N)]
     poll(deps, deps.clock())
     with deps.sessions() as session:
         for conv in session.scalars(select(Conversation).order_by(Conversation.id)):
-            record_staff_message(session, deps, conv.slack_channel, conv.slack_root_ts, f"9{conv.id:05d}.000100",
-                                 "U0ALICE", f"Hi, on it ({conv.id})", deps.clock())
+            said = slack.user_posts("U0ALICE", "C0SUPPORT", f"Hi, on it ({conv.id})", thread_ts=conv.slack_root_ts,
+                                    deliver=False, escape=False)  # in Slack too: 📤 lands on it once sent
+            record_staff_message(session, deps, conv.slack_channel, conv.slack_root_ts, said["ts"],
+                                 "U0ALICE", said["text"], deps.clock())
         session.commit()
     x.reply_delay_s = DELAY_S
     return deps, x, [t["id"] for t in tweets]
@@ -60,15 +62,18 @@ def run(workers: int) -> float:
                "X_API_URL": deps.settings.x.api_url, "X_API_KEY": x.api_key, "X_API_SECRET": x.api_secret,
                "X_ACCESS_TOKEN": x.access_token, "X_ACCESS_TOKEN_SECRET": x.access_token_secret,
                "POLL_INTERVAL": "1h", "LOG_LEVEL": "WARNING"}
-        started = time.monotonic()
+        launched = time.monotonic()
         processes = [subprocess.Popen([sys.executable, "-m", "bot", "worker"], env=env) for _ in range(workers)]
         pause = threading.Event()
         try:
+            while sent(x, ids) == 0:  # start-up (imports, connections) is not delivery: the clock starts here
+                pause.wait(0.02)
+            started, first = time.monotonic(), sent(x, ids)
             while sent(x, ids) < N:
-                if time.monotonic() - started > 300:
+                if time.monotonic() - launched > 300:
                     raise SystemExit(f"{workers} worker(s): only {sent(x, ids)} of {N} sent in 300 s")
                 pause.wait(0.05)
-            took = time.monotonic() - started
+            took = (time.monotonic() - started) * N / (N - first)
         finally:
             for process in processes:
                 process.terminate()
@@ -81,7 +86,7 @@ def run(workers: int) -> float:
 def main() -> None:
     print(f"machine: {machine()}")
     print(f"deliver throughput, {N} pending replies, emulated X taking {DELAY_S * 1000:.0f} ms per reply, "
-          "PostgreSQL, real worker processes (time includes their start-up):")
+          "PostgreSQL, real worker processes (timed from the first reply X receives):")
     one = run(1)
     print(f"  1 worker:  {one:.1f} s · {N / one:.1f} replies/s")
     three = run(3)
