@@ -81,3 +81,14 @@ class throwaway_postgres:
             with self.admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
             self.admin.dispose()
+
+
+def on_each_database(run) -> None:
+    """run(label, url) on a fresh SQLite file, then on a throwaway PostgreSQL
+    database when 127.0.0.1:5432 answers."""
+    run("SQLite", sqlite_url())
+    with throwaway_postgres() as url:
+        if url is None:
+            print("  PostgreSQL: 127.0.0.1:5432 did not answer; skipped")
+            return
+        run("PostgreSQL", url)

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 from sqlalchemy import create_engine  # noqa: E402
 
-from bench._common import emulated_deps, machine, sqlite_url, throwaway_postgres  # noqa: E402
+from bench._common import emulated_deps, machine, on_each_database  # noqa: E402
 from bench.sweep import fill  # noqa: E402
 from sandbox.slack_signing import event_envelope, form_request, json_request  # noqa: E402
 
@@ -107,12 +107,7 @@ def measure(label: str, url: str) -> None:
 def main() -> None:
     print(f"machine: {machine()}")
     print(f"RSS with {OPEN:,} conversations ({3 * OPEN:,} alarm rows) after {WORK_S} s of work:")
-    measure("SQLite", sqlite_url())
-    with throwaway_postgres() as url:
-        if url is None:
-            print("  PostgreSQL: 127.0.0.1:5432 did not answer; skipped")
-            return
-        measure("PostgreSQL", url)
+    on_each_database(measure)
 
 
 if __name__ == "__main__":

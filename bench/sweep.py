@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from bench._common import machine, sqlite_url, throwaway_postgres  # noqa: E402
+from bench._common import machine, on_each_database  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.escalation import claim_level  # noqa: E402
 from bot.models import WAITING, Alarm, Conversation  # noqa: E402
@@ -87,12 +87,8 @@ def main() -> None:
     print(f"machine: {machine()}")
     print("one sweep = a retry-hint SELECT, one UPDATE alarm … WHERE id IN (range query on the (kind, due_at) "
           "index) RETURNING conversation_id, and the warnings it makes moot cleared; one transaction")
-    run("SQLite", sqlite_url())
-    with throwaway_postgres() as url:
-        if url is None:
-            print("  PostgreSQL: 127.0.0.1:5432 did not answer; skipped")
-            return
-        run("PostgreSQL", url)
+    on_each_database(run)
+
 
 if __name__ == "__main__":
     main()
