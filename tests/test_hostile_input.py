@@ -19,6 +19,10 @@ from sandbox.slack_signing import event_envelope, sign
 from tests.conftest import DrainableExecutor
 from tests.test_x_webhooks import sign as x_sign
 
+# What is checked here happens before the database (the platform's ids are
+# validated in InboundPost, whatever the column sizes): SQLite is enough.
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
 CASES = settings(max_examples=250, deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 SMALL = settings(CASES, max_examples=120)

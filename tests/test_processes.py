@@ -97,6 +97,7 @@ def test_worker_exits_zero_on_sigterm(env):
     assert sum("SLACK_PUBLISHERS is unset" in line for line in said) == 1
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about X and Slack, not the database
 def test_one_shot_passes_exit_zero_on_platform_outage(env, x_state):
     x_state.fail_next("mentions", 503, times=10)
     x_state.customer_mentions("carol", "@acme_support hi")
@@ -105,6 +106,7 @@ def test_one_shot_passes_exit_zero_on_platform_outage(env, x_state):
         assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about X and Slack, not the database
 def test_one_shot_passes_exit_zero_when_slack_is_unreachable(env, x_state, slack_state):
     x_state.customer_mentions("dora", "@acme_support hi")
     down = {**env, "SLACK_API_URL": "http://127.0.0.1:9/api/"}  # nothing listens on port 9
