@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-shifted test-browser bench lock clean
+.PHONY: demo test test-scale test-shifted test-browser bench lock clean
 
 $(STAMP): pyproject.toml requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check --quiet .
-	$(BIN)/python -m pytest --ignore=tests/browser
+	$(BIN)/python -m pytest --ignore=tests/browser -m "not scale"
+
+# Three real workers on PostgreSQL, one SIGKILLed (tests/test_scale_out.py).
+test-scale: $(STAMP)
+	$(BIN)/python -m pytest tests/test_scale_out.py -m scale
 
 # The suite with the wall clock a year ahead and a year back, in the test
 # process and every process it starts (tests/clock_shift/sitecustomize.py,
