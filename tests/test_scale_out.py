@@ -54,7 +54,7 @@ def _newcomer_roots(slack_state, new_ids: set) -> set:
                 if (m.get("metadata") or {}).get("event_payload", {}).get("external_id") in new_ids}
 
 
-@pytest.mark.scale  # `make test-scale` (CI runs it): about 1½ minutes, kept out of `make test`
+@pytest.mark.scale  # `make test-scale`: about 1½ minutes, kept out of `make test`; not yet in CI (flaky)
 @pytest.mark.parametrize("database_url", [b for b in BACKENDS if b == "postgresql"], indirect=True)
 @pytest.mark.settings(DELIVERY_LEASE=f"{LEASE_S}s", SLA_FIRST_RESPONSE="3s", SLA_WARN_BEFORE="0s",
                       POLL_INTERVAL="1s", REPLY_CHECK="off")
