@@ -2,10 +2,11 @@
 
 Every timed alarm is a row of one table (bot.models.Alarm: kind, due_at while
 pending). Finding due work of a kind is a range query on the (kind, due_at)
-index; firing it is a conditional UPDATE that clears due_at (one statement
-claims the batch: of several workers each alarm goes to one), so the same ping
-is never sent twice and the cost grows with due alarms, not with open
-conversations. A new kind is a new entry in LEVELS, not a new column.
+index; one conditional UPDATE claims the batch with a lease (of several
+workers each alarm goes to one), each ping renews its claim just before it is
+posted and clears due_at once Slack has it, so the same ping is never sent
+twice, one claimed by a worker that died is retried (looking first) when the
+lease runs out, and the cost grows with due alarms, not with open conversations. A new kind is a new entry in LEVELS, not a new column.
 """
 from __future__ import annotations
 
@@ -58,15 +59,19 @@ def find_due(session, column, now: datetime, limit: int = BATCH) -> list[int]:
                                 .order_by(column).limit(limit)))
 
 
-def claim_due(session, kind: str, now: datetime, limit: int = BATCH, also_clear=()) -> list[int]:
+def claim_due(session, kind: str, now: datetime, lease_until: datetime | None = None,
+              limit: int = BATCH, also_clear=()) -> list[int]:
     """Claim every due alarm of one kind in one statement (the conversations'
     ids). The outer `due_at <= now` is re-checked under each row lock, so of two
-    sweepers each alarm goes to one. also_clear: kinds this one makes moot
-    (no warning after the overdue ping)."""
+    sweepers each alarm goes to one. The claim is a lease: due_at moves to
+    lease_until and fired_at to now (the claim's token); the post clears due_at
+    (see _still_ours/_done). A sweeper killed mid-batch leaves its alarms due
+    again at lease_until, fired: the next sweep retries them, looking first.
+    also_clear: kinds this one makes moot (no warning after the overdue ping)."""
     due = (select(Alarm.id).where(Alarm.kind == kind, Alarm.due_at <= now)
            .order_by(Alarm.due_at).limit(limit).scalar_subquery())
     claimed = session.execute(update(Alarm).where(Alarm.id.in_(due), Alarm.due_at <= now)
-                              .values(due_at=None, fired_at=now).returning(Alarm.conversation_id)
+                              .values(due_at=lease_until, fired_at=now).returning(Alarm.conversation_id)
                               .execution_options(synchronize_session=False))
     ids = sorted(claimed.scalars())
     if ids and also_clear:
@@ -75,7 +80,8 @@ def claim_due(session, kind: str, now: datetime, limit: int = BATCH, also_clear=
     return ids
 
 
-def claim_level(session, kind: str, now: datetime, also_clear=(), limit: int = BATCH) -> tuple[list[int], set[int]]:
+def claim_level(session, kind: str, now: datetime, lease_until: datetime | None = None, also_clear=(),
+                limit: int = BATCH) -> tuple[list[int], set[int]]:
     """Claim one kind's due alarms; also say which of them are retries: due
     again although fired before, i.e. an earlier attempt failed somewhere
     (maybe after Slack stored the ping), so look before posting again."""
@@ -83,12 +89,29 @@ def claim_level(session, kind: str, now: datetime, also_clear=(), limit: int = B
     retrying = set(session.scalars(select(Alarm.conversation_id)
                                    .where(Alarm.kind == kind, Alarm.due_at <= now, Alarm.fired_at.is_not(None))
                                    .order_by(Alarm.due_at).limit(limit)))
-    return claim_due(session, kind, now, limit=limit, also_clear=also_clear), retrying
+    return claim_due(session, kind, now, lease_until, limit=limit, also_clear=also_clear), retrying
+
+
+def _alarm(conv_id: int, kind: str, claimed_at: datetime):
+    """This sweep's claim on one alarm: still fired at the claim's time."""
+    return update(Alarm).where(Alarm.conversation_id == conv_id, Alarm.kind == kind,
+                               Alarm.fired_at == claimed_at).execution_options(synchronize_session=False)
+
+
+def _still_ours(session, deps: Deps, conv_id: int, kind: str, now: datetime) -> bool:
+    """Renew the lease just before posting. False when another sweeper took the
+    alarm over after our lease ran out (a long batch), or a staff action
+    disarmed it meanwhile: then this sweep must not post it."""
+    lease_until = max(now, deps.clock()) + deps.settings.delivery_lease
+    renewed = session.execute(_alarm(conv_id, kind, now).where(Alarm.due_at.is_not(None))
+                              .values(due_at=lease_until)).rowcount
+    session.commit()
+    return renewed == 1
 
 
 def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list[int]:
     with deps.sessions() as session:
-        claimed, retrying = claim_level(session, kind, now, also_clear)
+        claimed, retrying = claim_level(session, kind, now, now + deps.settings.delivery_lease, also_clear)
         session.commit()
         fired = []
         for conv_id in claimed:
@@ -96,24 +119,26 @@ def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list
             if conv.slack_root_ts is None:
                 # Its root is not in Slack yet (publishing lags behind, or Slack refused it for
                 # now): a ping now would land in the channel, not the thread. Due again next sweep.
-                session.execute(update(Alarm).where(Alarm.conversation_id == conv_id, Alarm.kind == kind)
-                                .values(due_at=now, fired_at=None).execution_options(synchronize_session=False))
+                session.execute(_alarm(conv_id, kind, now).values(due_at=now, fired_at=None))
                 session.commit()
                 continue
             session.commit()  # no transaction (SQLite write lock) across the Slack call
+            if not _still_ours(session, deps, conv_id, kind, now):
+                continue
             try:
                 post(session, conv, Ping(deps, conv, kind, now, conv_id in retrying))
-                fired.append(conv_id)
-                if kind == "breach":  # posted once per breached wait: counted for /metrics
-                    store.audit(session, now, "socialdesk", "sla_breach", conv_id)
-                    session.commit()
-                log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(kind, kind))
             except SLACK_ERRORS as exc:
                 # Slack refused: put the alarm back (due now) so the next sweep tries again.
                 log.warning("#%s: %s not posted (%s); will retry", conv_id, kind, exc)
-                session.execute(update(Alarm).where(Alarm.conversation_id == conv_id, Alarm.kind == kind)
-                                .values(due_at=now).execution_options(synchronize_session=False))
+                session.execute(_alarm(conv_id, kind, now).values(due_at=now))
                 session.commit()
+                continue
+            session.execute(_alarm(conv_id, kind, now).values(due_at=None))  # spent: the lease ends
+            if kind == "breach":  # posted once per breached wait: counted for /metrics
+                store.audit(session, now, "socialdesk", "sla_breach", conv_id)
+            session.commit()
+            fired.append(conv_id)
+            log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(kind, kind))
         return fired
 
 

@@ -173,3 +173,72 @@ def test_a_first_ping_attempt_costs_no_lookups(make_deps, clock, x_state, slack_
     assert len(sweep(deps, clock.advance(minutes=2)).breached) == 1
     methods = [method for method, _ in slack_state.calls]
     assert "conversations.history" not in methods and "conversations.replies" not in methods
+
+
+# -- a ping claimed by a sweeper that dies: retried after its lease, never twice ----
+
+def _breach_alarm(deps):
+    from bot.models import Alarm
+    with deps.sessions() as session:
+        return session.scalars(select(Alarm).where(Alarm.kind == "breach")).one()
+
+
+def _make_overdue(deps, clock) -> None:
+    """The customer's breach alarm is due now in real time (the subprocess's clock)."""
+    from sqlalchemy import update
+    from bot.models import Alarm
+    poll(deps, clock())
+    with deps.sessions() as session:
+        session.execute(update(Alarm).where(Alarm.kind == "breach").values(due_at=clock() - timedelta(minutes=5)))
+        session.commit()
+
+
+@pytest.mark.settings(SLA_FIRST_RESPONSE="1h", SLA_WARN_BEFORE="0s")
+def test_sigkill_after_slack_stored_the_ping_does_not_ping_twice(env, deps, clock, x_state, slack_state):
+    from bot.escalation import sweep
+    x_state.customer_mentions("jon", "@acme_support anyone there?")
+    _make_overdue(deps, clock)
+    kill_mid_write(slack_state, "on_post", "sweep", env)
+    [root] = roots(slack_state)
+    assert len(_overdue_in(slack_state, root=root)) == 1
+    leased = _breach_alarm(deps)
+    assert leased.fired_at is not None and leased.due_at is not None  # claimed, never cleared
+    # Within the dead sweeper's lease nobody touches it; after it, the retry looks first.
+    assert sweep(deps, clock.advance(seconds=30)).breached == []
+    assert len(sweep(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 60)).breached) == 1
+    assert len(_overdue_in(slack_state, root=root)) == 1
+    assert _breach_alarm(deps).due_at is None
+    assert sweep(deps, clock.advance(minutes=5)).breached == []
+
+
+@pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
+def test_a_ping_claimed_by_a_sweeper_that_died_is_posted_after_its_lease(deps, clock, x_state, slack_state):
+    from bot.escalation import claim_level, sweep
+    x_state.customer_mentions("kim", "@acme_support hello")
+    poll(deps, clock())
+    claimed_at = clock.advance(minutes=2)
+    lease = deps.settings.delivery_lease
+    with deps.sessions() as session:  # a sweeper claims the batch ... and is killed before posting
+        assert claim_level(session, "breach", claimed_at, claimed_at + lease)[0] != []
+        session.commit()
+    assert sweep(deps, clock.advance(seconds=1)).breached == []
+    assert _overdue_in(slack_state, root=roots(slack_state)[0]) == []
+    assert len(sweep(deps, clock.advance(seconds=lease.total_seconds())).breached) == 1
+    assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
+
+
+@pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
+def test_a_slow_sweeper_does_not_post_a_ping_another_took_over(deps, clock, x_state, slack_state):
+    from bot.escalation import _still_ours, claim_level, sweep
+    x_state.customer_mentions("lou", "@acme_support hello")
+    poll(deps, clock())
+    slow_claim = clock.advance(minutes=2)
+    lease = deps.settings.delivery_lease
+    with deps.sessions() as session:
+        [conv_id], _ = claim_level(session, "breach", slow_claim, slow_claim + lease)
+        session.commit()
+    # The slow one's batch outlives its lease; another sweeper takes the ping over and posts it.
+    assert sweep(deps, clock.advance(seconds=lease.total_seconds() + 1)).breached == [conv_id]
+    with deps.sessions() as session:  # the slow one reaches that ping at last: it is not its own any more
+        assert not _still_ours(session, deps, conv_id, "breach", slow_claim)
+    assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
