@@ -84,6 +84,9 @@ class OutboundAction:
     text: str               # plain text, Slack markup already removed ("" for a like)
     idempotency_key: str
     about_at: datetime | None = None  # the customer's latest message (messaging windows)
+    # When staff wrote it: no earlier attempt to send it can be older, so a
+    # look for one (find_sent) need not reach further back.
+    queued_at: datetime | None = None
 
 
 @dataclass(frozen=True)

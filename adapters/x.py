@@ -33,6 +33,7 @@ TWEEPY_HOST = "https://api.twitter.com"
 MAX_WEIGHTED_LENGTH = 280
 MAX_DM_LENGTH = 10_000
 MAX_PAGES = 8  # a timeline reaches back 800 items at 100 a page
+CLOCK_SKEW = timedelta(minutes=5)  # X's clock against ours, when looking back by time
 # note_tweet: a post longer than 280 characters arrives cut in `text`; its
 # whole text is only in note_tweet.text, and only when asked for.
 TWEET_FIELDS = ["author_id", "conversation_id", "created_at", "in_reply_to_user_id",
@@ -350,10 +351,18 @@ class XAdapter:
                 if event.get("sender_id") == self.account_id() and _comparable(event.get("text", "")) == wanted:
                     return SentMessage(event["id"], f"https://x.com/messages/{event.get('dm_conversation_id', '')}")
             return None
-        response = self._call(self.client.get_users_tweets, self.account_id(), max_results=100,
-                              tweet_fields=["referenced_tweets", "created_at"], user_auth=True)
-        for tweet in response.json().get("data", []):
-            replied_to = {r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"}
-            if action.target in replied_to and _comparable(tweet["text"]) == wanted:
-                return SentMessage(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}")
+        # Our posts since the reply was queued, newest first, page by page: on a
+        # busy desk more than a page of replies may have gone out since.
+        params = {"max_results": 100, "tweet_fields": ["referenced_tweets", "created_at"], "user_auth": True}
+        if action.queued_at is not None:
+            params["start_time"] = (action.queued_at - CLOCK_SKEW).replace(microsecond=0)
+        for _page in range(MAX_PAGES):
+            body = self._call(self.client.get_users_tweets, self.account_id(), **params).json()
+            for tweet in body.get("data", []):
+                replied_to = {r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"}
+                if action.target in replied_to and _comparable(tweet["text"]) == wanted:
+                    return SentMessage(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}")
+            if not (token := body.get("meta", {}).get("next_token")):
+                break
+            params["pagination_token"] = token
         return None

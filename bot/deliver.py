@@ -19,7 +19,6 @@ clock, alarms, lists and first-response figure change here, in _mark_sent.
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -83,7 +82,7 @@ def _due(now: datetime):
 def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 100) -> DeliverResult:
     result = DeliverResult()
     use_stored_tokens(deps)  # a token the worker renewed (Instagram Login) is the one to send with
-    owner = uuid.uuid4().hex
+    owner = store.lease_owner()
     if only_id is None and deps.sessions.kw["bind"].dialect.name == "postgresql":
         # One row at a time, the next due row no other worker holds (FOR UPDATE
         # SKIP LOCKED): N workers spread over the outbox instead of all racing
@@ -179,7 +178,7 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
         try:
             text = compose_reply_text(deps, row.slack_text, row.staff_user) if row.slack_text else ""
             action = OutboundAction(row.platform, kind, row.target, text, row.idempotency_key,
-                                    about_at=_customer_last_wrote(deps, row))
+                                    about_at=_customer_last_wrote(deps, row), queued_at=row.created_at)
             sent = _send_once(adapter, action, uncertain_since, now, row.id)
         except RateLimited as exc:
             store.close_window(session, window_key, exc.retry_at)

@@ -10,7 +10,6 @@ success) paces only the worker — `socialdesk poll` run by a person or cron
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -87,7 +86,7 @@ def _at(moment: datetime) -> str:
 
 
 def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
-    owner = uuid.uuid4().hex
+    owner = store.lease_owner()
     use_stored_tokens(deps)
     try:
         retried = publish_unposted(deps, now)

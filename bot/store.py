@@ -2,6 +2,8 @@
 guarded by a unique constraint or a conditional UPDATE checked by rowcount."""
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -164,6 +166,12 @@ def count_webhook(session: Session, route: str, result: str) -> None:
 
 
 # -- leases and windows -------------------------------------------------------------
+
+def lease_owner() -> str:
+    """Who holds a lease: this process (its pid, for an operator reading the
+    table) and this pass (so one process's passes never mistake each other's)."""
+    return f"{os.getpid()}:{uuid.uuid4().hex}"
+
 
 def ensure_cursor(session: Session, key: str) -> None:
     if session.get(PollCursor, key) is None:

@@ -138,6 +138,24 @@ def test_crash_after_x_accepted_does_not_send_twice(bot, deps, clock, x_state, s
     assert result.sent == 1 and len(x_state.replies_to(tweet["id"])) == 1
 
 
+def test_crash_after_x_accepted_is_found_behind_a_busy_timeline(bot, deps, clock, x_state, slack_state):
+    """Found by the 3-worker scale test: the look for the dead process's reply
+    read one page (100) of the brand's posts; with more replies sent since
+    (other workers kept going), it was not found, was sent again, and X's
+    duplicate refusal marked it failed although the customer had it."""
+    tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
+    with deps.sessions() as session:
+        row = session.scalar(select(Outbox))
+        row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
+        session.commit()
+    x_state.post(x_state.brand_id, x_state.reply_text("We're on it!", tweet), tweet["id"])
+    for n in range(250):  # the rest of the desk's replies, sent while the lease ran out
+        other = x_state.customer_mentions(f"busy{n}", "@acme_support hi")
+        x_state.post(x_state.brand_id, x_state.reply_text(f"Hello {n}", other), other["id"])
+    result = deliver(deps, clock.advance(seconds=61))
+    assert result.sent == 1 and len(x_state.replies_to(tweet["id"])) == 1 and _outbox(deps).state == SENT
+
+
 def test_crash_before_x_accepted_sends_after_the_lease(bot, deps, clock, x_state, slack_state):
     tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
     with deps.sessions() as session:

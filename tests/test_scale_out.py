@@ -17,7 +17,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from bot.models import Conversation
+from bot.models import SENDING, SENT, Conversation, Message, Outbox
 from bot.poll import poll
 from bot.relay import record_staff_message
 from tests.conftest import BACKENDS
@@ -54,6 +54,32 @@ def _newcomer_roots(slack_state, new_ids: set) -> set:
                 if (m.get("metadata") or {}).get("event_payload", {}).get("external_id") in new_ids}
 
 
+def _kill_mid_send(deps, x_state, worker, after: int, caught: dict, killed: threading.Event):
+    """X's hook for each stored reply: once `after` replies went out, SIGKILL
+    `worker` at the worst moment — X has stored a reply that worker is sending
+    and the worker has not had the answer yet. The row it leaves is `caught`."""
+    def hook(tweet: dict) -> None:
+        if killed.is_set() or len(x_state.created_replies) < after:
+            return
+        parent = next(r["id"] for r in tweet["referenced_tweets"] if r["type"] == "replied_to")
+        with deps.sessions() as session:
+            row = session.execute(select(Outbox.id, Outbox.lease_owner).join(
+                Message, Message.conversation_id == Outbox.conversation_id).where(
+                Message.external_id == parent, Outbox.state == SENDING)).first()
+        if row is None or not row.lease_owner.startswith(f"{worker.pid}:"):
+            return  # another worker's send: wait for one of this worker's
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        caught.update(outbox_id=row.id, at=time.monotonic(), sent=len(x_state.created_replies))
+        killed.set()
+    return hook
+
+
+def _state(deps, outbox_id: int) -> str:
+    with deps.sessions() as session:
+        return session.get(Outbox, outbox_id).state
+
+
 @pytest.mark.scale  # `make test-scale`: about 1½ minutes, kept out of `make test`
 @pytest.mark.parametrize("database_url", [b for b in BACKENDS if b == "postgresql"], indirect=True)
 @pytest.mark.settings(DELIVERY_LEASE=f"{LEASE_S}s", SLA_FIRST_RESPONSE="3s", SLA_WARN_BEFORE="0s",
@@ -70,22 +96,29 @@ def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_
     tweet_ids = [t["id"] for t in waiting]
     workers = [subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(3)]
+    caught, killed = {}, threading.Event()
+    x_state.on_create = _kill_mid_send(deps, x_state, workers[0], PENDING // 4, caught, killed)
     try:
         newcomers = [x_state.customer_mentions(f"n{n}", f"@acme_support new {n}") for n in range(NEW)]
-        _until(lambda: sum(_replies_sent(x_state, tweet_ids).values()) >= PENDING // 4, 120, "a quarter sent")
-        workers[0].send_signal(signal.SIGKILL)  # mid-send, mid-poll, mid-sweep: whatever it held
-        workers[0].wait(timeout=10)
-        sent_at_kill = sum(_replies_sent(x_state, tweet_ids).values())
-        finished_in = _until(lambda: len(_replies_sent(x_state, tweet_ids)) == PENDING, 120, "every reply sent")
+        _until(killed.is_set, 120, "worker 0 caught mid-send after a quarter of the replies")
+        x_state.on_create = None
+        # Its reply is on X but not marked sent: the others wait out its lease, then look before sending.
+        _until(lambda: _state(deps, caught["outbox_id"]) == SENT, 60, "the dead worker's row finished")
+        taken_over = time.monotonic() - caught["at"]
+        _until(lambda: len(_replies_sent(x_state, tweet_ids)) == PENDING, 120, "every reply sent")
+        finished_in = time.monotonic() - caught["at"]
         _until(lambda: len(slack_state.roots("C0SUPPORT")) >= PENDING + NEW, 120, "every new post shown")
         new_ids = {t["id"] for t in newcomers}
         _until(lambda: _newcomer_roots(slack_state, new_ids) <= set(_pings(slack_state))
                and len(_newcomer_roots(slack_state, new_ids)) == NEW, 120,
                "an overdue ping for every unanswered wait")
     finally:
-        for worker in workers[1:]:
-            worker.send_signal(signal.SIGTERM)
-        assert [w.wait(timeout=30) for w in workers[1:]] == [0, 0]
+        x_state.on_create = None
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        exits = [w.wait(timeout=30) for w in workers]
+    assert exits == [-signal.SIGKILL, 0, 0]  # the survivors stop cleanly on SIGTERM
     sent = _replies_sent(x_state, tweet_ids)
     assert set(sent.values()) == {1}, f"sent twice: {[t for t, n in sent.items() if n > 1][:5]}"
     roots = slack_state.roots("C0SUPPORT")
@@ -93,10 +126,11 @@ def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_
     assert len(roots) == PENDING + NEW and max(shown.values()) == 1
     assert {t["id"] for t in newcomers} <= set(shown)
     assert max(_pings(slack_state).values()) == 1  # no sweep level sent twice
-    assert finished_in < LEASE_S + 30  # the dead worker's leases ran out and the others took over
+    assert taken_over < LEASE_S + 10  # its lease ran out and another worker finished it straight away
     with capsys.disabled():
-        print(f"\n3 workers, one SIGKILLed after {sent_at_kill} of {PENDING} replies: the rest done "
-              f"{finished_in:.1f} s later (DELIVERY_LEASE {LEASE_S} s); {len(roots)} roots, "
+        print(f"\n3 workers, one SIGKILLed mid-send after {caught['sent']} of {PENDING} replies: its reply "
+              f"(already on X) marked sent, not sent again, {taken_over:.1f} s later (DELIVERY_LEASE {LEASE_S} s); "
+              f"all replies done {finished_in:.1f} s after the kill; {len(roots)} roots, "
               f"{len(_pings(slack_state))} overdue pings, nothing twice")
 
 
