@@ -39,9 +39,10 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     existing = store.find_message_by_external_id(session, post.platform, post.account, post.external_id)
     if existing is not None:
         return existing if existing.slack_ts is None else None
-    conv = (store.find_conversation_by_key(session, post.platform, post.account, post.thread_id, for_update=True)
-            or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
-                                                        post.private, for_update=True))
+    conv = store.find_conversation_by_key(session, post.platform, post.account, post.thread_id, for_update=True)
+    known_thread = conv is not None
+    conv = conv or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
+                                                            post.private, for_update=True)
     # In a private 1:1 thread every message is the customer's (their DM answering
     # a private reply joins the public conversation under their DM identity).
     someone_else = conv is not None and conv.customer_id != post.author_id and not post.private
@@ -54,7 +55,8 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
                             priority="normal", created_at=now, updated_at=now)
         session.add(conv)
         session.flush()
-    store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
+    if not known_thread:
+        store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
     message = Message(conversation_id=conv.id, direction=IN, platform=post.platform, account=post.account,
                       external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
                       author_id=post.author_id, author_handle=post.author_handle,
@@ -134,9 +136,10 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
             return False
         conv.slack_root_ts = ts
         first.slack_ts = ts
+        said = (conv.id, label, first.author_handle)  # read now: the commit expires them
         session.commit()
-        log.info("#%s %s %s: new conversation posted to Slack", conv.id, label, first.author_handle)
-        if first.id == message.id:
+        log.info("#%s %s %s: new conversation posted to Slack", *said)
+        if first is message:
             return True
     someone_else = message.author_id != conv.customer_id and not message.private
     ts = _post_or_park(session, deps, message, lambda: followup_message(message, deps.label(message.platform, message.private), someone_else,
@@ -145,10 +148,9 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
     if ts is None:
         return False
     message.slack_ts = ts
-    session.commit()
     log.info("#%s %s %s: follow-up threaded%s", conv.id, label, message.author_handle,
              " (someone else, not the customer)" if someone_else else "")
-    refresh_root(session, deps, conv, now)
+    refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
     return True
 
 
@@ -196,35 +198,41 @@ def _post_or_park(session: Session, deps: Deps, message: Message, render, thread
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
                   thread_ts: str | None, now: datetime) -> str | None:
+    # Read before the commit below expires the row (no second SELECT of it).
+    marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
+    channel, since = message.slack_channel, message.recorded_at
     attempt = store.claim_publish(session, message.id, now, now + deps.settings.delivery_lease)
     session.commit()  # the claim is visible to other replicas before the network call
     if attempt is None:
         return None
-    marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
     try:
-        return deps.slack.post_unique(message.slack_channel, payload, thread_ts, marker,
-                                      since=message.recorded_at, look_first=attempt > 1)
+        return deps.slack.post_unique(channel, payload, thread_ts, marker, since=since, look_first=attempt > 1)
     except Exception:
         # Free it for the next pass at once; that pass looks it up before posting.
-        message.publish_lease_until = None
+        store.release_publish(session, message.id)
         session.commit()
         raise
 
 
 def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
-    """Status changes update the root in place (chat.update), never as new posts."""
+    """Status changes update the root in place (chat.update), never as new posts.
+    Commits the caller's changes with its reads: the root is rendered first, so
+    no transaction (on SQLite the write lock) stays open across the Slack call."""
     if conv.slack_root_ts is None:
         return
     first = store.first_customer_message(session, conv.id)
-    in_flight = store.reply_in_flight(session, conv.id)
     latest = store.latest_customer_message(session, conv.id, conv.customer_id)
+    in_flight = store.reply_in_flight(session, conv.id)
+
+    def render() -> dict:
+        return root_message(conv, first, deps.label(conv.platform, conv.private), now, in_flight,
+                            can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
+                            window_closes(deps, conv, latest.created_at if latest else None))
+    rendered, channel, root_ts = [render()], conv.slack_channel, conv.slack_root_ts
     session.commit()
-    label = deps.label(conv.platform, conv.private)
-    closes = window_closes(deps, conv, latest.created_at if latest else None)
-    _parking_if_refused(session, first, lambda: deps.slack.update(
-        conv.slack_channel, conv.slack_root_ts,
-        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
-                     closes)))
+    # A refusal parks the post and renders it again (as a notice with a link).
+    _parking_if_refused(session, first, lambda: deps.slack.update(channel, root_ts,
+                                                                  rendered.pop() if rendered else render()))
 
 
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
@@ -259,7 +267,7 @@ def publish_unposted(deps: Deps, now: datetime, only_ids=None) -> int:
         messages = (store.unposted_customer_messages(session) if only_ids is None
                     else [session.get(Message, i) for i in only_ids])
         for message in messages:
-            session.refresh(message)
+            # (Each publish commits, which expires the rest: slack_ts is read afresh.)
             if message.slack_ts is None and publish(session, deps, message, now):
                 count += 1
     return count

@@ -112,15 +112,19 @@ def claim_publish(session: Session, message_id: int, now: datetime, lease_until:
     """Claim the right to post an inbound message to Slack. Returns the attempt
     number (1 = nobody tried before), or None if it is posted or another live
     process holds it."""
-    claimed = session.execute(
+    attempts = session.execute(
         update(Message)
         .where(Message.id == message_id, Message.slack_ts.is_(None),
                (Message.publish_lease_until.is_(None)) | (Message.publish_lease_until < now))
         .values(publish_lease_until=lease_until, publish_attempts=Message.publish_attempts + 1)
-        .execution_options(synchronize_session=False)).rowcount == 1
-    if not claimed:
-        return None
-    return session.get(Message, message_id, populate_existing=True).publish_attempts
+        .returning(Message.publish_attempts)
+        .execution_options(synchronize_session=False)).scalar()
+    return attempts
+
+
+def release_publish(session: Session, message_id: int) -> None:
+    session.execute(update(Message).where(Message.id == message_id).values(publish_lease_until=None)
+                    .execution_options(synchronize_session=False))
 
 
 def add_conversation_key(session: Session, platform: str, account: str, thread_id: str,
