@@ -7,14 +7,17 @@ The weekly report (REPORT_CHANNEL) is due on Mondays from 09:00 in TIMEZONE;
 every worker asks every few minutes, and the first to insert the week's
 claim row (the unique slack_event id `weekly-report:<Monday>`) posts it — so
 it posts once with any number of workers. A failed upload gives the claim
-back, and the next check tries again."""
+back, and the next check tries again. The claim is a lease: a worker killed
+between claim and upload leaves a claim that another takes over once
+DELIVERY_LEASE has passed, after looking in the channel for the report's file
+(the dead worker may have shared it); `<key>:posted` marks the week done."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from bot import store
 from bot.deps import Deps
@@ -27,7 +30,8 @@ log = logging.getLogger(__name__)
 WEEKLY_AT = time(9, 0)
 
 
-def post_report(deps: Deps, now: datetime, days: int, channel: str | None = None, user: str | None = None) -> str:
+def post_report(deps: Deps, now: datetime, days: int, channel: str | None = None, user: str | None = None,
+                filename: str | None = None) -> str:
     """Posts the report to `channel`, or to `user` in a DM; returns the channel."""
     with deps.sessions() as session:
         figures = gather(session, now, days, deps.policy, deps.settings.timezone)
@@ -38,7 +42,7 @@ def post_report(deps: Deps, now: datetime, days: int, channel: str | None = None
     if channel is None:
         channel = deps.slack.client.conversations_open(users=user)["channel"]["id"]
     deps.slack.client.files_upload_v2(
-        channel=channel, file=png, filename=f"socialdesk-report-{now:%Y-%m-%d}-{days}d.png",
+        channel=channel, file=png, filename=filename or f"socialdesk-report-{now:%Y-%m-%d}-{days}d.png",
         title=f"socialdesk report, last {days} days", initial_comment=text,
         alt_txt=f"Charts: conversations per day by platform, first response against the SLA, share answered "
                 f"within SLA, and customer posts by hour. {text.replace('*', '')}"[:1000])
@@ -55,17 +59,57 @@ def weekly_report(deps: Deps, now: datetime) -> bool:
     local = now.astimezone(ZoneInfo(deps.settings.timezone))
     if local.weekday() != 0 or local.time() < WEEKLY_AT:
         return False
-    key = f"weekly-report:{local:%Y-%m-%d}"
-    with deps.sessions() as session:
-        if not store.record_slack_event_once(session, key, now):
-            return False  # another worker has it (or posted it already)
-        session.commit()
+    key, filename = f"weekly-report:{local:%Y-%m-%d}", f"socialdesk-weekly-{local:%Y-%m-%d}.png"
+    claim = _claim_week(deps, key, now)
+    if claim is None:
+        return False  # another worker has it (or posted it already)
+    due_since = datetime.combine(local.date(), WEEKLY_AT, local.tzinfo)
     try:
-        post_report(deps, now, 7, channel=channel)
+        if claim == "taken over" and _already_shared(deps, channel, filename, due_since):
+            log.info("weekly report %s: found in the channel (a worker died after sharing it)", key)
+            _mark_posted(deps, key, now)
+            return False
+        post_report(deps, now, 7, channel=channel, filename=filename)
     except (*SLACK_ERRORS, OSError) as exc:
         with deps.sessions() as session:
             session.execute(delete(SlackEvent).where(SlackEvent.event_id == key))
             session.commit()
         log.warning("weekly report not posted (%s); the next check tries again", exc)
         return False
+    _mark_posted(deps, key, now)
     return True
+
+
+def _claim_week(deps: Deps, key: str, now: datetime) -> str | None:
+    """"claimed", "taken over" (from a worker that claimed it more than
+    DELIVERY_LEASE ago and never marked it posted), or None."""
+    with deps.sessions() as session:
+        if store.record_slack_event_once(session, key, now):
+            session.commit()
+            return "claimed"
+        if session.get(SlackEvent, f"{key}:posted") is not None:
+            return None
+        taken = session.execute(update(SlackEvent).where(
+            SlackEvent.event_id == key, SlackEvent.received_at < now - deps.settings.delivery_lease)
+            .values(received_at=now).execution_options(synchronize_session=False)).rowcount
+        session.commit()
+        return "taken over" if taken == 1 else None
+
+
+def _mark_posted(deps: Deps, key: str, now: datetime) -> None:
+    with deps.sessions() as session:
+        store.record_slack_event_once(session, f"{key}:posted", now)
+        session.commit()
+
+
+def _already_shared(deps: Deps, channel: str, filename: str, since: datetime) -> bool:
+    oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
+    cursor = None
+    for _page in range(10):
+        page = deps.slack.client.conversations_history(channel=channel, oldest=oldest, limit=200, cursor=cursor)
+        if any(f.get("name") == filename for m in page.get("messages", []) for f in m.get("files") or []):
+            return True
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not page.get("has_more") or not cursor:
+            return False
+    return False

@@ -123,14 +123,19 @@ def test_delete_before_sending_cancels_the_reply(bot, deps, clock, x_state, slac
     assert "nothing went to X" in slack_state.ephemerals[-1]["text"]
 
 
-def test_crash_after_x_accepted_does_not_send_twice(bot, deps, clock, x_state, slack_state):
-    """A process claimed the row, X created the reply, the process died before
-    committing. After the lease, the next claimer finds the reply on X."""
-    tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
+def _die_mid_send(deps, clock) -> None:
+    """The row as a process leaves it that claimed it and died (lease 60 s)."""
     with deps.sessions() as session:
         row = session.scalar(select(Outbox))
         row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
         session.commit()
+
+
+def test_crash_after_x_accepted_does_not_send_twice(bot, deps, clock, x_state, slack_state):
+    """A process claimed the row, X created the reply, the process died before
+    committing. After the lease, the next claimer finds the reply on X."""
+    tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
+    _die_mid_send(deps, clock)
     # What the dead process got through, as X stores it: "@carol We're on it!".
     x_state.post(x_state.brand_id, x_state.reply_text("We're on it!", tweet), tweet["id"])
     assert deliver(deps, clock.advance(seconds=30)).sent == 0  # lease still held
@@ -144,10 +149,7 @@ def test_crash_after_x_accepted_is_found_behind_a_busy_timeline(bot, deps, clock
     (other workers kept going), it was not found, was sent again, and X's
     duplicate refusal marked it failed although the customer had it."""
     tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
-    with deps.sessions() as session:
-        row = session.scalar(select(Outbox))
-        row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
-        session.commit()
+    _die_mid_send(deps, clock)
     x_state.post(x_state.brand_id, x_state.reply_text("We're on it!", tweet), tweet["id"])
     for n in range(250):  # the rest of the desk's replies, sent while the lease ran out
         other = x_state.customer_mentions(f"busy{n}", "@acme_support hi")
@@ -158,10 +160,7 @@ def test_crash_after_x_accepted_is_found_behind_a_busy_timeline(bot, deps, clock
 
 def test_crash_before_x_accepted_sends_after_the_lease(bot, deps, clock, x_state, slack_state):
     tweet, root, _ = _queued_reply(bot, deps, clock, x_state, slack_state)
-    with deps.sessions() as session:
-        row = session.scalar(select(Outbox))
-        row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
-        session.commit()
+    _die_mid_send(deps, clock)
     # Just after the lease: X is asked, the reply is not there, but the dead
     # process's request may still be landing — nothing is sent yet.
     assert deliver(deps, clock.advance(seconds=61)).checking == 1 and x_state.replies_to(tweet["id"]) == []

@@ -90,3 +90,34 @@ def test_the_weekly_report_posts_once_with_two_workers(deps, clock, slack_state,
     assert not weekly_report(deps, at_nine + timedelta(hours=3))
     assert [m["channel"] for m in slack_state.messages if m.get("files")] == ["C0ESCALATE"]
     assert not weekly_report(deps, at_nine + timedelta(days=1))  # Tuesday
+
+
+@pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
+def test_a_weekly_report_claimed_by_a_worker_that_died_is_posted_after_its_lease(deps, clock, slack_state):
+    from bot import store
+    at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # Monday 09:00 in Berlin
+    clock.now = at_nine
+    with deps.sessions() as session:  # a worker claims the week ... and is SIGKILLed before uploading
+        assert store.record_slack_event_once(session, "weekly-report:2026-12-07", at_nine)
+        session.commit()
+    assert not weekly_report(deps, clock.advance(seconds=30))  # its lease still holds
+    assert [m for m in slack_state.messages if m.get("files")] == []
+    assert weekly_report(deps, clock.advance(minutes=4))
+    assert not weekly_report(deps, clock.advance(minutes=10))
+    assert [m["channel"] for m in slack_state.messages if m.get("files")] == ["C0ESCALATE"]
+
+
+@pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
+def test_a_weekly_report_shared_by_a_worker_that_died_is_not_posted_again(deps, clock, slack_state):
+    from bot import store
+    from bot.report_post import post_report
+    at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
+    clock.now = at_nine
+    with deps.sessions() as session:
+        assert store.record_slack_event_once(session, "weekly-report:2026-12-07", at_nine)
+        session.commit()
+    # What the dead worker got through: the file is in the channel, the week is not marked posted.
+    post_report(deps, at_nine, 7, channel="C0ESCALATE", filename="socialdesk-weekly-2026-12-07.png")
+    assert not weekly_report(deps, clock.advance(minutes=5))  # taken over, found, not shared again
+    assert not weekly_report(deps, clock.advance(minutes=10))
+    assert len([m for m in slack_state.messages if m.get("files")]) == 1

@@ -183,6 +183,19 @@ def _breach_alarm(deps):
         return session.scalars(select(Alarm).where(Alarm.kind == "breach")).one()
 
 
+def _breach_claimed_and_abandoned(deps, clock, x_state, handle: str):
+    """A customer waits past the SLA; a sweeper claims the ping and never
+    posts it (killed, or slow): (conversation id, the claim's time)."""
+    from bot.escalation import claim_level
+    x_state.customer_mentions(handle, "@acme_support hello")
+    poll(deps, clock())
+    claimed_at = clock.advance(minutes=2)
+    with deps.sessions() as session:
+        [conv_id], _ = claim_level(session, "breach", claimed_at, claimed_at + deps.settings.delivery_lease)
+        session.commit()
+    return conv_id, claimed_at
+
+
 def _make_overdue(deps, clock) -> None:
     """The customer's breach alarm is due now in real time (the subprocess's clock)."""
     from sqlalchemy import update
@@ -213,32 +226,20 @@ def test_sigkill_after_slack_stored_the_ping_does_not_ping_twice(env, deps, cloc
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
 def test_a_ping_claimed_by_a_sweeper_that_died_is_posted_after_its_lease(deps, clock, x_state, slack_state):
-    from bot.escalation import claim_level, sweep
-    x_state.customer_mentions("kim", "@acme_support hello")
-    poll(deps, clock())
-    claimed_at = clock.advance(minutes=2)
-    lease = deps.settings.delivery_lease
-    with deps.sessions() as session:  # a sweeper claims the batch ... and is killed before posting
-        assert claim_level(session, "breach", claimed_at, claimed_at + lease)[0] != []
-        session.commit()
+    from bot.escalation import sweep
+    _breach_claimed_and_abandoned(deps, clock, x_state, "kim")
     assert sweep(deps, clock.advance(seconds=1)).breached == []
     assert _overdue_in(slack_state, root=roots(slack_state)[0]) == []
-    assert len(sweep(deps, clock.advance(seconds=lease.total_seconds())).breached) == 1
+    assert len(sweep(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds())).breached) == 1
     assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
 
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
 def test_a_slow_sweeper_does_not_post_a_ping_another_took_over(deps, clock, x_state, slack_state):
-    from bot.escalation import _still_ours, claim_level, sweep
-    x_state.customer_mentions("lou", "@acme_support hello")
-    poll(deps, clock())
-    slow_claim = clock.advance(minutes=2)
-    lease = deps.settings.delivery_lease
-    with deps.sessions() as session:
-        [conv_id], _ = claim_level(session, "breach", slow_claim, slow_claim + lease)
-        session.commit()
+    from bot.escalation import _still_ours, sweep
+    conv_id, slow_claim = _breach_claimed_and_abandoned(deps, clock, x_state, "lou")
     # The slow one's batch outlives its lease; another sweeper takes the ping over and posts it.
-    assert sweep(deps, clock.advance(seconds=lease.total_seconds() + 1)).breached == [conv_id]
+    assert sweep(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 1)).breached == [conv_id]
     with deps.sessions() as session:  # the slow one reaches that ping at last: it is not its own any more
         assert not _still_ours(session, deps, conv_id, "breach", slow_claim)
     assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
