@@ -17,7 +17,20 @@ from handlers.jobs import run_deliver, run_poll, run_sweep, run_tokens, run_week
 log = logging.getLogger(__name__)
 
 
+class _SkippedTickFilter(logging.Filter):
+    """A pass still running when its next tick comes (a slow platform, a big
+    backlog) is skipped by design — one pass per job per process — and the
+    next tick runs it; APScheduler would log a WARNING for every such tick."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+_SKIPPED_TICKS = _SkippedTickFilter()
+
+
 def build_scheduler(deps: Deps) -> BackgroundScheduler:
+    logging.getLogger("apscheduler.scheduler").addFilter(_SKIPPED_TICKS)
     scheduler = BackgroundScheduler(timezone=timezone.utc, job_defaults={
         "coalesce": True, "max_instances": 1, "misfire_grace_time": 30})
     # poll ticks often but only fetches accounts whose cursor says they are due

@@ -100,3 +100,17 @@ def test_an_overdue_root_is_red_not_yellow():
     conv = Conversation(id=7, status="waiting", due_at=NOW, priority="normal", assignee=None, posts_in_wait=1)
     assert status_line(conv, NOW - timedelta(minutes=1)).startswith("🟡 *Waiting on us* · #7 · due ")
     assert status_line(conv, NOW).startswith("🔴 *Overdue* · #7 · *overdue* since ")
+
+
+def test_a_worker_does_not_warn_on_every_tick_a_long_pass_skips(deps, caplog):
+    """A 10 s deliver pass (a slow platform) skips four 2 s ticks by design:
+    no WARNING line for each; APScheduler's other warnings still show."""
+    import logging
+    from service.scheduler import build_scheduler
+    build_scheduler(deps)
+    scheduler_log = logging.getLogger("apscheduler.scheduler")
+    with caplog.at_level(logging.WARNING, logger="apscheduler.scheduler"):
+        scheduler_log.warning('Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+                              "run_deliver", 1)
+        scheduler_log.warning('Run time of job "%s" was missed by %s', "run_deliver", "0:00:31")
+    assert [r.getMessage() for r in caplog.records] == ['Run time of job "run_deliver" was missed by 0:00:31']
