@@ -19,7 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check --quiet .
-	$(BIN)/python -m pytest --ignore=tests/browser -m "not scale"
+	$(BIN)/python -m pytest --ignore=tests/browser -m "not scale" -n 2
 
 # Three real workers on PostgreSQL, one SIGKILLed (tests/test_scale_out.py).
 test-scale: $(STAMP)

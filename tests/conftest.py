@@ -91,6 +91,22 @@ def pytest_report_header(config):
     return f"databases: {', '.join(BACKENDS)}{note}; clock: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}"
 
 
+@pytest.fixture
+def report_figure(record_property):
+    """A figure a test measured (corpus accuracy, timings): printed at the end
+    of the run, also when pytest-xdist runs the test in another process."""
+    return lambda line: record_property("figure", line)
+
+
+def pytest_terminal_summary(terminalreporter):
+    figures = [value for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+               if report.when == "call" for name, value in report.user_properties if name == "figure"]
+    if figures:
+        terminalreporter.section("figures measured by the tests")
+        for line in figures:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("db") / "template.db"

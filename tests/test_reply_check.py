@@ -19,7 +19,7 @@ def _corpus() -> list[tuple[str, str]]:
     return [(label, text) for label, text in rows]
 
 
-def test_corpus_rates(capsys):
+def test_corpus_rates(report_figure):
     rows = _corpus()
     assert len(rows) >= 150
     labels = {label for label, _ in rows}
@@ -30,11 +30,10 @@ def test_corpus_rates(capsys):
                        if label in PERSONAL and not any(f.kind == label for f in check_reply_text(text))]
     tone_held = sum(held[label] for label in TONE) / sum(total[label] for label in TONE)
     good_held = held["good"] / total["good"]
-    with capsys.disabled():
-        print(f"\nreply check on {len(rows)} labelled replies: personal data held "
-              f"{sum(held[l] for l in PERSONAL)}/{sum(total[l] for l in PERSONAL)}, bad tone held {tone_held:.1%} "
-              f"({sum(held[l] for l in TONE)}/{sum(total[l] for l in TONE)}), good replies held {good_held:.1%} "
-              f"({held['good']}/{total['good']})")
+    report_figure(f"reply check on {len(rows)} labelled replies: personal data held "
+                  f"{sum(held[l] for l in PERSONAL)}/{sum(total[l] for l in PERSONAL)}, bad tone held {tone_held:.1%} "
+                  f"({sum(held[l] for l in TONE)}/{sum(total[l] for l in TONE)}), good replies held {good_held:.1%} "
+                  f"({held['good']}/{total['good']})")
     assert personal_missed == []
     assert tone_held >= 0.90
     assert good_held <= 0.02

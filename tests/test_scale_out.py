@@ -84,7 +84,7 @@ def _state(deps, outbox_id: int) -> str:
 @pytest.mark.parametrize("database_url", [b for b in BACKENDS if b == "postgresql"], indirect=True)
 @pytest.mark.settings(DELIVERY_LEASE=f"{LEASE_S}s", SLA_FIRST_RESPONSE="3s", SLA_WARN_BEFORE="0s",
                       POLL_INTERVAL="1s", REPLY_CHECK="off")
-def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_state, slack_state, capsys):
+def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_state, slack_state, report_figure):
     x_state.limits.update(create=100_000, mentions=100_000)
     waiting = [x_state.customer_mentions(f"c{n}", f"@acme_support help {n}") for n in range(PENDING)]
     poll(deps, clock())  # 500 conversations, each with its root in Slack
@@ -127,11 +127,10 @@ def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_
     assert {t["id"] for t in newcomers} <= set(shown)
     assert max(_pings(slack_state).values()) == 1  # no sweep level sent twice
     assert taken_over < LEASE_S + 10  # its lease ran out and another worker finished it straight away
-    with capsys.disabled():
-        print(f"\n3 workers, one SIGKILLed mid-send after {caught['sent']} of {PENDING} replies: its reply "
-              f"(already on X) marked sent, not sent again, {taken_over:.1f} s later (DELIVERY_LEASE {LEASE_S} s); "
-              f"all replies done {finished_in:.1f} s after the kill; {len(roots)} roots, "
-              f"{len(_pings(slack_state))} overdue pings, nothing twice")
+    report_figure(f"3 workers, one SIGKILLed mid-send after {caught['sent']} of {PENDING} replies: its reply "
+                  f"(already on X) marked sent, not sent again, {taken_over:.1f} s later (DELIVERY_LEASE {LEASE_S} s); "
+                  f"all replies done {finished_in:.1f} s after the kill; {len(roots)} roots, "
+                  f"{len(_pings(slack_state))} overdue pings, nothing twice")
 
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")

@@ -24,7 +24,7 @@ def _slow_client(port: int) -> socket.socket:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about HTTP, not the database
-def test_slow_bodies_get_408_and_do_not_starve_the_server(env, capsys):
+def test_slow_bodies_get_408_and_do_not_starve_the_server(env, report_figure):
     with running_web(env) as port:
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
         slow = [_slow_client(port) for _ in range(SLOW)]
@@ -39,6 +39,5 @@ def test_slow_bodies_get_408_and_do_not_starve_the_server(env, capsys):
         all_in = time.monotonic() - started
         assert answers == [b"HTTP/1.1 408 Request Timeout"] * SLOW
         assert all_in < 3 * BODY_DEADLINE_S + 5
-        with capsys.disabled():
-            print(f"\n{SLOW} slow bodies: a normal request answered in {answered_in:.2f} s; "
-                  f"every slow client had its 408 after {all_in:.1f} s (BODY_DEADLINE {BODY_DEADLINE_S:.0f} s)")
+        report_figure(f"{SLOW} slow bodies: a normal request answered in {answered_in:.2f} s; "
+                      f"every slow client had its 408 after {all_in:.1f} s (BODY_DEADLINE {BODY_DEADLINE_S:.0f} s)")

@@ -16,7 +16,7 @@ from tests.helpers import all_text, roots
 CORPUS = Path(__file__).parent / "fixtures" / "urgency_corpus.tsv"
 
 
-def test_corpus_accuracy(capsys):
+def test_corpus_accuracy(report_figure):
     rows = [line.split("\t", 1) for line in CORPUS.read_text(encoding="utf-8").splitlines()
             if line and not line.startswith("#")]
     assert len(rows) >= 80
@@ -24,9 +24,8 @@ def test_corpus_accuracy(capsys):
     right = sum(1 for label, guess in guessed if label == guess)
     per_label = {label: (sum(1 for lab, g in guessed if lab == label and g == label),
                          sum(1 for lab, _ in guessed if lab == label)) for label in ORDER}
-    with capsys.disabled():
-        print(f"\nurgency on {len(rows)} labelled posts: {right / len(rows):.1%} right; " + ", ".join(
-            f"{label} {hit}/{total}" for label, (hit, total) in per_label.items()))
+    report_figure(f"urgency on {len(rows)} labelled posts: {right / len(rows):.1%} right; " + ", ".join(
+        f"{label} {hit}/{total}" for label, (hit, total) in per_label.items()))
     assert right / len(rows) >= 0.85
     # The costly mistake: an urgent post treated as routine.
     assert [g for label, g in guessed if label == "urgent" and g in ("low", "normal")] == []
