@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -41,6 +42,16 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
     }
 
 
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind: TIME_WAIT is no obstacle
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def _wait_for(url: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -56,6 +67,13 @@ def _wait_for(url: str, seconds: float) -> bool:
 def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int | None = None,
                 ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
     bot_port = bot_port or port + 1
+    taken = [p for p in (port, bot_port) if not _port_free(p)]
+    if taken:
+        # Before the database is touched: it may be a sandbox still running on it.
+        print(f"socialdesk sandbox: port {taken[0]} is in use — is another `make demo` still running? Stop it "
+              f"(Ctrl-C in its terminal), or start this one elsewhere: socialdesk sandbox --port {port + 100}",
+              file=sys.stderr)
+        return 1
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     database = Path(data_dir).resolve() / "sandbox.db"
     # The emulated Slack and X start empty every time, so the database must

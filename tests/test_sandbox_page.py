@@ -41,3 +41,20 @@ def test_a_slash_command_names_people_as_slack_sends_them(slack_state):
     assert escape_mentions(slack_state, " assign #1 @bob ") == "assign #1 <@U0BOB|bob>"
     assert escape_mentions(slack_state, "assign #1 @nobody") == "assign #1 @nobody"  # Slack leaves unknown names
     assert escape_mentions(slack_state, "assign #1 <@U0BOB|bob>") == "assign #1 <@U0BOB|bob>"
+
+
+def test_a_second_sandbox_on_a_taken_port_leaves_the_first_ones_database_alone(tmp_path, capsys):
+    """A newcomer runs `make demo` twice: the second used to empty the
+    database under the first one's bot, then fail on the port."""
+    import socket
+
+    from sandbox.runner import run_sandbox
+    (tmp_path / "sandbox.db").write_bytes(b"the running sandbox's data")
+    with socket.socket() as first_one:
+        first_one.bind(("127.0.0.1", 0))
+        first_one.listen()
+        port = first_one.getsockname()[1]
+        assert run_sandbox(port=port, data_dir=str(tmp_path)) == 1
+    assert (tmp_path / "sandbox.db").read_bytes() == b"the running sandbox's data"
+    said = capsys.readouterr().err
+    assert f"port {port} is in use" in said and "--port" in said and said.count("\n") == 1
