@@ -31,8 +31,8 @@ test-scale: $(STAMP)
 # sitecustomize imports time_machine before pytest could rewrite its plugin: harmless, so quiet.
 SHIFTED_PYTEST := -W "ignore::pytest.PytestAssertRewriteWarning"
 test-shifted: $(STAMP)
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
+	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp
