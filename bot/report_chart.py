@@ -21,9 +21,13 @@ def render_png(figures: ReportFigures, labels: dict[str, str]) -> bytes:
 
     ticks = [d.strftime("%d %b") for d in figures.days]
     bottom = [0] * len(figures.days)
+    # Positions, not the labels: "03 Dec" looks like a date to matplotlib, which
+    # then logs a line per chart about categorical units.
     for platform, counts in figures.per_day.items():
-        daily.bar(ticks, counts, bottom=bottom, label=labels.get(platform, platform), color=colours[platform])
+        daily.bar(range(len(ticks)), counts, bottom=bottom, label=labels.get(platform, platform),
+                  color=colours[platform])
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    daily.set_xticks(range(len(ticks)), ticks)
     daily.set_title("Conversations per day")
     daily.set_ylabel("conversations")
     if figures.per_day:

@@ -42,6 +42,12 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
     }
 
 
+def _this_command() -> str:
+    """How this sandbox was started, to say how to start another (`make demo` runs .venv/bin/socialdesk)."""
+    program = Path(sys.argv[0])
+    return f"{os.path.relpath(program)} sandbox" if program.name == "socialdesk" else "socialdesk sandbox"
+
+
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind: TIME_WAIT is no obstacle
@@ -71,7 +77,7 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     if taken:
         # Before the database is touched: it may be a sandbox still running on it.
         print(f"socialdesk sandbox: port {taken[0]} is in use — is another `make demo` still running? Stop it "
-              f"(Ctrl-C in its terminal), or start this one elsewhere: socialdesk sandbox --port {port + 100}",
+              f"(Ctrl-C in its terminal), or start this one elsewhere: {_this_command()} --port {port + 100}",
               file=sys.stderr)
         return 1
     Path(data_dir).mkdir(parents=True, exist_ok=True)
