@@ -14,6 +14,7 @@ def render_png(figures: ReportFigures, labels: dict[str, str]) -> bytes:
     import matplotlib
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     fig, ((daily, response), (sla, hours)) = plt.subplots(2, 2, figsize=(12, 8), dpi=100)
     fig.suptitle(f"socialdesk — last {len(figures.days)} days ({figures.timezone})", fontsize=15)
@@ -30,6 +31,7 @@ def render_png(figures: ReportFigures, labels: dict[str, str]) -> bytes:
     daily.set_xticks(range(len(ticks)), ticks)
     daily.set_title("Conversations per day")
     daily.set_ylabel("conversations")
+    daily.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "0.2 conversations"
     if figures.per_day:
         daily.legend(loc="upper left", fontsize=9)
     daily.tick_params(axis="x", labelrotation=45 if len(ticks) > 10 else 0, labelsize=8)
@@ -58,6 +60,7 @@ def render_png(figures: ReportFigures, labels: dict[str, str]) -> bytes:
     hours.set_title("Customer posts by hour of day")
     hours.set_xlabel(f"hour ({figures.timezone})")
     hours.set_ylabel("posts")
+    hours.yaxis.set_major_locator(MaxNLocator(integer=True))
     hours.set_xticks(range(0, 24, 3))
 
     fig.tight_layout()
