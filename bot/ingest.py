@@ -136,10 +136,9 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
             return False
         conv.slack_root_ts = ts
         first.slack_ts = ts
-        said = (conv.id, label, first.author_handle)  # read now: the commit expires them
         session.commit()
-        log.info("#%s %s %s: new conversation posted to Slack", *said)
-        if first is message:
+        log.info("#%s %s %s: new conversation posted to Slack", conv.id, label, first.author_handle)
+        if first.id == message.id:
             return True
     someone_else = message.author_id != conv.customer_id and not message.private
     ts = _post_or_park(session, deps, message, lambda: followup_message(message, deps.label(message.platform, message.private), someone_else,
@@ -198,7 +197,6 @@ def _post_or_park(session: Session, deps: Deps, message: Message, render, thread
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
                   thread_ts: str | None, now: datetime) -> str | None:
-    # Read before the commit below expires the row (no second SELECT of it).
     marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
     channel, since = message.slack_channel, message.recorded_at
     attempt = store.claim_publish(session, message.id, now, now + deps.settings.delivery_lease)
@@ -267,7 +265,10 @@ def publish_unposted(deps: Deps, now: datetime, only_ids=None) -> int:
         messages = (store.unposted_customer_messages(session) if only_ids is None
                     else [session.get(Message, i) for i in only_ids])
         for message in messages:
-            # (Each publish commits, which expires the rest: slack_ts is read afresh.)
+            if only_ids is None:
+                # Loaded before the posts ahead of it went out, maybe by another replica
+                # meanwhile (this session does not expire on commit). only_ids were just loaded.
+                session.refresh(message)
             if message.slack_ts is None and publish(session, deps, message, now):
                 count += 1
     return count

@@ -50,6 +50,8 @@ class SlackState(SlackPeople):
     # Called after chat.postMessage stored a message, before it answers: tests
     # use it to hold the answer back (a slow Slack) or to kill the caller then.
     on_post: Callable[[dict], None] | None = None
+    # Called after chat.update stored an edit, before it answers.
+    on_update: Callable[[dict], None] | None = None
     # Message timestamps come from this clock; tests hand in the bot's clock so
     # both sides agree on "now" whatever the date (ts-based lookups depend on it).
     clock: Callable[[], float] = time.time
@@ -180,6 +182,8 @@ def create_slack_emulator(state: SlackState) -> Flask:
             message["edited"] = {"user": state.bot_user_id, "ts": state.next_ts()}
         state.echo({"type": "message", "subtype": "message_changed", "hidden": True, "channel": message["channel"],
                     "ts": message["edited"]["ts"], "message": dict(message), "previous_message": previous})
+        if state.on_update:
+            state.on_update(message)
         return jsonify({"ok": True, "channel": message["channel"], "ts": message["ts"], "text": message["text"]})
 
     def post_ephemeral(p: dict):

@@ -243,3 +243,29 @@ def test_a_slow_sweeper_does_not_post_a_ping_another_took_over(deps, clock, x_st
     with deps.sessions() as session:  # the slow one reaches that ping at last: it is not its own any more
         assert not _still_ours(session, deps, conv_id, "breach", slow_claim)
     assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_no_transaction_stays_open_while_the_root_is_updated(deps, clock, x_state, slack_state, database_url):
+    """The root refresh renders, then commits, then calls Slack: a read after
+    the commit would open a new transaction — on SQLite the write lock, held
+    across chat.update while every Slack ack waits on it."""
+    import sqlite3
+    locked_during_update = []
+
+    def try_to_write(_message: dict) -> None:
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:  # "database is locked"
+            locked_during_update.append(str(exc))
+        finally:
+            other.close()
+    first = x_state.customer_mentions("ned", "@acme_support hi")
+    poll(deps, clock())
+    slack_state.on_update = try_to_write
+    x_state.customer_mentions("ned", "@acme_support anyone?", in_reply_to=first["id"])
+    poll(deps, clock.advance(seconds=61))  # the follow-up, then the root's "posted 2 times"
+    slack_state.on_update = None
+    assert [m for m in slack_state.calls if m[0] == "chat.update"] and locked_during_update == []
