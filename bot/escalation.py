@@ -4,9 +4,10 @@ Every timed alarm is a row of one table (bot.models.Alarm: kind, due_at while
 pending). Finding due work of a kind is a range query on the (kind, due_at)
 index; one conditional UPDATE claims the batch with a lease (of several
 workers each alarm goes to one), each ping renews its claim just before it is
-posted and clears due_at once Slack has it, so the same ping is never sent
+posted and clears due_at once Slack has it. So the same ping is never sent
 twice, one claimed by a worker that died is retried (looking first) when the
-lease runs out, and the cost grows with due alarms, not with open conversations. A new kind is a new entry in LEVELS, not a new column.
+lease runs out, and the cost grows with due alarms, not with open
+conversations. A new kind is a new entry in LEVELS, not a new column.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def claim_due(session, kind: str, now: datetime, lease_until: datetime | None = 
     ids). The outer `due_at <= now` is re-checked under each row lock, so of two
     sweepers each alarm goes to one. The claim is a lease: due_at moves to
     lease_until and fired_at to now (the claim's token); the post clears due_at
-    (see _still_ours/_done). A sweeper killed mid-batch leaves its alarms due
+    (see _still_ours and _fire_all). A sweeper killed mid-batch leaves its alarms due
     again at lease_until, fired: the next sweep retries them, looking first.
     also_clear: kinds this one makes moot (no warning after the overdue ping)."""
     due = (select(Alarm.id).where(Alarm.kind == kind, Alarm.due_at <= now)

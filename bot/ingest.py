@@ -197,14 +197,14 @@ def _post_or_park(session: Session, deps: Deps, message: Message, render, thread
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
                   thread_ts: str | None, now: datetime) -> str | None:
-    marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
-    channel, since = message.slack_channel, message.recorded_at
     attempt = store.claim_publish(session, message.id, now, now + deps.settings.delivery_lease)
     session.commit()  # the claim is visible to other replicas before the network call
     if attempt is None:
         return None
+    marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
     try:
-        return deps.slack.post_unique(channel, payload, thread_ts, marker, since=since, look_first=attempt > 1)
+        return deps.slack.post_unique(message.slack_channel, payload, thread_ts, marker,
+                                      since=message.recorded_at, look_first=attempt > 1)
     except Exception:
         # Free it for the next pass at once; that pass looks it up before posting.
         store.release_publish(session, message.id)
@@ -214,23 +214,19 @@ def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
 
 def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
     """Status changes update the root in place (chat.update), never as new posts.
-    Commits the caller's changes with its reads: the root is rendered first, so
-    no transaction (on SQLite the write lock) stays open across the Slack call."""
+    Commits the caller's pending changes with its reads, before the Slack call."""
     if conv.slack_root_ts is None:
         return
     first = store.first_customer_message(session, conv.id)
-    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
     in_flight = store.reply_in_flight(session, conv.id)
-
-    def render() -> dict:
-        return root_message(conv, first, deps.label(conv.platform, conv.private), now, in_flight,
-                            can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
-                            window_closes(deps, conv, latest.created_at if latest else None))
-    rendered, channel, root_ts = [render()], conv.slack_channel, conv.slack_root_ts
+    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
     session.commit()
-    # A refusal parks the post and renders it again (as a notice with a link).
-    _parking_if_refused(session, first, lambda: deps.slack.update(channel, root_ts,
-                                                                  rendered.pop() if rendered else render()))
+    label = deps.label(conv.platform, conv.private)
+    closes = window_closes(deps, conv, latest.created_at if latest else None)
+    _parking_if_refused(session, first, lambda: deps.slack.update(
+        conv.slack_channel, conv.slack_root_ts,
+        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
+                     closes)))
 
 
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:

@@ -14,7 +14,7 @@ DELIVERY_LEASE has passed, after looking in the channel for the report's file
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, update
@@ -65,7 +65,7 @@ def weekly_report(deps: Deps, now: datetime) -> bool:
         return False  # another worker has it (or posted it already)
     due_since = datetime.combine(local.date(), WEEKLY_AT, local.tzinfo)
     try:
-        if claim == "taken over" and _already_shared(deps, channel, filename, due_since):
+        if claim == "taken over" and deps.slack.find_file(channel, filename, due_since):
             log.info("weekly report %s: found in the channel (a worker died after sharing it)", key)
             _mark_posted(deps, key, now)
             return False
@@ -100,16 +100,3 @@ def _mark_posted(deps: Deps, key: str, now: datetime) -> None:
     with deps.sessions() as session:
         store.record_slack_event_once(session, f"{key}:posted", now)
         session.commit()
-
-
-def _already_shared(deps: Deps, channel: str, filename: str, since: datetime) -> bool:
-    oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
-    cursor = None
-    for _page in range(10):
-        page = deps.slack.client.conversations_history(channel=channel, oldest=oldest, limit=200, cursor=cursor)
-        if any(f.get("name") == filename for m in page.get("messages", []) for f in m.get("files") or []):
-            return True
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not page.get("has_more") or not cursor:
-            return False
-    return False

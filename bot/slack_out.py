@@ -73,6 +73,18 @@ class SlackPoster:
                     since: datetime) -> str | None:
         """The ts of our message carrying `marker`: in the thread, or among the
         channel's messages since `since` (minus slack for clock skew)."""
+        def marked(found: dict) -> bool:
+            meta = found.get("metadata") or {}
+            return meta.get("event_type") == MARKER_EVENT and meta.get("event_payload") == marker
+        found = self._find(channel, thread_ts, since, marked)
+        return found["ts"] if found else None
+
+    def find_file(self, channel: str, filename: str, since: datetime) -> str | None:
+        """The ts of a message in `channel` since `since` sharing a file of this name."""
+        found = self._find(channel, None, since, lambda m: any(f.get("name") == filename for f in m.get("files") or []))
+        return found["ts"] if found else None
+
+    def _find(self, channel: str, thread_ts: str | None, since: datetime, wanted) -> dict | None:
         cursor = None
         for _ in range(_LOOKUP_PAGES):
             if thread_ts:
@@ -82,10 +94,9 @@ class SlackPoster:
                 oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
                 page = self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True,
                                                          limit=200, cursor=cursor)
-            for found in page.get("messages", []):
-                meta = found.get("metadata") or {}
-                if meta.get("event_type") == MARKER_EVENT and meta.get("event_payload") == marker:
-                    return found["ts"]
+            found = next((m for m in page.get("messages", []) if wanted(m)), None)
+            if found is not None:
+                return found
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:
                 return None
