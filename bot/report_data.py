@@ -108,7 +108,7 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
     share = figures.within_sla_share
     within = f"{share:.0%} ({figures.within_sla} of {figures.answered})" if share is not None else "—"
     busiest = sorted(range(24), key=lambda h: (-figures.posts_by_hour[h], h))[:3]
-    hours = ", ".join(f"{h:02d}:00–{(h + 1) % 24:02d}:00 ({figures.posts_by_hour[h]} posts)"
+    hours = ", ".join(f"{h:02d}:00–{(h + 1) % 24:02d}:00 ({_posts(figures.posts_by_hour[h])})"
                       for h in busiest if figures.posts_by_hour[h]) or "no posts"
     lines = [f"*socialdesk report, {len(figures.days)} days* ({first:%d %b} – {last:%d %b}, {figures.timezone})",
              f"Conversations: {figures.conversations} ({by_platform})",
@@ -121,3 +121,7 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
                          f"{f.within_sla / f.answered:.0%} within SLA")
     lines.append(f"Busiest hours: {hours}")
     return "\n".join(lines)
+
+
+def _posts(count: int) -> str:
+    return "1 post" if count == 1 else f"{count} posts"

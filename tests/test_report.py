@@ -47,6 +47,7 @@ def test_the_figures_and_the_chart_from_a_seeded_database(bot, deps, clock, x_st
     assert figures.median_first_s == 1200 and sum(figures.posts_by_hour) == 5
     text = as_text(figures, {"x": "X"})
     assert "Conversations: 5 (X 5)" in text and "median 20 min" in text and "67% (2 of 3)" in text
+    assert "(1 post)" in text and "(1 posts)" not in text  # the busiest hours, one post each
     png = render_png(figures, {"x": "X"})
     assert _png_size(png) == (1200, 800) and 20_000 < len(png) < 400_000
 
