@@ -20,6 +20,7 @@ from sandbox.page import create_page
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.x_emulator import XState, create_x_emulator
+from service.stopping import StopRequest
 
 
 def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState,
@@ -109,10 +110,9 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
               flush=True)
         if ready:
             ready.set()
-        stop = stop or threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
+        stop_request = StopRequest(stop)
         try:
-            while not stop.wait(0.5):
+            while not stop_request.wait(0.5):
                 if any(child.poll() is not None for child in children):
                     print("socialdesk sandbox: a bot process exited; stopping", file=sys.stderr)
                     return 1

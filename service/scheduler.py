@@ -4,7 +4,6 @@ conditional UPDATEs), since APScheduler 3 job stores cannot be shared."""
 from __future__ import annotations
 
 import logging
-import signal
 from datetime import datetime, timedelta, timezone
 
 import threading
@@ -12,6 +11,7 @@ import threading
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
+from service.stopping import StopRequest
 from handlers.jobs import run_deliver, run_poll, run_sweep, run_tokens, run_weekly_report
 
 log = logging.getLogger(__name__)
@@ -69,12 +69,10 @@ def warn_if_second_sqlite_worker(database_url: str):
 
 def run_worker(deps: Deps, stop: threading.Event | None = None) -> None:
     _lock = warn_if_second_sqlite_worker(deps.settings.database_url)  # noqa: F841 - held while running
-    stop = stop or threading.Event()
-    signal.signal(signal.SIGTERM, lambda signum, _frame: stop.set())
-    signal.signal(signal.SIGINT, lambda signum, _frame: stop.set())
+    stop_request = StopRequest(stop)  # before the job threads start, so a SIGTERM from then on is seen
     scheduler = build_scheduler(deps)
     scheduler.start()
     log.info("worker started: poll, deliver, sweep")
-    stop.wait()
+    stop_request.wait()
     log.info("stopping: finishing running jobs, then exiting")
     scheduler.shutdown(wait=True)

@@ -77,8 +77,9 @@ def running_web(env: dict):
         _wait_for_line(process, "Booting worker")
         yield port
     finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+        with killed_on_failure(process):
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=30) == 0
 
 
 def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
@@ -87,12 +88,25 @@ def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
         assert response.status_code == 200 and response.json() == {"ok": True}
 
 
+@contextmanager
+def killed_on_failure(process: subprocess.Popen):
+    """A process a failed assertion left running would go on working on the
+    xdist worker's database and steal the next tests' rows."""
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def test_worker_exits_zero_on_sigterm(env):
     process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    said = _wait_for_line(process, "worker started")
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
+    with killed_on_failure(process):
+        said = _wait_for_line(process, "worker started")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
     # Everyone may publish while SLACK_PUBLISHERS is unset: said once, at start.
     assert sum("SLACK_PUBLISHERS is unset" in line for line in said) == 1
 
@@ -134,3 +148,31 @@ def test_a_second_worker_on_the_same_sqlite_file_is_told_so(env):
         first.wait(timeout=30)
     assert not any("another socialdesk worker" in line for line in said_first)
     assert sum("another socialdesk worker is already running on the SQLite file" in line for line in said_second) == 1
+
+
+# Threads busy the way a worker's jobs are, and SIGTERM sent the moment the main
+# thread starts waiting: where a handler that set a threading.Event hung about one
+# time in three (the CI failure), every process must stop.
+_BUSY_UNTIL_SIGTERM = """
+import threading
+from service.stopping import StopRequest
+stop = StopRequest()
+def busy():
+    while not stop.requested:
+        sum(range(1000))
+for _ in range(3):
+    threading.Thread(target=busy, daemon=True).start()
+print("waiting", flush=True)
+stop.wait()
+print("stopped by signal", stop.signal_number, flush=True)
+"""
+
+
+def test_sigterm_stops_a_process_whose_threads_are_busy_every_time():
+    for attempt in range(12):
+        process = subprocess.Popen([sys.executable, "-c", _BUSY_UNTIL_SIGTERM], stdout=subprocess.PIPE, text=True)
+        with killed_on_failure(process):
+            assert process.stdout.readline() == "waiting\n"
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=10) == 0, attempt
+            assert process.stdout.read() == f"stopped by signal {int(signal.SIGTERM)}\n"
