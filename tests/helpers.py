@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 
 
 def roots(slack_state, channel: str = "C0SUPPORT") -> list[dict]:
@@ -33,6 +34,19 @@ def all_text(message: dict) -> str:
     return "\n".join(parts)
 
 
+@contextmanager
+def killed_on_failure(*processes: subprocess.Popen):
+    """A process a failed assertion left running would go on working on the
+    xdist worker's database and take the next tests' rows."""
+    try:
+        yield
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
 def kill_mid_write(state, hook: str, command: str, env: dict) -> None:
     """Run `socialdesk <command>` as a real process and SIGKILL it at the worst
     moment: when the emulator has stored its write (state.<hook> is called) and
@@ -46,9 +60,10 @@ def kill_mid_write(state, hook: str, command: str, env: dict) -> None:
     process = subprocess.Popen([sys.executable, "-m", "bot", command], env={**os.environ, **env},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert stored.wait(60), f"the {command} process never got that far"
-        os.kill(process.pid, signal.SIGKILL)
-        assert process.wait(timeout=30) == -signal.SIGKILL
+        with killed_on_failure(process):
+            assert stored.wait(60), f"the {command} process never got that far"
+            os.kill(process.pid, signal.SIGKILL)
+            assert process.wait(timeout=30) == -signal.SIGKILL
     finally:
         setattr(state, hook, None)
         release.set()

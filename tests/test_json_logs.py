@@ -12,6 +12,7 @@ import sys
 
 import requests
 
+from tests.helpers import killed_on_failure
 from tests.test_processes import _wait_for_line
 
 
@@ -44,8 +45,9 @@ def test_web_prints_only_json_gunicorn_included(env):
         said = _wait_for_line(process, "Booting worker")
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200
     finally:
-        process.send_signal(signal.SIGTERM)
-        rest, _ = process.communicate(timeout=30)
+        with killed_on_failure(process):
+            process.send_signal(signal.SIGTERM)
+            rest, _ = process.communicate(timeout=30)
     lines = _json_lines("".join(said) + rest)
     assert any("Booting worker" in line["message"] for line in lines)  # gunicorn's own line, as JSON
     assert process.returncode == 0

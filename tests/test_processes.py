@@ -12,6 +12,8 @@ from contextlib import contextmanager
 import pytest
 import requests
 
+from tests.helpers import killed_on_failure
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -86,18 +88,6 @@ def test_web_serves_healthz_and_exits_zero_on_sigterm(env):
     with running_web(env) as port:
         response = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30)
         assert response.status_code == 200 and response.json() == {"ok": True}
-
-
-@contextmanager
-def killed_on_failure(process: subprocess.Popen):
-    """A process a failed assertion left running would go on working on the
-    xdist worker's database and steal the next tests' rows."""
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_worker_exits_zero_on_sigterm(env):

@@ -21,6 +21,7 @@ from bot.models import SENDING, SENT, Conversation, Message, Outbox
 from bot.poll import poll
 from bot.relay import record_staff_message
 from tests.conftest import BACKENDS
+from tests.helpers import killed_on_failure
 
 PENDING, NEW, LEASE_S = 500, 200, 5
 
@@ -114,10 +115,11 @@ def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_
                "an overdue ping for every unanswered wait")
     finally:
         x_state.on_create = None
-        for worker in workers:
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-        exits = [w.wait(timeout=30) for w in workers]
+        with killed_on_failure(*workers):
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGTERM)
+            exits = [w.wait(timeout=30) for w in workers]
     assert exits == [-signal.SIGKILL, 0, 0]  # the survivors stop cleanly on SIGTERM
     sent = _replies_sent(x_state, tweet_ids)
     assert set(sent.values()) == {1}, f"sent twice: {[t for t, n in sent.items() if n > 1][:5]}"

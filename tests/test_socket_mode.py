@@ -14,7 +14,7 @@ import pytest
 
 from bot.poll import poll
 from sandbox.slack_socket_mode import SocketModeServer
-from tests.helpers import roots
+from tests.helpers import killed_on_failure, roots
 
 
 @pytest.fixture
@@ -52,5 +52,6 @@ def test_staff_reply_over_socket_mode_is_acked_and_relayed_once(env, deps, clock
         [reply] = x_state.replies_to(tweet["id"])
         assert reply["text"].endswith(" Sorry Kai, a fix ships today")
     finally:
-        web.send_signal(signal.SIGTERM)
-        assert web.wait(timeout=30) == 0
+        with killed_on_failure(web):
+            web.send_signal(signal.SIGTERM)
+            assert web.wait(timeout=30) == 0
