@@ -38,5 +38,9 @@ def serve(factory: Callable, port: int, workers: int, access_log: bool = False) 
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "socialdesk-web",
+        # gunicorn 25+ opens a control socket in ~/.gunicorn by default: one path for
+        # every gunicorn of the user (two `web`s on a host take it from each other)
+        # and a write to a home a container may not have. socialdesk does not use it.
+        "control_socket_disable": True,
         **({"logconfig_dict": logconfig} if (logconfig := gunicorn_logconfig()) else {}),
     }).run()

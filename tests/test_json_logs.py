@@ -50,6 +50,7 @@ def test_web_prints_only_json_gunicorn_included(env):
             rest, _ = process.communicate(timeout=30)
     lines = _json_lines("".join(said) + rest)
     assert any("Booting worker" in line["message"] for line in lines)  # gunicorn's own line, as JSON
+    assert not any("Control socket" in line["message"] for line in lines)  # no socket in ~/.gunicorn
     assert process.returncode == 0
 
 
