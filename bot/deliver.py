@@ -88,7 +88,8 @@ def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 
         # SKIP LOCKED): N workers spread over the outbox instead of all racing
         # for its first row.
         passed: set[int] = set()
-        while len(passed) < limit and (claimed := _claim_next(deps, owner, now, passed, result)) is not None:
+        while (len(passed) < limit and not deps.stopping()
+               and (claimed := _claim_next(deps, owner, now, passed, result)) is not None):
             _deliver_one(deps, claimed[0], owner, now, result, claimed_after_death=claimed[1])
     else:
         with deps.sessions() as session:
@@ -97,6 +98,8 @@ def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 
                 query = query.where(Outbox.id == only_id)
             ids = list(session.scalars(query))
         for outbox_id in ids:
+            if deps.stopping():  # rows not started are not claimed: the next pass takes them
+                break
             _deliver_one(deps, outbox_id, owner, now, result)
     result.notices = post_due_notices(deps, now, only_id=only_id)
     return result

@@ -29,6 +29,9 @@ class Deps:
     policy: SlaPolicy
     clock: Callable[[], datetime] = field(default=utc_now)
     publishers: "Publishers | None" = None  # who may speak for the brand (bot.publishers)
+    # True once the process is asked to stop (the worker's SIGTERM): a long pass
+    # ends between two platform calls, leaving the rest to the next worker.
+    stopping: Callable[[], bool] = field(default=lambda: False)
 
     @property
     def channel(self) -> str:

@@ -116,6 +116,12 @@ def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list
         session.commit()
         fired = []
         for conv_id in claimed:
+            if deps.stopping():
+                # Due again now, the claim's token kept: the next sweep takes it at once and,
+                # as for any claim that was not finished, looks for its ping before posting.
+                session.execute(_alarm(conv_id, kind, now).values(due_at=now))
+                session.commit()
+                continue
             conv = session.get(Conversation, conv_id, populate_existing=True)
             if conv.slack_root_ts is None:
                 # Its root is not in Slack yet (publishing lags behind, or Slack refused it for

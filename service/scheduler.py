@@ -70,9 +70,10 @@ def warn_if_second_sqlite_worker(database_url: str):
 def run_worker(deps: Deps, stop: threading.Event | None = None) -> None:
     _lock = warn_if_second_sqlite_worker(deps.settings.database_url)  # noqa: F841 - held while running
     stop_request = StopRequest(stop)  # before the job threads start, so a SIGTERM from then on is seen
+    deps.stopping = lambda: stop_request.requested  # running passes end between two platform calls
     scheduler = build_scheduler(deps)
     scheduler.start()
     log.info("worker started: poll, deliver, sweep")
     stop_request.wait()
-    log.info("stopping: finishing running jobs, then exiting")
+    log.info("stopping: running passes end after their current call, then exiting")
     scheduler.shutdown(wait=True)

@@ -166,3 +166,45 @@ def test_sigterm_stops_a_process_whose_threads_are_busy_every_time():
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=10) == 0, attempt
             assert process.stdout.read() == f"stopped by signal {int(signal.SIGTERM)}\n"
+
+
+def test_sigterm_ends_a_deliver_pass_after_the_reply_being_sent(env, deps, clock, x_state, slack_state):
+    """A deploy stops the worker between two replies: the one X is answering
+    finishes and is marked sent; the rest stay pending, unclaimed, for the next
+    worker — not sent by a process that was asked to go (nor left leased)."""
+    from sqlalchemy import select
+
+    from bot.models import PENDING, SENT, Conversation, Outbox
+    from bot.poll import poll
+    from bot.relay import record_staff_message
+    tweets = [x_state.customer_mentions(name, "@acme_support help") for name in ("ann", "ben", "cat")]
+    poll(deps, clock())
+    with deps.sessions() as session:
+        for n, conv in enumerate(session.scalars(select(Conversation).order_by(Conversation.id)).all()):
+            record_staff_message(session, deps, conv.slack_channel, conv.slack_root_ts, f"9{n}.000100", "U0ALICE",
+                                 f"On it ({n})", clock())
+        session.commit()
+    sending, release = threading.Event(), threading.Event()
+
+    def hold(_reply: dict) -> None:  # X has stored the first reply; its answer waits for the SIGTERM
+        sending.set()
+        release.wait(30)
+    x_state.on_create = hold
+    process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        with killed_on_failure(process):
+            assert sending.wait(60), "the worker never sent a reply"
+            process.send_signal(signal.SIGTERM)
+            _wait_for_line(process, "stopping:")
+            release.set()
+            assert process.wait(timeout=30) == 0
+    finally:
+        x_state.on_create = None
+        release.set()
+    replied = [tweet["id"] for tweet in tweets if x_state.replies_to(tweet["id"])]
+    assert len(replied) == 1 and len(x_state.replies_to(replied[0])) == 1
+    with deps.sessions() as session:
+        rows = session.scalars(select(Outbox).order_by(Outbox.id)).all()
+    assert sorted(row.state for row in rows) == sorted([SENT, PENDING, PENDING])
+    assert all(row.lease_owner is None for row in rows if row.state == PENDING)

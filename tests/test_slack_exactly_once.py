@@ -269,3 +269,24 @@ def test_no_transaction_stays_open_while_the_root_is_updated(deps, clock, x_stat
     poll(deps, clock.advance(seconds=61))  # the follow-up, then the root's "posted 2 times"
     slack_state.on_update = None
     assert [m for m in slack_state.calls if m[0] == "chat.update"] and locked_during_update == []
+
+
+@pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
+def test_a_sweep_asked_to_stop_leaves_its_other_pings_due_at_once(deps, clock, x_state, slack_state):
+    """The worker's SIGTERM mid-sweep: the ping being posted goes out, the
+    other claimed ones are due again at once (not after DELIVERY_LEASE) and
+    each is posted exactly once by the next sweep."""
+    from bot.escalation import sweep
+    for name in ("mo", "nia", "oz"):
+        x_state.customer_mentions(name, "@acme_support anyone?")
+    poll(deps, clock())
+    posted = []
+    slack_state.on_post = posted.append
+    deps.stopping = lambda: len(posted) >= 1
+    assert len(sweep(deps, clock.advance(minutes=2)).breached) == 1
+    slack_state.on_post = None
+    deps.stopping = lambda: False
+    assert len(sweep(deps, clock.advance(seconds=1)).breached) == 2
+    for root in roots(slack_state):
+        assert len(_overdue_in(slack_state, root=root)) == 1
+    assert sweep(deps, clock.advance(minutes=5)).breached == []
