@@ -111,6 +111,8 @@ def _still_ours(session, deps: Deps, conv_id: int, kind: str, now: datetime) -> 
 
 
 def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list[int]:
+    if deps.stopping():  # nothing claimed: the next worker's sweep finds these levels due
+        return []
     with deps.sessions() as session:
         claimed, retrying = claim_level(session, kind, now, now + deps.settings.delivery_lease, also_clear)
         session.commit()
