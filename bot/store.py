@@ -112,14 +112,13 @@ def claim_publish(session: Session, message_id: int, now: datetime, lease_until:
     """Claim the right to post an inbound message to Slack. Returns the attempt
     number (1 = nobody tried before), or None if it is posted or another live
     process holds it."""
-    attempts = session.execute(
+    return session.execute(
         update(Message)
         .where(Message.id == message_id, Message.slack_ts.is_(None),
                (Message.publish_lease_until.is_(None)) | (Message.publish_lease_until < now))
         .values(publish_lease_until=lease_until, publish_attempts=Message.publish_attempts + 1)
         .returning(Message.publish_attempts)
         .execution_options(synchronize_session=False)).scalar()
-    return attempts
 
 
 def release_publish(session: Session, message_id: int) -> None:

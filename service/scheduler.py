@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
-import threading
-
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.deps import Deps
@@ -67,9 +65,9 @@ def warn_if_second_sqlite_worker(database_url: str):
     return handle
 
 
-def run_worker(deps: Deps, stop: threading.Event | None = None) -> None:
+def run_worker(deps: Deps) -> None:
     _lock = warn_if_second_sqlite_worker(deps.settings.database_url)  # noqa: F841 - held while running
-    stop_request = StopRequest(stop)  # before the job threads start, so a SIGTERM from then on is seen
+    stop_request = StopRequest()  # before the job threads start, so a SIGTERM from then on is seen
     deps.stopping = lambda: stop_request.requested  # running passes end between two platform calls
     scheduler = build_scheduler(deps)
     scheduler.start()
