@@ -39,6 +39,9 @@ class InboundPost:
     private: bool = False   # a private message (DM): answered privately, shown as such
     change: str | None = None  # "edited" / "removed": the customer changed an earlier post (shown, no new wait)
     attachments: tuple[Attachment, ...] = ()
+    # author_handle is a stand-in (the delivery named only an id): the name is
+    # looked up (NameFinder) after the webhook was answered, before Slack shows it.
+    name_pending: bool = False
 
     def __post_init__(self) -> None:
         """A platform's payload is outside input: an id that is not short text is
@@ -232,6 +235,14 @@ class Liker(Protocol):
 class SentFinder(Protocol):
     def find_sent(self, action: OutboundAction) -> SentMessage | None:
         """After an ambiguous send: our earlier message if the platform has it."""
+
+
+@runtime_checkable
+class NameFinder(Protocol):
+    def find_name(self, author_id: str) -> tuple[str, str | None] | None:
+        """The customer's (handle as shown, display name) looked up on the
+        platform, or None. Called after a webhook was answered, never before:
+        a slow or failing look-up must not hold up the platform's delivery."""
 
 
 @runtime_checkable
