@@ -16,7 +16,11 @@ class BackgroundServer:
         self._server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # serve_forever looks for a shutdown request once per poll_interval
+        # (0.5 s by default): every stop() waited for it, a second or more of
+        # each emulator-backed test's teardown.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
 
     def start(self) -> "BackgroundServer":
         self._thread.start()
