@@ -192,8 +192,8 @@ def graph_error(status: int, message: str, code: int, subcode: int | None = None
 
 def transient_error():
     """Graph's answer when it failed on its side: HTTP 500, code 2,
-    is_transient (as captured from graph.facebook.com, e.g. in
-    tests/fixtures/facebook/transient_error.json)."""
+    is_transient (tests/fixtures/facebook/graph_transient_error.json), with
+    the type and fbtrace_id Graph's error bodies carry."""
     response = jsonify({"error": {"message": "An unexpected error has occurred. Please retry your request later.",
                                   "type": "OAuthException", "is_transient": True, "code": 2,
                                   "fbtrace_id": "AbCdEfGhIjK"}})
@@ -326,9 +326,10 @@ def create_graph_emulator(state: GraphState) -> Flask:
                 return jsonify(_page(threads, _fields(("id", "updated_time"))))
             if node.startswith("t_") and edge == "messages":
                 psid = node[2:]
-                page = {"id": state.page_id, "name": state.page_name}
-                person = {"id": psid, "name": state.users.get(psid, psid)}
-                msgs = [{**m, "to": {"data": [person if m["from"]["id"] == state.page_id else page]}}
+                page = {"id": state.page_id, "name": state.page_name, "email": f"{state.page_id}@facebook.com"}
+                person = {"id": psid, "name": state.users.get(psid, psid), "email": f"{psid}@facebook.com"}
+                msgs = [{**m, "from": page if m["from"]["id"] == state.page_id else person,
+                         "to": {"data": [person if m["from"]["id"] == state.page_id else page]}}
                         for m in reversed(state.messages.get(psid, []))]  # newest first, as Graph answers
                 return jsonify(_page(msgs, _fields(("id", "created_time"))))
         return graph_error(400, f"Unsupported get request. Object with ID '{node}' does not exist, cannot be "
