@@ -78,6 +78,15 @@ def _reactions(slack_state, message) -> list[str]:
     return [r["name"] for r in slack_state.find("C0SUPPORT", message["ts"]).get("reactions", [])]
 
 
+def _die_mid_send(deps, clock) -> None:
+    """The queued row as a worker leaves it that claimed it (lease 60 s) and died."""
+    with deps.sessions() as session:
+        row = session.scalar(select(Outbox))
+        assert row.state == PENDING
+        row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
+        session.commit()
+
+
 def _customer_waits(bot, graph_state, channel: Channel):
     written = channel.writes(graph_state)
     bot.executor.drain()
@@ -141,11 +150,7 @@ def test_a_worker_killed_after_graph_stored_it_is_followed_by_a_look_not_a_resen
     webhooks_on.executor.drain()
     # A worker claimed the row (lease 60 s), Graph stored its write, and it died
     # before it could record the answer.
-    with deps.sessions() as session:
-        row = session.scalar(select(Outbox))
-        assert row.state == PENDING
-        row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
-        session.commit()
+    _die_mid_send(deps, clock)
     channel.sent_by_dead_worker(graph_state, f"{graph_emulator.url}/v26.0", written, TEXT)
     assert deliver(deps, clock.advance(seconds=30)).sent == 0  # its lease still holds
     result = deliver(deps, clock.advance(seconds=31))
@@ -154,6 +159,20 @@ def test_a_worker_killed_after_graph_stored_it_is_followed_by_a_look_not_a_resen
     row = _outbox(deps)
     assert row.state == SENT and _warnings(slack_state, root) == []
     assert "outbox_tray" in _reactions(slack_state, message) and _conversation(deps).status == "answered"
+
+
+@pytest.mark.settings(SEND_DELAY="30s")
+def test_a_reply_graph_stored_with_other_spacing_is_still_recognised(webhooks_on, deps, clock, graph_state,
+                                                                    graph_emulator, slack_state):
+    """Meta trims a message's ends and may change its line ends: the look
+    compares words, not whitespace."""
+    channel = CHANNELS["facebook comment reply"]
+    written, root, _ = _customer_waits(webhooks_on, graph_state, channel)
+    webhooks_on.staff_says(root["ts"], "So sorry,\nit ships today.")
+    _die_mid_send(deps, clock)
+    channel.sent_by_dead_worker(graph_state, f"{graph_emulator.url}/v26.0", written, "So sorry,\r\n it ships today.\n")
+    assert deliver(deps, clock.advance(seconds=61)).sent == 1
+    assert len(graph_state.page_replies_to(written["id"])) == 1 and _outbox(deps).state == SENT
 
 
 # -- private replies to comments ---------------------------------------------------------------
