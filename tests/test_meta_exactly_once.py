@@ -238,6 +238,9 @@ def test_a_private_reply_nobody_can_look_up_is_said_to_be_unconfirmed_never_not_
     assert graph_state.ig_sent_to(graph_state.ig_user("pia")) == [TEXT]  # once, not resent
     assert deliver(deps, clock.advance(minutes=5)).sent == 0 and _outbox(deps).state == FAILED
     assert _conversation(deps).status == WAITING  # unknown: it stays on the desk's list
+    audit = bot.slack_state.user_runs_command("U0ALICE", "C0SUPPORT", f"audit #{_conversation(deps).id}")
+    bot.executor.drain()
+    assert "may or may not have gone out" in audit.json()["text"] and "❌ not sent" not in audit.json()["text"]
 
 
 # -- Instagram Login: its own token and URL ---------------------------------------------------------
@@ -316,3 +319,29 @@ def test_the_emulator_answers_the_look_ups_in_the_shapes_graph_documents(graph_s
     assert refused.status_code == 500
     assert _covers(refused.json(), documented("facebook/graph_transient_error")) == []
     assert refused.json()["error"]["code"] == 2 and refused.json()["error"]["is_transient"] is True
+
+
+def test_a_reply_whose_comment_is_gone_is_unconfirmed_and_an_edit_or_delete_is_answered_so(
+        webhooks_on, deps, clock, graph_state, slack_state):
+    """Facebook stored the comment reply, the answer was lost, then the
+    customer deleted their comment: Graph refuses to list its replies. The
+    reply is not sent again, and neither the ⚠️ nor what an edit or a delete
+    of the staff message is told says "not sent"."""
+    bot = webhooks_on
+    written, root, _ = _customer_waits(bot, graph_state, CHANNELS["facebook comment reply"])
+    graph_state.fail_next_write(stored=True)
+    message, _ = bot.staff_says(root["ts"], TEXT)
+    del graph_state.comments[written["id"]]
+    assert deliver(deps, clock.advance(seconds=2)).unconfirmed == 1
+    [warning] = _warnings(slack_state, root)
+    assert "*may or may not have reached* the customer" in warning and "look-up was refused" in warning
+    assert "look at the conversation on Facebook" in warning
+    edited = {**message, "text": "So sorry!!"}
+    bot.event({"type": "message", "subtype": "message_changed", "channel": "C0SUPPORT", "ts": "99.2",
+               "message": edited, "previous_message": message, "event_ts": "99.2", "hidden": True})
+    assert "may or may not have reached Facebook" in slack_state.ephemerals[-1]["text"]
+    bot.event({"type": "message", "subtype": "message_deleted", "channel": "C0SUPPORT", "ts": "99.3",
+               "deleted_ts": message["ts"], "previous_message": message, "event_ts": "99.3", "hidden": True})
+    assert "may or may not have reached Facebook" in slack_state.ephemerals[-1]["text"]
+    assert "nothing went to" not in slack_state.ephemerals[-1]["text"]
+    assert _outbox(deps).state == FAILED and deliver(deps, clock.advance(minutes=5)).sent == 0
