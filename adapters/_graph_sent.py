@@ -56,7 +56,10 @@ def own_message(graph: GraphClient, conversation_id: str, own_id: str, text: str
                                fields="id,message,from,to,created_time", limit=limit):
         if too_old(message, "created_time", since):
             return None
-        if (message.get("from") or {}).get("id") == own_id and comparable(message.get("message")) == wanted:
+        author = message.get("from") or {}
+        # Instagram may name the account by its app-scoped id, with the account id
+        # as user_id (restfb's v10_0/instagram-message.json).
+        if own_id in (author.get("id"), author.get("user_id")) and comparable(message.get("message")) == wanted:
             return message
     return None
 
