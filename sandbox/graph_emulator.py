@@ -13,15 +13,15 @@ import hashlib
 import hmac
 import itertools
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, jsonify, request
 
+from sandbox.graph_faults import register_write_faults
 from sandbox.instagram_emulator import InstagramMixin, register_instagram_routes
 from sandbox.serve import push_signed
 
@@ -46,6 +46,9 @@ class GraphState(InstagramMixin):
     calls: list = field(default_factory=list)        # (method, path) of every request
     throttled: list = field(default_factory=list)    # queued (code, minutes) to answer next
     write_faults: list = field(default_factory=list)  # queued (stored, how) for the next writes
+    # Called once a write is stored, before its answer leaves: tests hold it to
+    # kill the process that made it at the worst moment.
+    on_write: Callable[[dict], None] | None = None
     webhook_url: str | None = None
     webhook_answers: list = field(default_factory=list)
     # Instagram (sandbox/instagram_emulator.py): the professional account, its
@@ -190,17 +193,6 @@ def graph_error(status: int, message: str, code: int, subcode: int | None = None
     return response
 
 
-def transient_error():
-    """Graph's answer when it failed on its side: HTTP 500, code 2,
-    is_transient (tests/fixtures/facebook/graph_transient_error.json), with
-    the type and fbtrace_id Graph's error bodies carry."""
-    response = jsonify({"error": {"message": "An unexpected error has occurred. Please retry your request later.",
-                                  "type": "OAuthException", "is_transient": True, "code": 2,
-                                  "fbtrace_id": "AbCdEfGhIjK"}})
-    response.status_code = 500
-    return response
-
-
 def _fields(default: tuple[str, ...]) -> set[str]:
     return set(filter(None, request.args.get("fields", "").split(","))) or set(default)
 
@@ -243,31 +235,7 @@ def create_graph_emulator(state: GraphState) -> Flask:
                                "try again.", code, headers={"X-Business-Use-Case-Usage": json.dumps(usage)})
         return None
 
-    @app.before_request
-    def write_fault():
-        """fail_next_write: refuse the write, or mark it to lose its answer."""
-        edge = request.path.rstrip("/").rsplit("/", 1)[-1]
-        if request.method != "POST" or edge not in ("comments", "replies", "messages"):
-            return None
-        with state.lock:
-            fault = state.write_faults.pop(0) if state.write_faults else None
-        if fault is None:
-            return None
-        stored, how = fault
-        if not stored:
-            return transient_error()
-        g.lose_answer = how
-        return None
-
-    @app.after_request
-    def lose_answer(response):
-        how = g.pop("lose_answer", None)
-        if how is None or response.status_code >= 400:
-            return response
-        if how == "drop":  # stored, then the connection closes before any answer
-            request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
-            return response
-        return transient_error()
+    register_write_faults(app, state)
 
     def comment_view(comment: dict) -> dict:
         shown = {k: v for k, v in comment.items() if k not in ("likes", "post_id", "parent_id")}

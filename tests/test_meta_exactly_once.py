@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from bot.deliver import VERIFY_AFTER, deliver
 from bot.models import FAILED, PENDING, SENDING, SENT, WAITING, Conversation, Outbox
-from tests.helpers import all_text, roots, thread
+from tests.helpers import all_text, kill_mid_write, roots, thread
 
 pytestmark = pytest.mark.meta
 TEXT = "So sorry, it ships today."
@@ -173,6 +173,28 @@ def test_a_reply_graph_stored_with_other_spacing_is_still_recognised(webhooks_on
     channel.sent_by_dead_worker(graph_state, f"{graph_emulator.url}/v26.0", written, "So sorry,\r\n it ships today.\n")
     assert deliver(deps, clock.advance(seconds=61)).sent == 1
     assert len(graph_state.page_replies_to(written["id"])) == 1 and _outbox(deps).state == SENT
+
+
+@pytest.mark.settings(SEND_DELAY="30s")
+@pytest.mark.parametrize("name", ["messenger message", "instagram comment reply"])
+def test_sigkill_after_graph_stored_it_does_not_send_it_twice(name, webhooks_on, deps, env, clock, graph_state,
+                                                              slack_state):
+    """A real `socialdesk deliver` process is killed with SIGKILL once Graph
+    stored its write and before it got the answer; the next pass, once the
+    lease ran out, finds the reply instead of sending it again."""
+    channel = CHANNELS[name]
+    written, root, _ = _customer_waits(webhooks_on, graph_state, channel)
+    webhooks_on.staff_says(root["ts"], TEXT)
+    webhooks_on.executor.drain()
+    with deps.sessions() as session:  # due now for the separate process, on its real clock
+        session.scalar(select(Outbox)).next_attempt_at = clock() - timedelta(minutes=5)
+        session.commit()
+    kill_mid_write(graph_state, "on_write", "deliver", env)
+    assert _outbox(deps).state == SENDING and channel.copies(graph_state, written, TEXT) == 1
+    assert deliver(deps, clock.advance(seconds=30)).sent == 0  # the dead process's lease still holds
+    result = deliver(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 60))
+    assert result.sent == 1 and _outbox(deps).state == SENT
+    assert channel.copies(graph_state, written, TEXT) == 1
 
 
 # -- private replies to comments ---------------------------------------------------------------
