@@ -183,6 +183,13 @@ class DuplicatePost(PermanentSendError):
     after an ambiguous attempt, that is proof our reply is there."""
 
 
+class UnconfirmedSend(PermanentSendError):
+    """After an ambiguous attempt, the platform cannot be asked whether it has
+    the message (nothing lists it, or the look-up itself is refused): it is not
+    sent again, and staff are told it may or may not have reached the customer
+    — the message says how to check."""
+
+
 # Characters that take no room on screen: a reply made only of these (and
 # spaces) reads as empty to the customer, so it is refused like an empty one.
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800"), None)

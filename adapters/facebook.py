@@ -21,6 +21,9 @@ from adapters._graph import (HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_
                              graph_time, messaging_window, meta_attachments, newest_first_result, since_cursor)
 from adapters.base import (ActionKind, AdapterError, Feed, FetchResult, InboundPost, OutboundAction,
                            PermanentSendError, PostRef, SentMessage, empty_reply_problem)
+from adapters._graph_sent import (LOOKUP_PAGES, comparable, conversation_with, not_before, own_message,
+                                  recipient_of, too_old)
+from adapters.base import DuplicatePost
 from bot.config import EnvReader
 
 log = logging.getLogger(__name__)
@@ -253,9 +256,12 @@ class FacebookAdapter(MetaWebhook):
         except PermanentSendError as exc:
             code = getattr(exc, "code", None)
             if code in (10900, 10903) or (code == 10 and kind == "comment"):
-                raise PermanentSendError("Facebook allows one private reply per comment, within 7 days; this "
-                                         "comment already has one or is too old. Continue in Messenger once the "
-                                         "customer answers.") from None
+                # 10900: the comment already has its one private reply — after an
+                # ambiguous attempt, perhaps ours (DuplicatePost: looked for again).
+                error = DuplicatePost if code == 10900 else PermanentSendError
+                raise error("Facebook allows one private reply per comment, within 7 days; this "
+                            "comment already has one or is too old. Continue in Messenger once the "
+                            "customer answers.") from None
             if code == 10:
                 raise PermanentSendError("Messenger refused it: the messaging window is closed (the customer "
                                          "last wrote more than 24 hours ago). Wait for them to write again.") from None
@@ -264,6 +270,38 @@ class FacebookAdapter(MetaWebhook):
         # their answer there belongs in this thread.
         opens = f"messenger:{answer['recipient_id']}" if kind == "comment" and answer.get("recipient_id") else None
         return SentMessage(answer["message_id"], None, opens_thread=opens)
+
+    def find_sent(self, action: OutboundAction) -> SentMessage | None:
+        """After an ambiguous send: the Page's comment reply under the target
+        comment, or its message in the customer's Messenger conversation — for
+        a private reply, the conversation the comment names as its
+        `private_reply_conversation` (there is at most one per comment)."""
+        since = not_before(action)
+        if action.kind is ActionKind.REPLY:
+            return self._find_comment_reply(action, since)
+        kind, _, target = action.target.partition(":")
+        if kind == "comment":
+            node = self.graph.get(target, fields="private_reply_conversation")
+            conversation = (node.get("private_reply_conversation") or {}).get("id")
+        else:
+            conversation = conversation_with(self.graph, self._settings.page_id, target, "messenger")
+        found = conversation and own_message(self.graph, conversation, self._settings.page_id, action.text, since)
+        if not found:
+            return None
+        psid = recipient_of(found) if kind == "comment" else None
+        return SentMessage(found["id"], None, opens_thread=f"messenger:{psid}" if psid else None)
+
+    def _find_comment_reply(self, action: OutboundAction, since: datetime | None) -> SentMessage | None:
+        wanted = comparable(action.text)
+        for comment in self.graph.pages(f"{action.target}/comments", limit_pages=LOOKUP_PAGES,
+                                        order="reverse_chronological", fields="id,from,message,created_time",
+                                        limit=100):
+            if too_old(comment, "created_time", since):
+                return None  # newest first: the rest were written before our reply
+            if (comment.get("from") or {}).get("id") == self._settings.page_id and \
+                    comparable(comment.get("message")) == wanted:
+                return SentMessage(comment["id"], f"https://www.facebook.com/{comment['id']}")
+        return None
 
     def like(self, action: OutboundAction) -> SentMessage:
         self.graph.post(f"{action.target}/likes")

@@ -18,6 +18,10 @@ from adapters._graph import (PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient,
                              messaging_window, meta_attachments, newest_first_result, since_cursor)
 from adapters.base import (ActionKind, Feed, FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef,
                            SentMessage, empty_reply_problem)
+from adapters._graph import GraphError
+from adapters._graph_sent import (DM_DETAILED, LOOKUP_PAGES, comparable, conversation_with, not_before, own_message,
+                                  too_old)
+from adapters.base import DuplicatePost, UnconfirmedSend
 from bot.config import EnvReader
 
 LABEL, PRIVATE_LABEL = "Instagram", "Instagram DM"
@@ -204,12 +208,70 @@ class InstagramAdapter(MetaWebhook):
         try:
             answer = self.graph.post(where, body)
         except PermanentSendError as exc:
-            if getattr(exc, "code", None) in (10, 10900, 10903):
-                raise PermanentSendError("Instagram refused the private message: a comment takes one private "
-                                         "reply within 7 days, and a DM only inside the messaging window.") from None
+            code = getattr(exc, "code", None)
+            if code in (10, 10900, 10903):
+                # 10900: the comment already has its one private reply — after an
+                # ambiguous attempt, perhaps ours (DuplicatePost: looked for again).
+                error = DuplicatePost if code == 10900 else PermanentSendError
+                raise error("Instagram refused the private message: a comment takes one private "
+                            "reply within 7 days, and a DM only inside the messaging window.") from None
             raise
         opens = f"dm:{answer['recipient_id']}" if kind == "comment" and answer.get("recipient_id") else None
         return SentMessage(answer["message_id"], None, opens_thread=opens)
+
+    def find_sent(self, action: OutboundAction) -> SentMessage | None:
+        """After an ambiguous send: the account's reply under the customer's
+        top-level comment, or its message in their Instagram DM conversation
+        (a private reply's: the conversation with the comment's author)."""
+        since = not_before(action)
+        if action.kind is ActionKind.REPLY:
+            parent = self.graph.get(action.target, fields="id,parent_id").get("parent_id")
+            found = self._find_comment_reply(parent or action.target, action.text, since)
+            note = ("Instagram answers only top-level comments, so the reply went under the customer's first "
+                    "comment of that thread.") if parent and found else None
+            return SentMessage(found, None, note) if found else None
+        kind, _, igsid = action.target.partition(":")
+        if kind == "comment":
+            igsid = self._comment_author(igsid)
+        # me: the account (Instagram Login) or the Page it is linked to (Page token).
+        conversation = conversation_with(self.graph, "me", igsid, "instagram")
+        found = conversation and own_message(self.graph, conversation, self._settings.account_id, action.text,
+                                             since, limit=DM_DETAILED, pages=1)
+        if not found:
+            return None
+        return SentMessage(found["id"], None, opens_thread=f"dm:{igsid}" if kind == "comment" else None)
+
+    def _find_comment_reply(self, top: str, text: str, since: datetime | None) -> str | None:
+        wanted = comparable(text)
+        # Replies come in no documented order: every page is read, bounded.
+        for reply in self.graph.pages(f"{top}/replies", limit_pages=LOOKUP_PAGES,
+                                      fields="id,text,timestamp,from,user", limit=50):
+            ours = self._wrote(reply) and comparable(reply.get("text")) == wanted
+            if ours and not too_old(reply, "timestamp", since):
+                return reply["id"]
+        return None
+
+    def _wrote(self, comment: dict) -> bool:
+        """The account's own comment: `user` (returned only for the app user's
+        own comments) or `from` naming the account."""
+        user, author = comment.get("user"), comment.get("from") or {}
+        user_id = user.get("id") if isinstance(user, dict) else user
+        return self._settings.account_id in (user_id, author.get("id")) or bool(author.get("self_ig_scoped_id"))
+
+    def _comment_author(self, comment_id: str) -> str:
+        """The IGSID a private reply to this comment went to: the comment's
+        author (`from.id`), whose DM conversation then holds it."""
+        try:
+            author = (self.graph.get(comment_id, fields="id,from").get("from") or {}).get("id")
+        except GraphError:
+            author = None
+        if not author:
+            raise UnconfirmedSend(
+                "Instagram no longer shows that comment or who wrote it (deleted or hidden?), so socialdesk cannot "
+                "look for the private reply in the customer's DMs. It was not sent again, so the customer cannot get "
+                "it twice: look at the account's Instagram DMs with this customer and send it again here if it is "
+                "not there.")
+        return author
 
     def _refuse(self, action: OutboundAction) -> None:
         messenger = action.target.startswith("igsid:")

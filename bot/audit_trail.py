@@ -17,7 +17,8 @@ WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privat
         "reply_held": "✋ reply held by the check", "private_held": "✋ private message held by the check",
         "check_overridden": "⚠️ overrode the check", "reply_edited": "✏️ edited before sending",
         "reply_deleted": "🗑️ deleted before sending", "reply_cancelled": "↩️ cancelled a held reply",
-        "reply_undone": "↩️ undid a reply", "reply_failed": "❌ not sent", "reply_refused": "❌ refused when written",
+        "reply_undone": "↩️ undid a reply", "reply_failed": "❌ not sent",
+        "reply_unconfirmed": "❓ may or may not have gone out (not sent again)", "reply_refused": "❌ refused when written",
         "private_refused": "❌ refused when written", "note": "📝 internal note"}
 
 

@@ -10,8 +10,9 @@ uncertain, and every later attempt first asks the platform whether the reply
 is already there (an adapter that is a SentFinder). Those looks back off like any retry
 (from ~1 s), but nothing is sent again until VERIFY_AFTER has passed since the
 ambiguous attempt with the reply still not found — a slow platform may still be
-storing it. A platform that cannot be asked gets no second send; staff are
-told to look.
+storing it. A platform that cannot be asked (or refuses the look) gets no second
+send; staff are told the reply may or may not have reached the customer, and
+how to check — never that it was not sent.
 
 The conversation is answered only when the platform accepted the reply: its
 clock, alarms, lists and first-response figure change here, in _mark_sent.
@@ -25,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, or_, select, update
 
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, DuplicatePost, OutboundAction,
-                           PermanentSendError, RateLimited, SentFinder, SentMessage, can, perform)
+                           PermanentSendError, RateLimited, SentFinder, SentMessage, UnconfirmedSend, can, perform)
 from bot import store
 from bot.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
@@ -56,6 +57,7 @@ class StillChecking(AdapterError):
 class DeliverResult:
     sent: int = 0
     failed: int = 0
+    unconfirmed: int = 0  # may have reached the customer, and cannot be looked up (⚠️ says so)
     retrying: int = 0
     checking: int = 0  # may have reached the platform; looked for before any resend
     held: int = 0  # rate-limit window closed
@@ -65,6 +67,7 @@ class DeliverResult:
     def describe(self) -> str:
         said = [f"{count} {what}" for count, what in (
             (self.sent, "sent"), (self.failed, "not sent (⚠️ in the thread)"),
+            (self.unconfirmed, "unconfirmed (may have gone out; ⚠️ in the thread)"),
             (self.checking, "being checked (may have gone out)"), (self.retrying, "retrying later"),
             (self.held, "held until the rate-limit window reopens"),
             (self.notices, "not-sent notices posted")) if count]
@@ -166,17 +169,16 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
         session.commit()
         label = deps.label(row.platform)
         if adapter is None:
-            _fail(session, deps, row, f"{label} is not configured here, so the reply was not sent.", now, result)
+            _fail(session, deps, row, f"{label} is not configured here, so the reply was not sent.", now, result,
+                  unsure=row.uncertain_since is not None)
             return
         if not can(adapter, kind):
             _fail(session, deps, row, f"{label} cannot do this ({kind.value}) from socialdesk.", now, result)
             return
         uncertain_since = None if kind in IDEMPOTENT_KINDS else row.uncertain_since
         if uncertain_since is not None and not isinstance(adapter, SentFinder):
-            _fail(session, deps, row, f"{label} did not confirm whether it published this reply "
-                  f"({row.last_error or 'the sender stopped mid-send'}). It was not sent again, so the customer "
-                  f"cannot get it twice: look at the conversation on {label} and post the reply again "
-                  "here if it is not there.", now, result)
+            _fail(session, deps, row, _unconfirmed(label, row.last_error or "the sender stopped mid-send"), now,
+                  result, unsure=True)
             return
         try:
             text = compose_reply_text(deps, row.slack_text, row.staff_user) if row.slack_text else ""
@@ -187,6 +189,8 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             store.close_window(session, window_key, exc.retry_at)
             _retry_at(session, row, owner, exc.retry_at, str(exc))
             result.retrying += 1
+        except UnconfirmedSend as exc:
+            _fail(session, deps, row, str(exc), now, result, unsure=True)
         except PermanentSendError as exc:
             _fail(session, deps, row, str(exc), now, result)
         except AmbiguousSend as exc:
@@ -221,7 +225,7 @@ def _send_once(adapter, action: OutboundAction, uncertain_since: datetime | None
     """Send, unless an earlier attempt that may have landed is found first."""
     look_first = uncertain_since is not None
     if look_first:
-        found = adapter.find_sent(action)
+        found = _look(adapter, action)
         if found:
             log.info("outbox %s: found our earlier reply %s; not sending again", row_id, found.external_id)
             return found
@@ -230,13 +234,36 @@ def _send_once(adapter, action: OutboundAction, uncertain_since: datetime | None
                                 "any resend")
     try:
         return perform(adapter, action)
-    except DuplicatePost:
+    except DuplicatePost as exc:
         # After an ambiguous attempt, "you already posted this" means it landed
         # but was not listed yet when we looked: look once more.
-        found = adapter.find_sent(action) if look_first else None
-        if found is None:
+        if not look_first:
             raise
+        found = _look(adapter, action)
+        if found is None:  # the platform has one we cannot see: perhaps ours
+            raise UnconfirmedSend(_unconfirmed(_label(adapter, action), str(exc))) from None
         return found
+
+
+def _look(adapter, action: OutboundAction) -> SentMessage | None:
+    """find_sent, where a refused look (the post deleted, a permission
+    missing) means nobody can say whether the earlier attempt arrived."""
+    try:
+        return adapter.find_sent(action)
+    except UnconfirmedSend:
+        raise
+    except PermanentSendError as exc:
+        raise UnconfirmedSend(_unconfirmed(_label(adapter, action), f"the look-up was refused: {exc}")) from None
+
+
+def _label(adapter, action: OutboundAction) -> str:
+    return adapter.private_label if action.kind is ActionKind.PRIVATE else adapter.label
+
+
+def _unconfirmed(label: str, why: str) -> str:
+    return (f"{label} did not confirm whether it published this reply ({why}). It was not sent again, so the "
+            f"customer cannot get it twice: look at the conversation on {label} and post the reply again here if it "
+            "is not there.")
 
 
 def _retry_at(session, row: Outbox, owner: str, when: datetime, error: str,
@@ -317,16 +344,26 @@ def answer_conversation(session, deps: Deps, conv: Conversation, reply: Message,
         record_customer_post(conv, later.created_at, now, deps.policy)
 
 
-def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: DeliverResult) -> None:
+def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: DeliverResult,
+          unsure: bool = False) -> None:
     """Not sent, for good: the conversation keeps waiting, and the thread is
-    owed a ⚠️ notice (posted exactly once by bot.notices)."""
-    session.execute(update(Outbox).where(Outbox.id == row.id)
-                    .values(state=FAILED, last_error=reason, lease_until=None, notice_due_at=now)
+    owed a ⚠️ notice (posted exactly once by bot.notices). unsure: an earlier
+    attempt may have reached the customer and nobody could look — the row stays
+    uncertain, and the notice says it may or may not have gone out."""
+    values = dict(state=FAILED, last_error=reason, lease_until=None, notice_due_at=now)
+    if not unsure:
+        values["uncertain_since"] = None  # looked for and not there, or never sent: it did not go out
+    session.execute(update(Outbox).where(Outbox.id == row.id).values(**values)
                     .execution_options(synchronize_session=False))
-    store.audit(session, now, row.staff_user, "reply_failed", row.conversation_id, reason)
+    store.audit(session, now, row.staff_user, "reply_unconfirmed" if unsure else "reply_failed",
+                row.conversation_id, reason)
     session.commit()
-    log.info("#%s reply by %s not sent: %s", row.conversation_id, row.staff_user, reason)
-    result.failed += 1
+    log.info("#%s reply by %s %s: %s", row.conversation_id, row.staff_user,
+             "may or may not have gone out" if unsure else "not sent", reason)
+    if unsure:
+        result.unconfirmed += 1
+    else:
+        result.failed += 1
     post_due_notices(deps, now, only_id=row.id)  # at once; the pass's own call retries only older ones
     try:
         refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)

@@ -1,7 +1,8 @@
 """The ⚠️ "not sent" notices staff are owed, each posted exactly once.
 
 A reply that will not reach the customer (refused when written, or refused by
-the platform) sets outbox.notice_due_at. The notice is claimed like a customer
+the platform) sets outbox.notice_due_at — and so does one that may have reached
+it but cannot be looked up (its notice says so). The notice is claimed like a customer
 post (a conditional UPDATE, committed before the Slack call), marked with the
 outbox id as message metadata, and a retry after a failure first looks for the
 mark — so a lost Slack answer never shows the warning twice, and a Slack
@@ -25,9 +26,17 @@ WHAT = {"reply": "your reply was", "private": "your private message was", "like"
         "unlike": "removing your ❤️ was"}
 
 
+# A failed row still uncertain: an earlier attempt may have reached the
+# customer and nobody could look (bot.deliver) — never called "not sent".
+UNSURE = {"reply": "your reply", "private": "your private message"}
+
+
 def not_sent_text(row: Outbox) -> str:
     if row.kind in ("like", "unlike"):
         return f"⚠️ <@{row.staff_user}> {WHAT[row.kind]} *not passed on* to the platform: {row.last_error}"
+    if row.uncertain_since is not None:
+        return (f"⚠️ <@{row.staff_user}> {UNSURE.get(row.kind, 'your reply')} *may or may not have reached* the "
+                f"customer: {row.last_error} Until someone checks, the conversation stays waiting on us.")
     return (f"⚠️ <@{row.staff_user}> {WHAT.get(row.kind, 'your reply was')} *not sent* to the customer: "
             f"{row.last_error} The conversation is still waiting on us.")
 

@@ -138,6 +138,9 @@ def _handle_edit(deps: Deps, event: dict, context: dict) -> None:
         if was == HELD:
             context["edited_released"] = changed.id
         text = f"✏️ Your edit was taken: it had not been sent yet, so {label} will get the new text."
+    elif row.state == FAILED and row.uncertain_since is not None:  # it may have gone out (see its ⚠️)
+        text = (f"✏️ This reply may or may not have reached {label} (the ⚠️ in this thread says how to check), "
+                "and an edit does not send it. If a correction is needed, post it as a new message in this thread.")
     elif row.state == FAILED:
         text = (f"✏️ This reply was not sent to {label}, and an edit does not send it. Post the corrected "
                 "reply as a new message in this thread.")
@@ -162,7 +165,10 @@ def _handle_delete(deps: Deps, event: dict) -> None:
         cancelled = cancel_pending_reply(session, channel, ts, deps.clock())
         session.commit()
     label = deps.label(row.platform)
-    if cancelled or row.state == FAILED:
+    if row.state == FAILED and row.uncertain_since is not None:  # it may have gone out (see its ⚠️)
+        text = (f"🗑️ That reply may or may not have reached {label} (the ⚠️ in this thread says how to check); "
+                "deleting it in Slack does not delete it there.")
+    elif cancelled or row.state == FAILED:
         text = f"🗑️ Deleted before sending: nothing went to {label}."
     elif row.state != SENT:
         text = (f"🗑️ That reply was already on its way to {label}; deleting it in Slack does not stop it. "

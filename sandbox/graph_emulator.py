@@ -21,6 +21,7 @@ from typing import Callable
 
 from flask import Flask, jsonify, request
 
+from sandbox.graph_faults import register_write_faults
 from sandbox.instagram_emulator import InstagramMixin, register_instagram_routes
 from sandbox.serve import push_signed
 
@@ -44,6 +45,10 @@ class GraphState(InstagramMixin):
     sends: list = field(default_factory=list)        # every accepted Send API body
     calls: list = field(default_factory=list)        # (method, path) of every request
     throttled: list = field(default_factory=list)    # queued (code, minutes) to answer next
+    write_faults: list = field(default_factory=list)  # queued (stored, how) for the next writes
+    # Called once a write is stored, before its answer leaves: tests hold it to
+    # kill the process that made it at the worst moment.
+    on_write: Callable[[dict], None] | None = None
     webhook_url: str | None = None
     webhook_answers: list = field(default_factory=list)
     name_delay: float = 0.0                          # seconds a person's name takes (a slow Graph, for benches)
@@ -144,6 +149,15 @@ class GraphState(InstagramMixin):
     def texts_sent_to(self, psid: str) -> list[str]:
         return [m["message"] for m in self.messages.get(psid, []) if m["from"]["id"] == self.page_id]
 
+    def fail_next_write(self, stored: bool, how: str = "500", times: int = 1) -> None:
+        """The next write (a comment reply, an Instagram reply, a Send API
+        call) fails. stored: Graph keeps it and the answer is lost — how="500":
+        a 500 with Graph's transient error body; how="drop": the connection
+        closes with no answer. Not stored: refused with that 500 before
+        anything is kept. Either way the caller cannot tell which happened."""
+        with self.lock:
+            self.write_faults.extend([(stored, how)] * times)
+
     # -- webhooks -------------------------------------------------------------------
     def push_change(self, field_name: str, value: dict) -> None:
         self.push({"object": "page", "entry": [{"id": self.page_id, "time": int(self.clock()),
@@ -222,6 +236,8 @@ def create_graph_emulator(state: GraphState) -> Flask:
                                "try again.", code, headers={"X-Business-Use-Case-Usage": json.dumps(usage)})
         return None
 
+    register_write_faults(app, state)
+
     def comment_view(comment: dict) -> dict:
         shown = {k: v for k, v in comment.items() if k not in ("likes", "post_id", "parent_id")}
         if comment["parent_id"] != comment["post_id"]:
@@ -241,6 +257,13 @@ def create_graph_emulator(state: GraphState) -> Flask:
                 return jsonify({"id": node, "name": state.users[node]})
             if node == state.page_id:
                 return jsonify({"id": node, "name": state.page_name})
+            if node in state.comments:
+                shown = comment_view(state.comments[node])
+                if node in state.private_replied:  # the Messenger conversation its private reply opened
+                    psid = state.psids.get(state.comments[node]["from"]["name"])
+                    shown["private_reply_conversation"] = {"id": f"t_{psid}"}
+                wanted = _fields(("id", "created_time", "from", "message"))
+                return jsonify({k: v for k, v in shown.items() if k in wanted | {"id"}})
         return graph_error(400, f"Unsupported get request. Object with ID '{node}' does not exist.", 100, 33,
                            kind="GraphMethodException")
 
@@ -253,6 +276,11 @@ def create_graph_emulator(state: GraphState) -> Flask:
             if node == state.page_id and edge == "feed":
                 posts = sorted(state.posts.values(), key=lambda p: p["created_time"], reverse=True)
                 return jsonify(_page(posts, _fields(("id", "message", "created_time"))))
+            if node in state.comments and edge == "comments":  # the replies under a comment
+                found = [c for c in state.comments.values() if c["parent_id"] == node]
+                found.sort(key=lambda c: (c["created_time"], c["id"]),
+                           reverse=request.args.get("order") == "reverse_chronological")
+                return jsonify(_page([comment_view(c) for c in found], _fields(("id", "message", "created_time"))))
             if node in state.posts and edge == "comments":
                 stream = request.args.get("filter") == "stream"
                 found = [c for c in state.comments.values() if c["post_id"] == node and (stream or c["parent_id"] == node)]
@@ -263,11 +291,17 @@ def create_graph_emulator(state: GraphState) -> Flask:
                 threads = [{"id": f"t_{psid}", "updated_time": msgs[-1]["created_time"],
                             "participants": {"data": [{"id": psid, "name": state.users.get(psid, psid)},
                                                       {"id": state.page_id, "name": state.page_name}]}}
-                           for psid, msgs in state.messages.items() if msgs]
+                           for psid, msgs in state.messages.items()
+                           if msgs and request.args.get("user_id") in (None, psid)]
                 threads.sort(key=lambda t: t["updated_time"], reverse=True)
                 return jsonify(_page(threads, _fields(("id", "updated_time"))))
             if node.startswith("t_") and edge == "messages":
-                msgs = list(reversed(state.messages.get(node[2:], [])))  # newest first, as Graph answers
+                psid = node[2:]
+                page = {"id": state.page_id, "name": state.page_name, "email": f"{state.page_id}@facebook.com"}
+                person = {"id": psid, "name": state.users.get(psid, psid), "email": f"{psid}@facebook.com"}
+                msgs = [{**m, "from": page if m["from"]["id"] == state.page_id else person,
+                         "to": {"data": [person if m["from"]["id"] == state.page_id else page]}}
+                        for m in reversed(state.messages.get(psid, []))]  # newest first, as Graph answers
                 return jsonify(_page(msgs, _fields(("id", "created_time"))))
         return graph_error(400, f"Unsupported get request. Object with ID '{node}' does not exist, cannot be "
                            "loaded due to missing permissions, or does not support this operation.", 100, 33,

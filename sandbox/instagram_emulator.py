@@ -7,10 +7,11 @@ instagram`) signed with the Page app's secret or, for Instagram Login, the
 Instagram app's own."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import Flask, jsonify, request
 
@@ -97,7 +98,29 @@ class InstagramMixin:
 
 def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> None:
     def comment_view(comment: dict) -> dict:
-        return {k: v for k, v in comment.items() if k != "media_id" and (k != "parent_id" or v)}
+        shown = {k: v for k, v in comment.items() if k != "media_id" and (k != "parent_id" or v)}
+        shown["username"] = comment["from"]["username"]
+        if comment["from"]["id"] == state.ig_id:  # `user`: only on the app user's own comments
+            shown["user"] = {"id": state.ig_id}
+        return shown
+
+    def conversation_id(igsid: str) -> str:
+        return base64.urlsafe_b64encode(f"ig_thread:{state.ig_id}:{igsid}".encode()).decode().rstrip("=")
+
+    def igsid_of(conversation: str) -> str | None:
+        try:
+            kind, account, igsid = base64.urlsafe_b64decode(conversation + "=" * (-len(conversation) % 4)).decode() \
+                .split(":")
+        except ValueError:
+            return None
+        return igsid if kind == "ig_thread" and account == state.ig_id and igsid in state.ig_messages else None
+
+    def message_view(igsid: str, message: dict) -> dict:
+        account = {"username": state.ig_username, "id": state.ig_id}
+        person = {"username": state.ig_users.get(igsid, igsid), "id": igsid}
+        ours = message["from"] == state.ig_id
+        return {"id": message["id"], "message": message["text"], "from": account if ours else person,
+                "to": {"data": [person if ours else account]}, "created_time": _iso(message["timestamp"])}
 
     def read(node: str, edge: str | None):
         with state.lock:
@@ -111,6 +134,17 @@ def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> N
             if node in state.ig_comments and edge == "replies":
                 replies = [comment_view(c) for c in state.ig_comments.values() if c["parent_id"] == node]
                 return jsonify(page(sorted(replies, key=lambda c: c["timestamp"]), fields(("id", "text", "timestamp"))))
+            if edge == "conversations" and request.args.get("platform") == "instagram" and node in (
+                    "me", state.ig_id, state.page_id):  # the DM conversations, one person's with user_id
+                threads = [{"id": conversation_id(igsid), "updated_time": _iso(msgs[-1]["timestamp"])}
+                           for igsid, msgs in state.ig_messages.items()
+                           if msgs and request.args.get("user_id") in (None, igsid)]
+                threads.sort(key=lambda t: t["updated_time"], reverse=True)
+                return jsonify(page(threads, fields(("id", "updated_time"))))
+            igsid = igsid_of(node) if edge == "messages" else None
+            if igsid is not None:  # newest first, as Graph answers
+                messages = [message_view(igsid, m) for m in reversed(state.ig_messages[igsid])]
+                return jsonify(page(messages, fields(("id", "created_time"))))
             if node in state.ig_comments and edge is None:
                 shown = comment_view(state.ig_comments[node])
                 return jsonify({k: v for k, v in shown.items() if k in fields(("id",)) | {"id"}})
@@ -161,3 +195,7 @@ def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> N
         return jsonify({"access_token": state.ig_token, "token_type": "bearer", "expires_in": 60 * DAY})
 
     app.config["instagram_read"], app.config["instagram_write"] = read, write
+
+
+def _iso(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
