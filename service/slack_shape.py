@@ -14,6 +14,11 @@ import time
 from urllib.parse import parse_qsl
 
 STALE_AFTER_S = 5 * 60
+# Slack's own bodies nest about a dozen levels (a view's rich text is the
+# deepest). Bolt deep-copies each request for its lazy listeners, which hits
+# Python's recursion limit near 490 levels (measured, tests/test_slack_depth.py);
+# json.loads itself fails near 1,000. Anything deeper than this is refused first.
+MAX_DEPTH = 100
 # Fields our listeners read as text, wherever they appear in an event.
 TEXT_FIELDS = ("type", "subtype", "channel", "user", "ts", "thread_ts", "text", "event_ts", "reaction", "tab",
                "deleted_ts", "bot_id", "user_team", "item_user", "channel_type", "event_id", "team_id")
@@ -49,7 +54,7 @@ def body_problem(mimetype: str, body: bytes) -> tuple[int, str] | None:
     if mimetype == "application/json":
         payload = _json_object(text)
         if payload is None:
-            return 400, "malformed JSON: the body must be one JSON object"
+            return 400, f"malformed JSON: the body must be one JSON object, nested at most {MAX_DEPTH} deep"
         return _event_problem(payload)
     fields = parse_qsl(text, keep_blank_values=True)
     names = [name for name, _ in fields]
@@ -59,7 +64,7 @@ def body_problem(mimetype: str, body: bytes) -> tuple[int, str] | None:
     if "payload" in form:
         payload = _json_object(form["payload"])
         if payload is None:
-            return 400, "payload must be a JSON object"
+            return 400, f"payload must be a JSON object, nested at most {MAX_DEPTH} deep"
         return _interaction_problem(payload)
     return None
 
@@ -69,7 +74,20 @@ def _json_object(text: str) -> dict | None:
         payload = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return payload if isinstance(payload, dict) else None
+    return payload if isinstance(payload, dict) and not _deeper_than(payload, MAX_DEPTH) else None
+
+
+def _deeper_than(tree, limit: int) -> bool:
+    """Whether objects and lists nest more than `limit` levels (walked without
+    recursion, so the check cannot hit the limit it guards)."""
+    level = [tree]
+    for _ in range(limit):
+        level = [child for node in level
+                 for child in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else ())
+                 if isinstance(child, (dict, list))]
+        if not level:
+            return False
+    return True
 
 
 def _texts_problem(obj: dict, where: str) -> tuple[int, str] | None:
