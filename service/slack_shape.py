@@ -23,6 +23,7 @@ MAX_DEPTH = 100
 TEXT_FIELDS = ("type", "subtype", "channel", "user", "ts", "thread_ts", "text", "event_ts", "reaction", "tab",
                "deleted_ts", "bot_id", "user_team", "item_user", "channel_type", "event_id", "team_id")
 OBJECT_FIELDS = ("message", "previous_message", "item", "edited")
+LISTENED = ("message", "reaction_added", "reaction_removed", "app_home_opened")  # event types listeners read
 REQUIRED_TEXT = {"message": ("channel", "ts"), "reaction_added": ("user", "reaction"),
                  "reaction_removed": ("user", "reaction"), "app_home_opened": ("user",)}
 
@@ -104,6 +105,10 @@ def _event_problem(payload: dict) -> tuple[int, str] | None:
     event = payload["event"]
     if not isinstance(event, dict) or not isinstance(event.get("type"), str):
         return 400, "event must be an object with a type"
+    if event["type"] not in LISTENED:
+        # Answered 200 and logged as ignored; other events' fields differ in
+        # type (channel_created's `channel` and user_change's `user` are objects).
+        return None
     problem = _texts_problem(event, "event")
     if problem:
         return problem
