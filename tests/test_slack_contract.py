@@ -1,8 +1,8 @@
 """Slack's documented payloads (tests/fixtures/slack/, format in
 tests/fixtures/README.md) through the real Bolt endpoint: the full shapes, with
-fields our emulator does not send (rich_text blocks, root, client_msg_id,
-enterprise ids), must work as the emulator's leaner ones do. Each test puts
-its own channel, thread, user and reaction in place of the example's."""
+fields our emulator does not send (a broadcast's root, enterprise ids), must
+work as the emulator's leaner ones do. Each test puts its own channel, thread,
+user and reaction in place of the example's."""
 from __future__ import annotations
 
 import copy
