@@ -3,7 +3,9 @@ Customer text is escaped for mrkdwn/text and carried as is in plain_text."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from bot.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation, Message
 from bot.text import escape_for_slack, split_for_sections
@@ -39,13 +41,44 @@ def humanize(delta: timedelta) -> str:
     return f"{mins} min"
 
 
+# What ends a URL inside Slack's <url|label> (| and >), opens new markup (<),
+# or would cut it (whitespace, control characters): percent-encoded. A URL
+# built from a platform field (an X username in https://x.com/<name>/…, an
+# attachment URL) could otherwise end the link early and open a ping
+# (<!channel>) or a second link under a label of its choosing.
+_LINK_UNSAFE = re.compile(r"[|<>\s\x00-\x1f\x7f]")
+
+
+def web_url(url: str | None) -> bool:
+    """Whether a platform-supplied URL may be linked: http(s) with a host
+    (javascript:, data:, slack:// and bare text are shown, never linked)."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def slack_link(url: str | None, label: str) -> str:
+    """<url|label> for mrkdwn, safe whatever the URL and label hold: the label
+    escaped (& < >) and without |; the URL percent-encoded where Slack's syntax
+    would break; no link at all, just the label, for a URL that is not http(s)."""
+    shown = escape_for_slack(label).replace("|", "¦")
+    if not web_url(url):
+        return shown
+    safe = _LINK_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url.strip())
+    return f"<{safe}|{shown}>"
+
+
 def author_line(platform_label: str, msg: Message, private: bool = False) -> str:
     who = f"*{escape_for_slack(msg.author_handle or msg.author_id)}*"
     if msg.author_name:
         who += f" ({escape_for_slack(msg.author_name)})"
     parts = [f"*{platform_label}*", who, slack_date(msg.created_at)]
-    if msg.external_url:
-        parts.append(f"<{msg.external_url}|{'open conversation' if private else 'open post'}>")
+    if web_url(msg.external_url):
+        parts.append(slack_link(msg.external_url, "open conversation" if private else "open post"))
     return " · ".join(parts)
 
 
@@ -58,7 +91,8 @@ FALLBACK_CHARS = 2000  # the notification text (`text`) beside the blocks
 def text_sections(msg: Message, platform_label: str) -> list[dict]:
     """The customer's text, escaped, as section blocks that Slack accepts."""
     if msg.parked_reason:
-        where = f"<{msg.external_url}|Open it on {platform_label}>" if msg.external_url else "See it on the platform"
+        where = (slack_link(msg.external_url, f"Open it on {platform_label}") if web_url(msg.external_url)
+                 else "See it on the platform")
         return [{"type": "section", "text": {"type": "mrkdwn", "text": (
             f"⚠️ This post cannot be shown in Slack ({escape_for_slack(msg.parked_reason)}). {where}.")}}]
     text = msg.text
@@ -66,7 +100,8 @@ def text_sections(msg: Message, platform_label: str) -> list[dict]:
     chunks = split_for_sections(escaped)
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in chunks[:MAX_SECTIONS]]
     if len(chunks) > MAX_SECTIONS:
-        link = f" <{msg.external_url}|Read it all on {platform_label}>" if msg.external_url else ""
+        link = " " + slack_link(msg.external_url, f"Read it all on {platform_label}") if web_url(msg.external_url) \
+            else ""
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
             f"✂️ Cut to fit Slack: the post has {len(text):,} characters.{link}")}]})
     return blocks + attachment_blocks(msg)
@@ -79,18 +114,25 @@ MAX_ATTACHMENTS = 10
 def attachment_blocks(msg: Message) -> list[dict]:
     """The customer's images and stickers as image blocks; anything else named
     with its link — nothing dropped silently. (If Slack cannot fetch an image,
-    it refuses the message and the post is parked with a link to the original.)"""
+    it refuses the message and the post is parked with a link to the original.)
+    A URL that is not http(s) is shown as text, never linked or fetched."""
     items = json.loads(msg.attachments) if msg.attachments else []
     blocks = []
     for item in items[:MAX_ATTACHMENTS]:
-        kind, url = item.get("kind") or "file", item.get("url")
-        if kind in SHOWN_AS_IMAGE and url:
+        kind, url = str(item.get("kind") or "file"), item.get("url")
+        if kind in SHOWN_AS_IMAGE and web_url(url):
             blocks.append({"type": "image", "image_url": url, "alt_text": f"{kind} sent by the customer",
                            "title": {"type": "plain_text", "text": "Sticker" if kind == "sticker" else "Image"}})
+            continue
+        named = escape_for_slack(str(item.get("name") or kind))
+        if web_url(url):
+            line = f"📎 {named}: {slack_link(url, 'open')}"
+        elif url:
+            text = str(url) if len(str(url)) <= 200 else str(url)[:199] + "…"
+            line = f"📎 {named}: `{escape_for_slack(text).replace('`', chr(39))}` (not a web link; not opened)"
         else:
-            named = escape_for_slack(item.get("name") or kind)
-            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
-                f"📎 {named}: <{url}|open>" if url else f"📎 {named} (no link given by the platform)")}]})
+            line = f"📎 {named} (no link given by the platform)"
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": line}]})
     if len(items) > MAX_ATTACHMENTS:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
             f"📎 and {len(items) - MAX_ATTACHMENTS} more — open the conversation on the platform")}]})

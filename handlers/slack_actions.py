@@ -15,6 +15,7 @@ from bot.ingest import refresh_root
 from bot.models import Conversation
 from bot.sla import PRIORITY_FACTORS
 from bot.slack_out import SLACK_ERRORS
+from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,8 @@ def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) 
         return
     with deps.sessions() as session:
         if not store.record_slack_event_once(session, body.get("event_id"), now):
-            return
+            return ignored(event["type"], f"event {body.get('event_id')} was already processed (a Slack retry)",
+                           logging.INFO)
         result = record_like(session, deps, item.get("channel", ""), item.get("ts", ""), event.get("user", ""),
                              liked=not removed, event_ts=event.get("event_ts", ""), now=now)
         session.commit()
@@ -89,9 +91,10 @@ def register(app: App, deps: Deps) -> None:
         name = event.get("reaction", "").split("::")[0]
         handlers = REACTIONS.get(name)
         item = event.get("item", {})
-        if (handlers is None and name not in LIKE_REACTIONS) or item.get("type") != "message" \
-                or event.get("user") == context.get("bot_user_id"):
-            return  # not ours to act on, or our own reaction echoed back
+        if (handlers is None and name not in LIKE_REACTIONS) or item.get("type") != "message":
+            return ignored(f"{event['type']} :{name}:", "not a reaction socialdesk acts on, or not on a message")
+        if event.get("user") == context.get("bot_user_id"):
+            return ignored(f"{event['type']} :{name}:", "this bot's own reaction, echoed back")
         if name in LIKE_REACTIONS:
             return _on_like(deps, body, event, context, removed)
         if _refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
@@ -99,8 +102,11 @@ def register(app: App, deps: Deps) -> None:
         now = deps.clock()
         with deps.sessions() as session:
             conv = store.find_conversation_by_root_ts(session, item.get("channel", ""), item.get("ts", ""))
-            if conv is None or not store.record_slack_event_once(session, body.get("event_id"), now):
-                return
+            if conv is None:
+                return ignored(f"{event['type']} :{name}:", "not on the root of a conversation")
+            if not store.record_slack_event_once(session, body.get("event_id"), now):
+                return ignored(event["type"], f"event {body.get('event_id')} was already processed (a Slack "
+                               "retry)", logging.INFO)
             session.commit()
         result = handlers[1 if removed else 0](deps, conv.id, event["user"], now)
         context["action_result"] = result
@@ -128,7 +134,8 @@ def register(app: App, deps: Deps) -> None:
         try:
             conv_id = int(action.get("value", ""))
         except ValueError:
-            return
+            return ignored(f"button {action['action_id']}", f"its value {action.get('value')!r} is no "
+                           "conversation id", logging.INFO)
         if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
             return
         result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
@@ -141,7 +148,8 @@ def register(app: App, deps: Deps) -> None:
         ack()
         conv_id, _, priority = (action.get("selected_option") or {}).get("value", "").partition(":")
         if not conv_id.isdigit() or priority not in PRIORITY_FACTORS:
-            return
+            return ignored("priority menu", f"its value {conv_id}:{priority} names no conversation and "
+                           "priority", logging.INFO)
         user = body["user"]["id"]
         if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
             return

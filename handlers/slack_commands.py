@@ -16,8 +16,10 @@ from bot.models import Conversation
 from bot.publishers import change_refused
 from bot.render import slack_date
 from bot.sla import PRIORITY_FACTORS
+from bot.slack_out import SLACK_ERRORS
 from bot.text import escape_for_slack
 from handlers.slack_actions import refresh_after
+from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
 
@@ -201,8 +203,15 @@ def register(app: App, deps: Deps) -> None:
 
     app.command("/social")(ack=on_command, lazy=[lazy_refresh])
 
+    def home_opened(event: dict) -> None:
+        if event.get("tab", "home") != "home":
+            ignored(f"app_home_opened ({event.get('tab')} tab)", "only the Home tab shows socialdesk's dashboard")
+
     def publish_home(event: dict) -> None:
         if event.get("tab", "home") == "home":
-            deps.slack.client.views_publish(user_id=event["user"], view=home_view(deps, event["user"]))
+            try:
+                deps.slack.client.views_publish(user_id=event["user"], view=home_view(deps, event["user"]))
+            except SLACK_ERRORS as exc:  # the dashboard stays as it was; nothing else depends on it
+                log.warning("App Home of %s not published: %s", event["user"], exc)
 
-    app.event("app_home_opened")(ack=lambda: None, lazy=[publish_home])
+    app.event("app_home_opened")(ack=home_opened, lazy=[publish_home])

@@ -23,6 +23,7 @@ from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_out
                        record_staff_message)
 from bot.slack_out import SLACK_ERRORS
 from handlers.slack_actions import tell_after
+from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
 # Message subtypes that are still a person writing in the thread.
@@ -40,18 +41,24 @@ def register(app: App, deps: Deps) -> None:
             return _handle_edit(deps, event, context)
         if subtype == "message_deleted":
             return _handle_delete(deps, event)
-        if subtype not in HUMAN_SUBTYPES or event.get("bot_id") or not _is_thread_reply(event):
-            return
+        what = "message" + (f"/{subtype}" if subtype else "")
+        if subtype not in HUMAN_SUBTYPES:
+            return ignored(what, "not a person writing (only people's thread replies are relayed)")
+        if event.get("bot_id"):
+            return ignored(what, "written by a bot (this one or another app)")
+        if not _is_thread_reply(event):
+            return ignored(what, "not a thread reply (only replies in a conversation's thread are relayed)")
         now = deps.clock()
         user, text = event.get("user", ""), event.get("text", "")
         with deps.sessions() as session:
             ours = store.find_conversation_by_root_ts(session, event["channel"], event["thread_ts"]) is not None
-        if not ours:
-            return  # someone else's thread: no publisher look-up (a Slack call) on the ack path
+        if not ours:  # someone else's thread: no publisher look-up (a Slack call) on the ack path
+            return ignored(what, f"thread {event['thread_ts']} in {event['channel']} is not a conversation's")
         kept_internal = None if is_internal_note(text) else _why_internal(deps, user, text, event.get("user_team"))
         with deps.sessions() as session:
             if not store.record_slack_event_once(session, body.get("event_id"), now):
-                return  # a retry of an event we already processed
+                return ignored(what, f"event {body.get('event_id')} was already processed (a Slack retry)",
+                               logging.INFO)
             result = record_staff_message(session, deps, event["channel"], event["thread_ts"], event["ts"], user,
                                           text, now, kept_internal)
             conv = session.get(Conversation, result.conversation_id) if result.conversation_id else None
@@ -121,12 +128,13 @@ def _why_internal(deps: Deps, user: str, text: str, user_team: str | None) -> st
 def _handle_edit(deps: Deps, event: dict, context: dict) -> None:
     edited, before = event.get("message", {}), event.get("previous_message", {})
     if edited.get("bot_id") or not _is_thread_reply(edited) or edited.get("text") == before.get("text"):
-        return  # our own updates, unfurls, and edits outside threads
+        # our own updates, unfurls, and edits outside threads
+        return ignored("message/message_changed", "a bot's update, an unfurl, or an edit outside a thread")
     channel, ts, user = event["channel"], edited["ts"], edited.get("user", "")
     with deps.sessions() as session:
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
-            return
+            return ignored("message/message_changed", f"{ts} in {channel} is no reply to a customer")
         was = row.state
         changed = edit_pending_reply(session, deps, channel, ts, edited.get("text", ""), deps.clock())
         session.commit()
@@ -156,12 +164,12 @@ def _handle_edit(deps: Deps, event: dict, context: dict) -> None:
 def _handle_delete(deps: Deps, event: dict) -> None:
     before = event.get("previous_message", {})
     if before.get("bot_id") or not _is_thread_reply(before):
-        return
+        return ignored("message/message_deleted", "a bot's message, or a message outside a thread")
     channel, ts = event["channel"], before["ts"]
     with deps.sessions() as session:
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
-            return
+            return ignored("message/message_deleted", f"{ts} in {channel} was no reply to a customer")
         cancelled = cancel_pending_reply(session, channel, ts, deps.clock())
         session.commit()
     label = deps.label(row.platform)

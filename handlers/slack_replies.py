@@ -15,6 +15,7 @@ from bot.models import Conversation, Message, Outbox
 from bot.private import PrivateSend, after_private_send
 from bot.slack_out import SLACK_ERRORS
 from handlers.slack_actions import _refused, tell_after
+from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
 DECISIONS = {"reply_send_anyway": held.send_anyway, "reply_send_privately": held.send_privately,
@@ -28,7 +29,8 @@ def register(app: App, deps: Deps) -> None:
         channel = (body.get("channel") or {}).get("id")
         thread_ts = (body.get("container") or {}).get("thread_ts")
         if not str(action.get("value", "")).isdigit():
-            return
+            return ignored(f"button {action['action_id']}", f"its value {action.get('value')!r} is no reply id",
+                           logging.INFO)
         if _refused(deps, context, channel, user, thread_ts):
             return
         decision = DECISIONS[action["action_id"]](deps, int(action["value"]), user, deps.clock())

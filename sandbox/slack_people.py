@@ -5,8 +5,9 @@ own actions that Slack sends back (echoes)."""
 from __future__ import annotations
 
 import json
+import re
 import threading
-import time
+import uuid
 
 import requests
 
@@ -44,9 +45,13 @@ class SlackPeople:
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         with self.lock:
             message = {"type": "message", "channel": channel, "user": user, "text": text,
-                       "ts": self.next_ts(), "team": self.team_id, "client_msg_id": f"cm-{time.time_ns()}"}
+                       "ts": self.next_ts(), "team": self.team_id, "client_msg_id": str(uuid.uuid4()),
+                       "blocks": rich_text(text)}
             if thread_ts:
                 message["thread_ts"] = thread_ts
+                root = next((m for m in self.messages if m["channel"] == channel and m["ts"] == thread_ts), None)
+                if root and root.get("user"):
+                    message["parent_user_id"] = root["user"]  # as Slack adds to every thread reply
             home = self.users.get(user, {}).get("team_id")
             if home and home != self.team_id:
                 message["user_team"] = home  # a Slack Connect person writes from their own team
@@ -125,3 +130,33 @@ class SlackPeople:
             raise RuntimeError("no events_url: nothing to send slash commands or actions to")
         body, headers = form_request(self.signing_secret, fields)
         return requests.post(self.events_url, data=body, headers=headers, timeout=3)
+
+
+_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def rich_text(text: str) -> list[dict]:
+    """The rich_text block Slack's client sends beside `text` (see the captured
+    deliveries in tests/fixtures/slack/): mentions, channels and links as their
+    own elements, the rest as text with Slack's three entities decoded."""
+    elements, at = [], 0
+
+    def plain(part: str) -> None:
+        if part:
+            elements.append({"type": "text", "text": part.replace("&lt;", "<").replace("&gt;", ">")
+                             .replace("&amp;", "&")})
+    for found in _MARKUP.finditer(text):
+        plain(text[at:found.start()])
+        target, label = found.group(1), found.group(2)
+        if target.startswith("@"):
+            elements.append({"type": "user", "user_id": target[1:]})
+        elif target.startswith("#"):
+            elements.append({"type": "channel", "channel_id": target[1:]})
+        elif target.startswith("!"):
+            elements.append({"type": "broadcast", "range": target[1:]})
+        else:
+            elements.append({"type": "link", "url": target, **({"text": label} if label else {})})
+        at = found.end()
+    plain(text[at:])
+    return [{"type": "rich_text", "block_id": uuid.uuid4().hex[:5],
+             "elements": [{"type": "rich_text_section", "elements": elements}]}]

@@ -5,8 +5,10 @@ import logging
 from concurrent.futures import Executor
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 
 from bot.deps import Deps
+from handlers.slack_ignored import log_ignored
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,10 @@ def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
         # `socialdesk web` checked the token before starting (service.preflight);
         # a Slack that is briefly unreachable must not stop a worker booting.
         token_verification_enabled=False,
+        # A valid request no listener takes reaches answer_listener_error (a
+        # 200 and one log line) instead of Bolt's 404, which Slack counts as a
+        # failed delivery (handlers/slack_ignored.py).
+        raise_error_for_unhandled_request=True,
     )
     from handlers import slack_actions, slack_commands, slack_events, slack_replies
     slack_events.register(app, deps)
@@ -57,6 +63,9 @@ SLACK_LAST_RETRY = 3  # Slack retries an event three times (at once, after 1 min
 
 def answer_listener_error(deps: Deps, error: Exception, body: dict, request) -> BoltResponse:
     from bot.db import database_unavailable
+    if isinstance(error, BoltUnhandledRequestError):
+        log_ignored(body)
+        return BoltResponse(status=200, body="")
     if database_unavailable(error):
         # The database is away (or read-only): nothing was recorded, and Slack
         # retries a 503. After its last retry the author is told, so a reply

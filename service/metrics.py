@@ -75,7 +75,9 @@ def register(flask: Flask, deps: Deps) -> None:
     @flask.get("/metrics")
     def metrics():
         if token:
-            given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-            if not hmac.compare_digest(given.encode(), token.encode()):
+            # The scheme is required (RFC 6750; its name is case-insensitive): the
+            # bare token, which removeprefix() used to let through, is refused.
+            scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
                 return jsonify({"ok": False, "error": "METRICS_TOKEN required"}), 401
         return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

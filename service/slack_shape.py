@@ -14,10 +14,16 @@ import time
 from urllib.parse import parse_qsl
 
 STALE_AFTER_S = 5 * 60
+# Slack's own bodies nest about a dozen levels (a view's rich text is the
+# deepest). Bolt deep-copies each request for its lazy listeners, which hits
+# Python's recursion limit near 490 levels (measured, tests/test_slack_depth.py);
+# json.loads itself fails near 1,000. Anything deeper than this is refused first.
+MAX_DEPTH = 100
 # Fields our listeners read as text, wherever they appear in an event.
 TEXT_FIELDS = ("type", "subtype", "channel", "user", "ts", "thread_ts", "text", "event_ts", "reaction", "tab",
                "deleted_ts", "bot_id", "user_team", "item_user", "channel_type", "event_id", "team_id")
 OBJECT_FIELDS = ("message", "previous_message", "item", "edited")
+LISTENED = ("message", "reaction_added", "reaction_removed", "app_home_opened")  # event types listeners read
 REQUIRED_TEXT = {"message": ("channel", "ts"), "reaction_added": ("user", "reaction"),
                  "reaction_removed": ("user", "reaction"), "app_home_opened": ("user",)}
 
@@ -49,7 +55,7 @@ def body_problem(mimetype: str, body: bytes) -> tuple[int, str] | None:
     if mimetype == "application/json":
         payload = _json_object(text)
         if payload is None:
-            return 400, "malformed JSON: the body must be one JSON object"
+            return 400, f"malformed JSON: the body must be one JSON object, nested at most {MAX_DEPTH} deep"
         return _event_problem(payload)
     fields = parse_qsl(text, keep_blank_values=True)
     names = [name for name, _ in fields]
@@ -59,7 +65,7 @@ def body_problem(mimetype: str, body: bytes) -> tuple[int, str] | None:
     if "payload" in form:
         payload = _json_object(form["payload"])
         if payload is None:
-            return 400, "payload must be a JSON object"
+            return 400, f"payload must be a JSON object, nested at most {MAX_DEPTH} deep"
         return _interaction_problem(payload)
     return None
 
@@ -69,7 +75,20 @@ def _json_object(text: str) -> dict | None:
         payload = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    return payload if isinstance(payload, dict) else None
+    return payload if isinstance(payload, dict) and not _deeper_than(payload, MAX_DEPTH) else None
+
+
+def _deeper_than(tree, limit: int) -> bool:
+    """Whether objects and lists nest more than `limit` levels (walked without
+    recursion, so the check cannot hit the limit it guards)."""
+    level = [tree]
+    for _ in range(limit):
+        level = [child for node in level
+                 for child in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else ())
+                 if isinstance(child, (dict, list))]
+        if not level:
+            return False
+    return True
 
 
 def _texts_problem(obj: dict, where: str) -> tuple[int, str] | None:
@@ -86,6 +105,10 @@ def _event_problem(payload: dict) -> tuple[int, str] | None:
     event = payload["event"]
     if not isinstance(event, dict) or not isinstance(event.get("type"), str):
         return 400, "event must be an object with a type"
+    if event["type"] not in LISTENED:
+        # Answered 200 and logged as ignored; other events' fields differ in
+        # type (channel_created's `channel` and user_change's `user` are objects).
+        return None
     problem = _texts_problem(event, "event")
     if problem:
         return problem

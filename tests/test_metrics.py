@@ -25,6 +25,10 @@ def test_metrics_parse_and_count_from_the_database(bot, deps, clock, x_state, sl
     url = bot.server.url + "/metrics"
     assert requests.get(url, timeout=5).status_code == 401
     assert requests.get(url, headers={"Authorization": "Bearer wrong"}, timeout=5).status_code == 401
+    # The contract says Bearer: the bare token, or another scheme, is refused.
+    for refused in ("scrape-me-please", "Basic scrape-me-please", "Bearerscrape-me-please"):
+        assert requests.get(url, headers={"Authorization": refused}, timeout=5).status_code == 401, refused
+    assert requests.get(url, headers={"Authorization": "bearer scrape-me-please"}, timeout=5).status_code == 200
     x_state.customer_mentions("ann", "@acme_support one")
     x_state.customer_mentions("bo", "@acme_support two")
     poll(deps, clock())

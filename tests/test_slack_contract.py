@@ -1,24 +1,21 @@
-"""Slack's documented payloads (tests/fixtures/slack/, transcribed from the
-reference docs) through the real Bolt endpoint: the full shapes, with fields
-our emulator does not send (rich_text blocks, root, client_msg_id, enterprise
-ids), must work as the emulator's leaner ones do."""
+"""Slack's documented payloads (tests/fixtures/slack/, format in
+tests/fixtures/README.md) through the real Bolt endpoint: the full shapes, with
+fields our emulator does not send (a broadcast's root, enterprise ids), must
+work as the emulator's leaner ones do. Each test puts its own channel, thread,
+user and reaction in place of the example's."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import copy
 
 from bot.deliver import deliver
 from bot.models import Conversation
 from bot.poll import poll
 from tests.helpers import roots
-
-FIXTURES = Path(__file__).parent / "fixtures" / "slack"
+from tests.payloads import FIXTURES, load
 
 
 def _fixture(name: str) -> dict:
-    payload = json.loads((FIXTURES / name).read_text())
-    payload.pop("_source")
-    return payload
+    return copy.deepcopy(load(FIXTURES / "slack" / name).body)
 
 
 def _root(deps, clock, x_state, slack_state):
@@ -29,7 +26,7 @@ def _root(deps, clock, x_state, slack_state):
 
 def test_documented_thread_broadcast_is_relayed_to_the_customer(bot, deps, clock, x_state, slack_state):
     tweet, root = _root(deps, clock, x_state, slack_state)
-    payload = _fixture("thread_broadcast_event.json")
+    payload = _fixture("thread_broadcast_doc.json")
     event = payload["event"]
     event.update(channel="C0SUPPORT", user="U0ALICE", thread_ts=root["ts"], ts="1900000000.000100",
                  event_ts="1900000000.000100")
@@ -43,7 +40,7 @@ def test_documented_thread_broadcast_is_relayed_to_the_customer(bot, deps, clock
 def test_documented_reaction_added_claims_with_eyes_and_ignores_others(bot, deps, clock, x_state, slack_state):
     _tweet, root = _root(deps, clock, x_state, slack_state)
     for reaction, event_id in (("thumbsup", "EvDOC1"), ("eyes", "EvDOC2")):
-        payload = _fixture("reaction_added_event.json")
+        payload = _fixture("reaction_added_doc.json")
         payload["event_id"] = event_id
         payload["event"].update(user="U0BOB", reaction=reaction)
         payload["event"]["item"].update(channel="C0SUPPORT", ts=root["ts"])
@@ -55,7 +52,7 @@ def test_documented_reaction_added_claims_with_eyes_and_ignores_others(bot, deps
 
 def test_documented_slash_command_fields_get_a_private_status(bot, deps, clock, x_state, slack_state):
     _root(deps, clock, x_state, slack_state)
-    fields = _fixture("slash_command.json")
+    fields = _fixture("slash_command_social_status.json")
     fields.update(channel_id="C0SUPPORT", user_id="U0ALICE")
     response = slack_state.deliver_form(fields)
     assert response.status_code == 200
