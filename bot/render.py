@@ -73,6 +73,7 @@ def text_sections(msg: Message, platform_label: str) -> list[dict]:
 
 
 SHOWN_AS_IMAGE = {"image", "sticker"}
+READ_ONLY = "read_only"  # adapters._meta_shapes.READ_ONLY: an attachment that marks a post read-only
 MAX_ATTACHMENTS = 10
 
 
@@ -84,7 +85,10 @@ def attachment_blocks(msg: Message) -> list[dict]:
     blocks = []
     for item in items[:MAX_ATTACHMENTS]:
         kind, url = item.get("kind") or "file", item.get("url")
-        if kind in SHOWN_AS_IMAGE and url:
+        if kind == READ_ONLY:  # the platform lets nobody answer this post from here: said so, not a file
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+                f"🔒 *Read-only:* {escape_for_slack(item.get('name') or 'replies cannot be sent from Slack')}")}]})
+        elif kind in SHOWN_AS_IMAGE and url:
             blocks.append({"type": "image", "image_url": url, "alt_text": f"{kind} sent by the customer",
                            "title": {"type": "plain_text", "text": "Sticker" if kind == "sticker" else "Image"}})
         else:
