@@ -114,6 +114,8 @@ def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> N
                 return jsonify(page(sorted(replies, key=lambda c: c["timestamp"]), fields(("id", "text", "timestamp"))))
             if node == state.ig_id and edge is None and "mentioned_" in request.args.get("fields", ""):
                 return mentioned(request.args["fields"])
+            if node in state.ig_users and edge is None:  # an Instagram user's profile (IGSID)
+                return jsonify({"id": node, "username": state.ig_users[node]})
             if node in state.ig_comments and edge is None:
                 shown = comment_view(state.ig_comments[node])
                 return jsonify({k: v for k, v in shown.items() if k in fields(("id",)) | {"id"}})
