@@ -190,8 +190,10 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
                  in_flight: str | None = None, can_private: bool = False,
                  window_closes: datetime | None = None) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts)."""
-    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, first,
-                                                                                      conv.private)}]}]
+    line = author_line(platform_label, first, conv.private)
+    if first.change:  # the first the desk saw of it was an edit or a removal
+        line = CHANGE_LOOK.get(first.change, first.change) + " · " + line
+    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
     if conv.private:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
             who=escape_for_slack(conv.customer_handle), label=platform_label)}]})
