@@ -10,7 +10,15 @@ by the customer's page-scoped id (PSID). Staff replies: a comment reply
 message (Send API: `RESPONSE` within 24 h of the customer's last message,
 `HUMAN_AGENT` to 7 days when MESSENGER_HUMAN_AGENT=on, else a clear refusal
 when the reply is written). The Page's own comments and Messenger echoes
-never open a thread."""
+never open a thread.
+
+A visitor's post on the Page (`feed`, item post/status/photo/video/share) is
+a conversation of its own (`post:<post id>`), answered by a comment on it and
+privately by a private reply to it (`recipient.post_id`); polled from
+`/{page-id}/visitor_posts` too. A mention of the Page (`mention`) shows the
+same way, answered by a comment on the mentioning post or comment. Messenger
+postbacks, edits and unsends show (bot/render.py marks edits and removals);
+a sender's name is looked up by find_name after the webhook was answered."""
 from __future__ import annotations
 
 import logging
