@@ -76,7 +76,10 @@ def meta_attachments(attachments, where: str = "message") -> tuple[Attachment, .
 
 
 def _attachment(item: dict, where: str) -> list[Attachment]:
-    kind = item.get("type") if isinstance(item.get("type"), str) else "file"
+    # Webhooks name a `type`; Graph's conversation messages carry image_data / video_data instead.
+    kind = item.get("type") if isinstance(item.get("type"), str) else (
+        "image" if isinstance(item.get("image_data"), dict) else
+        "video" if isinstance(item.get("video_data"), dict) else "file")
     payload = item.get("payload")
     payload = payload if isinstance(payload, dict) else {}  # a fallback's payload is a string (or null)
     title = payload.get("title") if isinstance(payload.get("title"), str) else None
@@ -90,9 +93,9 @@ def _attachment(item: dict, where: str) -> list[Attachment]:
         return _template(payload, where) or [Attachment("template", None, title or "Shared item")]
     if kind == "sticker" or payload.get("sticker_id") is not None:
         return [Attachment("sticker", web_url(payload.get("url")), title)]
-    # Graph's conversation messages carry image_data / video_data / file_url instead of payload.url.
-    url = (web_url(payload.get("url")) or web_url(item.get("url")) or web_url((item.get("image_data") or {}).get("url")
-           if isinstance(item.get("image_data"), dict) else None) or web_url(item.get("file_url")))
+    media = [item.get(k) for k in ("image_data", "video_data") if isinstance(item.get(k), dict)]
+    candidates = [payload.get("url"), item.get("url"), item.get("file_url")] + [m.get("url") for m in media]
+    url = next((web_url(c) for c in candidates if web_url(c)), None)
     if url is None and (payload.get("url") or item.get("url")):
         log.info("%s: a %s attachment's url is not a link; kept without it", where, kind)
     if kind in ("unsupported_type",):
