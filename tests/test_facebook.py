@@ -340,3 +340,20 @@ def test_a_messenger_senders_name_is_looked_up_apart_from_the_webhook(deps, grap
     assert len(graph_state.calls) == calls and post.name_pending and post.author_handle.endswith(psid[-4:])
     assert adapter.find_name(psid) == ("Sam Lee", None)
     assert adapter.find_name("1234") is None  # Graph does not know them: the stand-in stays
+
+
+def test_a_polled_messenger_attachment_of_the_wrong_shape_never_hides_the_conversation(deps, clock, graph_state,
+                                                                                      slack_state):
+    """Found by probing: an attachment whose title was not text failed every
+    poll pass and hid the customer. It is shown without the bad field."""
+    graph_state.customer_messages("Zoe", "see the receipt", attachments=[
+        {"type": "file", "payload": {"url": "https://scontent.example/receipt.pdf", "title": {"not": "text"}}},
+        {"type": "fallback", "title": "Legacy Attachment", "url": "https://www.messenger.com/", "payload": None},
+        "junk"])
+    for _ in range(2):
+        result = poll(deps, clock.advance(minutes=1))
+        assert not result.errors, result.describe()
+    [root] = roots(slack_state)
+    text = all_text(root)
+    assert "see the receipt" in text and "https://scontent.example/receipt.pdf" in text
+    assert "Legacy Attachment" in text
