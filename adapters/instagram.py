@@ -75,6 +75,7 @@ class InstagramAdapter(MetaWebhook):
         self.graph = GraphClient(settings.api_url, settings.token,
                                  None if settings.instagram_login else settings.app_secret, timeout,
                                  clock=lambda: self.clock(), label="Instagram")
+        self._names: dict[str, tuple[str, str | None]] = {}  # IGSID → (@username, name), once looked up
 
     @property
     def account_key(self) -> str:
@@ -132,12 +133,14 @@ class InstagramAdapter(MetaWebhook):
         found = read_messaging(event, self._settings.account_id, "Instagram DM")
         if found is None:
             return None
+        known = self._names.get(found.sender)
         return InboundPost(
             platform=self.platform, external_id=found.external_id, thread_id=f"dm:{found.sender}",
-            author_id=found.sender, author_handle=f"Instagram user {found.sender[-4:]}", author_name=None,
+            author_id=found.sender, author_handle=known[0] if known else f"Instagram user {found.sender[-4:]}",
+            author_name=known[1] if known else None,
             text=found.text, created_at=graph_time(found.when), url=None, platform_label=PRIVATE_LABEL,
             account=self._settings.account_id, private=True, attachments=found.attachments, change=found.change,
-            name_pending=True)
+            name_pending=known is None)
 
     def find_name(self, author_id: str) -> tuple[str, str | None] | None:
         """An Instagram DM sender's @username and name (called by the core after
@@ -148,7 +151,10 @@ class InstagramAdapter(MetaWebhook):
             log.info("Instagram: no username for user …%s (%s)", author_id[-4:], exc)
             return None
         username = as_text(person.get("username"))
-        return ("@" + username, as_text(person.get("name")) or None) if username else None
+        if not username:
+            return None
+        self._names[author_id] = ("@" + username, as_text(person.get("name")) or None)
+        return self._names[author_id]
 
     def parse_webhook(self, payload: dict) -> list[InboundPost]:
         """Each entry, change and messaging event is read on its own: one that
