@@ -153,6 +153,8 @@ class FacebookAdapter(MetaWebhook):
         """Each entry, change and messaging event is read on its own: one that
         cannot be understood is logged and skipped, never the whole batch."""
         if payload.get("object") != "page":
+            log.debug("Facebook webhook: a delivery for object %r is not a Page's; ignored here",
+                      payload.get("object"))
             return []
         posts: list[InboundPost | None] = []
         for entry in each_object(payload.get("entry"), "Facebook webhook entry"):

@@ -160,6 +160,8 @@ class InstagramAdapter(MetaWebhook):
         """Each entry, change and messaging event is read on its own: one that
         cannot be understood is logged and skipped, never the whole batch."""
         if payload.get("object") != "instagram":
+            log.debug("Instagram webhook: a delivery for object %r is not Instagram's; ignored here",
+                      payload.get("object"))
             return []
         posts: list[InboundPost | None] = []
         for entry in each_object(payload.get("entry"), "Instagram webhook entry"):
