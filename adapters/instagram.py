@@ -17,10 +17,10 @@ from datetime import datetime, timedelta, timezone
 
 from adapters._graph import (PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient, MetaWebhook, graph_time,
                              messaging_window, newest_first_result, since_cursor)
-from adapters._meta_shapes import (READ_ONLY, web_url, as_text, each_object, guarded, list_of, read_messaging,
-                                   text_id)
-from adapters.base import (ActionKind, AdapterError, Attachment, Feed, FetchResult, InboundPost, OutboundAction,
-                           PermanentSendError, PostRef, SentMessage, empty_reply_problem)
+from adapters._meta_shapes import (READ_ONLY, as_text, each_object, guarded, list_of, read_messaging, text_id,
+                                   web_url)
+from adapters.base import (ActionKind, AdapterError, Attachment, CredentialsRejected, Feed, FetchResult, InboundPost,
+                           OutboundAction, PermanentSendError, PostRef, SentMessage, empty_reply_problem)
 from bot.config import EnvReader
 
 log = logging.getLogger(__name__)
@@ -226,11 +226,11 @@ class InstagramAdapter(MetaWebhook):
             fields = f"mentioned_media.media_id({media_id}){{id,caption,timestamp,username,permalink}}"
         try:
             body = self.graph.get(self._settings.account_id, fields=fields)
-        except PermanentSendError as exc:
-            return {}, str(exc)
-        except AdapterError as exc:  # an outage: shown without its words, still answerable
+        except (AdapterError, CredentialsRejected) as exc:  # ours or an outage: shown without its words, answerable
             log.warning("Instagram: the mention on %s could not be fetched (%s)", media_id, exc)
             return {}, None
+        except PermanentSendError as exc:  # Instagram refuses it (comments off, media gone): nobody can answer
+            return {}, str(exc)
         found = body.get("mentioned_comment" if comment_id else "mentioned_media")
         return (found, None) if isinstance(found, dict) else ({}, None)
 
