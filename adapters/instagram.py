@@ -205,8 +205,9 @@ class InstagramAdapter(MetaWebhook):
         where = "a comment" if comment_id else "a caption"
         text = as_text(found.get("text")) or as_text(found.get("caption"))
         attachments: tuple[Attachment, ...] = ()
+        text = text or f"(@-mentioned the account in {where}; Instagram did not give its words{': ' if problem else ''}" \
+                       f"{problem or ''})"
         if problem is not None:
-            text = text or f"(@-mentioned the account in {where}; Instagram did not give its words: {problem})"
             attachments = (Attachment(READ_ONLY, None, f"Instagram does not let the desk answer this mention "
                                                        f"({problem}); answer it in the Instagram app"),)
         key = f"{MENTION if problem is None else READ_ONLY}:{media_id}:{comment_id or ''}"
