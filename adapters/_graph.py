@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterator
 
 import requests
 
-from adapters.base import AdapterError, AmbiguousSend, Attachment, CredentialsRejected, PermanentSendError, RateLimited
+from adapters._meta_shapes import meta_attachments  # noqa: F401 - re-exported for the Meta adapters
+from adapters.base import AdapterError, AmbiguousSend, CredentialsRejected, PermanentSendError, RateLimited
 
 THROTTLED = {4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006, 80008}
 TRANSIENT = {1, 2}
@@ -185,9 +186,11 @@ def newest_first_result(found, newest: int, cursor: str | None):
 
 
 def graph_time(value) -> datetime | None:
-    """Graph's times: epoch seconds or milliseconds (as numbers or digits), or
-    `2026-12-06T10:14:03+0000`. One that cannot be a time (too large, malformed)
-    is None — the post keeps its ingestion time rather than being lost."""
+    """Meta's times: epoch milliseconds (messaging), epoch seconds (`time`,
+    feed changes) or ISO 8601 with +0000 (Graph objects). A value that is none
+    of these, or out of range, is no time (the ingestion time stands in)."""
+    if isinstance(value, bool):
+        return None
     try:
         if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()):
             number = int(value)
@@ -195,14 +198,3 @@ def graph_time(value) -> datetime | None:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc) if value else None
     except (ValueError, TypeError, OverflowError, OSError):
         return None
-
-
-def meta_attachments(attachments) -> tuple[Attachment, ...]:
-    """Messenger / Instagram attachments (`type` + `payload.url`; a sticker
-    has `sticker_id` or type `sticker`): nothing dropped silently."""
-    found = []
-    for item in attachments or []:
-        payload = item.get("payload") or {}
-        kind = "sticker" if item.get("type") == "sticker" or payload.get("sticker_id") else item.get("type", "file")
-        found.append(Attachment(kind, payload.get("url"), payload.get("title") or item.get("name")))
-    return tuple(found)

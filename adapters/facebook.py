@@ -10,7 +10,15 @@ by the customer's page-scoped id (PSID). Staff replies: a comment reply
 message (Send API: `RESPONSE` within 24 h of the customer's last message,
 `HUMAN_AGENT` to 7 days when MESSENGER_HUMAN_AGENT=on, else a clear refusal
 when the reply is written). The Page's own comments and Messenger echoes
-never open a thread."""
+never open a thread.
+
+A visitor's post on the Page (`feed`, item post/status/photo/video/share) is
+a conversation of its own (`post:<post id>`), answered by a comment on it and
+privately by a private reply to it (`recipient.post_id`); polled from
+`/{page-id}/visitor_posts` too. A mention of the Page (`mention`) shows the
+same way, answered by a comment on the mentioning post or comment. Messenger
+postbacks, edits and unsends show (bot/render.py marks edits and removals);
+a sender's name is looked up by find_name after the webhook was answered."""
 from __future__ import annotations
 
 import logging
@@ -18,7 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from adapters._graph import (HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient, MetaWebhook,
-                             graph_time, messaging_window, meta_attachments, newest_first_result, since_cursor)
+                             graph_time, messaging_window, newest_first_result, since_cursor)
+from adapters._meta_shapes import (CustomerEvent, as_text, each_object, feed_media, guarded, list_of,
+                                   meta_attachments, read_messaging, text_id)
 from adapters.base import (ActionKind, AdapterError, Feed, FetchResult, InboundPost, OutboundAction,
                            PermanentSendError, PostRef, SentMessage, empty_reply_problem)
 from adapters._graph_sent import (LOOKUP_PAGES, comparable, conversation_with, not_before, own_message,
@@ -31,6 +41,12 @@ LABEL, PRIVATE_LABEL = "Facebook", "Messenger"
 MAX_COMMENT = 8000
 MAX_MESSAGE = 2000
 RECENT_POSTS = 10  # polling looks at the comments of the Page's newest posts
+UNKNOWN_AUTHOR = "Someone (Facebook did not say who)"
+# Feed items a visitor posts on the Page: each is a conversation of its own.
+VISITOR_ITEMS = ("post", "status", "photo", "video", "share")
+# Verbs that change a customer's earlier post (Meta sends both "edit" and "edited");
+# hide / unhide / block / mute are the Page's own moderation.
+CHANGES = {"edited": "edited", "edit": "edited", "remove": "removed"}
 
 
 @dataclass(frozen=True)
@@ -83,73 +99,165 @@ class FacebookAdapter(MetaWebhook):
         return f"Page {self._settings.page_id}"
 
     # -- inbound: posts from Graph objects ------------------------------------------
+    def _author(self, value: dict) -> tuple[str | None, str | None]:
+        """Who wrote a feed item: `from` {id, name}, or the older
+        `sender_id` / `sender_name` shape (ids may be JSON numbers)."""
+        author = value.get("from") if isinstance(value.get("from"), dict) else {}
+        author_id = text_id(author.get("id")) or text_id(value.get("sender_id"))
+        name = as_text(author.get("name")) or as_text(value.get("sender_name"))
+        return author_id, name or None
+
     def _comment_post(self, comment: dict, post_id: str, parent_id: str | None, change: str | None = None,
                       external_id: str | None = None) -> InboundPost | None:
-        author = comment.get("from") or {}
-        if not comment.get("id") or author.get("id") in (None, self._settings.page_id):
-            return None  # the Page's own comments (our replies) are not customer posts
-        top = parent_id if parent_id and parent_id != post_id else comment["id"]
-        return InboundPost(
-            platform=self.platform, external_id=external_id or comment["id"], thread_id=f"comment:{top}",
-            author_id=author["id"], author_handle=author.get("name") or author["id"], author_name=None,
-            text=comment.get("message", ""), created_at=graph_time(comment.get("created_time")),
-            url=f"https://www.facebook.com/{comment['id']}", platform_label=LABEL,
-            account=self._settings.page_id, change=change)
-
-    def _message_post(self, psid: str, mid: str, text: str, attachments, when) -> InboundPost | None:
-        if not mid or psid == self._settings.page_id:
+        comment_id = text_id(comment.get("id"))
+        author_id, name = self._author(comment)
+        if not comment_id:
+            log.info("Facebook: a comment without an id; ignored")
             return None
+        if author_id == self._settings.page_id:
+            log.debug("Facebook: the Page's own comment %s; ignored", comment_id)
+            return None
+        top = parent_id if parent_id and parent_id != post_id else comment_id
         return InboundPost(
-            platform=self.platform, external_id=mid, thread_id=f"messenger:{psid}", author_id=psid,
-            author_handle=self._name_of(psid), author_name=None, text=text, created_at=graph_time(when),
+            platform=self.platform, external_id=external_id or comment_id, thread_id=f"comment:{top}",
+            # No author given: one stand-in per thread, so strangers never merge into one conversation.
+            author_id=author_id or f"unknown:{top}", author_handle=name or author_id or UNKNOWN_AUTHOR,
+            author_name=None, text=as_text(comment.get("message")),
+            created_at=graph_time(comment.get("created_time")), url=f"https://www.facebook.com/{comment_id}",
+            platform_label=LABEL, account=self._settings.page_id, change=change,
+            attachments=feed_media(comment))
+
+    def _message_post(self, event: CustomerEvent, known_name: str | None = None) -> InboundPost:
+        psid = event.sender
+        name = known_name or self._names.get(psid)
+        return InboundPost(
+            platform=self.platform, external_id=event.external_id, thread_id=f"messenger:{psid}", author_id=psid,
+            author_handle=name or f"Messenger user {psid[-4:]}", author_name=None, text=event.text,
+            created_at=graph_time(event.when),
             url=f"https://business.facebook.com/latest/inbox/all?selected_item_id={psid}",
             platform_label=PRIVATE_LABEL, account=self._settings.page_id, private=True,
-            attachments=meta_attachments(attachments))
+            attachments=event.attachments, change=event.change, name_pending=name is None)
 
-    def _name_of(self, psid: str) -> str:
-        if psid not in self._names:
+    def find_name(self, author_id: str) -> tuple[str, str | None] | None:
+        """A Messenger sender's name (called by the core after the webhook was answered)."""
+        if author_id not in self._names:
             try:
-                self._names[psid] = self.graph.get(psid, fields="name").get("name") or psid
-            except (AdapterError, PermanentSendError):
-                return f"Messenger user {psid[-4:]}"
-        return self._names[psid]
+                name = as_text(self.graph.get(author_id, fields="name").get("name"))
+            except (AdapterError, PermanentSendError) as exc:
+                log.info("Facebook: no name for Messenger user …%s (%s)", author_id[-4:], exc)
+                return None
+            if not name:
+                return None
+            self._names[author_id] = name
+        return self._names[author_id], None
 
     # -- inbound: webhooks (handshake and signature: MetaWebhook) ----------------------------
     def parse_webhook(self, payload: dict) -> list[InboundPost]:
+        """Each entry, change and messaging event is read on its own: one that
+        cannot be understood is logged and skipped, never the whole batch."""
         if payload.get("object") != "page":
+            log.debug("Facebook webhook: a delivery for object %r is not a Page's; ignored here",
+                      payload.get("object"))
             return []
         posts: list[InboundPost | None] = []
-        for entry in payload.get("entry") or []:
-            if str(entry.get("id")) != self._settings.page_id:
+        for entry in each_object(payload.get("entry"), "Facebook webhook entry"):
+            if text_id(entry.get("id")) != self._settings.page_id:
+                log.debug("Facebook webhook: an entry for Page %s, not ours; ignored", entry.get("id"))
                 continue
-            for change in entry.get("changes") or []:
-                value = change.get("value") or {}
-                if change.get("field") == "feed" and value.get("item") == "comment":
-                    posts.append(self._comment_change(value))
-            for event in entry.get("messaging") or []:
-                message = event.get("message") or {}
-                if message.get("is_echo"):
-                    continue  # our own send, echoed back
-                posts.append(self._message_post((event.get("sender") or {}).get("id", ""), message.get("mid", ""),
-                                                message.get("text", ""), message.get("attachments"),
-                                                event.get("timestamp")))
+            for change in each_object(entry.get("changes"), "Facebook feed change"):
+                posts.append(guarded("Facebook feed change", self._change, change))
+            for event in list_of(entry.get("messaging")) + list_of(entry.get("standby")):
+                posts.append(guarded("Messenger event", self._messaging, event))
         return [p for p in posts if p]
+
+    def _messaging(self, event) -> InboundPost | None:
+        found = read_messaging(event, self._settings.page_id, "Messenger")
+        return self._message_post(found) if found else None
+
+    def _change(self, change: dict) -> InboundPost | None:
+        value = change.get("value") if isinstance(change.get("value"), dict) else {}
+        field = change.get("field")
+        if field == "mention":
+            return self._mention(value)
+        if field != "feed":
+            log.info("Facebook webhook: a %r change is not a customer post; ignored", field)
+            return None
+        item, verb = value.get("item"), value.get("verb", "add")
+        if item == "comment":
+            return self._comment_change(value)
+        if item in VISITOR_ITEMS:
+            return self._visitor_post(value)
+        log.info("Facebook webhook: feed %s %s is not a customer post (%s); ignored", item, verb,
+                 "a reaction" if item in ("like", "reaction") else "nothing to answer")
+        return None
 
     def _comment_change(self, value: dict) -> InboundPost | None:
         verb = value.get("verb", "add")
-        comment = {"id": value.get("comment_id"), "from": value.get("from"), "message": value.get("message", ""),
-                   "created_time": value.get("created_time")}
+        comment = {**value, "id": value.get("comment_id")}
+        post_id, parent_id = text_id(value.get("post_id")) or "", text_id(value.get("parent_id"))
         if verb == "add":
-            return self._comment_post(comment, value.get("post_id", ""), value.get("parent_id"))
-        change = "edited" if verb == "edited" else "removed"
+            return self._comment_post(comment, post_id, parent_id)
+        change = CHANGES.get(verb)
+        if change is None:
+            log.info("Facebook webhook: comment %s by the Page's moderators (%s); ignored", verb, value.get("comment_id"))
+            return None
         # Each change is its own event: keyed by the comment and when it happened.
-        return self._comment_post(comment, value.get("post_id", ""), value.get("parent_id"), change,
-                                  external_id=f"{comment['id']}#{change}@{value.get('created_time', '')}")
+        return self._comment_post(comment, post_id, parent_id, change,
+                                  external_id=f"{text_id(comment['id'])}#{change}@{text_id(value.get('created_time')) or ''}")
+
+    def _visitor_post(self, value: dict) -> InboundPost | None:
+        """A visitor's post on the Page (post, status, photo, video, share):
+        its own conversation, answered by a comment on it. The Page's own posts
+        open nothing."""
+        post_id = text_id(value.get("post_id"))
+        author_id, name = self._author(value)
+        verb = value.get("verb", "add")
+        change = None if verb == "add" else CHANGES.get(verb)
+        if not post_id or author_id == self._settings.page_id or (verb != "add" and change is None):
+            log.info("Facebook webhook: %s %s %s — %s; ignored", value.get("item"), verb, post_id,
+                     "the Page's own post" if post_id and author_id == self._settings.page_id
+                     else "no post id" if not post_id else "a moderation change")
+            return None
+        key = post_id if change is None else f"{post_id}#{change}@{text_id(value.get('created_time')) or ''}"
+        return InboundPost(
+            platform=self.platform, external_id=key, thread_id=f"post:{post_id}",
+            author_id=author_id or f"unknown:{post_id}", author_handle=name or author_id or UNKNOWN_AUTHOR,
+            author_name=None, text=as_text(value.get("message")), created_at=graph_time(value.get("created_time")),
+            url=f"https://www.facebook.com/{post_id}", platform_label=LABEL, account=self._settings.page_id,
+            change=change, attachments=feed_media(value))
+
+    def _mention(self, value: dict) -> InboundPost | None:
+        """The Page @-mentioned in someone's post or comment: shown, answered
+        by a comment on that post or comment (POST /{id}/comments)."""
+        if value.get("verb", "add") != "add":
+            log.info("Facebook webhook: mention %s; ignored (only new mentions are customer posts)", value.get("verb"))
+            return None
+        if value.get("item") == "comment" and value.get("comment_id") is not None:
+            return self._comment_post({**value, "id": value.get("comment_id")}, text_id(value.get("post_id")) or "",
+                                      None)
+        return self._visitor_post({**value, "verb": "add"})
 
     # -- inbound: polling (the fallback when webhooks are not set up) ---------------------
     def feeds(self) -> list[Feed]:
         return [Feed(self.account_key, f"Facebook {self.account_name()}", self.fetch_comments),
-                Feed(f"{self.account_key}:messenger", f"Messenger {self.account_name()}", self.fetch_messages)]
+                Feed(f"{self.account_key}:messenger", f"Messenger {self.account_name()}", self.fetch_messages),
+                Feed(f"{self.account_key}:visitor_posts", f"Facebook {self.account_name()} visitor posts",
+                     self.fetch_visitor_posts)]
+
+    def fetch_visitor_posts(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
+        """Visitors' posts on the Page (GET /{page-id}/visitor_posts), newest first."""
+        since = since_cursor(cursor, start_time)
+        found, newest = [], since
+        for post in self.graph.pages(f"{self._settings.page_id}/visitor_posts", limit_pages=2,
+                                     fields="id,message,from,created_time", limit=25):
+            when = graph_time(post.get("created_time"))
+            stamp = int(when.timestamp()) if when else 0
+            if stamp < since:
+                break
+            newest = max(newest, stamp)
+            found.append(guarded("Facebook visitor post", self._visitor_post,
+                                 {**post, "post_id": post.get("id"), "verb": "add"}))
+        return newest_first_result(found, newest, cursor)
 
     def fetch_comments(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """Comments (replies included: filter=stream) on the Page's newest posts,
@@ -165,7 +273,9 @@ class FacebookAdapter(MetaWebhook):
                 if stamp < since:
                     continue  # same second as the cursor is read again; the unique key drops repeats
                 newest = max(newest, stamp)
-                found.append(self._comment_post(comment, post["id"], (comment.get("parent") or {}).get("id")))
+                parent = comment.get("parent") if isinstance(comment.get("parent"), dict) else {}
+                found.append(guarded("Facebook comment", self._comment_post, comment, post["id"],
+                                     text_id(parent.get("id"))))
         return newest_first_result(found, newest, cursor)
 
     def fetch_messages(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
@@ -189,11 +299,13 @@ class FacebookAdapter(MetaWebhook):
                 if stamp < since:
                     break  # newest first
                 newest = max(newest, stamp)
-                sender = (message.get("from") or {}).get("id", "")
-                found.append(self._message_post(sender, message.get("id", ""), message.get("message", ""),
-                                                (message.get("attachments") or {}).get("data")
-                                                if isinstance(message.get("attachments"), dict)
-                                                else message.get("attachments"), message.get("created_time")))
+                sender = text_id((message.get("from") or {}).get("id"))
+                mid = text_id(message.get("id"))
+                if not sender or not mid or sender == self._settings.page_id:
+                    continue  # the Page's own messages
+                event = CustomerEvent(sender, mid, as_text(message.get("message")), message.get("created_time"),
+                                      meta_attachments(message.get("attachments"), "Messenger message"))
+                found.append(guarded("Messenger message", self._message_post, event))
         return newest_first_result(found, newest, cursor)
 
     # -- outbound ---------------------------------------------------------------------
@@ -202,9 +314,13 @@ class FacebookAdapter(MetaWebhook):
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
         if kind is ActionKind.PRIVATE:
-            # In Messenger: the customer; on a comment: a private reply to that comment.
-            return f"psid:{post.author_id}" if post.private else f"comment:{post.external_id}"
-        return post.external_id
+            # In Messenger: the customer; on a comment or a visitor's post on the
+            # Page (its id starts with the Page's): a private reply to it.
+            if post.private:
+                return f"psid:{post.author_id}"
+            on_page = post.external_id.startswith(f"{self._settings.page_id}_")
+            return f"{'post' if on_page else 'comment'}:{post.external_id}"
+        return post.external_id  # a comment on a post, or a reply under a comment: POST /{id}/comments
 
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         empty = empty_reply_problem(text)
@@ -244,8 +360,8 @@ class FacebookAdapter(MetaWebhook):
         kind, _, target = action.target.partition(":")
         self._refuse(action, messenger=kind == "psid")
         body: dict = {"message": {"text": action.text}}
-        if kind == "comment":
-            body["recipient"] = {"comment_id": target}
+        if kind in ("comment", "post"):  # a private reply to a comment, or to a visitor's post
+            body["recipient"] = {f"{kind}_id": target}
         else:
             body["recipient"] = {"id": target}
             late = action.about_at is not None and self.clock() - action.about_at > RESPONSE_WINDOW
@@ -255,7 +371,7 @@ class FacebookAdapter(MetaWebhook):
             answer = self.graph.post(f"{self._settings.page_id}/messages", body)
         except PermanentSendError as exc:
             code = getattr(exc, "code", None)
-            if code in (10900, 10903) or (code == 10 and kind == "comment"):
+            if code in (10900, 10903) or (code == 10 and kind in ("comment", "post")):
                 # 10900: the comment already has its one private reply — after an
                 # ambiguous attempt, perhaps ours (DuplicatePost: looked for again).
                 error = DuplicatePost if code == 10900 else PermanentSendError
@@ -268,7 +384,7 @@ class FacebookAdapter(MetaWebhook):
             raise
         # A private reply opens (or continues) the customer's Messenger conversation:
         # their answer there belongs in this thread.
-        opens = f"messenger:{answer['recipient_id']}" if kind == "comment" and answer.get("recipient_id") else None
+        opens = f"messenger:{answer['recipient_id']}" if kind != "psid" and answer.get("recipient_id") else None
         return SentMessage(answer["message_id"], None, opens_thread=opens)
 
     def find_sent(self, action: OutboundAction) -> SentMessage | None:

@@ -11,20 +11,28 @@ the thread is told so. Comments by the account itself (`self_ig_scoped_id`,
 or the account's own id) and DM echoes never open a thread."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from adapters._graph import (PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient, MetaWebhook, graph_time,
-                             messaging_window, meta_attachments, newest_first_result, since_cursor)
-from adapters.base import (ActionKind, Feed, FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef,
-                           SentMessage, empty_reply_problem)
+                             messaging_window, newest_first_result, since_cursor)
 from adapters._graph import GraphError
 from adapters._graph_sent import (DM_DETAILED, LOOKUP_PAGES, comparable, conversation_with, not_before, own_message,
                                   too_old)
-from adapters.base import DuplicatePost, UnconfirmedSend
+from adapters._meta_shapes import (READ_ONLY, as_text, each_object, guarded, list_of, read_messaging, text_id,
+                                   web_url)
+from adapters.base import (ActionKind, AdapterError, Attachment, CredentialsRejected, DuplicatePost, Feed,
+                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, SentMessage,
+                           UnconfirmedSend, empty_reply_problem)
 from bot.config import EnvReader
 
+log = logging.getLogger(__name__)
 LABEL, PRIVATE_LABEL = "Instagram", "Instagram DM"
+UNKNOWN_AUTHOR = "Someone on Instagram (Meta did not say who)"
+MENTION = "mention"  # external ids of mentions: mention:<media id>:<comment id or empty>
+# Messaging fields that may also arrive in `changes` form.
+MESSAGING_FIELDS = ("messages", "messaging_postbacks", "message_edit", "standby")
 MAX_TEXT = 2200
 RECENT_MEDIA = 10
 
@@ -71,6 +79,7 @@ class InstagramAdapter(MetaWebhook):
         self.graph = GraphClient(settings.api_url, settings.token,
                                  None if settings.instagram_login else settings.app_secret, timeout,
                                  clock=lambda: self.clock(), label="Instagram")
+        self._names: dict[str, tuple[str, str | None]] = {}  # IGSID → (@username, name), once looked up
 
     @property
     def account_key(self) -> str:
@@ -102,45 +111,133 @@ class InstagramAdapter(MetaWebhook):
 
     # -- inbound ---------------------------------------------------------------------------
     def _own(self, author: dict) -> bool:
-        return bool(author.get("self_ig_scoped_id")) or author.get("id") == self._settings.account_id
+        return bool(author.get("self_ig_scoped_id")) or text_id(author.get("id")) == self._settings.account_id
 
     def _comment_post(self, comment: dict, parent_id: str | None) -> InboundPost | None:
-        author = comment.get("from") or {}
-        if not comment.get("id") or not author.get("id") or self._own(author) or comment.get("self_ig_scoped_id"):
+        """A comment; the minimal webhook shape (no `from`) is shown too, its
+        author unknown."""
+        author = comment.get("from") if isinstance(comment.get("from"), dict) else {}
+        comment_id, author_id = text_id(comment.get("id")), text_id(author.get("id"))
+        if not comment_id:
+            log.info("Instagram: a comment without an id; ignored")
             return None
-        handle = "@" + (author.get("username") or author["id"])
+        if self._own(author) or comment.get("self_ig_scoped_id"):
+            log.debug("Instagram: the account's own comment %s; ignored", comment_id)
+            return None
+        top = text_id(parent_id) or comment_id
+        username = as_text(author.get("username"))
+        handle = "@" + username if username else (f"Instagram user {author_id[-4:]}" if author_id else UNKNOWN_AUTHOR)
         return InboundPost(
-            platform=self.platform, external_id=comment["id"], thread_id=f"comment:{parent_id or comment['id']}",
-            author_id=author["id"], author_handle=handle, author_name=None, text=comment.get("text", ""),
-            created_at=graph_time(comment.get("timestamp")), url=None, platform_label=LABEL,
-            account=self._settings.account_id)
+            platform=self.platform, external_id=comment_id, thread_id=f"comment:{top}",
+            author_id=author_id or f"unknown:{top}", author_handle=handle, author_name=None,
+            text=as_text(comment.get("text")), created_at=graph_time(comment.get("timestamp")), url=None,
+            platform_label=LABEL, account=self._settings.account_id)
 
-    def _message_post(self, event: dict) -> InboundPost | None:
-        message = event.get("message") or {}
-        sender = (event.get("sender") or {}).get("id", "")
-        if message.get("is_echo") or not message.get("mid") or sender == self._settings.account_id:
+    def _message_post(self, event) -> InboundPost | None:
+        found = read_messaging(event, self._settings.account_id, "Instagram DM")
+        if found is None:
             return None
+        known = self._names.get(found.sender)
         return InboundPost(
-            platform=self.platform, external_id=message["mid"], thread_id=f"dm:{sender}", author_id=sender,
-            author_handle=f"Instagram user {sender[-4:]}", author_name=None, text=message.get("text", ""),
-            created_at=graph_time(event.get("timestamp")), url=None, platform_label=PRIVATE_LABEL,
-            account=self._settings.account_id, private=True, attachments=meta_attachments(message.get("attachments")))
+            platform=self.platform, external_id=found.external_id, thread_id=f"dm:{found.sender}",
+            author_id=found.sender, author_handle=known[0] if known else f"Instagram user {found.sender[-4:]}",
+            author_name=known[1] if known else None,
+            text=found.text, created_at=graph_time(found.when), url=None, platform_label=PRIVATE_LABEL,
+            account=self._settings.account_id, private=True, attachments=found.attachments, change=found.change,
+            name_pending=known is None)
+
+    def find_name(self, author_id: str) -> tuple[str, str | None] | None:
+        """An Instagram DM sender's @username and name (called by the core after
+        the webhook was answered)."""
+        try:
+            person = self.graph.get(author_id, fields="username,name")
+        except (AdapterError, PermanentSendError) as exc:
+            log.info("Instagram: no username for user …%s (%s)", author_id[-4:], exc)
+            return None
+        username = as_text(person.get("username"))
+        if not username:
+            return None
+        self._names[author_id] = ("@" + username, as_text(person.get("name")) or None)
+        return self._names[author_id]
 
     def parse_webhook(self, payload: dict) -> list[InboundPost]:
+        """Each entry, change and messaging event is read on its own: one that
+        cannot be understood is logged and skipped, never the whole batch."""
         if payload.get("object") != "instagram":
+            log.debug("Instagram webhook: a delivery for object %r is not Instagram's; ignored here",
+                      payload.get("object"))
             return []
-        posts = []
-        for entry in payload.get("entry") or []:
-            if str(entry.get("id")) != self._settings.account_id:
+        posts: list[InboundPost | None] = []
+        for entry in each_object(payload.get("entry"), "Instagram webhook entry"):
+            if text_id(entry.get("id")) != self._settings.account_id:
+                log.debug("Instagram webhook: an entry for account %s, not ours; ignored", entry.get("id"))
                 continue
-            for change in entry.get("changes") or []:
-                value = change.get("value") or {}
-                if change.get("field") in ("comments", "live_comments"):
-                    comment = {"id": value.get("id"), "from": value.get("from"), "text": value.get("text", ""),
-                               "timestamp": entry.get("time"), "self_ig_scoped_id": value.get("self_ig_scoped_id")}
-                    posts.append(self._comment_post(comment, value.get("parent_id")))
-            posts.extend(self._message_post(event) for event in entry.get("messaging") or [])
+            for change in each_object(entry.get("changes"), "Instagram change"):
+                posts.append(guarded("Instagram change", self._change, change, entry.get("time")))
+            # Messages arrive under `standby` while another app holds the conversation (handover).
+            for event in list_of(entry.get("messaging")) + list_of(entry.get("standby")):
+                posts.append(guarded("Instagram DM event", self._message_post, event))
         return [p for p in posts if p]
+
+    def _change(self, change: dict, sent_at) -> InboundPost | None:
+        value = change.get("value") if isinstance(change.get("value"), dict) else {}
+        field = change.get("field")
+        if field in ("comments", "live_comments"):
+            comment = {**value, "timestamp": value.get("timestamp") or sent_at}
+            return self._comment_post(comment, value.get("parent_id"))
+        if field == "mentions":
+            return self._mention(value, sent_at)
+        if field in MESSAGING_FIELDS:  # the messaging events in `changes` form (the dashboard's test button)
+            return self._message_post(value)
+        log.info("Instagram webhook: a %r change is not a customer post; ignored", field)
+        return None
+
+    def _mention(self, value: dict, sent_at) -> InboundPost | None:
+        """The account @-mentioned in someone's comment or caption. Meta sends
+        only ids, so the words are fetched (GET /{ig-user-id}?fields=
+        mentioned_comment / mentioned_media); the answer is a comment there
+        (POST /{ig-user-id}/mentions). Where Instagram gives nothing (comments
+        turned off on that media), the thread is read-only."""
+        media_id, comment_id = text_id(value.get("media_id")), text_id(value.get("comment_id"))
+        if not media_id:
+            log.info("Instagram webhook: a mention without a media id; ignored")
+            return None
+        found, problem = self._mentioned(media_id, comment_id)
+        author = found.get("from") if isinstance(found.get("from"), dict) else {}
+        author_id = text_id(author.get("id"))
+        username = as_text(found.get("username")) or as_text(author.get("username"))
+        where = "a comment" if comment_id else "a caption"
+        text = as_text(found.get("text")) or as_text(found.get("caption"))
+        attachments: tuple[Attachment, ...] = ()
+        text = text or f"(@-mentioned the account in {where}; Instagram did not give its words{': ' if problem else ''}" \
+                       f"{problem or ''})"
+        if problem is not None:
+            attachments = (Attachment(READ_ONLY, None, f"Instagram does not let the desk answer this mention "
+                                                       f"({problem}); answer it in the Instagram app"),)
+        key = f"{MENTION if problem is None else READ_ONLY}:{media_id}:{comment_id or ''}"
+        return InboundPost(
+            platform=self.platform, external_id=key, thread_id=f"mention:{media_id}:{comment_id or ''}",
+            author_id=author_id or (f"@{username}" if username else f"unknown:{media_id}"),
+            author_handle=f"@{username}" if username else UNKNOWN_AUTHOR, author_name=None, text=text,
+            created_at=graph_time(found.get("timestamp") or sent_at), url=web_url(found.get("permalink")),
+            platform_label=LABEL, account=self._settings.account_id, attachments=attachments)
+
+    def _mentioned(self, media_id: str, comment_id: str | None) -> tuple[dict, str | None]:
+        """What the mention says, or why it cannot be had. Never raises: this
+        runs while Meta waits for the webhook's answer."""
+        if comment_id:
+            fields = f"mentioned_comment.comment_id({comment_id}){{id,text,timestamp,username,from}}"
+        else:
+            fields = f"mentioned_media.media_id({media_id}){{id,caption,timestamp,username,permalink}}"
+        try:
+            body = self.graph.get(self._settings.account_id, fields=fields)
+        except (AdapterError, CredentialsRejected) as exc:  # ours or an outage: shown without its words, answerable
+            log.warning("Instagram: the mention on %s could not be fetched (%s)", media_id, exc)
+            return {}, None
+        except PermanentSendError as exc:  # Instagram refuses it (comments off, media gone): nobody can answer
+            return {}, str(exc)
+        found = body.get("mentioned_comment" if comment_id else "mentioned_media")
+        return (found, None) if isinstance(found, dict) else ({}, None)
 
     def feeds(self) -> list[Feed]:
         # Instagram DMs arrive only by webhook; comments are polled as the fallback.
@@ -159,7 +256,7 @@ class InstagramAdapter(MetaWebhook):
                     stamp = int(when.timestamp()) if when else 0
                     if stamp >= since:
                         newest = max(newest, stamp)
-                        found.append(self._comment_post(each, parent))
+                        found.append(guarded("Instagram comment", self._comment_post, each, parent))
         return newest_first_result(found, newest, cursor)
 
     # -- outbound ----------------------------------------------------------------------------
@@ -168,13 +265,19 @@ class InstagramAdapter(MetaWebhook):
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
         if kind is ActionKind.PRIVATE:
-            return f"igsid:{post.author_id}" if post.private else f"comment:{post.external_id}"
-        return post.external_id
+            if post.private:
+                return f"igsid:{post.author_id}"
+            # A mention in a comment: a private reply to that comment.
+            mentioned = post.external_id.split(":")[2] if post.external_id.startswith(f"{MENTION}:") else None
+            return f"comment:{mentioned or post.external_id}"
+        return post.external_id  # a comment id, or mention:<media>:<comment> (POST /{ig-user-id}/mentions)
 
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         empty = empty_reply_problem(text)
         if empty:
             return empty
+        if about is not None and about.external_id.startswith(f"{READ_ONLY}:"):
+            return "Instagram does not let the desk answer this post (the root says why); answer it in the Instagram app."
         if len(text) > MAX_TEXT:
             return f"The reply is {len(text):,} characters; Instagram takes at most {MAX_TEXT:,}. Shorten it."
         if kind is ActionKind.PRIVATE and about is not None and about.created_at is not None:
@@ -190,6 +293,12 @@ class InstagramAdapter(MetaWebhook):
 
     def send_reply(self, action: OutboundAction) -> SentMessage:
         self._refuse(action)
+        if action.target.startswith(f"{MENTION}:"):  # where the account was @-mentioned
+            _, media_id, comment_id = action.target.split(":", 2)
+            answer = self.graph.post(f"{self._settings.account_id}/mentions",
+                                     {"media_id": media_id, "message": action.text,
+                                      **({"comment_id": comment_id} if comment_id else {})})
+            return SentMessage(answer["id"], None)
         parent = self.graph.get(action.target, fields="id,parent_id").get("parent_id")
         target = parent or action.target
         answer = self.graph.post(f"{target}/replies", {"message": action.text})

@@ -108,6 +108,7 @@ def text_sections(msg: Message, platform_label: str) -> list[dict]:
 
 
 SHOWN_AS_IMAGE = {"image", "sticker"}
+READ_ONLY = "read_only"  # adapters._meta_shapes.READ_ONLY: an attachment that marks a post read-only
 MAX_ATTACHMENTS = 10
 
 
@@ -120,7 +121,10 @@ def attachment_blocks(msg: Message) -> list[dict]:
     blocks = []
     for item in items[:MAX_ATTACHMENTS]:
         kind, url = str(item.get("kind") or "file"), item.get("url")
-        if kind in SHOWN_AS_IMAGE and web_url(url):
+        if kind == READ_ONLY:  # the platform lets nobody answer this post from here: said so, not a file
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+                f"🔒 *Read-only:* {escape_for_slack(item.get('name') or 'replies cannot be sent from Slack')}")}]})
+        elif kind in SHOWN_AS_IMAGE and web_url(url):
             blocks.append({"type": "image", "image_url": url, "alt_text": f"{kind} sent by the customer",
                            "title": {"type": "plain_text", "text": "Sticker" if kind == "sticker" else "Image"}})
             continue
@@ -228,8 +232,10 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
                  in_flight: str | None = None, can_private: bool = False,
                  window_closes: datetime | None = None) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts)."""
-    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": author_line(platform_label, first,
-                                                                                      conv.private)}]}]
+    line = author_line(platform_label, first, conv.private)
+    if first.change:  # the first the desk saw of it was an edit or a removal
+        line = CHANGE_LOOK.get(first.change, first.change) + " · " + line
+    blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
     if conv.private:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
             who=escape_for_slack(conv.customer_handle), label=platform_label)}]})

@@ -23,6 +23,7 @@ from flask import Flask, jsonify, request
 
 from sandbox.graph_faults import register_write_faults
 from sandbox.instagram_emulator import InstagramMixin, register_instagram_routes
+from sandbox.meta_inbound import MetaInboundMixin, messenger_mid
 from sandbox.serve import push_signed
 
 VERSION = "v26.0"
@@ -30,7 +31,7 @@ DAY = 24 * 3600
 
 
 @dataclass
-class GraphState(InstagramMixin):
+class GraphState(InstagramMixin, MetaInboundMixin):
     page_id: str = "1040000000000001"
     page_name: str = "Acme Shop"
     page_token: str = "sandbox-page-token"
@@ -63,6 +64,7 @@ class GraphState(InstagramMixin):
     ig_posts: dict = field(default_factory=dict)
     ig_comments: dict = field(default_factory=dict)
     ig_messages: dict = field(default_factory=dict)
+    ig_elsewhere: dict = field(default_factory=dict)  # others' media and comments that @-mention the account
     clock: Callable[[], float] = time.time
     lock: threading.RLock = field(default_factory=threading.RLock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -100,7 +102,7 @@ class GraphState(InstagramMixin):
             self.posts[post_id] = post
             return post
 
-    def comment(self, author_id: str, parent_id: str, text: str) -> dict:
+    def comment(self, author_id: str, parent_id: str, text: str, push: bool = True) -> dict:
         """A comment on a post (or a reply to a comment), by a customer or the Page."""
         with self.lock:
             parent = self.comments.get(parent_id)
@@ -111,6 +113,8 @@ class GraphState(InstagramMixin):
                        "from": {"id": author_id, "name": name}, "created_time": _time(self.now()),
                        "likes": set()}
             self.comments[comment_id] = comment
+        if not push:
+            return comment
         self.push_change("feed", {
             "from": comment["from"], "post_id": post_id, "comment_id": comment_id, "parent_id": parent_id,
             "created_time": int(self.clock()), "item": "comment", "verb": "add", "message": text,
@@ -133,7 +137,7 @@ class GraphState(InstagramMixin):
     def _store_message(self, psid: str, sender: str, text: str, attachments=None) -> dict:
         with self.lock:
             name = self.page_name if sender == self.page_id else self.users[sender]
-            message = {"id": f"m_{self.new_id()}", "message": text, "from": {"id": sender, "name": name},
+            message = {"id": messenger_mid(f"{psid}:{sender}:{self.new_id()}"), "message": text, "from": {"id": sender, "name": name},
                        "created_time": _time(self.now()), "attachments": attachments or []}
             self.messages.setdefault(psid, []).append(message)
             return message
@@ -287,6 +291,11 @@ def create_graph_emulator(state: GraphState) -> Flask:
                 found.sort(key=lambda c: (c["created_time"], c["id"]),
                            reverse=request.args.get("order") == "reverse_chronological")
                 return jsonify(_page([comment_view(c) for c in found], _fields(("id", "message", "created_time"))))
+            if node == state.page_id and edge == "visitor_posts":
+                theirs = [p for p in state.posts.values() if p["from"]["id"] != state.page_id
+                          and p["id"].startswith(f"{state.page_id}_")]
+                theirs.sort(key=lambda p: p["created_time"], reverse=True)
+                return jsonify(_page(theirs, _fields(("id", "message", "created_time"))))
             if node == state.page_id and edge == "conversations":
                 threads = [{"id": f"t_{psid}", "updated_time": msgs[-1]["created_time"],
                             "participants": {"data": [{"id": psid, "name": state.users.get(psid, psid)},
@@ -315,7 +324,8 @@ def create_graph_emulator(state: GraphState) -> Flask:
             return found
         with state.lock:
             comment = state.comments.get(node)
-        if comment is not None and edge == "comments":
+            post = state.posts.get(node)
+        if (comment is not None or post is not None) and edge == "comments":
             text = (payload.get("message") or "").strip()
             if not text:
                 return graph_error(400, "(#100) The parameter message is required", 100)
@@ -344,16 +354,17 @@ def create_graph_emulator(state: GraphState) -> Flask:
         if not text:
             return graph_error(400, "(#100) The parameter message[text] is required", 100)
         now = state.clock()
-        if "comment_id" in recipient:
-            comment = state.comments.get(recipient["comment_id"])
+        if "comment_id" in recipient or "post_id" in recipient:  # a private reply to a comment or a visitor post
+            key = "comment_id" if "comment_id" in recipient else "post_id"
+            comment = (state.comments if key == "comment_id" else state.posts).get(recipient[key])
             if comment is None:
-                return graph_error(400, "(#100) Invalid parameter: comment_id", 100)
-            if recipient["comment_id"] in state.private_replied:
+                return graph_error(400, f"(#100) Invalid parameter: {key}", 100)
+            if recipient[key] in state.private_replied:
                 return graph_error(400, "(#10900) Activity already replied to", 10900)
             if now - _epoch(comment["created_time"]) > 7 * DAY:
                 return graph_error(400, "(#10903) This activity cannot be replied to: it is more than 7 days old",
                                    10903)
-            state.private_replied.add(recipient["comment_id"])
+            state.private_replied.add(recipient[key])
             psid = state.psid(comment["from"]["name"])  # the reply opens their Messenger conversation
         else:
             psid = recipient.get("id", "")

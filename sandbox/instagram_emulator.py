@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, jsonify, request
 
+from sandbox.meta_inbound import instagram_mid
 from sandbox.serve import push_signed
 
 DAY = 24 * 3600
@@ -63,11 +64,11 @@ class InstagramMixin:
                                                    or self.ig_media("New in: the winter range")["id"])
         return self.ig_comment(self.ig_user(username), media, text, reply_to)
 
-    def ig_customer_messages(self, username: str, text: str) -> dict:
+    def ig_customer_messages(self, username: str, text: str, under: str = "messaging") -> dict:
         igsid = self.ig_user(username)
         message = self._ig_store(igsid, igsid, text)
         self.ig_push({"object": "instagram", "entry": [{"id": self.ig_id, "time": int(self.clock() * 1000),
-                                                        "messaging": [{"sender": {"id": igsid},
+                                                        under: [{"sender": {"id": igsid},
                                                                        "recipient": {"id": self.ig_id},
                                                                        "timestamp": int(self.clock() * 1000),
                                                                        "message": {"mid": message["id"],
@@ -76,7 +77,7 @@ class InstagramMixin:
 
     def _ig_store(self, igsid: str, sender: str, text: str) -> dict:
         with self.lock:
-            message = {"id": f"aWdf{self.new_id()}", "text": text, "from": sender, "timestamp": self.clock()}
+            message = {"id": instagram_mid(self.ig_id, int(self.new_id())), "text": text, "from": sender, "timestamp": self.clock()}
             self.ig_messages.setdefault(igsid, []).append(message)
             return message
 
@@ -134,6 +135,10 @@ def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> N
             if node in state.ig_comments and edge == "replies":
                 replies = [comment_view(c) for c in state.ig_comments.values() if c["parent_id"] == node]
                 return jsonify(page(sorted(replies, key=lambda c: c["timestamp"]), fields(("id", "text", "timestamp"))))
+            if node == state.ig_id and edge is None and "mentioned_" in request.args.get("fields", ""):
+                return mentioned(request.args["fields"])
+            if node in state.ig_users and edge is None:  # an Instagram user's profile (IGSID)
+                return jsonify({"id": node, "username": state.ig_users[node]})
             if edge == "conversations" and request.args.get("platform") == "instagram" and node in (
                     "me", state.ig_id, state.page_id):  # the DM conversations, one person's with user_id
                 threads = [{"id": conversation_id(igsid), "updated_time": _iso(msgs[-1]["timestamp"])}
@@ -150,7 +155,27 @@ def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> N
                 return jsonify({k: v for k, v in shown.items() if k in fields(("id",)) | {"id"}})
         return None
 
+    def mentioned(asked: str):
+        """GET /{ig-user-id}?fields=mentioned_comment.comment_id(X){…} or
+        mentioned_media.media_id(X){…}: a comment or caption that @-mentions the account."""
+        kind, _, rest = asked.partition(".")
+        wanted = rest.split("(", 1)[1].split(")", 1)[0]
+        item = state.ig_elsewhere.get(wanted)
+        media = state.ig_elsewhere.get(item.get("media_id", wanted)) if item else None
+        if item is None or media is None or media["comments_off"]:
+            return graph_error(400, "(#10) Comments are disabled for this media", 10, 2108006)
+        shown = {k: v for k, v in item.items() if k not in ("media_id", "replies", "comments_off", "owner")}
+        return jsonify({kind: shown, "id": state.ig_id})
+
     def write(node: str, edge: str, payload: dict):
+        if node == state.ig_id and edge == "mentions":  # a comment where the account was @-mentioned
+            media = state.ig_elsewhere.get(payload.get("media_id", ""))
+            if media is None or media["comments_off"]:
+                return graph_error(400, "(#100) Invalid parameter: media_id", 100)
+            reply = {"id": state.new_id(), "text": payload.get("message", ""), "from": {"id": state.ig_id}}
+            target = state.ig_elsewhere.get(payload.get("comment_id") or "", media)
+            target.setdefault("replies", []).append(reply)
+            return jsonify({"id": reply["id"]})
         comment = state.ig_comments.get(node)
         if comment is not None and edge == "replies":
             if comment["parent_id"]:

@@ -38,6 +38,8 @@ def _facebook_view(graph) -> list[dict]:
     with graph.lock:
         items = [{"author": c["from"]["name"], "text": c["message"], "created_at": c["created_time"],
                   "brand": c["from"]["id"] == graph.page_id, "where": "comment"} for c in graph.comments.values()]
+        items += [{"author": p["from"]["name"], "text": p["message"], "created_at": p["created_time"],
+                   "brand": p["from"]["id"] == graph.page_id, "where": "post"} for p in graph.posts.values()]
         items += [{"author": m["from"]["name"], "text": m["message"], "created_at": m["created_time"],
                    "brand": m["from"]["id"] == graph.page_id, "where": "Messenger"}
                   for msgs in graph.messages.values() for m in msgs]
@@ -118,7 +120,9 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
             event = x.customer_dms(username, text)
             return jsonify({"ok": True, "id": event["id"]})
         makers = {"facebook": graph.customer_comments, "messenger": graph.customer_messages,
-                  "instagram": graph.ig_customer_comments, "instagram_dm": graph.ig_customer_messages} if graph else {}
+                  "instagram": graph.ig_customer_comments, "instagram_dm": graph.ig_customer_messages,
+                  "facebook_post": graph.visitor_posts, "facebook_mention": graph.mentions_page,
+                  "instagram_mention": graph.ig_mentions_account} if graph else {}
         if kind in makers:
             return jsonify({"ok": True, "id": makers[kind](username, text)["id"]})
         tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)

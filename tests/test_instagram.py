@@ -12,12 +12,18 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from adapters.base import IDS
 from bot.models import Conversation, Credential
 from bot.poll import poll
 from bot.tokens import refresh_tokens
 from tests.helpers import all_text, roots, thread
 
 pytestmark = pytest.mark.meta
+# Real Instagram message ids are ~164 characters; the emulator sends such ids.
+# Until adapters/base.py and the columns take them (the lead's change), a DM
+# cannot be stored and these tests are expected to fail.
+needs_long_ids = pytest.mark.xfail(IDS["external_id"] < 164, reason="Instagram message ids are ~164 characters",
+                                   strict=True)
 
 
 def _conv(deps, handle):
@@ -52,6 +58,7 @@ def test_a_reply_to_a_reply_goes_under_the_top_level_comment_and_the_thread_says
     assert any("only top-level comments" in m.get("text", "") for m in thread(slack_state, root))
 
 
+@needs_long_ids
 def test_an_instagram_dm_is_answered_in_the_window_and_a_comment_privately_once(webhooks_on, deps, clock,
                                                                                 graph_state, slack_state):
     bot = webhooks_on
@@ -109,3 +116,31 @@ def test_a_page_linked_account_keeps_its_page_token(deps, clock, graph_state, sl
     assert refresh_tokens(deps, clock()) == []
     graph_state.ig_customer_comments("rui", "hi")
     assert not poll(deps, clock()).errors and any("@rui" in all_text(r) for r in roots(slack_state))
+
+
+def test_a_mention_in_a_comment_is_answered_there_and_one_with_comments_off_is_read_only(
+        webhooks_on, deps, graph_state, slack_state):
+    bot = webhooks_on
+    comment = graph_state.ig_mentions_account("vera.k", "@acme.shop the zip broke after a week")
+    graph_state.ig_mentions_account("wes", "loving my @acme.shop jacket", caption=True, comments_off=True)
+    bot.executor.drain()
+    vera = next(r for r in roots(slack_state) if "@vera.k" in all_text(r))
+    assert "the zip broke after a week" in all_text(vera) and "Read-only" not in all_text(vera)
+    bot.staff_says(vera["ts"], "So sorry Vera! DM us and we replace it.")
+    assert [r["text"] for r in comment["replies"]] == ["So sorry Vera! DM us and we replace it."]
+    wes = next(r for r in roots(slack_state) if r is not vera)
+    assert "🔒 *Read-only:* Instagram does not let the desk answer this mention" in all_text(wes)
+    bot.staff_says(wes["ts"], "Thanks Wes!")
+    assert any("not sent" in m.get("text", "") and "Instagram app" in m.get("text", "")
+               for m in thread(slack_state, wes))
+
+
+@needs_long_ids
+def test_a_dm_under_standby_shows_and_the_senders_username_is_looked_up_apart(webhooks_on, deps, graph_state,
+                                                                              slack_state):
+    bot = webhooks_on
+    graph_state.ig_customer_messages_standby("yan", "is anyone there? the bot does not help")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    assert "the bot does not help" in all_text(root)
+    assert deps.adapters["instagram"].find_name(graph_state.ig_user("yan")) == ("@yan", None)
