@@ -309,7 +309,7 @@ class WebhookInbox(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     route: Mapped[str] = mapped_column(String(32))
-    sources: Mapped[str] = mapped_column(String(512))   # account_keys of the adapters whose signature matched
+    sources: Mapped[str] = mapped_column(String(512))   # the platforms whose signature matched ("facebook,instagram")
     body: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+from collections import deque
 from concurrent.futures import Executor
 
 from flask import Flask, jsonify, request
@@ -31,19 +33,42 @@ def _error(status: int, message: str):
     return jsonify({"ok": False, "error": message}), status
 
 
-def record_and_publish(deps: Deps, inbox_id: int, route: str, posts, label: str) -> None:
-    """After the answer: record the delivery's posts, then post them. A failure
-    leaves the delivery (or the recorded rows) for the next pass to retry."""
-    try:
-        ids = inbox.record_delivery(deps, inbox_id, route, posts, deps.clock())
-    except Exception:  # noqa: BLE001 - a background thread must log, not vanish
-        log.exception("%s webhook: delivery kept but not recorded yet; the next pass retries", label)
-        return
-    if ids:
-        log.info("%s webhook: %d new post%s", label, len(ids), "" if len(ids) == 1 else "s")
-    else:  # our own messages echoed back, a retried delivery, or events with no customer post
-        log.debug("%s webhook: nothing new (%d customer post(s) already recorded)", label, len(posts))
-    publish_recorded(deps, ids)
+class Recorder:
+    """After the answers: records accepted deliveries one at a time, in the
+    order they were accepted, and posts each one's new posts to Slack in that
+    same order — a customer's message and their edit of it are two
+    deliveries, and must reach the thread in order (and a thread's first post
+    must be its root). Recording never waits for Slack: the two queues are
+    worked by one executor job each at a time."""
+
+    def __init__(self, deps: Deps, executor: Executor):
+        self.deps, self.executor = deps, executor
+        self.to_record: deque = deque()
+        self.to_publish: deque = deque()
+        self.recording, self.publishing = threading.Lock(), threading.Lock()
+
+    def add(self, inbox_id: int, route: str, adapters: list[WebhookSource], body: bytes) -> None:
+        self.to_record.append((inbox_id, route, adapters, body))
+        self.executor.submit(self.record_waiting)
+
+    def record_waiting(self) -> None:
+        with self.recording:
+            while self.to_record:
+                inbox_id, route, adapters, body = self.to_record.popleft()
+                try:
+                    ids = inbox.record(self.deps, inbox_id, route, adapters, body, self.deps.clock())
+                except Exception:  # noqa: BLE001 - a background thread must log, not vanish
+                    log.exception("%s webhook: delivery %s kept but not recorded yet; the next pass retries",
+                                  route, inbox_id)
+                    continue
+                if ids:
+                    self.to_publish.append(ids)
+                    self.executor.submit(self.publish_waiting)
+
+    def publish_waiting(self) -> None:
+        with self.publishing:
+            while self.to_publish:
+                publish_recorded(self.deps, self.to_publish.popleft())
 
 
 def publish_recorded(deps: Deps, message_ids: list[int]) -> None:
@@ -62,10 +87,10 @@ def publish_recorded(deps: Deps, message_ids: list[int]) -> None:
 RESULTS = {401: "unsigned", 413: "too_large", 415: "unsupported_type", 400: "malformed", 503: "unavailable"}
 
 
-def receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Executor):
+def receive(deps: Deps, name: str, adapters: list[WebhookSource], recorder: Recorder):
     """Answer the delivery, and count a refused one by result for /metrics
     (an accepted one is counted once its posts are recorded)."""
-    answer = _receive(deps, name, adapters, executor)
+    answer = _receive(deps, name, adapters, recorder)
     status = answer[1] if isinstance(answer, tuple) else 200
     if status == 200:
         return answer
@@ -79,10 +104,11 @@ def receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Exec
     return answer
 
 
-def _receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Executor):
+def _receive(deps: Deps, name: str, adapters: list[WebhookSource], recorder: Recorder):
     """adapters: every platform behind this route (Meta's one route serves the
     Page and Instagram, each with its own secret): the delivery is theirs whose
-    signature matches; each takes the entries of its own object."""
+    signature matches. Nothing here waits on a platform or on the number of
+    entries: the body is kept as it came and read after the answer."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         return _error(413, "body over 1 MB")
     body = request.get_data(cache=True)
@@ -94,37 +120,45 @@ def _receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Exe
     if request.mimetype != "application/json":
         return _error(415, f"unsupported content type {request.mimetype or '(none)'}")
     try:
-        payload = json.loads(body)
-        if not isinstance(payload, dict):
+        if not isinstance(json.loads(body), dict):
             raise ValueError("not an object")
-        posts = [post for adapter in signed for post in adapter.parse_webhook(payload)]
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            OverflowError):
-        return _error(400, "malformed JSON or an event this endpoint does not understand")
-    except AdapterError as exc:  # not the sender's fault: it retries, and polling is the safety net
-        log.warning("%s webhook: cannot identify the brand account yet (%s); answered 503", label, exc)
-        return _error(503, "cannot identify the brand account yet; retry later")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return _error(400, "malformed JSON: a JSON object is expected")
     now = deps.clock()
     with deps.sessions() as session:
-        inbox_id = inbox.accept(session, name, [a.account_key for a in signed], body, now,
+        inbox_id = inbox.accept(session, name, [a.platform for a in signed], body, now,
                                 deps.settings.delivery_lease)
-        for adapter in signed:
-            store.note_webhook_delivery(session, adapter.account_key, now)
+        for key in filter(None, map(_account_key, signed)):
+            store.note_webhook_delivery(session, key, now)
         session.commit()
-    executor.submit(record_and_publish, deps, inbox_id, name, posts, label)
-    return jsonify({"ok": True, "received": len(posts)})
+    recorder.add(inbox_id, name, signed, body)
+    return jsonify({"ok": True})
+
+
+def _account_key(adapter: WebhookSource) -> str | None:
+    """X's key needs its user id, looked up once from the network: not worth
+    holding an answer for (its polling just stays at the usual pace)."""
+    try:
+        return adapter.account_key
+    except AdapterError:
+        return None
 
 
 def recover_now_and_then(deps: Deps, last: list) -> None:
-    """Deliveries a dead process accepted but never recorded: looked for when
-    web starts and after a delivery, at most once per DELIVERY_LEASE (the
-    worker's poll pass looks too), so no worker is needed for them either."""
+    """Deliveries a stopped process accepted but never recorded, and posts
+    recorded but not yet in Slack (Slack refused, or the process stopped):
+    done when web starts and after a delivery, at most once per
+    DELIVERY_LEASE (the worker's poll pass does it too), so no worker is
+    needed for them either."""
     now = deps.clock()
     if last and now - last[0] < deps.settings.delivery_lease:
         return
     last[:] = [now]
     try:
-        publish_recorded(deps, inbox.recover(deps, now))
+        inbox.recover(deps, now)
+        publish_unposted(deps, now)
+    except SLACK_ERRORS as exc:
+        log.warning("webhook posts recorded but not yet in Slack (%s); the next pass retries", exc)
     except Exception:  # noqa: BLE001 - a background thread must log, not vanish
         log.exception("webhook deliveries left by a stopped process not recorded yet; the next pass retries")
 
@@ -132,6 +166,7 @@ def recover_now_and_then(deps: Deps, last: list) -> None:
 def register(flask: Flask, deps: Deps, executor: Executor) -> None:
     sources: dict[str, list[WebhookSource]] = {}
     last_recovery: list = []
+    recorder = Recorder(deps, executor)
     if any(isinstance(a, WebhookSource) for a in deps.adapters.values()):
         executor.submit(recover_now_and_then, deps, last_recovery)
     for adapter in deps.adapters.values():
@@ -155,6 +190,6 @@ def register(flask: Flask, deps: Deps, executor: Executor) -> None:
     def webhook_events(name: str):
         if name not in sources:
             return _error(404, f"no platform '{name}' is on here")
-        answer = receive(deps, name, sources[name], executor)
+        answer = receive(deps, name, sources[name], recorder)
         executor.submit(recover_now_and_then, deps, last_recovery)
         return answer
