@@ -171,6 +171,26 @@ def messaging_window(human_agent: bool) -> timedelta:
     return HUMAN_AGENT_WINDOW if human_agent else RESPONSE_WINDOW
 
 
+def messenger_window_problem(messenger: bool, customer_wrote: datetime, now: datetime,
+                             human_agent: bool) -> str | None:
+    """Why the Page may not privately answer now: a private reply to a comment
+    takes 7 days; Messenger 24 h, or 7 days with the HUMAN_AGENT tag."""
+    waited = now - customer_wrote
+    if not messenger:
+        if waited > PRIVATE_REPLY_WINDOW:
+            return ("Facebook allows a private reply to a comment only within 7 days of it; this comment is "
+                    "older. Answer in public, or wait for the customer to message the Page.")
+        return None
+    if waited <= RESPONSE_WINDOW or (waited <= HUMAN_AGENT_WINDOW and human_agent):
+        return None
+    if waited <= HUMAN_AGENT_WINDOW:
+        return ("Messenger's 24-hour window closed (the customer last wrote "
+                f"{customer_wrote:%Y-%m-%d %H:%M} UTC). With Meta's Human Agent permission approved, set "
+                "MESSENGER_HUMAN_AGENT=on to answer up to 7 days; otherwise wait for the customer to write again.")
+    return ("Messenger's 7-day window closed (the customer last wrote "
+            f"{customer_wrote:%Y-%m-%d %H:%M} UTC): the Page cannot message them until they write again.")
+
+
 def since_cursor(cursor: str | None, start_time: datetime | None) -> int:
     """Graph polling cursors are creation times (epoch seconds)."""
     return int(cursor) if cursor else (int(start_time.timestamp()) if start_time else 0)

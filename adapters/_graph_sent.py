@@ -68,3 +68,17 @@ def recipient_of(message: dict) -> str | None:
     """Whom a message was sent to (`to.data[0].id`)."""
     people = (message.get("to") or {}).get("data") or []
     return people[0].get("id") if people else None
+
+
+def own_comment_reply(graph: GraphClient, comment_id: str, own_id: str, text: str,
+                      since: datetime | None) -> str | None:
+    """The id of the Page's reply with this text under a comment (newest
+    first, bounded), written no earlier than `since`."""
+    wanted = comparable(text)
+    for comment in graph.pages(f"{comment_id}/comments", limit_pages=LOOKUP_PAGES, order="reverse_chronological",
+                               fields="id,from,message,created_time", limit=100):
+        if too_old(comment, "created_time", since):
+            return None  # newest first: the rest were written before our reply
+        if (comment.get("from") or {}).get("id") == own_id and comparable(comment.get("message")) == wanted:
+            return comment["id"]
+    return None

@@ -259,9 +259,3 @@ def feed_media(value: dict) -> tuple[Attachment, ...]:
         found.append(Attachment("image", link) if item == "photo" else
                      Attachment("video", link, "Video") if item == "video" else Attachment("link", link, "Link"))
     return tuple(found)
-
-
-# A post the desk can show but not answer: its external id starts with this,
-# and its first attachment (kind READ_ONLY) says why — the root shows it as a
-# line of its own (bot/render.py), and the adapter refuses replies to it.
-READ_ONLY = "read_only"

@@ -39,6 +39,11 @@ def _cut(value: str | None, longest: int) -> str | None:
     return value[:longest - 1] + "…" if value and len(value) > longest else value
 
 
+# An attachment of this kind marks the post read-only: the platform lets nobody
+# answer it from here, and its name says why (shown on the root).
+READ_ONLY = "read_only"
+
+
 @dataclass(frozen=True)
 class Attachment:
     kind: str               # "image", "sticker", "video", "audio", "file", …

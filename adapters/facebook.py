@@ -10,36 +10,30 @@ by the customer's page-scoped id (PSID). Staff replies: a comment reply
 message (Send API: `RESPONSE` within 24 h of the customer's last message,
 `HUMAN_AGENT` to 7 days when MESSENGER_HUMAN_AGENT=on, else a clear refusal
 when the reply is written). The Page's own comments and Messenger echoes
-never open a thread.
-
-A visitor's post on the Page (`feed`, item post/status/photo/video/share) is
-a conversation of its own (`post:<post id>`), answered by a comment on it and
-privately by a private reply to it (`recipient.post_id`); polled from
-`/{page-id}/visitor_posts` too. A mention of the Page (`mention`) shows the
-same way, answered by a comment on the mentioning post or comment. Messenger
-postbacks, edits and unsends show (bot/render.py marks edits and removals);
-a sender's name is looked up by find_name after the webhook was answered."""
+never open a thread. A visitor's post on the Page (`feed`, item
+post/status/photo/video/share; also polled from `/{page-id}/visitor_posts`)
+is a conversation of its own (`post:<post id>`), answered by a comment on it
+or a private reply (`recipient.post_id`); a mention of the Page (`mention`)
+likewise, on the mentioning post or comment. Messenger postbacks, edits and
+unsends show; names are looked up by find_name after the webhook answered."""
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from adapters._graph import (HUMAN_AGENT_WINDOW, PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient, MetaWebhook,
-                             graph_time, messaging_window, newest_first_result, since_cursor)
+from adapters._graph import (RESPONSE_WINDOW, GraphClient, MetaWebhook, graph_time, messaging_window,
+                             messenger_window_problem, newest_first_result, since_cursor)
 from adapters._meta_shapes import (CustomerEvent, as_text, each_object, feed_media, guarded, list_of,
                                    meta_attachments, read_messaging, text_id)
-from adapters.base import (ActionKind, AdapterError, Feed, FetchResult, InboundPost, OutboundAction,
+from adapters._graph_sent import conversation_with, not_before, own_comment_reply, own_message, recipient_of
+from adapters.base import (ActionKind, AdapterError, DuplicatePost, Feed, FetchResult, InboundPost, OutboundAction,
                            PermanentSendError, PostRef, SentMessage, empty_reply_problem)
-from adapters._graph_sent import (LOOKUP_PAGES, comparable, conversation_with, not_before, own_message,
-                                  recipient_of, too_old)
-from adapters.base import DuplicatePost
 from bot.config import EnvReader
 
 log = logging.getLogger(__name__)
 LABEL, PRIVATE_LABEL = "Facebook", "Messenger"
-MAX_COMMENT = 8000
-MAX_MESSAGE = 2000
+MAX_COMMENT, MAX_MESSAGE = 8000, 2000
 RECENT_POSTS = 10  # polling looks at the comments of the Page's newest posts
 UNKNOWN_AUTHOR = "Someone (Facebook did not say who)"
 # Feed items a visitor posts on the Page: each is a conversation of its own.
@@ -330,26 +324,9 @@ class FacebookAdapter(MetaWebhook):
         if len(text) > limit:
             return f"The reply is {len(text):,} characters; Facebook takes at most {limit:,} here. Shorten it."
         if kind is ActionKind.PRIVATE and about is not None and about.created_at is not None:
-            return self._window_problem(about.private, about.created_at, self.clock())
+            return messenger_window_problem(about.private, about.created_at, self.clock(),
+                                            self._settings.human_agent)
         return None
-
-    def _window_problem(self, messenger: bool, customer_wrote: datetime, now: datetime) -> str | None:
-        waited = now - customer_wrote
-        if not messenger:
-            if waited > PRIVATE_REPLY_WINDOW:
-                return ("Facebook allows a private reply to a comment only within 7 days of it; this comment is "
-                        "older. Answer in public, or wait for the customer to message the Page.")
-            return None
-        if waited <= RESPONSE_WINDOW:
-            return None
-        if waited <= HUMAN_AGENT_WINDOW and self._settings.human_agent:
-            return None
-        if waited <= HUMAN_AGENT_WINDOW:
-            return ("Messenger's 24-hour window closed (the customer last wrote "
-                    f"{customer_wrote:%Y-%m-%d %H:%M} UTC). With Meta's Human Agent permission approved, set "
-                    "MESSENGER_HUMAN_AGENT=on to answer up to 7 days; otherwise wait for the customer to write again.")
-        return ("Messenger's 7-day window closed (the customer last wrote "
-                f"{customer_wrote:%Y-%m-%d %H:%M} UTC): the Page cannot message them until they write again.")
 
     def send_reply(self, action: OutboundAction) -> SentMessage:
         self._refuse(action, messenger=False)
@@ -394,7 +371,8 @@ class FacebookAdapter(MetaWebhook):
         `private_reply_conversation` (there is at most one per comment)."""
         since = not_before(action)
         if action.kind is ActionKind.REPLY:
-            return self._find_comment_reply(action, since)
+            found = own_comment_reply(self.graph, action.target, self._settings.page_id, action.text, since)
+            return SentMessage(found, f"https://www.facebook.com/{found}") if found else None
         kind, _, target = action.target.partition(":")
         if kind == "comment":
             node = self.graph.get(target, fields="private_reply_conversation")
@@ -406,18 +384,6 @@ class FacebookAdapter(MetaWebhook):
             return None
         psid = recipient_of(found) if kind == "comment" else None
         return SentMessage(found["id"], None, opens_thread=f"messenger:{psid}" if psid else None)
-
-    def _find_comment_reply(self, action: OutboundAction, since: datetime | None) -> SentMessage | None:
-        wanted = comparable(action.text)
-        for comment in self.graph.pages(f"{action.target}/comments", limit_pages=LOOKUP_PAGES,
-                                        order="reverse_chronological", fields="id,from,message,created_time",
-                                        limit=100):
-            if too_old(comment, "created_time", since):
-                return None  # newest first: the rest were written before our reply
-            if (comment.get("from") or {}).get("id") == self._settings.page_id and \
-                    comparable(comment.get("message")) == wanted:
-                return SentMessage(comment["id"], f"https://www.facebook.com/{comment['id']}")
-        return None
 
     def like(self, action: OutboundAction) -> SentMessage:
         self.graph.post(f"{action.target}/likes")

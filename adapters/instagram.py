@@ -20,9 +20,9 @@ from adapters._graph import (PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient,
 from adapters._graph import GraphError
 from adapters._graph_sent import (DM_DETAILED, LOOKUP_PAGES, comparable, conversation_with, not_before, own_message,
                                   too_old)
-from adapters._meta_shapes import (READ_ONLY, as_text, each_object, guarded, list_of, read_messaging, text_id,
+from adapters._meta_shapes import (as_text, each_object, guarded, list_of, read_messaging, text_id,
                                    web_url)
-from adapters.base import (ActionKind, AdapterError, Attachment, CredentialsRejected, DuplicatePost, Feed,
+from adapters.base import (READ_ONLY, ActionKind, AdapterError, Attachment, CredentialsRejected, DuplicatePost, Feed,
                            FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, SentMessage,
                            UnconfirmedSend, empty_reply_problem)
 from bot.config import EnvReader

@@ -46,6 +46,11 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     known_thread = conv is not None
     conv = conv or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
                                                             post.private, for_update=True)
+    if conv is None and post.change == "removed":
+        # Nothing to show and nobody to answer: a post we never saw, taken back.
+        log.info("%s post %s: removed before the desk saw it; ignored (nothing to show)", post.platform,
+                 post.external_id[:80])
+        return None
     # In a private 1:1 thread every message is the customer's (their DM answering
     # a private reply joins the public conversation under their DM identity).
     someone_else = conv is not None and conv.customer_id != post.author_id and not post.private

@@ -7,6 +7,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from adapters.base import READ_ONLY
 from bot.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation, Message
 from bot.text import escape_for_slack, split_for_sections
 
@@ -108,7 +109,6 @@ def text_sections(msg: Message, platform_label: str) -> list[dict]:
 
 
 SHOWN_AS_IMAGE = {"image", "sticker"}
-READ_ONLY = "read_only"  # adapters._meta_shapes.READ_ONLY: an attachment that marks a post read-only
 MAX_ATTACHMENTS = 10
 
 
