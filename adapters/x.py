@@ -127,6 +127,42 @@ def _never_reached_x(exc: requests.RequestException) -> bool:
     return isinstance(exc, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
+def _snowflake(value) -> bool:
+    return isinstance(value, str) and value.isdigit()
+
+
+def _page_of(response: requests.Response) -> dict:
+    """A page X answered; one that is not a JSON object is an outage for
+    polling (retried with backoff), never a crash of the pass."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise AdapterError("X answered a page that is not JSON") from None
+    if not isinstance(body, dict):
+        raise AdapterError("X answered a page that is not a JSON object")
+    return body
+
+
+def _newest(body: dict) -> str | None:
+    """The cursor to keep: X's meta.newest_id, else the highest id on the page
+    — so a page whose posts were all skipped still moves the cursor on."""
+    newest = (body.get("meta") or {}).get("newest_id")
+    if _snowflake(newest):
+        return newest
+    ids = [int(t["id"]) for t in body.get("data") or [] if isinstance(t, dict) and _snowflake(t.get("id"))]
+    return str(max(ids)) if ids else None
+
+
+def _first_problem(body: dict) -> str:
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    return str(first.get("detail") or first.get("title") or "no data in the answer")
+
+
+def _oldest_first(posts: list[InboundPost]) -> list[InboundPost]:
+    return sorted(posts, key=lambda p: int(p.external_id) if p.external_id.isdigit() else 0)
+
+
 class XAdapter:
     platform = "x"
     label = wire.LABEL
@@ -165,6 +201,27 @@ class XAdapter:
             except (AdapterError, PermanentSendError):
                 return self._user_id or "account"
         return self._username
+
+    def find_name(self, author_id: str) -> tuple[str, str | None] | None:
+        """GET /2/users/:id — the customer's @username and name, for a post whose
+        delivery named only their id (an X Activity API event with empty
+        `includes`). Called after the webhook was answered; None when X cannot
+        tell (the stand-in handle stays)."""
+        if not _snowflake(author_id):
+            return None
+        try:
+            body = _page_of(self._read(self.client.get_user, id=author_id, user_fields=USER_FIELDS,
+                                       user_auth=not self._settings.bearer_token))
+        except (AdapterError, PermanentSendError) as exc:
+            log.warning("X user %s: name not looked up (%s)", author_id, exc)
+            return None
+        user = body.get("data") if isinstance(body.get("data"), dict) else {}
+        username = user.get("username")
+        if not isinstance(username, str) or not username:
+            log.info("X user %s: X knows no such user (%s)", author_id, _first_problem(body))
+            return None
+        name = user.get("name")
+        return "@" + username, name if isinstance(name, str) else None
 
     def _load_me(self) -> None:
         data = self._call(self.client.get_me, user_auth=True).json()["data"]
@@ -225,16 +282,15 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_users_mentions, me, **params)
-            body = response.json()
-            newest = newest or body.get("meta", {}).get("newest_id")
-            users = {u["id"]: u for u in body.get("includes", {}).get("users", [])}
-            posts.extend(p for p in (wire.post_from_v2(t, users, me) for t in body.get("data", [])) if p)
-            token = body.get("meta", {}).get("next_token")
+            body = _page_of(response)
+            newest = newest or _newest(body)
+            users = wire.users_by_id((body.get("includes") or {}).get("users"))
+            posts.extend(wire.readable(body.get("data"), "post", lambda t, users=users: wire.post_from_v2(t, users, me)))
+            token = (body.get("meta") or {}).get("next_token")
             if not token:
                 break
             params["pagination_token"] = token
-        posts.sort(key=lambda p: int(p.external_id))
-        return FetchResult(posts=posts, cursor=newest, rate_limit=_rate_limit(response))
+        return FetchResult(posts=_oldest_first(posts), cursor=newest, rate_limit=_rate_limit(response))
 
     def fetch_dms(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """DM events newer than the cursor (an event id). /2/dm_events has no
@@ -248,27 +304,26 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_direct_message_events, **params)
-            body = response.json()
-            users = {u["id"]: u for u in body.get("includes", {}).get("users", [])}
-            events = body.get("data", [])
+            body = _page_of(response)
+            users = wire.users_by_id((body.get("includes") or {}).get("users"))
+            events = [e for e in body.get("data") or [] if isinstance(e, dict) and _snowflake(e.get("id"))]
             newest = newest or (events[0]["id"] if events else None)
             reached_end = False
             for event in events:
-                if cursor and int(event["id"]) <= int(cursor):
+                if cursor and _snowflake(cursor) and int(event["id"]) <= int(cursor):
                     reached_end = True
                     break
-                post = wire.dm_from_v2(event, users, me)
+                [post] = wire.readable([event], "DM", lambda e, users=users: wire.dm_from_v2(e, users, me)) or [None]
                 if post and start_time and post.created_at and post.created_at < start_time:
                     reached_end = True
                     break
                 if post:
                     posts.append(post)
-            token = body.get("meta", {}).get("next_token")
+            token = (body.get("meta") or {}).get("next_token")
             if reached_end or not token:
                 break
             params["pagination_token"] = token
-        posts.sort(key=lambda p: int(p.external_id))
-        return FetchResult(posts=posts, cursor=newest or cursor, rate_limit=_rate_limit(response))
+        return FetchResult(posts=_oldest_first(posts), cursor=newest or cursor, rate_limit=_rate_limit(response))
 
     # -- inbound: webhooks (V2 Webhooks API: X Activity API, Account Activity API) ---
     def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
@@ -293,6 +348,9 @@ class XAdapter:
         if empty:
             return empty
         if kind is ActionKind.PRIVATE:
+            if about is not None and not _snowflake(about.author_id):
+                return ("X did not say who wrote this post, so there is no one to send a private message to. "
+                        "Answer publicly in this thread.")
             if len(text) > MAX_DM_LENGTH:
                 return (f"The message is {len(text):,} characters; an X DM takes at most {MAX_DM_LENGTH:,}. "
                         "Shorten it and post it again in this thread.")
