@@ -49,22 +49,45 @@ class XPrivateMixin:
         return [e["text"] for e in self.dm_events
                 if e["sender_id"] == self.brand_id and e["dm_conversation_id"] == one_to_one(user_id, self.brand_id)]
 
-    def push(self, event_type: str, payload: dict) -> None:
-        """Webhook mode: deliver one X Activity API event, signed, to the bot."""
+    def push(self, event_type: str, payload: dict, includes: dict | None = None) -> None:
+        """Webhook mode: deliver one X Activity API event, signed, to the bot —
+        in the shapes X documents: a post with its author in `includes` (or
+        `includes` empty, as X sends post.reply.create and post.quote.create),
+        a DM as the legacy `direct_message_events` plus a `users` map."""
         if not self.webhook_url:
             return
-        users = [self.users[uid] for uid in {payload.get("author_id"), payload.get("sender_id")} if uid in self.users]
-        payload = {**payload, "text": html.escape(payload["text"], quote=False)}  # as X sends it
-        body = json.dumps({"data": {"event_uuid": uuid.uuid4().hex, "filter": {"user_id": self.brand_id},
+        if event_type.startswith("dm."):
+            payload = self.legacy_dm(payload)
+            includes = {}
+        elif includes is None:
+            includes = {"users": [self.users[payload["author_id"]]] if payload["author_id"] in self.users else []}
+        if not event_type.startswith("dm."):
+            payload = {**payload, "text": html.escape(payload["text"], quote=False)}  # as X sends it
+        body = json.dumps({"data": {"event_uuid": str(uuid.uuid4().int >> 65), "filter": {"user_id": self.brand_id},
                                     "event_type": event_type, "tag": "socialdesk", "payload": payload,
-                                    "includes": {"users": users}}}).encode()
+                                    "includes": includes}}).encode()
         digest = hmac.new(self.api_secret.encode(), body, hashlib.sha256).digest()
         signature = "sha256=" + base64.b64encode(digest).decode()
         push_signed(self.webhook_url, body, "x-twitter-webhooks-signature", signature, self.webhook_answers)
 
+    def legacy_dm(self, event: dict) -> dict:
+        """dm.received / dm.sent's payload as X documents it."""
+        sender = event["sender_id"]
+        recipient = next((u for u in event["dm_conversation_id"].split("-") if u != sender), sender)
+        created = datetime.strptime(event["created_at"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=timezone.utc)
+        return {"direct_message_events": [{
+                    "type": "message_create", "id": event["id"],
+                    "created_timestamp": str(int(created.timestamp() * 1000)),
+                    "message_create": {"target": {"recipient_id": recipient}, "sender_id": sender,
+                                       "message_data": {"text": html.escape(event["text"], quote=False), "entities": {
+                                           "hashtags": [], "symbols": [], "user_mentions": [], "urls": []}}}}],
+                "users": {uid: {"data": self.users[uid]} for uid in (sender, recipient) if uid in self.users}}
+
 
 def _problem(status: int, title: str, detail: str):
-    response = jsonify({"title": title, "detail": detail, "type": "about:blank", "status": status})
+    # X's problem JSON: a 400 names its problem type; others are about:blank.
+    kind = "https://api.twitter.com/2/problems/invalid-request" if status == 400 else "about:blank"
+    response = jsonify({"title": title, "detail": detail, "type": kind, "status": status})
     response.status_code = status
     return response
 
