@@ -20,7 +20,7 @@ import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
-from adapters.base import InboundPost
+from adapters.base import AdapterError, InboundPost
 
 log = logging.getLogger(__name__)
 LABEL, PRIVATE_LABEL = "X", "X DM"
@@ -204,6 +204,42 @@ def dm_from_legacy(event: dict, users: dict, account: str) -> InboundPost | None
         "id": event.get("id"), "sender_id": sender, "text": (create.get("message_data") or {}).get("text"),
         "dm_conversation_id": one_to_one_conversation(sender, recipient or account) if sender else None,
         "created_at": created.isoformat() if created else None}, users, account)
+
+
+def snowflake(value) -> bool:
+    return isinstance(value, str) and value.isdigit()
+
+
+def page_of(response) -> dict:
+    """A page X answered; one that is not a JSON object is an outage for
+    polling (retried with backoff), never a crash of the pass."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise AdapterError("X answered a page that is not JSON") from None
+    if not isinstance(body, dict):
+        raise AdapterError("X answered a page that is not a JSON object")
+    return body
+
+
+def newest(body: dict) -> str | None:
+    """The cursor to keep: X's meta.newest_id, else the highest id on the page
+    — so a page whose posts were all skipped still moves the cursor on."""
+    newest = (body.get("meta") or {}).get("newest_id")
+    if snowflake(newest):
+        return newest
+    ids = [int(t["id"]) for t in body.get("data") or [] if isinstance(t, dict) and snowflake(t.get("id"))]
+    return str(max(ids)) if ids else None
+
+
+def first_problem(body: dict) -> str:
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    first = errors[0] if errors and isinstance(errors[0], dict) else {}
+    return str(first.get("detail") or first.get("title") or "no data in the answer")
+
+
+def oldest_first(posts: list[InboundPost]) -> list[InboundPost]:
+    return sorted(posts, key=lambda p: int(p.external_id) if p.external_id.isdigit() else 0)
 
 
 def readable(items, what: str, build) -> list[InboundPost]:

@@ -33,6 +33,7 @@ TWEEPY_HOST = "https://api.twitter.com"
 MAX_WEIGHTED_LENGTH = 280
 MAX_DM_LENGTH = 10_000
 MAX_PAGES = 8  # a timeline reaches back 800 items at 100 a page
+QUOTED_POSTS = 5  # the brand's latest posts whose quotes are polled (X's smallest timeline page)
 CLOCK_SKEW = timedelta(minutes=5)  # X's clock against ours, when looking back by time
 # note_tweet: a post longer than 280 characters arrives cut in `text`; its
 # whole text is only in note_tweet.text, and only when asked for.
@@ -127,42 +128,6 @@ def _never_reached_x(exc: requests.RequestException) -> bool:
     return isinstance(exc, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
-def _snowflake(value) -> bool:
-    return isinstance(value, str) and value.isdigit()
-
-
-def _page_of(response: requests.Response) -> dict:
-    """A page X answered; one that is not a JSON object is an outage for
-    polling (retried with backoff), never a crash of the pass."""
-    try:
-        body = response.json()
-    except ValueError:
-        raise AdapterError("X answered a page that is not JSON") from None
-    if not isinstance(body, dict):
-        raise AdapterError("X answered a page that is not a JSON object")
-    return body
-
-
-def _newest(body: dict) -> str | None:
-    """The cursor to keep: X's meta.newest_id, else the highest id on the page
-    — so a page whose posts were all skipped still moves the cursor on."""
-    newest = (body.get("meta") or {}).get("newest_id")
-    if _snowflake(newest):
-        return newest
-    ids = [int(t["id"]) for t in body.get("data") or [] if isinstance(t, dict) and _snowflake(t.get("id"))]
-    return str(max(ids)) if ids else None
-
-
-def _first_problem(body: dict) -> str:
-    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
-    first = errors[0] if errors and isinstance(errors[0], dict) else {}
-    return str(first.get("detail") or first.get("title") or "no data in the answer")
-
-
-def _oldest_first(posts: list[InboundPost]) -> list[InboundPost]:
-    return sorted(posts, key=lambda p: int(p.external_id) if p.external_id.isdigit() else 0)
-
-
 class XAdapter:
     platform = "x"
     label = wire.LABEL
@@ -207,10 +172,10 @@ class XAdapter:
         delivery named only their id (an X Activity API event with empty
         `includes`). Called after the webhook was answered; None when X cannot
         tell (the stand-in handle stays)."""
-        if not _snowflake(author_id):
+        if not wire.snowflake(author_id):
             return None
         try:
-            body = _page_of(self._read(self.client.get_user, id=author_id, user_fields=USER_FIELDS,
+            body = wire.page_of(self._read(self.client.get_user, id=author_id, user_fields=USER_FIELDS,
                                        user_auth=not self._settings.bearer_token))
         except (AdapterError, PermanentSendError) as exc:
             log.warning("X user %s: name not looked up (%s)", author_id, exc)
@@ -218,7 +183,7 @@ class XAdapter:
         user = body.get("data") if isinstance(body.get("data"), dict) else {}
         username = user.get("username")
         if not isinstance(username, str) or not username:
-            log.info("X user %s: X knows no such user (%s)", author_id, _first_problem(body))
+            log.info("X user %s: X knows no such user (%s)", author_id, wire.first_problem(body))
             return None
         name = user.get("name")
         return "@" + username, name if isinstance(name, str) else None
@@ -267,7 +232,8 @@ class XAdapter:
     def feeds(self) -> list[Feed]:
         name = self.account_name()
         return [Feed(self.account_key, f"X {name}", self.fetch_since),
-                Feed(f"{self.account_key}:dm", f"X {name} DMs", self.fetch_dms)]
+                Feed(f"{self.account_key}:dm", f"X {name} DMs", self.fetch_dms),
+                Feed(f"{self.account_key}:quotes", f"X {name} quotes", self.fetch_quotes)]
 
     def fetch_since(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """Mentions newer than the cursor (a post id)."""
@@ -282,15 +248,15 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_users_mentions, me, **params)
-            body = _page_of(response)
-            newest = newest or _newest(body)
+            body = wire.page_of(response)
+            newest = newest or wire.newest(body)
             users = wire.users_by_id((body.get("includes") or {}).get("users"))
             posts.extend(wire.readable(body.get("data"), "post", lambda t, users=users: wire.post_from_v2(t, users, me)))
             token = (body.get("meta") or {}).get("next_token")
             if not token:
                 break
             params["pagination_token"] = token
-        return FetchResult(posts=_oldest_first(posts), cursor=newest, rate_limit=_rate_limit(response))
+        return FetchResult(posts=wire.oldest_first(posts), cursor=newest, rate_limit=_rate_limit(response))
 
     def fetch_dms(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """DM events newer than the cursor (an event id). /2/dm_events has no
@@ -304,13 +270,13 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_direct_message_events, **params)
-            body = _page_of(response)
+            body = wire.page_of(response)
             users = wire.users_by_id((body.get("includes") or {}).get("users"))
-            events = [e for e in body.get("data") or [] if isinstance(e, dict) and _snowflake(e.get("id"))]
+            events = [e for e in body.get("data") or [] if isinstance(e, dict) and wire.snowflake(e.get("id"))]
             newest = newest or (events[0]["id"] if events else None)
             reached_end = False
             for event in events:
-                if cursor and _snowflake(cursor) and int(event["id"]) <= int(cursor):
+                if cursor and wire.snowflake(cursor) and int(event["id"]) <= int(cursor):
                     reached_end = True
                     break
                 [post] = wire.readable([event], "DM", lambda e, users=users: wire.dm_from_v2(e, users, me)) or [None]
@@ -323,7 +289,31 @@ class XAdapter:
             if reached_end or not token:
                 break
             params["pagination_token"] = token
-        return FetchResult(posts=_oldest_first(posts), cursor=newest or cursor, rate_limit=_rate_limit(response))
+        return FetchResult(posts=wire.oldest_first(posts), cursor=newest or cursor, rate_limit=_rate_limit(response))
+
+    def fetch_quotes(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
+        """Quotes of the brand's latest posts newer than the cursor (a post id):
+        a quote that names no @handle is not in the mentions timeline, yet X's
+        2026 rule lets the brand answer it. GET /2/tweets/:id/quote_tweets has
+        no since_id, so each page is cut at the cursor here."""
+        me, user_auth = self.account_id(), not self._settings.bearer_token
+        response = self._read(self.client.get_users_tweets, me, max_results=QUOTED_POSTS,
+                              exclude=["retweets", "replies"], user_auth=user_auth)
+        own = [t["id"] for t in wire.page_of(response).get("data") or [] if isinstance(t, dict) and wire.snowflake(t.get("id"))]
+        posts, newest = [], cursor
+        for post_id in own:
+            response = self._read(self.client.get_quote_tweets, post_id, max_results=100, tweet_fields=TWEET_FIELDS,
+                                  expansions=["author_id"], user_fields=USER_FIELDS, user_auth=user_auth)
+            body = wire.page_of(response)
+            users = wire.users_by_id((body.get("includes") or {}).get("users"))
+            for post in wire.readable(body.get("data"), "quote", lambda t, users=users: wire.post_from_v2(t, users, me)):
+                new = not wire.snowflake(cursor) or (post.external_id.isdigit() and int(post.external_id) > int(cursor))
+                if new and not (start_time and post.created_at and post.created_at < start_time):
+                    posts.append(post)
+            page_newest = wire.newest(body)
+            if page_newest and (not wire.snowflake(newest) or int(page_newest) > int(newest)):
+                newest = page_newest
+        return FetchResult(posts=wire.oldest_first(posts), cursor=newest, rate_limit=_rate_limit(response))
 
     # -- inbound: webhooks (V2 Webhooks API: X Activity API, Account Activity API) ---
     def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
@@ -348,7 +338,7 @@ class XAdapter:
         if empty:
             return empty
         if kind is ActionKind.PRIVATE:
-            if about is not None and not _snowflake(about.author_id):
+            if about is not None and not wire.snowflake(about.author_id):
                 return ("X did not say who wrote this post, so there is no one to send a private message to. "
                         "Answer publicly in this thread.")
             if len(text) > MAX_DM_LENGTH:
