@@ -128,14 +128,18 @@ def users_by_id(users) -> dict:
     """Users however X nests them: a v2 `includes.users` list, a legacy
     `users` map keyed by id, each entry flat or wrapped in {"data": {…}} (the
     X Activity API wraps them); v1.1 `screen_name` read as `username`."""
-    entries = users.values() if isinstance(users, dict) else users if isinstance(users, list) else []
+    entries = users.items() if isinstance(users, dict) else enumerate(users) if isinstance(users, list) else []
     found = {}
-    for entry in entries:
+    for key, entry in entries:
         user = entry.get("data") if isinstance(entry, dict) and isinstance(entry.get("data"), dict) else entry
-        if not isinstance(user, dict) or not _id(user.get("id") or user.get("id_str")):
+        if not isinstance(user, dict):
+            continue
+        # A legacy map is keyed by the id the events name; a list names it inside.
+        user_id = key if isinstance(key, str) and key else _id(user.get("id_str") or user.get("id"))
+        if not user_id:
             continue
         username = user.get("username") or user.get("screen_name")
-        found[_id(user.get("id_str") or user.get("id"))] = {
+        found[user_id] = {
             "username": username if isinstance(username, str) else None,
             "name": user.get("name") if isinstance(user.get("name"), str) else None}
     return found

@@ -190,7 +190,8 @@ class XAdapter:
 
     def _load_me(self) -> None:
         data = self._call(self.client.get_me, user_auth=True).json()["data"]
-        self._user_id, self._username = data["id"], "@" + data["username"]
+        # X_USER_ID, when set, stays the account: asking for the name never changes whose feeds are read.
+        self._user_id, self._username = self._user_id or data["id"], "@" + data["username"]
 
     def _call(self, func, *args, writes: bool = False, forbidden: str | None = None, **kwargs) -> requests.Response:
         """Run one tweepy call and map its failures into the adapter error family.
