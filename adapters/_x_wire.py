@@ -69,7 +69,8 @@ def ignored(what: str, reason: str) -> None:
 
 
 def skipped(what: str, item_id, exc: Exception) -> None:
-    log.warning("X %s %s skipped: it cannot be read (%s: %s)", what, item_id or "(no id)", type(exc).__name__, exc)
+    shown = str(item_id)[:40] if isinstance(item_id, (str, int)) and item_id != "" else "(no id)"
+    log.warning("X %s %s skipped: it cannot be read (%s: %s)", what, shown, type(exc).__name__, exc)
 
 
 def _plausible(moment: datetime) -> datetime | None:
@@ -160,7 +161,9 @@ def _author(author_id: str, users: dict, post_id: str) -> tuple[str, str, str | 
 def post_from_v2(tweet: dict, users: dict, account: str) -> InboundPost | None:
     """A v2 post object (mentions, quotes, X Activity API); None for our own."""
     post_id, author_id = _id(tweet.get("id")), _id(tweet.get("author_id"))
-    if not post_id or author_id == account:
+    if not post_id:
+        raise ValueError("the post has no id")
+    if author_id == account:
         return None
     author_id, handle, name, pending = _author(author_id, users, post_id)
     note = tweet.get("note_tweet")
@@ -178,8 +181,10 @@ def dm_from_v2(event: dict, users: dict, account: str) -> InboundPost | None:
     """A v2 DM event (GET /2/dm_events, X Activity API flat dm.*); None for our
     own messages and for joins/leaves."""
     event_id, sender = _id(event.get("id")), _id(event.get("sender_id"))
-    if event.get("event_type", "MessageCreate") != "MessageCreate" or not event_id or sender == account:
+    if event.get("event_type", "MessageCreate") != "MessageCreate" or sender == account:
         return None
+    if not event_id:
+        raise ValueError("the DM event has no id")
     conversation = _id(event.get("dm_conversation_id")) or (
         one_to_one_conversation(sender, account) if sender else event_id)
     sender, handle, name, pending = _author(sender, users, event_id)
