@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth1.rfc5849 import signature as oauth_signature
 from twitter_text import parse_tweet
@@ -226,6 +226,7 @@ def create_x_emulator(state: XState) -> Flask:
                                 "https://api.twitter.com/2/problems/unsupported-authentication"), None
             return _problem(401, "Unauthorized", "Unauthorized"), None
         over, headers = rate(endpoint)
+        g.rate_headers = headers
         with state.lock:
             queued = state.failures.get(endpoint)
             forced = queued.pop(0) if queued else None
@@ -245,6 +246,13 @@ def create_x_emulator(state: XState) -> Flask:
             return None, headers
         response.headers.update(headers)
         return response, None
+
+    @app.after_request
+    def rate_headers_on_every_answer(response):
+        # X sends x-rate-limit-* on its refusals too (a 403 duplicate, a 400), not only on 200s.
+        for name, value in getattr(g, "rate_headers", {}).items():
+            response.headers.setdefault(name, value)
+        return response
 
     def render(tweets: list[dict]):
         fields = set(DEFAULT_TWEET_FIELDS) | set(filter(None, request.args.get("tweet.fields", "").split(",")))

@@ -96,3 +96,21 @@ def test_dm_and_like_errors_are_clear(adapter, x_state):
     with pytest.raises(PermanentSendError) as missing:
         adapter.like(OutboundAction("x", ActionKind.LIKE, "123", "", "k2"))
     assert "does not exist" in str(missing.value)
+
+
+def test_the_emulator_sends_what_x_sends(adapter, x_state):
+    import tweepy
+    ids = [x_state.add_user(f"len{i}") for i in range(12)]
+    assert {1, 8, 10, 19} <= {len(i) for i in ids} and all(1 <= len(i) <= 19 for i in ids)  # X user ids
+    tweet = x_state.customer_mentions("len0", "@acme_support fish & chips")
+    assert len(tweet["id"]) == 19 and int(tweet["id"]) >> 22 > 0  # a snowflake of X's epoch
+    [post] = adapter.fetch_since(None, None).posts
+    assert post.text == "@acme_support fish & chips"  # X sent &amp;, decoded once
+    adapter.client.create_tweet(text="Hello there", user_auth=True)
+    try:
+        adapter.client.create_tweet(text="Hello there", user_auth=True)
+    except tweepy.Forbidden as exc:
+        refused = exc.response
+    assert refused.json() == {"detail": "You are not allowed to create a Tweet with duplicate content.",
+                              "type": "about:blank", "title": "Forbidden", "status": 403}
+    assert refused.headers["x-rate-limit-remaining"] == "98"  # X counts its refusals too
