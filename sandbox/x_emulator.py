@@ -134,6 +134,9 @@ class XState(XPrivateMixin):
         tweet = self.post(self.add_user(username), text, in_reply_to, **kw)
         if self.mentions_brand(tweet):
             self.push("post.mention.create", tweet)
+        if self.tweets.get(in_reply_to or "", {}).get("author_id") == self.brand_id:
+            # A direct reply to the brand's post: post.reply.create too, its includes empty as X documents.
+            self.push("post.reply.create", tweet, includes={})
         return tweet
 
     def mentions_brand(self, tweet: dict) -> bool:

@@ -120,3 +120,14 @@ def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state
         cursor = session.get(PollCursor, f"x:{x_state.brand_id}")
         assert cursor.webhook_at is not None
         assert (cursor.next_poll_at - deps.clock()).total_seconds() >= 15 * 60
+
+
+def test_a_reply_to_our_post_arrives_as_two_events_and_shows_once(bot, deps, x_state, slack_state):
+    x_state.webhook_url = bot.server.url + "/webhooks/x"
+    ours = x_state.post(x_state.brand_id, "Winter sale starts now")
+    x_state.customer_mentions("uma", "@acme_support does it include boots?", in_reply_to=ours["id"])
+    bot.executor.drain()
+    assert x_state.webhook_answers == [200, 200]  # post.mention.create, then post.reply.create (includes {})
+    [root] = roots(slack_state)
+    assert "*@uma*" in all_text(root) and "does it include boots?" in all_text(root)
+    assert stored_messages(deps) == 1
