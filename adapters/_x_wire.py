@@ -265,6 +265,19 @@ def readable(items, what: str, build) -> list[InboundPost]:
     return posts
 
 
+def posts_on_page(body: dict, account: str, what: str = "post") -> list[InboundPost]:
+    """The posts of a v2 page (mentions, quotes) with their authors from
+    `includes`; each unreadable one logged and skipped."""
+    users = users_by_id((body.get("includes") or {}).get("users"))
+    return readable(body.get("data"), what, lambda tweet: post_from_v2(tweet, users, account))
+
+
+def dm_on_page(event, users: dict, account: str) -> InboundPost | None:
+    """One event of a v2 DM page; None (logged) when it cannot be read."""
+    [post] = readable([event], "DM", lambda e: dm_from_v2(e, users, account)) or [None]
+    return post
+
+
 def _dm_payload(payload: dict, includes, account: str) -> list[InboundPost]:
     """dm.received as X documents it (legacy `direct_message_events` plus a
     `users` map), or the flat v2 DM event."""

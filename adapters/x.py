@@ -251,8 +251,7 @@ class XAdapter:
             response = self._read(self.client.get_users_mentions, me, **params)
             body = wire.page_of(response)
             newest = newest or wire.newest(body)
-            users = wire.users_by_id((body.get("includes") or {}).get("users"))
-            posts.extend(wire.readable(body.get("data"), "post", lambda t, users=users: wire.post_from_v2(t, users, me)))
+            posts.extend(wire.posts_on_page(body, me))
             token = (body.get("meta") or {}).get("next_token")
             if not token:
                 break
@@ -274,13 +273,15 @@ class XAdapter:
             body = wire.page_of(response)
             users = wire.users_by_id((body.get("includes") or {}).get("users"))
             events = [e for e in body.get("data") or [] if isinstance(e, dict) and wire.snowflake(e.get("id"))]
+            for unplaced in [e for e in body.get("data") or [] if not any(e is kept for kept in events)]:
+                wire.skipped("DM", None, ValueError(f"an event without an X id: {str(unplaced)[:80]}"))
             newest = newest or (events[0]["id"] if events else None)
             reached_end = False
-            for event in events:
+            for event in events:  # newest first
                 if cursor and wire.snowflake(cursor) and int(event["id"]) <= int(cursor):
                     reached_end = True
                     break
-                [post] = wire.readable([event], "DM", lambda e, users=users: wire.dm_from_v2(e, users, me)) or [None]
+                post = wire.dm_on_page(event, users, me)
                 if post and start_time and post.created_at and post.created_at < start_time:
                     reached_end = True
                     break
@@ -300,14 +301,14 @@ class XAdapter:
         me, user_auth = self.account_id(), not self._settings.bearer_token
         response = self._read(self.client.get_users_tweets, me, max_results=QUOTED_POSTS,
                               exclude=["retweets", "replies"], user_auth=user_auth)
-        own = [t["id"] for t in wire.page_of(response).get("data") or [] if isinstance(t, dict) and wire.snowflake(t.get("id"))]
+        own = [t["id"] for t in wire.page_of(response).get("data") or []
+               if isinstance(t, dict) and wire.snowflake(t.get("id"))]
         posts, newest = [], cursor
         for post_id in own:
             response = self._read(self.client.get_quote_tweets, post_id, max_results=100, tweet_fields=TWEET_FIELDS,
                                   expansions=["author_id"], user_fields=USER_FIELDS, user_auth=user_auth)
             body = wire.page_of(response)
-            users = wire.users_by_id((body.get("includes") or {}).get("users"))
-            for post in wire.readable(body.get("data"), "quote", lambda t, users=users: wire.post_from_v2(t, users, me)):
+            for post in wire.posts_on_page(body, me, "quote"):
                 new = not wire.snowflake(cursor) or (post.external_id.isdigit() and int(post.external_id) > int(cursor))
                 if new and not (start_time and post.created_at and post.created_at < start_time):
                     posts.append(post)
