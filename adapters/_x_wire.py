@@ -234,10 +234,10 @@ def page_of(response) -> dict:
 def newest(body: dict) -> str | None:
     """The cursor to keep: X's meta.newest_id, else the highest id on the page
     — so a page whose posts were all skipped still moves the cursor on."""
-    newest = (body.get("meta") or {}).get("newest_id")
+    newest = meta(body).get("newest_id")
     if snowflake(newest):
         return newest
-    ids = [int(t["id"]) for t in body.get("data") or [] if isinstance(t, dict) and snowflake(t.get("id"))]
+    ids = [int(t["id"]) for t in items(body) if isinstance(t, dict) and snowflake(t.get("id"))]
     return str(max(ids)) if ids else None
 
 
@@ -265,10 +265,30 @@ def readable(items, what: str, build) -> list[InboundPost]:
     return posts
 
 
+def meta(body: dict) -> dict:
+    return body["meta"] if isinstance(body.get("meta"), dict) else {}
+
+
+def next_token(body: dict) -> str | None:
+    token = meta(body).get("next_token")
+    return token if isinstance(token, str) and token else None
+
+
+def items(body: dict) -> list:
+    """A page's `data` when it is the list X sends; anything else reads as empty."""
+    data = body.get("data")
+    return data if isinstance(data, list) else []
+
+
+def included_users(body: dict) -> dict:
+    includes = body.get("includes")
+    return users_by_id(includes.get("users") if isinstance(includes, dict) else None)
+
+
 def posts_on_page(body: dict, account: str, what: str = "post") -> list[InboundPost]:
     """The posts of a v2 page (mentions, quotes) with their authors from
     `includes`; each unreadable one logged and skipped."""
-    users = users_by_id((body.get("includes") or {}).get("users"))
+    users = included_users(body)
     return readable(body.get("data"), what, lambda tweet: post_from_v2(tweet, users, account))
 
 

@@ -252,7 +252,7 @@ class XAdapter:
             body = wire.page_of(response)
             newest = newest or wire.newest(body)
             posts.extend(wire.posts_on_page(body, me))
-            token = (body.get("meta") or {}).get("next_token")
+            token = wire.next_token(body)
             if not token:
                 break
             params["pagination_token"] = token
@@ -271,9 +271,9 @@ class XAdapter:
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_direct_message_events, **params)
             body = wire.page_of(response)
-            users = wire.users_by_id((body.get("includes") or {}).get("users"))
-            events = [e for e in body.get("data") or [] if isinstance(e, dict) and wire.snowflake(e.get("id"))]
-            for unplaced in [e for e in body.get("data") or [] if not any(e is kept for kept in events)]:
+            users = wire.included_users(body)
+            events = [e for e in wire.items(body) if isinstance(e, dict) and wire.snowflake(e.get("id"))]
+            for unplaced in [e for e in wire.items(body) if not any(e is kept for kept in events)]:
                 wire.skipped("DM", None, ValueError(f"an event without an X id: {str(unplaced)[:80]}"))
             newest = newest or (events[0]["id"] if events else None)
             reached_end = False
@@ -287,7 +287,7 @@ class XAdapter:
                     break
                 if post:
                     posts.append(post)
-            token = (body.get("meta") or {}).get("next_token")
+            token = wire.next_token(body)
             if reached_end or not token:
                 break
             params["pagination_token"] = token
@@ -301,8 +301,7 @@ class XAdapter:
         me, user_auth = self.account_id(), not self._settings.bearer_token
         response = self._read(self.client.get_users_tweets, me, max_results=QUOTED_POSTS,
                               exclude=["retweets", "replies"], user_auth=user_auth)
-        own = [t["id"] for t in wire.page_of(response).get("data") or []
-               if isinstance(t, dict) and wire.snowflake(t.get("id"))]
+        own = [t["id"] for t in wire.items(wire.page_of(response)) if isinstance(t, dict) and wire.snowflake(t.get("id"))]
         posts, newest = [], cursor
         for post_id in own:
             response = self._read(self.client.get_quote_tweets, post_id, max_results=100, tweet_fields=TWEET_FIELDS,

@@ -12,9 +12,12 @@ import os
 import subprocess
 import sys
 
+from hypothesis import given
+
 from bot.poll import poll
 from tests.helpers import all_text, roots
 from tests.payloads import collect
+from tests.test_properties import PROPS, json_values
 from tests.test_x_webhooks import deliver_event, mention_event, stored_messages
 
 PAYLOADS = {p.name: p for p in collect("x")}
@@ -104,3 +107,17 @@ def test_times_x_never_gives_leave_the_post_its_ingestion_time(bot, deps, x_stat
     with deps.sessions() as session:
         times = session.scalars(select(Message.created_at)).all()
     assert all(t.year == deps.clock().year for t in times)  # ingestion time, not 9999
+
+
+@PROPS
+@given(page=json_values, post=json_values)
+def test_any_page_x_could_answer_is_read_or_skipped_never_raised(page, post):
+    from adapters import _x_wire as wire
+    for body in (page if isinstance(page, dict) else {"data": page},
+                 {"data": [post, {"id": "1301573587187331074", "text": "kept", "author_id": "12"}]}):
+        posts = wire.posts_on_page(body, "0")
+        wire.newest(body), wire.next_token(body), wire.included_users(body)
+        for item in wire.items(body):
+            wire.dm_on_page(item, {}, "0")
+        assert all(isinstance(p.text, str) for p in posts)
+    assert "kept" in [p.text for p in wire.posts_on_page({"data": [post, {"id": "1", "text": "kept"}]}, "0")]
