@@ -174,7 +174,10 @@ LONG_POST_CUT = 275
 
 
 def _problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra):
-    response = jsonify({"title": title, "detail": detail, "type": type_, "status": status, **extra})
+    body = {"title": title, "detail": detail, "type": type_, "status": status, **extra}
+    if type_.endswith("/invalid-request"):
+        del body["status"]  # X's invalid-request problem carries `errors` and no `status`
+    response = jsonify(body)
     response.status_code = status
     return response
 

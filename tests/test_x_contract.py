@@ -114,3 +114,10 @@ def test_the_emulator_sends_what_x_sends(adapter, x_state):
     assert refused.json() == {"detail": "You are not allowed to create a Tweet with duplicate content.",
                               "type": "about:blank", "title": "Forbidden", "status": 403}
     assert refused.headers["x-rate-limit-remaining"] == "98"  # X counts its refusals too
+
+
+def test_a_post_whose_author_x_did_not_name_cannot_be_answered_privately(adapter):
+    from adapters.base import ActionKind, PostRef
+    unknown = PostRef("1578516295611748353", "unknown:1578516295611748353", private=False)
+    assert "did not say who wrote this post" in adapter.check_reply("Hi!", ActionKind.PRIVATE, unknown)
+    assert adapter.check_reply("Hi!", ActionKind.REPLY, unknown) is None  # a public reply needs only the post
