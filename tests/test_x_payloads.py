@@ -22,7 +22,9 @@ from tests.test_x_webhooks import sign
 WEBHOOKS = collect("x", "webhook")
 ANSWERS = collect("x", "api_response")
 FEEDS = {"GET /2/users/:id/mentions": "mentions", "GET /2/tweets/:id/quote_tweets": "quotes",
-         "GET /2/dm_events": "dm_read", "GET /2/dm_conversations/:dm_conversation_id/dm_events": "dm_read"}
+         "GET /2/dm_events": "dm_read", "GET /2/dm_conversations/:dm_conversation_id/dm_events": "dm_read",
+         # a look-up page with partial errors has a timeline page's shape: replayed as mentions
+         "GET /2/tweets (several ids: a page of what was found, errors for the rest)": "mentions"}
 DEFAULT_BRAND = "1500000000000000001"
 
 
@@ -116,3 +118,13 @@ def test_a_recorded_create_answer_is_the_sent_reply(make_deps, x_state):
     adapter = make_deps().adapters["x"]
     sent = adapter.send_reply(OutboundAction("x", ActionKind.REPLY, "1578516295611748353", "Thanks!", "k1"))
     assert sent.external_id == created.body["data"]["id"]
+
+
+def test_a_documented_error_answer_is_said_and_retried(make_deps, x_state, slack_state):
+    [error] = [p for p in ANSWERS if p.route == "any X API v2 request answered 400"]
+    deps = make_deps()
+    x_state.answer_next("mentions", error.body, status=400)
+    result = poll(deps, deps.clock(), paced=False)
+    [said] = result.errors  # X's own words, and when it is tried again
+    assert said.startswith("X refused it: The 'query' parameter is required.; retrying after ")
+    assert roots(slack_state) == []
