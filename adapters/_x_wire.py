@@ -9,7 +9,7 @@ customer's raw text and Slack never shows &amp;amp;.
 One bad item never costs the others: each post of a page and each event of a
 delivery is read on its own; what cannot be built is logged in one line
 (platform, id, why) and skipped, and what is deliberately not shown is logged
-with the reason (IGNORED) — never dropped silently."""
+with the reason — never dropped silently."""
 from __future__ import annotations
 
 import base64
@@ -65,7 +65,9 @@ def webhook_signature(secret: str, message: bytes) -> str:
 
 
 def ignored(what: str, reason: str) -> None:
-    log.info("X webhook: %s ignored: %s", what, reason)
+    # Likes, follows and receipts arrive by the thousand on a busy account: DEBUG.
+    level = logging.DEBUG if reason in (ACTIVITY, RECEIPT) else logging.INFO
+    log.log(level, "X webhook: %s ignored: %s", what, reason)
 
 
 def skipped(what: str, item_id, exc: Exception) -> None:
