@@ -185,12 +185,15 @@ def newest_first_result(found, newest: int, cursor: str | None):
 
 
 def graph_time(value) -> datetime | None:
-    if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()):
-        number = int(value)
-        return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, timezone.utc)
+    """Graph's times: epoch seconds or milliseconds (as numbers or digits), or
+    `2026-12-06T10:14:03+0000`. One that cannot be a time (too large, malformed)
+    is None — the post keeps its ingestion time rather than being lost."""
     try:
+        if isinstance(value, (int, float)) or (isinstance(value, str) and value.isdigit()):
+            number = int(value)
+            return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, timezone.utc)
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z").astimezone(timezone.utc) if value else None
-    except ValueError:
+    except (ValueError, TypeError, OverflowError, OSError):
         return None
 
 

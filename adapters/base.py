@@ -3,6 +3,7 @@ edge, one error family, and capabilities instead of platform-name checks."""
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
@@ -16,11 +17,43 @@ class ActionKind(str, enum.Enum):
     UNLIKE = "unlike"
 
 
+# Characters no stored or shown text may hold: NUL (PostgreSQL refuses it in
+# text), the other C0/C1 controls but tab and newlines, and lone surrogates
+# (a JSON "\\ud800" escape decodes to one; no database encoding can store it).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def clean_text(value) -> str | None:
+    """Outside text made storable: numbers become text (older Meta deliveries
+    send ids as JSON numbers), None stays None, and characters no database can
+    hold are dropped (surrogates become U+FFFD). Anything else is malformed."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"expected text, got {type(value).__name__}")
+    text = str(value)
+    return _UNSTORABLE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
+
+
+def _cut(value: str | None, longest: int) -> str | None:
+    return value[:longest - 1] + "…" if value and len(value) > longest else value
+
+
 @dataclass(frozen=True)
 class Attachment:
     kind: str               # "image", "sticker", "video", "audio", "file", …
     url: str | None
     name: str | None = None
+
+    def __post_init__(self) -> None:
+        """What cannot be shown is dropped, never the post: a kind, URL or name
+        that is not text (a Messenger `title` sent as an object) becomes None."""
+        for name, longest in (("kind", 32), ("url", 2048), ("name", 256)):
+            try:
+                value = _cut(clean_text(getattr(self, name)), longest)
+            except ValueError:
+                value = None
+            object.__setattr__(self, name, value if value or name != "kind" else "file")
 
 
 @dataclass(frozen=True)
@@ -44,30 +77,33 @@ class InboundPost:
     name_pending: bool = False
 
     def __post_init__(self) -> None:
-        """A platform's payload is outside input: an id that is not short text is
-        malformed (ValueError → the webhook answers 400); names that are too long
-        to store are cut."""
+        """A platform's payload is outside input. What can be cleaned is
+        cleaned — ids sent as numbers become text, control characters and NUL
+        are dropped, names and links too long to store are cut — so one odd
+        field never loses the post. What cannot be (an id missing, an id
+        longer than any platform's, text that is not text) is a ValueError:
+        the adapter logs and skips that one post, and the rest flow."""
         for name, longest in IDS.items():
-            value = getattr(self, name)
-            if not isinstance(value, str) or len(value) > longest or (not value and name != "account"):
+            value = clean_text(getattr(self, name))
+            if value is None or len(value) > longest or (not value and name != "account"):
                 raise ValueError(f"{self.platform} post: {name} must be text of at most {longest} characters")
+            object.__setattr__(self, name, value)
         for name, longest in SHOWN.items():
-            value = getattr(self, name)
-            if value is not None and not isinstance(value, str):
-                raise ValueError(f"{self.platform} post: {name} must be text")
-            if value and len(value) > longest:
-                object.__setattr__(self, name, value[:longest - 1] + "…")
-        if not isinstance(self.text, str) or not isinstance(self.private, bool):
-            raise ValueError(f"{self.platform} post: text must be text")
+            object.__setattr__(self, name, _cut(clean_text(getattr(self, name)), longest))
+        object.__setattr__(self, "text", clean_text(self.text) or "")
+        if not isinstance(self.private, bool):
+            raise ValueError(f"{self.platform} post: private must be true or false")
         if self.created_at is not None and not isinstance(self.created_at, datetime):
             raise ValueError(f"{self.platform} post: created_at must be a time")
         if not all(isinstance(a, Attachment) for a in self.attachments):
             raise ValueError(f"{self.platform} post: attachments are malformed")
 
 
-# Column sizes of the stored post (bot/models.py): ids must fit, shown names are cut.
-IDS = {"platform": 32, "external_id": 128, "thread_id": 128, "author_id": 64, "account": 64}
-SHOWN = {"author_handle": 128, "author_name": 256, "url": 512, "platform_label": 64, "change": 16}
+# Column sizes of the stored post (bot/models.py): ids must fit, shown names are
+# cut. Real ids run long — an Instagram message id is about 164 characters, and an
+# edit's key adds its time — so ids get room to spare; a longer one is not an id.
+IDS = {"platform": 32, "external_id": 512, "thread_id": 512, "author_id": 128, "account": 128}
+SHOWN = {"author_handle": 128, "author_name": 256, "url": 2048, "platform_label": 64, "change": 16}
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,21 @@ import logging
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, InboundPost, Windowed, can
+from adapters.base import ActionKind, InboundPost, NameFinder, Windowed, can
 from bot import store
 from bot.conversations import record_customer_post, set_priority
 from bot.deps import Deps
-from bot.models import IN, WAITING, Conversation, Message
+from bot.models import IN, WAITING, Conversation, ConversationKey, Message
 from bot.render import followup_message, root_message
+from bot.slack_out import SLACK_ERRORS
 from bot.urgency import assess, raised
 
 log = logging.getLogger(__name__)
+# Not one post's fault: everything waits for the next pass.
+SLACK_OR_DATABASE_AWAY = (*SLACK_ERRORS, OperationalError)
 
 
 def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
@@ -48,20 +51,14 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     someone_else = conv is not None and conv.customer_id != post.author_id and not post.private
     changed_earlier = post.change is not None and conv is not None  # an edit of a post we showed
     if conv is None:
-        conv = Conversation(platform=post.platform, account=post.account, private=post.private,
-                            customer_id=post.author_id,
-                            customer_handle=post.author_handle, customer_name=post.author_name,
-                            slack_channel=channel, status=WAITING, posts_in_wait=0,
-                            priority="normal", created_at=now, updated_at=now)
-        session.add(conv)
-        session.flush()
+        conv, known_thread = _new_conversation(session, channel, post, now)
     if not known_thread:
         store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
     message = Message(conversation_id=conv.id, direction=IN, platform=post.platform, account=post.account,
                       external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
                       author_id=post.author_id, author_handle=post.author_handle,
                       author_name=post.author_name, text=post.text, change=post.change, private=post.private,
-                      attachments=attachments_json(post.attachments),
+                      attachments=attachments_json(post.attachments), name_pending=post.name_pending,
                       created_at=post.created_at or now, recorded_at=now)
     try:
         with session.begin_nested():
@@ -75,6 +72,31 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
         arm_window_alarm(deps, conv, post.created_at or now)
         prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv))
     return message
+
+
+def _new_conversation(session: Session, channel: str, post: InboundPost, now: datetime) -> tuple[Conversation, bool]:
+    """A conversation for a thread nobody has seen, with its key — or, when
+    another process recorded the same thread at the same moment (two webhook
+    deliveries of one thread recorded side by side), theirs: the thread key is
+    unique, so exactly one conversation wins. (thread known?)"""
+    conv = Conversation(platform=post.platform, account=post.account, private=post.private,
+                        customer_id=post.author_id,
+                        customer_handle=post.author_handle, customer_name=post.author_name,
+                        slack_channel=channel, status=WAITING, posts_in_wait=0,
+                        priority="normal", created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(conv)
+            session.flush()
+            session.add(ConversationKey(platform=post.platform, account=post.account,
+                                        external_thread_id=post.thread_id, conversation_id=conv.id))
+        return conv, True
+    except IntegrityError:
+        theirs = store.find_conversation_by_key(session, post.platform, post.account, post.thread_id,
+                                                for_update=True)
+        if theirs is None:
+            raise
+        return theirs, True
 
 
 def message_is_first(conv: Conversation) -> bool:
@@ -128,6 +150,7 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
     label = deps.label(message.platform, conv.private)
     if conv.slack_root_ts is None:
         first = store.first_customer_message(session, conv.id)
+        look_up_name(session, deps, conv, first)
         private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
         closes = window_closes(deps, conv, first.created_at)
         ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now, can_private=private_ok,
@@ -140,6 +163,7 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
         log.info("#%s %s %s: new conversation posted to Slack", conv.id, label, first.author_handle)
         if first.id == message.id:
             return True
+    look_up_name(session, deps, conv, message)
     someone_else = message.author_id != conv.customer_id and not message.private
     ts = _post_or_park(session, deps, message, lambda: followup_message(message, deps.label(message.platform, message.private), someone_else,
                                                             conv.private or message.private),
@@ -151,6 +175,30 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
              " (someone else, not the customer)" if someone_else else "")
     refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
     return True
+
+
+def look_up_name(session: Session, deps: Deps, conv: Conversation, message: Message) -> None:
+    """The delivery named the author only by id (a Messenger PSID, an X user id
+    with no `includes`): ask the platform now — after the webhook was answered,
+    before Slack shows the post. A slow or failing look-up keeps the stand-in
+    handle; it never holds the post back."""
+    if not message.name_pending:
+        return
+    adapter = deps.adapters.get(message.platform)
+    found = None
+    if isinstance(adapter, NameFinder):
+        try:
+            found = adapter.find_name(message.author_id)
+        except Exception as exc:  # noqa: BLE001 - a name is never worth losing the post over
+            log.warning("%s author %s: name look-up failed (%s); shown as %s", message.platform,
+                        message.author_id, exc, message.author_handle)
+    if found:
+        handle, name = found
+        message.author_handle, message.author_name = handle[:128], (name or None) and name[:256]
+        if conv.customer_id == message.author_id:
+            conv.customer_handle, conv.customer_name = message.author_handle, message.author_name
+    message.name_pending = False
+    session.commit()
 
 
 # chat.postMessage / chat.update errors that say this message can never be
@@ -169,11 +217,11 @@ def refused_for_good(exc: Exception) -> str | None:
     return None
 
 
-def _park(session: Session, message: Message, error: str) -> None:
-    message.parked_reason = f"Slack refused it: {error}"
+def _park(session: Session, message: Message, reason: str) -> None:
+    message.parked_reason = reason
     session.commit()
-    log.error("%s post %s: Slack refused it for good (%s); shown as a notice with a link instead",
-              message.platform, message.external_id, error)
+    log.error("%s post %s: %s; shown as a notice with a link instead", message.platform, message.external_id,
+              reason)
 
 
 def _parking_if_refused(session: Session, message: Message, send):
@@ -185,7 +233,7 @@ def _parking_if_refused(session: Session, message: Message, send):
         error = refused_for_good(exc)
         if error is None or message.parked_reason:
             raise
-        _park(session, message, error)
+        _park(session, message, f"Slack refused it for good: {error}")
     return send()
 
 
@@ -236,26 +284,43 @@ def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
         session.commit()
         if message is None:
             return None
-        return message.conversation_id if publish(session, deps, message, now) else None
+        return message.conversation_id if publish_or_park(session, deps, message, now) else None
 
 
 def record_posts(deps: Deps, posts, now: datetime) -> list[int]:
-    """Record posts (a webhook delivery) under their unique keys and commit:
-    the ids of the messages still to publish. Retries and posts already seen
-    by polling change nothing."""
-    ids = []
+    """Record posts (a webhook delivery) under their unique keys, in one
+    transaction (the platform waits for our answer, and a commit per post made a
+    batch of 1,000 take seconds): the ids of the messages still to publish.
+    Retries and posts already seen by polling change nothing; a post that
+    cannot be stored is rolled back alone (a savepoint), logged, and the rest of
+    the delivery is recorded."""
+    messages = []
     with deps.sessions() as session:
         for post in posts:
-            message = record_post(session, deps.channel, deps, post, now)
-            session.commit()
+            try:
+                with session.begin_nested():
+                    message = record_post(session, deps.channel, deps, post, now)
+            except SLACK_OR_DATABASE_AWAY:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
+                skipped(post.platform, post.external_id, exc)
+                continue
             if message is not None:
-                ids.append(message.id)
-    return ids
+                messages.append(message)
+        session.commit()
+        return [m.id for m in messages]
+
+
+def skipped(platform: str, external_id: str, exc: Exception) -> None:
+    log.error("%s post %s could not be stored (%s: %s); skipped, the others go on", platform,
+              external_id[:80], type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
 
 
 def publish_unposted(deps: Deps, now: datetime, only_ids=None) -> int:
     """Post what an earlier pass recorded but could not get into Slack (or,
-    with only_ids, what a webhook just recorded)."""
+    with only_ids, what a webhook just recorded). Slack or the database away
+    stops the pass (everything waits for the next); a post that fails on its
+    own is parked — shown as a short notice with a link — and the rest go on."""
     count = 0
     with deps.sessions() as session:
         messages = (store.unposted_customer_messages(session) if only_ids is None
@@ -265,6 +330,23 @@ def publish_unposted(deps: Deps, now: datetime, only_ids=None) -> int:
                 # Loaded before the posts ahead of it went out, maybe by another replica
                 # meanwhile (this session does not expire on commit). only_ids were just loaded.
                 session.refresh(message)
-            if message.slack_ts is None and publish(session, deps, message, now):
+            if message.slack_ts is None and publish_or_park(session, deps, message, now):
                 count += 1
     return count
+
+
+def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
+    """publish(); a post that fails on its own (not Slack or the database being
+    away) is parked — shown as a short notice with a link — so it never blocks
+    the posts after it."""
+    try:
+        return publish(session, deps, message, now)
+    except SLACK_OR_DATABASE_AWAY:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
+        session.rollback()
+        if message.parked_reason:
+            raise  # even its notice failed: nothing more to try here
+        log.exception("%s post %s could not be shown", message.platform, message.external_id)
+        _park(session, message, f"it could not be shown ({type(exc).__name__})")
+        return publish(session, deps, message, now)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, TypeDecorator,
                         UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, attribute_keyed_dict, mapped_column, relationship
 
@@ -61,12 +61,12 @@ class Conversation(Base):
     platform: Mapped[str] = mapped_column(String(32))
     # The brand's account on the platform (X user id, Page id, Instagram
     # account id): page-scoped ids of two accounts never meet in one conversation.
-    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    account: Mapped[str] = mapped_column(String(128), default="", server_default="")
     # A private channel (a DM thread): staff replies go out as private messages.
     private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set by "Reply privately": this person's next thread message goes privately.
     reply_privately_by: Mapped[str | None] = mapped_column(String(32))
-    customer_id: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[str] = mapped_column(String(128))
     customer_handle: Mapped[str] = mapped_column(String(128))
     customer_name: Mapped[str | None] = mapped_column(String(256))
     slack_channel: Mapped[str] = mapped_column(String(32))
@@ -135,8 +135,8 @@ class ConversationKey(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(32))
-    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    external_thread_id: Mapped[str] = mapped_column(String(128))
+    account: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    external_thread_id: Mapped[str] = mapped_column(String(512))
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
 
 
@@ -156,12 +156,12 @@ class Message(Base):
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"))
     direction: Mapped[str] = mapped_column(String(8))
     platform: Mapped[str] = mapped_column(String(32))
-    account: Mapped[str] = mapped_column(String(64), default="", server_default="")
-    external_id: Mapped[str | None] = mapped_column(String(128))
-    external_url: Mapped[str | None] = mapped_column(String(512))
+    account: Mapped[str] = mapped_column(String(128), default="", server_default="")
+    external_id: Mapped[str | None] = mapped_column(String(512))
+    external_url: Mapped[str | None] = mapped_column(String(2048))
     slack_channel: Mapped[str] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
-    author_id: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[str] = mapped_column(String(128))
     author_handle: Mapped[str | None] = mapped_column(String(128))
     author_name: Mapped[str | None] = mapped_column(String(256))
     text: Mapped[str] = mapped_column(Text)
@@ -182,6 +182,9 @@ class Message(Base):
     private: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The customer's images, stickers and files: JSON [{"kind", "url", "name"}].
     attachments: Mapped[str | None] = mapped_column(Text)
+    # author_handle is a stand-in until the platform tells the name (looked up
+    # after the webhook was answered, before the post goes to Slack).
+    name_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
@@ -205,7 +208,7 @@ class Outbox(Base):
     # whom it targets on the platform — chosen by the adapter (the post replied
     # to, the customer messaged privately, the post liked).
     kind: Mapped[str] = mapped_column(String(16), default="reply", server_default="reply")
-    target: Mapped[str] = mapped_column(String(128))
+    target: Mapped[str] = mapped_column(String(512))
     slack_text: Mapped[str] = mapped_column(Text)  # as typed in Slack; made plain at send time
     staff_user: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(16), default=PENDING)
@@ -214,7 +217,7 @@ class Outbox(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(Text)
-    external_id: Mapped[str | None] = mapped_column(String(128))
+    external_id: Mapped[str | None] = mapped_column(String(512))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Since when an earlier attempt may have reached the platform (a timeout, a
@@ -235,7 +238,7 @@ class PollCursor(Base):
     __tablename__ = "poll_cursor"
 
     key: Mapped[str] = mapped_column(String(96), primary_key=True)
-    cursor: Mapped[str | None] = mapped_column(String(256))
+    cursor: Mapped[str | None] = mapped_column(String(1024))
     next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_owner: Mapped[str | None] = mapped_column(String(64))
@@ -294,3 +297,21 @@ class WebhookResult(Base):
     route: Mapped[str] = mapped_column(String(32), primary_key=True)
     result: Mapped[str] = mapped_column(String(32), primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class WebhookInbox(Base):
+    """A signed webhook delivery, kept from the moment it is accepted until its
+    posts are recorded. The platform gets its answer as soon as this row is
+    committed — a batch of 1,000 entries is one insert, not 1,000 records — and
+    a process that dies before recording them leaves the row for the next
+    pass (the posts' own unique keys make a second recording change nothing)."""
+    __tablename__ = "webhook_inbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    route: Mapped[str] = mapped_column(String(32))
+    sources: Mapped[str] = mapped_column(String(512))   # account_keys of the adapters whose signature matched
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)

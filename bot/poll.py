@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from adapters.base import AdapterError, CredentialsRejected, Feed, Poller, RateLimit, RateLimited
-from bot import store
+from bot import inbox, store
 from bot.deps import Deps, backoff
-from bot.ingest import ingest_post, publish_unposted
+from bot.ingest import SLACK_OR_DATABASE_AWAY, ingest_post, publish_unposted, skipped
 from bot.models import PollCursor
 from bot.slack_out import SLACK_ERRORS
 from bot.tokens import use_stored_tokens
@@ -89,6 +89,7 @@ def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
     owner = store.lease_owner()
     use_stored_tokens(deps)
     try:
+        inbox.recover(deps, now)  # webhook deliveries a stopped web accepted but never recorded
         retried = publish_unposted(deps, now)
     except SLACK_ERRORS as exc:
         log.warning("Slack refused a post; it stays queued: %s", exc)
@@ -163,10 +164,22 @@ def _fetch_and_post(deps, feed: Feed, cursor, start_time, now, window_key, sessi
         cursor.failures += 1
         cursor.next_poll_at = now + backoff(cursor.failures)
         return AccountPoll(name, error=f"{exc}; retrying after {_at(cursor.next_poll_at)}")
+    except Exception as exc:  # noqa: BLE001 - a page the adapter could not read stops this feed, not the pass
+        cursor.failures += 1
+        cursor.next_poll_at = now + backoff(cursor.failures)
+        log.exception("%s: the page could not be read", name)
+        return AccountPoll(name, error=f"the page could not be read ({type(exc).__name__}); "
+                                       f"retrying after {_at(cursor.next_poll_at)}")
     posted, threads = 0, set()
     try:
         for post in result.posts:
-            conversation = ingest_post(deps, post, now)
+            try:
+                conversation = ingest_post(deps, post, now)
+            except SLACK_OR_DATABASE_AWAY:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one bad post never stops the page or the cursor
+                skipped(post.platform, post.external_id, exc)
+                continue
             if conversation is not None:
                 posted += 1
                 threads.add(conversation)

@@ -2,10 +2,12 @@
 
 GET answers the platform's subscription check (X's CRC). POST is verified
 over the raw body before anything else (constant time, 401 when missing or
-wrong), parsed (400 when malformed), and its posts recorded under their
-unique keys and committed before the answer — a retried delivery, or a post
-polling already saw, changes nothing. The Slack post follows right after the
-answer, in this process, on a small executor: no worker needs to run.
+wrong) and parsed (400 when malformed); the verified body is committed as one
+row (bot/inbox.py) and the platform answered at once, whatever the batch
+size. Right after the answer, in this process, on a small executor: the
+posts are recorded under their unique keys (a retried delivery, or a post
+polling already saw, changes nothing), the authors' names looked up where the
+delivery had only ids, and the Slack posts made — no worker needs to run.
 """
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ from concurrent.futures import Executor
 from flask import Flask, jsonify, request
 
 from adapters.base import AdapterError, WebhookSource
-from bot import store
+from bot import inbox, store
 from bot.deps import Deps
-from bot.ingest import publish_unposted, record_posts
+from bot.ingest import publish_unposted
 from bot.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -29,9 +31,26 @@ def _error(status: int, message: str):
     return jsonify({"ok": False, "error": message}), status
 
 
+def record_and_publish(deps: Deps, inbox_id: int, route: str, posts, label: str) -> None:
+    """After the answer: record the delivery's posts, then post them. A failure
+    leaves the delivery (or the recorded rows) for the next pass to retry."""
+    try:
+        ids = inbox.record_delivery(deps, inbox_id, route, posts, deps.clock())
+    except Exception:  # noqa: BLE001 - a background thread must log, not vanish
+        log.exception("%s webhook: delivery kept but not recorded yet; the next pass retries", label)
+        return
+    if ids:
+        log.info("%s webhook: %d new post%s", label, len(ids), "" if len(ids) == 1 else "s")
+    else:  # our own messages echoed back, a retried delivery, or events with no customer post
+        log.debug("%s webhook: nothing new (%d customer post(s) already recorded)", label, len(posts))
+    publish_recorded(deps, ids)
+
+
 def publish_recorded(deps: Deps, message_ids: list[int]) -> None:
-    """After the answer: post what the webhook recorded. A Slack failure
-    leaves the rows unposted; the worker's next poll pass retries them."""
+    """Post what the webhook recorded. A Slack failure leaves the rows
+    unposted; the worker's next poll pass retries them."""
+    if not message_ids:
+        return
     try:
         publish_unposted(deps, deps.clock(), only_ids=message_ids)
     except SLACK_ERRORS as exc:
@@ -44,11 +63,13 @@ RESULTS = {401: "unsigned", 413: "too_large", 415: "unsupported_type", 400: "mal
 
 
 def receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Executor):
-    """Answer the delivery, and count it by result for /metrics."""
-    answer = _receive(deps, adapters, executor)
+    """Answer the delivery, and count a refused one by result for /metrics
+    (an accepted one is counted once its posts are recorded)."""
+    answer = _receive(deps, name, adapters, executor)
     status = answer[1] if isinstance(answer, tuple) else 200
-    result = RESULTS.get(status, "other") if status != 200 else (
-        "accepted" if answer.get_json().get("new") else "nothing_new")
+    if status == 200:
+        return answer
+    result = RESULTS.get(status, "other")
     try:
         with deps.sessions() as session:
             store.count_webhook(session, name, result)
@@ -58,7 +79,7 @@ def receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Exec
     return answer
 
 
-def _receive(deps: Deps, adapters: list[WebhookSource], executor: Executor):
+def _receive(deps: Deps, name: str, adapters: list[WebhookSource], executor: Executor):
     """adapters: every platform behind this route (Meta's one route serves the
     Page and Instagram, each with its own secret): the delivery is theirs whose
     signature matches; each takes the entries of its own object."""
@@ -77,27 +98,42 @@ def _receive(deps: Deps, adapters: list[WebhookSource], executor: Executor):
         if not isinstance(payload, dict):
             raise ValueError("not an object")
         posts = [post for adapter in signed for post in adapter.parse_webhook(payload)]
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
+    except (ValueError, UnicodeDecodeError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            OverflowError):
         return _error(400, "malformed JSON or an event this endpoint does not understand")
     except AdapterError as exc:  # not the sender's fault: it retries, and polling is the safety net
         log.warning("%s webhook: cannot identify the brand account yet (%s); answered 503", label, exc)
         return _error(503, "cannot identify the brand account yet; retry later")
     now = deps.clock()
-    ids = record_posts(deps, posts, now)
     with deps.sessions() as session:
+        inbox_id = inbox.accept(session, name, [a.account_key for a in signed], body, now,
+                                deps.settings.delivery_lease)
         for adapter in signed:
             store.note_webhook_delivery(session, adapter.account_key, now)
         session.commit()
-    if ids:
-        executor.submit(publish_recorded, deps, ids)
-        log.info("%s webhook: %d new post%s", label, len(ids), "" if len(ids) == 1 else "s")
-    else:  # our own messages echoed back, a retried delivery, or events with no customer post
-        log.debug("%s webhook: nothing new (%d customer post(s) already recorded)", label, len(posts))
-    return jsonify({"ok": True, "new": len(ids)})
+    executor.submit(record_and_publish, deps, inbox_id, name, posts, label)
+    return jsonify({"ok": True, "received": len(posts)})
+
+
+def recover_now_and_then(deps: Deps, last: list) -> None:
+    """Deliveries a dead process accepted but never recorded: looked for when
+    web starts and after a delivery, at most once per DELIVERY_LEASE (the
+    worker's poll pass looks too), so no worker is needed for them either."""
+    now = deps.clock()
+    if last and now - last[0] < deps.settings.delivery_lease:
+        return
+    last[:] = [now]
+    try:
+        publish_recorded(deps, inbox.recover(deps, now))
+    except Exception:  # noqa: BLE001 - a background thread must log, not vanish
+        log.exception("webhook deliveries left by a stopped process not recorded yet; the next pass retries")
 
 
 def register(flask: Flask, deps: Deps, executor: Executor) -> None:
     sources: dict[str, list[WebhookSource]] = {}
+    last_recovery: list = []
+    if any(isinstance(a, WebhookSource) for a in deps.adapters.values()):
+        executor.submit(recover_now_and_then, deps, last_recovery)
     for adapter in deps.adapters.values():
         if isinstance(adapter, WebhookSource):
             sources.setdefault(adapter.webhook_name, []).append(adapter)
@@ -110,10 +146,15 @@ def register(flask: Flask, deps: Deps, executor: Executor) -> None:
             status, answer = adapter.handshake(request.args)
             if status == 200:
                 break
-        return (jsonify(answer), status) if isinstance(answer, dict) else (answer, status)
+        if isinstance(answer, dict):
+            return jsonify(answer), status
+        # Meta echoes hub.challenge back as the whole body, as text/plain.
+        return answer, status, {"Content-Type": "text/plain; charset=utf-8"}
 
     @flask.post("/webhooks/<name>")
     def webhook_events(name: str):
         if name not in sources:
             return _error(404, f"no platform '{name}' is on here")
-        return receive(deps, name, sources[name], executor)
+        answer = receive(deps, name, sources[name], executor)
+        executor.submit(recover_now_and_then, deps, last_recovery)
+        return answer

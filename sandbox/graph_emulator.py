@@ -46,6 +46,7 @@ class GraphState(InstagramMixin):
     throttled: list = field(default_factory=list)    # queued (code, minutes) to answer next
     webhook_url: str | None = None
     webhook_answers: list = field(default_factory=list)
+    name_delay: float = 0.0                          # seconds a person's name takes (a slow Graph, for benches)
     # Instagram (sandbox/instagram_emulator.py): the professional account, its
     # commenters and DMs; ig_login: Instagram Login (own token and app secret).
     ig_id: str = "17841400000000001"
@@ -233,6 +234,8 @@ def create_graph_emulator(state: GraphState) -> Flask:
         found = app.config["instagram_read"](node, None)
         if found is not None:
             return found
+        if node in state.users and state.name_delay:
+            time.sleep(state.name_delay)  # a slow Graph (bench/webhook_batch.py); tests never set it
         with state.lock:
             if node in state.users:
                 return jsonify({"id": node, "name": state.users[node]})

@@ -46,7 +46,7 @@ def test_a_recorded_page_without_author_ids_is_shown_and_the_cursor_moves_on(env
 def test_one_unreadable_post_in_a_polled_page_costs_only_itself(deps, x_state, slack_state, caplog):
     caplog.set_level(logging.WARNING)
     page = copy.deepcopy(PAYLOADS["x/api_mentions_docs"].body)
-    broken = {**page["data"][0], "id": "9" * 200}  # no X id is that long: it cannot be stored
+    broken = {**page["data"][0], "id": "9" * 600}  # no id is that long: it cannot be stored
     page["data"].insert(0, broken)
     x_state.answer_next("mentions", page)
     result = poll(deps, deps.clock(), paced=False)
@@ -70,7 +70,7 @@ def test_one_bad_event_in_a_delivery_costs_only_itself(bot, deps, x_state, slack
     good = x_state.post(x_state.add_user("nina"), "@acme_support where is my parcel?")
     bad = mention_event(x_state, {**good, "id": ["not", "an", "id"]})["data"]
     delivery = {"data": [bad, mention_event(x_state, good)["data"]]}
-    assert deliver_event(bot, x_state, delivery).json() == {"ok": True, "new": 1}
+    assert deliver_event(bot, x_state, delivery).json() == {"ok": True, "received": 1}
     [root] = roots(slack_state)
     assert "where is my parcel?" in all_text(root)
     assert any("X webhook event post.mention.create" in r.getMessage() and "skipped" in r.getMessage()
@@ -81,9 +81,9 @@ def test_one_bad_post_in_an_account_activity_delivery_costs_only_itself(bot, dep
     documented = PAYLOADS["x/aaa_direct_message_events"].body
     ours = json.loads(json.dumps(documented).replace(PAYLOADS["x/aaa_direct_message_events"].account,
                                                      x_state.brand_id))
-    broken = {**ours["direct_message_events"][0], "id": "1" * 200}  # no id is that long
+    broken = {**ours["direct_message_events"][0], "id": "1" * 600}  # no id is that long
     ours["direct_message_events"].insert(0, broken)
-    assert deliver_event(bot, x_state, ours).json() == {"ok": True, "new": 1}
+    assert deliver_event(bot, x_state, ours).json() == {"ok": True, "received": 1}
     assert "Hello World!" in all_text(roots(slack_state)[0])
 
 
@@ -97,7 +97,7 @@ def test_times_x_never_gives_leave_the_post_its_ingestion_time(bot, deps, x_stat
     documented = PAYLOADS["x/aaa_direct_message_events"]
     huge = json.loads(json.dumps(documented.body).replace(documented.account, x_state.brand_id))
     huge["direct_message_events"][0]["created_timestamp"] = "9" * 40
-    assert deliver_event(bot, x_state, huge).json() == {"ok": True, "new": 1}
+    assert deliver_event(bot, x_state, huge).json() == {"ok": True, "received": 1}
     shown = " ".join(all_text(r) for r in roots(slack_state))
     assert "year nine thousand" in shown and "month ninety-nine" in shown and "Hello World!" in shown
     assert stored_messages(deps) == 3

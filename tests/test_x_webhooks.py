@@ -59,11 +59,11 @@ def test_a_signed_mention_becomes_one_root_with_no_worker(bot, deps, x_state, sl
     started = time.perf_counter()
     response = deliver_event(bot, x_state, mention_event(x_state, {**tweet, "text": tweet["text"].replace("&", "&amp;")}))
     assert time.perf_counter() - started < 1.0  # answered, and the root posted by web itself (no worker)
-    assert response.status_code == 200 and response.json() == {"ok": True, "new": 1}
+    assert response.status_code == 200 and response.json() == {"ok": True, "received": 1}
     [root] = roots(slack_state)
     assert "*@gina*" in all_text(root) and "broken &amp; late" in all_text(root)  # decoded once, then escaped
     # Delivered again (X retries) and then seen by polling: still one root.
-    assert deliver_event(bot, x_state, mention_event(x_state, tweet)).json() == {"ok": True, "new": 0}
+    assert deliver_event(bot, x_state, mention_event(x_state, tweet)).json() == {"ok": True, "received": 1}
     result = poll(deps, deps.clock())
     assert not result.errors and len(roots(slack_state)) == 1 and stored_messages(deps) == 1
 
@@ -99,15 +99,15 @@ def test_a_dm_received_by_webhook_opens_a_private_thread_and_our_own_dm_does_not
 def test_account_activity_payloads_are_understood(bot, deps, x_state, slack_state):
     [documented] = [p for p in collect("x") if p.name == "x/aaa_direct_message_events"]
     # Delivered as X documents it, for the account it names: not ours, nothing shown.
-    assert deliver_event(bot, x_state, documented.body).json() == {"ok": True, "new": 0}
+    assert deliver_event(bot, x_state, documented.body).json() == {"ok": True, "received": 0}
     # The same delivery addressed to our brand account: the customer's DM opens a private thread.
     ours = json.loads(json.dumps(documented.body).replace(documented.account, x_state.brand_id))
-    assert deliver_event(bot, x_state, ours).json() == {"ok": True, "new": 1}
+    assert deliver_event(bot, x_state, ours).json() == {"ok": True, "received": 1}
     [root] = roots(slack_state)
     assert "*X DM* · *@furiouscamper*" in all_text(root) and "Hello World!" in all_text(root)
     [echo] = [p for p in collect("x") if p.name == "x/aaa_brand_reply_echo"]  # a bot's own reply, captured
     mine = json.loads(json.dumps(echo.body).replace(echo.account, x_state.brand_id))
-    assert deliver_event(bot, x_state, mine).json() == {"ok": True, "new": 0} and len(roots(slack_state)) == 1
+    assert deliver_event(bot, x_state, mine).json() == {"ok": True, "received": 0} and len(roots(slack_state)) == 1
 
 
 def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state, slack_state):
