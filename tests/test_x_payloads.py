@@ -81,6 +81,21 @@ def test_each_documented_webhook_is_shown_or_ignored_with_a_reason(payload, bran
         assert any(payload.why in r.getMessage() for r in caplog.records), [r.getMessage() for r in caplog.records]
 
 
+@pytest.mark.parametrize("name", ["x/xaa_post_reply_create", "x/xaa_post_quote_create"])
+def test_an_event_with_empty_includes_shows_the_authors_handle(name, brand_bot, x_state, slack_state):
+    [payload] = [p for p in WEBHOOKS if p.name == name]
+    author = payload.body["data"]["payload"]["author_id"]
+    # X's docs name this author @OtherUser (their post.mention.create example): X — the emulator — knows them so.
+    x_state.users[author] = {"id": author, "username": "OtherUser", "name": "OtherUser"}
+    _deps, server, executor = brand_bot(payload.account)
+    raw = json.dumps(payload.body).encode()
+    requests.post(server.url + "/webhooks/x", data=raw, timeout=10, headers={
+        "content-type": "application/json", "x-twitter-webhooks-signature": sign(x_state.api_secret, raw)})
+    executor.drain()
+    [root] = roots(slack_state)
+    assert "*@OtherUser*" in all_text(root) and f"@{author}" not in all_text(root)
+
+
 @pytest.mark.parametrize("payload", [p for p in ANSWERS if p.route in FEEDS], ids=lambda p: p.name)
 def test_each_recorded_page_is_polled_into_slack(payload, make_deps, x_state, slack_state):
     deps = make_deps(X_USER_ID=payload.account)

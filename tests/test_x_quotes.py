@@ -39,6 +39,8 @@ def test_a_pushed_quote_names_its_author_once_looked_up(bot, deps, clock, x_stat
     assert x_state.webhook_answers == [200]
     [root] = roots(slack_state)
     assert "is this remote?" in all_text(root)
+    assert "*@tess*" in all_text(root)  # looked up after the answer (GET /2/users/:id), not the numeric id
+    assert x_state.used["users"][1] == 1
     adapter = deps.adapters["x"]
     assert adapter.find_name(quote["author_id"]) == ("@tess", "tess")
     assert adapter.find_name("99") is None  # X knows no such user: the stand-in stays
