@@ -20,9 +20,10 @@ import tweepy
 import urllib3
 from twitter_text import parse_tweet
 
+from adapters import _x_pages as pages
 from adapters import _x_wire as wire
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost, Feed,
-                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimit, RateLimited,
+                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited,
                            SentMessage, empty_reply_problem)
 from bot.config import EnvReader
 
@@ -88,27 +89,6 @@ class _XSession(requests.Session):
         return super().request(method, url, *args, **kwargs)
 
 
-def _rate_limit(response: requests.Response | None) -> RateLimit | None:
-    if response is None:
-        return None
-    remaining = response.headers.get("x-rate-limit-remaining")
-    reset = response.headers.get("x-rate-limit-reset")
-    if remaining is None or reset is None or not remaining.isdigit() or not reset.isdigit():
-        return None
-    return RateLimit(int(remaining), datetime.fromtimestamp(int(reset), timezone.utc))
-
-
-def _error_detail(exc: tweepy.HTTPException) -> str:
-    try:
-        body = exc.response.json()
-    except ValueError:
-        return f"HTTP {exc.response.status_code}"
-    detail = body.get("detail") or body.get("title")
-    if not detail and body.get("errors"):
-        detail = "; ".join(e.get("message") or e.get("detail", "") for e in body["errors"])
-    return detail or f"HTTP {exc.response.status_code}"
-
-
 _URL = re.compile(r"https?://\S+")
 _LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
 
@@ -172,10 +152,10 @@ class XAdapter:
         delivery named only their id (an X Activity API event with empty
         `includes`). Called after the webhook was answered; None when X cannot
         tell (the stand-in handle stays)."""
-        if not wire.snowflake(author_id):
+        if not pages.snowflake(author_id):
             return None
         try:
-            body = wire.page_of(self._read(self.client.get_user, id=author_id, user_fields=USER_FIELDS,
+            body = pages.page_of(self._read(self.client.get_user, id=author_id, user_fields=USER_FIELDS,
                                        user_auth=not self._settings.bearer_token))
         except (AdapterError, PermanentSendError) as exc:
             log.warning("X user %s: name not looked up (%s)", author_id, exc)
@@ -183,7 +163,7 @@ class XAdapter:
         user = body.get("data") if isinstance(body.get("data"), dict) else {}
         username = user.get("username")
         if not isinstance(username, str) or not username:
-            log.info("X user %s: X knows no such user (%s)", author_id, wire.first_problem(body))
+            log.info("X user %s: X knows no such user (%s)", author_id, pages.first_problem(body))
             return None
         name = user.get("name")
         return "@" + username, name if isinstance(name, str) else None
@@ -199,7 +179,7 @@ class XAdapter:
         try:
             return func(*args, **kwargs)
         except tweepy.TooManyRequests as exc:
-            limit = _rate_limit(exc.response)
+            limit = pages.rate_limit(exc.response)
             retry_at = limit.reset_at if limit else datetime.now(timezone.utc) + timedelta(minutes=15)
             raise RateLimited(retry_at, "X answered 429 Too Many Requests") from None
         except tweepy.TwitterServerError as exc:
@@ -209,7 +189,7 @@ class XAdapter:
             raise CredentialsRejected("X rejected the credentials (401 Unauthorized): check X_API_KEY, "
                                       "X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET") from None
         except tweepy.HTTPException as exc:
-            detail = _error_detail(exc)
+            detail = pages.error_detail(exc)
             if "duplicate content" in detail:
                 raise DuplicatePost("X refused it as a duplicate: the brand account already posted exactly "
                                     "this text. Reword it and post it again in this thread.") from None
@@ -249,14 +229,14 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_users_mentions, me, **params)
-            body = wire.page_of(response)
-            newest = newest or wire.newest(body)
-            posts.extend(wire.posts_on_page(body, me))
-            token = wire.next_token(body)
+            body = pages.page_of(response)
+            newest = newest or pages.newest(body)
+            posts.extend(pages.posts_on_page(body, me))
+            token = pages.next_token(body)
             if not token:
                 break
             params["pagination_token"] = token
-        return FetchResult(posts=wire.oldest_first(posts), cursor=newest, rate_limit=_rate_limit(response))
+        return FetchResult(posts=pages.oldest_first(posts), cursor=newest, rate_limit=pages.rate_limit(response))
 
     def fetch_dms(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """DM events newer than the cursor (an event id). /2/dm_events has no
@@ -270,28 +250,28 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_direct_message_events, **params)
-            body = wire.page_of(response)
-            users = wire.included_users(body)
-            events = [e for e in wire.items(body) if isinstance(e, dict) and wire.snowflake(e.get("id"))]
-            for unplaced in [e for e in wire.items(body) if not any(e is kept for kept in events)]:
+            body = pages.page_of(response)
+            users = pages.included_users(body)
+            events = [e for e in pages.items(body) if isinstance(e, dict) and pages.snowflake(e.get("id"))]
+            for unplaced in [e for e in pages.items(body) if not any(e is kept for kept in events)]:
                 wire.skipped("DM", None, ValueError(f"an event without an X id: {str(unplaced)[:80]}"))
             newest = newest or (events[0]["id"] if events else None)
             reached_end = False
             for event in events:  # newest first
-                if cursor and wire.snowflake(cursor) and int(event["id"]) <= int(cursor):
+                if cursor and pages.snowflake(cursor) and int(event["id"]) <= int(cursor):
                     reached_end = True
                     break
-                post = wire.dm_on_page(event, users, me)
+                post = pages.dm_on_page(event, users, me)
                 if post and start_time and post.created_at and post.created_at < start_time:
                     reached_end = True
                     break
                 if post:
                     posts.append(post)
-            token = wire.next_token(body)
+            token = pages.next_token(body)
             if reached_end or not token:
                 break
             params["pagination_token"] = token
-        return FetchResult(posts=wire.oldest_first(posts), cursor=newest or cursor, rate_limit=_rate_limit(response))
+        return FetchResult(posts=pages.oldest_first(posts), cursor=newest or cursor, rate_limit=pages.rate_limit(response))
 
     def fetch_quotes(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """Quotes of the brand's latest posts newer than the cursor (a post id):
@@ -301,20 +281,20 @@ class XAdapter:
         me, user_auth = self.account_id(), not self._settings.bearer_token
         response = self._read(self.client.get_users_tweets, me, max_results=QUOTED_POSTS,
                               exclude=["retweets", "replies"], user_auth=user_auth)
-        own = [t["id"] for t in wire.items(wire.page_of(response)) if isinstance(t, dict) and wire.snowflake(t.get("id"))]
+        own = [t["id"] for t in pages.items(pages.page_of(response)) if isinstance(t, dict) and pages.snowflake(t.get("id"))]
         posts, newest = [], cursor
         for post_id in own:
             response = self._read(self.client.get_quote_tweets, post_id, max_results=100, tweet_fields=TWEET_FIELDS,
                                   expansions=["author_id"], user_fields=USER_FIELDS, user_auth=user_auth)
-            body = wire.page_of(response)
-            for post in wire.posts_on_page(body, me, "quote"):
-                new = not wire.snowflake(cursor) or (post.external_id.isdigit() and int(post.external_id) > int(cursor))
+            body = pages.page_of(response)
+            for post in pages.posts_on_page(body, me, "quote"):
+                new = not pages.snowflake(cursor) or (post.external_id.isdigit() and int(post.external_id) > int(cursor))
                 if new and not (start_time and post.created_at and post.created_at < start_time):
                     posts.append(post)
-            page_newest = wire.newest(body)
-            if page_newest and (not wire.snowflake(newest) or int(page_newest) > int(newest)):
+            page_newest = pages.newest(body)
+            if page_newest and (not pages.snowflake(newest) or int(page_newest) > int(newest)):
                 newest = page_newest
-        return FetchResult(posts=wire.oldest_first(posts), cursor=newest, rate_limit=_rate_limit(response))
+        return FetchResult(posts=pages.oldest_first(posts), cursor=newest, rate_limit=pages.rate_limit(response))
 
     # -- inbound: webhooks (V2 Webhooks API: X Activity API, Account Activity API) ---
     def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
@@ -339,7 +319,7 @@ class XAdapter:
         if empty:
             return empty
         if kind is ActionKind.PRIVATE:
-            if about is not None and not wire.snowflake(about.author_id):
+            if about is not None and not pages.snowflake(about.author_id):
                 return ("X did not say who wrote this post, so there is no one to send a private message to. "
                         "Answer publicly in this thread.")
             if len(text) > MAX_DM_LENGTH:

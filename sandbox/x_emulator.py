@@ -94,12 +94,6 @@ class XState(XPrivateMixin):
             self.users[user_id] = {"id": user_id, "username": username, "name": name or username}
             return user_id
 
-    def answer_next(self, endpoint: str, body: dict, status: int = 200) -> None:
-        """The next request to this endpoint gets exactly this body (a recorded
-        real answer) instead of the emulated one."""
-        with self.lock:
-            self.recorded.setdefault(endpoint, []).append((status, body))
-
     def post(self, author_id: str, text: str, in_reply_to: str | None = None,
              created_at: datetime | None = None, quoting: str | None = None) -> dict:
         with self.lock:
@@ -116,18 +110,6 @@ class XState(XPrivateMixin):
                 tweet["referenced_tweets"] = tweet.get("referenced_tweets", []) + [{"type": "quoted", "id": quoting}]
             self.tweets[tweet_id] = tweet
             return tweet
-
-    def customer_quotes(self, username: str, text: str, quoted_id: str, **kw) -> dict:
-        """A customer quotes a post; a quote of the brand's post is pushed as
-        post.quote.create with empty `includes`, as X documents it."""
-        tweet = self.post(self.add_user(username), text, quoting=quoted_id, **kw)
-        if self.tweets.get(quoted_id, {}).get("author_id") == self.brand_id:
-            self.push("post.quote.create", tweet, includes={})
-        return tweet
-
-    def quotes_brand(self, tweet: dict) -> bool:
-        quoted = [r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "quoted"]
-        return any(self.tweets.get(q, {}).get("author_id") == self.brand_id for q in quoted)
 
     def customer_mentions(self, username: str, text: str, in_reply_to: str | None = None, **kw) -> dict:
         """A customer posts; text should contain @acme_support to be a mention."""
@@ -323,20 +305,6 @@ def create_x_emulator(state: XState) -> Flask:
             return failure
         user = state.users[state.brand_id]
         return jsonify({"data": user}), 200, headers
-
-    @app.get("/2/users/<user_id>")
-    def user_by_id(user_id: str):
-        failure, headers = guarded("users")
-        if failure:
-            return failure
-        user_fields = {"id", "name", "username"} | set(filter(None, request.args.get("user.fields", "").split(",")))
-        user = state.users.get(user_id)
-        if user is None:  # X answers 200 with a partial error, not a 404
-            return jsonify({"errors": [{"value": user_id, "detail": f"Could not find user with id: [{user_id}].",
-                                        "title": "Not Found Error", "resource_type": "user", "parameter": "id",
-                                        "resource_id": user_id,
-                                        "type": "https://api.twitter.com/2/problems/resource-not-found"}]}), 200, headers
-        return jsonify({"data": {k: v for k, v in user.items() if k in user_fields}}), 200, headers
 
     @app.get("/2/tweets/<tweet_id>/quote_tweets")
     def quote_tweets(tweet_id: str):

@@ -112,12 +112,12 @@ def test_times_x_never_gives_leave_the_post_its_ingestion_time(bot, deps, x_stat
 @PROPS
 @given(page=json_values, post=json_values)
 def test_any_page_x_could_answer_is_read_or_skipped_never_raised(page, post):
-    from adapters import _x_wire as wire
+    from adapters import _x_pages as pages
     for body in (page if isinstance(page, dict) else {"data": page},
                  {"data": [post, {"id": "1301573587187331074", "text": "kept", "author_id": "12"}]}):
-        posts = wire.posts_on_page(body, "0")
-        wire.newest(body), wire.next_token(body), wire.included_users(body)
-        for item in wire.items(body):
-            wire.dm_on_page(item, {}, "0")
+        posts = pages.posts_on_page(body, "0")
+        pages.newest(body), pages.next_token(body), pages.included_users(body)
+        for item in pages.items(body):
+            pages.dm_on_page(item, {}, "0")
         assert all(isinstance(p.text, str) for p in posts)
-    assert "kept" in [p.text for p in wire.posts_on_page({"data": [post, {"id": "1", "text": "kept"}]}, "0")]
+    assert "kept" in [p.text for p in pages.posts_on_page({"data": [post, {"id": "1", "text": "kept"}]}, "0")]
