@@ -20,9 +20,10 @@ import tweepy
 import urllib3
 from twitter_text import parse_tweet
 
+from adapters import _x_pages as pages
 from adapters import _x_wire as wire
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost, Feed,
-                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimit, RateLimited,
+                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited,
                            SentMessage, empty_reply_problem)
 from bot.config import EnvReader
 
@@ -33,6 +34,7 @@ TWEEPY_HOST = "https://api.twitter.com"
 MAX_WEIGHTED_LENGTH = 280
 MAX_DM_LENGTH = 10_000
 MAX_PAGES = 8  # a timeline reaches back 800 items at 100 a page
+QUOTED_POSTS = 5  # the brand's latest posts whose quotes are polled (X's smallest timeline page)
 CLOCK_SKEW = timedelta(minutes=5)  # X's clock against ours, when looking back by time
 # note_tweet: a post longer than 280 characters arrives cut in `text`; its
 # whole text is only in note_tweet.text, and only when asked for.
@@ -85,27 +87,6 @@ class _XSession(requests.Session):
             url = self.base_url + url[len(TWEEPY_HOST):]
         kwargs.setdefault("timeout", self.timeout)
         return super().request(method, url, *args, **kwargs)
-
-
-def _rate_limit(response: requests.Response | None) -> RateLimit | None:
-    if response is None:
-        return None
-    remaining = response.headers.get("x-rate-limit-remaining")
-    reset = response.headers.get("x-rate-limit-reset")
-    if remaining is None or reset is None or not remaining.isdigit() or not reset.isdigit():
-        return None
-    return RateLimit(int(remaining), datetime.fromtimestamp(int(reset), timezone.utc))
-
-
-def _error_detail(exc: tweepy.HTTPException) -> str:
-    try:
-        body = exc.response.json()
-    except ValueError:
-        return f"HTTP {exc.response.status_code}"
-    detail = body.get("detail") or body.get("title")
-    if not detail and body.get("errors"):
-        detail = "; ".join(e.get("message") or e.get("detail", "") for e in body["errors"])
-    return detail or f"HTTP {exc.response.status_code}"
 
 
 _URL = re.compile(r"https?://\S+")
@@ -166,9 +147,31 @@ class XAdapter:
                 return self._user_id or "account"
         return self._username
 
+    def find_name(self, author_id: str) -> tuple[str, str | None] | None:
+        """GET /2/users/:id — the customer's @username and name, for a post whose
+        delivery named only their id (an X Activity API event with empty
+        `includes`). Called after the webhook was answered; None when X cannot
+        tell (the stand-in handle stays)."""
+        if not pages.snowflake(author_id):
+            return None
+        try:
+            body = pages.page_of(self._read(self.client.get_user, id=author_id, user_fields=USER_FIELDS,
+                                       user_auth=not self._settings.bearer_token))
+        except (AdapterError, PermanentSendError) as exc:
+            log.warning("X user %s: name not looked up (%s)", author_id, exc)
+            return None
+        user = body.get("data") if isinstance(body.get("data"), dict) else {}
+        username = user.get("username")
+        if not isinstance(username, str) or not username:
+            log.info("X user %s: X knows no such user (%s)", author_id, pages.first_problem(body))
+            return None
+        name = user.get("name")
+        return "@" + username, name if isinstance(name, str) else None
+
     def _load_me(self) -> None:
         data = self._call(self.client.get_me, user_auth=True).json()["data"]
-        self._user_id, self._username = data["id"], "@" + data["username"]
+        # X_USER_ID, when set, stays the account: asking for the name never changes whose feeds are read.
+        self._user_id, self._username = self._user_id or data["id"], "@" + data["username"]
 
     def _call(self, func, *args, writes: bool = False, forbidden: str | None = None, **kwargs) -> requests.Response:
         """Run one tweepy call and map its failures into the adapter error family.
@@ -176,7 +179,7 @@ class XAdapter:
         try:
             return func(*args, **kwargs)
         except tweepy.TooManyRequests as exc:
-            limit = _rate_limit(exc.response)
+            limit = pages.rate_limit(exc.response)
             retry_at = limit.reset_at if limit else datetime.now(timezone.utc) + timedelta(minutes=15)
             raise RateLimited(retry_at, "X answered 429 Too Many Requests") from None
         except tweepy.TwitterServerError as exc:
@@ -186,7 +189,7 @@ class XAdapter:
             raise CredentialsRejected("X rejected the credentials (401 Unauthorized): check X_API_KEY, "
                                       "X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET") from None
         except tweepy.HTTPException as exc:
-            detail = _error_detail(exc)
+            detail = pages.error_detail(exc)
             if "duplicate content" in detail:
                 raise DuplicatePost("X refused it as a duplicate: the brand account already posted exactly "
                                     "this text. Reword it and post it again in this thread.") from None
@@ -210,7 +213,8 @@ class XAdapter:
     def feeds(self) -> list[Feed]:
         name = self.account_name()
         return [Feed(self.account_key, f"X {name}", self.fetch_since),
-                Feed(f"{self.account_key}:dm", f"X {name} DMs", self.fetch_dms)]
+                Feed(f"{self.account_key}:dm", f"X {name} DMs", self.fetch_dms),
+                Feed(f"{self.account_key}:quotes", f"X {name} quotes", self.fetch_quotes)]
 
     def fetch_since(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """Mentions newer than the cursor (a post id)."""
@@ -225,16 +229,14 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_users_mentions, me, **params)
-            body = response.json()
-            newest = newest or body.get("meta", {}).get("newest_id")
-            users = {u["id"]: u for u in body.get("includes", {}).get("users", [])}
-            posts.extend(p for p in (wire.post_from_v2(t, users, me) for t in body.get("data", [])) if p)
-            token = body.get("meta", {}).get("next_token")
+            body = pages.page_of(response)
+            newest = newest or pages.newest(body)
+            posts.extend(pages.posts_on_page(body, me))
+            token = pages.next_token(body)
             if not token:
                 break
             params["pagination_token"] = token
-        posts.sort(key=lambda p: int(p.external_id))
-        return FetchResult(posts=posts, cursor=newest, rate_limit=_rate_limit(response))
+        return FetchResult(posts=pages.oldest_first(posts), cursor=newest, rate_limit=pages.rate_limit(response))
 
     def fetch_dms(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """DM events newer than the cursor (an event id). /2/dm_events has no
@@ -248,27 +250,51 @@ class XAdapter:
         me = self.account_id()
         for _page in range(MAX_PAGES):
             response = self._read(self.client.get_direct_message_events, **params)
-            body = response.json()
-            users = {u["id"]: u for u in body.get("includes", {}).get("users", [])}
-            events = body.get("data", [])
+            body = pages.page_of(response)
+            users = pages.included_users(body)
+            events = [e for e in pages.items(body) if isinstance(e, dict) and pages.snowflake(e.get("id"))]
+            for unplaced in [e for e in pages.items(body) if not any(e is kept for kept in events)]:
+                wire.skipped("DM", None, ValueError(f"an event without an X id: {str(unplaced)[:80]}"))
             newest = newest or (events[0]["id"] if events else None)
             reached_end = False
-            for event in events:
-                if cursor and int(event["id"]) <= int(cursor):
+            for event in events:  # newest first
+                if cursor and pages.snowflake(cursor) and int(event["id"]) <= int(cursor):
                     reached_end = True
                     break
-                post = wire.dm_from_v2(event, users, me)
+                post = pages.dm_on_page(event, users, me)
                 if post and start_time and post.created_at and post.created_at < start_time:
                     reached_end = True
                     break
                 if post:
                     posts.append(post)
-            token = body.get("meta", {}).get("next_token")
+            token = pages.next_token(body)
             if reached_end or not token:
                 break
             params["pagination_token"] = token
-        posts.sort(key=lambda p: int(p.external_id))
-        return FetchResult(posts=posts, cursor=newest or cursor, rate_limit=_rate_limit(response))
+        return FetchResult(posts=pages.oldest_first(posts), cursor=newest or cursor, rate_limit=pages.rate_limit(response))
+
+    def fetch_quotes(self, cursor: str | None, start_time: datetime | None) -> FetchResult:
+        """Quotes of the brand's latest posts newer than the cursor (a post id):
+        a quote that names no @handle is not in the mentions timeline, yet X's
+        2026 rule lets the brand answer it. GET /2/tweets/:id/quote_tweets has
+        no since_id, so each page is cut at the cursor here."""
+        me, user_auth = self.account_id(), not self._settings.bearer_token
+        response = self._read(self.client.get_users_tweets, me, max_results=QUOTED_POSTS,
+                              exclude=["retweets", "replies"], user_auth=user_auth)
+        own = [t["id"] for t in pages.items(pages.page_of(response)) if isinstance(t, dict) and pages.snowflake(t.get("id"))]
+        posts, newest = [], cursor
+        for post_id in own:
+            response = self._read(self.client.get_quote_tweets, post_id, max_results=100, tweet_fields=TWEET_FIELDS,
+                                  expansions=["author_id"], user_fields=USER_FIELDS, user_auth=user_auth)
+            body = pages.page_of(response)
+            for post in pages.posts_on_page(body, me, "quote"):
+                new = not pages.snowflake(cursor) or (post.external_id.isdigit() and int(post.external_id) > int(cursor))
+                if new and not (start_time and post.created_at and post.created_at < start_time):
+                    posts.append(post)
+            page_newest = pages.newest(body)
+            if page_newest and (not pages.snowflake(newest) or int(page_newest) > int(newest)):
+                newest = page_newest
+        return FetchResult(posts=pages.oldest_first(posts), cursor=newest, rate_limit=pages.rate_limit(response))
 
     # -- inbound: webhooks (V2 Webhooks API: X Activity API, Account Activity API) ---
     def handshake(self, query: Mapping[str, str]) -> tuple[int, dict | str]:
@@ -293,6 +319,9 @@ class XAdapter:
         if empty:
             return empty
         if kind is ActionKind.PRIVATE:
+            if about is not None and not pages.snowflake(about.author_id):
+                return ("X did not say who wrote this post, so there is no one to send a private message to. "
+                        "Answer publicly in this thread.")
             if len(text) > MAX_DM_LENGTH:
                 return (f"The message is {len(text):,} characters; an X DM takes at most {MAX_DM_LENGTH:,}. "
                         "Shorten it and post it again in this thread.")

@@ -1,8 +1,10 @@
-"""An X API v2 emulator: mentions and user timelines with since_id, pagination,
-tweet.fields/expansions/user.fields honoured, text HTML-escaped as X does,
-OAuth 1.0a signatures verified, x-rate-limit-* headers on every answer, X's
-problem-JSON error bodies, switchable 429/5xx, and X's 2026 reply rule (an
-app's reply only where the customer mentioned the brand). DMs, likes and
+"""An X API v2 emulator: mentions, user timelines and quotes with since_id,
+pagination, tweet.fields/expansions/user.fields honoured, text HTML-escaped as
+X does, 19-digit snowflake post ids and user ids of 1 to 19 digits, OAuth 1.0a
+signatures verified, x-rate-limit-* headers on every answer, X's problem-JSON
+error bodies, switchable 429/5xx, recorded real answers replayed on demand
+(answer_next), user look-up by id, and X's 2026 reply rule (an app's reply
+only where the customer mentioned or quoted the brand). DMs, likes and
 webhook pushes: sandbox/x_private.py."""
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth1.rfc5849 import signature as oauth_signature
 from twitter_text import parse_tweet
@@ -26,6 +28,10 @@ from sandbox.x_private import XPrivateMixin, register_private_routes
 
 DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
 WINDOW_S = 15 * 60
+TWEPOCH_MS = 1288834974657  # X's snowflake epoch: ids made in 2026 are 19 digits
+# X user ids run from 1 digit (the first accounts) to 19 (snowflakes since
+# 2013); customers get lengths in turn so every test meets each kind.
+USER_ID_LENGTHS = (19, 10, 19, 8, 19, 1, 19, 12, 9, 19, 4, 15)
 
 
 @dataclass
@@ -41,9 +47,13 @@ class XState(XPrivateMixin):
     tweets: dict = field(default_factory=dict)
     # Per 15 minutes; DM endpoints allow 15 requests per user (X's 2026 figures).
     limits: dict = field(default_factory=lambda: {"mentions": 180, "tweets_timeline": 900, "create": 100, "me": 75,
-                                                  "dm_read": 15, "dm_create": 15, "likes": 50})
+                                                  "dm_read": 15, "dm_create": 15, "likes": 50, "users": 900,
+                                                  "quotes": 75})
     used: dict = field(default_factory=dict)        # endpoint → (window start, count)
     failures: dict = field(default_factory=dict)    # endpoint → [status]
+    # endpoint → [(status, body)]: the next answers, as recorded from the real X
+    # (tests/fixtures/x api_response payloads), given after auth and rate counting.
+    recorded: dict = field(default_factory=dict)
     reply_delay_s: float = 0.0                      # to play a slow X (benchmarks)
     # Snowflake ids, created_at and the rate-limit windows read this clock;
     # tests hand in the bot's clock, so one clock rules every side of a test.
@@ -67,20 +77,25 @@ class XState(XPrivateMixin):
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def new_id(self) -> str:
-        # Snowflake-like: grows with time, unique.
-        return str((int(self.clock() * 1000) << 22) + next(self._ids))
+        # A snowflake as X makes them: milliseconds since X's epoch, shifted
+        # past 22 bits of worker and sequence — grows with time, unique.
+        return str(((int(self.clock() * 1000) - TWEPOCH_MS) << 22) + next(self._ids) % (1 << 22))
 
     def add_user(self, username: str, name: str | None = None) -> str:
         with self.lock:
             for user in self.users.values():
                 if user["username"].lower() == username.lower():
                     return user["id"]
-            user_id = str(2000000000 + len(self.users))
+            n = len(self.users)
+            length = USER_ID_LENGTHS[n % len(USER_ID_LENGTHS)]
+            user_id = str(10 ** (length - 1) + n) if length > 1 else str(n % 9 + 1)
+            while user_id in self.users:  # short lengths run out: take the next free id
+                user_id = str(int(user_id) + 1)
             self.users[user_id] = {"id": user_id, "username": username, "name": name or username}
             return user_id
 
     def post(self, author_id: str, text: str, in_reply_to: str | None = None,
-             created_at: datetime | None = None) -> dict:
+             created_at: datetime | None = None, quoting: str | None = None) -> dict:
         with self.lock:
             tweet_id = self.new_id()
             parent = self.tweets.get(in_reply_to) if in_reply_to else None
@@ -91,6 +106,8 @@ class XState(XPrivateMixin):
             if parent:
                 tweet["in_reply_to_user_id"] = parent["author_id"]
                 tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent["id"]}]
+            if quoting:
+                tweet["referenced_tweets"] = tweet.get("referenced_tweets", []) + [{"type": "quoted", "id": quoting}]
             self.tweets[tweet_id] = tweet
             return tweet
 
@@ -99,6 +116,9 @@ class XState(XPrivateMixin):
         tweet = self.post(self.add_user(username), text, in_reply_to, **kw)
         if self.mentions_brand(tweet):
             self.push("post.mention.create", tweet)
+        if self.tweets.get(in_reply_to or "", {}).get("author_id") == self.brand_id:
+            # A direct reply to the brand's post: post.reply.create too, its includes empty as X documents.
+            self.push("post.reply.create", tweet, includes={})
         return tweet
 
     def mentions_brand(self, tweet: dict) -> bool:
@@ -106,7 +126,7 @@ class XState(XPrivateMixin):
 
     def replies_to(self, tweet_id: str) -> list[dict]:
         return [t for t in self.tweets.values()
-                if any(r["id"] == tweet_id for r in t.get("referenced_tweets", []))]
+                if any(r["id"] == tweet_id and r["type"] == "replied_to" for r in t.get("referenced_tweets", []))]
 
     def fail_next(self, endpoint: str, status: int, times: int = 1) -> None:
         with self.lock:
@@ -136,7 +156,10 @@ LONG_POST_CUT = 275
 
 
 def _problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra):
-    response = jsonify({"title": title, "detail": detail, "type": type_, "status": status, **extra})
+    body = {"title": title, "detail": detail, "type": type_, "status": status, **extra}
+    if type_.endswith("/invalid-request"):
+        del body["status"]  # X's invalid-request problem carries `errors` and no `status`
+    response = jsonify(body)
     response.status_code = status
     return response
 
@@ -191,10 +214,16 @@ def create_x_emulator(state: XState) -> Flask:
                                 "https://api.twitter.com/2/problems/unsupported-authentication"), None
             return _problem(401, "Unauthorized", "Unauthorized"), None
         over, headers = rate(endpoint)
+        g.rate_headers = headers
         with state.lock:
             queued = state.failures.get(endpoint)
             forced = queued.pop(0) if queued else None
-        if over or forced == 429:
+            recorded = state.recorded.get(endpoint)
+            replay = recorded.pop(0) if recorded and not (over or forced) else None
+        if replay:
+            response = jsonify(replay[1])
+            response.status_code = replay[0]
+        elif over or forced == 429:
             response = _problem(429, "Too Many Requests", "Too Many Requests")
             if forced == 429:
                 headers["x-rate-limit-remaining"] = "0"
@@ -205,6 +234,13 @@ def create_x_emulator(state: XState) -> Flask:
             return None, headers
         response.headers.update(headers)
         return response, None
+
+    @app.after_request
+    def rate_headers_on_every_answer(response):
+        # X sends x-rate-limit-* on its refusals too (a 403 duplicate, a 400), not only on 200s.
+        for name, value in getattr(g, "rate_headers", {}).items():
+            response.headers.setdefault(name, value)
+        return response
 
     def render(tweets: list[dict]):
         fields = set(DEFAULT_TWEET_FIELDS) | set(filter(None, request.args.get("tweet.fields", "").split(",")))
@@ -231,17 +267,17 @@ def create_x_emulator(state: XState) -> Flask:
                                           for a in sorted(authors) if a in state.users]}
         return body
 
-    def timeline(select):
+    def timeline(select, minimum: int = 5):
         try:
             max_results = int(request.args.get("max_results", "10"))
         except ValueError:
             max_results = -1
-        if not 5 <= max_results <= 100:
+        if not minimum <= max_results <= 100:
             return _problem(400, "Invalid Request", "One or more parameters to your request was invalid.",
                             "https://api.twitter.com/2/problems/invalid-request",
                             errors=[{"parameters": {"max_results": [request.args.get("max_results")]},
                                      "message": "The `max_results` query parameter value "
-                                                f"[{request.args.get('max_results')}] is not between 5 and 100"}]), None
+                                                f"[{request.args.get('max_results')}] is not between {minimum} and 100"}]), None
         since_id = request.args.get("since_id")
         start_time = request.args.get("start_time")
         with state.lock:
@@ -269,6 +305,15 @@ def create_x_emulator(state: XState) -> Flask:
             return failure
         user = state.users[state.brand_id]
         return jsonify({"data": user}), 200, headers
+
+    @app.get("/2/tweets/<tweet_id>/quote_tweets")
+    def quote_tweets(tweet_id: str):
+        failure, headers = guarded("quotes")
+        if failure:
+            return failure
+        problem, body = timeline(lambda t: any(r["type"] == "quoted" and r["id"] == tweet_id
+                                               for r in t.get("referenced_tweets", [])), minimum=10)
+        return problem if problem else (jsonify(body), 200, headers)
 
     @app.get("/2/users/<user_id>/mentions")
     def mentions(user_id: str):
@@ -306,8 +351,9 @@ def create_x_emulator(state: XState) -> Flask:
         if parent_id and parent_id not in state.tweets:
             return _problem(403, "Forbidden", "You attempted to reply to a Tweet that is deleted or not visible to you.")
         parent = state.tweets.get(parent_id) if parent_id else None
-        if parent and parent["author_id"] != state.brand_id and not state.mentions_brand(parent):
-            # Since February 2026: a self-serve app replies only where it was mentioned.
+        if (parent and parent["author_id"] != state.brand_id and not state.mentions_brand(parent)
+                and not state.quotes_brand(parent)):
+            # Since February 2026: a self-serve app replies only where it was mentioned or quoted.
             return _problem(403, "Forbidden", "Reply to this conversation is not allowed because you have not been "
                                               "mentioned or otherwise engaged by the author of the post you are "
                                               "replying to.")

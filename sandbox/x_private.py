@@ -1,9 +1,12 @@
-"""The X emulator's DMs, likes and webhook pushes: GET /2/dm_events (fields,
-expansions, newest first, pagination), the one-to-one DM lookup, POST
-/2/dm_conversations/with/{id}/messages (403 for a customer whose DMs are
-closed to the brand), POST/DELETE /2/users/{id}/likes, and — in webhook mode —
-every customer mention and DM pushed as an X Activity API event signed the
-V2 Webhooks way (x-twitter-webhooks-signature)."""
+"""The X emulator's DMs, quotes, user look-up and webhook pushes: GET
+/2/dm_events (fields, expansions, newest first, pagination), the one-to-one DM
+lookup, POST /2/dm_conversations/with/{id}/messages (403 for a customer whose
+DMs are closed to the brand), POST/DELETE /2/users/{id}/likes, GET
+/2/users/{id} (X's partial-error body for an unknown id), recorded real
+answers replayed on demand (answer_next), and — in webhook mode — every
+customer mention, reply, quote and DM pushed as an X Activity API event in
+the shapes X documents, signed the V2 Webhooks way
+(x-twitter-webhooks-signature)."""
 from __future__ import annotations
 
 import base64
@@ -27,7 +30,26 @@ def one_to_one(a: str, b: str) -> str:
 
 
 class XPrivateMixin:
-    """DM and like state for XState (a dataclass: fields are declared there)."""
+    """DMs, quotes, recorded answers and webhook pushes for XState (a
+    dataclass: its fields are declared there)."""
+
+    def answer_next(self, endpoint: str, body: dict, status: int = 200) -> None:
+        """The next request to this endpoint gets exactly this body (a recorded
+        real answer) instead of the emulated one."""
+        with self.lock:
+            self.recorded.setdefault(endpoint, []).append((status, body))
+
+    def customer_quotes(self, username: str, text: str, quoted_id: str, **kw) -> dict:
+        """A customer quotes a post; a quote of the brand's post is pushed as
+        post.quote.create with empty `includes`, as X documents it."""
+        tweet = self.post(self.add_user(username), text, quoting=quoted_id, **kw)
+        if self.tweets.get(quoted_id, {}).get("author_id") == self.brand_id:
+            self.push("post.quote.create", tweet, includes={})
+        return tweet
+
+    def quotes_brand(self, tweet: dict) -> bool:
+        quoted = [r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "quoted"]
+        return any(self.tweets.get(q, {}).get("author_id") == self.brand_id for q in quoted)
 
     def customer_dms(self, username: str, text: str, created_at: datetime | None = None) -> dict:
         """A customer sends the brand a DM."""
@@ -49,27 +71,64 @@ class XPrivateMixin:
         return [e["text"] for e in self.dm_events
                 if e["sender_id"] == self.brand_id and e["dm_conversation_id"] == one_to_one(user_id, self.brand_id)]
 
-    def push(self, event_type: str, payload: dict) -> None:
-        """Webhook mode: deliver one X Activity API event, signed, to the bot."""
+    def push(self, event_type: str, payload: dict, includes: dict | None = None) -> None:
+        """Webhook mode: deliver one X Activity API event, signed, to the bot —
+        in the shapes X documents: a post with its author in `includes` (or
+        `includes` empty, as X sends post.reply.create and post.quote.create),
+        a DM as the legacy `direct_message_events` plus a `users` map."""
         if not self.webhook_url:
             return
-        users = [self.users[uid] for uid in {payload.get("author_id"), payload.get("sender_id")} if uid in self.users]
-        payload = {**payload, "text": html.escape(payload["text"], quote=False)}  # as X sends it
-        body = json.dumps({"data": {"event_uuid": uuid.uuid4().hex, "filter": {"user_id": self.brand_id},
+        if event_type.startswith("dm."):
+            payload = self.legacy_dm(payload)
+            includes = {}
+        elif includes is None:
+            includes = {"users": [self.users[payload["author_id"]]] if payload["author_id"] in self.users else []}
+        if not event_type.startswith("dm."):
+            payload = {**payload, "text": html.escape(payload["text"], quote=False)}  # as X sends it
+        body = json.dumps({"data": {"event_uuid": str(uuid.uuid4().int >> 65), "filter": {"user_id": self.brand_id},
                                     "event_type": event_type, "tag": "socialdesk", "payload": payload,
-                                    "includes": {"users": users}}}).encode()
+                                    "includes": includes}}).encode()
         digest = hmac.new(self.api_secret.encode(), body, hashlib.sha256).digest()
         signature = "sha256=" + base64.b64encode(digest).decode()
         push_signed(self.webhook_url, body, "x-twitter-webhooks-signature", signature, self.webhook_answers)
 
+    def legacy_dm(self, event: dict) -> dict:
+        """dm.received / dm.sent's payload as X documents it."""
+        sender = event["sender_id"]
+        recipient = next((u for u in event["dm_conversation_id"].split("-") if u != sender), sender)
+        created = datetime.strptime(event["created_at"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=timezone.utc)
+        return {"direct_message_events": [{
+                    "type": "message_create", "id": event["id"],
+                    "created_timestamp": str(int(created.timestamp() * 1000)),
+                    "message_create": {"target": {"recipient_id": recipient}, "sender_id": sender,
+                                       "message_data": {"text": html.escape(event["text"], quote=False), "entities": {
+                                           "hashtags": [], "symbols": [], "user_mentions": [], "urls": []}}}}],
+                "users": {uid: {"data": self.users[uid]} for uid in (sender, recipient) if uid in self.users}}
+
 
 def _problem(status: int, title: str, detail: str):
-    response = jsonify({"title": title, "detail": detail, "type": "about:blank", "status": status})
+    # X's problem JSON: a 400 names its problem type; others are about:blank.
+    kind = "https://api.twitter.com/2/problems/invalid-request" if status == 400 else "about:blank"
+    response = jsonify({"title": title, "detail": detail, "type": kind, "status": status})
     response.status_code = status
     return response
 
 
 def register_private_routes(app: Flask, state, guarded) -> None:
+    @app.get("/2/users/<user_id>")
+    def user_by_id(user_id: str):
+        failure, headers = guarded("users")
+        if failure:
+            return failure
+        user_fields = {"id", "name", "username"} | set(filter(None, request.args.get("user.fields", "").split(",")))
+        user = state.users.get(user_id)
+        if user is None:  # X answers 200 with a partial error, not a 404
+            return jsonify({"errors": [{"value": user_id, "detail": f"Could not find user with id: [{user_id}].",
+                                        "title": "Not Found Error", "resource_type": "user", "parameter": "id",
+                                        "resource_id": user_id,
+                                        "type": "https://api.twitter.com/2/problems/resource-not-found"}]}), 200, headers
+        return jsonify({"data": {k: v for k, v in user.items() if k in user_fields}}), 200, headers
+
     def render(events: list[dict]):
         fields = set(DM_DEFAULT_FIELDS) | set(filter(None, request.args.get("dm_event.fields", "").split(",")))
         data = [{k: (html.escape(v, quote=False) if k == "text" else v) for k, v in e.items() if k in fields}

@@ -22,18 +22,18 @@ def test_poll_twice_in_a_row_polls_twice_and_says_what_it_did(env, x_state, slac
     x_state.customer_mentions("ann", "@acme_support first")
     x_state.customer_mentions("bob", "@acme_support second")
     first = _run(["poll"], env)
-    assert first.returncode == 0 and first.stdout == "poll: X @acme_support: 2 new posts in 2 threads; X @acme_support DMs: nothing new\n"
+    assert first.returncode == 0 and first.stdout == "poll: X @acme_support: 2 new posts in 2 threads; X @acme_support DMs: nothing new; X @acme_support quotes: nothing new\n"
     x_state.customer_mentions("ann", "@acme_support me again")  # arrives in between
     second = _run(["poll"], env)
-    assert second.stdout == "poll: X @acme_support: 1 new post in 1 thread; X @acme_support DMs: nothing new\n"
+    assert second.stdout == "poll: X @acme_support: 1 new post in 1 thread; X @acme_support DMs: nothing new; X @acme_support quotes: nothing new\n"
     assert len(roots(slack_state, "C0SUPPORT")) == 2
     third = _run(["poll"], env)
-    assert third.stdout == "poll: X @acme_support: nothing new; X @acme_support DMs: nothing new\n"
+    assert third.stdout == "poll: X @acme_support: nothing new; X @acme_support DMs: nothing new; X @acme_support quotes: nothing new\n"
 
 
 def test_every_pass_prints_one_plain_line(env, x_state):
     x_state.customer_mentions("cy", "@acme_support hi")
-    for command, expected in (("poll", r"poll: X @acme_support: 1 new post in 1 thread; X @acme_support DMs: nothing new"),
+    for command, expected in (("poll", r"poll: X @acme_support: 1 new post in 1 thread; X @acme_support DMs: nothing new; X @acme_support quotes: nothing new"),
                               ("deliver", r"deliver: nothing to send"), ("sweep", r"sweep: nothing due")):
         result = _run([command], env)
         assert result.returncode == 0 and re.fullmatch(expected + "\n", result.stdout), (command, result.stdout)
@@ -45,7 +45,7 @@ def test_a_closed_rate_limit_window_is_said_with_its_time(env, x_state):
     result = _run(["poll"], env)
     assert result.returncode == 0  # an outage or a 429 is not a failure of the command
     assert re.fullmatch(r"poll: X @acme_support: rate-limit window closed until \d\d:\d\d:\d\d UTC; "
-                        r"X @acme_support DMs: nothing new\n", result.stdout)
+                        r"X @acme_support DMs: nothing new; X @acme_support quotes: nothing new\n", result.stdout)
     assert _run(["poll"], env).stdout == result.stdout  # the window holds a second run too
 
 

@@ -6,10 +6,8 @@ exception escapes but the documented ValueError, customer text never pings
 (section text 3,000 characters, 50 blocks)."""
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime, timezone
-from pathlib import Path
 from types import SimpleNamespace
 
 from hypothesis import given, settings, strategies as st
@@ -19,6 +17,7 @@ from bot.business_hours import parse_business_hours, parse_holidays
 from bot.config import parse_duration
 from bot.render import followup_message, root_message
 from bot.text import escape_for_slack, slack_to_plain
+from tests.payloads import collect
 
 PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
@@ -99,7 +98,7 @@ json_values = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st
                            lambda inner: st.one_of(st.lists(inner, max_size=3),
                                                    st.dictionaries(st.text(max_size=12), inner, max_size=4)),
                            max_leaves=10)
-MENTION = json.loads((Path(__file__).parent / "fixtures" / "x" / "mentions_page.json").read_text())["data"][0]
+MENTION = next(p for p in collect("x") if p.name == "x/api_mentions_docs").body["data"][0]
 HANDLED = (ValueError, KeyError, TypeError, AttributeError, IndexError)  # each a 400 at the route
 
 

@@ -1,17 +1,13 @@
 """The X adapter against X's payload shape and the emulator's wire behaviour."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from adapters.base import AdapterError, RateLimited
 from adapters.x import XAdapter
 from adapters import _x_wire as wire
 from adapters.x import XSettings
-
-FIXTURES = Path(__file__).parent / "fixtures" / "x"
+from tests.payloads import collect
 
 
 @pytest.fixture
@@ -21,14 +17,15 @@ def adapter(x_emulator, x_state):
 
 
 def test_documented_payload_becomes_posts(adapter):
-    body = json.loads((FIXTURES / "mentions_page.json").read_text())
-    users = {u["id"]: u for u in body["includes"]["users"]}
-    posts = [wire.post_from_v2(t, users, "1500000000000000001") for t in body["data"]]
-    [post] = [p for p in posts if p]  # our own post is not a customer post
-    assert post.author_handle == "@TwitterDev" and post.author_name == "X Dev"
-    assert post.thread_id == "1346889436626259968" and post.created_at.isoformat() == "2021-01-06T18:40:40+00:00"
-    assert "timeline & mention" in post.text  # &amp; decoded once
-    assert post.url == "https://x.com/TwitterDev/status/1346889436626259968"
+    [page] = [p for p in collect("x") if p.name == "x/api_mentions_docs"]  # X's own example answer
+    users = wire.users_by_id(page.body["includes"]["users"])
+    [tweet] = page.body["data"]
+    post = wire.post_from_v2(tweet, users, page.account)
+    assert post.author_handle == "@developer" and post.author_name == "Dev Person" and not post.name_pending
+    assert post.thread_id == "1301573587187331074" and post.created_at.isoformat() == "2024-01-15T10:30:00+00:00"
+    assert post.text == "Hey @XDevelopers, love the new API!"
+    assert post.url == "https://x.com/developer/status/1301573587187331074"
+    assert wire.post_from_v2(tweet, users, tweet["author_id"]) is None  # the brand's own post is not a customer's
 
 
 def test_pagination_collects_every_page_oldest_first(adapter, x_state):
@@ -99,3 +96,28 @@ def test_dm_and_like_errors_are_clear(adapter, x_state):
     with pytest.raises(PermanentSendError) as missing:
         adapter.like(OutboundAction("x", ActionKind.LIKE, "123", "", "k2"))
     assert "does not exist" in str(missing.value)
+
+
+def test_the_emulator_sends_what_x_sends(adapter, x_state):
+    import tweepy
+    ids = [x_state.add_user(f"len{i}") for i in range(12)]
+    assert {1, 8, 10, 19} <= {len(i) for i in ids} and all(1 <= len(i) <= 19 for i in ids)  # X user ids
+    tweet = x_state.customer_mentions("len0", "@acme_support fish & chips")
+    assert len(tweet["id"]) == 19 and int(tweet["id"]) >> 22 > 0  # a snowflake of X's epoch
+    [post] = adapter.fetch_since(None, None).posts
+    assert post.text == "@acme_support fish & chips"  # X sent &amp;, decoded once
+    adapter.client.create_tweet(text="Hello there", user_auth=True)
+    try:
+        adapter.client.create_tweet(text="Hello there", user_auth=True)
+    except tweepy.Forbidden as exc:
+        refused = exc.response
+    assert refused.json() == {"detail": "You are not allowed to create a Tweet with duplicate content.",
+                              "type": "about:blank", "title": "Forbidden", "status": 403}
+    assert refused.headers["x-rate-limit-remaining"] == "98"  # X counts its refusals too
+
+
+def test_a_post_whose_author_x_did_not_name_cannot_be_answered_privately(adapter):
+    from adapters.base import ActionKind, PostRef
+    unknown = PostRef("1578516295611748353", "unknown:1578516295611748353", private=False)
+    assert "did not say who wrote this post" in adapter.check_reply("Hi!", ActionKind.PRIVATE, unknown)
+    assert adapter.check_reply("Hi!", ActionKind.REPLY, unknown) is None  # a public reply needs only the post

@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import time
-from pathlib import Path
 
 import requests
 from sqlalchemy import func, select
@@ -17,8 +16,7 @@ from sqlalchemy import func, select
 from bot.models import Message
 from bot.poll import poll
 from tests.helpers import all_text, roots
-
-FIXTURES = Path(__file__).parent / "fixtures" / "x"
+from tests.payloads import collect
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -85,29 +83,31 @@ def test_forged_unsigned_and_malformed_deliveries_post_nothing(bot, deps, x_stat
 
 
 def test_a_dm_received_by_webhook_opens_a_private_thread_and_our_own_dm_does_not(bot, deps, x_state, slack_state):
-    event = json.loads((FIXTURES / "activity_dm_received.json").read_text())
-    assert deliver_event(bot, x_state, event).json() == {"ok": True}
+    # The emulator pushes dm.received as X documents it: direct_message_events plus a users map in the payload.
+    x_state.webhook_url = bot.server.url + "/webhooks/x"
+    x_state.customer_dms("hal_ito", "Hi, can I change the delivery address & date?")
+    bot.executor.drain()
     [root] = roots(slack_state)
     shown = all_text(root)
     assert "*X DM*" in shown and "*@hal_ito*" in shown and "Private message" in shown
     assert "address &amp; date?" in shown
-    sent = {"data": {**event["data"], "event_type": "dm.sent", "payload": {
-        **event["data"]["payload"], "id": "1995000000000000399", "sender_id": x_state.brand_id, "text": "On it!"}}}
-    assert deliver_event(bot, x_state, sent).json() == {"ok": True}
-    assert len(roots(slack_state)) == 1
+    x_state.add_dm(x_state.brand_id, "On it!", recipient_id=x_state.add_user("hal_ito"))  # dm.sent: our echo
+    bot.executor.drain()
+    assert x_state.webhook_answers == [200, 200] and len(roots(slack_state)) == 1 and stored_messages(deps) == 1
 
 
 def test_account_activity_payloads_are_understood(bot, deps, x_state, slack_state):
-    body = (FIXTURES / "account_activity_events.json").read_bytes()
-    response = deliver_event(bot, x_state, body)
-    # Gina's mention and Gina's DM; the brand's own reply and DM open nothing.
-    assert response.json() == {"ok": True}
-    shown = sorted(all_text(r) for r in roots(slack_state))
-    assert len(shown) == 2 and any("*X* · *@gina_p*" in t and "broken &amp; nobody" in t for t in shown)
-    assert any("*X DM* · *@gina_p*" in t and "lid is cracked" in t for t in shown)
-    other = json.loads(body)
-    other["for_user_id"] = "999"  # an event for another account is not ours
-    assert deliver_event(bot, x_state, other).json() == {"ok": True}
+    [documented] = [p for p in collect("x") if p.name == "x/aaa_direct_message_events"]
+    # Delivered as X documents it, for the account it names: not ours, nothing shown.
+    assert deliver_event(bot, x_state, documented.body).json() == {"ok": True}
+    # The same delivery addressed to our brand account: the customer's DM opens a private thread.
+    ours = json.loads(json.dumps(documented.body).replace(documented.account, x_state.brand_id))
+    assert deliver_event(bot, x_state, ours).json() == {"ok": True}
+    [root] = roots(slack_state)
+    assert "*X DM* · *@furiouscamper*" in all_text(root) and "Hello World!" in all_text(root)
+    [echo] = [p for p in collect("x") if p.name == "x/aaa_brand_reply_echo"]  # a bot's own reply, captured
+    mine = json.loads(json.dumps(echo.body).replace(echo.account, x_state.brand_id))
+    assert deliver_event(bot, x_state, mine).json() == {"ok": True} and len(roots(slack_state)) == 1
 
 
 def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state, slack_state):
@@ -120,3 +120,14 @@ def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state
         cursor = session.get(PollCursor, f"x:{x_state.brand_id}")
         assert cursor.webhook_at is not None
         assert (cursor.next_poll_at - deps.clock()).total_seconds() >= 15 * 60
+
+
+def test_a_reply_to_our_post_arrives_as_two_events_and_shows_once(bot, deps, x_state, slack_state):
+    x_state.webhook_url = bot.server.url + "/webhooks/x"
+    ours = x_state.post(x_state.brand_id, "Winter sale starts now")
+    x_state.customer_mentions("uma", "@acme_support does it include boots?", in_reply_to=ours["id"])
+    bot.executor.drain()
+    assert x_state.webhook_answers == [200, 200]  # post.mention.create, then post.reply.create (includes {})
+    [root] = roots(slack_state)
+    assert "*@uma*" in all_text(root) and "does it include boots?" in all_text(root)
+    assert stored_messages(deps) == 1
