@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from tests.payloads import FIXTURES, collect
+from tests.payloads import collect
 
 PLATFORMS = ("facebook", "instagram", "x", "slack")
 TESTS = Path(__file__).parent
