@@ -58,9 +58,11 @@ class WriteHealth:
         with self._lock:
             self.failed_at, self.failure = datetime.now(timezone.utc), str(error).strip().splitlines()[0]
 
-    def record_commit(self) -> None:
+    def record_commit(self, at: datetime | None = None) -> None:
         with self._lock:
-            self.committed_at = datetime.now(timezone.utc)
+            at = at or datetime.now(timezone.utc)
+            if self.committed_at is None or at > self.committed_at:
+                self.committed_at = at
 
     def problem(self) -> str | None:
         with self._lock:
@@ -116,7 +118,12 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def database_problem(engine: Engine) -> str | None:
     """None when the database answers a read and this process's writes are not
-    failing; otherwise what is wrong, in one line (for /healthz)."""
+    failing; otherwise what is wrong, in one line (for /healthz).
+
+    A write failure is remembered until a write works again. An idle `web`
+    (behind a load balancer that only asks /healthz) may never write by
+    itself, so while a failure is remembered /healthz tries a write that
+    changes nothing, and a success ends the failure."""
     try:
         with engine.connect().execution_options(**{READ_PROBE: True}) as conn:
             conn.execute(text("SELECT 1 FROM alembic_version"))
@@ -124,4 +131,39 @@ def database_problem(engine: Engine) -> str | None:
     except Exception as exc:  # any driver error means "not healthy"
         return "database does not answer: " + (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     watcher = getattr(engine, "socialdesk_writes", None)
-    return watcher.problem() if watcher else None
+    if watcher is None or watcher.problem() is None:
+        return None
+    # Twice: the first try may take a pooled connection opened during the
+    # outage, which fails and throws the pool away (see _watch_writes).
+    for _attempt in range(2):
+        started = datetime.now(timezone.utc)
+        try:
+            _probe_write(engine)
+        except Exception:  # noqa: BLE001 - recorded by handle_error; the failure stands
+            continue
+        watcher.record_commit(started)  # a failure after `started` still wins
+        break
+    return watcher.problem()
+
+
+PROBE_WAIT_MS = 1000  # /healthz never waits longer than this for another writer's lock
+BUSY_TIMEOUT_MS = 15000  # as make_engine sets it
+
+
+def _probe_write(engine: Engine) -> None:
+    """Take the write lock and give it back, changing nothing; raises when the
+    database refuses writes. Waits at most PROBE_WAIT_MS for another writer."""
+    with engine.connect().execution_options(**{READ_PROBE: True}) as conn:
+        if engine.dialect.name == "sqlite":
+            # READ_PROBE: SQLAlchemy emitted no BEGIN, so this is the only transaction.
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={PROBE_WAIT_MS}")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # a read-only file refuses this
+                conn.exec_driver_sql("ROLLBACK")
+            finally:
+                if not conn.invalidated:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        else:
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {PROBE_WAIT_MS}")
+            conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            conn.rollback()
