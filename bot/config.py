@@ -183,6 +183,7 @@ class EnvReader:
             return default
         return value
 
+    @_collecting
     def mention_ids(self, name: str) -> tuple[str, ...]:
         value = self.text(name)
         if not value:
@@ -294,9 +295,9 @@ def _build(env, reader: EnvReader, token, app_token, slack_api_url, first, backf
         sla_overrides=_sla_overrides(env, reader),
         escalation_channel=reader.channel("ESCALATION_CHANNEL"),
         report_channel=reader.channel("REPORT_CHANNEL"),
-        escalate_to=reader.mention_ids("ESCALATE_TO"),
-        slack_oncall=reader.mention_ids("SLACK_ONCALL"),
-        slack_publishers=reader.mention_ids("SLACK_PUBLISHERS"),
+        escalate_to=reader.mention_ids("ESCALATE_TO") or (),
+        slack_oncall=reader.mention_ids("SLACK_ONCALL") or (),
+        slack_publishers=reader.mention_ids("SLACK_PUBLISHERS") or (),
         metrics_token=reader.text("METRICS_TOKEN"),
         reply_check=reader.choice("REPLY_CHECK", ("hold", "warn", "off"), "hold"),
         reply_check_allow=frozenset(entry.strip().lower() for entry in

@@ -42,6 +42,17 @@ def test_malformed_values_name_their_variable(env, variable):
     assert raised.value.variable == variable
 
 
+def test_every_bad_variable_is_named_at_once_in_one_line():
+    """A bad mention list (ESCALATE_TO, SLACK_ONCALL, SLACK_PUBLISHERS) used to
+    stop the reading there, hiding every other bad variable."""
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"ESCALATE_TO": "@oncall", "SLACK_PUBLISHERS": "alice", "PORT": "99999",
+                       "SLA_WARN_BEFORE": "soon", "ESCALATION_CHANNEL": "escalations"})
+    assert sorted(raised.value.variables) == ["ESCALATE_TO", "ESCALATION_CHANNEL", "PORT", "SLACK_PUBLISHERS",
+                                              "SLA_WARN_BEFORE"]
+    assert "\n" not in str(raised.value) and "'@oncall' is not a Slack user" in str(raised.value)
+
+
 def test_slack_api_url_gets_its_trailing_slash():
     assert load_settings({"SLACK_API_URL": "http://127.0.0.1:9/api"}).slack_api_url.endswith("/api/")
 
