@@ -13,6 +13,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
+
 from adapters.base import AdapterError, CredentialsRejected, Feed, Poller, RateLimit, RateLimited
 from bot import inbox, store
 from bot.deps import Deps, backoff
@@ -131,6 +133,7 @@ def _poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -
         session.commit()
         if cursor is None:
             return AccountPoll(name, skipped=_why_not_now(session, key, now, paced))
+        session.expunge(cursor)  # written back by _release only, and only while the lease is ours
         start_time = None
         if cursor.cursor is None and deps.settings.backfill is not None:
             start_time = now - deps.settings.backfill
@@ -139,13 +142,24 @@ def _poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -
             log.warning("%s poll: %s (next try %s)", name, outcome.error, cursor.next_poll_at)
         elif outcome.posted:
             log.info("%s", outcome.describe())
-        cursor.last_error = outcome.error
-        cursor.lease_until = None
-        cursor.lease_owner = None
-        cursor.updated_at = now
-        session.merge(cursor)
+        if not _release(session, cursor, owner, outcome.error, now):
+            log.warning("%s poll: this pass outlived its lease and another process took the account over; "
+                        "its cursor is left to that process (what was posted stays posted, once)", name)
         session.commit()
         return outcome
+
+
+def _release(session, cursor: PollCursor, owner: str, error: str | None, now: datetime) -> bool:
+    """Write this pass's position back and give the lease up — only if the
+    lease is still ours: a pass that ran past its lease and was taken over
+    must neither free the new owner's lease nor write over its position."""
+    result = session.execute(
+        update(PollCursor)
+        .where(PollCursor.key == cursor.key, PollCursor.lease_owner == owner)
+        .values(cursor=cursor.cursor, failures=cursor.failures, next_poll_at=cursor.next_poll_at, last_error=error,
+                lease_until=None, lease_owner=None, updated_at=now)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 def _fetch_and_post(deps, feed: Feed, cursor, start_time, now, window_key, session) -> AccountPoll:
