@@ -31,3 +31,37 @@ def test_downgrade_to_base_and_back(tmp_path):
     command.downgrade(alembic_config(url), "base")
     upgrade_to_head(url)
     assert _drift(url) == []
+
+
+def test_a_database_a_newer_socialdesk_migrated_is_refused_with_the_fix(tmp_path):
+    """Not "run `socialdesk migrate`": this code is the older one and must be
+    upgraded (mautrix refuses a database newer than its code the same way)."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    from bot.migrate import SetupError, check_schema
+
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))  # a later release's revision
+    try:
+        try:
+            check_schema(engine)
+        except SetupError as exc:
+            said = str(exc)
+        else:
+            raise AssertionError("check_schema accepted a newer database")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0099"
+    finally:
+        engine.dispose()
+    assert "migrated by a newer socialdesk" in said and "upgrade socialdesk" in said
+    assert "run `socialdesk migrate`" not in said
+    result = subprocess.run([sys.executable, "-m", "bot", "migrate"], capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"socialdesk migrate: {said}"  # after Alembic's INFO lines
