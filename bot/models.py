@@ -265,6 +265,19 @@ class SlackEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+class JobClaim(Base):
+    """A scheduled job's claim on one run (`weekly-report:<Monday>`): the first
+    worker to insert the row runs it, so it runs once with any number of
+    workers. A claim is a lease: one older than DELIVERY_LEASE whose run never
+    finished (done_at unset) is taken over. Slack event ids are not mixed in."""
+    __tablename__ = "job_claim"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Audit(Base):
     __tablename__ = "audit"
     __table_args__ = (Index("ix_audit_conversation", "conversation_id"),)

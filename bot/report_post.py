@@ -5,23 +5,20 @@ files_upload_v2) with the figures as text beside it.
 
 The weekly report (REPORT_CHANNEL) is due on Mondays from 09:00 in TIMEZONE;
 every worker asks every few minutes, and the first to insert the week's
-claim row (the unique slack_event id `weekly-report:<Monday>`) posts it — so
+claim (job_claim `weekly-report:<Monday>`, bot/job_claims.py) posts it — so
 it posts once with any number of workers. A failed upload gives the claim
 back, and the next check tries again. The claim is a lease: a worker killed
 between claim and upload leaves a claim that another takes over once
 DELIVERY_LEASE has passed, after looking in the channel for the report's file
-(the dead worker may have shared it); `<key>:posted` marks the week done."""
+(the dead worker may have shared it); done_at marks the week done."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, update
-
-from bot import store
+from bot import job_claims, store
 from bot.deps import Deps
-from bot.models import SlackEvent
 from bot.report_chart import render_png
 from bot.report_data import as_text, gather
 from bot.slack_out import SLACK_ERRORS
@@ -60,7 +57,10 @@ def weekly_report(deps: Deps, now: datetime) -> bool:
     if local.weekday() != 0 or local.time() < WEEKLY_AT:
         return False
     key, filename = f"weekly-report:{local:%Y-%m-%d}", f"socialdesk-weekly-{local:%Y-%m-%d}.png"
-    claim = _claim_week(deps, key, now)
+    owner = store.lease_owner()
+    with deps.sessions() as session:
+        claim = job_claims.claim_run(session, key, owner, now, deps.settings.delivery_lease)
+        session.commit()
     if claim is None:
         return False  # another worker has it (or posted it already)
     due_since = datetime.combine(local.date(), WEEKLY_AT, local.tzinfo)
@@ -72,7 +72,7 @@ def weekly_report(deps: Deps, now: datetime) -> bool:
         post_report(deps, now, 7, channel=channel, filename=filename)
     except (*SLACK_ERRORS, OSError) as exc:
         with deps.sessions() as session:
-            session.execute(delete(SlackEvent).where(SlackEvent.event_id == key))
+            job_claims.give_back(session, key, owner)
             session.commit()
         log.warning("weekly report not posted (%s); the next check tries again", exc)
         return False
@@ -80,23 +80,7 @@ def weekly_report(deps: Deps, now: datetime) -> bool:
     return True
 
 
-def _claim_week(deps: Deps, key: str, now: datetime) -> str | None:
-    """"claimed", "taken over" (from a worker that claimed it more than
-    DELIVERY_LEASE ago and never marked it posted), or None."""
-    with deps.sessions() as session:
-        if store.record_slack_event_once(session, key, now):
-            session.commit()
-            return "claimed"
-        if session.get(SlackEvent, f"{key}:posted") is not None:
-            return None
-        taken = session.execute(update(SlackEvent).where(
-            SlackEvent.event_id == key, SlackEvent.received_at < now - deps.settings.delivery_lease)
-            .values(received_at=now).execution_options(synchronize_session=False)).rowcount
-        session.commit()
-        return "taken over" if taken == 1 else None
-
-
 def _mark_posted(deps: Deps, key: str, now: datetime) -> None:
     with deps.sessions() as session:
-        store.record_slack_event_once(session, f"{key}:posted", now)
+        job_claims.finish(session, key, now)
         session.commit()

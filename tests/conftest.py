@@ -141,7 +141,7 @@ def database_url(request, tmp_path, sqlite_template):
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("TRUNCATE conversation, conversation_key, message, outbox, alarm, poll_cursor, "
-                          "rate_window, slack_event, audit, webhook_result, credential RESTART IDENTITY CASCADE"))
+                          "rate_window, slack_event, job_claim, audit, webhook_result, credential RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
 

@@ -65,3 +65,34 @@ def test_a_database_a_newer_socialdesk_migrated_is_refused_with_the_fix(tmp_path
                             env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines()[-1] == f"socialdesk migrate: {said}"  # after Alembic's INFO lines
+
+
+def test_0014_moves_the_weekly_report_claims_out_of_slack_event_and_back(tmp_path):
+    """An upgrade on a Monday morning must not post the week's report twice."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    command.upgrade(alembic_config(url), "0013")
+    engine = create_engine(url)
+    monday, later = datetime(2026, 11, 30, 8, 0), datetime(2026, 11, 30, 8, 1)
+    rows = [("weekly-report:2026-11-30", monday), ("weekly-report:2026-11-30:posted", later),
+            ("weekly-report:2026-12-07", later), ("Ev0SLACK0001", later)]
+    with engine.begin() as conn:
+        for event_id, at in rows:
+            conn.execute(text("INSERT INTO slack_event (event_id, received_at) VALUES (:e, :t)"), {"e": event_id, "t": at})
+    upgrade_to_head(url)
+
+    def table(sql):
+        with engine.connect() as conn:
+            return sorted(tuple(str(v).removesuffix(".000000") for v in row) for row in conn.execute(text(sql)))
+    try:
+        assert table("SELECT key, claimed_at, done_at FROM job_claim") == [
+            ("weekly-report:2026-11-30", str(monday), str(later)), ("weekly-report:2026-12-07", str(later), "None")]
+        assert table("SELECT event_id FROM slack_event") == [("Ev0SLACK0001",)]
+        command.downgrade(alembic_config(url), "0013")
+        assert table("SELECT event_id, received_at FROM slack_event") == sorted(
+            (event_id, str(at)) for event_id, at in rows)
+    finally:
+        engine.dispose()
