@@ -323,8 +323,9 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
     log.info("#%s %s by %s sent to %s as %s", row.conversation_id, kind.value, row.staff_user,
              deps.label(row.platform, kind is ActionKind.PRIVATE), sent.external_id)
     try:
-        if sent.note:
-            deps.slack.notice(conv.slack_channel, conv.slack_root_ts, f"ℹ️ {sent.note}")
+        if sent.note:  # once, like the root and the pings: a 5xx after Slack stored it is looked for, not retried
+            deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, f"ℹ️ {sent.note}",
+                                   {"outbox": str(row.id), "part": "note"}, since=row.created_at, look_first=False)
         if message.slack_ts:
             deps.slack.react(message.slack_channel, message.slack_ts, SENT_REACTION)
             if row.uncertain_since is not None:

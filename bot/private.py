@@ -132,8 +132,10 @@ def after_private_send(deps: Deps, sent: PrivateSend, now: datetime) -> None:
         text = thread_copy_text(row.staff_user, conv.customer_handle, deps.label(conv.platform, True),
                                 row.slack_text)
         session.commit()
-        try:
-            message.slack_ts = deps.slack.notice(conv.slack_channel, conv.slack_root_ts, text)
+        try:  # once, like the root and the pings: a 5xx after Slack stored it is looked for, not retried
+            message.slack_ts = deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, text,
+                                                      {"outbox": str(row.id), "part": "private_copy"},
+                                                      since=row.created_at, look_first=False)
             session.commit()
         except SLACK_ERRORS as exc:  # the customer still gets it; the thread misses the copy
             log.warning("#%s: the private message's copy could not be posted in the thread: %s", conv.id, exc)
