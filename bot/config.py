@@ -51,6 +51,7 @@ def _collecting(method):
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+MAX_DURATION = timedelta(days=3650)  # ten years: no setting means more
 # Slack conversation ids: C (public), G (private/legacy), D (DM).
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 # Mention targets for pings: users (U/W) and user groups (S).
@@ -62,7 +63,11 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text or "")
     if not match:
         raise ValueError(f"{text!r} is not a duration (use e.g. 45s, 15m, 2h, 1d)")
-    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds > MAX_DURATION.total_seconds():
+        # timedelta overflows past ~2.7 million years, a due time past year 9999 sooner
+        raise ValueError(f"{text!r} is longer than {MAX_DURATION.days} days")
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:
