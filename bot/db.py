@@ -139,8 +139,10 @@ def database_problem(engine: Engine) -> str | None:
         started = datetime.now(timezone.utc)
         try:
             _probe_write(engine)
-        except Exception:  # noqa: BLE001 - recorded by handle_error; the failure stands
-            continue
+        except Exception as exc:  # noqa: BLE001 - recorded by handle_error; the failure stands
+            if database_unavailable(exc):
+                continue
+            break  # e.g. another writer held the lock past PROBE_WAIT_MS: ask again next time
         watcher.record_commit(started)  # a failure after `started` still wins
         break
     return watcher.problem()
