@@ -12,9 +12,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from bot.ingest import publish_unposted
-from bot.models import Message, WebhookInbox
-from bot.poll import poll
+from bot.inbound.ingest import publish_unposted
+from bot.store.models import Message, WebhookInbox
+from bot.inbound.poll import poll
 from sandbox.serve import BackgroundServer
 from tests.helpers import all_text, roots
 

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from bot.migrate import alembic_config, upgrade_to_head
-from bot.models import Base
+from bot.store.migrate import alembic_config, upgrade_to_head
+from bot.store.models import Base
 
 
 def _drift(url: str) -> list:

@@ -10,11 +10,11 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.deliver import deliver
-from bot.poll import poll
-from bot.report_chart import render_png
-from bot.report_data import as_text, gather
-from bot.report_post import weekly_report
+from bot.outbound.deliver import deliver
+from bot.inbound.poll import poll
+from bot.desk.report_chart import render_png
+from bot.desk.report_data import as_text, gather
+from bot.desk.report_post import weekly_report
 from tests.helpers import calls, roots
 
 
@@ -95,7 +95,7 @@ def test_the_weekly_report_posts_once_with_two_workers(deps, clock, slack_state,
 
 @pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
 def test_a_weekly_report_claimed_by_a_worker_that_died_is_posted_after_its_lease(deps, clock, slack_state):
-    from bot import store
+    from bot.store import queries as store
     at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # Monday 09:00 in Berlin
     clock.now = at_nine
     with deps.sessions() as session:  # a worker claims the week ... and is SIGKILLed before uploading
@@ -110,8 +110,8 @@ def test_a_weekly_report_claimed_by_a_worker_that_died_is_posted_after_its_lease
 
 @pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
 def test_a_weekly_report_shared_by_a_worker_that_died_is_not_posted_again(deps, clock, slack_state):
-    from bot import store
-    from bot.report_post import post_report
+    from bot.store import queries as store
+    from bot.desk.report_post import post_report
     at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
     clock.now = at_nine
     with deps.sessions() as session:

@@ -1,6 +1,6 @@
 """Platform tokens that expire unless renewed (an Instagram Login token lasts
 60 days and may be refreshed once it is a day old): the worker's `tokens` job
-refreshes each a day after its last refresh and stores it (bot.models.Credential),
+refreshes each a day after its last refresh and stores it (bot.store.models.Credential),
 and every process hands the newest stored token to its adapter before it
 polls or sends. A refresh that fails is logged and tried again on the next run;
 the token in use keeps working until it expires."""
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from adapters.base import AdapterError, PermanentSendError
 from bot.deps import Deps
-from bot.models import Credential
+from bot.store.models import Credential
 from bot.redaction import remember_secret
 
 log = logging.getLogger(__name__)

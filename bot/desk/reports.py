@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import RESOLVED, WAITING, Conversation
+from bot.store.models import RESOLVED, WAITING, Conversation
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from adapters.base import WebhookSource
-from bot import store
+from bot.store import queries as store
 from bot.deps import Deps, backoff
-from bot.ingest import record_posts
-from bot.models import WebhookInbox
+from bot.inbound.ingest import record_posts
+from bot.store.models import WebhookInbox
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Mapping
 
-from bot.calendar import Calendar, always_open
+from bot.rules.calendar import Calendar, always_open
 
 
 # How priority scales the SLA: high halves it, low doubles it, urgent quarters it.

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from adapters.base import READ_ONLY
-from bot.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation, Message
-from bot.text import escape_for_slack, split_for_sections
+from bot.store.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation, Message
+from bot.rules.text import escape_for_slack, split_for_sections
 
 STATUS_LOOK = {
     WAITING: ("🟡", "Waiting on us"),

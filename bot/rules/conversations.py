@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation
-from bot.sla import Alarms, SlaPolicy, alarms_after_pause, alarms_for_wait
+from bot.store.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation
+from bot.rules.sla import Alarms, SlaPolicy, alarms_after_pause, alarms_for_wait
 
 
 # (pending alarm column, "already sent in this wait" column) per level.

@@ -1,5 +1,5 @@
 """Which time counts on the SLA clock: all of it (24/7, the default) or only
-business hours (bot/business_hours.py) when BUSINESS_HOURS is set."""
+business hours (bot/rules/business_hours.py) when BUSINESS_HOURS is set."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -31,7 +31,7 @@ def build_calendar(business_hours, timezone_name: str, holidays) -> Calendar:
         return always_open()
     from zoneinfo import ZoneInfo
 
-    from bot.business_hours import BusinessCalendar, holiday_checker, parse_business_hours
+    from bot.rules.business_hours import BusinessCalendar, holiday_checker, parse_business_hours
     if business_hours is None:
         business_hours = parse_business_hours("Mon-Sun 00:00-24:00")  # 24/7 except holidays
     return BusinessCalendar(business_hours, ZoneInfo(timezone_name), holiday_checker(holidays))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from adapters.base import ActionKind, PostRef, can
 from bot.deps import Deps
-from bot.reply_check import check_reply_text, describe
-from bot.text import slack_to_plain
+from bot.rules.reply_check import check_reply_text, describe
+from bot.rules.text import slack_to_plain
 
 
 def compose_reply_text(deps: Deps, slack_text: str, staff_user: str, lookups: bool = True) -> str:

@@ -2,7 +2,7 @@
 reason in a few words, from rules you can read here plus VADER sentiment as
 one signal. It only ever raises a conversation's priority, and never one
 staff set by hand; the priority shortens the SLA as it always did
-(bot.sla.PRIORITY_FACTORS). tests/fixtures/urgency_corpus.tsv holds the accuracy.
+(bot.rules.sla.PRIORITY_FACTORS). tests/fixtures/urgency_corpus.tsv holds the accuracy.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ ORDER = ("low", "normal", "high", "urgent")
 
 @dataclass(frozen=True)
 class Urgency:
-    priority: str   # a key of bot.sla.PRIORITY_FACTORS
+    priority: str   # a key of bot.rules.sla.PRIORITY_FACTORS
     reason: str     # shown on the root: why socialdesk thinks so
 
 

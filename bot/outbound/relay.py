@@ -7,7 +7,7 @@ a like) whose target the platform's adapter chooses; its idempotency key
 message can cause one public reply and one private message, each once.
 
 Recording a reply does not answer the customer: the conversation keeps
-waiting until the platform accepted the reply (bot.deliver). A reply the
+waiting until the platform accepted the reply (bot.outbound.deliver). A reply the
 platform cannot take (checks that need no network: empty, too long, a closed
 window) is refused here, at once, and owes its thread a ⚠️ notice."""
 from __future__ import annotations
@@ -22,11 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, PostRef
-from bot import store
-from bot.compose import check_before_queueing, check_wording
+from bot.store import queries as store
+from bot.outbound.compose import check_before_queueing, check_wording
 from bot.deps import Deps
-from bot.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
-from bot.text import is_internal_note
+from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
+from bot.rules.text import is_internal_note
 
 log = logging.getLogger(__name__)
 REPLY_KINDS = (ActionKind.REPLY.value, ActionKind.PRIVATE.value)
@@ -38,7 +38,7 @@ class Relay(enum.Enum):
     NOTE = "note"
     QUEUED = "queued"
     REFUSED = "refused"          # the platform cannot take it; nothing queued, a notice is owed
-    HELD = "held"                # REPLY_CHECK found something; its author decides (bot.held)
+    HELD = "held"                # REPLY_CHECK found something; its author decides (bot.outbound.held)
     NO_TARGET = "no_target"      # nothing from the customer to answer (cannot happen in practice)
     UNCHANGED = "unchanged"      # a like on a post already liked, an unlike of one that is not
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot import reply_words as words
+from bot.rules import reply_words as words
 
 PERSONAL = frozenset({"email", "phone", "card"})
 ICONS = {"email": "📧", "phone": "📞", "card": "💳", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",

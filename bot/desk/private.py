@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from adapters.base import ActionKind, can
-from bot import held, store
-from bot.actions import ActionResult, _missing
+from bot.outbound import held
+from bot.store import queries as store
+from bot.desk.actions import ActionResult, _missing
 from bot.deps import Deps
-from bot.deliver import deliver
-from bot.models import OUT, Conversation, Message, Outbox
-from bot.notices import post_due_notices
-from bot.relay import Relay, queue_action
-from bot.slack_out import SLACK_ERRORS
-from bot.text import escape_for_slack
+from bot.outbound.deliver import deliver
+from bot.store.models import OUT, Conversation, Message, Outbox
+from bot.outbound.notices import post_due_notices
+from bot.outbound.relay import Relay, queue_action
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.rules.text import escape_for_slack
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.deps import Deps, backoff
-from bot.models import Conversation, Outbox
-from bot.slack_out import SLACK_ERRORS
+from bot.store.models import Conversation, Outbox
+from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ WHAT = {"reply": "your reply was", "private": "your private message was", "like"
 
 
 # A failed row still uncertain: an earlier attempt may have reached the
-# customer and nobody could look (bot.deliver) — never called "not sent".
+# customer and nobody could look (bot.outbound.deliver) — never called "not sent".
 UNSURE = {"reply": "your reply", "private": "your private message"}
 
 

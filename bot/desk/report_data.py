@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import IN, Conversation, Message
-from bot.sla import SlaPolicy
+from bot.store.models import IN, Conversation, Message
+from bot.rules.sla import SlaPolicy
 
 
 @dataclass(frozen=True)

@@ -27,15 +27,15 @@ from sqlalchemy import case, or_, select, update
 
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, DuplicatePost, OutboundAction,
                            PermanentSendError, RateLimited, SentFinder, SentMessage, UnconfirmedSend, can, perform)
-from bot import store
-from bot.conversations import record_customer_post, record_staff_reply
+from bot.store import queries as store
+from bot.rules.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
-from bot.ingest import refresh_root
-from bot.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
-from bot.notices import post_due_notices
-from bot.slack_out import SLACK_ERRORS
-from bot.compose import compose_reply_text
-from bot.tokens import use_stored_tokens
+from bot.inbound.ingest import refresh_root
+from bot.store.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
+from bot.outbound.notices import post_due_notices
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.outbound.compose import compose_reply_text
+from bot.inbound.tokens import use_stored_tokens
 
 log = logging.getLogger(__name__)
 # After an ambiguous attempt, give the platform this long to finish storing a
@@ -347,7 +347,7 @@ def answer_conversation(session, deps: Deps, conv: Conversation, reply: Message,
 def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: DeliverResult,
           unsure: bool = False) -> None:
     """Not sent, for good: the conversation keeps waiting, and the thread is
-    owed a ⚠️ notice (posted exactly once by bot.notices). unsure: an earlier
+    owed a ⚠️ notice (posted exactly once by bot.outbound.notices). unsure: an earlier
     attempt may have reached the customer and nobody could look — the row stays
     uncertain, and the notice says it may or may not have gone out."""
     values = dict(state=FAILED, last_error=reason, lease_until=None, notice_due_at=now)

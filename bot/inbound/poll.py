@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from adapters.base import AdapterError, CredentialsRejected, Feed, Poller, RateLimit, RateLimited
-from bot import inbox, store
+from bot.inbound import inbox
+from bot.store import queries as store
 from bot.deps import Deps, backoff
-from bot.ingest import SLACK_OR_DATABASE_AWAY, ingest_post, publish_unposted, skipped
-from bot.models import PollCursor
-from bot.slack_out import SLACK_ERRORS
-from bot.tokens import use_stored_tokens
+from bot.inbound.ingest import SLACK_OR_DATABASE_AWAY, ingest_post, publish_unposted, skipped
+from bot.store.models import PollCursor
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.inbound.tokens import use_stored_tokens
 
 log = logging.getLogger(__name__)
 

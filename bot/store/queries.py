@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.models import (IN, PENDING, RESOLVED, SENDING, Audit, Conversation, ConversationKey, Message,
+from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Conversation, ConversationKey, Message,
                         Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
 
 

@@ -1,6 +1,6 @@
 """The `sweep` job: SLA warnings, overdue pings, escalations, snooze wake-ups.
 
-Every timed alarm is a row of one table (bot.models.Alarm: kind, due_at while
+Every timed alarm is a row of one table (bot.store.models.Alarm: kind, due_at while
 pending). Finding due work of a kind is a range query on the (kind, due_at)
 index; one conditional UPDATE claims the batch with a lease (of several
 workers each alarm goes to one), each ping renews its claim just before it is
@@ -18,14 +18,14 @@ from functools import partial
 
 from sqlalchemy import select, update
 
-from bot.conversations import resume_from_snooze
-from bot import store
+from bot.rules.conversations import resume_from_snooze
+from bot.store import queries as store
 from bot.deps import Deps
-from bot.ingest import WINDOW_WARNING, refresh_root
-from bot.models import SNOOZED, WAITING, Alarm, Conversation
-from bot.render import humanize, slack_date
-from bot.slack_out import SLACK_ERRORS
-from bot.text import escape_for_slack
+from bot.inbound.ingest import WINDOW_WARNING, refresh_root
+from bot.store.models import SNOOZED, WAITING, Alarm, Conversation
+from bot.slack.render import humanize, slack_date
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.rules.text import escape_for_slack
 
 log = logging.getLogger(__name__)
 BATCH = 500

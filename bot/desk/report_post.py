@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, update
 
-from bot import store
+from bot.store import queries as store
 from bot.deps import Deps
-from bot.models import SlackEvent
-from bot.report_chart import render_png
-from bot.report_data import as_text, gather
-from bot.slack_out import SLACK_ERRORS
+from bot.store.models import SlackEvent
+from bot.desk.report_chart import render_png
+from bot.desk.report_data import as_text, gather
+from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 WEEKLY_AT = time(9, 0)

@@ -16,11 +16,11 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from adapters.base import ActionKind, can
-from bot import store
+from bot.store import queries as store
 from bot.deps import Deps
-from bot.models import CANCELLED, HELD, PENDING, SENT, Conversation, Message, Outbox
-from bot.relay import outbox_key, post_ref
-from bot.slack_out import SLACK_ERRORS
+from bot.store.models import CANCELLED, HELD, PENDING, SENT, Conversation, Message, Outbox
+from bot.outbound.relay import outbox_key, post_ref
+from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 HELD_REACTION = "raised_hand"  # on the held message, for the whole team to see

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.models import Audit, Conversation
-from bot.render import slack_date
-from bot.text import escape_for_slack
+from bot.store.models import Audit, Conversation
+from bot.slack.render import slack_date
+from bot.rules.text import escape_for_slack
 
 SHOWN = 40          # the newest entries; the table keeps them all
 DETAIL_CHARS = 400  # per entry, so the answer stays one readable message

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from bot.report_data import ReportFigures
+from bot.desk.report_data import ReportFigures
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 

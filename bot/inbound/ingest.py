@@ -22,13 +22,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, InboundPost, NameFinder, Windowed, can
-from bot import store
-from bot.conversations import record_customer_post, set_priority
+from bot.store import queries as store
+from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
-from bot.models import IN, WAITING, Conversation, ConversationKey, Message
-from bot.render import followup_message, root_message
-from bot.slack_out import SLACK_ERRORS
-from bot.urgency import assess, raised
+from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
+from bot.slack.render import followup_message, root_message
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.rules.urgency import assess, raised
 
 log = logging.getLogger(__name__)
 # Not one post's fault: everything waits for the next pass.
@@ -134,7 +134,7 @@ def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | Non
 
 
 def arm_window_alarm(deps: Deps, conv: Conversation, customer_wrote: datetime) -> None:
-    """The thread is warned an hour before the window closes (bot.escalation)."""
+    """The thread is warned an hour before the window closes (bot.desk.escalation)."""
     closes = window_closes(deps, conv, customer_wrote)
     if closes is not None:
         conv.window_at = closes - WINDOW_WARNING

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import update
 
-from bot import conversations as transitions
-from bot import store
+from bot.rules import conversations as transitions
+from bot.store import queries as store
 from bot.deps import Deps
-from bot.models import RESOLVED, SNOOZED, Conversation
-from bot.render import slack_date
+from bot.store.models import RESOLVED, SNOOZED, Conversation
+from bot.slack.render import slack_date
 
 log = logging.getLogger(__name__)
 

@@ -74,14 +74,14 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default=WAITING)
     assignee: Mapped[str | None] = mapped_column(String(32))
     priority: Mapped[str] = mapped_column(String(16), default="normal")
-    # Why socialdesk raised it from the customer's words (bot.urgency), shown on
+    # Why socialdesk raised it from the customer's words (bot.rules.urgency), shown on
     # the root; once a person sets the priority, the words never change it.
     priority_reason: Mapped[str | None] = mapped_column(String(200))
     priority_by_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The clock: waiting_since is the platform time of the first unanswered post.
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Its alarms by kind (bot.models.Alarm), always loaded with it.
+    # Its alarms by kind (bot.store.models.Alarm), always loaded with it.
     alarms: Mapped[dict[str, "Alarm"]] = relationship(
         collection_class=attribute_keyed_dict("kind"), cascade="all, delete-orphan", lazy="selectin")
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
