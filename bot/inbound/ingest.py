@@ -293,12 +293,21 @@ def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
 
 
 def record_posts(deps: Deps, posts, now: datetime) -> list[int]:
-    """Record posts (a webhook delivery) under their unique keys, in one
-    transaction (the platform waits for our answer, and a commit per post made a
-    batch of 1,000 take seconds): the ids of the messages still to publish.
-    Retries and posts already seen by polling change nothing; a post that
-    cannot be stored is rolled back alone (a savepoint), logged, and the rest of
-    the delivery is recorded."""
+    """Record posts (a polled page, a webhook delivery) under their unique keys
+    in one transaction: the ids of the messages still to publish. Retries and
+    posts already seen change nothing. If a post cannot be stored, the batch is
+    recorded again post by post, each in its own savepoint, so that one is
+    logged and skipped and the rest are kept (savepoints cost a round trip
+    each, so only a batch that needs them pays for them)."""
+    with deps.sessions() as session:
+        try:
+            messages = [record_post(session, deps.channel, deps, post, now) for post in posts]
+            session.commit()
+            return [m.id for m in messages if m is not None]
+        except SLACK_OR_DATABASE_AWAY:
+            raise
+        except Exception:  # noqa: BLE001 - one bad post never stops the others: find it below
+            session.rollback()
     messages = []
     with deps.sessions() as session:
         for post in posts:
