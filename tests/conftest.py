@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from bot.config import load_settings
-from bot.migrate import upgrade_to_head
+from bot.store.migrate import upgrade_to_head
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request

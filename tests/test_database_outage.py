@@ -11,8 +11,8 @@ import logging
 import requests
 from sqlalchemy import event, func, select
 
-from bot.models import Message
-from bot.poll import poll
+from bot.store.models import Message
+from bot.inbound.poll import poll
 from handlers.jobs import run_deliver, run_sweep
 from tests.helpers import roots
 

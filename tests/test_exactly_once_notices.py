@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.models import Conversation
-from bot.poll import poll
+from bot.store.models import Conversation
+from bot.inbound.poll import poll
 from tests.helpers import roots, thread
 
 

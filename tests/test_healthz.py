@@ -9,7 +9,7 @@ import requests
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import DBAPIError
 
-from bot.poll import poll
+from bot.inbound.poll import poll
 
 
 # On PostgreSQL readers never wait on writers; SQLite's write lock is the trap.

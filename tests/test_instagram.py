@@ -13,9 +13,9 @@ import requests
 from sqlalchemy import select
 
 from adapters.base import IDS
-from bot.models import Conversation, Credential
-from bot.poll import poll
-from bot.tokens import refresh_tokens
+from bot.store.models import Conversation, Credential
+from bot.inbound.poll import poll
+from bot.inbound.tokens import refresh_tokens
 from tests.helpers import all_text, roots, thread
 
 pytestmark = pytest.mark.meta

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from bot.migrate import alembic_config, upgrade_to_head
-from bot.models import Base
+from bot.store.migrate import alembic_config, upgrade_to_head
+from bot.store.models import Base
 
 
 def _drift(url: str) -> list:
@@ -41,7 +41,7 @@ def test_a_database_a_newer_socialdesk_migrated_is_refused_with_the_fix(tmp_path
 
     from sqlalchemy import text
 
-    from bot.migrate import SetupError, check_schema
+    from bot.store.migrate import SetupError, check_schema
 
     url = f"sqlite:///{tmp_path / 'newer.db'}"
     upgrade_to_head(url)

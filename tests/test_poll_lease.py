@@ -8,9 +8,9 @@ import dataclasses
 import logging
 from datetime import timedelta
 
-from bot import store
-from bot.models import PollCursor
-from bot.poll import poll
+from bot.store import queries as store
+from bot.store.models import PollCursor
+from bot.inbound.poll import poll
 from tests.helpers import roots
 
 
@@ -33,7 +33,7 @@ def test_a_pass_that_outlived_its_lease_leaves_the_new_owner_alone(deps, clock, 
 
     adapter.feeds = lambda: [taken_over_while_fetching(feed) for feed in real_feeds()]
     try:
-        with caplog.at_level(logging.WARNING, logger="bot.poll"):
+        with caplog.at_level(logging.WARNING, logger="bot.inbound.poll"):
             poll(deps, clock(), paced=False)
     finally:
         del adapter.feeds

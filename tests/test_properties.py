@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from adapters._x_wire import posts_from_webhook, post_from_v2, dm_from_v2
-from bot.business_hours import parse_business_hours, parse_holidays
-from bot.config import parse_duration
-from bot.render import followup_message, root_message
-from bot.text import escape_for_slack, slack_to_plain
+from bot.rules.business_hours import parse_business_hours, parse_holidays
+from bot.env import parse_duration
+from bot.slack.render import followup_message, root_message
+from bot.rules.text import escape_for_slack, slack_to_plain
 from tests.payloads import collect
 
 PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.deliver import deliver
-from bot.models import CANCELLED, HELD, SENDING, SENT, Outbox
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.store.models import CANCELLED, HELD, SENDING, SENT, Outbox
+from bot.inbound.poll import poll
 from tests.helpers import roots, thread
 
 FLAGGED = "Carol, we'll call you at 555-123-4567 — stop whining"
@@ -165,7 +165,7 @@ def test_without_undo_the_reply_leaves_after_the_delay_once(bot, deps, clock, x_
 def test_undo_racing_the_sender_one_of_them_wins(bot, deps, clock, x_state, slack_state, carol):
     """The sender has claimed the row (attempts > 0) when Undo arrives: Undo
     loses and says so; the reply goes out once."""
-    from bot.deliver import _claim
+    from bot.outbound.deliver import _claim
     tweet, root = carol
     bot.staff_says(root["ts"], "Sorry Carol, refund on its way")
     row_id, now = _row(deps).id, clock.advance(seconds=11)

@@ -11,13 +11,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from bot import job_claims
-from bot.deliver import deliver
-from bot.models import JobClaim, SlackEvent
-from bot.poll import poll
-from bot.report_chart import render_png
-from bot.report_data import as_text, gather
-from bot.report_post import weekly_report
+from bot.desk.report_chart import render_png
+from bot.desk.report_data import as_text, gather
+from bot.desk.report_post import weekly_report
+from bot.inbound.poll import poll
+from bot.outbound.deliver import deliver
+from bot.store import job_claims
+from bot.store.models import JobClaim, SlackEvent
 from tests.helpers import calls, roots
 
 LEASE = timedelta(seconds=60)
@@ -135,7 +135,7 @@ def test_a_weekly_report_claimed_by_a_worker_that_died_is_posted_after_its_lease
 
 @pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
 def test_a_weekly_report_shared_by_a_worker_that_died_is_not_posted_again(deps, clock, slack_state):
-    from bot.report_post import post_report
+    from bot.desk.report_post import post_report
     at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
     clock.now = at_nine
     with deps.sessions() as session:

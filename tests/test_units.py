@@ -5,11 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.config import ConfigError, load_settings, parse_duration
-from bot.poll import next_poll_time
-from bot.sla import SlaPolicy, alarms_for_wait
+from bot.config import load_settings
+from bot.env import ConfigError, parse_duration
+from bot.inbound.poll import next_poll_time
+from bot.rules.sla import SlaPolicy, alarms_for_wait
 from adapters.x import decode_platform_entities
-from bot.text import escape_for_slack, is_internal_note, slack_to_plain, split_for_sections
+from bot.rules.text import escape_for_slack, is_internal_note, slack_to_plain, split_for_sections
 from adapters.base import RateLimit
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -100,14 +101,14 @@ def test_sla_policy_overrides_and_priorities():
 
 
 def test_durations_read_as_people_say_them_never_zero_minutes():
-    from bot.render import humanize
+    from bot.slack.render import humanize
     assert [humanize(timedelta(seconds=s)) for s in (0, 45, 59, 60, 3599, 3600, 90061)] == [
         "0 s", "45 s", "59 s", "1 min", "59 min", "1 h 0 min", "1 d 1 h"]
 
 
 def test_an_overdue_root_is_red_not_yellow():
-    from bot.models import Conversation
-    from bot.render import status_line
+    from bot.store.models import Conversation
+    from bot.slack.render import status_line
     conv = Conversation(id=7, status="waiting", due_at=NOW, priority="normal", assignee=None, posts_in_wait=1)
     assert status_line(conv, NOW - timedelta(minutes=1)).startswith("🟡 *Waiting on us* · #7 · due ")
     assert status_line(conv, NOW).startswith("🔴 *Overdue* · #7 · *overdue* since ")

@@ -13,8 +13,8 @@ import time
 import requests
 from sqlalchemy import func, select
 
-from bot.models import Message
-from bot.poll import poll
+from bot.store.models import Message
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots
 from tests.payloads import collect
 
@@ -111,7 +111,7 @@ def test_account_activity_payloads_are_understood(bot, deps, x_state, slack_stat
 
 
 def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state, slack_state):
-    from bot.models import PollCursor
+    from bot.store.models import PollCursor
     poll(deps, deps.clock())  # creates the cursors
     tweet = x_state.post(x_state.add_user("ivy"), "@acme_support hi")
     deliver_event(bot, x_state, mention_event(x_state, tweet))
