@@ -156,8 +156,9 @@ def recover_now_and_then(deps: Deps, last: list) -> None:
         return
     last[:] = [now]
     try:
-        inbox.recover(deps, now)
-        publish_unposted(deps, now)
+        publish_unposted(deps, now, only_ids=inbox.recover(deps, now))
+        # Only what waited a lease: newer posts are this process's recorder's to post.
+        publish_unposted(deps, now, recorded_before=now - deps.settings.delivery_lease)
     except SLACK_ERRORS as exc:
         log.warning("webhook posts recorded but not yet in Slack (%s); the next pass retries", exc)
     except Exception:  # noqa: BLE001 - a background thread must log, not vanish

@@ -57,10 +57,10 @@ def test_the_subscription_check_and_the_signature(bot, graph_state):
 
 def test_a_comment_by_webhook_is_answered_by_one_comment_reply(webhooks_on, deps, graph_state, slack_state):
     bot = webhooks_on
-    started = time.perf_counter()
     comment = graph_state.customer_comments("Jane Doe", "Ordered 2 weeks ago & still nothing!")
     bot.executor.drain()
-    assert time.perf_counter() - started < 1.0
+    # Posted by web itself right after its answer: no worker runs in this test. How fast is
+    # measured by bench/webhook_latency.py, not here (a loaded machine is no evidence).
     [root] = roots(slack_state)
     assert "*Facebook* · *Jane Doe*" in all_text(root) and "2 weeks ago &amp; still" in all_text(root)
     bot.staff_says(root["ts"], "So sorry Jane, checking your order now.")

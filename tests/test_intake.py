@@ -164,3 +164,19 @@ def test_a_post_the_database_refuses_costs_only_itself(bot, deps, graph_state, s
     assert len(shown) == 2 and "order 0?" in shown[0] and "order 2?" in shown[1]
     assert _count(deps, WebhookInbox) == 0  # the delivery is done: the refused post is logged, not retried
     assert any("could not be stored" in r.getMessage() and "skipped" in r.getMessage() for r in caplog.records)
+
+
+def test_a_delivery_kept_by_a_web_that_died_is_recorded_by_the_next_web(held_web, deps, clock, graph_state,
+                                                                       slack_state):
+    """No worker runs: the next web to start records and posts it."""
+    from service.bolt_app import build_bolt_app
+    from service.web import create_web_app
+    server, executor = held_web
+    assert _signed_post(server.url + "/webhooks/meta", graph_state.app_secret,
+                        _messenger_batch(graph_state, 2)).status_code == 200
+    executor.jobs.clear()  # killed right after answering
+    clock.advance(seconds=61)
+    restarted = HeldExecutor()
+    create_web_app(deps, build_bolt_app(deps), executor=restarted)
+    restarted.run()
+    assert _count(deps, WebhookInbox) == 0 and len(roots(slack_state)) == 2

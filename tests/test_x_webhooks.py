@@ -8,7 +8,6 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 
 import requests
 from sqlalchemy import func, select
@@ -56,9 +55,9 @@ def test_crc_answer_is_the_base64_hmac_of_the_token(bot, x_state):
 
 def test_a_signed_mention_becomes_one_root_with_no_worker(bot, deps, x_state, slack_state):
     tweet = x_state.post(x_state.add_user("gina"), "@acme_support my order arrived broken & late")
-    started = time.perf_counter()
     response = deliver_event(bot, x_state, mention_event(x_state, {**tweet, "text": tweet["text"].replace("&", "&amp;")}))
-    assert time.perf_counter() - started < 1.0  # answered, and the root posted by web itself (no worker)
+    # Posted by web itself right after its answer: no worker runs in this test. How fast is
+    # measured by bench/webhook_latency.py, not here (a loaded machine is no evidence).
     assert response.status_code == 200 and response.json() == {"ok": True}
     [root] = roots(slack_state)
     assert "*@gina*" in all_text(root) and "broken &amp; late" in all_text(root)  # decoded once, then escaped

@@ -330,14 +330,14 @@ def skipped(platform: str, external_id: str, exc: Exception) -> None:
               external_id[:80], type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
 
 
-def publish_unposted(deps: Deps, now: datetime, only_ids=None) -> int:
+def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: datetime | None = None) -> int:
     """Post what an earlier pass recorded but could not get into Slack (or,
     with only_ids, what a webhook just recorded). Slack or the database away
     stops the pass (everything waits for the next); a post that fails on its
     own is parked — shown as a short notice with a link — and the rest go on."""
     count = 0
     with deps.sessions() as session:
-        messages = (store.unposted_customer_messages(session) if only_ids is None
+        messages = (store.unposted_customer_messages(session, recorded_before=recorded_before) if only_ids is None
                     else [session.get(Message, i) for i in only_ids])
         for message in messages:
             if only_ids is None:

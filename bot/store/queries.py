@@ -102,10 +102,15 @@ def first_customer_message(session: Session, conversation_id: int) -> Message | 
                           .order_by(Message.id).limit(1))
 
 
-def unposted_customer_messages(session: Session, limit: int = 200) -> list[Message]:
-    """Recorded but not yet in Slack (Slack failed or the process died)."""
-    return list(session.scalars(select(Message).where(Message.direction == IN, Message.slack_ts.is_(None))
-                                .order_by(Message.id).limit(limit)))
+def unposted_customer_messages(session: Session, limit: int = 200,
+                               recorded_before: datetime | None = None) -> list[Message]:
+    """Recorded but not yet in Slack (Slack failed or the process died);
+    recorded_before leaves out what was recorded since (another thread of
+    this process is posting it right now)."""
+    query = select(Message).where(Message.direction == IN, Message.slack_ts.is_(None))
+    if recorded_before is not None:
+        query = query.where(Message.recorded_at < recorded_before)
+    return list(session.scalars(query.order_by(Message.id).limit(limit)))
 
 
 def claim_publish(session: Session, message_id: int, now: datetime, lease_until: datetime) -> int | None:
