@@ -135,11 +135,23 @@ def test_a_post_that_cannot_be_shown_is_parked_and_the_next_flows(bot, deps, clo
     assert any("where is order 1?" in t for t in shown)
 
 
-def _refuse_conversations_of(deps, customer_id: str) -> None:
+@pytest.fixture
+def refuse_conversations_of(deps):
     """The database itself refuses one customer's conversation (a trigger): a
-    post that cannot be stored, whatever the reason."""
+    post that cannot be stored, whatever the reason. Dropped afterwards: the
+    PostgreSQL database is shared by the tests of a run."""
     from sqlalchemy import text
     engine = deps.sessions.kw["bind"]
+    yield lambda customer_id: _create_refusal(engine, customer_id)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER IF EXISTS refuse_one" + ("" if engine.dialect.name == "sqlite"
+                                                                  else " ON conversation")))
+        if engine.dialect.name != "sqlite":
+            conn.execute(text("DROP FUNCTION IF EXISTS refuse_one()"))
+
+
+def _create_refusal(engine, customer_id: str) -> None:
+    from sqlalchemy import text
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
             conn.execute(text(f"CREATE TRIGGER refuse_one BEFORE INSERT ON conversation "
@@ -152,11 +164,12 @@ def _refuse_conversations_of(deps, customer_id: str) -> None:
                               "FOR EACH ROW EXECUTE FUNCTION refuse_one()"))
 
 
-def test_a_post_the_database_refuses_costs_only_itself(bot, deps, graph_state, slack_state, caplog):
+def test_a_post_the_database_refuses_costs_only_itself(bot, deps, graph_state, slack_state, caplog,
+                                                       refuse_conversations_of):
     graph_state.webhook_url = None
     delivery = _messenger_batch(graph_state, 3)
     poison = delivery["entry"][1]["messaging"][0]["sender"]["id"]
-    _refuse_conversations_of(deps, poison)
+    refuse_conversations_of(poison)
     answer = _signed_post(bot.server.url + "/webhooks/meta", graph_state.app_secret, delivery)
     bot.executor.drain()
     assert answer.status_code == 200
