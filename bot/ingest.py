@@ -147,10 +147,12 @@ def attachments_json(attachments) -> str | None:
     return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
 
 
-def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
+def publish(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None) -> bool:
     """Post a recorded message to Slack (root or thread reply) and store its ts.
     The caller has committed the record; Slack errors propagate. False when
-    another process is posting it (or its root) right now."""
+    another process is posting it (or its root) right now. With `repaint`, a
+    follow-up's root is not repainted here: its conversation id is added, for
+    the caller to repaint once after the burst (publish_unposted)."""
     conv = session.get(Conversation, message.conversation_id)
     label = deps.label(message.platform, conv.private)
     if conv.slack_root_ts is None:
@@ -178,7 +180,11 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
     message.slack_ts = ts
     log.info("#%s %s %s: follow-up threaded%s", conv.id, label, message.author_handle,
              " (someone else, not the customer)" if someone_else else "")
-    refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
+    if repaint is None:
+        refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
+    else:
+        session.commit()
+        repaint.add(conv.id)
     return True
 
 
@@ -323,29 +329,67 @@ def skipped(platform: str, external_id: str, exc: Exception) -> None:
 
 def publish_unposted(deps: Deps, now: datetime, only_ids=None) -> int:
     """Post what an earlier pass recorded but could not get into Slack (or,
-    with only_ids, what a webhook just recorded). Slack or the database away
-    stops the pass (everything waits for the next); a post that fails on its
-    own is parked — shown as a short notice with a link — and the rest go on."""
-    count = 0
+    with only_ids, what a webhook just recorded), oldest first. Slack or the
+    database away stops the pass (everything waits for the next); a post that
+    fails on its own is parked (a notice with a link) and the rest go on.
+    One publisher per process: webhook passes take turns, in the order the
+    deliveries came; a recovery pass finding one at work tries next time.
+    Slack's 429s are waited out (SlackPoster's pacer), never a reason to leave
+    a post to a later pass. A root is repainted once, after its conversation's
+    last post in the pass, with the latest state (not once per follow-up)."""
+    publisher = deps.slack.pacer.publisher
+    if not publisher.acquire(blocking=only_ids is not None):
+        log.debug("posts left unposted: this process is posting already, oldest first; it takes them")
+        return 0
+    try:
+        return _publish_in_order(deps, now, only_ids)
+    finally:
+        publisher.release()
+
+
+def _publish_in_order(deps: Deps, now: datetime, only_ids) -> int:
+    count, repaint = 0, set()
     with deps.sessions() as session:
         messages = (store.unposted_customer_messages(session) if only_ids is None
                     else [session.get(Message, i) for i in only_ids])
-        for message in messages:
-            if only_ids is None:
-                # Loaded before the posts ahead of it went out, maybe by another replica
-                # meanwhile (this session does not expire on commit). only_ids were just loaded.
-                session.refresh(message)
-            if message.slack_ts is None and publish_or_park(session, deps, message, now):
-                count += 1
+        last_of = {m.conversation_id: i for i, m in enumerate(messages) if m is not None}
+        try:
+            for i, message in enumerate(messages):
+                if message is None:
+                    continue
+                if only_ids is None:
+                    # Loaded before the posts ahead of it went out, maybe by another replica
+                    # meanwhile (this session does not expire on commit). only_ids were just loaded.
+                    session.refresh(message)
+                if message.slack_ts is None and publish_or_park(session, deps, message, now, repaint):
+                    count += 1
+                if last_of[message.conversation_id] == i and message.conversation_id in repaint:
+                    repaint.discard(message.conversation_id)
+                    _repaint(session, deps, message.conversation_id, now)
+        finally:
+            if repaint:  # the pass stopped (Slack or the database away): shown posts still get their root
+                session.rollback()
+                for conv_id in sorted(repaint):
+                    _repaint(session, deps, conv_id, now)
     return count
 
 
-def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
+def _repaint(session: Session, deps: Deps, conv_id: int, now: datetime) -> None:
+    try:
+        refresh_root(session, deps, session.get(Conversation, conv_id), now)
+    except Exception as exc:  # noqa: BLE001 - a root's paint never stops the posts after it
+        session.rollback()
+        (log.warning if isinstance(exc, SLACK_OR_DATABASE_AWAY) else log.exception)(
+            "root of #%s not repainted (%s); its next change repaints it", conv_id, exc)
+
+
+def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime,
+                    repaint: set | None = None) -> bool:
     """publish(); a post that fails on its own (not Slack or the database being
     away) is parked — shown as a short notice with a link — so it never blocks
     the posts after it."""
     try:
-        return publish(session, deps, message, now)
+        return publish(session, deps, message, now, repaint)
     except SLACK_OR_DATABASE_AWAY:
         raise
     except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
@@ -354,4 +398,4 @@ def publish_or_park(session: Session, deps: Deps, message: Message, now: datetim
             raise  # even its notice failed: nothing more to try here
         log.exception("%s post %s could not be shown", message.platform, message.external_id)
         _park(session, message, f"it could not be shown ({type(exc).__name__})")
-        return publish(session, deps, message, now)
+        return publish(session, deps, message, now, repaint)
