@@ -100,6 +100,7 @@ def test_a_private_answer_is_copied_to_its_thread_while_customer_posts_queue(bot
 
 
 def test_a_burst_of_follow_ups_repaints_its_root_once(bot, deps, clock, limited, x_state, monkeypatch):
+    limited.rate_limit_per_channel = None  # this one is about the repaints alone
     first = x_state.customer_mentions("lee", "@acme_support my order is late")
     bot.executor.drain()
     [root] = roots(limited)
