@@ -8,10 +8,13 @@ retry handler waited Retry-After plus up to a second of jitter, and gave the
 post up to the next pass after two refusals (59 customers took 1.8× what
 the limit allows, 60 × 429, 5 posts left for the worker).
 
-The pacer hands out turns per channel (a GCRA token bucket): a caller
+A channel Slack has not refused goes at once, as fast as Slack answers (its
+burst is Slack's to decide). Once Slack answers 429, the channel is paced for
+as long as it stays busy (PACED_FOR after its last paced post): the pacer
+hands out turns (a GCRA token bucket) at the documented rate; a caller
 reserves the next free turn and waits for it, so posts from several threads
 interleave one turn at a time — a staff notice or an SLA ping waits for one
-turn, never behind a whole queue of customer posts. A 429 pushes the
+turn, never behind a whole queue of customer posts. Each 429 pushes the
 channel's next turn to Retry-After from now, for every caller. Time is
 injected (clock and sleep), so tests advance a clock instead of sleeping.
 """
@@ -26,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+PACED_FOR = 30.0  # seconds a channel stays paced after its last 429 or paced post
 
 
 def retry_after(exc: SlackApiError) -> float | None:
@@ -44,13 +48,14 @@ def retry_after(exc: SlackApiError) -> float | None:
 
 
 class ChannelPacer:
-    """Turns per channel: `burst` at once from a rested channel, then one per
-    1/rate seconds; a 429 moves the next turn to Retry-After from now."""
+    """Turns per channel once Slack has refused one: `burst` at once, then
+    one per 1/rate seconds; a 429 moves the next turn to Retry-After from now."""
 
     def __init__(self, rate: float = 1.0, burst: int = 1, clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
         self.rate, self.burst, self.clock, self.sleep = rate, burst, clock, sleep
         self._due: dict[str, float] = {}  # channel → theoretical time of its next turn (GCRA)
+        self._paced_until: dict[str, float] = {}  # channel → when it goes at once again
         self._lock = threading.Lock()
         # Held by whoever posts this process's customer posts (bot.ingest.publish_unposted):
         # one pass at a time, so they go out oldest first.
@@ -61,9 +66,12 @@ class ChannelPacer:
         interval = 1.0 / self.rate
         with self._lock:
             now = self.clock()
+            if now >= self._paced_until.get(channel, now):
+                return  # Slack has not pushed back lately: no turn to wait for
             due = max(self._due.get(channel, now), now)
             turn = due - (self.burst - 1) * interval
             self._due[channel] = due + interval
+            self._paced_until[channel] = max(turn, now) + PACED_FOR
         if turn > now:
             self.sleep(turn - now)
 
@@ -72,8 +80,8 @@ class ChannelPacer:
             self.refusals += 1
             now = self.clock()
             # Nobody goes before now + wait; after that, one turn at a time.
-            earliest = now + wait + (self.burst - 1) / self.rate
-            self._due[channel] = max(self._due.get(channel, now), earliest)
+            self._due[channel] = max(self._due.get(channel, now), now + wait + (self.burst - 1) / self.rate)
+            self._paced_until[channel] = now + wait + PACED_FOR
 
     def call(self, channel: str, send: Callable[[], T], paced: bool = True) -> T:
         """send() in the channel's next turn (paced) or at once (methods of
