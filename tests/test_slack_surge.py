@@ -140,3 +140,42 @@ def test_a_burst_of_follow_ups_repaints_its_root_once(bot, deps, clock, limited,
 def _conv_id(deps) -> int:
     with deps.sessions() as session:
         return session.scalar(select(Conversation.id).where(Conversation.customer_handle == "@jo"))
+
+
+def test_the_emulator_refuses_as_slack_does_per_channel_and_only_when_asked(slack_emulator, slack_state, clock):
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+    client = WebClient(token=slack_state.token, base_url=slack_emulator.url + "/api/", retry_handlers=[])
+    for _ in range(5):  # off by default
+        client.chat_postMessage(channel="C0SUPPORT", text="hi")
+    slack_state.rate_limit_per_channel, slack_state.burst = 1.0, 2
+    client.chat_postMessage(channel="C0SUPPORT", text="one")
+    client.chat_postMessage(channel="C0SUPPORT", text="two")
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(channel="C0SUPPORT", text="three")
+    assert refused.value.response.status_code == 429
+    assert refused.value.response.data == {"ok": False, "error": "ratelimited"}
+    assert refused.value.response.headers["Retry-After"] == "1"
+    client.chat_postMessage(channel="C0ESCALATE", text="another channel has its own limit")
+    client.chat_update(channel="C0SUPPORT", ts=roots(slack_state)[0]["ts"], text="updates are not posts")
+    clock.advance(seconds=1)
+    client.chat_postMessage(channel="C0SUPPORT", text="three, a second later")
+    assert slack_state.ratelimited == 1 and len(roots(slack_state)) == 8
+
+
+def test_the_pacer_interleaves_callers_one_turn_each_after_a_refusal():
+    from bot.slack_pace import ChannelPacer
+    now = [0.0]
+    pacer = ChannelPacer(clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
+    pacer.wait_turn("C")
+    assert now[0] == 0.0  # not refused yet: at once
+    pacer.refused("C", 3)
+    turns = []
+    for caller in ("customer", "customer", "staff", "customer"):
+        pacer.wait_turn("C")
+        turns.append((caller, now[0]))
+    assert turns == [("customer", 3.0), ("customer", 4.0), ("staff", 5.0), ("customer", 6.0)]
+    now[0] += 100  # quiet for a while: at once again
+    before = now[0]
+    pacer.wait_turn("C")
+    assert now[0] == before
