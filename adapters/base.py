@@ -104,7 +104,7 @@ class InboundPost:
             raise ValueError(f"{self.platform} post: attachments are malformed")
 
 
-# Column sizes of the stored post (bot/models.py): ids must fit, shown names are
+# Column sizes of the stored post (bot/store/models.py): ids must fit, shown names are
 # cut. Real ids run long — an Instagram message id is about 164 characters, and an
 # edit's key adds its time — so ids get room to spare; a longer one is not an id.
 IDS = {"platform": 32, "external_id": 512, "thread_id": 512, "author_id": 128, "account": 128}

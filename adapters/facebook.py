@@ -29,7 +29,7 @@ from adapters._meta_shapes import (CustomerEvent, as_text, each_object, feed_med
 from adapters._graph_sent import conversation_with, not_before, own_comment_reply, own_message, recipient_of
 from adapters.base import (ActionKind, AdapterError, DuplicatePost, Feed, FetchResult, InboundPost, OutboundAction,
                            PermanentSendError, PostRef, SentMessage, empty_reply_problem)
-from bot.config import EnvReader
+from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
 LABEL, PRIVATE_LABEL = "Facebook", "Messenger"

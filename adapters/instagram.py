@@ -5,7 +5,7 @@ and — for comments — by polling as the fallback.
 Two set-ups: Page-linked (the Page token through GRAPH_API_URL, webhooks
 signed with META_APP_SECRET) and Instagram Login (INSTAGRAM_TOKEN through
 INSTAGRAM_API_URL, webhooks signed with INSTAGRAM_APP_SECRET; its 60-day token
-is refreshed by the worker, see bot/tokens.py). Instagram replies only to
+is refreshed by the worker, see bot/inbound/tokens.py). Instagram replies only to
 top-level comments: a reply to a reply goes under its top-level comment, and
 the thread is told so. Comments by the account itself (`self_ig_scoped_id`,
 or the account's own id) and DM echoes never open a thread."""
@@ -25,7 +25,7 @@ from adapters._meta_shapes import (as_text, each_object, guarded, list_of, read_
 from adapters.base import (READ_ONLY, ActionKind, AdapterError, Attachment, CredentialsRejected, DuplicatePost, Feed,
                            FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, SentMessage,
                            UnconfirmedSend, empty_reply_problem)
-from bot.config import EnvReader
+from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
 LABEL, PRIVATE_LABEL = "Instagram", "Instagram DM"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from adapters import facebook, instagram, x
 from adapters.base import Adapter
-from bot.config import EnvReader, Settings
+from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +41,12 @@ def read_platform_settings(reader: EnvReader) -> dict[str, Any]:
     return found
 
 
-def build_adapters(settings: Settings) -> dict[str, Adapter]:
+def build_adapters(platforms: Mapping[str, Any]) -> dict[str, Adapter]:
+    """platforms: each platform's own settings, as read_platform_settings
+    found them (Settings.platforms)."""
     adapters: dict[str, Adapter] = {}
     for platform in PLATFORMS:
-        own = settings.platforms.get(platform.name)
+        own = platforms.get(platform.name)
         if own is None:
             log.info("%s", platform.off_hint)
         else:

@@ -25,7 +25,7 @@ from adapters import _x_wire as wire
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost, Feed,
                            FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited,
                            SentMessage, empty_reply_problem)
-from bot.config import EnvReader
+from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
 decode_platform_entities = wire.decode_platform_entities

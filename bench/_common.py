@@ -6,7 +6,7 @@ import platform
 import tempfile
 
 from bot.config import load_settings
-from bot.migrate import upgrade_to_head
+from bot.store.migrate import upgrade_to_head
 from service.wiring import build_deps
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator

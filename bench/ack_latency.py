@@ -15,7 +15,7 @@ import requests  # noqa: E402
 
 from bench._common import emulated_deps, machine, percentile, sqlite_url  # noqa: E402
 from service.bolt_app import build_bolt_app  # noqa: E402
-from bot.poll import poll  # noqa: E402
+from bot.inbound.poll import poll  # noqa: E402
 from service.web import create_web_app  # noqa: E402
 from sandbox.serve import BackgroundServer  # noqa: E402
 from sandbox.slack_signing import event_envelope, json_request  # noqa: E402

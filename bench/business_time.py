@@ -14,8 +14,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import machine, percentile  # noqa: E402
-from bot.business_hours import parse_business_hours, parse_holidays  # noqa: E402
-from bot.calendar import build_calendar  # noqa: E402
+from bot.rules.business_hours import parse_business_hours, parse_holidays  # noqa: E402
+from bot.rules.calendar import build_calendar  # noqa: E402
 
 N = 10_000
 

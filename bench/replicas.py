@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import select  # noqa: E402
 
 from bench._common import emulated_deps, machine, throwaway_postgres  # noqa: E402
-from bot.models import Conversation  # noqa: E402
-from bot.poll import poll  # noqa: E402
-from bot.relay import record_staff_message  # noqa: E402
+from bot.store.models import Conversation  # noqa: E402
+from bot.inbound.poll import poll  # noqa: E402
+from bot.outbound.relay import record_staff_message  # noqa: E402
 
 N = 300
 DELAY_S = 0.1

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.reply_check import check_reply_text  # noqa: E402
+from bot.rules.reply_check import check_reply_text  # noqa: E402
 
 
 def main() -> None:

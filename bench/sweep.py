@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text  # noqa: E402
 
 from bench._common import machine, on_each_database  # noqa: E402
-from bot.db import make_engine, make_session_factory  # noqa: E402
-from bot.escalation import claim_level  # noqa: E402
-from bot.models import WAITING, Alarm, Conversation  # noqa: E402
+from bot.store.db import make_engine, make_session_factory  # noqa: E402
+from bot.desk.escalation import claim_level  # noqa: E402
+from bot.store.models import WAITING, Alarm, Conversation  # noqa: E402
 
 
 def fill(engine, open_count: int, due_count: int, now: datetime) -> None:

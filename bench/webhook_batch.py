@@ -47,7 +47,7 @@ def bare_floor(url: str, secret: str, raw: bytes, signature: str) -> float:
     answer costs."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE IF NOT EXISTS bare_inbox (id INTEGER PRIMARY KEY, body BYTEA)"
+        conn.execute(text("CREATE TABLE IF NOT EXISTS bare_inbox (id SERIAL PRIMARY KEY, body BYTEA)"
                           if url.startswith("postgresql") else
                           "CREATE TABLE IF NOT EXISTS bare_inbox (id INTEGER PRIMARY KEY, body BLOB)"))
     app = Flask("bare")
@@ -63,13 +63,16 @@ def bare_floor(url: str, secret: str, raw: bytes, signature: str) -> float:
         return {"ok": True}
 
     server = BackgroundServer(app).start()
-    start = time.perf_counter()
-    requests.post(server.url + "/hook", data=raw, headers={"X-Hub-Signature-256": signature,
-                                                           "content-type": "application/json"}, timeout=60)
-    elapsed = time.perf_counter() - start
+    times = []
+    for _ in range(5):  # the median of five: one request on a 2-core VM is noisy
+        start = time.perf_counter()
+        answer = requests.post(server.url + "/hook", data=raw, timeout=60, headers={
+            "X-Hub-Signature-256": signature, "content-type": "application/json"})
+        times.append(time.perf_counter() - start)
+        assert answer.status_code == 200, answer.status_code
     server.stop()
     engine.dispose()
-    return elapsed
+    return sorted(times)[2]
 
 
 def run(url: str, entries: int, graph_ms: int) -> None:
@@ -92,7 +95,7 @@ def run(url: str, entries: int, graph_ms: int) -> None:
     server.stop()
     floor = bare_floor(url, graph.app_secret, raw, signature)
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"  {kind:10} answered in {answered * 1000:7.1f} ms (floor {floor * 1000:6.1f} ms, "
+    print(f"  {kind:10} answered in {answered * 1000:7.1f} ms (floor, median of 5: {floor * 1000:6.1f} ms, "
           f"{answered / floor:4.1f}×) · all {entries} threads in Slack after {shown:5.1f} s "
           f"({shown / entries * 1000:.1f} ms per thread)")
 

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.base import Adapter
 from bot.config import Settings
-from bot.slack_out import SlackPoster
-from bot.sla import SlaPolicy
+from bot.slack.slack_out import SlackPoster
+from bot.rules.sla import SlaPolicy
 
 if TYPE_CHECKING:
-    from bot.publishers import Publishers
+    from bot.slack.publishers import Publishers
 
 
 def utc_now() -> datetime:
@@ -28,7 +28,7 @@ class Deps:
     adapters: dict[str, Adapter]
     policy: SlaPolicy
     clock: Callable[[], datetime] = field(default=utc_now)
-    publishers: "Publishers | None" = None  # who may speak for the brand (bot.publishers)
+    publishers: "Publishers | None" = None  # who may speak for the brand (bot.slack.publishers)
     # True once the process is asked to stop (the worker's SIGTERM): a long pass
     # ends between two platform calls, leaving the rest to the next worker.
     stopping: Callable[[], bool] = field(default=lambda: False)

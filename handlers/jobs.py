@@ -7,10 +7,10 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
-from bot.db import database_unavailable
-from bot.deliver import deliver
+from bot.store.db import database_unavailable
+from bot.outbound.deliver import deliver
 from bot.deps import Deps
-from bot.poll import poll
+from bot.inbound.poll import poll
 
 log = logging.getLogger("socialdesk.jobs")
 
@@ -38,17 +38,17 @@ def run_deliver(deps: Deps):
 
 
 def run_sweep(deps: Deps):
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     return _run("sweep", sweep, deps)
 
 
 def run_tokens(deps: Deps):
-    from bot.tokens import refresh_tokens
+    from bot.inbound.tokens import refresh_tokens
     return _run("tokens", refresh_tokens, deps)
 
 
 def run_weekly_report(deps: Deps):
-    from bot.report_post import weekly_report
+    from bot.desk.report_post import weekly_report
     return _run("weekly report", weekly_report, deps)
 
 
@@ -73,7 +73,7 @@ def deliver_once(deps: Deps) -> PassReport:
 
 
 def sweep_once(deps: Deps) -> PassReport:
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     return PassReport(f"sweep: {sweep(deps, deps.clock()).describe()}")
 
 

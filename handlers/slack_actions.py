@@ -6,15 +6,16 @@ import logging
 
 from slack_bolt import App
 
-from bot import actions, private, store
-from bot.deliver import deliver
-from bot.publishers import change_refused
-from bot.relay import Relay, record_like
+from bot.desk import actions, private
+from bot.store import queries as store
+from bot.outbound.deliver import deliver
+from bot.slack.publishers import change_refused
+from bot.outbound.relay import Relay, record_like
 from bot.deps import Deps
-from bot.ingest import refresh_root
-from bot.models import Conversation
-from bot.sla import PRIORITY_FACTORS
-from bot.slack_out import SLACK_ERRORS
+from bot.inbound.ingest import refresh_root
+from bot.store.models import Conversation
+from bot.rules.sla import PRIORITY_FACTORS
+from bot.slack.slack_out import SLACK_ERRORS
 from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)

@@ -7,17 +7,17 @@ import re
 
 from slack_bolt import App
 
-from bot import actions, private, reports
-from bot.audit_trail import audit_answer
-from bot.report_post import post_report
-from bot.config import parse_duration
+from bot.desk import actions, private, reports
+from bot.desk.audit_trail import audit_answer
+from bot.desk.report_post import post_report
+from bot.env import parse_duration
 from bot.deps import Deps
-from bot.models import Conversation
-from bot.publishers import change_refused
-from bot.render import slack_date
-from bot.sla import PRIORITY_FACTORS
-from bot.slack_out import SLACK_ERRORS
-from bot.text import escape_for_slack
+from bot.store.models import Conversation
+from bot.slack.publishers import change_refused
+from bot.slack.render import slack_date
+from bot.rules.sla import PRIORITY_FACTORS
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.rules.text import escape_for_slack
 from handlers.slack_actions import refresh_after
 from handlers.slack_ignored import ignored
 

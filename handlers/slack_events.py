@@ -10,18 +10,19 @@ import logging
 
 from slack_bolt import App
 
-from bot import held, store
+from bot.outbound import held
+from bot.store import queries as store
 from adapters.base import ActionKind
-from bot.deliver import PRIVATE_REACTION, deliver
+from bot.outbound.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
-from bot.ingest import refresh_root
-from bot.publishers import looks_internal
-from bot.text import is_internal_note
-from bot.models import FAILED, HELD, SENT, Conversation
-from bot.notices import post_due_notices
-from bot.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
+from bot.inbound.ingest import refresh_root
+from bot.slack.publishers import looks_internal
+from bot.rules.text import is_internal_note
+from bot.store.models import FAILED, HELD, SENT, Conversation
+from bot.outbound.notices import post_due_notices
+from bot.outbound.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
                        record_staff_message)
-from bot.slack_out import SLACK_ERRORS
+from bot.slack.slack_out import SLACK_ERRORS
 from handlers.slack_actions import tell_after
 from handlers.slack_ignored import ignored
 

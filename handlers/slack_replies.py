@@ -8,12 +8,12 @@ import logging
 
 from slack_bolt import App
 
-from bot import held
-from bot.deliver import PRIVATE_REACTION, deliver
+from bot.outbound import held
+from bot.outbound.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
-from bot.models import Conversation, Message, Outbox
-from bot.private import PrivateSend, after_private_send
-from bot.slack_out import SLACK_ERRORS
+from bot.store.models import Conversation, Message, Outbox
+from bot.desk.private import PrivateSend, after_private_send
+from bot.slack.slack_out import SLACK_ERRORS
 from handlers.slack_actions import _refused, tell_after
 from handlers.slack_ignored import ignored
 

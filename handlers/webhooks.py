@@ -3,7 +3,7 @@
 GET answers the platform's subscription check (X's CRC). POST is verified
 over the raw body before anything else (constant time, 401 when missing or
 wrong) and parsed (400 when malformed); the verified body is committed as one
-row (bot/inbox.py) and the platform answered at once, whatever the batch
+row (bot/inbound/inbox.py) and the platform answered at once, whatever the batch
 size. Right after the answer, in this process, on a small executor: the
 posts are recorded under their unique keys (a retried delivery, or a post
 polling already saw, changes nothing), the authors' names looked up where the
@@ -20,10 +20,11 @@ from concurrent.futures import Executor
 from flask import Flask, jsonify, request
 
 from adapters.base import AdapterError, WebhookSource
-from bot import inbox, store
+from bot.inbound import inbox
+from bot.store import queries as store
 from bot.deps import Deps
-from bot.ingest import publish_unposted
-from bot.slack_out import SLACK_ERRORS
+from bot.inbound.ingest import publish_unposted
+from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
@@ -173,8 +174,9 @@ def recover_now_and_then(deps: Deps, last: list) -> None:
         return
     last[:] = [now]
     try:
-        inbox.recover(deps, now)
-        publish_unposted(deps, now)
+        publish_unposted(deps, now, only_ids=inbox.recover(deps, now))
+        # Only what waited a lease: newer posts are this process's recorder's to post.
+        publish_unposted(deps, now, recorded_before=now - deps.settings.delivery_lease)
     except SLACK_ERRORS as exc:
         log.warning("webhook posts recorded but not yet in Slack (%s); the next pass retries", exc)
     except Exception:  # noqa: BLE001 - a background thread must log, not vanish

@@ -1,1 +1,1 @@
-"""Alembic environment shipped inside the distribution (see bot/migrate.py)."""
+"""Alembic environment shipped inside the distribution (see bot/store/migrate.py)."""

@@ -1,7 +1,7 @@
 from alembic import context
 
-from bot.db import make_engine
-from bot.models import Base
+from bot.store.db import make_engine
+from bot.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -14,7 +14,7 @@ from pathlib import Path
 import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-from bot.migrate import upgrade_to_head
+from bot.store.migrate import upgrade_to_head
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
 from sandbox.serve import BackgroundServer

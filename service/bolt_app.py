@@ -62,7 +62,7 @@ SLACK_LAST_RETRY = 3  # Slack retries an event three times (at once, after 1 min
 
 
 def answer_listener_error(deps: Deps, error: Exception, body: dict, request) -> BoltResponse:
-    from bot.db import database_unavailable
+    from bot.store.db import database_unavailable
     if isinstance(error, BoltUnhandledRequestError):
         log_ignored(body)
         return BoltResponse(status=200, body="")

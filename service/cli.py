@@ -7,8 +7,9 @@ import logging
 import os
 
 from adapters.base import CredentialsRejected
-from bot.config import ConfigError, Settings, load_settings, log_level_problem
-from bot.migrate import SetupError
+from bot.config import Settings, load_settings, log_level_problem
+from bot.env import ConfigError
+from bot.store.migrate import SetupError
 from service import logs
 
 COMMANDS = {
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args, settings: Settings) -> int:
     if args.command == "migrate":
-        from bot.migrate import upgrade_to_head
+        from bot.store.migrate import upgrade_to_head
         upgrade_to_head(settings.database_url)
         logs.say("database is at the newest schema")
         return 0

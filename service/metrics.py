@@ -12,7 +12,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
 
 from bot.deps import Deps
-from bot.models import (IN, PENDING, SENDING, WAITING, Audit, Conversation, Message, Outbox, RateWindow,
+from bot.store.models import (IN, PENDING, SENDING, WAITING, Audit, Conversation, Message, Outbox, RateWindow,
                         WebhookResult)
 
 

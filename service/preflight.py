@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Settings
-from bot.db import make_engine
-from bot.migrate import SetupError, check_schema
-from bot.slack_out import SLACK_ERRORS, make_slack_client
+from bot.store.db import make_engine
+from bot.store.migrate import SetupError, check_schema
+from bot.slack.slack_out import SLACK_ERRORS, make_slack_client
 
 # Slack's answers that mean the token itself is wrong, not that Slack is down.
 _BAD_TOKEN = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",

@@ -49,6 +49,12 @@ class MaskedAccessLog(Logger):
         return atoms
 
 
+# Cheap. A slow client holds one for at most BODY_DEADLINE, and only
+# SLOW_BODY_SLOTS of them at once (service.slow_clients); the others are
+# free for /healthz and Slack, whose requests wait for a free thread in turn.
+THREADS = 64
+
+
 def serve(factory: Callable, port: int, workers: int, access_log: bool = False) -> None:
     """access_log: one line per HTTP request (LOG_LEVEL=DEBUG). Off otherwise:
     the bot logs what each request did, and hosts log requests at their router."""
@@ -56,7 +62,7 @@ def serve(factory: Callable, port: int, workers: int, access_log: bool = False) 
         "bind": f"0.0.0.0:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": 32,  # cheap; a slow client holds one for at most BODY_DEADLINE (service.slow_clients)
+        "threads": THREADS,
         "timeout": 30,
         "graceful_timeout": 20,
         "accesslog": "-" if access_log else None,

@@ -13,7 +13,7 @@ from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 from werkzeug.exceptions import HTTPException
 
-from bot.db import database_problem, database_unavailable
+from bot.store.db import database_problem, database_unavailable
 from handlers import webhooks
 from service import metrics
 from service.bolt_app import MALFORMED

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from adapters.registry import build_adapters
-from bot.calendar import build_calendar
+from bot.rules.calendar import build_calendar
 from bot.config import Settings
-from bot.db import make_engine, make_session_factory
+from bot.store.db import make_engine, make_session_factory
 from bot.deps import Deps
-from bot.publishers import Publishers
-from bot.slack_out import SlackPoster, make_slack_client
-from bot.sla import SlaPolicy
+from bot.slack.publishers import Publishers
+from bot.slack.slack_out import SlackPoster, make_slack_client
+from bot.rules.sla import SlaPolicy
 
 
 def build_policy(settings: Settings) -> SlaPolicy:
@@ -22,7 +22,7 @@ def build_deps(settings: Settings, engine=None) -> Deps:
     engine = engine or make_engine(settings.database_url)
     client = make_slack_client(settings.slack_bot_token or "", settings.slack_api_url)
     deps = Deps(settings=settings, sessions=make_session_factory(engine), slack=SlackPoster(client),
-                adapters=build_adapters(settings), policy=build_policy(settings))
+                adapters=build_adapters(settings.platforms), policy=build_policy(settings))
     deps.publishers = Publishers(client, settings.slack_publishers, clock=lambda: deps.clock())
     for adapter in deps.adapters.values():
         if hasattr(adapter, "clock"):

@@ -15,7 +15,8 @@ import pytest
 import requests
 
 from bot.config import load_settings
-from bot.migrate import upgrade_to_head
+from bot.store.migrate import upgrade_to_head
+from bot.store.models import Base
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request
@@ -140,8 +141,9 @@ def database_url(request, tmp_path, sqlite_template):
     from sqlalchemy import create_engine, text
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE conversation, conversation_key, message, outbox, alarm, poll_cursor, "
-                          "rate_window, slack_event, audit, webhook_result, credential RESTART IDENTITY CASCADE"))
+        # Every table of the models (a table left out leaks one test's rows into the next).
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return url
 

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import conversations as transitions
-from bot.business_hours import parse_business_hours, parse_holidays
-from bot.calendar import AlwaysOpen, build_calendar
-from bot.config import ConfigError, load_settings
-from bot.models import SNOOZED, WAITING, Conversation
-from bot.sla import SlaPolicy, alarms_for_wait
+from bot.rules import conversations as transitions
+from bot.rules.business_hours import parse_business_hours, parse_holidays
+from bot.rules.calendar import AlwaysOpen, build_calendar
+from bot.config import load_settings
+from bot.env import ConfigError
+from bot.store.models import SNOOZED, WAITING, Conversation
+from bot.rules.sla import SlaPolicy, alarms_for_wait
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -11,10 +11,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from bot import actions
-from bot.escalation import sweep
-from bot.models import RESOLVED, Conversation
-from bot.poll import poll
+from bot.desk import actions
+from bot.desk.escalation import sweep
+from bot.store.models import RESOLVED, Conversation
+from bot.inbound.poll import poll
 from tests.conftest import BACKENDS
 
 

@@ -11,8 +11,8 @@ import logging
 import requests
 from sqlalchemy import event, func, select
 
-from bot.models import Message
-from bot.poll import poll
+from bot.store.models import Message
+from bot.inbound.poll import poll
 from handlers.jobs import run_deliver, run_sweep
 from tests.helpers import roots
 
@@ -64,3 +64,27 @@ def test_web_answers_503_during_the_outage_and_recovers_by_itself(bot, deps, clo
     with deps.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Message).where(Message.direction == "out")) == 1
     assert requests.get(bot.server.url + "/healthz", timeout=5).json() == {"ok": True}
+
+
+def test_an_idle_web_reports_healthy_again_once_the_database_takes_writes(bot, deps, clock, x_state, database_url):
+    """Behind a load balancer nothing but /healthz may reach `web`: once the
+    database takes writes again, /healthz says so without anything written."""
+    x_state.customer_mentions("wes", "@acme_support hello?")
+    engine = deps.sessions.kw["bind"]
+    writable_again = _refuse_writes(engine, database_url)
+    try:
+        poll(deps, clock())
+    except Exception:  # noqa: BLE001 - the failing write is the point
+        pass
+    for _ in range(2):  # it stays unhealthy while writes are refused, however often it is asked
+        response = requests.get(bot.server.url + "/healthz", timeout=5)
+        assert response.status_code == 503 and response.json()["error"].startswith("database writes are failing: ")
+    commits = []
+    count = commits.append
+    event.listen(engine, "commit", count)
+    writable_again()  # the stale read-only connections are still pooled
+    assert requests.get(bot.server.url + "/healthz", timeout=5).json() == {"ok": True}
+    event.remove(engine, "commit", count)
+    assert commits == []  # nothing was written to get there
+    with deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Message)) == 0

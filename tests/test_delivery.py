@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.deliver import deliver
-from bot.models import FAILED, PENDING, SENDING, SENT, Outbox
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.store.models import FAILED, PENDING, SENDING, SENT, Outbox
+from bot.inbound.poll import poll
 from tests.helpers import all_text, kill_mid_write, roots, thread
 
 

@@ -13,8 +13,8 @@ import time
 import pytest
 import requests
 
-from bot.models import WAITING
-from bot.poll import poll
+from bot.store.models import WAITING
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots, thread
 
 pytestmark = pytest.mark.meta
@@ -24,7 +24,7 @@ def _state_of(deps, handle, customer_id=None):
     """A conversation by its customer's handle, or (Messenger, whose names are
     looked up after the webhook was answered) by their id."""
     from sqlalchemy import select
-    from bot.models import Conversation
+    from bot.store.models import Conversation
     with deps.sessions() as session:
         which = Conversation.customer_id == customer_id if customer_id else Conversation.customer_handle == handle
         return session.scalar(select(Conversation).where(which))
@@ -57,10 +57,10 @@ def test_the_subscription_check_and_the_signature(bot, graph_state):
 
 def test_a_comment_by_webhook_is_answered_by_one_comment_reply(webhooks_on, deps, graph_state, slack_state):
     bot = webhooks_on
-    started = time.perf_counter()
     comment = graph_state.customer_comments("Jane Doe", "Ordered 2 weeks ago & still nothing!")
     bot.executor.drain()
-    assert time.perf_counter() - started < 1.0
+    # Posted by web itself right after its answer: no worker runs in this test. How fast is
+    # measured by bench/webhook_latency.py, not here (a loaded machine is no evidence).
     [root] = roots(slack_state)
     assert "*Facebook* · *Jane Doe*" in all_text(root) and "2 weeks ago &amp; still" in all_text(root)
     bot.staff_says(root["ts"], "So sorry Jane, checking your order now.")
@@ -180,7 +180,7 @@ def test_a_throttled_graph_call_waits_as_the_headers_say(deps, clock, graph_stat
 def test_the_thread_is_warned_an_hour_before_the_messenger_window_closes(webhooks_on, deps, clock, graph_state,
                                                                           slack_state):
 
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     bot = webhooks_on
     graph_state.customer_messages("Vic", "is my refund done?")
     bot.executor.drain()

@@ -2,12 +2,14 @@
 writer, and a 503 while this process's writes fail."""
 from __future__ import annotations
 
+import time
+
 import pytest
 import requests
 from sqlalchemy import create_engine, event
 from sqlalchemy.exc import DBAPIError
 
-from bot.poll import poll
+from bot.inbound.poll import poll
 
 
 # On PostgreSQL readers never wait on writers; SQLite's write lock is the trap.
@@ -44,3 +46,19 @@ def test_healthz_says_so_while_writes_fail_and_recovers(bot, deps, clock, x_stat
     engine.dispose()
     poll(deps, clock.advance(minutes=1))  # writes work again
     assert requests.get(bot.server.url + "/healthz", timeout=5).json() == {"ok": True}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_healthz_looking_for_recovery_waits_at_most_a_second_for_another_writer(bot, deps, database_url):
+    engine = deps.sessions.kw["bind"]
+    engine.socialdesk_writes.record_failure(RuntimeError("disk I/O error"))  # remembered from an outage
+    other = create_engine(database_url, connect_args={"isolation_level": None})
+    with other.connect() as conn:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the worker in the middle of a write
+        started = time.monotonic()
+        response = requests.get(bot.server.url + "/healthz", timeout=15)
+        waited = time.monotonic() - started
+        conn.exec_driver_sql("ROLLBACK")
+    other.dispose()
+    assert response.status_code == 503 and waited < 3  # SQLite's busy timeout is 15 s
+    assert requests.get(bot.server.url + "/healthz", timeout=5).json() == {"ok": True}  # the lock is free again

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.deliver import VERIFY_AFTER, deliver
-from bot.escalation import sweep
-from bot.models import FAILED, PENDING, SENT, WAITING, Conversation, Outbox
-from bot.poll import poll
+from bot.outbound.deliver import VERIFY_AFTER, deliver
+from bot.desk.escalation import sweep
+from bot.store.models import FAILED, PENDING, SENT, WAITING, Conversation, Outbox
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots, thread
 from tests.test_workflow import _command
 

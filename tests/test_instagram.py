@@ -6,16 +6,15 @@ the account's own comments and echoes ignored, polling as the fallback, and
 the Instagram Login token refreshed by the worker's job."""
 from __future__ import annotations
 
-import time
 
 import pytest
 import requests
 from sqlalchemy import select
 
 from adapters.base import IDS
-from bot.models import Conversation, Credential
-from bot.poll import poll
-from bot.tokens import refresh_tokens
+from bot.store.models import Conversation, Credential
+from bot.inbound.poll import poll
+from bot.inbound.tokens import refresh_tokens
 from tests.helpers import all_text, roots, thread
 
 pytestmark = pytest.mark.meta
@@ -34,10 +33,10 @@ def _conv(deps, handle):
 def test_a_comment_is_answered_under_it_and_the_accounts_own_reply_opens_nothing(webhooks_on, deps, graph_state,
                                                                                  slack_state):
     bot = webhooks_on
-    started = time.perf_counter()
     comment = graph_state.ig_customer_comments("jane.doe", "where is my order??")
     bot.executor.drain()
-    assert time.perf_counter() - started < 1.0
+    # Posted by web itself right after its answer: no worker runs in this test. How fast is
+    # measured by bench/webhook_latency.py, not here (a loaded machine is no evidence).
     [root] = roots(slack_state)
     assert "*Instagram* · *@jane.doe*" in all_text(root)
     bot.staff_says(root["ts"], "Hi Jane, it ships tomorrow!")

@@ -12,9 +12,9 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from bot.ingest import publish_unposted
-from bot.models import Message, WebhookInbox
-from bot.poll import poll
+from bot.inbound.ingest import publish_unposted
+from bot.store.models import Message, WebhookInbox
+from bot.inbound.poll import poll
 from sandbox.serve import BackgroundServer
 from tests.helpers import all_text, roots
 
@@ -133,3 +133,50 @@ def test_a_post_that_cannot_be_shown_is_parked_and_the_next_flows(bot, deps, clo
     assert len(shown) == 2
     assert any("cannot be shown in Slack" in t and "JSONDecodeError" in t for t in shown)
     assert any("where is order 1?" in t for t in shown)
+
+
+def _refuse_conversations_of(deps, customer_id: str) -> None:
+    """The database itself refuses one customer's conversation (a trigger): a
+    post that cannot be stored, whatever the reason."""
+    from sqlalchemy import text
+    engine = deps.sessions.kw["bind"]
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execute(text(f"CREATE TRIGGER refuse_one BEFORE INSERT ON conversation "
+                              f"WHEN NEW.customer_id = '{customer_id}' BEGIN SELECT RAISE(ABORT, 'refused'); END"))
+        else:
+            conn.execute(text(f"CREATE FUNCTION refuse_one() RETURNS trigger AS $$ BEGIN "
+                              f"IF NEW.customer_id = '{customer_id}' THEN RAISE EXCEPTION 'refused'; END IF; "
+                              f"RETURN NEW; END $$ LANGUAGE plpgsql"))
+            conn.execute(text("CREATE TRIGGER refuse_one BEFORE INSERT ON conversation "
+                              "FOR EACH ROW EXECUTE FUNCTION refuse_one()"))
+
+
+def test_a_post_the_database_refuses_costs_only_itself(bot, deps, graph_state, slack_state, caplog):
+    graph_state.webhook_url = None
+    delivery = _messenger_batch(graph_state, 3)
+    poison = delivery["entry"][1]["messaging"][0]["sender"]["id"]
+    _refuse_conversations_of(deps, poison)
+    answer = _signed_post(bot.server.url + "/webhooks/meta", graph_state.app_secret, delivery)
+    bot.executor.drain()
+    assert answer.status_code == 200
+    shown = sorted(all_text(r) for r in roots(slack_state))
+    assert len(shown) == 2 and "order 0?" in shown[0] and "order 2?" in shown[1]
+    assert _count(deps, WebhookInbox) == 0  # the delivery is done: the refused post is logged, not retried
+    assert any("could not be stored" in r.getMessage() and "skipped" in r.getMessage() for r in caplog.records)
+
+
+def test_a_delivery_kept_by_a_web_that_died_is_recorded_by_the_next_web(held_web, deps, clock, graph_state,
+                                                                       slack_state):
+    """No worker runs: the next web to start records and posts it."""
+    from service.bolt_app import build_bolt_app
+    from service.web import create_web_app
+    server, executor = held_web
+    assert _signed_post(server.url + "/webhooks/meta", graph_state.app_secret,
+                        _messenger_batch(graph_state, 2)).status_code == 200
+    executor.jobs.clear()  # killed right after answering
+    clock.advance(seconds=61)
+    restarted = HeldExecutor()
+    create_web_app(deps, build_bolt_app(deps), executor=restarted)
+    restarted.run()
+    assert _count(deps, WebhookInbox) == 0 and len(roots(slack_state)) == 2

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.deliver import deliver
-from bot.models import Outbox
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.store.models import Outbox
+from bot.inbound.poll import poll
 from tests.helpers import all_text, calls, roots, thread
 
 
@@ -59,7 +59,7 @@ def test_refetching_posts_nothing_twice(deps, clock, x_state, slack_state):
         x_state.customer_mentions(f"user{n}", f"@acme_support question {n}")
     poll(deps, clock())
     with deps.sessions() as session:
-        from bot.models import PollCursor
+        from bot.store.models import PollCursor
         session.query(PollCursor).update({"cursor": None, "next_poll_at": None})
         session.commit()
     poll(deps, clock())

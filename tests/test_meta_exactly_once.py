@@ -16,8 +16,8 @@ import pytest
 import requests
 from sqlalchemy import select
 
-from bot.deliver import VERIFY_AFTER, deliver
-from bot.models import FAILED, PENDING, SENDING, SENT, WAITING, Conversation, Outbox
+from bot.outbound.deliver import VERIFY_AFTER, deliver
+from bot.store.models import FAILED, PENDING, SENDING, SENT, WAITING, Conversation, Outbox
 from tests.helpers import all_text, kill_mid_write, roots, thread
 
 pytestmark = pytest.mark.meta

@@ -7,8 +7,8 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.escalation import sweep
-from bot.poll import poll
+from bot.desk.escalation import sweep
+from bot.inbound.poll import poll
 from tests.helpers import roots
 
 

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine
 
-from bot.migrate import alembic_config, upgrade_to_head
-from bot.models import Base
+from bot.store.migrate import alembic_config, upgrade_to_head
+from bot.store.models import Base
 
 
 def _drift(url: str) -> list:
@@ -31,3 +31,68 @@ def test_downgrade_to_base_and_back(tmp_path):
     command.downgrade(alembic_config(url), "base")
     upgrade_to_head(url)
     assert _drift(url) == []
+
+
+def test_a_database_a_newer_socialdesk_migrated_is_refused_with_the_fix(tmp_path):
+    """Not "run `socialdesk migrate`": this code is the older one and must be
+    upgraded (mautrix refuses a database newer than its code the same way)."""
+    import subprocess
+    import sys
+
+    from sqlalchemy import text
+
+    from bot.store.migrate import SetupError, check_schema
+
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099'"))  # a later release's revision
+    try:
+        try:
+            check_schema(engine)
+        except SetupError as exc:
+            said = str(exc)
+        else:
+            raise AssertionError("check_schema accepted a newer database")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0099"
+    finally:
+        engine.dispose()
+    assert "migrated by a newer socialdesk" in said and "upgrade socialdesk" in said
+    assert "run `socialdesk migrate`" not in said
+    result = subprocess.run([sys.executable, "-m", "bot", "migrate"], capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "DATABASE_URL": url})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == f"socialdesk migrate: {said}"  # after Alembic's INFO lines
+
+
+def test_0014_moves_the_weekly_report_claims_out_of_slack_event_and_back(tmp_path):
+    """An upgrade on a Monday morning must not post the week's report twice."""
+    from datetime import datetime
+
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'claims.db'}"
+    command.upgrade(alembic_config(url), "0013")
+    engine = create_engine(url)
+    monday, later = datetime(2026, 11, 30, 8, 0), datetime(2026, 11, 30, 8, 1)
+    rows = [("weekly-report:2026-11-30", monday), ("weekly-report:2026-11-30:posted", later),
+            ("weekly-report:2026-12-07", later), ("Ev0SLACK0001", later)]
+    with engine.begin() as conn:
+        for event_id, at in rows:
+            conn.execute(text("INSERT INTO slack_event (event_id, received_at) VALUES (:e, :t)"), {"e": event_id, "t": at})
+    upgrade_to_head(url)
+
+    def table(sql):
+        with engine.connect() as conn:
+            return sorted(tuple(str(v).removesuffix(".000000") for v in row) for row in conn.execute(text(sql)))
+    try:
+        assert table("SELECT key, claimed_at, done_at FROM job_claim") == [
+            ("weekly-report:2026-11-30", str(monday), str(later)), ("weekly-report:2026-12-07", str(later), "None")]
+        assert table("SELECT event_id FROM slack_event") == [("Ev0SLACK0001",)]
+        command.downgrade(alembic_config(url), "0013")
+        assert table("SELECT event_id, received_at FROM slack_event") == sorted(
+            (event_id, str(at)) for event_id, at in rows)
+    finally:
+        engine.dispose()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.models import Conversation, Message
-from bot.poll import poll
-from bot.render import MAX_SECTIONS
+from bot.store.models import Conversation, Message
+from bot.inbound.poll import poll
+from bot.slack.render import MAX_SECTIONS
 from tests.helpers import all_text, calls, roots, thread
 
 

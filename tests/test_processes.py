@@ -174,9 +174,9 @@ def test_sigterm_ends_a_deliver_pass_after_the_reply_being_sent(env, deps, clock
     worker — not sent by a process that was asked to go (nor left leased)."""
     from sqlalchemy import select
 
-    from bot.models import PENDING, SENT, Conversation, Outbox
-    from bot.poll import poll
-    from bot.relay import record_staff_message
+    from bot.store.models import PENDING, SENT, Conversation, Outbox
+    from bot.inbound.poll import poll
+    from bot.outbound.relay import record_staff_message
     tweets = [x_state.customer_mentions(name, "@acme_support help") for name in ("ann", "ben", "cat")]
     poll(deps, clock())
     with deps.sessions() as session:

@@ -7,16 +7,17 @@ exception escapes but the documented ValueError, customer text never pings
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from adapters._x_wire import posts_from_webhook, post_from_v2, dm_from_v2
-from bot.business_hours import parse_business_hours, parse_holidays
-from bot.config import parse_duration
-from bot.render import followup_message, root_message
-from bot.text import escape_for_slack, slack_to_plain
+from bot.rules.business_hours import parse_business_hours, parse_holidays
+from bot.env import parse_duration
+from bot.slack.render import followup_message, root_message
+from bot.rules.text import escape_for_slack, slack_to_plain
 from tests.payloads import collect
 
 PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -74,12 +75,27 @@ def test_a_customer_post_never_pings_links_or_breaks_block_kit(text, handle, nam
 
 
 @PROPS
-@given(st.text(max_size=30))
+@given(st.one_of(st.text(max_size=30), st.builds("{}{}{}{}{}".format, st.sampled_from(["", " ", "\t", "\n"]),
+                                                 st.integers(0, 10**12), st.sampled_from(["", " "]),
+                                                 st.sampled_from(list("smhdSMx") + ["", "ms"]),
+                                                 st.sampled_from(["", " ", "\n"]))))
 def test_any_duration_text_parses_or_says_why(text):
-    try:
-        assert parse_duration(text).total_seconds() >= 0
-    except ValueError as exc:
-        assert str(exc)
+    """Exactly one outcome per text: a whole number and one unit (spaces
+    around them allowed) is that many seconds, up to ten years; anything else
+    names the text and what is wrong (a huge number was an OverflowError)."""
+    words = text.strip()
+    number, unit = words[:-1].strip(), words[-1:]
+    if unit and unit in "smhd" and number.isdecimal():
+        seconds = int(number) * {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit]
+        if seconds <= 3650 * 86400:
+            assert parse_duration(text) == timedelta(seconds=seconds)
+            return
+        why = "is longer than 3650 days"
+    else:
+        why = "is not a duration (use e.g. 45s, 15m, 2h, 1d)"
+    with pytest.raises(ValueError) as raised:
+        parse_duration(text)
+    assert str(raised.value) == f"{text!r} {why}"
 
 
 @PROPS

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.models import NOTE, RESOLVED, Conversation, Message
-from bot.poll import poll
+from bot.store.models import NOTE, RESOLVED, Conversation, Message
+from bot.inbound.poll import poll
 from tests.helpers import roots
 
 

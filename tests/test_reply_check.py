@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from bot.reply_check import PERSONAL, check_reply_text, describe
+from bot.rules.reply_check import PERSONAL, check_reply_text, describe
 
 CORPUS = Path(__file__).parent / "fixtures" / "reply_corpus.tsv"
 TONE = {"insult", "profanity", "shouting", "sarcasm"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.deliver import deliver
-from bot.models import CANCELLED, HELD, SENT, Outbox
-from bot.poll import poll
-from tests.helpers import roots
+from bot.outbound.deliver import deliver
+from bot.store.models import CANCELLED, HELD, SENDING, SENT, Outbox
+from bot.inbound.poll import poll
+from tests.helpers import roots, thread
 
 FLAGGED = "Carol, we'll call you at 555-123-4567 — stop whining"
 
@@ -68,7 +68,9 @@ def test_a_flagged_reply_is_held_and_send_anyway_sends_it_exactly_once(bot, deps
     _press(bot, "reply_send_anyway", row.id)  # a second click
     deliver(deps, clock.advance(minutes=1))
     assert [t["text"] for t in x_state.replies_to(tweet["id"])] == [f"@carol {FLAGGED}"]
-    assert "already sent" in _told(slack_state)[-1]["text"] or "on its way" in _told(slack_state)[-1]["text"]
+    # The first click's after-ack work sent it before the second click was read.
+    assert [e["text"] for e in _told(slack_state)[-2:]] == ["📤 Sending it to X as written.",
+                                                            "Too late: it was already sent to X."]
     assert "raised_hand" not in {r["name"] for r in slack_state.find("C0SUPPORT", message["ts"]).get("reactions", [])}
     audit = _audit(bot)
     assert "overrode the check" in audit and "stop whining" in audit and "<@U0ALICE>" in audit
@@ -163,7 +165,7 @@ def test_without_undo_the_reply_leaves_after_the_delay_once(bot, deps, clock, x_
 def test_undo_racing_the_sender_one_of_them_wins(bot, deps, clock, x_state, slack_state, carol):
     """The sender has claimed the row (attempts > 0) when Undo arrives: Undo
     loses and says so; the reply goes out once."""
-    from bot.deliver import _claim
+    from bot.outbound.deliver import _claim
     tweet, root = carol
     bot.staff_says(root["ts"], "Sorry Carol, refund on its way")
     row_id, now = _row(deps).id, clock.advance(seconds=11)
@@ -171,8 +173,11 @@ def test_undo_racing_the_sender_one_of_them_wins(bot, deps, clock, x_state, slac
         assert _claim(session, row_id, "racer", now, deps)
         session.commit()
     _press(bot, "reply_undo", row_id)
-    assert "being sent" in _told(slack_state)[-1]["text"]
-    assert _row(deps).state != CANCELLED
+    assert _told(slack_state)[-1]["text"] == "Too late: it is being sent to X right now."
+    assert (_row(deps).state, _row(deps).lease_owner) == (SENDING, "racer")  # Undo changed nothing
+    deliver(deps, clock.advance(minutes=2))  # the racer died mid-send: looked for, then sent, once
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry Carol, refund on its way"]
+    assert _row(deps).state == SENT
 
 
 def test_social_private_is_checked_for_tone_not_for_personal_data(bot, deps, clock, x_state, slack_state, carol):
@@ -187,5 +192,5 @@ def test_social_private_is_checked_for_tone_not_for_personal_data(bot, deps, clo
     _press(bot, "reply_send_anyway", _row(deps).id)
     carol_id = x_state.add_user("carol")
     assert x_state.brand_dms_to(carol_id) == ["Your login is carol.smith@gmail.com", "Nice try, Carol."]
-    assert "Sent privately" in slack_state.messages[-1]["text"] or any(
-        "Nice try" in m.get("text", "") for m in slack_state.messages)
+    copies = [m["text"] for m in thread(slack_state, roots(slack_state)[0]) if "Sent privately" in m["text"]]
+    assert [c.rsplit("\n> ", 1)[-1] for c in copies] == ["Your login is carol.smith@gmail.com", "Nice try, Carol."]

@@ -9,13 +9,18 @@ import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
-from bot.deliver import deliver
-from bot.poll import poll
-from bot.report_chart import render_png
-from bot.report_data import as_text, gather
-from bot.report_post import weekly_report
+from bot.desk.report_chart import render_png
+from bot.desk.report_data import as_text, gather
+from bot.desk.report_post import weekly_report
+from bot.inbound.poll import poll
+from bot.outbound.deliver import deliver
+from bot.store import job_claims
+from bot.store.models import JobClaim, SlackEvent
 from tests.helpers import calls, roots
+
+LEASE = timedelta(seconds=60)
 
 
 def _seed(bot, deps, clock, x_state, slack_state):
@@ -91,15 +96,35 @@ def test_the_weekly_report_posts_once_with_two_workers(deps, clock, slack_state,
     assert not weekly_report(deps, at_nine + timedelta(hours=3))
     assert [m["channel"] for m in slack_state.messages if m.get("files")] == ["C0ESCALATE"]
     assert not weekly_report(deps, at_nine + timedelta(days=1))  # Tuesday
+    with deps.sessions() as session:  # the claim is the job's own row, not a Slack event id
+        claims = session.scalars(select(JobClaim)).all()
+        assert [(c.key, c.done_at) for c in claims] == [("weekly-report:2026-12-07", at_nine)]
+        assert session.scalars(select(SlackEvent.event_id)).all() == []
+
+
+@pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
+def test_a_failed_weekly_report_gives_back_only_its_own_claim(deps, clock, slack_state):
+    at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
+    clock.now = at_nine
+    slack_state.fail_next("files.getUploadURLExternal", error="channel_not_found")
+    assert not weekly_report(deps, at_nine)  # given back: the next check tries again
+    with deps.sessions() as session:
+        assert session.scalars(select(JobClaim)).all() == []
+        assert job_claims.claim_run(session, "weekly-report:2026-12-07", "4242:slow", at_nine, LEASE) == "claimed"
+        # a slow worker past its lease is taken over; its failure must not free the new owner's claim
+        assert job_claims.claim_run(session, "weekly-report:2026-12-07", "4343:new", at_nine + 2 * LEASE,
+                                    LEASE) == "taken over"
+        job_claims.give_back(session, "weekly-report:2026-12-07", "4242:slow")
+        session.commit()
+        assert session.scalars(select(JobClaim.owner)).all() == ["4343:new"]
 
 
 @pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
 def test_a_weekly_report_claimed_by_a_worker_that_died_is_posted_after_its_lease(deps, clock, slack_state):
-    from bot import store
     at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)  # Monday 09:00 in Berlin
     clock.now = at_nine
     with deps.sessions() as session:  # a worker claims the week ... and is SIGKILLed before uploading
-        assert store.record_slack_event_once(session, "weekly-report:2026-12-07", at_nine)
+        assert job_claims.claim_run(session, "weekly-report:2026-12-07", "4242:dead", at_nine, LEASE) == "claimed"
         session.commit()
     assert not weekly_report(deps, clock.advance(seconds=30))  # its lease still holds
     assert [m for m in slack_state.messages if m.get("files")] == []
@@ -110,12 +135,11 @@ def test_a_weekly_report_claimed_by_a_worker_that_died_is_posted_after_its_lease
 
 @pytest.mark.settings(REPORT_CHANNEL="C0ESCALATE", TIMEZONE="Europe/Berlin", DELIVERY_LEASE="60s")
 def test_a_weekly_report_shared_by_a_worker_that_died_is_not_posted_again(deps, clock, slack_state):
-    from bot import store
-    from bot.report_post import post_report
+    from bot.desk.report_post import post_report
     at_nine = datetime(2026, 12, 7, 8, 0, tzinfo=timezone.utc)
     clock.now = at_nine
     with deps.sessions() as session:
-        assert store.record_slack_event_once(session, "weekly-report:2026-12-07", at_nine)
+        assert job_claims.claim_run(session, "weekly-report:2026-12-07", "4242:dead", at_nine, LEASE) == "claimed"
         session.commit()
     # What the dead worker got through: the file is in the channel, the week is not marked posted.
     post_report(deps, at_nine, 7, channel="C0ESCALATE", filename="socialdesk-weekly-2026-12-07.png")

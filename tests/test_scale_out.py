@@ -17,9 +17,9 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from bot.models import SENDING, SENT, Conversation, Message, Outbox
-from bot.poll import poll
-from bot.relay import record_staff_message
+from bot.store.models import SENDING, SENT, Conversation, Message, Outbox
+from bot.inbound.poll import poll
+from bot.outbound.relay import record_staff_message
 from tests.conftest import BACKENDS
 from tests.helpers import killed_on_failure
 
@@ -139,7 +139,7 @@ def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_
 def test_a_wait_whose_root_is_not_in_slack_yet_is_pinged_in_its_thread_later(deps, clock, x_state, slack_state):
     """Found by the test above: with publishing behind, the sweep pinged
     conversations that had no root yet — at the top of the channel."""
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     x_state.customer_mentions("fay", "@acme_support hello?")
     slack_state.failures["chat.postMessage"] = [(500, "internal_error", None)] * 20
     poll(deps, clock())  # recorded; Slack refuses the root for now

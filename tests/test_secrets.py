@@ -63,7 +63,7 @@ def test_a_token_renewed_while_running_is_redacted_too(deps, clock, graph_state)
     import io
     import logging
 
-    from bot.tokens import refresh_tokens
+    from bot.inbound.tokens import refresh_tokens
     from service.logs import RedactSecrets
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)

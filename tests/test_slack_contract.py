@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import copy
 
-from bot.deliver import deliver
-from bot.models import Conversation
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.store.models import Conversation
+from bot.inbound.poll import poll
 from tests.helpers import roots
 from tests.payloads import FIXTURES, load
 

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bot.poll import poll
-from bot.render import slack_link
-from bot.text import escape_for_slack
+from bot.inbound.poll import poll
+from bot.slack.render import slack_link
+from bot.rules.text import escape_for_slack
 from tests.helpers import all_text, roots, thread
 
 HOSTILE_NAMES = ["<!channel>", "<@U123>", "x|evil", "a><https://evil.example|click", "<!here|here> me"]

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.ingest import publish_unposted, record_post
-from bot.models import Message
-from bot.poll import poll
+from bot.inbound.ingest import publish_unposted, record_post
+from bot.store.models import Message
+from bot.inbound.poll import poll
 from tests.helpers import kill_mid_write, roots, thread
 
 
@@ -97,7 +97,7 @@ def test_sigkill_after_slack_stored_the_post_does_not_post_it_twice(env, deps, c
 
 
 def test_a_live_lease_keeps_other_processes_off(deps, clock, x_state, slack_state):
-    from bot import store
+    from bot.store import queries as store
     x_state.customer_mentions("fin", "@acme_support hey")
     post_time = clock()
     with deps.sessions() as session:
@@ -120,7 +120,7 @@ def _overdue_in(slack_state, channel: str | None = None, root=None) -> list[dict
 
 
 def test_a_lost_answer_to_an_overdue_ping_does_not_ping_twice(make_deps, clock, x_state, slack_state):
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
     x_state.customer_mentions("gil", "@acme_support hello")
     poll(deps, clock())
@@ -131,7 +131,7 @@ def test_a_lost_answer_to_an_overdue_ping_does_not_ping_twice(make_deps, clock, 
 
 def test_a_failed_channel_notice_is_retried_without_repeating_the_thread_ping(make_deps, clock, x_state,
                                                                               slack_state):
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s", ESCALATION_CHANNEL="C0NOTYET")
     x_state.customer_mentions("hal", "@acme_support hello")
     poll(deps, clock())
@@ -145,7 +145,7 @@ def test_a_failed_channel_notice_is_retried_without_repeating_the_thread_ping(ma
 
 
 def test_slack_unreachable_keeps_the_ping_for_the_next_sweep(make_deps, env, clock, x_state, slack_state):
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
     x_state.customer_mentions("ida", "@acme_support hello")
     poll(deps, clock())
@@ -166,7 +166,7 @@ def test_the_normal_path_costs_no_lookups(deps, clock, x_state, slack_state):
 
 
 def test_a_first_ping_attempt_costs_no_lookups(make_deps, clock, x_state, slack_state):
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     deps = make_deps(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s", ESCALATION_CHANNEL="C0ESCALATE")
     x_state.customer_mentions("quy", "@acme_support hello")
     poll(deps, clock())
@@ -178,7 +178,7 @@ def test_a_first_ping_attempt_costs_no_lookups(make_deps, clock, x_state, slack_
 # -- a ping claimed by a sweeper that dies: retried after its lease, never twice ----
 
 def _breach_alarm(deps):
-    from bot.models import Alarm
+    from bot.store.models import Alarm
     with deps.sessions() as session:
         return session.scalars(select(Alarm).where(Alarm.kind == "breach")).one()
 
@@ -186,7 +186,7 @@ def _breach_alarm(deps):
 def _breach_claimed_and_abandoned(deps, clock, x_state, handle: str):
     """A customer waits past the SLA; a sweeper claims the ping and never
     posts it (killed, or slow): (conversation id, the claim's time)."""
-    from bot.escalation import claim_level
+    from bot.desk.escalation import claim_level
     x_state.customer_mentions(handle, "@acme_support hello")
     poll(deps, clock())
     claimed_at = clock.advance(minutes=2)
@@ -199,7 +199,7 @@ def _breach_claimed_and_abandoned(deps, clock, x_state, handle: str):
 def _make_overdue(deps, clock) -> None:
     """The customer's breach alarm is due now in real time (the subprocess's clock)."""
     from sqlalchemy import update
-    from bot.models import Alarm
+    from bot.store.models import Alarm
     poll(deps, clock())
     with deps.sessions() as session:
         session.execute(update(Alarm).where(Alarm.kind == "breach").values(due_at=clock() - timedelta(minutes=5)))
@@ -208,7 +208,7 @@ def _make_overdue(deps, clock) -> None:
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1h", SLA_WARN_BEFORE="0s")
 def test_sigkill_after_slack_stored_the_ping_does_not_ping_twice(env, deps, clock, x_state, slack_state):
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     x_state.customer_mentions("jon", "@acme_support anyone there?")
     _make_overdue(deps, clock)
     kill_mid_write(slack_state, "on_post", "sweep", env)
@@ -226,7 +226,7 @@ def test_sigkill_after_slack_stored_the_ping_does_not_ping_twice(env, deps, cloc
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
 def test_a_ping_claimed_by_a_sweeper_that_died_is_posted_after_its_lease(deps, clock, x_state, slack_state):
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     _breach_claimed_and_abandoned(deps, clock, x_state, "kim")
     assert sweep(deps, clock.advance(seconds=1)).breached == []
     assert _overdue_in(slack_state, root=roots(slack_state)[0]) == []
@@ -236,7 +236,7 @@ def test_a_ping_claimed_by_a_sweeper_that_died_is_posted_after_its_lease(deps, c
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")
 def test_a_slow_sweeper_does_not_post_a_ping_another_took_over(deps, clock, x_state, slack_state):
-    from bot.escalation import _still_ours, sweep
+    from bot.desk.escalation import _still_ours, sweep
     conv_id, slow_claim = _breach_claimed_and_abandoned(deps, clock, x_state, "lou")
     # The slow one's batch outlives its lease; another sweeper takes the ping over and posts it.
     assert sweep(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 1)).breached == [conv_id]
@@ -276,7 +276,7 @@ def test_a_sweep_asked_to_stop_leaves_its_other_pings_due_at_once(deps, clock, x
     """The worker's SIGTERM mid-sweep: the ping being posted goes out, the
     other claimed ones are due again at once (not after DELIVERY_LEASE) and
     each is posted exactly once by the next sweep."""
-    from bot.escalation import sweep
+    from bot.desk.escalation import sweep
     for name in ("mo", "nia", "oz"):
         x_state.customer_mentions(name, "@acme_support anyone?")
     poll(deps, clock())

@@ -14,8 +14,8 @@ import logging
 import pytest
 import requests
 
-from bot.models import Conversation
-from bot.poll import poll
+from bot.store.models import Conversation
+from bot.inbound.poll import poll
 from handlers.slack_actions import BUTTONS
 from handlers.slack_replies import DECISIONS
 from sandbox.slack_signing import form_request

@@ -23,8 +23,8 @@ import logging
 import pytest
 import requests
 
-from bot.deliver import deliver
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.inbound.poll import poll
 from sandbox.slack_signing import form_request
 from tests.helpers import calls, roots
 from tests.payloads import Payload, collect

@@ -14,8 +14,8 @@ from concurrent.futures import wait
 import pytest
 from sqlalchemy import func, select
 
-from bot import inbox
-from bot.models import IN, Conversation, Message
+from bot.inbound import inbox
+from bot.store.models import IN, Conversation, Message
 from sandbox.slack_ratelimit import floor
 from tests.helpers import all_text, calls, roots, thread
 
@@ -164,7 +164,7 @@ def test_the_emulator_refuses_as_slack_does_per_channel_and_only_when_asked(slac
 
 
 def test_the_pacer_interleaves_callers_one_turn_each_after_a_refusal():
-    from bot.slack_pace import ChannelPacer
+    from bot.slack.slack_pace import ChannelPacer
     now = [0.0]
     pacer = ChannelPacer(clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s))
     pacer.wait_turn("C")

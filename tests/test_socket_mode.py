@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from bot.poll import poll
+from bot.inbound.poll import poll
 from sandbox.slack_socket_mode import SocketModeServer
 from tests.helpers import killed_on_failure, roots
 

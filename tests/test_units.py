@@ -5,11 +5,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.config import ConfigError, load_settings, parse_duration
-from bot.poll import next_poll_time
-from bot.sla import SlaPolicy, alarms_for_wait
+from bot.config import load_settings
+from bot.env import ConfigError, parse_duration
+from bot.inbound.poll import next_poll_time
+from bot.rules.sla import SlaPolicy, alarms_for_wait
 from adapters.x import decode_platform_entities
-from bot.text import escape_for_slack, is_internal_note, slack_to_plain, split_for_sections
+from bot.rules.text import escape_for_slack, is_internal_note, slack_to_plain, split_for_sections
 from adapters.base import RateLimit
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -40,6 +41,17 @@ def test_malformed_values_name_their_variable(env, variable):
     with pytest.raises(ConfigError) as raised:
         load_settings(env)
     assert raised.value.variable == variable
+
+
+def test_every_bad_variable_is_named_at_once_in_one_line():
+    """A bad mention list (ESCALATE_TO, SLACK_ONCALL, SLACK_PUBLISHERS) used to
+    stop the reading there, hiding every other bad variable."""
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"ESCALATE_TO": "@oncall", "SLACK_PUBLISHERS": "alice", "PORT": "99999",
+                       "SLA_WARN_BEFORE": "soon", "ESCALATION_CHANNEL": "escalations"})
+    assert sorted(raised.value.variables) == ["ESCALATE_TO", "ESCALATION_CHANNEL", "PORT", "SLACK_PUBLISHERS",
+                                              "SLA_WARN_BEFORE"]
+    assert "\n" not in str(raised.value) and "'@oncall' is not a Slack user" in str(raised.value)
 
 
 def test_slack_api_url_gets_its_trailing_slash():
@@ -89,14 +101,14 @@ def test_sla_policy_overrides_and_priorities():
 
 
 def test_durations_read_as_people_say_them_never_zero_minutes():
-    from bot.render import humanize
+    from bot.slack.render import humanize
     assert [humanize(timedelta(seconds=s)) for s in (0, 45, 59, 60, 3599, 3600, 90061)] == [
         "0 s", "45 s", "59 s", "1 min", "59 min", "1 h 0 min", "1 d 1 h"]
 
 
 def test_an_overdue_root_is_red_not_yellow():
-    from bot.models import Conversation
-    from bot.render import status_line
+    from bot.store.models import Conversation
+    from bot.slack.render import status_line
     conv = Conversation(id=7, status="waiting", due_at=NOW, priority="normal", assignee=None, posts_in_wait=1)
     assert status_line(conv, NOW - timedelta(minutes=1)).startswith("🟡 *Waiting on us* · #7 · due ")
     assert status_line(conv, NOW).startswith("🔴 *Overdue* · #7 · *overdue* since ")

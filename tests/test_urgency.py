@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import Conversation
-from bot.poll import poll
-from bot.urgency import ORDER, assess
+from bot.store.models import Conversation
+from bot.inbound.poll import poll
+from bot.rules.urgency import ORDER, assess
 from tests.helpers import all_text, roots
 
 CORPUS = Path(__file__).parent / "fixtures" / "urgency_corpus.tsv"

@@ -47,7 +47,7 @@ def test_healthz_is_503_when_the_database_does_not_answer(deps):
     from slack_bolt import App
     from sqlalchemy import create_engine
 
-    from bot.db import make_session_factory
+    from bot.store.db import make_session_factory
     from service.web import create_web_app
     unreachable = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none")
     broken = replace(deps, sessions=make_session_factory(unreachable))

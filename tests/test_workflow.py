@@ -8,10 +8,10 @@ import pytest
 
 from sqlalchemy import select
 
-from bot import actions
-from bot.escalation import sweep
-from bot.models import RESOLVED, SNOOZED, WAITING, Conversation
-from bot.poll import poll
+from bot.desk import actions
+from bot.desk.escalation import sweep
+from bot.store.models import RESOLVED, SNOOZED, WAITING, Conversation
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots, thread
 
 

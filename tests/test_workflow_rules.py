@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.deliver import deliver
-from bot.escalation import sweep
-from bot.models import Audit, Conversation
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.desk.escalation import sweep
+from bot.store.models import Audit, Conversation
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots, thread
 from tests.test_workflow import _command
 

@@ -14,7 +14,7 @@ import sys
 
 from hypothesis import given
 
-from bot.poll import poll
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots
 from tests.payloads import collect
 from tests.test_properties import PROPS, json_values
@@ -103,7 +103,7 @@ def test_times_x_never_gives_leave_the_post_its_ingestion_time(bot, deps, x_stat
     assert stored_messages(deps) == 3
     from sqlalchemy import select
 
-    from bot.models import Message
+    from bot.store.models import Message
     with deps.sessions() as session:
         times = session.scalars(select(Message.created_at)).all()
     assert all(t.year == deps.clock().year for t in times)  # ingestion time, not 9999

@@ -12,7 +12,7 @@ import logging
 import pytest
 import requests
 
-from bot.poll import poll
+from bot.inbound.poll import poll
 from sandbox.serve import BackgroundServer
 from tests.conftest import DrainableExecutor
 from tests.helpers import all_text, roots, thread

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.deliver import deliver
-from bot.models import WAITING, Conversation, Outbox
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.store.models import WAITING, Conversation, Outbox
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots, thread
 
 

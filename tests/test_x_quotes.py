@@ -5,8 +5,8 @@ with exactly one public reply; and a delivery that names only the author's id
 (empty `includes`) gets the handle from find_name (GET /2/users/:id)."""
 from __future__ import annotations
 
-from bot.deliver import deliver
-from bot.poll import poll
+from bot.outbound.deliver import deliver
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots
 
 

@@ -8,13 +8,12 @@ import base64
 import hashlib
 import hmac
 import json
-import time
 
 import requests
 from sqlalchemy import func, select
 
-from bot.models import Message
-from bot.poll import poll
+from bot.store.models import Message
+from bot.inbound.poll import poll
 from tests.helpers import all_text, roots
 from tests.payloads import collect
 
@@ -56,9 +55,9 @@ def test_crc_answer_is_the_base64_hmac_of_the_token(bot, x_state):
 
 def test_a_signed_mention_becomes_one_root_with_no_worker(bot, deps, x_state, slack_state):
     tweet = x_state.post(x_state.add_user("gina"), "@acme_support my order arrived broken & late")
-    started = time.perf_counter()
     response = deliver_event(bot, x_state, mention_event(x_state, {**tweet, "text": tweet["text"].replace("&", "&amp;")}))
-    assert time.perf_counter() - started < 1.0  # answered, and the root posted by web itself (no worker)
+    # Posted by web itself right after its answer: no worker runs in this test. How fast is
+    # measured by bench/webhook_latency.py, not here (a loaded machine is no evidence).
     assert response.status_code == 200 and response.json() == {"ok": True}
     [root] = roots(slack_state)
     assert "*@gina*" in all_text(root) and "broken &amp; late" in all_text(root)  # decoded once, then escaped
@@ -111,7 +110,7 @@ def test_account_activity_payloads_are_understood(bot, deps, x_state, slack_stat
 
 
 def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state, slack_state):
-    from bot.models import PollCursor
+    from bot.store.models import PollCursor
     poll(deps, deps.clock())  # creates the cursors
     tweet = x_state.post(x_state.add_user("ivy"), "@acme_support hi")
     deliver_event(bot, x_state, mention_event(x_state, tweet))

@@ -1,0 +1,144 @@
+"""Apologise in public, solve in private: "Reply privately" on a public
+conversation, and `/social private #42 <text>`.
+
+Both become an outbox action of kind PRIVATE (on X a DM to the customer),
+sent exactly once like any reply, shown in the thread marked 🔒, and — when
+the platform refuses (a customer who does not accept DMs) — owed a ⚠️ notice,
+never dropped silently."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from adapters.base import ActionKind, can
+from bot.outbound import held
+from bot.store import queries as store
+from bot.desk.actions import ActionResult, _missing
+from bot.deps import Deps
+from bot.outbound.deliver import deliver
+from bot.store.models import OUT, Conversation, Message, Outbox
+from bot.outbound.notices import post_due_notices
+from bot.outbound.relay import Relay, queue_action
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.rules.text import escape_for_slack
+
+log = logging.getLogger(__name__)
+
+
+def _cannot(deps: Deps, conv: Conversation) -> str | None:
+    adapter = deps.adapters.get(conv.platform)
+    if adapter is None:
+        return f"{deps.label(conv.platform)} is not configured here."
+    if not can(adapter, ActionKind.PRIVATE):
+        return f"{adapter.label} has no private channel socialdesk can use."
+    return None
+
+
+def toggle_reply_privately(deps: Deps, conv_id: int, user: str, now: datetime) -> ActionResult:
+    """The button: this person's next thread message goes privately (press
+    again to take it back)."""
+    with deps.sessions() as session:
+        conv = session.get(Conversation, conv_id, with_for_update=True)
+        if conv is None:
+            return _missing(conv_id)
+        problem = _cannot(deps, conv) or ("This is already a private conversation: every reply here goes "
+                                          "privately." if conv.private else None)
+        if problem:
+            return ActionResult(False, problem, conv_id)
+        label = deps.label(conv.platform, private=True)
+        if conv.reply_privately_by == user:
+            conv.reply_privately_by = None
+            message = f"🔓 Reply privately is off: your next message in #{conv_id} goes out publicly again."
+        else:
+            conv.reply_privately_by = user
+            message = (f"🔒 Your next message in the thread of #{conv_id} goes to {escape_for_slack(conv.customer_handle)} "
+                       f"privately ({label}), not publicly. Press *Reply privately* again to take it back.")
+        conv.updated_at = now
+        store.audit(session, now, user, "reply_privately", conv_id, conv.reply_privately_by or "off")
+        session.commit()
+        return ActionResult(True, message, conv_id, changed=True)
+
+
+@dataclass(frozen=True)
+class PrivateSend:
+    answer: str                    # the one line for the person who asked
+    conversation_id: int | None = None
+    outbox_id: int | None = None
+    queued: bool = False
+    refused: bool = False
+    held: bool = False
+    findings: str | None = None
+    send_at: datetime | None = None
+
+
+def send_privately(deps: Deps, conv_id: int, user: str, slack_text: str, request_id: str,
+                   now: datetime) -> PrivateSend:
+    """`/social private #42 <text>`: record it and queue one private message.
+    request_id (the command's trigger_id) makes a repeated request a no-op."""
+    with deps.sessions() as session:
+        conv = session.get(Conversation, conv_id, with_for_update=True)
+        if conv is None:
+            return PrivateSend(f"There is no conversation #{conv_id}.")
+        problem = _cannot(deps, conv)
+        if problem:
+            return PrivateSend(problem, conv_id)
+        about = store.latest_customer_message(session, conv.id, conv.customer_id)
+        if about is None:
+            return PrivateSend(f"#{conv_id} has no message from the customer to answer.", conv_id)
+        message = Message(conversation_id=conv.id, direction=OUT, platform=conv.platform, account=conv.account,
+                          slack_channel=conv.slack_channel, author_id=user, text=slack_text,
+                          created_at=now, recorded_at=now)
+        result = queue_action(session, deps, conv, message, ActionKind.PRIVATE, f"command:{request_id}:private",
+                              user, slack_text, about, now)
+        session.commit()
+        label = deps.label(conv.platform, private=True)
+        if result.outcome is Relay.DUPLICATE:
+            return PrivateSend(f"Already queued: that private message to {escape_for_slack(conv.customer_handle)} goes out once.",
+                               conv_id)
+        if result.outcome is Relay.REFUSED:
+            return PrivateSend(f"🔒 Not sent to {escape_for_slack(conv.customer_handle)}: see the ⚠️ in the thread of #{conv_id}.",
+                               conv_id, result.outbox_id, refused=True)
+        if result.outcome is Relay.HELD:
+            return PrivateSend(f"✋ Held — not sent to {escape_for_slack(conv.customer_handle)}: see why, with Send anyway and "
+                               f"Cancel, in the thread of #{conv_id}.", conv_id, result.outbox_id, held=True,
+                               findings=result.findings)
+        return PrivateSend(f"🔒 Sending privately to {escape_for_slack(conv.customer_handle)} ({label}); the thread of #{conv_id} "
+                           "shows it, with 📤 once it is sent.", conv_id, result.outbox_id, queued=True,
+                           findings=result.findings, send_at=result.send_at)
+
+
+def thread_copy_text(user: str, customer_handle: str, label: str, slack_text: str) -> str:
+    """What the thread shows of a private message sent with /social private
+    (slack_text is Slack markup already; the handle is customer text)."""
+    quoted = "\n".join(f"> {line}" for line in slack_text.splitlines() or [""])
+    return f"🔒 *Sent privately* by <@{user}> to {escape_for_slack(customer_handle)} ({label}):\n{quoted}"
+
+
+def after_private_send(deps: Deps, sent: PrivateSend, now: datetime) -> None:
+    """After the ack: the thread shows the private message (📤 lands on it once
+    sent), then it is delivered — or its ⚠️ posted."""
+    if sent.outbox_id is None:
+        return
+    if sent.refused:
+        post_due_notices(deps, now, only_id=sent.outbox_id)
+        return
+    if sent.held:
+        held.tell_author(deps, sent.outbox_id, sent.findings, None, held=True, now=now)
+        return
+    with deps.sessions() as session:
+        row = session.get(Outbox, sent.outbox_id)
+        message = session.get(Message, row.message_id)
+        conv = session.get(Conversation, row.conversation_id)
+        text = thread_copy_text(row.staff_user, conv.customer_handle, deps.label(conv.platform, True),
+                                row.slack_text)
+        session.commit()
+        try:  # once, like the root and the pings: a 5xx after Slack stored it is looked for, not retried
+            message.slack_ts = deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, text,
+                                                      {"outbox": str(row.id), "part": "private_copy"},
+                                                      since=row.created_at, look_first=False)
+            session.commit()
+        except SLACK_ERRORS as exc:  # the customer still gets it; the thread misses the copy
+            log.warning("#%s: the private message's copy could not be posted in the thread: %s", conv.id, exc)
+    held.tell_author(deps, sent.outbox_id, sent.findings, sent.send_at, held=False, now=now)
+    deliver(deps, now, only_id=sent.outbox_id)

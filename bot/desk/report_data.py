@@ -1,0 +1,127 @@
+"""The figures of `/social report` and the weekly report: conversations per
+day by platform, first response (median, 90th percentile) against the SLA,
+the share answered within it, and the busiest hours — in business time when
+business hours are set (first_response_s is stored that way), days and hours
+in TIMEZONE."""
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.store.models import IN, Conversation, Message
+from bot.rules.sla import SlaPolicy
+
+
+@dataclass(frozen=True)
+class PlatformFigures:
+    conversations: int
+    answered: int
+    within_sla: int
+    median_first_s: float | None
+
+
+@dataclass(frozen=True)
+class ReportFigures:
+    days: tuple[date, ...]
+    timezone: str
+    per_day: dict[str, tuple[int, ...]]        # platform → conversations started each day
+    platforms: dict[str, PlatformFigures]
+    first_response_s: tuple[int, ...]          # every first response in the period
+    sla_s: int                                 # the first-response SLA at normal priority
+    within_sla: int
+    answered: int
+    posts_by_hour: tuple[int, ...]             # customer posts per local hour, 0–23
+
+    @property
+    def conversations(self) -> int:
+        return sum(p.conversations for p in self.platforms.values())
+
+    @property
+    def median_first_s(self) -> float | None:
+        return statistics.median(self.first_response_s) if self.first_response_s else None
+
+    @property
+    def p90_first_s(self) -> float | None:
+        if not self.first_response_s:
+            return None
+        ordered = sorted(self.first_response_s)
+        return ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+
+    @property
+    def within_sla_share(self) -> float | None:
+        return self.within_sla / self.answered if self.answered else None
+
+
+def gather(session: Session, now: datetime, days: int, policy: SlaPolicy, timezone: str) -> ReportFigures:
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    day_list = tuple(today - timedelta(days=n) for n in range(days - 1, -1, -1))
+    since = datetime.combine(day_list[0], datetime.min.time(), zone)
+    started = list(session.execute(select(Conversation.platform, Conversation.created_at)
+                                   .where(Conversation.created_at >= since)))
+    per_day: dict[str, list[int]] = {}
+    for platform, created in started:
+        counts = per_day.setdefault(platform, [0] * days)
+        index = (created.astimezone(zone).date() - day_list[0]).days
+        if 0 <= index < days:
+            counts[index] += 1
+    answered = list(session.execute(select(Conversation.platform, Conversation.priority, Conversation.first_response_s)
+                                    .where(Conversation.first_response_at >= since,
+                                           Conversation.first_response_s.is_not(None))))
+    platforms = {}
+    for platform in sorted(set(per_day) | {row[0] for row in answered}):
+        mine = [(priority, seconds) for p, priority, seconds in answered if p == platform]
+        within = sum(1 for priority, seconds in mine
+                     if seconds <= policy.target(platform, priority, True).total_seconds())
+        platforms[platform] = PlatformFigures(sum(per_day.get(platform, [])), len(mine), within,
+                                              statistics.median(s for _, s in mine) if mine else None)
+    hours = Counter(created.astimezone(zone).hour for (created,) in session.execute(
+        select(Message.created_at).where(Message.direction == IN, Message.created_at >= since)))
+    return ReportFigures(
+        days=day_list, timezone=timezone, per_day={p: tuple(c) for p, c in sorted(per_day.items())},
+        platforms=platforms, first_response_s=tuple(s for _, _, s in answered),
+        sla_s=int(policy.first_response.total_seconds()), within_sla=sum(p.within_sla for p in platforms.values()),
+        answered=len(answered), posts_by_hour=tuple(hours.get(h, 0) for h in range(24)))
+
+
+def short(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes = seconds / 60
+    if minutes < 1:
+        return f"{int(seconds)} s"
+    if minutes < 120:
+        return f"{minutes:.0f} min"
+    return f"{minutes / 60:.1f} h"
+
+
+def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
+    """The figures in words, beside the chart (and for screen readers)."""
+    first, last = figures.days[0], figures.days[-1]
+    by_platform = " · ".join(f"{labels.get(p, p)} {f.conversations}" for p, f in figures.platforms.items()) or "none"
+    share = figures.within_sla_share
+    within = f"{share:.0%} ({figures.within_sla} of {figures.answered})" if share is not None else "—"
+    busiest = sorted(range(24), key=lambda h: (-figures.posts_by_hour[h], h))[:3]
+    hours = ", ".join(f"{h:02d}:00–{(h + 1) % 24:02d}:00 ({_posts(figures.posts_by_hour[h])})"
+                      for h in busiest if figures.posts_by_hour[h]) or "no posts"
+    lines = [f"*socialdesk report, {len(figures.days)} days* ({first:%d %b} – {last:%d %b}, {figures.timezone})",
+             f"Conversations: {figures.conversations} ({by_platform})",
+             f"First response: median {short(figures.median_first_s)} · 90th percentile "
+             f"{short(figures.p90_first_s)} · SLA {short(figures.sla_s)}",
+             f"Answered within SLA: {within}"]
+    for platform, f in figures.platforms.items():
+        if f.answered:
+            lines.append(f"  {labels.get(platform, platform)}: median {short(f.median_first_s)}, "
+                         f"{f.within_sla / f.answered:.0%} within SLA")
+    lines.append(f"Busiest hours: {hours}")
+    return "\n".join(lines)
+
+
+def _posts(count: int) -> str:
+    return "1 post" if count == 1 else f"{count} posts"

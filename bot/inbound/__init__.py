@@ -1,0 +1,1 @@
+"""Customer posts coming in: recording, polling, webhook deliveries, platform tokens."""

@@ -1,0 +1,399 @@
+"""A customer post becomes a Slack root message or a reply in its thread.
+
+Order of events for each post: record it (message row + clock) and commit;
+claim it (a lease, so two replicas never post the same row) and commit; post
+to Slack with the post's platform id as message metadata; write the Slack ts
+and commit. A crash after the post leaves a row with no slack_ts: the next pass
+(publish_unposted) sees it was attempted and finds the message in Slack by its
+metadata instead of posting it twice.
+
+A post Slack refuses for good (invalid_blocks, msg_too_long, …: retrying the
+same message can never work) is parked: shown as a short notice with a link to
+the original, so it never blocks the customers after it.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from adapters.base import ActionKind, InboundPost, NameFinder, Windowed, can
+from bot.store import queries as store
+from bot.rules.conversations import record_customer_post, set_priority
+from bot.deps import Deps
+from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
+from bot.slack.render import followup_message, root_message
+from bot.slack.slack_out import SLACK_ERRORS
+from bot.rules.urgency import assess, raised
+
+log = logging.getLogger(__name__)
+# Not one post's fault: everything waits for the next pass.
+SLACK_OR_DATABASE_AWAY = (*SLACK_ERRORS, OperationalError)
+
+
+def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
+                now: datetime) -> Message | None:
+    """Store a customer post. Returns the message still to publish, or None if
+    it was published before (a re-fetch or a webhook retry)."""
+    existing = store.find_message_by_external_id(session, post.platform, post.account, post.external_id)
+    if existing is not None:
+        return existing if existing.slack_ts is None else None
+    conv = store.find_conversation_by_key(session, post.platform, post.account, post.thread_id, for_update=True)
+    known_thread = conv is not None
+    conv = conv or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
+                                                            post.private, for_update=True)
+    if conv is None and post.change == "removed":
+        # Nothing to show and nobody to answer: a post we never saw, taken back.
+        log.info("%s post %s: removed before the desk saw it; ignored (nothing to show)", post.platform,
+                 post.external_id[:80])
+        return None
+    # In a private 1:1 thread every message is the customer's (their DM answering
+    # a private reply joins the public conversation under their DM identity).
+    someone_else = conv is not None and conv.customer_id != post.author_id and not post.private
+    changed_earlier = post.change is not None and conv is not None  # an edit of a post we showed
+    if conv is None:
+        conv, known_thread = _new_conversation(session, channel, post, now)
+    if not known_thread:
+        store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
+    message = Message(conversation_id=conv.id, direction=IN, platform=post.platform, account=post.account,
+                      external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
+                      author_id=post.author_id, author_handle=post.author_handle,
+                      author_name=post.author_name, text=post.text, change=post.change, private=post.private,
+                      attachments=attachments_json(post.attachments), name_pending=post.name_pending,
+                      created_at=post.created_at or now, recorded_at=now)
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return None  # recorded concurrently by another process
+    if someone_else or changed_earlier:
+        conv.updated_at = now  # shown in the thread; only a new post of the customer starts a wait
+    else:
+        record_customer_post(conv, post.created_at or now, now, deps.policy)
+        arm_window_alarm(deps, conv, post.created_at or now)
+        prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv))
+    return message
+
+
+def _new_conversation(session: Session, channel: str, post: InboundPost, now: datetime) -> tuple[Conversation, bool]:
+    """A conversation for a thread nobody has seen, with its key — or, when
+    another process recorded the same thread at the same moment (two webhook
+    deliveries of one thread recorded side by side), theirs: the thread key is
+    unique, so exactly one conversation wins. (thread known?)"""
+    conv = Conversation(platform=post.platform, account=post.account, private=post.private,
+                        customer_id=post.author_id,
+                        customer_handle=post.author_handle, customer_name=post.author_name,
+                        slack_channel=channel, status=WAITING, posts_in_wait=0,
+                        priority="normal", created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(conv)
+            session.flush()
+            session.add(ConversationKey(platform=post.platform, account=post.account,
+                                        external_thread_id=post.thread_id, conversation_id=conv.id))
+        return conv, True
+    except IntegrityError:
+        theirs = store.find_conversation_by_key(session, post.platform, post.account, post.thread_id,
+                                                for_update=True)
+        if theirs is None:
+            raise
+        return theirs, True
+
+
+def message_is_first(conv: Conversation) -> bool:
+    return conv.slack_root_ts is None and conv.posts_in_wait <= 1 and conv.first_response_at is None
+
+
+def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: datetime, new: bool) -> None:
+    """The customer's words (and how often they wrote while waiting) may raise
+    the priority — and with it shorten the SLA; never one a person chose, and
+    never lower except for a brand-new conversation (praise → low)."""
+    if conv.priority_by_staff:
+        return
+    urgency = assess(text, conv.posts_in_wait)
+    if urgency.priority == conv.priority or not (new or raised(conv.priority, urgency.priority)):
+        return
+    set_priority(conv, urgency.priority, now, deps.policy)
+    conv.priority_reason = urgency.reason[:200] or None
+    log.info("#%s priority %s from the customer's words: %s", conv.id or "new", urgency.priority, urgency.reason)
+
+
+WINDOW_WARNING = timedelta(hours=1)
+
+
+def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:
+    """When the platform stops taking our replies in this conversation (a
+    messaging window counted from the customer's last message), or None."""
+    adapter = deps.adapters.get(conv.platform)
+    window = adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+    return customer_wrote + window if window and customer_wrote else None
+
+
+def arm_window_alarm(deps: Deps, conv: Conversation, customer_wrote: datetime) -> None:
+    """The thread is warned an hour before the window closes (bot.desk.escalation)."""
+    closes = window_closes(deps, conv, customer_wrote)
+    if closes is not None:
+        conv.window_at = closes - WINDOW_WARNING
+        conv.window_warned_at = None
+
+
+def attachments_json(attachments) -> str | None:
+    if not attachments:
+        return None
+    return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
+
+
+def publish(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None) -> bool:
+    """Post a recorded message to Slack (root or thread reply) and store its ts.
+    The caller has committed the record; Slack errors propagate. False when
+    another process is posting it (or its root) right now. With `repaint`, the
+    caller repaints a follow-up's root (once after a burst: publish_unposted)."""
+    conv = session.get(Conversation, message.conversation_id)
+    label = deps.label(message.platform, conv.private)
+    if conv.slack_root_ts is None:
+        first = store.first_customer_message(session, conv.id)
+        look_up_name(session, deps, conv, first)
+        private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
+        closes = window_closes(deps, conv, first.created_at)
+        ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now, can_private=private_ok,
+                                                                      window_closes=closes), None, now)
+        if ts is None:
+            return False
+        conv.slack_root_ts = ts
+        first.slack_ts = ts
+        session.commit()
+        log.info("#%s %s %s: new conversation posted to Slack", conv.id, label, first.author_handle)
+        if first.id == message.id:
+            return True
+    look_up_name(session, deps, conv, message)
+    someone_else = message.author_id != conv.customer_id and not message.private
+    ts = _post_or_park(session, deps, message, lambda: followup_message(message, deps.label(message.platform, message.private), someone_else,
+                                                            conv.private or message.private),
+                       conv.slack_root_ts, now)
+    if ts is None:
+        return False
+    message.slack_ts = ts
+    log.info("#%s %s %s: follow-up threaded%s", conv.id, label, message.author_handle,
+             " (someone else, not the customer)" if someone_else else "")
+    if repaint is None:
+        refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
+    else:
+        session.commit()
+        repaint.add(conv.id)
+    return True
+
+
+def look_up_name(session: Session, deps: Deps, conv: Conversation, message: Message) -> None:
+    """The delivery named the author only by id (a Messenger PSID, an X user id
+    with no `includes`): ask the platform now — after the webhook was answered,
+    before Slack shows the post. A slow or failing look-up keeps the stand-in
+    handle; it never holds the post back."""
+    if not message.name_pending:
+        return
+    adapter = deps.adapters.get(message.platform)
+    found = None
+    if isinstance(adapter, NameFinder):
+        try:
+            found = adapter.find_name(message.author_id)
+        except Exception as exc:  # noqa: BLE001 - a name is never worth losing the post over
+            log.warning("%s author %s: name look-up failed (%s); shown as %s", message.platform,
+                        message.author_id, exc, message.author_handle)
+    if found:
+        handle, name = found
+        message.author_handle, message.author_name = handle[:128], (name or None) and name[:256]
+        if conv.customer_id == message.author_id:
+            conv.customer_handle, conv.customer_name = message.author_handle, message.author_name
+    message.name_pending = False
+    session.commit()
+
+
+# chat.postMessage / chat.update errors that say this message can never be
+# posted as it is; channel- or token-level errors (channel_not_found,
+# invalid_auth, …) are not here: they hold every post and are retried.
+REFUSED_FOR_GOOD = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long",
+                    "too_many_attachments", "invalid_attachments", "invalid_metadata_format",
+                    "invalid_metadata_schema", "metadata_too_large", "no_text", "invalid_arguments",
+                    "markdown_text_conflict"}
+
+
+def refused_for_good(exc: Exception) -> str | None:
+    if isinstance(exc, SlackApiError) and exc.response.status_code < 500:
+        error = exc.response.get("error")
+        return error if error in REFUSED_FOR_GOOD else None
+    return None
+
+
+def _park(session: Session, message: Message, reason: str) -> None:
+    message.parked_reason = reason
+    session.commit()
+    log.error("%s post %s: %s; shown as a notice with a link instead", message.platform, message.external_id,
+              reason)
+
+
+def _parking_if_refused(session: Session, message: Message, send):
+    """send(); if Slack refuses it for good, park the message and send() once
+    more — the renderers show a parked message as a short notice with a link."""
+    try:
+        return send()
+    except SlackApiError as exc:
+        error = refused_for_good(exc)
+        if error is None or message.parked_reason:
+            raise
+        _park(session, message, f"Slack refused it for good: {error}")
+    return send()
+
+
+def _post_or_park(session: Session, deps: Deps, message: Message, render, thread_ts: str | None,
+                  now: datetime) -> str | None:
+    return _parking_if_refused(session, message,
+                               lambda: _post_claimed(session, deps, message, render(), thread_ts, now))
+
+
+def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
+                  thread_ts: str | None, now: datetime) -> str | None:
+    attempt = store.claim_publish(session, message.id, now, now + deps.settings.delivery_lease)
+    session.commit()  # the claim is visible to other replicas before the network call
+    if attempt is None:
+        return None
+    marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
+    try:
+        return deps.slack.post_unique(message.slack_channel, payload, thread_ts, marker,
+                                      since=message.recorded_at, look_first=attempt > 1)
+    except Exception:
+        # Free it for the next pass at once; that pass looks it up before posting.
+        store.release_publish(session, message.id)
+        session.commit()
+        raise
+
+
+def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
+    """Status changes update the root in place (chat.update), never as new posts.
+    Commits the caller's pending changes with its reads, before the Slack call."""
+    if conv.slack_root_ts is None:
+        return
+    first = store.first_customer_message(session, conv.id)
+    in_flight = store.reply_in_flight(session, conv.id)
+    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
+    session.commit()
+    label = deps.label(conv.platform, conv.private)
+    closes = window_closes(deps, conv, latest.created_at if latest else None)
+    _parking_if_refused(session, first, lambda: deps.slack.update(
+        conv.slack_channel, conv.slack_root_ts,
+        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
+                     closes)))
+
+
+def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
+    """Record and publish one post. The conversation id if it was new to Slack."""
+    with deps.sessions() as session:
+        message = record_post(session, deps.channel, deps, post, now)
+        session.commit()
+        if message is None:
+            return None
+        return message.conversation_id if publish_or_park(session, deps, message, now) else None
+
+
+def record_posts(deps: Deps, posts, now: datetime) -> list[int]:
+    """Record posts (a polled page, a webhook delivery) under their unique keys
+    in one transaction: the ids of the messages still to publish. Retries and
+    posts already seen change nothing. If a post cannot be stored, the batch is
+    recorded again post by post, each in its own savepoint, so that one is
+    logged and skipped and the rest are kept (savepoints cost a round trip
+    each, so only a batch that needs them pays for them)."""
+    with deps.sessions() as session:
+        try:
+            messages = [record_post(session, deps.channel, deps, post, now) for post in posts]
+            session.commit()
+            return [m.id for m in messages if m is not None]
+        except SLACK_OR_DATABASE_AWAY:
+            raise
+        except Exception:  # noqa: BLE001 - one bad post never stops the others: find it below
+            session.rollback()
+    messages = []
+    with deps.sessions() as session:
+        for post in posts:
+            try:
+                with session.begin_nested():
+                    message = record_post(session, deps.channel, deps, post, now)
+            except SLACK_OR_DATABASE_AWAY:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
+                skipped(post.platform, post.external_id, exc)
+                continue
+            if message is not None:
+                messages.append(message)
+        session.commit()
+        return [m.id for m in messages]
+
+
+def skipped(platform: str, external_id: str, exc: Exception) -> None:
+    log.error("%s post %s could not be stored (%s: %s); skipped, the others go on", platform,
+              external_id[:80], type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
+
+
+def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: datetime | None = None) -> int:
+    """Post what an earlier pass recorded but could not get into Slack (or, with only_ids, what a
+    webhook just recorded), oldest first, one pass per process at a time (a recovery pass finding
+    one at work tries next time). Slack or the database away stops the pass; a post failing on its
+    own is parked; a 429 is waited out (the pacer); a root is repainted once, after its last post."""
+    if not deps.slack.pacer.publisher.acquire(blocking=only_ids is not None):
+        log.debug("unposted posts left to the next pass: this process is posting already")
+        return 0
+    try:
+        with deps.sessions() as session:
+            messages = (store.unposted_customer_messages(session, recorded_before=recorded_before)
+                        if only_ids is None else [session.get(Message, i) for i in only_ids])
+            return _publish_in_order(session, deps, now, messages, refresh=only_ids is None)
+    finally:
+        deps.slack.pacer.publisher.release()
+
+
+def _publish_in_order(session: Session, deps: Deps, now: datetime, messages: list, refresh: bool) -> int:
+    count, repaint = 0, set()
+    last_of = {m.conversation_id: i for i, m in enumerate(messages) if m is not None}
+    try:
+        for i, message in enumerate(messages):
+            if message is None:
+                continue
+            if refresh:  # loaded before the posts ahead of it went out, maybe by another replica meanwhile
+                session.refresh(message)
+            if message.slack_ts is None and publish_or_park(session, deps, message, now, repaint):
+                count += 1
+            if last_of[message.conversation_id] == i and message.conversation_id in repaint:
+                repaint.discard(message.conversation_id)
+                _repaint(session, deps, message.conversation_id, now)
+    finally:
+        if repaint:  # the pass stopped (Slack or the database away): shown posts still get their root
+            session.rollback()
+            for conv_id in sorted(repaint):
+                _repaint(session, deps, conv_id, now)
+    return count
+
+
+def _repaint(session: Session, deps: Deps, conv_id: int, now: datetime) -> None:
+    try:
+        refresh_root(session, deps, session.get(Conversation, conv_id), now)
+    except Exception as exc:  # noqa: BLE001 - a root's paint never stops the posts after it
+        session.rollback()
+        log.warning("root of #%s not repainted (%s: %s); its next change does it", conv_id, type(exc).__name__, exc)
+
+
+def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None) -> bool:
+    """publish(); a post that fails on its own (not Slack or the database being
+    away) is parked — shown as a short notice with a link — so it never blocks
+    the posts after it."""
+    try:
+        return publish(session, deps, message, now, repaint)
+    except SLACK_OR_DATABASE_AWAY:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
+        session.rollback()
+        if message.parked_reason:
+            raise  # even its notice failed: nothing more to try here
+        log.exception("%s post %s could not be shown", message.platform, message.external_id)
+        _park(session, message, f"it could not be shown ({type(exc).__name__})")
+        return publish(session, deps, message, now, repaint)

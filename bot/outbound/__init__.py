@@ -1,0 +1,1 @@
+"""Staff replies going out: the outbox, composing, delivery, held replies, notices."""

@@ -1,0 +1,209 @@
+"""What the author decides about a reply REPLY_CHECK held, and Undo within
+SEND_DELAY.
+
+Each decision is one conditional UPDATE on the outbox row, checked by rowcount:
+of a click racing a second click, or Undo racing the sender's claim (which
+needs state = pending and due), exactly one wins — so a held reply is sent at
+most once and an undone one never. The audit trail records who overrode
+which findings."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from adapters.base import ActionKind, can
+from bot.store import queries as store
+from bot.deps import Deps
+from bot.store.models import CANCELLED, HELD, PENDING, SENT, Conversation, Message, Outbox
+from bot.outbound.relay import outbox_key, post_ref
+from bot.slack.slack_out import SLACK_ERRORS
+
+log = logging.getLogger(__name__)
+HELD_REACTION = "raised_hand"  # on the held message, for the whole team to see
+
+
+@dataclass(frozen=True)
+class Decision:
+    ok: bool
+    message: str                  # the one line for the author
+    outbox_id: int | None = None
+    release: bool = False         # now pending: deliver it (and show its 🔒 copy if it has none)
+    conversation_id: int | None = None
+
+
+def _own_row(session, outbox_id: int, user: str) -> Outbox | str:
+    row = session.get(Outbox, outbox_id)
+    if row is None:
+        return "That reply no longer exists."
+    if row.staff_user != user:
+        return f"Only <@{row.staff_user}>, who wrote it, can decide about this reply."
+    return row
+
+
+def _moved(session, outbox_id: int, from_state: str, **values) -> bool:
+    return session.execute(update(Outbox).where(Outbox.id == outbox_id, Outbox.state == from_state)
+                           .values(**values).execution_options(synchronize_session=False)).rowcount == 1
+
+
+def _too_late(deps: Deps, row: Outbox) -> str:
+    label = deps.label(row.platform, row.kind == ActionKind.PRIVATE.value)
+    if row.state == SENT:
+        return f"Too late: it was already sent to {label}."
+    if row.state == CANCELLED:
+        return "It was already cancelled: nothing was sent."
+    return f"Too late: it is being sent to {label} right now."
+
+
+def send_anyway(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
+    with deps.sessions() as session:
+        row = _own_row(session, outbox_id, user)
+        if isinstance(row, str):
+            return Decision(False, row)
+        if not _moved(session, outbox_id, HELD, state=PENDING, next_attempt_at=now):
+            session.rollback()
+            return Decision(False, _too_late(deps, row) if row.state != PENDING else "Already on its way.")
+        store.audit(session, now, user, "check_overridden", row.conversation_id,
+                    f"outbox {row.id} sent anyway despite: {row.check_findings}")
+        session.commit()
+        log.info("#%s held reply %s sent anyway by %s", row.conversation_id, row.id, user)
+        return Decision(True, f"📤 Sending it to {deps.label(row.platform)} as written.", row.id, True,
+                        row.conversation_id)
+
+
+def send_privately(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
+    """A held public reply goes as a private message instead (personal data
+    belongs there); its findings on tone, if any, are overridden too."""
+    with deps.sessions() as session:
+        row = _own_row(session, outbox_id, user)
+        if isinstance(row, str):
+            return Decision(False, row)
+        conv = session.get(Conversation, row.conversation_id)
+        adapter = deps.adapters.get(row.platform)
+        if adapter is None or not can(adapter, ActionKind.PRIVATE) or conv.private:
+            return Decision(False, f"{deps.label(row.platform)} has no private channel for this reply.")
+        about = store.latest_customer_message(session, conv.id, conv.customer_id)
+        message = session.get(Message, row.message_id)
+        key = outbox_key(message.slack_channel, message.slack_ts, ActionKind.PRIVATE) if message.slack_ts \
+            else row.idempotency_key
+        try:
+            with session.begin_nested():
+                moved = _moved(session, outbox_id, HELD, state=PENDING, next_attempt_at=now,
+                               kind=ActionKind.PRIVATE.value, idempotency_key=key,
+                               target=adapter.target_for(ActionKind.PRIVATE, post_ref(conv, about)))
+        except IntegrityError:
+            moved = False  # that message already has a private message of its own
+        if not moved:
+            session.rollback()
+            return Decision(False, _too_late(deps, row) if row.state != HELD else "It cannot go privately.")
+        store.audit(session, now, user, "check_overridden", row.conversation_id,
+                    f"outbox {row.id} sent privately instead; found: {row.check_findings}")
+        session.commit()
+        label = deps.label(row.platform, private=True)
+        log.info("#%s held reply %s sent privately by %s", row.conversation_id, row.id, user)
+        return Decision(True, f"🔒 Sending it privately ({label}) instead of publicly.", row.id, True,
+                        row.conversation_id)
+
+
+def cancel(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
+    """Cancel a held reply, or Undo one still waiting out SEND_DELAY — never
+    once the sender has claimed it (attempts > 0)."""
+    with deps.sessions() as session:
+        row = _own_row(session, outbox_id, user)
+        if isinstance(row, str):
+            return Decision(False, row)
+        was = row.state
+        done = session.execute(update(Outbox).where(
+            Outbox.id == outbox_id, Outbox.state.in_((HELD, PENDING)), Outbox.attempts == 0)
+            .values(state=CANCELLED, last_error=f"cancelled by {user} before sending")
+            .execution_options(synchronize_session=False)).rowcount == 1
+        if not done:
+            session.rollback()
+            session.refresh(row)
+            return Decision(False, _too_late(deps, row))
+        store.audit(session, now, user, "reply_cancelled" if was == HELD else "reply_undone",
+                    row.conversation_id, f"outbox {row.id}")
+        session.commit()
+        log.info("#%s reply %s %s by %s", row.conversation_id, row.id,
+                 "cancelled" if was == HELD else "undone", user)
+        what = "Cancelled" if was == HELD else "Undone"
+        return Decision(True, f"↩️ {what}: nothing was sent to {deps.label(row.platform)}. Your message stays "
+                        "in the thread as a record; delete it if you like.", row.id,
+                        conversation_id=row.conversation_id)
+
+
+# -- what the author is told, privately, in the thread ------------------------------
+
+def _button(text: str, action_id: str, outbox_id: int, style: str | None = None) -> dict:
+    button = {"type": "button", "text": {"type": "plain_text", "text": text}, "action_id": action_id,
+              "value": str(outbox_id)}
+    if style:
+        button["style"] = style
+    return button
+
+
+def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, private_possible: bool) -> tuple[str, list]:
+    label = deps.label(platform)
+    text = (f"✋ *Held — not sent to {label}.* Before a reply goes public it is checked, and yours has:\n"
+            f"{findings}\nEdit your message to change it (it is checked again), or:")
+    buttons = [_button("Send anyway", "reply_send_anyway", outbox_id, "danger")]
+    if private_possible:
+        buttons.append(_button("Send privately", "reply_send_privately", outbox_id, "primary"))
+    buttons.append(_button("Cancel", "reply_cancel", outbox_id))
+    return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}},
+                  {"type": "actions", "block_id": f"held_{outbox_id}", "elements": buttons}]
+
+
+def undo_notice(deps: Deps, outbox_id: int, platform: str, send_at: datetime, now: datetime) -> tuple[str, list]:
+    seconds = max(1, round((send_at - now).total_seconds()))
+    text = f"⏳ Your reply goes to {deps.label(platform)} in {seconds} s. Undo stops it."
+    return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}},
+                  {"type": "actions", "block_id": f"undo_{outbox_id}",
+                   "elements": [_button("Undo", "reply_undo", outbox_id)]}]
+
+
+def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datetime | None, held: bool,
+                now: datetime) -> None:
+    """After the ack: the author learns privately that their reply is held (with
+    the buttons), or went out with a warning, or can be undone until send_at."""
+    if not held and not findings and not send_at:
+        return
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        conv = session.get(Conversation, row.conversation_id)
+        message = session.get(Message, row.message_id)
+        adapter = deps.adapters.get(row.platform)
+        private_possible = (row.kind == ActionKind.REPLY.value and not conv.private and adapter is not None
+                            and can(adapter, ActionKind.PRIVATE))
+        where = (conv.slack_channel, row.staff_user, conv.slack_root_ts)
+        platform, slack_ts = row.platform, message.slack_ts
+        session.commit()
+    if held:
+        text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible)
+        deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
+        if slack_ts:
+            deps.slack.react(conv.slack_channel, slack_ts, HELD_REACTION)  # the team sees it too
+        return
+    if findings:
+        deps.slack.ephemeral(where[0], where[1], f"⚠️ Sent with a warning (REPLY_CHECK=warn). It has:\n{findings}",
+                             thread_ts=where[2])
+    if send_at:
+        text, blocks = undo_notice(deps, outbox_id, platform, send_at, now)
+        deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
+
+
+def forget_hold(deps: Deps, outbox_id: int) -> None:
+    """The ✋ comes off a message whose hold is over (decided, or edited clean)."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        message = session.get(Message, row.message_id)
+        channel, ts = message.slack_channel, message.slack_ts
+        session.commit()
+    if ts:
+        try:
+            deps.slack.unreact(channel, ts, HELD_REACTION)
+        except SLACK_ERRORS as exc:
+            log.warning("outbox %s: ✋ not removed: %s", outbox_id, exc)

@@ -1,0 +1,214 @@
+"""Staff messages in a conversation thread: relayed replies go into the outbox
+in the same transaction that records them; notes stay internal.
+
+Every outbox row is an action of one kind (a public reply, a private message,
+a like) whose target the platform's adapter chooses; its idempotency key
+`slack:<channel>:<ts>:<kind>` is stable across Slack's retries, so one Slack
+message can cause one public reply and one private message, each once.
+
+Recording a reply does not answer the customer: the conversation keeps
+waiting until the platform accepted the reply (bot.outbound.deliver). A reply the
+platform cannot take (checks that need no network: empty, too long, a closed
+window) is refused here, at once, and owes its thread a ⚠️ notice."""
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from adapters.base import ActionKind, PostRef
+from bot.store import queries as store
+from bot.outbound.compose import check_before_queueing, check_wording
+from bot.deps import Deps
+from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
+from bot.rules.text import is_internal_note
+
+log = logging.getLogger(__name__)
+REPLY_KINDS = (ActionKind.REPLY.value, ActionKind.PRIVATE.value)
+
+
+class Relay(enum.Enum):
+    NOT_OURS = "not_ours"        # not a thread we started
+    DUPLICATE = "duplicate"      # a Slack retry of a message already recorded
+    NOTE = "note"
+    QUEUED = "queued"
+    REFUSED = "refused"          # the platform cannot take it; nothing queued, a notice is owed
+    HELD = "held"                # REPLY_CHECK found something; its author decides (bot.outbound.held)
+    NO_TARGET = "no_target"      # nothing from the customer to answer (cannot happen in practice)
+    UNCHANGED = "unchanged"      # a like on a post already liked, an unlike of one that is not
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    outcome: Relay
+    conversation_id: int | None = None
+    outbox_id: int | None = None
+    kind: ActionKind | None = None
+    findings: str | None = None        # what REPLY_CHECK found (held, or sent with a warning)
+    send_at: datetime | None = None    # SEND_DELAY: undoable until then
+
+
+def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
+    # Channel + message ts is stable across Slack's event retries; the kind lets
+    # one message cause one action of each kind.
+    return f"slack:{channel}:{ts}:{kind.value}"
+
+
+def post_ref(conv: Conversation, post: Message) -> PostRef:
+    return PostRef(external_id=post.external_id, author_id=post.author_id or conv.customer_id,
+                   private=conv.private or post.private, created_at=post.created_at)
+
+
+def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
+    adapter = deps.adapters.get(conv.platform)
+    return adapter.target_for(kind, ref) if adapter is not None else ref.external_id
+
+
+def reply_kind(conv: Conversation, user: str, latest: Message) -> ActionKind:
+    """A DM thread is answered privately; so is a public conversation whose
+    customer last wrote privately (answering a private reply), and the next
+    message of someone who pressed Reply privately."""
+    private = conv.private or latest.private or conv.reply_privately_by == user
+    return ActionKind.PRIVATE if private else ActionKind.REPLY
+
+
+def queue_action(session: Session, deps: Deps, conv: Conversation, message: Message, kind: ActionKind,
+                 key: str, user: str, text: str, about: Message, now: datetime,
+                 check: bool = True) -> RelayResult:
+    """Record `message` and its outbox row in one savepoint; a second call
+    with the same key (a Slack retry) changes nothing."""
+    ref = post_ref(conv, about)
+    refused = check_before_queueing(deps, user, conv.platform, text, kind, ref) if check else None
+    findings = check_wording(deps, user, text, kind) if check and not refused else None
+    held = bool(findings) and deps.settings.reply_check == "hold"
+    send_at = now + deps.settings.send_delay if check and not refused and not held else now
+    state = FAILED if refused else HELD if held else PENDING
+    try:
+        with session.begin_nested():
+            if message.id is None:
+                session.add(message)
+                session.flush()
+            outbox = Outbox(idempotency_key=key, conversation_id=conv.id, message_id=message.id,
+                            platform=conv.platform, kind=kind.value, target=_target(deps, conv, kind, ref),
+                            slack_text=text, staff_user=user, state=state, check_findings=findings,
+                            attempts=0, next_attempt_at=send_at, created_at=now, last_error=refused,
+                            notice_due_at=now if refused else None, notice_attempts=0)
+            session.add(outbox)
+            session.flush()
+    except IntegrityError:
+        return RelayResult(Relay.DUPLICATE, conv.id, kind=kind)
+    if refused:
+        log.info("#%s %s by %s refused when written: %s", conv.id, kind.value, user, refused)
+        store.audit(session, now, user, f"{kind.value}_refused", conv.id, refused)
+        return RelayResult(Relay.REFUSED, conv.id, outbox.id, kind)
+    if held:
+        log.info("#%s %s by %s held by REPLY_CHECK: %s", conv.id, kind.value, user, findings.replace("\n", " "))
+        store.audit(session, now, user, f"{kind.value}_held", conv.id, f"outbox {outbox.id} “{text}” — {findings}")
+        return RelayResult(Relay.HELD, conv.id, outbox.id, kind, findings=findings)
+    log.info("#%s %s by %s queued for %s", conv.id, kind.value, user, conv.platform)
+    detail = f"outbox {outbox.id} “{text}”" + (f" — sent with REPLY_CHECK=warn despite: {findings}" if findings else "")
+    store.audit(session, now, user, f"{kind.value}_queued", conv.id, detail)
+    return RelayResult(Relay.QUEUED, conv.id, outbox.id, kind, findings=findings,
+                       send_at=send_at if send_at > now else None)
+
+
+def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: str, ts: str, user: str,
+                         text: str, now: datetime, kept_internal: str | None = None) -> RelayResult:
+    """kept_internal: why this message stays a note although it does not start
+    with `note:` (its author may not speak for the brand, it addresses a
+    colleague, it starts like a note) — the author is told so."""
+    conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True)
+    if conv is None:
+        return RelayResult(Relay.NOT_OURS)
+    note = is_internal_note(text) or kept_internal is not None
+    message = Message(conversation_id=conv.id, direction=NOTE if note else OUT, platform=conv.platform,
+                      account=conv.account, slack_channel=channel, slack_ts=ts, author_id=user, text=text,
+                      created_at=now, recorded_at=now)
+    if note:
+        try:
+            with session.begin_nested():
+                session.add(message)
+        except IntegrityError:
+            return RelayResult(Relay.DUPLICATE, conv.id)
+        store.audit(session, now, user, "note", conv.id)
+        return RelayResult(Relay.NOTE, conv.id)
+    target = store.latest_customer_message(session, conv.id, conv.customer_id)
+    if target is None:
+        return RelayResult(Relay.NO_TARGET, conv.id)
+    kind = reply_kind(conv, user, target)
+    result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
+                          target, now)
+    if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
+        conv.reply_privately_by = None  # the armed "Reply privately" is used up
+    return result
+
+
+def record_like(session: Session, deps: Deps, channel: str, ts: str, user: str, liked: bool,
+                event_ts: str, now: datetime) -> RelayResult:
+    """A staff ❤️ added to (or removed from) a customer's message in a thread:
+    like (or unlike) it on the platform — only if that changes anything."""
+    message = store.find_message_by_slack_ts(session, channel, ts)
+    if message is None or message.direction != IN or message.external_id is None:
+        return RelayResult(Relay.NOT_OURS)
+    conv = session.get(Conversation, message.conversation_id, with_for_update=True)
+    if conv.private:
+        return RelayResult(Relay.NOT_OURS, conv.id)  # a private message cannot be liked
+    kind = ActionKind.LIKE if liked else ActionKind.UNLIKE
+    last = session.scalar(select(Outbox.kind).where(Outbox.message_id == message.id,
+                                                    Outbox.kind.in_(("like", "unlike")), Outbox.state != FAILED)
+                          .order_by(Outbox.id.desc()).limit(1))
+    if (last or "unlike") == kind.value:
+        return RelayResult(Relay.UNCHANGED, conv.id, kind=kind)
+    return queue_action(session, deps, conv, message, kind, f"slack:{channel}:{ts}:{kind.value}:{event_ts}",
+                        user, "", message, now, check=False)
+
+
+def find_outbox_by_slack_ts(session: Session, channel: str, ts: str) -> Outbox | None:
+    """The reply (public or private) a staff message in Slack became."""
+    return session.scalar(select(Outbox).join(Message, Message.id == Outbox.message_id)
+                          .where(Message.slack_channel == channel, Message.slack_ts == ts,
+                                 Outbox.kind.in_(REPLY_KINDS)).order_by(Outbox.id).limit(1))
+
+
+def _pending_of(channel: str, ts: str):
+    return (Outbox.message_id.in_(select(Message.id).where(Message.slack_channel == channel,
+                                                           Message.slack_ts == ts)),
+            Outbox.kind.in_(REPLY_KINDS), Outbox.state.in_((PENDING, HELD)))
+
+
+def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_text: str,
+                       now: datetime) -> Outbox | None:
+    """The reply, if it had not left yet and now carries the edited text —
+    checked again: an edit can fix a held reply (it goes out) or spoil a
+    waiting one (it is held)."""
+    row = session.scalar(select(Outbox).where(*_pending_of(channel, ts)).with_for_update())
+    if row is None:
+        return None
+    findings = check_wording(deps, row.staff_user, new_text, ActionKind(row.kind))
+    held = bool(findings) and deps.settings.reply_check == "hold"
+    state = HELD if held else PENDING
+    moved = session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.state == row.state)
+                            .values(slack_text=new_text, check_findings=findings, state=state,
+                                    next_attempt_at=max(row.next_attempt_at, now))
+                            .execution_options(synchronize_session=False)).rowcount == 1
+    if not moved:
+        return None
+    store.audit(session, now, row.staff_user, "reply_edited", row.conversation_id,
+                f"outbox {row.id}{' — held: ' + findings if held else ''}: {new_text}")
+    session.refresh(row)
+    return row
+
+
+def cancel_pending_reply(session: Session, channel: str, ts: str, now: datetime | None = None) -> bool:
+    row = session.scalar(select(Outbox).where(*_pending_of(channel, ts)))
+    result = session.execute(update(Outbox).where(*_pending_of(channel, ts))
+                             .values(state=CANCELLED, last_error="deleted in Slack before sending")
+                             .execution_options(synchronize_session=False))
+    if result.rowcount and row is not None and now is not None:
+        store.audit(session, now, row.staff_user, "reply_deleted", row.conversation_id, f"outbox {row.id}")
+    return result.rowcount >= 1

@@ -1,0 +1,211 @@
+"""The check before a staff reply goes public (REPLY_CHECK).
+
+Rules plus a lexicon, each finding explainable in one line: personal data that
+must not be posted publicly (e-mail addresses, phone numbers, payment card
+numbers that pass Luhn), blame and insults aimed at the customer, profanity,
+shouting, dismissive sarcasm — and, as one signal among them, VADER sentiment:
+a reply that is strongly negative, talks to "you" and apologises for nothing.
+
+It must not cry wolf: apologies are full of "sorry", "problem", "broken" and
+"frustrating", so single negative words never flag; blame is phrases, and
+sentiment counts only without any empathy in the reply. The labelled corpus in
+tests/fixtures/reply_corpus.tsv holds the rates (tests/test_reply_check.py).
+Private replies may carry personal data (that is what they are for): only
+their tone is checked.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.rules import reply_words as words
+
+PERSONAL = frozenset({"email", "phone", "card"})
+ICONS = {"email": "📧", "phone": "📞", "card": "💳", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
+         "sarcasm": "🙄", "hostile": "😠"}
+WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
+        "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
+        "sarcasm": "dismissive sarcasm", "hostile": "strongly negative words aimed at the customer, with no "
+        "apology or empathy anywhere in the reply"}
+HOSTILE_BELOW = -0.5  # VADER compound score of a sentence that talks to "you"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str       # a key of WHAT
+    found: str      # what matched; personal data masked
+
+    @property
+    def personal(self) -> bool:
+        return self.kind in PERSONAL
+
+    def line(self) -> str:
+        why = " — personal data is never posted publicly" if self.personal else ""
+        return f"{ICONS[self.kind]} {WHAT[self.kind]}: “{self.found}”{why}"
+
+
+def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = frozenset()) -> tuple[Finding, ...]:
+    """What a reader would regret seeing in `text`; empty if it may go out."""
+    text = text.replace("’", "'").replace("‘", "'")
+    found: list[Finding] = []
+    if not private:
+        cards = list(_cards(text))
+        found += [Finding("card", f"•••• {digits[-4:]}") for digits in cards]
+        found += [Finding("email", _mask_email(address)) for address in _emails(text, allow)]
+        found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow) if digits not in cards]
+    found += [Finding("blame", match) for match in _matches(_blame_re(), text, negatable=True)]
+    found += [Finding("blame", match) for match in _matches(_insult_re(), text)]
+    found += [Finding("profanity", _mask_word(match)) for match in _matches(_profanity_re(), text)]
+    found += [Finding("shouting", shout) for shout in _shouting(text)]
+    found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
+    if not any(f.kind == "blame" for f in found):
+        found += [Finding("hostile", why) for why in _hostile(text)]
+    unique: dict[tuple[str, str], Finding] = {(f.kind, f.found.lower()): f for f in found}
+    return tuple(unique.values())
+
+
+def describe(findings: tuple[Finding, ...]) -> str:
+    return "\n".join(f"• {finding.line()}" for finding in findings)
+
+
+# -- personal data ------------------------------------------------------------------
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Digits with the separators people write numbers with; what they are is decided below.
+NUMBER = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ().\-/]{4,24}\d(?![\w])")
+CARD = re.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
+DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
+TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
+
+
+def _emails(text: str, allow: frozenset[str]):
+    for address in EMAIL.findall(text):
+        local, _, domain = address.lower().partition("@")
+        if local.split("+")[0] in words.ROLE_MAILBOXES:
+            continue  # support@…, help@…: a team's address, not a person's
+        if address.lower() in allow or f"@{domain}" in allow:
+            continue
+        yield address
+
+
+def _mask_email(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if i % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _cards(text: str):
+    for match in CARD.finditer(text):
+        raw = match.group()
+        groups = [len(g) for g in re.split(r"[ -]", raw)]
+        # As cards are written: one run, groups of four, or Amex's 4-6-5.
+        if len(groups) > 1 and groups != [4, 6, 5] and any(g != 4 for g in groups[:-1]):
+            continue
+        digits = re.sub(r"\D", "", raw)
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            yield digits
+
+
+def _phones(text: str, allow: frozenset[str]):
+    allowed = {re.sub(r"\D", "", entry) for entry in allow if not re.search(r"[A-Za-z@]", entry)}
+    for match in NUMBER.finditer(text):
+        raw = match.group().strip(" .-/")
+        digits = re.sub(r"\D", "", raw)
+        if DATE.fullmatch(raw) or digits in allowed or _toll_free(digits):
+            continue
+        international = raw.startswith(("+", "00")) and 8 <= len(digits) <= 15
+        groups = [g for g in re.split(r"[ ().\-/]+", raw) if g]
+        written_as_phone = 9 <= len(digits) <= 12 and len(groups) >= 2 and all(len(g) >= 2 for g in groups[1:])
+        national = len(digits) in (10, 11) and digits.startswith("0") and len(groups) == 1
+        if international or written_as_phone or national:
+            yield digits
+
+
+def _toll_free(digits: str) -> bool:
+    """A company's free-phone or business line (1-800-…, 0800 …, 0345 …) is meant to be published."""
+    national = digits[1:] if digits.startswith("1") and len(digits) == 11 else digits
+    return (national[:3] in TOLL_FREE and len(national) == 10) or digits.startswith(words.BUSINESS_NUMBER_PREFIXES)
+
+
+# -- tone ---------------------------------------------------------------------------
+
+def _phrases(entries) -> re.Pattern:
+    return re.compile(r"(?<![\w'])(?:" + "|".join(entries) + r")(?![\w'])", re.IGNORECASE | re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _blame_re():
+    return _phrases(words.BLAME_PHRASES)
+
+
+@lru_cache(maxsize=1)
+def _insult_re():
+    return _phrases(words.INSULT_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _sarcasm_re():
+    return _phrases(words.SARCASM_PHRASES)
+
+
+@lru_cache(maxsize=1)
+def _profanity_re():
+    return _phrases(re.escape(word) for word in words.PROFANITY)
+
+
+NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+)?$", re.IGNORECASE)
+
+
+def _matches(pattern: re.Pattern, text: str, negatable: bool = False):
+    for match in pattern.finditer(text):
+        if negatable and NEGATED.search(text[max(0, match.start() - 20):match.start()]):
+            continue  # "it's not your fault" is the opposite of blame
+        yield match.group().strip(" .!?")
+
+
+def _mask_word(word: str) -> str:
+    return word if len(word) <= 2 else word[0] + "•" * (len(word) - 2) + word[-1]
+
+
+TOKEN = re.compile(r"[A-Za-z0-9']+")
+EMPHATIC = frozenset({"NO", "NOT", "NEVER", "STOP", "ALREADY", "NOTHING", "NOBODY", "ALWAYS", "ONLY"})
+
+
+def _shouting(text: str):
+    if re.search(r"[!?]*!(?:[!?]*!){2,}|[!?]{4,}", text):
+        yield re.search(r"[!?]{3,}", text).group()
+    run: list[str] = []
+    for token in TOKEN.findall(text) + [""]:
+        loud = token.isalpha() and len(token) >= 2 and token.isupper() and token not in words.ACRONYMS
+        if loud:
+            run.append(token)
+            continue
+        if len(run) >= 2 or (run and run[0] in EMPHATIC):
+            yield " ".join(run)
+        run = []
+
+
+@lru_cache(maxsize=1)
+def _vader():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    return SentimentIntensityAnalyzer()
+
+
+def _hostile(text: str):
+    lowered = text.lower()
+    if any(marker in lowered for marker in words.EMPATHY):
+        return
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        if not re.search(r"\byou(?:r|rs|'re|'ve|'d)?\b", sentence, re.IGNORECASE):
+            continue
+        score = _vader().polarity_scores(sentence)["compound"]
+        if score <= HOSTILE_BELOW:
+            yield f"{sentence.strip()[:80]} (VADER {score:+.2f})"

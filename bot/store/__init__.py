@@ -1,0 +1,1 @@
+"""Storage: the SQLAlchemy models, sessions, queries and the schema's migrations."""

@@ -1,0 +1,94 @@
+"""`socialdesk migrate`: Alembic upgrade to head, with the config built in code so
+the installed distribution needs no alembic.ini next to the working directory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
+
+import migrations
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(migrations.__file__).parent))
+    # ConfigParser interpolation would choke on '%' in passwords.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Refuses a database a newer socialdesk migrated (as mautrix refuses a
+    database newer than its code): Alembic would only say it cannot locate
+    the revision, and there is nothing an older version may do to it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    config = alembic_config(database_url)
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            _refuse_newer(_current_revision(conn), ScriptDirectory.from_config(config))
+    finally:
+        engine.dispose()
+    command.upgrade(config, "head")
+
+
+class SetupError(Exception):
+    """The environment is not ready (database, credentials): one line naming the fix."""
+
+
+def _current_revision(conn) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _refuse_newer(current: str | None, script: ScriptDirectory) -> None:
+    """SetupError when the database is at a revision this code does not know:
+    a newer socialdesk migrated it, and this code must be upgraded — running
+    this version's `socialdesk migrate` cannot help."""
+    if current is None:
+        return
+    try:
+        known = script.get_revision(current) is not None
+    except (CommandError, ResolutionError):  # the script directory wraps the second in the first
+        known = False
+    if not known:
+        raise SetupError(f"the database was migrated by a newer socialdesk (schema revision {current}; this "
+                         f"version knows up to {script.get_current_head()}): upgrade socialdesk here to the "
+                         "version that migrated it, or newer; an older version must not run against it")
+
+
+def check_schema(engine) -> None:
+    """Raise SetupError unless the database answers and is at the newest schema."""
+    from sqlalchemy.exc import DBAPIError
+
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    head = script.get_current_head()
+    database = engine.url.database
+    if engine.url.get_backend_name() == "sqlite" and database and not os.path.exists(database):
+        # Connecting would create an empty file there; say what is missing instead.
+        raise SetupError(f"there is no database file at {os.path.abspath(database)}: run `socialdesk migrate` "
+                         "(it creates it), or check DATABASE_URL")
+    try:
+        with engine.connect() as conn:
+            current = _current_revision(conn)
+    except DBAPIError as exc:
+        raise SetupError(f"cannot reach the database {engine.url.render_as_string(hide_password=True)} "
+                         f"({_first_line(exc.orig)}): is it running, and is DATABASE_URL right?") from None
+    if current is None:
+        raise SetupError("the database has no socialdesk tables yet: run `socialdesk migrate`")
+    _refuse_newer(current, script)
+    if current != head:
+        raise SetupError(f"the database schema is at revision {current} and this version needs {head}: "
+                         "run `socialdesk migrate`")
+
+
+def _first_line(error: BaseException | None) -> str:
+    text = str(error or "").strip().splitlines()
+    return text[0] if text else type(error).__name__

@@ -1,0 +1,232 @@
+"""Queries. Names say what they find; every write that must happen once is
+guarded by a unique constraint or a conditional UPDATE checked by rowcount."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Conversation, ConversationKey, Message,
+                        Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
+
+
+def find_message_by_external_id(session: Session, platform: str, account: str,
+                                external_id: str) -> Message | None:
+    return session.scalar(select(Message).where(Message.platform == platform, Message.account == account,
+                                                Message.external_id == external_id))
+
+
+def find_message_by_slack_ts(session: Session, channel: str, ts: str) -> Message | None:
+    return session.scalar(select(Message).where(Message.slack_channel == channel,
+                                                Message.slack_ts == ts))
+
+
+# Finders used before changing a conversation take its row lock (for_update):
+# on PostgreSQL two replicas changing one conversation then queue instead of
+# overwriting each other's state; SQLite's BEGIN IMMEDIATE already serializes.
+
+def _locked(query, for_update: bool):
+    return query.with_for_update(of=Conversation) if for_update else query
+
+
+def find_conversation_by_key(session: Session, platform: str, account: str, thread_id: str,
+                             for_update: bool = False) -> Conversation | None:
+    return session.scalar(_locked(
+        select(Conversation).join(ConversationKey, ConversationKey.conversation_id == Conversation.id)
+        .where(ConversationKey.platform == platform, ConversationKey.account == account,
+               ConversationKey.external_thread_id == thread_id),
+        for_update))
+
+
+def find_open_conversation_of_customer(session: Session, platform: str, account: str, customer_id: str,
+                                       private: bool, for_update: bool = False) -> Conversation | None:
+    """The customer's open conversation with this brand account, in the same
+    kind of channel: a DM never lands in a public thread (where staff replies
+    would go out publicly), nor a public post in a DM thread."""
+    return session.scalar(_locked(
+        select(Conversation)
+        .where(Conversation.platform == platform, Conversation.account == account,
+               Conversation.customer_id == customer_id, Conversation.private == private,
+               Conversation.status != RESOLVED)
+        .order_by(Conversation.id.desc()).limit(1), for_update))
+
+
+def find_conversation_by_root_ts(session: Session, channel: str, root_ts: str,
+                                 for_update: bool = False) -> Conversation | None:
+    return session.scalar(_locked(select(Conversation).where(Conversation.slack_channel == channel,
+                                                             Conversation.slack_root_ts == root_ts), for_update))
+
+
+def latest_customer_message(session: Session, conversation_id: int, customer_id: str) -> Message | None:
+    """The customer's own latest post: what a staff reply answers. Posts by
+    others in the same platform thread (a bystander, a troll) never are."""
+    return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.direction == IN, _from_the_customer(customer_id),
+                                                Message.change.is_(None))
+                          .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
+
+
+def _from_the_customer(customer_id: str):
+    # Their posts, and their private messages (a DM thread is theirs alone).
+    return (Message.author_id == customer_id) | Message.private
+
+
+def customer_posts_after(session: Session, conversation_id: int, customer_id: str,
+                         message_id: int) -> Message | None:
+    """The customer's first post recorded after message `message_id`."""
+    return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.direction == IN, _from_the_customer(customer_id),
+                                                Message.change.is_(None), Message.id > message_id)
+                          .order_by(Message.id).limit(1))
+
+
+def reply_in_flight(session: Session, conversation_id: int) -> str | None:
+    """"checking" when a reply may have reached the platform and is being
+    looked for, "sending" when one is queued, else None (shown on the root).
+    Likes are not replies: they never show here."""
+    rows = session.execute(select(Outbox.uncertain_since).where(Outbox.conversation_id == conversation_id,
+                                                                Outbox.kind.in_(("reply", "private")),
+                                                                Outbox.state.in_((PENDING, SENDING)))).scalars().all()
+    if not rows:
+        return None
+    return "checking" if any(since is not None for since in rows) else "sending"
+
+
+def first_customer_message(session: Session, conversation_id: int) -> Message | None:
+    return session.scalar(select(Message).where(Message.conversation_id == conversation_id,
+                                                Message.direction == IN)
+                          .order_by(Message.id).limit(1))
+
+
+def unposted_customer_messages(session: Session, limit: int = 200,
+                               recorded_before: datetime | None = None) -> list[Message]:
+    """Recorded but not yet in Slack (Slack failed or the process died);
+    recorded_before leaves out what was recorded since (another thread of
+    this process is posting it right now)."""
+    query = select(Message).where(Message.direction == IN, Message.slack_ts.is_(None))
+    if recorded_before is not None:
+        query = query.where(Message.recorded_at < recorded_before)
+    return list(session.scalars(query.order_by(Message.id).limit(limit)))
+
+
+def claim_publish(session: Session, message_id: int, now: datetime, lease_until: datetime) -> int | None:
+    """Claim the right to post an inbound message to Slack. Returns the attempt
+    number (1 = nobody tried before), or None if it is posted or another live
+    process holds it."""
+    return session.execute(
+        update(Message)
+        .where(Message.id == message_id, Message.slack_ts.is_(None),
+               (Message.publish_lease_until.is_(None)) | (Message.publish_lease_until < now))
+        .values(publish_lease_until=lease_until, publish_attempts=Message.publish_attempts + 1)
+        .returning(Message.publish_attempts)
+        .execution_options(synchronize_session=False)).scalar()
+
+
+def release_publish(session: Session, message_id: int) -> None:
+    session.execute(update(Message).where(Message.id == message_id).values(publish_lease_until=None)
+                    .execution_options(synchronize_session=False))
+
+
+def add_conversation_key(session: Session, platform: str, account: str, thread_id: str,
+                         conversation_id: int) -> None:
+    """Map a platform thread to a conversation; a concurrent mapping wins quietly."""
+    try:
+        with session.begin_nested():
+            session.add(ConversationKey(platform=platform, account=account, external_thread_id=thread_id,
+                                        conversation_id=conversation_id))
+    except IntegrityError:
+        pass
+
+
+def record_slack_event_once(session: Session, event_id: str | None, now: datetime) -> bool:
+    """True the first time an event id is seen (in this transaction's view)."""
+    if not event_id:
+        return True
+    try:
+        with session.begin_nested():
+            session.add(SlackEvent(event_id=event_id, received_at=now))
+        return True
+    except IntegrityError:
+        return False
+
+
+def audit(session: Session, now: datetime, actor: str, action: str,
+          conversation_id: int | None = None, detail: str | None = None) -> None:
+    session.add(Audit(at=now, actor=actor, action=action, conversation_id=conversation_id, detail=detail))
+
+
+def count_webhook(session: Session, route: str, result: str) -> None:
+    """One more delivery with this result: an UPDATE, or the first INSERT."""
+    counted = session.execute(update(WebhookResult).where(WebhookResult.route == route,
+                                                          WebhookResult.result == result)
+                              .values(count=WebhookResult.count + 1)
+                              .execution_options(synchronize_session=False)).rowcount
+    if not counted:
+        try:
+            with session.begin_nested():
+                session.add(WebhookResult(route=route, result=result, count=1))
+        except IntegrityError:  # another process inserted it first
+            count_webhook(session, route, result)
+
+
+# -- leases and windows -------------------------------------------------------------
+
+def lease_owner() -> str:
+    """Who holds a lease: this process (its pid, for an operator reading the
+    table) and this pass (so one process's passes never mistake each other's)."""
+    return f"{os.getpid()}:{uuid.uuid4().hex}"
+
+
+def ensure_cursor(session: Session, key: str) -> None:
+    if session.get(PollCursor, key) is None:
+        try:
+            with session.begin_nested():
+                session.add(PollCursor(key=key, failures=0))
+        except IntegrityError:
+            pass
+
+
+def claim_cursor(session: Session, key: str, owner: str, now: datetime,
+                 lease_until: datetime, paced: bool = True) -> PollCursor | None:
+    """Claim the right to poll `key` now: not leased by a live process, and due —
+    for the worker (paced) at next_poll_at; for a one-shot pass at once,
+    unless a failure backoff is running."""
+    due = (PollCursor.next_poll_at.is_(None)) | (PollCursor.next_poll_at <= now)
+    if not paced:
+        due = due | (PollCursor.failures == 0)
+    result = session.execute(
+        update(PollCursor)
+        .where(PollCursor.key == key, due,
+               (PollCursor.lease_until.is_(None)) | (PollCursor.lease_until < now))
+        .values(lease_until=lease_until, lease_owner=owner)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return None
+    return session.get(PollCursor, key, populate_existing=True)
+
+
+def note_webhook_delivery(session: Session, account_key: str, now: datetime) -> None:
+    """A signed webhook event arrived for this account: its feeds are polled
+    only as a slower safety net while events keep coming."""
+    session.execute(update(PollCursor).where((PollCursor.key == account_key)
+                                             | PollCursor.key.startswith(account_key + ":", autoescape=True))
+                    .values(webhook_at=now).execution_options(synchronize_session=False))
+
+
+def window_closed_until(session: Session, key: str, now: datetime) -> datetime | None:
+    window = session.get(RateWindow, key)
+    if window is not None and window.not_before > now:
+        return window.not_before
+    return None
+
+
+def close_window(session: Session, key: str, until: datetime) -> None:
+    window = session.get(RateWindow, key)
+    if window is None:
+        session.add(RateWindow(key=key, not_before=until))
+    else:
+        window.not_before = max(window.not_before, until)
