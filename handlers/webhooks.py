@@ -40,7 +40,8 @@ class Recorder:
     same order — a customer's message and their edit of it are two
     deliveries, and must reach the thread in order (and a thread's first post
     must be its root). Recording never waits for Slack: the two queues are
-    worked by one executor job each at a time."""
+    worked by one executor job each at a time, and a job finding its queue
+    worked already leaves at once."""
 
     def __init__(self, deps: Deps, executor: Executor):
         self.deps, self.executor = deps, executor
@@ -53,23 +54,40 @@ class Recorder:
         self.executor.submit(self.record_waiting)
 
     def record_waiting(self) -> None:
-        with self.recording:
-            while self.to_record:
-                inbox_id, route, adapters, body = self.to_record.popleft()
-                try:
-                    ids = inbox.record(self.deps, inbox_id, route, adapters, body, self.deps.clock())
-                except Exception:  # noqa: BLE001 - a background thread must log, not vanish
-                    log.exception("%s webhook: delivery %s kept but not recorded yet; the next pass retries",
-                                  route, inbox_id)
-                    continue
-                if ids:
-                    self.to_publish.append(ids)
-                    self.executor.submit(self.publish_waiting)
+        while self.to_record and self.recording.acquire(blocking=False):
+            try:
+                while self.to_record:
+                    self._record(*self.to_record.popleft())
+            finally:
+                self.recording.release()
+
+    def _record(self, inbox_id: int, route: str, adapters: list[WebhookSource], body: bytes) -> None:
+        try:
+            ids = inbox.record(self.deps, inbox_id, route, adapters, body, self.deps.clock())
+        except Exception:  # noqa: BLE001 - a background thread must log, not vanish
+            log.exception("%s webhook: delivery %s kept but not recorded yet; the next pass retries",
+                          route, inbox_id)
+            return
+        if ids:
+            self.to_publish.append(ids)
+            self.executor.submit(self.publish_waiting)
 
     def publish_waiting(self) -> None:
-        with self.publishing:
-            while self.to_publish:
-                publish_recorded(self.deps, self.to_publish.popleft())
+        """Everything recorded so far in one pass, in order (a burst's root
+        repaints are then done once, after its last post). A job finding
+        another at work returns at once: that one looks at the queue again
+        after letting go, so nothing is stranded — and no executor thread
+        waits on a lock for the minutes a surge at Slack's limit takes
+        (with two threads, the recording behind it stalled)."""
+        while self.to_publish and self.publishing.acquire(blocking=False):
+            try:
+                while self.to_publish:
+                    ids = []
+                    while self.to_publish:
+                        ids.extend(self.to_publish.popleft())
+                    publish_recorded(self.deps, ids)
+            finally:
+                self.publishing.release()
 
 
 def publish_recorded(deps: Deps, message_ids: list[int]) -> None:

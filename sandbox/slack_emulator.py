@@ -15,6 +15,7 @@ from flask import Flask, jsonify, request
 
 from sandbox.slack_files import add_file_methods
 from sandbox.slack_people import SlackPeople
+from sandbox.slack_ratelimit import TokenBucket, retry_after
 
 MAX_TEXT = 40000
 MAX_BLOCKS = 50
@@ -55,6 +56,12 @@ class SlackState(SlackPeople):
     # Message timestamps come from this clock; tests hand in the bot's clock so
     # both sides agree on "now" whatever the date (ts-based lookups depend on it).
     clock: Callable[[], float] = time.time
+    # Slack's per-channel limit on chat.postMessage (sandbox.slack_ratelimit):
+    # None = off; 1.0 = one post a second per channel, `burst` at once.
+    rate_limit_per_channel: float | None = None
+    burst: int = 1
+    ratelimited: int = 0  # 429s answered for the limit (not the ones a test queued)
+    _buckets: dict = field(default_factory=dict)
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _echoes: list = field(default_factory=list)
 
@@ -325,11 +332,22 @@ def create_slack_emulator(state: SlackState) -> Flask:
             handler(params)
             return _error("internal_error", failure[0])  # 200 too: Slack's "may have succeeded"
         if failure:
-            status, error, retry_after = failure
+            status, error, wait = failure
             response = _error(error if status != 429 else "ratelimited", status)
             if status == 429:
-                response.headers["Retry-After"] = str(retry_after)
+                response.headers["Retry-After"] = str(wait)
             return response
+        if method == "chat.postMessage" and state.rate_limit_per_channel and params.get("channel") in state.channels:
+            with state.lock:
+                bucket = state._buckets.setdefault(params["channel"], TokenBucket(state.rate_limit_per_channel,
+                                                                                  state.burst))
+                wait = bucket.take(state.clock())
+                if wait:
+                    state.ratelimited += 1
+            if wait:
+                response = _error("ratelimited", 429)
+                response.headers["Retry-After"] = str(retry_after(wait))
+                return response
         return handler(params)
 
     return app

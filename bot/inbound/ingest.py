@@ -147,10 +147,11 @@ def attachments_json(attachments) -> str | None:
     return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
 
 
-def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
+def publish(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None) -> bool:
     """Post a recorded message to Slack (root or thread reply) and store its ts.
     The caller has committed the record; Slack errors propagate. False when
-    another process is posting it (or its root) right now."""
+    another process is posting it (or its root) right now. With `repaint`, the
+    caller repaints a follow-up's root (once after a burst: publish_unposted)."""
     conv = session.get(Conversation, message.conversation_id)
     label = deps.label(message.platform, conv.private)
     if conv.slack_root_ts is None:
@@ -178,7 +179,11 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime) -> bo
     message.slack_ts = ts
     log.info("#%s %s %s: follow-up threaded%s", conv.id, label, message.author_handle,
              " (someone else, not the customer)" if someone_else else "")
-    refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
+    if repaint is None:
+        refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
+    else:
+        session.commit()
+        repaint.add(conv.id)
     return True
 
 
@@ -331,30 +336,58 @@ def skipped(platform: str, external_id: str, exc: Exception) -> None:
 
 
 def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: datetime | None = None) -> int:
-    """Post what an earlier pass recorded but could not get into Slack (or,
-    with only_ids, what a webhook just recorded). Slack or the database away
-    stops the pass (everything waits for the next); a post that fails on its
-    own is parked — shown as a short notice with a link — and the rest go on."""
-    count = 0
-    with deps.sessions() as session:
-        messages = (store.unposted_customer_messages(session, recorded_before=recorded_before) if only_ids is None
-                    else [session.get(Message, i) for i in only_ids])
-        for message in messages:
-            if only_ids is None:
-                # Loaded before the posts ahead of it went out, maybe by another replica
-                # meanwhile (this session does not expire on commit). only_ids were just loaded.
+    """Post what an earlier pass recorded but could not get into Slack (or, with only_ids, what a
+    webhook just recorded), oldest first, one pass per process at a time (a recovery pass finding
+    one at work tries next time). Slack or the database away stops the pass; a post failing on its
+    own is parked; a 429 is waited out (the pacer); a root is repainted once, after its last post."""
+    if not deps.slack.pacer.publisher.acquire(blocking=only_ids is not None):
+        log.debug("unposted posts left to the next pass: this process is posting already")
+        return 0
+    try:
+        with deps.sessions() as session:
+            messages = (store.unposted_customer_messages(session, recorded_before=recorded_before)
+                        if only_ids is None else [session.get(Message, i) for i in only_ids])
+            return _publish_in_order(session, deps, now, messages, refresh=only_ids is None)
+    finally:
+        deps.slack.pacer.publisher.release()
+
+
+def _publish_in_order(session: Session, deps: Deps, now: datetime, messages: list, refresh: bool) -> int:
+    count, repaint = 0, set()
+    last_of = {m.conversation_id: i for i, m in enumerate(messages) if m is not None}
+    try:
+        for i, message in enumerate(messages):
+            if message is None:
+                continue
+            if refresh:  # loaded before the posts ahead of it went out, maybe by another replica meanwhile
                 session.refresh(message)
-            if message.slack_ts is None and publish_or_park(session, deps, message, now):
+            if message.slack_ts is None and publish_or_park(session, deps, message, now, repaint):
                 count += 1
+            if last_of[message.conversation_id] == i and message.conversation_id in repaint:
+                repaint.discard(message.conversation_id)
+                _repaint(session, deps, message.conversation_id, now)
+    finally:
+        if repaint:  # the pass stopped (Slack or the database away): shown posts still get their root
+            session.rollback()
+            for conv_id in sorted(repaint):
+                _repaint(session, deps, conv_id, now)
     return count
 
 
-def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime) -> bool:
+def _repaint(session: Session, deps: Deps, conv_id: int, now: datetime) -> None:
+    try:
+        refresh_root(session, deps, session.get(Conversation, conv_id), now)
+    except Exception as exc:  # noqa: BLE001 - a root's paint never stops the posts after it
+        session.rollback()
+        log.warning("root of #%s not repainted (%s: %s); its next change does it", conv_id, type(exc).__name__, exc)
+
+
+def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None) -> bool:
     """publish(); a post that fails on its own (not Slack or the database being
     away) is parked — shown as a short notice with a link — so it never blocks
     the posts after it."""
     try:
-        return publish(session, deps, message, now)
+        return publish(session, deps, message, now, repaint)
     except SLACK_OR_DATABASE_AWAY:
         raise
     except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
@@ -363,4 +396,4 @@ def publish_or_park(session: Session, deps: Deps, message: Message, now: datetim
             raise  # even its notice failed: nothing more to try here
         log.exception("%s post %s could not be shown", message.platform, message.external_id)
         _park(session, message, f"it could not be shown ({type(exc).__name__})")
-        return publish(session, deps, message, now)
+        return publish(session, deps, message, now, repaint)

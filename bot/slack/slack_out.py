@@ -10,6 +10,8 @@ from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler,
                                                    RateLimitErrorRetryHandler,
                                                    ServerErrorRetryHandler)
 
+from bot.slack.slack_pace import ChannelPacer
+
 log = logging.getLogger(__name__)
 
 
@@ -35,13 +37,20 @@ _LOOKUP_PAGES = 10  # up to 2,000 messages back; a lost post is seconds old
 class SlackPoster:
     """Posting, updating and looking up people, with a small cache of names."""
 
-    def __init__(self, client: WebClient):
+    def __init__(self, client: WebClient, pacer: ChannelPacer | None = None):
         self.client = client
+        # Posts and root repaints take their turn per channel, and their 429s
+        # are waited out by the pacer (its clock, no retry budget) rather than
+        # by slack_sdk's handler (time.sleep, two tries, then given up).
+        self.pacer = pacer or ChannelPacer()
+        unpaced = [h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)]
+        self._paced_client = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                                       retry_handlers=unpaced)
         # For posts that must appear once: a 5xx or a timeout may come after
         # Slack stored the message, so those are never retried blindly (only
-        # 429s, which Slack refuses before doing anything).
+        # 429s, which Slack refuses before doing anything: the pacer's).
         self._unique_client = WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                                        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
+                                        retry_handlers=[])
         self._names: dict[str, str] = {}
         self._initials: dict[str, str] = {}
 
@@ -58,8 +67,8 @@ class SlackPoster:
                 if found:
                     return found
             try:
-                return self._unique_client.chat_postMessage(channel=channel, thread_ts=thread_ts,
-                                                            metadata=metadata, **message)["ts"]
+                return self.pacer.call(channel, lambda: self._unique_client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, metadata=metadata, **message))["ts"]
             except SlackApiError as exc:
                 if exc.response.status_code < 500 and exc.response.get("error") not in _MAYBE_DONE:
                     raise  # refused outright: nothing was posted
@@ -103,11 +112,14 @@ class SlackPoster:
         return None
 
     def post(self, channel: str, message: dict, thread_ts: str | None = None) -> str:
-        response = self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+        response = self.pacer.call(channel, lambda: self._paced_client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, **message))
         return response["ts"]
 
     def update(self, channel: str, ts: str, message: dict) -> None:
-        self.client.chat_update(channel=channel, ts=ts, **message)
+        # chat.update is not under the per-channel posting limit (Tier 3): no turn taken.
+        self.pacer.call(channel, lambda: self._paced_client.chat_update(channel=channel, ts=ts, **message),
+                        paced=False)
 
     def notice(self, channel: str, thread_ts: str | None, text: str) -> str:
         return self.post(channel, {"text": text, "unfurl_links": False}, thread_ts)
