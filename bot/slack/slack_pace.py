@@ -57,7 +57,7 @@ class ChannelPacer:
         self._due: dict[str, float] = {}  # channel → theoretical time of its next turn (GCRA)
         self._paced_until: dict[str, float] = {}  # channel → when it goes at once again
         self._lock = threading.Lock()
-        # Held by whoever posts this process's customer posts (bot.ingest.publish_unposted):
+        # Held by whoever posts this process's customer posts (bot.inbound.ingest.publish_unposted):
         # one pass at a time, so they go out oldest first.
         self.publisher = threading.Lock()
         self.refusals = 0  # 429s met, for logs and benchmarks
