@@ -11,10 +11,8 @@ from bot.deliver import deliver
 from bot.publishers import change_refused
 from bot.relay import Relay, record_like
 from bot.deps import Deps
-from bot.ingest import refresh_root
-from bot.models import Conversation
 from bot.sla import PRIORITY_FACTORS
-from bot.slack_out import SLACK_ERRORS
+from handlers.after_ack import refresh, tell
 from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
@@ -32,23 +30,10 @@ BUTTONS = {"conv_claim": actions.claim, "conv_resolve": actions.resolve,
 TOLD_ALWAYS = {"conv_claim", "conv_private"}  # buttons whose answer is said even when it worked
 
 
-def tell_after(deps: Deps, context: dict) -> None:
-    """The private answer to the person who acted, sent after the ack."""
-    tell = context.get("tell")
-    if tell:
-        channel, user, text, thread_ts = tell
-        deps.slack.ephemeral(channel, user, text, thread_ts=thread_ts)
-
-
 def refresh_after(deps: Deps, context: dict) -> None:
     result = context.get("action_result")
-    if result is None or not result.changed:
-        return
-    try:
-        with deps.sessions() as session:
-            refresh_root(session, deps, session.get(Conversation, result.conversation_id), deps.clock())
-    except SLACK_ERRORS as exc:
-        log.warning("root refresh failed: %s", exc)
+    if result is not None and result.changed:
+        refresh(deps, result.conversation_id)
 
 
 def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
@@ -63,17 +48,17 @@ def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
 LIKE_REACTIONS = {"heart"}  # a staff ❤️ on a customer's message likes it on the platform
 
 
-def _refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
+def refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
     """A change by someone who may not speak for the brand: told privately, not done."""
-    refused = change_refused(deps.publishers, user)
-    if refused and channel:
-        context["tell"] = (channel, user, refused, thread_ts)
-    return refused is not None
+    why = change_refused(deps.publishers, user)
+    if why and channel:
+        context["tell"] = (channel, user, why, thread_ts)
+    return why is not None
 
 
 def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) -> None:
     item, now = event["item"], deps.clock()
-    if _refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
+    if refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
         return
     with deps.sessions() as session:
         if not store.record_slack_event_once(session, body.get("event_id"), now):
@@ -97,7 +82,7 @@ def register(app: App, deps: Deps) -> None:
             return ignored(f"{event['type']} :{name}:", "this bot's own reaction, echoed back")
         if name in LIKE_REACTIONS:
             return _on_like(deps, body, event, context, removed)
-        if _refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
+        if refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
             return
         now = deps.clock()
         with deps.sessions() as session:
@@ -120,7 +105,7 @@ def register(app: App, deps: Deps) -> None:
         on_reaction(body, event, context, removed=True)
 
     def lazy_refresh(context):
-        tell_after(deps, context)
+        tell(deps, context)
         refresh_after(deps, context)
         if context.get("like_outbox"):
             deliver(deps, deps.clock(), only_id=context["like_outbox"])
@@ -136,7 +121,7 @@ def register(app: App, deps: Deps) -> None:
         except ValueError:
             return ignored(f"button {action['action_id']}", f"its value {action.get('value')!r} is no "
                            "conversation id", logging.INFO)
-        if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
+        if refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
             return
         result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
         _answer_after(context, body, result, tell=not result.ok or action["action_id"] in TOLD_ALWAYS)
@@ -151,7 +136,7 @@ def register(app: App, deps: Deps) -> None:
             return ignored("priority menu", f"its value {conv_id}:{priority} names no conversation and "
                            "priority", logging.INFO)
         user = body["user"]["id"]
-        if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
+        if refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
             return
         result = actions.set_priority(deps, int(conv_id), priority, user, deps.clock())
         _answer_after(context, body, result, tell=True)

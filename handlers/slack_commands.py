@@ -18,6 +18,9 @@ from bot.render import slack_date
 from bot.sla import PRIORITY_FACTORS
 from bot.slack_out import SLACK_ERRORS
 from bot.text import escape_for_slack
+from bot.db import reading
+from bot.relay import Relay, RelayResult
+from handlers.after_ack import Recorded, after_reply
 from handlers.slack_actions import refresh_after
 from handlers.slack_ignored import ignored
 
@@ -73,7 +76,7 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
     if command in ("status", "queue", "overdue", "mine"):
         if args:
             return f"`/social {command}` takes no arguments."
-        with deps.sessions() as session:
+        with reading(deps.sessions) as session:  # no write lock for a look
             if command == "status":
                 return reports.status(session, now, deps.settings.timezone).line()
             if command == "queue":
@@ -95,7 +98,7 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
         match = _CONV_ID.match(args[0]) if len(args) == 1 else None
         if not match:
             return "Usage: `/social audit #42`"
-        with deps.sessions() as session:
+        with reading(deps.sessions) as session:
             return audit_answer(session, int(match.group(1)))
     return f"Unknown command `{escape_for_slack(command)}`. Try `/social help`."
 
@@ -164,7 +167,7 @@ def _report(args: list[str], user: str, context: dict) -> str:
 def home_view(deps: Deps, user: str) -> dict:
     now = deps.clock()
     who = deps.publishers.describe() if deps.publishers else "everyone"
-    with deps.sessions() as session:
+    with reading(deps.sessions) as session:
         line = reports.status(session, now, deps.settings.timezone).line()
         sections = [listing("My threads", reports.mine(session, user), now, "none"),
                     listing("Overdue", reports.overdue(session, now), now, "none 🎉"),
@@ -198,8 +201,12 @@ def register(app: App, deps: Deps) -> None:
                 log.exception("/social report failed")
                 deps.slack.ephemeral(command.get("channel_id", ""), user,
                                      "📊 The report could not be made or uploaded; the error is in the socialdesk log.")
-        if context.get("private_send"):
-            private.after_private_send(deps, context["private_send"], deps.clock())
+        sent = context.get("private_send")
+        if sent is not None and sent.outbox_id is not None:
+            outcome = Relay.REFUSED if sent.refused else Relay.HELD if sent.held else Relay.QUEUED
+            recorded = Recorded(RelayResult(outcome, sent.conversation_id, sent.outbox_id, findings=sent.findings,
+                                            send_at=sent.send_at), "", "", None)
+            after_reply(deps, recorded, deps.clock(), copy=True, refresh_root=False)
 
     app.command("/social")(ack=on_command, lazy=[lazy_refresh])
 
