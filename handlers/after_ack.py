@@ -66,7 +66,8 @@ class Recorded:
 
 
 def settle(deps: Deps, recorded: Recorded, now: datetime) -> RelayResult:
-    """Look the author up (retrying as Slack allows) and settle the reply."""
+    """Look the author up (retrying as Slack allows) and settle the reply,
+    as of `now` (taken before the look-up: due by the time it is over)."""
     result = recorded.result
     not_allowed = unknown = None
     try:
@@ -77,7 +78,7 @@ def settle(deps: Deps, recorded: Recorded, now: datetime) -> RelayResult:
         log.warning("#%s: who %s is could not be looked up (%s); their reply is held and they are told",
                     result.conversation_id, recorded.user, exc.why)
     with deps.sessions() as session:
-        settled = settle_author(session, deps, result.outbox_id, deps.clock(), not_allowed, unknown)
+        settled = settle_author(session, deps, result.outbox_id, now, not_allowed, unknown)
         session.commit()
     if settled.outcome is Relay.NOTE:
         tell(deps, {"tell": (recorded.channel, recorded.user, f"🔒 Kept as an internal note — *not sent* to the "
@@ -91,6 +92,7 @@ def after_reply(deps: Deps, recorded: Recorded, now: datetime, copy: bool = Fals
     mark, the root repainted, and the send."""
     result = recorded.result
     if result.outcome is Relay.CHECKING:
+        now = deps.clock()  # the look-up may have taken a while: due from now, sent below
         result = settle(deps, recorded, now)
     if result.outbox_id is None or result.outcome not in (Relay.QUEUED, Relay.REFUSED, Relay.HELD):
         return
