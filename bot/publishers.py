@@ -189,14 +189,26 @@ class _NotCached(Exception):
     pass
 
 
-def change_refused(publishers: "Publishers | None", user: str, user_team: str | None = None) -> str | None:
-    """The one line for someone who may not change conversations, or None."""
+NOT_KNOWN = "not known"  # change_refused(known_only=True): only Slack can say
+
+
+def change_refused(publishers: "Publishers | None", user: str, user_team: str | None = None,
+                   known_only: bool = False, patiently: bool = False) -> str | None:
+    """The one line for someone who may not change conversations, or None.
+    known_only: from the cache alone (the ack path), NOT_KNOWN when it cannot
+    say; patiently: retried as Slack allows (after the ack)."""
     if publishers is None:
         return None
-    try:
-        standing = publishers.standing(user, user_team)
-    except LookupFailed as exc:
-        return f"Slack could not say who you are just now ({exc.why}); nothing was changed. Try again in a minute."
+    if known_only:
+        standing = publishers.known(user, user_team)
+        if standing is None:
+            return NOT_KNOWN
+    else:
+        try:
+            standing = (publishers.standing_patiently if patiently else publishers.standing)(user, user_team)
+        except LookupFailed as exc:
+            return (f"Slack could not say who you are just now ({exc.why}); nothing was changed. "
+                    "Try again in a minute.")
     if standing.may_publish:
         return None
     return f"Only people who may speak for the brand can change conversations: {standing.reason}."

@@ -8,7 +8,7 @@ from slack_bolt import App
 
 from bot import actions, private, store
 from bot.deliver import deliver
-from bot.publishers import change_refused
+from bot.publishers import NOT_KNOWN, change_refused
 from bot.relay import Relay, record_like
 from bot.deps import Deps
 from bot.sla import PRIORITY_FACTORS
@@ -49,11 +49,32 @@ LIKE_REACTIONS = {"heart"}  # a staff ❤️ on a customer's message likes it on
 
 
 def refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
-    """A change by someone who may not speak for the brand: told privately, not done."""
-    why = change_refused(deps.publishers, user)
+    """A change by someone who may not speak for the brand: told privately, not
+    done. On the ack path only the cache answers; when only Slack can say, the
+    change waits (context["ask_slack"]) and the after-ack listener runs the
+    same handler again (later()), asking Slack as patiently as it allows."""
+    if context.get("after_ack"):
+        why = change_refused(deps.publishers, user, patiently=True)
+    else:
+        why = change_refused(deps.publishers, user, known_only=True)
+        if why == NOT_KNOWN:
+            context["ask_slack"] = True
+            return True
     if why and channel:
         context["tell"] = (channel, user, why, thread_ts)
     return why is not None
+
+
+def later(context: dict, handler) -> None:
+    """After the ack: a handler that waited for Slack to say who acted runs
+    again, now allowed to ask."""
+    if context.pop("ask_slack", False):
+        context["after_ack"] = True
+        handler()
+
+
+def no_ack(*_args, **_kwargs) -> None:
+    pass
 
 
 def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) -> None:
@@ -110,8 +131,16 @@ def register(app: App, deps: Deps) -> None:
         if context.get("like_outbox"):
             deliver(deps, deps.clock(), only_id=context["like_outbox"])
 
-    app.event("reaction_added")(ack=added, lazy=[lazy_refresh])
-    app.event("reaction_removed")(ack=removed, lazy=[lazy_refresh])
+    def later_added(body, event, context):
+        later(context, lambda: on_reaction(body, event, context, removed=False))
+        lazy_refresh(context)
+
+    def later_removed(body, event, context):
+        later(context, lambda: on_reaction(body, event, context, removed=True))
+        lazy_refresh(context)
+
+    app.event("reaction_added")(ack=added, lazy=[later_added])
+    app.event("reaction_removed")(ack=removed, lazy=[later_removed])
 
     def on_button(ack, body: dict, action: dict, context: dict) -> None:
         ack()
@@ -126,8 +155,12 @@ def register(app: App, deps: Deps) -> None:
         result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
         _answer_after(context, body, result, tell=not result.ok or action["action_id"] in TOLD_ALWAYS)
 
+    def later_button(body, action, context):
+        later(context, lambda: on_button(no_ack, body, action, context))
+        lazy_refresh(context)
+
     for action_id in BUTTONS:
-        app.action(action_id)(ack=on_button, lazy=[lazy_refresh])
+        app.action(action_id)(ack=on_button, lazy=[later_button])
 
     def on_priority(ack, body: dict, action: dict, context: dict) -> None:
         ack()
@@ -141,4 +174,8 @@ def register(app: App, deps: Deps) -> None:
         result = actions.set_priority(deps, int(conv_id), priority, user, deps.clock())
         _answer_after(context, body, result, tell=True)
 
-    app.action("conv_priority")(ack=on_priority, lazy=[lazy_refresh])
+    def later_priority(body, action, context):
+        later(context, lambda: on_priority(no_ack, body, action, context))
+        lazy_refresh(context)
+
+    app.action("conv_priority")(ack=on_priority, lazy=[later_priority])

@@ -15,7 +15,7 @@ from bot.models import Conversation, Message, Outbox
 from bot.relay import Relay, RelayResult
 from bot.slack_out import SLACK_ERRORS
 from handlers.after_ack import Recorded, after_reply, tell
-from handlers.slack_actions import refused
+from handlers.slack_actions import no_ack, later, refused
 from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,8 @@ def register(app: App, deps: Deps) -> None:
         if channel:
             context["tell"] = (channel, user, decision.message, _thread_of(deps, int(action["value"])) or thread_ts)
 
-    def after(context: dict) -> None:
+    def after(body: dict, action: dict, context: dict) -> None:
+        later(context, lambda: on_decision(no_ack, body, action, context))
         tell(deps, context)
         decision = context.get("decision")
         if decision is None or decision.outbox_id is None or not decision.ok:

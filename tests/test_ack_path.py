@@ -262,3 +262,50 @@ def test_a_retried_delete_writes_one_audit_row_and_one_notice(bot, deps, clock, 
     assert [e["text"] for e in slack_state.ephemerals[before:]] == ["🗑️ Deleted before sending: nothing went to X."]
     _deliver(bot, deps, clock)
     assert _relayed(x_state, tweet) == []
+
+
+# -- reactions and buttons: who acted is asked after the ack too ---------------------
+
+def _timed(bot, payload: dict) -> tuple[requests.Response, float]:
+    body, headers = json_request(bot.slack_state.signing_secret, payload)
+    start = time.perf_counter()
+    response = requests.post(bot.events_url, data=body, headers=headers, timeout=60)
+    return response, time.perf_counter() - start
+
+
+def _status(deps, conv_id: int = 1) -> str:
+    from bot.models import Conversation
+    with deps.sessions() as session:
+        return session.get(Conversation, conv_id).status
+
+
+@pytest.mark.settings(SLACK_PUBLISHERS="U0ALICE")
+def test_a_resolve_reaction_while_users_info_is_refused_is_done_after_the_ack(bot, deps, slack_state, carol,
+                                                                              waits):
+    _tweet, root = carol
+    slack_state.fail_next("users.info", status=429, times=3, retry_after=2)
+    payload = _captured("reaction_added_doc.json")  # Slack's documented reaction_added, on our root
+    payload["event"].update(user="U0ALICE", reaction="white_check_mark", item_user=slack_state.bot_user_id,
+                            item={"type": "message", "channel": "C0SUPPORT", "ts": root["ts"]},
+                            event_ts=slack_state.next_ts())
+    payload.update(team_id=slack_state.team_id, event_id="Ev0RESOLVE1")
+    response, took = _timed(bot, payload)
+    assert response.status_code == 200 and took < ACK_WITHIN, f"ack took {took:.1f} s"
+    bot.executor.drain()
+    assert _status(deps) == "resolved"
+    assert waits == [2.0, 2.0, 2.0]
+
+
+@pytest.mark.settings(SLACK_PUBLISHERS="U0ALICE")
+def test_a_button_pressed_by_someone_slack_cannot_place_yet_is_decided_after_the_ack(bot, deps, slack_state, carol,
+                                                                                    waits):
+    _tweet, root = carol
+    slack_state.fail_next("users.info", status=429, times=3, retry_after=2)
+    start = time.perf_counter()
+    slack_state.user_acts("U0BOB", "C0SUPPORT", root["ts"], {
+        "type": "button", "action_id": "conv_resolve", "block_id": "conv_actions_1", "value": "1"})
+    took = time.perf_counter() - start
+    assert took < ACK_WITHIN, f"ack took {took:.1f} s"
+    bot.executor.drain()
+    assert _status(deps) != "resolved"  # Bob is not among SLACK_PUBLISHERS: told, once Slack could say
+    assert "Only people who may speak for the brand" in _told(slack_state, "U0BOB")
