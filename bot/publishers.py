@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 log = logging.getLogger(__name__)
 CACHE_FOR = timedelta(minutes=5)
 LOOKUP_TIMEOUT = 5      # seconds per users.info / usergroups.users.list call
+QUICK_TIMEOUT = 1       # a slash command's answer is its ack: one quick try, then it waits
 LOOKUP_TRIES = 6        # after the ack; then the reply is held and its author told
 LOOKUP_BUDGET = 120.0   # seconds of waiting between tries, at most
 
@@ -65,6 +66,8 @@ class Publishers:
         # 429, a short timeout — the caller decides how long to wait.
         self.client = WebClient(token=client.token, base_url=client.base_url,
                                 timeout=min(client.timeout, LOOKUP_TIMEOUT), retry_handlers=[])
+        self._quick_client = WebClient(token=client.token, base_url=client.base_url,
+                                       timeout=min(client.timeout, QUICK_TIMEOUT), retry_handlers=[])
         self.sleep: Callable[[float], None] = time.sleep  # tests hand in one that does not sleep
         self.people = {i for i in configured if not i.startswith("S")}
         self.groups = [i for i in configured if i.startswith("S")]
@@ -94,6 +97,11 @@ class Publishers:
         except _NotCached:
             return None
 
+    def standing_quickly(self, user: str, user_team: str | None = None) -> Standing:
+        """standing() in one try of at most QUICK_TIMEOUT per call (a 429 is
+        an instant refusal): for a slash command, whose answer is its ack."""
+        return self._standing(user, user_team, cached_only=False, client=self._quick_client)
+
     def standing(self, user: str, user_team: str | None = None) -> Standing:
         """The standing, asking Slack what the cache does not know; raises
         LookupFailed when Slack cannot answer now."""
@@ -115,34 +123,35 @@ class Publishers:
                 self.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _standing(self, user: str, user_team: str | None, cached_only: bool) -> Standing:
+    def _standing(self, user: str, user_team: str | None, cached_only: bool, client=None) -> Standing:
+        client = client or self.client
         if not user:
             return Standing(False, "the message has no author")
-        profile = self._profile(user, cached_only)
+        profile = self._profile(user, cached_only, client)
         if profile is None:
             return Standing(False, "you are not a member of this workspace")
         if profile.get("is_bot") or profile.get("is_app_user"):
             return Standing(False, "bots never speak for the brand")
         if profile.get("is_restricted") or profile.get("is_ultra_restricted"):
             return Standing(False, "guests never speak for the brand")
-        team = self._our_team(cached_only)
+        team = self._our_team(cached_only, client)
         if profile.get("is_stranger") or (team and (user_team or profile.get("team_id")) not in (None, team)):
             return Standing(False, "people from another organisation (Slack Connect) never speak for the brand")
-        if not self.restricted or user in self.people or user in self._group_members(cached_only):
+        if not self.restricted or user in self.people or user in self._group_members(cached_only, client):
             return Standing(True)
         return Standing(False, "you are not among the people who may speak for the brand (SLACK_PUBLISHERS)")
 
     def _now(self) -> datetime:
         return self._clock()
 
-    def _profile(self, user: str, cached_only: bool) -> dict | None:
+    def _profile(self, user: str, cached_only: bool, client) -> dict | None:
         cached = self._profiles.get(user)
         if cached and self._now() - cached[0] < CACHE_FOR:
             return cached[1]
         if cached_only:
             raise _NotCached
         try:
-            profile = self.client.users_info(user=user)["user"]
+            profile = client.users_info(user=user)["user"]
         except SlackApiError as exc:
             if exc.response.get("error") != "user_not_found":
                 raise _failure(exc) from exc
@@ -153,17 +162,17 @@ class Publishers:
             self._profiles[user] = (self._now(), profile)
         return profile
 
-    def _our_team(self, cached_only: bool) -> str | None:
+    def _our_team(self, cached_only: bool, client) -> str | None:
         if self._team is None and cached_only:
             raise _NotCached
         if self._team is None:
             try:
-                self._team = self.client.auth_test()["team_id"]
+                self._team = client.auth_test()["team_id"]
             except (SlackApiError, SlackClientError, OSError):
                 return None  # the profile's is_stranger still tells a Slack Connect person
         return self._team
 
-    def _group_members(self, cached_only: bool) -> set[str]:
+    def _group_members(self, cached_only: bool, client) -> set[str]:
         if not self.groups:
             return set()
         if self._members and self._now() - self._members[0] < CACHE_FOR:
@@ -173,7 +182,7 @@ class Publishers:
         members: set[str] = set()
         for group in self.groups:
             try:
-                members.update(self.client.usergroups_users_list(usergroup=group)["users"])
+                members.update(client.usergroups_users_list(usergroup=group)["users"])
             except SlackApiError as exc:
                 if exc.response.get("error") not in ("no_such_subteam", "subteam_not_found"):
                     raise _failure(exc) from exc  # not "nobody is in it": ask again later
@@ -193,14 +202,20 @@ NOT_KNOWN = "not known"  # change_refused(known_only=True): only Slack can say
 
 
 def change_refused(publishers: "Publishers | None", user: str, user_team: str | None = None,
-                   known_only: bool = False, patiently: bool = False) -> str | None:
+                   known_only: bool = False, patiently: bool = False, quickly: bool = False) -> str | None:
     """The one line for someone who may not change conversations, or None.
     known_only: from the cache alone (the ack path), NOT_KNOWN when it cannot
-    say; patiently: retried as Slack allows (after the ack)."""
+    say; quickly: the cache, else one short try, NOT_KNOWN when Slack cannot
+    answer at once; patiently: retried as Slack allows (after the ack)."""
     if publishers is None:
         return None
-    if known_only:
+    if known_only or quickly:
         standing = publishers.known(user, user_team)
+        if standing is None and quickly:
+            try:
+                standing = publishers.standing_quickly(user, user_team)
+            except LookupFailed as exc:
+                log.info("who %s is: Slack could not say at once (%s); asked again after the ack", user, exc.why)
         if standing is None:
             return NOT_KNOWN
     else:

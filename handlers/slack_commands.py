@@ -13,7 +13,7 @@ from bot.report_post import post_report
 from bot.config import parse_duration
 from bot.deps import Deps
 from bot.models import Conversation
-from bot.publishers import change_refused
+from bot.publishers import NOT_KNOWN, change_refused
 from bot.render import slack_date
 from bot.sla import PRIORITY_FACTORS
 from bot.slack_out import SLACK_ERRORS
@@ -85,7 +85,11 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
                 return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉")
             return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you")
     if command in ("assign", "snooze", "resolve", "reopen", "priority", "private"):
-        refused = change_refused(deps.publishers, user)
+        later = bool(context.get("after_ack"))
+        refused = change_refused(deps.publishers, user, quickly=not later, patiently=later)
+        if refused == NOT_KNOWN:  # only Slack can say, and the ack does not wait for Slack
+            context["ask_slack"] = True
+            return "⏳ Asking Slack whether you may change conversations; the answer follows in a moment."
         if refused:
             return refused
     if command in ("assign", "snooze", "resolve", "reopen", "priority"):
@@ -192,6 +196,14 @@ def register(app: App, deps: Deps) -> None:
         ack(response_type="ephemeral", text=text)
 
     def lazy_refresh(context, command: dict):
+        if context.pop("ask_slack", False):
+            context["after_ack"] = True
+            text = answer(deps, command.get("user_id", ""), command.get("text", ""), context,
+                          command.get("trigger_id", ""))
+            try:
+                deps.slack.ephemeral(command.get("channel_id", ""), command.get("user_id", ""), text)
+            except SLACK_ERRORS as exc:
+                log.warning("/social %s: the answer could not be sent: %s", command.get("text"), exc)
         refresh_after(deps, context)
         if context.get("report"):
             days, user, here = context["report"]

@@ -309,3 +309,16 @@ def test_a_button_pressed_by_someone_slack_cannot_place_yet_is_decided_after_the
     bot.executor.drain()
     assert _status(deps) != "resolved"  # Bob is not among SLACK_PUBLISHERS: told, once Slack could say
     assert "Only people who may speak for the brand" in _told(slack_state, "U0BOB")
+
+
+@pytest.mark.settings(SLACK_PUBLISHERS="U0ALICE")
+def test_a_slash_command_that_changes_a_conversation_answers_at_once_and_acts_after(bot, deps, slack_state, carol,
+                                                                                    waits):
+    slack_state.fail_next("users.info", status=429, times=3, retry_after=2)
+    start = time.perf_counter()
+    answered = slack_state.user_runs_command("U0ALICE", "C0SUPPORT", "resolve #1")
+    took = time.perf_counter() - start
+    assert answered.status_code == 200 and took < ACK_WITHIN, f"ack took {took:.1f} s"
+    bot.executor.drain()
+    assert _status(deps) == "resolved"
+    assert "#1 is resolved" in _told(slack_state)
