@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import held
+from bot.db import reading
 from bot.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
 from bot.ingest import refresh_root
@@ -145,19 +146,15 @@ def settle_leftovers(deps: Deps, now: datetime) -> int:
         if _leftovers_at and now - _leftovers_at[0] < LEFTOVERS_EVERY:
             return 0
         _leftovers_at[:] = [now]
-    with deps.sessions() as session:
+    with reading(deps.sessions) as session:  # a look: no write lock
         ids = unsettled_authors(session, now - timedelta(seconds=2 * LOOKUP_BUDGET))
-        rows = [(i, session.get(Outbox, i)) for i in ids]
-        found = [(i, r.staff_user, r.conversation_id) for i, r in rows]
-        session.commit()
-    for outbox_id, user, conversation_id in found:
-        with deps.sessions() as session:
-            conv = session.get(Conversation, conversation_id)
-            recorded = Recorded(RelayResult(Relay.CHECKING, conversation_id, outbox_id), conv.slack_channel, user,
-                                conv.slack_root_ts)
-            session.commit()
+        rows = [session.get(Outbox, i) for i in ids]
+        found = [(row.id, row.staff_user, session.get(Conversation, row.conversation_id)) for row in rows]
+    for outbox_id, user, conv in found:
+        recorded = Recorded(RelayResult(Relay.CHECKING, conv.id, outbox_id), conv.slack_channel, user,
+                            conv.slack_root_ts)
         log.info("#%s: settling reply %s, whose author look-up a stopped process left unfinished",
-                 conversation_id, outbox_id)
+                 conv.id, outbox_id)
         after_reply(deps, recorded, now)
     return len(found)
 

@@ -322,3 +322,23 @@ def test_a_slash_command_that_changes_a_conversation_answers_at_once_and_acts_af
     bot.executor.drain()
     assert _status(deps) == "resolved"
     assert "#1 is resolved" in _told(slack_state)
+
+
+def test_a_reply_whose_look_up_a_stopped_process_left_unfinished_is_settled(bot, deps, clock, x_state, slack_state,
+                                                                            carol, monkeypatch):
+    """A web process died after acking a reply and before asking Slack who
+    wrote it: the next Slack event this process handles settles it."""
+    from handlers import after_ack
+    from bot.relay import record_staff_message
+    monkeypatch.setattr(after_ack, "_leftovers_at", [])
+    tweet, root = carol
+    orphan = slack_state.user_posts("U0ALICE", "C0SUPPORT", "Carol, it ships today.", thread_ts=root["ts"],
+                                    deliver=False)
+    with deps.sessions() as session:  # what the dead process had committed before its ack
+        record_staff_message(session, deps, "C0SUPPORT", root["ts"], orphan["ts"], "U0ALICE", orphan["text"],
+                             clock(), author_known=False)
+        session.commit()
+    clock.advance(minutes=5)
+    bot.staff_says(root["ts"], "note: chasing the warehouse")
+    _deliver(bot, deps, clock)
+    assert _relayed(x_state, tweet) == ["@carol Carol, it ships today."]
