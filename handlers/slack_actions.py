@@ -9,13 +9,11 @@ from slack_bolt import App
 from bot.desk import actions, private
 from bot.store import queries as store
 from bot.outbound.deliver import deliver
-from bot.slack.publishers import change_refused
+from bot.slack.publishers import NOT_KNOWN, change_refused
 from bot.outbound.relay import Relay, record_like
 from bot.deps import Deps
-from bot.inbound.ingest import refresh_root
-from bot.store.models import Conversation
 from bot.rules.sla import PRIORITY_FACTORS
-from bot.slack.slack_out import SLACK_ERRORS
+from handlers.after_ack import refresh, tell
 from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
@@ -33,23 +31,10 @@ BUTTONS = {"conv_claim": actions.claim, "conv_resolve": actions.resolve,
 TOLD_ALWAYS = {"conv_claim", "conv_private"}  # buttons whose answer is said even when it worked
 
 
-def tell_after(deps: Deps, context: dict) -> None:
-    """The private answer to the person who acted, sent after the ack."""
-    tell = context.get("tell")
-    if tell:
-        channel, user, text, thread_ts = tell
-        deps.slack.ephemeral(channel, user, text, thread_ts=thread_ts)
-
-
 def refresh_after(deps: Deps, context: dict) -> None:
     result = context.get("action_result")
-    if result is None or not result.changed:
-        return
-    try:
-        with deps.sessions() as session:
-            refresh_root(session, deps, session.get(Conversation, result.conversation_id), deps.clock())
-    except SLACK_ERRORS as exc:
-        log.warning("root refresh failed: %s", exc)
+    if result is not None and result.changed:
+        refresh(deps, result.conversation_id)
 
 
 def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
@@ -64,17 +49,38 @@ def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
 LIKE_REACTIONS = {"heart"}  # a staff ❤️ on a customer's message likes it on the platform
 
 
-def _refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
-    """A change by someone who may not speak for the brand: told privately, not done."""
-    refused = change_refused(deps.publishers, user)
-    if refused and channel:
-        context["tell"] = (channel, user, refused, thread_ts)
-    return refused is not None
+def refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
+    """A change by someone who may not speak for the brand: told privately, not
+    done. On the ack path only the cache answers; when only Slack can say, the
+    change waits (context["ask_slack"]) and the after-ack listener runs the
+    same handler again (later()), asking Slack as patiently as it allows."""
+    if context.get("after_ack"):
+        why = change_refused(deps.publishers, user, patiently=True)
+    else:
+        why = change_refused(deps.publishers, user, known_only=True)
+        if why == NOT_KNOWN:
+            context["ask_slack"] = True
+            return True
+    if why and channel:
+        context["tell"] = (channel, user, why, thread_ts)
+    return why is not None
+
+
+def later(context: dict, handler) -> None:
+    """After the ack: a handler that waited for Slack to say who acted runs
+    again, now allowed to ask."""
+    if context.pop("ask_slack", False):
+        context["after_ack"] = True
+        handler()
+
+
+def no_ack(*_args, **_kwargs) -> None:
+    pass
 
 
 def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) -> None:
     item, now = event["item"], deps.clock()
-    if _refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
+    if refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
         return
     with deps.sessions() as session:
         if not store.record_slack_event_once(session, body.get("event_id"), now):
@@ -98,7 +104,7 @@ def register(app: App, deps: Deps) -> None:
             return ignored(f"{event['type']} :{name}:", "this bot's own reaction, echoed back")
         if name in LIKE_REACTIONS:
             return _on_like(deps, body, event, context, removed)
-        if _refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
+        if refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
             return
         now = deps.clock()
         with deps.sessions() as session:
@@ -121,13 +127,21 @@ def register(app: App, deps: Deps) -> None:
         on_reaction(body, event, context, removed=True)
 
     def lazy_refresh(context):
-        tell_after(deps, context)
+        tell(deps, context)
         refresh_after(deps, context)
         if context.get("like_outbox"):
             deliver(deps, deps.clock(), only_id=context["like_outbox"])
 
-    app.event("reaction_added")(ack=added, lazy=[lazy_refresh])
-    app.event("reaction_removed")(ack=removed, lazy=[lazy_refresh])
+    def later_added(body, event, context):
+        later(context, lambda: on_reaction(body, event, context, removed=False))
+        lazy_refresh(context)
+
+    def later_removed(body, event, context):
+        later(context, lambda: on_reaction(body, event, context, removed=True))
+        lazy_refresh(context)
+
+    app.event("reaction_added")(ack=added, lazy=[later_added])
+    app.event("reaction_removed")(ack=removed, lazy=[later_removed])
 
     def on_button(ack, body: dict, action: dict, context: dict) -> None:
         ack()
@@ -137,13 +151,17 @@ def register(app: App, deps: Deps) -> None:
         except ValueError:
             return ignored(f"button {action['action_id']}", f"its value {action.get('value')!r} is no "
                            "conversation id", logging.INFO)
-        if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
+        if refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
             return
         result = BUTTONS[action["action_id"]](deps, conv_id, user, deps.clock())
         _answer_after(context, body, result, tell=not result.ok or action["action_id"] in TOLD_ALWAYS)
 
+    def later_button(body, action, context):
+        later(context, lambda: on_button(no_ack, body, action, context))
+        lazy_refresh(context)
+
     for action_id in BUTTONS:
-        app.action(action_id)(ack=on_button, lazy=[lazy_refresh])
+        app.action(action_id)(ack=on_button, lazy=[later_button])
 
     def on_priority(ack, body: dict, action: dict, context: dict) -> None:
         ack()
@@ -152,9 +170,13 @@ def register(app: App, deps: Deps) -> None:
             return ignored("priority menu", f"its value {conv_id}:{priority} names no conversation and "
                            "priority", logging.INFO)
         user = body["user"]["id"]
-        if _refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
+        if refused(deps, context, (body.get("channel") or {}).get("id"), user, (body.get("message") or {}).get("ts")):
             return
         result = actions.set_priority(deps, int(conv_id), priority, user, deps.clock())
         _answer_after(context, body, result, tell=True)
 
-    app.action("conv_priority")(ack=on_priority, lazy=[lazy_refresh])
+    def later_priority(body, action, context):
+        later(context, lambda: on_priority(no_ack, body, action, context))
+        lazy_refresh(context)
+
+    app.action("conv_priority")(ack=on_priority, lazy=[later_priority])

@@ -13,11 +13,14 @@ from bot.desk.report_post import post_report
 from bot.env import parse_duration
 from bot.deps import Deps
 from bot.store.models import Conversation
-from bot.slack.publishers import change_refused
+from bot.slack.publishers import NOT_KNOWN, change_refused
 from bot.slack.render import slack_date
 from bot.rules.sla import PRIORITY_FACTORS
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.rules.text import escape_for_slack
+from bot.store.db import reading
+from bot.outbound.relay import Relay, RelayResult
+from handlers.after_ack import Recorded, after_reply
 from handlers.slack_actions import refresh_after
 from handlers.slack_ignored import ignored
 
@@ -73,7 +76,7 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
     if command in ("status", "queue", "overdue", "mine"):
         if args:
             return f"`/social {command}` takes no arguments."
-        with deps.sessions() as session:
+        with reading(deps.sessions) as session:  # no write lock for a look
             if command == "status":
                 return reports.status(session, now, deps.settings.timezone).line()
             if command == "queue":
@@ -82,7 +85,11 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
                 return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉")
             return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you")
     if command in ("assign", "snooze", "resolve", "reopen", "priority", "private"):
-        refused = change_refused(deps.publishers, user)
+        later = bool(context.get("after_ack"))
+        refused = change_refused(deps.publishers, user, quickly=not later, patiently=later)
+        if refused == NOT_KNOWN:  # only Slack can say, and the ack does not wait for Slack
+            context["ask_slack"] = True
+            return "⏳ Asking Slack whether you may change conversations; the answer follows in a moment."
         if refused:
             return refused
     if command in ("assign", "snooze", "resolve", "reopen", "priority"):
@@ -95,7 +102,7 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
         match = _CONV_ID.match(args[0]) if len(args) == 1 else None
         if not match:
             return "Usage: `/social audit #42`"
-        with deps.sessions() as session:
+        with reading(deps.sessions) as session:
             return audit_answer(session, int(match.group(1)))
     return f"Unknown command `{escape_for_slack(command)}`. Try `/social help`."
 
@@ -164,7 +171,7 @@ def _report(args: list[str], user: str, context: dict) -> str:
 def home_view(deps: Deps, user: str) -> dict:
     now = deps.clock()
     who = deps.publishers.describe() if deps.publishers else "everyone"
-    with deps.sessions() as session:
+    with reading(deps.sessions) as session:
         line = reports.status(session, now, deps.settings.timezone).line()
         sections = [listing("My threads", reports.mine(session, user), now, "none"),
                     listing("Overdue", reports.overdue(session, now), now, "none 🎉"),
@@ -189,6 +196,14 @@ def register(app: App, deps: Deps) -> None:
         ack(response_type="ephemeral", text=text)
 
     def lazy_refresh(context, command: dict):
+        if context.pop("ask_slack", False):
+            context["after_ack"] = True
+            text = answer(deps, command.get("user_id", ""), command.get("text", ""), context,
+                          command.get("trigger_id", ""))
+            try:
+                deps.slack.ephemeral(command.get("channel_id", ""), command.get("user_id", ""), text)
+            except SLACK_ERRORS as exc:
+                log.warning("/social %s: the answer could not be sent: %s", command.get("text"), exc)
         refresh_after(deps, context)
         if context.get("report"):
             days, user, here = context["report"]
@@ -198,8 +213,12 @@ def register(app: App, deps: Deps) -> None:
                 log.exception("/social report failed")
                 deps.slack.ephemeral(command.get("channel_id", ""), user,
                                      "📊 The report could not be made or uploaded; the error is in the socialdesk log.")
-        if context.get("private_send"):
-            private.after_private_send(deps, context["private_send"], deps.clock())
+        sent = context.get("private_send")
+        if sent is not None and sent.outbox_id is not None:
+            outcome = Relay.REFUSED if sent.refused else Relay.HELD if sent.held else Relay.QUEUED
+            recorded = Recorded(RelayResult(outcome, sent.conversation_id, sent.outbox_id, findings=sent.findings,
+                                            send_at=sent.send_at), "", "", None)
+            after_reply(deps, recorded, deps.clock(), copy=True, refresh_root=False)
 
     app.command("/social")(ack=on_command, lazy=[lazy_refresh])
 

@@ -1,8 +1,10 @@
 """Message events in conversation threads: staff replies, notes, edits, deletions.
 
 Bolt runs with process_before_response=True, so the listener body (a database
-transaction) completes before the ack; the platform call and the root refresh
-run after the ack in lazy listeners.
+transaction) completes before the ack, and it never calls Slack: whether the
+author may speak for the brand comes from the cache or is looked up after the
+ack (handlers.after_ack), like the platform call, the root refresh and every
+private answer.
 """
 from __future__ import annotations
 
@@ -13,17 +15,14 @@ from slack_bolt import App
 from bot.outbound import held
 from bot.store import queries as store
 from adapters.base import ActionKind
-from bot.outbound.deliver import PRIVATE_REACTION, deliver
+from bot.outbound.deliver import deliver
 from bot.deps import Deps
-from bot.inbound.ingest import refresh_root
 from bot.slack.publishers import looks_internal
 from bot.rules.text import is_internal_note
 from bot.store.models import FAILED, HELD, SENT, Conversation
-from bot.outbound.notices import post_due_notices
-from bot.outbound.relay import (Relay, cancel_pending_reply, edit_pending_reply, find_outbox_by_slack_ts,
-                       record_staff_message)
-from bot.slack.slack_out import SLACK_ERRORS
-from handlers.slack_actions import tell_after
+from bot.outbound.relay import (AUTHOR_CHECK, Relay, RelayResult, cancel_pending_reply, edit_pending_reply,
+                       find_outbox_by_slack_ts, record_staff_message)
+from handlers.after_ack import Recorded, after_reply, settle_leftovers, tell, waited_for_root
 from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
@@ -39,9 +38,9 @@ def register(app: App, deps: Deps) -> None:
     def handle_message(body: dict, event: dict, context: dict) -> None:
         subtype = event.get("subtype")
         if subtype == "message_changed":
-            return _handle_edit(deps, event, context)
+            return _handle_edit(deps, body, event, context)
         if subtype == "message_deleted":
-            return _handle_delete(deps, event)
+            return _handle_delete(deps, body, event, context)
         what = "message" + (f"/{subtype}" if subtype else "")
         if subtype not in HUMAN_SUBTYPES:
             return ignored(what, "not a person writing (only people's thread replies are relayed)")
@@ -49,101 +48,116 @@ def register(app: App, deps: Deps) -> None:
             return ignored(what, "written by a bot (this one or another app)")
         if not _is_thread_reply(event):
             return ignored(what, "not a thread reply (only replies in a conversation's thread are relayed)")
-        now = deps.clock()
-        user, text = event.get("user", ""), event.get("text", "")
-        with deps.sessions() as session:
-            ours = store.find_conversation_by_root_ts(session, event["channel"], event["thread_ts"]) is not None
-        if not ours:  # someone else's thread: no publisher look-up (a Slack call) on the ack path
-            return ignored(what, f"thread {event['thread_ts']} in {event['channel']} is not a conversation's")
-        kept_internal = None if is_internal_note(text) else _why_internal(deps, user, text, event.get("user_team"))
-        with deps.sessions() as session:
-            if not store.record_slack_event_once(session, body.get("event_id"), now):
-                return ignored(what, f"event {body.get('event_id')} was already processed (a Slack retry)",
-                               logging.INFO)
-            result = record_staff_message(session, deps, event["channel"], event["thread_ts"], event["ts"], user,
-                                          text, now, kept_internal)
-            conv = session.get(Conversation, result.conversation_id) if result.conversation_id else None
-            session.commit()
-        if result.kind is ActionKind.PRIVATE and conv is not None and not conv.private:
-            # Reply privately was armed: this message goes as a private message, marked so.
-            context["mark_private"] = (event["channel"], event["ts"])
-        context["relay"] = result
-        if kept_internal and result.outcome is Relay.NOTE:
-            context["tell"] = (event["channel"], user, f"🔒 Kept as an internal note — *not sent* to the customer — "
-                               f"because {kept_internal}.", event["thread_ts"])
-        if event.get("files") and result.outcome in (Relay.QUEUED, Relay.HELD):
-            # Only the text goes out; say so rather than let staff think the file did.
-            context["tell"] = (event["channel"], event.get("user", ""),
-                               "📎 Only the text of your reply goes to the customer; attached files are not "
-                               "sent. Share a link in the text instead.", event["thread_ts"])
+        result = _record(deps, body, event, context)
+        if result is None or result.outcome is not Relay.NOT_OURS:
+            return
+        if event.get("parent_user_id") and event.get("parent_user_id") == context.get("bot_user_id"):
+            # A root this bot posted whose ts is not stored yet (it is, right
+            # after chat.postMessage returns): matched again after the ack.
+            context["root_not_stored"] = True
+            return
+        ignored(what, f"thread {event['thread_ts']} in {event['channel']} is not a conversation's")
 
-    def after_ack(context: dict) -> None:
-        result = context.get("relay")
+    def after_message(body: dict, event: dict, context: dict) -> None:
         now = deps.clock()
+        tell(deps, context)
         if context.get("edited_held"):
             held.tell_author(deps, context["edited_held"], context["findings"], None, held=True, now=now)
         if context.get("edited_released"):
             held.forget_hold(deps, context["edited_released"])
             deliver(deps, now, only_id=context["edited_released"])
-        if result is not None and result.outcome is Relay.NOTE:
-            tell_after(deps, context)
-            return
-        if result is not None and result.outcome is Relay.REFUSED:
-            post_due_notices(deps, now, only_id=result.outbox_id)  # the ⚠️ at once; retried by deliver
-            return
-        if result is not None and result.outcome is Relay.HELD:
-            tell_after(deps, context)
-            held.tell_author(deps, result.outbox_id, result.findings, None, held=True, now=now)
-            return
-        if result is None or result.outcome is not Relay.QUEUED:
-            return
-        tell_after(deps, context)
-        held.tell_author(deps, result.outbox_id, result.findings, result.send_at, held=False, now=now)
-        if context.get("mark_private"):
-            try:
-                deps.slack.react(*context["mark_private"], PRIVATE_REACTION)
-            except SLACK_ERRORS as exc:
-                log.warning("could not mark the private message: %s", exc)
-        try:
-            with deps.sessions() as session:
-                refresh_root(session, deps, session.get(Conversation, result.conversation_id), now)
-        except SLACK_ERRORS as exc:
-            log.warning("root refresh failed: %s", exc)
-        deliver(deps, now, only_id=result.outbox_id)  # the worker's pass would also pick it up
+        if context.get("root_not_stored"):
+            result = waited_for_root(lambda: _record(deps, body, event, context))
+            if result is None:
+                log.info("thread %s in %s: its root is the bot's, but no conversation has it after a few "
+                         "seconds; ignored as not a conversation's", event["thread_ts"], event["channel"])
+            tell(deps, context)
+        if context.get("recorded"):
+            after_reply(deps, context["recorded"], now)
+        settle_leftovers(deps, now)
 
-    app.event("message")(ack=handle_message, lazy=[after_ack])
+    app.event("message")(ack=handle_message, lazy=[after_message])
 
 
-def _why_internal(deps: Deps, user: str, text: str, user_team: str | None) -> str | None:
-    """Why a thread message that does not start with `note:` still stays
-    internal: it reads like a note, or its author may not speak for the brand."""
+def _record(deps: Deps, body: dict, event: dict, context: dict) -> RelayResult | None:
+    """Record a staff thread message in one transaction (the conversation read
+    once, under its lock), leaving what is owed after the ack in `context`.
+    None for a Slack retry of an event already recorded."""
+    now, what = deps.clock(), "message" + (f"/{event['subtype']}" if event.get("subtype") else "")
+    user, text = event.get("user", ""), event.get("text", "")
+    kept_internal, author_known = _internal_or_unknown(deps, user, text, event.get("user_team"))
+    with deps.sessions() as session:
+        if not store.record_slack_event_once(session, body.get("event_id"), now):
+            ignored(what, f"event {body.get('event_id')} was already processed (a Slack retry)", logging.INFO)
+            return None
+        result = record_staff_message(session, deps, event["channel"], event["thread_ts"], event["ts"], user,
+                                      text, now, kept_internal, author_known)
+        if result.outcome is Relay.NOT_OURS:
+            session.rollback()  # nothing of ours: not even the event id
+            return result
+        conv = session.get(Conversation, result.conversation_id) if result.conversation_id else None
+        armed = result.kind is ActionKind.PRIVATE and conv is not None and not conv.private
+        session.commit()
+    if kept_internal and result.outcome is Relay.NOTE:
+        context["tell"] = (event["channel"], user, f"🔒 Kept as an internal note — *not sent* to the customer — "
+                           f"because {kept_internal}.", event["thread_ts"])
+    if result.outcome in (Relay.QUEUED, Relay.HELD, Relay.REFUSED, Relay.CHECKING):
+        context["recorded"] = Recorded(result, event["channel"], user, event["thread_ts"], event.get("user_team"),
+                                       # Reply privately was armed: this message goes privately, marked so.
+                                       mark_private=(event["channel"], event["ts"]) if armed else None,
+                                       files=bool(event.get("files")))
+    return result
+
+
+def _internal_or_unknown(deps: Deps, user: str, text: str, user_team: str | None) -> tuple[str | None, bool]:
+    """(why a thread message that does not start with `note:` still stays
+    internal, whether that is known yet): it reads like a note, or its author
+    may not speak for the brand — from the cache only; (None, False) when only
+    Slack can say, which is asked after the ack."""
+    if is_internal_note(text):
+        return None, True
     looks = looks_internal(text)
     if looks:
-        return f"{looks} (to answer the customer, post it again starting with the answer itself)"
-    standing = deps.publishers.standing(user, user_team) if deps.publishers else None
-    if standing is not None and not standing.may_publish:
-        return standing.reason
-    return None
+        return f"{looks} (to answer the customer, post it again starting with the answer itself)", True
+    if deps.publishers is None:
+        return None, True
+    standing = deps.publishers.known(user, user_team)
+    if standing is None:
+        return None, False
+    return (None if standing.may_publish else standing.reason), True
 
 
-def _handle_edit(deps: Deps, event: dict, context: dict) -> None:
+def _first_time(session, body: dict, what: str, now) -> bool:
+    """Slack retries an edit or a delete like any event: one audit row and one
+    notice, whatever the retries."""
+    if store.record_slack_event_once(session, body.get("event_id"), now):
+        return True
+    ignored(what, f"event {body.get('event_id')} was already processed (a Slack retry)", logging.INFO)
+    return False
+
+
+def _handle_edit(deps: Deps, body: dict, event: dict, context: dict) -> None:
     edited, before = event.get("message", {}), event.get("previous_message", {})
     if edited.get("bot_id") or not _is_thread_reply(edited) or edited.get("text") == before.get("text"):
         # our own updates, unfurls, and edits outside threads
         return ignored("message/message_changed", "a bot's update, an unfurl, or an edit outside a thread")
-    channel, ts, user = event["channel"], edited["ts"], edited.get("user", "")
+    channel, ts, user, now = event["channel"], edited["ts"], edited.get("user", ""), deps.clock()
     with deps.sessions() as session:
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
             return ignored("message/message_changed", f"{ts} in {channel} is no reply to a customer")
+        if not _first_time(session, body, "message/message_changed", now):
+            return
         was = row.state
-        changed = edit_pending_reply(session, deps, channel, ts, edited.get("text", ""), deps.clock())
+        changed = edit_pending_reply(session, deps, channel, ts, edited.get("text", ""), now)
         session.commit()
     label = deps.label(row.platform)
     if changed and changed.state == HELD:
         context.update(edited_held=changed.id, findings=changed.check_findings)
         return  # told after the ack, with the buttons
-    if changed:
+    if changed and changed.state == AUTHOR_CHECK:
+        text = f"✏️ Your edit was taken: it had not been sent yet, so {label} will get the new text."
+    elif changed:
         if was == HELD:
             context["edited_released"] = changed.id
         text = f"✏️ Your edit was taken: it had not been sent yet, so {label} will get the new text."
@@ -159,19 +173,21 @@ def _handle_edit(deps: Deps, event: dict, context: dict) -> None:
     else:
         text = (f"✏️ This reply is being sent to {label} right now, so the edit was not taken. If it needs "
                 "a correction, post it as a new message in this thread.")
-    deps.slack.ephemeral(channel, user, text, thread_ts=edited.get("thread_ts"))
+    context["tell"] = (channel, user, text, edited.get("thread_ts"))  # said after the ack
 
 
-def _handle_delete(deps: Deps, event: dict) -> None:
+def _handle_delete(deps: Deps, body: dict, event: dict, context: dict) -> None:
     before = event.get("previous_message", {})
     if before.get("bot_id") or not _is_thread_reply(before):
         return ignored("message/message_deleted", "a bot's message, or a message outside a thread")
-    channel, ts = event["channel"], before["ts"]
+    channel, ts, now = event["channel"], before["ts"], deps.clock()
     with deps.sessions() as session:
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
             return ignored("message/message_deleted", f"{ts} in {channel} was no reply to a customer")
-        cancelled = cancel_pending_reply(session, channel, ts, deps.clock())
+        if not _first_time(session, body, "message/message_deleted", now):
+            return
+        cancelled = cancel_pending_reply(session, channel, ts, now)
         session.commit()
     label = deps.label(row.platform)
     if row.state == FAILED and row.uncertain_since is not None:  # it may have gone out (see its ⚠️)
@@ -185,4 +201,4 @@ def _handle_delete(deps: Deps, event: dict) -> None:
     else:
         text = (f"🗑️ That reply was already sent to {label}; deleting it in Slack does not delete "
                 "the public reply.")
-    deps.slack.ephemeral(channel, before.get("user", ""), text, thread_ts=before.get("thread_ts"))
+    context["tell"] = (channel, before.get("user", ""), text, before.get("thread_ts"))  # said after the ack

@@ -9,12 +9,13 @@ import logging
 from slack_bolt import App
 
 from bot.outbound import held
-from bot.outbound.deliver import PRIVATE_REACTION, deliver
+from bot.outbound.deliver import PRIVATE_REACTION
 from bot.deps import Deps
 from bot.store.models import Conversation, Message, Outbox
-from bot.desk.private import PrivateSend, after_private_send
+from bot.outbound.relay import Relay, RelayResult
 from bot.slack.slack_out import SLACK_ERRORS
-from handlers.slack_actions import _refused, tell_after
+from handlers.after_ack import Recorded, after_reply, tell
+from handlers.slack_actions import no_ack, later, refused
 from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
@@ -31,24 +32,24 @@ def register(app: App, deps: Deps) -> None:
         if not str(action.get("value", "")).isdigit():
             return ignored(f"button {action['action_id']}", f"its value {action.get('value')!r} is no reply id",
                            logging.INFO)
-        if _refused(deps, context, channel, user, thread_ts):
+        if refused(deps, context, channel, user, thread_ts):
             return
         decision = DECISIONS[action["action_id"]](deps, int(action["value"]), user, deps.clock())
         context["decision"] = decision
         if channel:
             context["tell"] = (channel, user, decision.message, _thread_of(deps, int(action["value"])) or thread_ts)
 
-    def after(context: dict) -> None:
-        tell_after(deps, context)
+    def after(body: dict, action: dict, context: dict) -> None:
+        later(context, lambda: on_decision(no_ack, body, action, context))
+        tell(deps, context)
         decision = context.get("decision")
         if decision is None or decision.outbox_id is None or not decision.ok:
             return
         _show_decided(deps, decision)
-        if decision.release and _needs_copy(deps, decision.outbox_id):
-            sent = PrivateSend("", decision.conversation_id, decision.outbox_id, queued=True)
-            after_private_send(deps, sent, deps.clock())  # posts its 🔒 copy, then sends
-        elif decision.release:
-            deliver(deps, deps.clock(), only_id=decision.outbox_id)
+        if decision.release:
+            # A private message from `/social private` has no thread message yet: it gets its 🔒 copy.
+            released = Recorded(RelayResult(Relay.QUEUED, decision.conversation_id, decision.outbox_id), "", "", None)
+            after_reply(deps, released, deps.clock(), copy=True, refresh_root=False)
 
     for action_id in DECISIONS:
         app.action(action_id)(ack=on_decision, lazy=[after])
@@ -60,13 +61,6 @@ def _thread_of(deps: Deps, outbox_id: int) -> str | None:
         row = session.get(Outbox, outbox_id)
         conv = session.get(Conversation, row.conversation_id) if row else None
         return conv.slack_root_ts if conv else None
-
-
-def _needs_copy(deps: Deps, outbox_id: int) -> bool:
-    """A private message from `/social private` has no thread message yet: it gets its 🔒 copy."""
-    with deps.sessions() as session:
-        row = session.get(Outbox, outbox_id)
-        return session.get(Message, row.message_id).slack_ts is None
 
 
 def _show_decided(deps: Deps, decision: held.Decision) -> None:

@@ -12,15 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from adapters.base import ActionKind, can
-from bot.outbound import held
 from bot.store import queries as store
 from bot.desk.actions import ActionResult, _missing
 from bot.deps import Deps
-from bot.outbound.deliver import deliver
-from bot.store.models import OUT, Conversation, Message, Outbox
-from bot.outbound.notices import post_due_notices
+from bot.store.models import OUT, Conversation, Message
 from bot.outbound.relay import Relay, queue_action
-from bot.slack.slack_out import SLACK_ERRORS
 from bot.rules.text import escape_for_slack
 
 log = logging.getLogger(__name__)
@@ -113,32 +109,3 @@ def thread_copy_text(user: str, customer_handle: str, label: str, slack_text: st
     (slack_text is Slack markup already; the handle is customer text)."""
     quoted = "\n".join(f"> {line}" for line in slack_text.splitlines() or [""])
     return f"🔒 *Sent privately* by <@{user}> to {escape_for_slack(customer_handle)} ({label}):\n{quoted}"
-
-
-def after_private_send(deps: Deps, sent: PrivateSend, now: datetime) -> None:
-    """After the ack: the thread shows the private message (📤 lands on it once
-    sent), then it is delivered — or its ⚠️ posted."""
-    if sent.outbox_id is None:
-        return
-    if sent.refused:
-        post_due_notices(deps, now, only_id=sent.outbox_id)
-        return
-    if sent.held:
-        held.tell_author(deps, sent.outbox_id, sent.findings, None, held=True, now=now)
-        return
-    with deps.sessions() as session:
-        row = session.get(Outbox, sent.outbox_id)
-        message = session.get(Message, row.message_id)
-        conv = session.get(Conversation, row.conversation_id)
-        text = thread_copy_text(row.staff_user, conv.customer_handle, deps.label(conv.platform, True),
-                                row.slack_text)
-        session.commit()
-        try:  # once, like the root and the pings: a 5xx after Slack stored it is looked for, not retried
-            message.slack_ts = deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, text,
-                                                      {"outbox": str(row.id), "part": "private_copy"},
-                                                      since=row.created_at, look_first=False)
-            session.commit()
-        except SLACK_ERRORS as exc:  # the customer still gets it; the thread misses the copy
-            log.warning("#%s: the private message's copy could not be posted in the thread: %s", conv.id, exc)
-    held.tell_author(deps, sent.outbox_id, sent.findings, sent.send_at, held=False, now=now)
-    deliver(deps, now, only_id=sent.outbox_id)

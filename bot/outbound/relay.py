@@ -9,7 +9,12 @@ message can cause one public reply and one private message, each once.
 Recording a reply does not answer the customer: the conversation keeps
 waiting until the platform accepted the reply (bot.outbound.deliver). A reply the
 platform cannot take (checks that need no network: empty, too long, a closed
-window) is refused here, at once, and owes its thread a ⚠️ notice."""
+window) is refused here, at once, and owes its thread a ⚠️ notice.
+
+Whether its author may speak for the brand is a Slack look-up (users.info):
+when the cache cannot say, the reply is recorded in state AUTHOR_CHECK before
+the ack — invisible to deliver — and settled after it (settle_author): sent,
+kept as a note, or held when Slack still cannot say."""
 from __future__ import annotations
 
 import enum
@@ -29,6 +34,9 @@ from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Co
 from bot.rules.text import is_internal_note
 
 log = logging.getLogger(__name__)
+# Recorded, its author not looked up yet: deliver claims only pending rows.
+AUTHOR_CHECK = "author_check"
+AUTHOR_UNKNOWN = "• Slack could not say whether you may speak for the brand"
 REPLY_KINDS = (ActionKind.REPLY.value, ActionKind.PRIVATE.value)
 
 
@@ -41,6 +49,7 @@ class Relay(enum.Enum):
     HELD = "held"                # REPLY_CHECK found something; its author decides (bot.outbound.held)
     NO_TARGET = "no_target"      # nothing from the customer to answer (cannot happen in practice)
     UNCHANGED = "unchanged"      # a like on a post already liked, an unlike of one that is not
+    CHECKING = "checking"        # recorded; its author is looked up after the ack (settle_author)
 
 
 @dataclass(frozen=True)
@@ -79,15 +88,13 @@ def reply_kind(conv: Conversation, user: str, latest: Message) -> ActionKind:
 
 def queue_action(session: Session, deps: Deps, conv: Conversation, message: Message, kind: ActionKind,
                  key: str, user: str, text: str, about: Message, now: datetime,
-                 check: bool = True) -> RelayResult:
+                 check: bool = True, author_known: bool = True) -> RelayResult:
     """Record `message` and its outbox row in one savepoint; a second call
-    with the same key (a Slack retry) changes nothing."""
+    with the same key (a Slack retry) changes nothing. author_known=False: the
+    row waits in AUTHOR_CHECK, decided by settle_author after the ack."""
     ref = post_ref(conv, about)
-    refused = check_before_queueing(deps, user, conv.platform, text, kind, ref) if check else None
-    findings = check_wording(deps, user, text, kind) if check and not refused else None
-    held = bool(findings) and deps.settings.reply_check == "hold"
-    send_at = now + deps.settings.send_delay if check and not refused and not held else now
-    state = FAILED if refused else HELD if held else PENDING
+    state, refused, findings, send_at = (_verdict(deps, conv, kind, user, text, ref, now, check) if author_known
+                                         else (AUTHOR_CHECK, None, None, now))
     try:
         with session.begin_nested():
             if message.id is None:
@@ -102,26 +109,86 @@ def queue_action(session: Session, deps: Deps, conv: Conversation, message: Mess
             session.flush()
     except IntegrityError:
         return RelayResult(Relay.DUPLICATE, conv.id, kind=kind)
-    if refused:
-        log.info("#%s %s by %s refused when written: %s", conv.id, kind.value, user, refused)
-        store.audit(session, now, user, f"{kind.value}_refused", conv.id, refused)
+    if not author_known:
+        log.info("#%s %s by %s recorded; its author is looked up after the ack", conv.id, kind.value, user)
+        return RelayResult(Relay.CHECKING, conv.id, outbox.id, kind)
+    return _audited(session, conv, outbox, kind, now)
+
+
+def _verdict(deps: Deps, conv: Conversation, kind: ActionKind, user: str, text: str, ref: PostRef,
+             now: datetime, check: bool = True) -> tuple[str, str | None, str | None, datetime]:
+    """(state, why refused, REPLY_CHECK's findings, when it may leave)."""
+    refused = check_before_queueing(deps, user, conv.platform, text, kind, ref) if check else None
+    findings = check_wording(deps, user, text, kind) if check and not refused else None
+    held = bool(findings) and deps.settings.reply_check == "hold"
+    send_at = now + deps.settings.send_delay if check and not refused and not held else now
+    return (FAILED if refused else HELD if held else PENDING), refused, findings, send_at
+
+
+def _audited(session: Session, conv: Conversation, outbox: Outbox, kind: ActionKind, now: datetime) -> RelayResult:
+    user, text, findings = outbox.staff_user, outbox.slack_text, outbox.check_findings
+    if outbox.state == FAILED:
+        log.info("#%s %s by %s refused when written: %s", conv.id, kind.value, user, outbox.last_error)
+        store.audit(session, now, user, f"{kind.value}_refused", conv.id, outbox.last_error)
         return RelayResult(Relay.REFUSED, conv.id, outbox.id, kind)
-    if held:
+    if outbox.state == HELD:
         log.info("#%s %s by %s held by REPLY_CHECK: %s", conv.id, kind.value, user, findings.replace("\n", " "))
         store.audit(session, now, user, f"{kind.value}_held", conv.id, f"outbox {outbox.id} “{text}” — {findings}")
         return RelayResult(Relay.HELD, conv.id, outbox.id, kind, findings=findings)
     log.info("#%s %s by %s queued for %s", conv.id, kind.value, user, conv.platform)
     detail = f"outbox {outbox.id} “{text}”" + (f" — sent with REPLY_CHECK=warn despite: {findings}" if findings else "")
     store.audit(session, now, user, f"{kind.value}_queued", conv.id, detail)
+    send_at = outbox.next_attempt_at
     return RelayResult(Relay.QUEUED, conv.id, outbox.id, kind, findings=findings,
                        send_at=send_at if send_at > now else None)
 
 
+def settle_author(session: Session, deps: Deps, outbox_id: int, now: datetime, not_allowed: str | None = None,
+                  unknown: str | None = None) -> RelayResult:
+    """A reply recorded before its author was looked up, now that the look-up
+    is over: not_allowed (why they may not speak for the brand) keeps it as a
+    note; unknown (why Slack could not say) holds it for its author to decide;
+    otherwise it is checked and queued like any reply. Under the row's lock,
+    once: a second call finds it settled and changes nothing."""
+    row = session.get(Outbox, outbox_id, with_for_update=True, populate_existing=True)
+    if row is None or row.state != AUTHOR_CHECK:
+        return RelayResult(Relay.DUPLICATE, row.conversation_id if row else None)
+    conv = session.get(Conversation, row.conversation_id)
+    message = session.get(Message, row.message_id)
+    kind = ActionKind(row.kind)
+    if not_allowed:
+        message.direction = NOTE
+        session.delete(row)
+        store.audit(session, now, row.staff_user, "note", conv.id)
+        log.info("#%s message of %s kept as a note: %s", conv.id, row.staff_user, not_allowed)
+        return RelayResult(Relay.NOTE, conv.id)
+    if unknown:
+        row.state, row.next_attempt_at = HELD, now
+        row.check_findings = f"{AUTHOR_UNKNOWN} ({unknown})"
+    else:
+        about = store.latest_customer_message(session, conv.id, conv.customer_id) or message
+        row.state, row.last_error, row.check_findings, row.next_attempt_at = _verdict(
+            deps, conv, kind, row.staff_user, row.slack_text, post_ref(conv, about), now)
+        row.notice_due_at = now if row.state == FAILED else None
+    session.flush()
+    return _audited(session, conv, row, kind, now)
+
+
+def unsettled_authors(session: Session, recorded_before: datetime, limit: int = 50) -> list[int]:
+    """Replies whose author look-up a process began and never finished (it
+    died after the ack): settled by whoever finds them."""
+    return list(session.scalars(select(Outbox.id).where(Outbox.state == AUTHOR_CHECK,
+                                                        Outbox.created_at < recorded_before)
+                                .order_by(Outbox.id).limit(limit)))
+
+
 def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: str, ts: str, user: str,
-                         text: str, now: datetime, kept_internal: str | None = None) -> RelayResult:
+                         text: str, now: datetime, kept_internal: str | None = None,
+                         author_known: bool = True) -> RelayResult:
     """kept_internal: why this message stays a note although it does not start
     with `note:` (its author may not speak for the brand, it addresses a
-    colleague, it starts like a note) — the author is told so."""
+    colleague, it starts like a note) — the author is told so. author_known
+    False: whether they may is looked up after the ack (settle_author)."""
     conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True)
     if conv is None:
         return RelayResult(Relay.NOT_OURS)
@@ -142,7 +209,7 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
         return RelayResult(Relay.NO_TARGET, conv.id)
     kind = reply_kind(conv, user, target)
     result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
-                          target, now)
+                          target, now, author_known=author_known)
     if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
         conv.reply_privately_by = None  # the armed "Reply privately" is used up
     return result
@@ -178,7 +245,7 @@ def find_outbox_by_slack_ts(session: Session, channel: str, ts: str) -> Outbox |
 def _pending_of(channel: str, ts: str):
     return (Outbox.message_id.in_(select(Message.id).where(Message.slack_channel == channel,
                                                            Message.slack_ts == ts)),
-            Outbox.kind.in_(REPLY_KINDS), Outbox.state.in_((PENDING, HELD)))
+            Outbox.kind.in_(REPLY_KINDS), Outbox.state.in_((PENDING, HELD, AUTHOR_CHECK)))
 
 
 def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_text: str,
@@ -189,8 +256,16 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
     row = session.scalar(select(Outbox).where(*_pending_of(channel, ts)).with_for_update())
     if row is None:
         return None
+    if row.state == AUTHOR_CHECK:  # checked when its author is known
+        row.slack_text = new_text
+        store.audit(session, now, row.staff_user, "reply_edited", row.conversation_id, f"outbox {row.id}: {new_text}")
+        return row
     findings = check_wording(deps, row.staff_user, new_text, ActionKind(row.kind))
     held = bool(findings) and deps.settings.reply_check == "hold"
+    if row.state == HELD and (row.check_findings or "").startswith(AUTHOR_UNKNOWN):
+        # Still unknown whether its author may publish: an edit does not release it.
+        unknown = row.check_findings.splitlines()[0]
+        findings, held = (unknown + ("\n" + findings if findings else "")), True
     state = HELD if held else PENDING
     moved = session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.state == row.state)
                             .values(slack_text=new_text, check_findings=findings, state=state,

@@ -28,8 +28,12 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin_immediate(conn):
-            if conn.get_execution_options().get(READ_PROBE):
+            options = conn.get_execution_options()
+            if options.get(READ_PROBE):
                 return  # /healthz reads outside any transaction: never waits on a writer
+            if options.get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")  # a snapshot, no write lock: never waits on a writer
+                return
             # Take the write lock at BEGIN: a deferred transaction that reads and
             # then writes can fail with "database is locked" instead of waiting.
             conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -41,6 +45,7 @@ def make_engine(url: str) -> Engine:
 
 
 READ_PROBE = "socialdesk_read_probe"
+READ_ONLY = "socialdesk_read_only"
 
 
 class WriteHealth:
@@ -114,6 +119,22 @@ def database_unavailable(error: BaseException | None) -> bool:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def reading(sessions: sessionmaker[Session]) -> Session:
+    """A session for look-ups only (`with reading(deps.sessions) as s:`): on
+    SQLite a deferred BEGIN, so it neither takes nor waits for the write lock
+    every other session takes at BEGIN IMMEDIATE. Writing in it is a bug: it
+    raises instead of reaching the database."""
+    bind = sessions.kw["bind"]
+    session = sessions(bind=bind.execution_options(**{READ_ONLY: True}))
+    event.listen(session, "before_flush", _refuse_writes)
+    return session
+
+
+def _refuse_writes(session, _context, _instances):
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read-only session (bot.store.db.reading) was asked to write")
 
 
 def database_problem(engine: Engine) -> str | None:
