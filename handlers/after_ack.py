@@ -19,7 +19,7 @@ from bot.outbound import held
 from bot.store.db import reading
 from bot.outbound.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
-from bot.inbound.ingest import refresh_root
+from bot.slack.root import refresh_root
 from bot.store.models import Conversation, Message, Outbox
 from bot.outbound.notices import post_due_notices
 from bot.desk.private import thread_copy_text

@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from bot.rules.conversations import resume_from_snooze
 from bot.store import queries as store
 from bot.deps import Deps
-from bot.inbound.ingest import WINDOW_WARNING, refresh_root
+from bot.slack.root import WINDOW_WARNING, refresh_root
 from bot.store.models import SNOOZED, WAITING, Alarm, Conversation
 from bot.slack.render import humanize, slack_date
 from bot.slack.slack_out import SLACK_ERRORS

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, InboundPost, NameFinder, Windowed, can
+from adapters.base import ActionKind, InboundPost, NameFinder, can
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
 from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
 from bot.slack.render import followup_message, root_message
+from bot.slack.root import WINDOW_WARNING, park, parking_if_refused, refresh_root, window_closes
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.rules.urgency import assess, raised
 
@@ -122,17 +122,6 @@ def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: dateti
     log.info("#%s priority %s from the customer's words: %s", conv.id or "new", urgency.priority, urgency.reason)
 
 
-WINDOW_WARNING = timedelta(hours=1)
-
-
-def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:
-    """When the platform stops taking our replies in this conversation (a
-    messaging window counted from the customer's last message), or None."""
-    adapter = deps.adapters.get(conv.platform)
-    window = adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
-    return customer_wrote + window if window and customer_wrote else None
-
-
 def arm_window_alarm(deps: Deps, conv: Conversation, customer_wrote: datetime) -> None:
     """The thread is warned an hour before the window closes (bot.desk.escalation)."""
     closes = window_closes(deps, conv, customer_wrote)
@@ -211,45 +200,9 @@ def look_up_name(session: Session, deps: Deps, conv: Conversation, message: Mess
     session.commit()
 
 
-# chat.postMessage / chat.update errors that say this message can never be
-# posted as it is; channel- or token-level errors (channel_not_found,
-# invalid_auth, …) are not here: they hold every post and are retried.
-REFUSED_FOR_GOOD = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long",
-                    "too_many_attachments", "invalid_attachments", "invalid_metadata_format",
-                    "invalid_metadata_schema", "metadata_too_large", "no_text", "invalid_arguments",
-                    "markdown_text_conflict"}
-
-
-def refused_for_good(exc: Exception) -> str | None:
-    if isinstance(exc, SlackApiError) and exc.response.status_code < 500:
-        error = exc.response.get("error")
-        return error if error in REFUSED_FOR_GOOD else None
-    return None
-
-
-def _park(session: Session, message: Message, reason: str) -> None:
-    message.parked_reason = reason
-    session.commit()
-    log.error("%s post %s: %s; shown as a notice with a link instead", message.platform, message.external_id,
-              reason)
-
-
-def _parking_if_refused(session: Session, message: Message, send):
-    """send(); if Slack refuses it for good, park the message and send() once
-    more — the renderers show a parked message as a short notice with a link."""
-    try:
-        return send()
-    except SlackApiError as exc:
-        error = refused_for_good(exc)
-        if error is None or message.parked_reason:
-            raise
-        _park(session, message, f"Slack refused it for good: {error}")
-    return send()
-
-
 def _post_or_park(session: Session, deps: Deps, message: Message, render, thread_ts: str | None,
                   now: datetime) -> str | None:
-    return _parking_if_refused(session, message,
+    return parking_if_refused(session, message,
                                lambda: _post_claimed(session, deps, message, render(), thread_ts, now))
 
 
@@ -268,23 +221,6 @@ def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
         store.release_publish(session, message.id)
         session.commit()
         raise
-
-
-def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
-    """Status changes update the root in place (chat.update), never as new posts.
-    Commits the caller's pending changes with its reads, before the Slack call."""
-    if conv.slack_root_ts is None:
-        return
-    first = store.first_customer_message(session, conv.id)
-    in_flight = store.reply_in_flight(session, conv.id)
-    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
-    session.commit()
-    label = deps.label(conv.platform, conv.private)
-    closes = window_closes(deps, conv, latest.created_at if latest else None)
-    _parking_if_refused(session, first, lambda: deps.slack.update(
-        conv.slack_channel, conv.slack_root_ts,
-        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
-                     closes)))
 
 
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
@@ -395,5 +331,5 @@ def publish_or_park(session: Session, deps: Deps, message: Message, now: datetim
         if message.parked_reason:
             raise  # even its notice failed: nothing more to try here
         log.exception("%s post %s could not be shown", message.platform, message.external_id)
-        _park(session, message, f"it could not be shown ({type(exc).__name__})")
+        park(session, message, f"it could not be shown ({type(exc).__name__})")
         return publish(session, deps, message, now, repaint)

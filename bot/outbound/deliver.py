@@ -30,7 +30,7 @@ from adapters.base import (ActionKind, AdapterError, AmbiguousSend, DuplicatePos
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
-from bot.inbound.ingest import refresh_root
+from bot.slack.root import refresh_root
 from bot.store.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
 from bot.outbound.notices import post_due_notices
 from bot.slack.slack_out import SLACK_ERRORS

@@ -1,0 +1,84 @@
+"""A conversation's root message in Slack: repainted in place (chat.update)
+whenever its state changes — never posted again — and parking: a message Slack
+refuses for good (invalid_blocks, msg_too_long, …) is shown as a short notice
+with a link to the original instead, so it never blocks the posts after it.
+Used by ingest, delivery, escalation and the staff actions alike."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from adapters.base import ActionKind, Windowed, can
+from bot.deps import Deps
+from bot.slack.render import root_message
+from bot.store import queries as store
+from bot.store.models import Conversation, Message
+
+log = logging.getLogger(__name__)
+
+
+WINDOW_WARNING = timedelta(hours=1)
+
+
+def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:
+    """When the platform stops taking our replies in this conversation (a
+    messaging window counted from the customer's last message), or None."""
+    adapter = deps.adapters.get(conv.platform)
+    window = adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+    return customer_wrote + window if window and customer_wrote else None
+
+
+# chat.postMessage / chat.update errors that say this message can never be
+# posted as it is; channel- or token-level errors (channel_not_found,
+# invalid_auth, …) are not here: they hold every post and are retried.
+REFUSED_FOR_GOOD = {"invalid_blocks", "invalid_blocks_format", "msg_too_long", "msg_blocks_too_long",
+                    "too_many_attachments", "invalid_attachments", "invalid_metadata_format",
+                    "invalid_metadata_schema", "metadata_too_large", "no_text", "invalid_arguments",
+                    "markdown_text_conflict"}
+
+
+def refused_for_good(exc: Exception) -> str | None:
+    if isinstance(exc, SlackApiError) and exc.response.status_code < 500:
+        error = exc.response.get("error")
+        return error if error in REFUSED_FOR_GOOD else None
+    return None
+
+
+def park(session: Session, message: Message, reason: str) -> None:
+    message.parked_reason = reason
+    session.commit()
+    log.error("%s post %s: %s; shown as a notice with a link instead", message.platform, message.external_id,
+              reason)
+
+
+def parking_if_refused(session: Session, message: Message, send):
+    """send(); if Slack refuses it for good, park the message and send() once
+    more — the renderers show a parked message as a short notice with a link."""
+    try:
+        return send()
+    except SlackApiError as exc:
+        error = refused_for_good(exc)
+        if error is None or message.parked_reason:
+            raise
+        park(session, message, f"Slack refused it for good: {error}")
+    return send()
+
+
+def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
+    """Status changes update the root in place (chat.update), never as new posts.
+    Commits the caller's pending changes with its reads, before the Slack call."""
+    if conv.slack_root_ts is None:
+        return
+    first = store.first_customer_message(session, conv.id)
+    in_flight = store.reply_in_flight(session, conv.id)
+    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
+    session.commit()
+    label = deps.label(conv.platform, conv.private)
+    closes = window_closes(deps, conv, latest.created_at if latest else None)
+    parking_if_refused(session, first, lambda: deps.slack.update(
+        conv.slack_channel, conv.slack_root_ts,
+        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
+                     closes)))
