@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+import requests
 from flask import Flask, jsonify, request
 
 from sandbox.slack_files import add_file_methods
@@ -42,6 +43,9 @@ class SlackState(SlackPeople):
     usergroups: dict = field(default_factory=dict)  # S… → [U…]
     messages: list = field(default_factory=list)
     ephemerals: list = field(default_factory=list)
+    # What the app said through a press's response_url, in order: (ephemeral index, body).
+    responses: list = field(default_factory=list)
+    own_url: str | None = None  # this emulator's base URL, learnt from the first API call
     views: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)  # F… → name, bytes, where shared (sandbox.slack_files)
     failures: dict = field(default_factory=dict)  # method → [(http status, error, retry_after)]
@@ -78,6 +82,26 @@ class SlackState(SlackPeople):
     def roots(self, channel: str) -> list[dict]:
         return [m for m in self.messages if m["channel"] == channel
                 and (not m.get("thread_ts") or m["thread_ts"] == m["ts"])]
+
+    def user_presses_ephemeral(self, user: str, index: int, action_id: str) -> requests.Response:
+        """A click on a button of the ephemeral message `index` (in
+        self.ephemerals): Slack sends container.is_ephemeral and a response_url
+        that replaces that ephemeral (no message: the app never stored it)."""
+        shown = self.ephemerals[index]
+        button = next(e for b in shown.get("blocks") or [] for e in b.get("elements", [])
+                      if e.get("action_id") == action_id)
+        block_id = next(b.get("block_id") for b in shown["blocks"] if button in b.get("elements", []))
+        payload = {"type": "block_actions", "token": "legacy-verification-token", "api_app_id": "A0SANDBOX",
+                   "user": {"id": user, "username": self.users.get(user, {}).get("display_name", user),
+                            "team_id": self.team_id},
+                   "team": {"id": self.team_id, "domain": "sandbox"}, "trigger_id": self.next_ts(),
+                   "channel": {"id": shown["channel"], "name": self.channels.get(shown["channel"], "")},
+                   "container": {"type": "message", "message_ts": shown["message_ts"],
+                                 "channel_id": shown["channel"], "is_ephemeral": True},
+                   "response_url": f"{self.own_url}response/{index}",
+                   "actions": [{"action_ts": self.next_ts(), "type": "button", "block_id": block_id,
+                                "action_id": action_id, "value": button.get("value"), "text": button["text"]}]}
+        return self.deliver_form({"payload": json.dumps(payload)})
 
     def fail_next(self, method: str, status: int = 200, error: str = "internal_error",
                   times: int = 1, retry_after: int = 0) -> None:
@@ -198,8 +222,33 @@ def create_slack_emulator(state: SlackState) -> Flask:
             return _error("channel_not_found")
         if p.get("user") not in state.users:
             return _error("user_not_in_channel")
-        state.ephemerals.append({k: p.get(k) for k in ("channel", "user", "text", "thread_ts", "blocks")})
-        return jsonify({"ok": True, "message_ts": state.next_ts()})
+        shown = {k: p.get(k) for k in ("channel", "user", "text", "thread_ts", "blocks")}
+        shown["message_ts"] = state.next_ts()
+        state.ephemerals.append(shown)
+        return jsonify({"ok": True, "message_ts": shown["message_ts"]})
+
+    @app.route("/response/<int:index>", methods=["POST"])
+    def respond(index: int):
+        """A press's response_url (Slack's hooks.slack.com/actions/…): with
+        replace_original the ephemeral pressed is replaced (the only way an app
+        changes an ephemeral), delete_original removes it, otherwise a new
+        ephemeral goes to the same person."""
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or index >= len(state.ephemerals):
+            return "invalid_payload", 400
+        with state.lock:
+            state.responses.append((index, body))
+            shown = state.ephemerals[index]
+            if str(body.get("delete_original")).lower() == "true":
+                shown["deleted"] = True
+            elif str(body.get("replace_original")).lower() == "true":
+                shown.setdefault("replaced", []).append({"text": shown["text"], "blocks": shown["blocks"]})
+                shown["text"], shown["blocks"] = body.get("text", ""), body.get("blocks")
+            else:
+                state.ephemerals.append({"channel": shown["channel"], "user": shown["user"],
+                                         "text": body.get("text", ""), "thread_ts": shown["thread_ts"],
+                                         "blocks": body.get("blocks"), "message_ts": state.next_ts()})
+        return "ok"
 
     def get_permalink(p: dict):
         message = state.find(p.get("channel"), p.get("message_ts"))
@@ -316,6 +365,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
     def api(method: str):
         params = args()
         state.calls.append((method, params))
+        state.own_url = state.own_url or request.host_url
         if method == "api.test":
             return jsonify({"ok": True, "args": params})
         handler = methods.get(method)
