@@ -65,6 +65,7 @@ def register(app: App, deps: Deps) -> None:
             held.tell_author(deps, context["edited_held"], context["findings"], None, held=True, now=now)
         if context.get("edited_released"):
             held.forget_hold(deps, context["edited_released"])
+            held.offer_undo(deps, context["edited_released"], now)
             deliver(deps, now, only_id=context["edited_released"])
         if context.get("root_not_stored"):
             result = waited_for_root(lambda: _record(deps, body, event, context))

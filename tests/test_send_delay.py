@@ -82,3 +82,18 @@ def test_send_privately_waits_send_delay_too(bot, deps, clock, x_state, slack_st
     assert len(_undo_notices(slack_state, root)) == 1
     deliver(deps, clock.advance(seconds=11))
     assert x_state.brand_dms_to(carol_id) == [FLAGGED] and x_state.replies_to(tweet["id"]) == []
+
+
+@pytest.mark.settings(SEND_DELAY="10s")
+def test_a_held_reply_edited_clean_waits_send_delay_with_its_undo(bot, deps, clock, x_state, slack_state, carol):
+    tweet, root = carol
+    message, _ = bot.staff_says(root["ts"], FLAGGED)
+    edited = {**message, "text": "Sorry Carol, a new parcel leaves today.", "edited": {"user": "U0ALICE", "ts": "1"}}
+    bot.event({"type": "message", "subtype": "message_changed", "channel": "C0SUPPORT", "ts": "99.1",
+               "message": edited, "previous_message": message, "event_ts": "99.1", "hidden": True})
+    assert x_state.replies_to(tweet["id"]) == []  # not at once
+    [notice] = _undo_notices(slack_state, root)
+    assert "in 10 s" in notice["text"]
+    deliver(deps, clock.advance(seconds=11))
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry Carol, a new parcel leaves today."]
+    assert [n["text"] for n in _undo_notices(slack_state, root)] == ["📤 Sent to X."]

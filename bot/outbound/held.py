@@ -203,6 +203,16 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
         post_undo_notice(deps, outbox_id, send_at, now)  # in the thread, so that it can change (notices.py)
 
 
+def offer_undo(deps: Deps, outbox_id: int, now: datetime) -> None:
+    """A reply released by an edit that fixed it: its Undo, while it waits out SEND_DELAY."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        send_at = row.next_attempt_at if row.state == PENDING and row.next_attempt_at > now else None
+        session.commit()
+    if send_at:
+        post_undo_notice(deps, outbox_id, send_at, now)
+
+
 def forget_hold(deps: Deps, outbox_id: int) -> None:
     """The ✋ comes off a message whose hold is over (decided, or edited clean)."""
     with deps.sessions() as session:

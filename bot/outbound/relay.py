@@ -267,9 +267,11 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
         unknown = row.check_findings.splitlines()[0]
         findings, held = (unknown + ("\n" + findings if findings else "")), True
     state = HELD if held else PENDING
+    # Edited clean, a held reply is released: it waits out SEND_DELAY like any other.
+    due = now + deps.settings.send_delay if row.state == HELD and not held else max(row.next_attempt_at, now)
     moved = session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.state == row.state)
                             .values(slack_text=new_text, check_findings=findings, state=state,
-                                    next_attempt_at=max(row.next_attempt_at, now))
+                                    next_attempt_at=due)
                             .execution_options(synchronize_session=False)).rowcount == 1
     if not moved:
         return None
