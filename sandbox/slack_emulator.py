@@ -15,6 +15,7 @@ import requests
 from flask import Flask, jsonify, request
 
 from sandbox.slack_files import add_file_methods
+from sandbox.slack_responses import add_response_urls, press_ephemeral
 from sandbox.slack_people import SlackPeople
 from sandbox.slack_ratelimit import TokenBucket, retry_after
 
@@ -84,24 +85,8 @@ class SlackState(SlackPeople):
                 and (not m.get("thread_ts") or m["thread_ts"] == m["ts"])]
 
     def user_presses_ephemeral(self, user: str, index: int, action_id: str) -> requests.Response:
-        """A click on a button of the ephemeral message `index` (in
-        self.ephemerals): Slack sends container.is_ephemeral and a response_url
-        that replaces that ephemeral (no message: the app never stored it)."""
-        shown = self.ephemerals[index]
-        button = next(e for b in shown.get("blocks") or [] for e in b.get("elements", [])
-                      if e.get("action_id") == action_id)
-        block_id = next(b.get("block_id") for b in shown["blocks"] if button in b.get("elements", []))
-        payload = {"type": "block_actions", "token": "legacy-verification-token", "api_app_id": "A0SANDBOX",
-                   "user": {"id": user, "username": self.users.get(user, {}).get("display_name", user),
-                            "team_id": self.team_id},
-                   "team": {"id": self.team_id, "domain": "sandbox"}, "trigger_id": self.next_ts(),
-                   "channel": {"id": shown["channel"], "name": self.channels.get(shown["channel"], "")},
-                   "container": {"type": "message", "message_ts": shown["message_ts"],
-                                 "channel_id": shown["channel"], "is_ephemeral": True},
-                   "response_url": f"{self.own_url}response/{index}",
-                   "actions": [{"action_ts": self.next_ts(), "type": "button", "block_id": block_id,
-                                "action_id": action_id, "value": button.get("value"), "text": button["text"]}]}
-        return self.deliver_form({"payload": json.dumps(payload)})
+        """A click on a button of the ephemeral self.ephemerals[index] (sandbox.slack_responses)."""
+        return press_ephemeral(self, user, index, action_id)
 
     def fail_next(self, method: str, status: int = 200, error: str = "internal_error",
                   times: int = 1, retry_after: int = 0) -> None:
@@ -227,29 +212,6 @@ def create_slack_emulator(state: SlackState) -> Flask:
         state.ephemerals.append(shown)
         return jsonify({"ok": True, "message_ts": shown["message_ts"]})
 
-    @app.route("/response/<int:index>", methods=["POST"])
-    def respond(index: int):
-        """A press's response_url (Slack's hooks.slack.com/actions/…): with
-        replace_original the ephemeral pressed is replaced (the only way an app
-        changes an ephemeral), delete_original removes it, otherwise a new
-        ephemeral goes to the same person."""
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict) or index >= len(state.ephemerals):
-            return "invalid_payload", 400
-        with state.lock:
-            state.responses.append((index, body))
-            shown = state.ephemerals[index]
-            if str(body.get("delete_original")).lower() == "true":
-                shown["deleted"] = True
-            elif str(body.get("replace_original")).lower() == "true":
-                shown.setdefault("replaced", []).append({"text": shown["text"], "blocks": shown["blocks"]})
-                shown["text"], shown["blocks"] = body.get("text", ""), body.get("blocks")
-            else:
-                state.ephemerals.append({"channel": shown["channel"], "user": shown["user"],
-                                         "text": body.get("text", ""), "thread_ts": shown["thread_ts"],
-                                         "blocks": body.get("blocks"), "message_ts": state.next_ts()})
-        return "ok"
-
     def get_permalink(p: dict):
         message = state.find(p.get("channel"), p.get("message_ts"))
         if message is None:
@@ -360,6 +322,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
         "apps.connections.open": connections_open,
     }
     add_file_methods(app, state, methods, _error)
+    add_response_urls(app, state)
 
     @app.route("/api/<method>", methods=["GET", "POST"])
     def api(method: str):

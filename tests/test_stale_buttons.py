@@ -123,3 +123,51 @@ def test_send_anyway_replaces_the_held_notice_with_its_answer(bot, deps, clock, 
     shown = slack_state.ephemerals[held]
     assert (shown["text"], _buttons(shown)) == ("📤 Sending it to X as written.", [])
     assert _row(deps).state == SENT
+
+
+def _edit(bot, message: dict, text: str) -> None:
+    edited = {**message, "text": text, "edited": {"user": "U0ALICE", "ts": "1"}}
+    bot.event({"type": "message", "subtype": "message_changed", "channel": "C0SUPPORT", "ts": "99.1",
+               "message": edited, "previous_message": message, "event_ts": "99.1", "hidden": True})
+
+
+@pytest.mark.settings(SEND_DELAY="10s")
+def test_a_reply_deleted_during_the_delay_leaves_no_live_undo(bot, deps, clock, x_state, slack_state, carol):
+    tweet, root = carol
+    message, _ = bot.staff_says(root["ts"], "Sorry Carol, refund on its way")
+    bot.event({"type": "message", "subtype": "message_deleted", "channel": "C0SUPPORT", "ts": "99.2",
+               "deleted_ts": message["ts"], "previous_message": message, "event_ts": "99.2", "hidden": True})
+    [notice] = _undo_notices(slack_state, root)
+    assert _buttons(notice) == [] and notice["text"] == ("🗑️ *Not sent* to X: its author deleted the reply "
+                                                          "before it left.")
+    deliver(deps, clock.advance(seconds=30))
+    assert x_state.replies_to(tweet["id"]) == []
+
+
+@pytest.mark.settings(SEND_DELAY="10s")
+def test_a_reply_held_after_an_edit_loses_its_undo_until_it_is_released_again(bot, deps, clock, x_state,
+                                                                               slack_state, carol):
+    tweet, root = carol
+    message, _ = bot.staff_says(root["ts"], "Sorry Carol, refund on its way")
+    _edit(bot, message, FLAGGED)
+    [notice] = _undo_notices(slack_state, root)
+    assert _buttons(notice) == [] and notice["text"].startswith("✋ *Held after an edit*")
+    held = _held_notice(slack_state)
+    slack_state.user_presses_ephemeral("U0ALICE", held, "reply_send_anyway")
+    bot.executor.drain()
+    [notice] = _undo_notices(slack_state, root)  # the same notice offers the Undo again
+    assert _buttons(notice) == ["Undo"] and "in 10 s" in notice["text"]
+    deliver(deps, clock.advance(seconds=11))
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == [f"@carol {FLAGGED}"]
+    assert [n["text"] for n in _undo_notices(slack_state, root)] == ["📤 Sent to X."]
+
+
+@pytest.mark.settings(SEND_DELAY="10s")
+def test_a_reply_the_platform_refuses_leaves_no_live_undo(bot, deps, clock, x_state, slack_state, carol):
+    tweet, root = carol
+    bot.staff_says(root["ts"], "Sorry Carol, refund on its way")
+    x_state.fail_next("create", 403)  # X refuses it for good
+    deliver(deps, clock.advance(seconds=11))
+    assert _row(deps).state == "failed"
+    [notice] = _undo_notices(slack_state, root)
+    assert _buttons(notice) == [] and notice["text"] == "⚠️ *Not sent* to X: the ⚠️ in this thread says why."

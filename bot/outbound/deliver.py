@@ -368,6 +368,8 @@ def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: 
     else:
         result.failed += 1
     post_due_notices(deps, now, only_id=row.id)  # at once; the pass's own call retries only older ones
+    if deps.settings.send_delay and ActionKind(row.kind) not in IDEMPOTENT_KINDS:
+        close_undo_notice(deps, row.id)  # its Undo no longer applies
     try:
         refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)
     except SLACK_ERRORS as exc:

@@ -18,8 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from adapters.base import ActionKind, can
 from bot.store import queries as store
 from bot.deps import Deps
-from bot.store.models import CANCELLED, HELD, PENDING, SENT, Conversation, Message, Outbox
-from bot.outbound.notices import post_undo_notice
+from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
+from bot.outbound.notices import close_undo_notice, post_undo_notice
 from bot.outbound.relay import outbox_key, post_ref
 from bot.slack.slack_out import SLACK_ERRORS
 
@@ -58,6 +58,8 @@ def _too_late(deps: Deps, row: Outbox) -> str:
         return f"Too late: it was already sent to {label}."
     if row.state == CANCELLED:
         return "It was already cancelled: nothing was sent."
+    if row.state == FAILED:
+        return f"It was not sent: {row.last_error}"
     return f"Too late: it is being sent to {label} right now."
 
 
@@ -189,8 +191,11 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
                             and can(adapter, ActionKind.PRIVATE))
         where = (conv.slack_channel, row.staff_user, conv.slack_root_ts)
         platform, slack_ts = row.platform, message.slack_ts
+        had_window = bool(deps.settings.send_delay) and row.next_attempt_at > row.created_at
         session.commit()
     if held:
+        if had_window:  # held after an edit: its Undo notice says so, without its button
+            close_undo_notice(deps, outbox_id)
         text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible)
         deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
         if slack_ts:

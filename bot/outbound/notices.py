@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.deps import Deps, backoff
-from bot.store.models import CANCELLED, SENT, Conversation, Message, Outbox
+from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
 # carries a marker (message metadata), so any process finds it again.
 
 UNDO_PART = "undo"
+DELETED = "deleted in Slack before sending"  # bot.outbound.relay.cancel_pending_reply's reason
 STOPPED_PART = "stopped"
 NOT_SENT_REACTION = "heavy_multiplication_x"  # ✖️ on a staff message that never left
 
@@ -120,6 +121,21 @@ def stopped_line(label: str, undone: bool) -> str:
     return f"✖️ *Not sent* to {label}: the reply marked ✖️ was {how}. The customer never saw it."
 
 
+def _outcome(row: Outbox, label: str) -> str | None:
+    """What an Undo notice says once its reply is no longer waiting; None while it is."""
+    if row.state == SENT:
+        return sent_line(label)
+    if row.state == CANCELLED and row.last_error == DELETED:
+        return f"🗑️ *Not sent* to {label}: its author deleted the reply before it left."
+    if row.state == CANCELLED:
+        return stopped_line(label, undone=True)
+    if row.state == HELD:
+        return f"✋ *Held after an edit* — not sent to {label}; its author decides (Undo no longer needed)."
+    if row.state == FAILED:
+        return f"⚠️ *Not sent* to {label}: the ⚠️ in this thread says why."
+    return None
+
+
 def post_undo_notice(deps: Deps, outbox_id: int, send_at: datetime, now: datetime) -> None:
     """The Undo under a reply waiting out SEND_DELAY; if the reply left (or
     was stopped) while it was being posted, it is closed at once."""
@@ -128,18 +144,24 @@ def post_undo_notice(deps: Deps, outbox_id: int, send_at: datetime, now: datetim
         conv = session.get(Conversation, row.conversation_id)
         where, created = (conv.slack_channel, conv.slack_root_ts), row.created_at
         label = deps.label(row.platform, row.kind == "private")
+        again = row.check_findings is not None  # it was held: it may have had a window before
         session.commit()
-    seconds = max(1, round((send_at - now).total_seconds()))
+    seconds, marker = max(1, round((send_at - now).total_seconds())), {"outbox": str(outbox_id), "part": UNDO_PART}
     try:
-        ts = deps.slack.post_unique(where[0], undo_message(label, seconds, outbox_id), where[1],
-                                    {"outbox": str(outbox_id), "part": UNDO_PART}, since=created, look_first=False)
+        # A reply held after an edit, then released, already has its notice: it offers the Undo again.
+        ts = deps.slack.find_marked(where[0], marker, where[1], created) if again else None
+        if ts:
+            deps.slack.update(where[0], ts, undo_message(label, seconds, outbox_id))
+        else:
+            ts = deps.slack.post_unique(where[0], undo_message(label, seconds, outbox_id), where[1], marker,
+                                        since=created, look_first=False)
     except SLACK_ERRORS as exc:
         log.warning("outbox %s: the Undo notice could not be posted: %s", outbox_id, exc)
         return
     with deps.sessions() as session:
         state = session.get(Outbox, outbox_id).state
         session.commit()
-    if state in (SENT, CANCELLED):  # the sender or a cancel came first and found nothing to close
+    if state != PENDING:  # the sender, a cancel or an edit came first and found nothing to close
         close_undo_notice(deps, outbox_id, ts)
 
 
@@ -149,11 +171,8 @@ def close_undo_notice(deps: Deps, outbox_id: int, ts: str | None = None) -> None
         row = session.get(Outbox, outbox_id)
         conv = session.get(Conversation, row.conversation_id)
         label = deps.label(row.platform, row.kind == "private")
-        if row.state == SENT:
-            text = sent_line(label)
-        elif row.state == CANCELLED:
-            text = stopped_line(label, undone=True)
-        else:
+        text = _outcome(row, label)
+        if text is None:
             return  # still on its way: the Undo still applies
         where, created = (conv.slack_channel, conv.slack_root_ts), row.created_at
         session.commit()
