@@ -116,9 +116,10 @@ def sent_line(label: str) -> str:
     return f"📤 Sent to {label}."
 
 
-def stopped_line(label: str, undone: bool) -> str:
+def stopped_line(label: str, undone: bool, marked: bool = True) -> str:
     how = "undone by its author" if undone else "held, then cancelled by its author"
-    return f"✖️ *Not sent* to {label}: the reply marked ✖️ was {how}. The customer never saw it."
+    what = "the reply marked ✖️" if marked else "a reply"  # a held `/social private` has no thread message
+    return f"✖️ *Not sent* to {label}: {what} was {how}. The customer never saw it."
 
 
 def _outcome(row: Outbox, label: str) -> str | None:
@@ -203,7 +204,7 @@ def mark_stopped(deps: Deps, outbox_id: int, undone: bool, notice_ts: str | None
         if undone:
             close_undo_notice(deps, outbox_id, notice_ts)
         else:
-            deps.slack.notice_once(where[0], where[1], stopped_line(label, undone=False),
+            deps.slack.notice_once(where[0], where[1], stopped_line(label, undone=False, marked=bool(staff_ts)),
                                    {"outbox": str(outbox_id), "part": STOPPED_PART}, since=created,
                                    look_first=False)
     except SLACK_ERRORS as exc:
