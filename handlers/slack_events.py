@@ -16,6 +16,7 @@ from bot.outbound import held
 from bot.store import queries as store
 from adapters.base import ActionKind
 from bot.outbound.deliver import deliver
+from bot.outbound.notices import close_undo_notice
 from bot.deps import Deps
 from bot.slack.publishers import looks_internal
 from bot.rules.text import is_internal_note
@@ -65,7 +66,10 @@ def register(app: App, deps: Deps) -> None:
             held.tell_author(deps, context["edited_held"], context["findings"], None, held=True, now=now)
         if context.get("edited_released"):
             held.forget_hold(deps, context["edited_released"])
+            held.offer_undo(deps, context["edited_released"], now)
             deliver(deps, now, only_id=context["edited_released"])
+        if context.get("undo_over"):
+            close_undo_notice(deps, context["undo_over"])
         if context.get("root_not_stored"):
             result = waited_for_root(lambda: _record(deps, body, event, context))
             if result is None:
@@ -189,6 +193,8 @@ def _handle_delete(deps: Deps, body: dict, event: dict, context: dict) -> None:
             return
         cancelled = cancel_pending_reply(session, channel, ts, now)
         session.commit()
+    if cancelled and deps.settings.send_delay:
+        context["undo_over"] = row.id  # its Undo notice says it was deleted, after the ack
     label = deps.label(row.platform)
     if row.state == FAILED and row.uncertain_since is not None:  # it may have gone out (see its ⚠️)
         text = (f"🗑️ That reply may or may not have reached {label} (the ⚠️ in this thread says how to check); "

@@ -10,6 +10,7 @@ from slack_bolt import App
 
 from bot.outbound import held
 from bot.outbound.deliver import PRIVATE_REACTION
+from bot.outbound.notices import close_undo_notice, mark_stopped
 from bot.deps import Deps
 from bot.store.models import Conversation, Message, Outbox
 from bot.outbound.relay import Relay, RelayResult
@@ -36,23 +37,45 @@ def register(app: App, deps: Deps) -> None:
             return
         decision = DECISIONS[action["action_id"]](deps, int(action["value"]), user, deps.clock())
         context["decision"] = decision
-        if channel:
+        if channel and not (decision.outbox_id and _on_private_notice(body)):
             context["tell"] = (channel, user, decision.message, _thread_of(deps, int(action["value"])) or thread_ts)
 
-    def after(body: dict, action: dict, context: dict) -> None:
+    def after(body: dict, action: dict, context: dict, respond) -> None:
         later(context, lambda: on_decision(no_ack, body, action, context))
         tell(deps, context)
         decision = context.get("decision")
-        if decision is None or decision.outbox_id is None or not decision.ok:
+        if decision is None or decision.outbox_id is None:
+            return  # not the author's to decide (told so): the notice stays as it is for its author
+        container = body.get("container") or {}
+        if _on_private_notice(body):
+            # The held notice was private: only the press's response_url can
+            # change it (Slack offers no other way to touch an ephemeral). It
+            # becomes the answer, without buttons, whatever the answer is.
+            try:
+                respond(text=decision.message, replace_original=True)
+            except Exception as exc:  # noqa: BLE001 — the decision stands; only the notice stays stale
+                log.warning("outbox %s: the notice pressed could not be replaced: %s", decision.outbox_id, exc)
+        elif not decision.stopped:
+            close_undo_notice(deps, decision.outbox_id, container.get("message_ts"))  # says what became of it
+        if decision.stopped:
+            mark_stopped(deps, decision.outbox_id, decision.stopped == "undone",
+                         None if _on_private_notice(body) else container.get("message_ts"))
+        if not decision.ok:
             return
         _show_decided(deps, decision)
         if decision.release:
             # A private message from `/social private` has no thread message yet: it gets its 🔒 copy.
-            released = Recorded(RelayResult(Relay.QUEUED, decision.conversation_id, decision.outbox_id), "", "", None)
+            released = Recorded(RelayResult(Relay.QUEUED, decision.conversation_id, decision.outbox_id,
+                                            send_at=decision.send_at), "", "", None)
             after_reply(deps, released, deps.clock(), copy=True, refresh_root=False)
 
     for action_id in DECISIONS:
         app.action(action_id)(ack=on_decision, lazy=[after])
+
+
+def _on_private_notice(body: dict) -> bool:
+    """Pressed on the author's private (ephemeral) notice, which a response_url can replace."""
+    return bool((body.get("container") or {}).get("is_ephemeral")) and bool(body.get("response_url"))
 
 
 def _thread_of(deps: Deps, outbox_id: int) -> str | None:

@@ -11,9 +11,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+import requests
 from flask import Flask, jsonify, request
 
 from sandbox.slack_files import add_file_methods
+from sandbox.slack_responses import add_response_urls, press_ephemeral
 from sandbox.slack_people import SlackPeople
 from sandbox.slack_ratelimit import TokenBucket, retry_after
 
@@ -42,6 +44,9 @@ class SlackState(SlackPeople):
     usergroups: dict = field(default_factory=dict)  # S… → [U…]
     messages: list = field(default_factory=list)
     ephemerals: list = field(default_factory=list)
+    # What the app said through a press's response_url, in order: (ephemeral index, body).
+    responses: list = field(default_factory=list)
+    own_url: str | None = None  # this emulator's base URL, learnt from the first API call
     views: dict = field(default_factory=dict)
     files: dict = field(default_factory=dict)  # F… → name, bytes, where shared (sandbox.slack_files)
     failures: dict = field(default_factory=dict)  # method → [(http status, error, retry_after)]
@@ -78,6 +83,10 @@ class SlackState(SlackPeople):
     def roots(self, channel: str) -> list[dict]:
         return [m for m in self.messages if m["channel"] == channel
                 and (not m.get("thread_ts") or m["thread_ts"] == m["ts"])]
+
+    def user_presses_ephemeral(self, user: str, index: int, action_id: str) -> requests.Response:
+        """A click on a button of the ephemeral self.ephemerals[index] (sandbox.slack_responses)."""
+        return press_ephemeral(self, user, index, action_id)
 
     def fail_next(self, method: str, status: int = 200, error: str = "internal_error",
                   times: int = 1, retry_after: int = 0) -> None:
@@ -198,8 +207,10 @@ def create_slack_emulator(state: SlackState) -> Flask:
             return _error("channel_not_found")
         if p.get("user") not in state.users:
             return _error("user_not_in_channel")
-        state.ephemerals.append({k: p.get(k) for k in ("channel", "user", "text", "thread_ts", "blocks")})
-        return jsonify({"ok": True, "message_ts": state.next_ts()})
+        shown = {k: p.get(k) for k in ("channel", "user", "text", "thread_ts", "blocks")}
+        shown["message_ts"] = state.next_ts()
+        state.ephemerals.append(shown)
+        return jsonify({"ok": True, "message_ts": shown["message_ts"]})
 
     def get_permalink(p: dict):
         message = state.find(p.get("channel"), p.get("message_ts"))
@@ -311,11 +322,13 @@ def create_slack_emulator(state: SlackState) -> Flask:
         "apps.connections.open": connections_open,
     }
     add_file_methods(app, state, methods, _error)
+    add_response_urls(app, state)
 
     @app.route("/api/<method>", methods=["GET", "POST"])
     def api(method: str):
         params = args()
         state.calls.append((method, params))
+        state.own_url = state.own_url or request.host_url
         if method == "api.test":
             return jsonify({"ok": True, "args": params})
         handler = methods.get(method)

@@ -133,7 +133,7 @@ def test_off_sends_without_a_word(bot, deps, x_state, slack_state, carol):
 def test_undo_within_send_delay_sends_nothing(bot, deps, clock, x_state, slack_state, carol):
     tweet, root = carol
     bot.staff_says(root["ts"], "Sorry Carol, refund on its way")
-    notice = _told(slack_state)[-1]
+    notice = thread(slack_state, root)[-1]  # in the thread, so that it can change once its moment has passed
     assert "in 10 s" in notice["text"] and _buttons(notice) == ["Undo"]
     deliver(deps, clock.advance(seconds=5))
     assert x_state.replies_to(tweet["id"]) == []

@@ -32,7 +32,7 @@ from bot.rules.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
 from bot.slack.root import refresh_root
 from bot.store.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
-from bot.outbound.notices import post_due_notices
+from bot.outbound.notices import close_undo_notice, post_due_notices
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.outbound.compose import compose_reply_text
 from bot.inbound.tokens import use_stored_tokens
@@ -331,6 +331,8 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
             if row.uncertain_since is not None:
                 deps.slack.unreact(message.slack_channel, message.slack_ts, CHECKING_REACTION)
         refresh_root(session, deps, conv, now)
+        if deps.settings.send_delay:
+            close_undo_notice(deps, row.id)  # its Undo no longer applies: it says "📤 Sent"
     except SLACK_ERRORS as exc:  # it went out; the Slack side catches up on the next change
         log.warning("outbox %s sent; Slack not updated: %s", row.id, exc)
 
@@ -366,6 +368,8 @@ def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: 
     else:
         result.failed += 1
     post_due_notices(deps, now, only_id=row.id)  # at once; the pass's own call retries only older ones
+    if deps.settings.send_delay and ActionKind(row.kind) not in IDEMPOTENT_KINDS:
+        close_undo_notice(deps, row.id)  # its Undo no longer applies
     try:
         refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)
     except SLACK_ERRORS as exc:

@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from adapters.base import ActionKind, can
 from bot.store import queries as store
 from bot.deps import Deps
-from bot.store.models import CANCELLED, HELD, PENDING, SENT, Conversation, Message, Outbox
+from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
+from bot.outbound.notices import close_undo_notice, post_undo_notice
 from bot.outbound.relay import outbox_key, post_ref
 from bot.slack.slack_out import SLACK_ERRORS
 
@@ -33,6 +34,8 @@ class Decision:
     outbox_id: int | None = None
     release: bool = False         # now pending: deliver it (and show its 🔒 copy if it has none)
     conversation_id: int | None = None
+    send_at: datetime | None = None   # released: it waits SEND_DELAY like any reply, undoable until then
+    stopped: str | None = None        # "cancelled" (held) or "undone" (waiting): it never left
 
 
 def _own_row(session, outbox_id: int, user: str) -> Outbox | str:
@@ -55,28 +58,43 @@ def _too_late(deps: Deps, row: Outbox) -> str:
         return f"Too late: it was already sent to {label}."
     if row.state == CANCELLED:
         return "It was already cancelled: nothing was sent."
+    if row.state == FAILED:
+        return f"It was not sent: {row.last_error}"
     return f"Too late: it is being sent to {label} right now."
 
 
+def _released(deps: Deps, now: datetime) -> tuple[datetime, datetime | None, str]:
+    """A released reply waits out SEND_DELAY like any other (the riskiest
+    reply keeps its safety net): (when it may leave, until when it can be
+    undone, what the author is told about it)."""
+    delay = deps.settings.send_delay
+    if not delay:
+        return now, None, "."
+    return now + delay, now + delay, f" in {round(delay.total_seconds())} s; Undo in the thread until then."
+
+
 def send_anyway(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
+    due, send_at, when = _released(deps, now)
     with deps.sessions() as session:
         row = _own_row(session, outbox_id, user)
         if isinstance(row, str):
             return Decision(False, row)
-        if not _moved(session, outbox_id, HELD, state=PENDING, next_attempt_at=now):
+        if not _moved(session, outbox_id, HELD, state=PENDING, next_attempt_at=due):
             session.rollback()
-            return Decision(False, _too_late(deps, row) if row.state != PENDING else "Already on its way.")
+            return Decision(False, _too_late(deps, row) if row.state != PENDING else "Already on its way.",
+                            row.id)
         store.audit(session, now, user, "check_overridden", row.conversation_id,
                     f"outbox {row.id} sent anyway despite: {row.check_findings}")
         session.commit()
         log.info("#%s held reply %s sent anyway by %s", row.conversation_id, row.id, user)
-        return Decision(True, f"📤 Sending it to {deps.label(row.platform)} as written.", row.id, True,
-                        row.conversation_id)
+        return Decision(True, f"📤 Sending it to {deps.label(row.platform)} as written{when}", row.id, True,
+                        row.conversation_id, send_at)
 
 
 def send_privately(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
     """A held public reply goes as a private message instead (personal data
     belongs there); its findings on tone, if any, are overridden too."""
+    due, send_at, when = _released(deps, now)
     with deps.sessions() as session:
         row = _own_row(session, outbox_id, user)
         if isinstance(row, str):
@@ -91,21 +109,22 @@ def send_privately(deps: Deps, outbox_id: int, user: str, now: datetime) -> Deci
             else row.idempotency_key
         try:
             with session.begin_nested():
-                moved = _moved(session, outbox_id, HELD, state=PENDING, next_attempt_at=now,
+                moved = _moved(session, outbox_id, HELD, state=PENDING, next_attempt_at=due,
                                kind=ActionKind.PRIVATE.value, idempotency_key=key,
                                target=adapter.target_for(ActionKind.PRIVATE, post_ref(conv, about)))
         except IntegrityError:
             moved = False  # that message already has a private message of its own
         if not moved:
             session.rollback()
-            return Decision(False, _too_late(deps, row) if row.state != HELD else "It cannot go privately.")
+            return Decision(False, _too_late(deps, row) if row.state != HELD else "It cannot go privately.",
+                            row.id)
         store.audit(session, now, user, "check_overridden", row.conversation_id,
                     f"outbox {row.id} sent privately instead; found: {row.check_findings}")
         session.commit()
         label = deps.label(row.platform, private=True)
         log.info("#%s held reply %s sent privately by %s", row.conversation_id, row.id, user)
-        return Decision(True, f"🔒 Sending it privately ({label}) instead of publicly.", row.id, True,
-                        row.conversation_id)
+        return Decision(True, f"🔒 Sending it privately ({label}) instead of publicly{when}", row.id, True,
+                        row.conversation_id, send_at)
 
 
 def cancel(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
@@ -123,7 +142,7 @@ def cancel(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
         if not done:
             session.rollback()
             session.refresh(row)
-            return Decision(False, _too_late(deps, row))
+            return Decision(False, _too_late(deps, row), row.id)
         store.audit(session, now, user, "reply_cancelled" if was == HELD else "reply_undone",
                     row.conversation_id, f"outbox {row.id}")
         session.commit()
@@ -131,8 +150,8 @@ def cancel(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
                  "cancelled" if was == HELD else "undone", user)
         what = "Cancelled" if was == HELD else "Undone"
         return Decision(True, f"↩️ {what}: nothing was sent to {deps.label(row.platform)}. Your message stays "
-                        "in the thread as a record; delete it if you like.", row.id,
-                        conversation_id=row.conversation_id)
+                        "in the thread, marked ✖️ as not sent.", row.id, conversation_id=row.conversation_id,
+                        stopped="cancelled" if was == HELD else "undone")
 
 
 # -- what the author is told, privately, in the thread ------------------------------
@@ -157,14 +176,6 @@ def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, privat
                   {"type": "actions", "block_id": f"held_{outbox_id}", "elements": buttons}]
 
 
-def undo_notice(deps: Deps, outbox_id: int, platform: str, send_at: datetime, now: datetime) -> tuple[str, list]:
-    seconds = max(1, round((send_at - now).total_seconds()))
-    text = f"⏳ Your reply goes to {deps.label(platform)} in {seconds} s. Undo stops it."
-    return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}},
-                  {"type": "actions", "block_id": f"undo_{outbox_id}",
-                   "elements": [_button("Undo", "reply_undo", outbox_id)]}]
-
-
 def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datetime | None, held: bool,
                 now: datetime) -> None:
     """After the ack: the author learns privately that their reply is held (with
@@ -180,8 +191,11 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
                             and can(adapter, ActionKind.PRIVATE))
         where = (conv.slack_channel, row.staff_user, conv.slack_root_ts)
         platform, slack_ts = row.platform, message.slack_ts
+        had_window = bool(deps.settings.send_delay) and row.next_attempt_at > row.created_at
         session.commit()
     if held:
+        if had_window:  # held after an edit: its Undo notice says so, without its button
+            close_undo_notice(deps, outbox_id)
         text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible)
         deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
         if slack_ts:
@@ -191,8 +205,17 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
         deps.slack.ephemeral(where[0], where[1], f"⚠️ Sent with a warning (REPLY_CHECK=warn). It has:\n{findings}",
                              thread_ts=where[2])
     if send_at:
-        text, blocks = undo_notice(deps, outbox_id, platform, send_at, now)
-        deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
+        post_undo_notice(deps, outbox_id, send_at, now)  # in the thread, so that it can change (notices.py)
+
+
+def offer_undo(deps: Deps, outbox_id: int, now: datetime) -> None:
+    """A reply released by an edit that fixed it: its Undo, while it waits out SEND_DELAY."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        send_at = row.next_attempt_at if row.state == PENDING and row.next_attempt_at > now else None
+        session.commit()
+    if send_at:
+        post_undo_notice(deps, outbox_id, send_at, now)
 
 
 def forget_hold(deps: Deps, outbox_id: int) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.deps import Deps, backoff
-from bot.store.models import Conversation, Outbox
+from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -79,3 +79,133 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
             _set_due(session, row_id, None)
             posted += 1
     return posted
+
+
+# -- the Undo notice: a thread message, so that it can change -----------------------
+#
+# Slack lets an app change an ephemeral message only through the response_url
+# of a press on it (chat.update refuses ephemerals), so an ephemeral Undo
+# would stay live after its reply left, with no press to replace it. The Undo
+# therefore sits in the thread, under the reply, as the bot's own message: the
+# sender turns it into "📤 Sent" with chat.update, and Undo into "✖️ Not sent",
+# wherever those happen (the worker sends; web answers the press). The team
+# sees the reply is on its way, and a reply that never left stays marked. It
+# carries a marker (message metadata), so any process finds it again.
+
+UNDO_PART = "undo"
+DELETED = "deleted in Slack before sending"  # bot.outbound.relay.cancel_pending_reply's reason
+STOPPED_PART = "stopped"
+NOT_SENT_REACTION = "heavy_multiplication_x"  # ✖️ on a staff message that never left
+
+
+def undo_message(label: str, seconds: int, outbox_id: int) -> dict:
+    text = f"⏳ This reply goes to {label} in {seconds} s. Its author can Undo it until then."
+    return {"text": text, "unfurl_links": False,
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}},
+                       {"type": "actions", "block_id": f"undo_{outbox_id}", "elements": [
+                           {"type": "button", "action_id": "reply_undo", "value": str(outbox_id),
+                            "text": {"type": "plain_text", "text": "Undo"}}]}]}
+
+
+def outcome_message(text: str) -> dict:
+    """What an Undo notice becomes once its moment has passed: one line, no button."""
+    return {"text": text, "blocks": [{"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}]}
+
+
+def sent_line(label: str) -> str:
+    return f"📤 Sent to {label}."
+
+
+def stopped_line(label: str, undone: bool, marked: bool = True) -> str:
+    how = "undone by its author" if undone else "held, then cancelled by its author"
+    what = "the reply marked ✖️" if marked else "a reply"  # a held `/social private` has no thread message
+    return f"✖️ *Not sent* to {label}: {what} was {how}. The customer never saw it."
+
+
+def _outcome(row: Outbox, label: str) -> str | None:
+    """What an Undo notice says once its reply is no longer waiting; None while it is."""
+    if row.state == SENT:
+        return sent_line(label)
+    if row.state == CANCELLED and row.last_error == DELETED:
+        return f"🗑️ *Not sent* to {label}: its author deleted the reply before it left."
+    if row.state == CANCELLED:
+        return stopped_line(label, undone=True)
+    if row.state == HELD:
+        return f"✋ *Held after an edit* — not sent to {label}; its author decides (Undo no longer needed)."
+    if row.state == FAILED:
+        return f"⚠️ *Not sent* to {label}: the ⚠️ in this thread says why."
+    return None
+
+
+def post_undo_notice(deps: Deps, outbox_id: int, send_at: datetime, now: datetime) -> None:
+    """The Undo under a reply waiting out SEND_DELAY; if the reply left (or
+    was stopped) while it was being posted, it is closed at once."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        conv = session.get(Conversation, row.conversation_id)
+        where, created = (conv.slack_channel, conv.slack_root_ts), row.created_at
+        label = deps.label(row.platform, row.kind == "private")
+        again = row.check_findings is not None  # it was held: it may have had a window before
+        session.commit()
+    seconds, marker = max(1, round((send_at - now).total_seconds())), {"outbox": str(outbox_id), "part": UNDO_PART}
+    try:
+        # A reply held after an edit, then released, already has its notice: it offers the Undo again.
+        ts = deps.slack.find_marked(where[0], marker, where[1], created) if again else None
+        if ts:
+            deps.slack.update(where[0], ts, undo_message(label, seconds, outbox_id))
+        else:
+            ts = deps.slack.post_unique(where[0], undo_message(label, seconds, outbox_id), where[1], marker,
+                                        since=created, look_first=False)
+    except SLACK_ERRORS as exc:
+        log.warning("outbox %s: the Undo notice could not be posted: %s", outbox_id, exc)
+        return
+    with deps.sessions() as session:
+        state = session.get(Outbox, outbox_id).state
+        session.commit()
+    if state != PENDING:  # the sender, a cancel or an edit came first and found nothing to close
+        close_undo_notice(deps, outbox_id, ts)
+
+
+def close_undo_notice(deps: Deps, outbox_id: int, ts: str | None = None) -> None:
+    """The Undo notice says what became of its reply, without its button."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        conv = session.get(Conversation, row.conversation_id)
+        label = deps.label(row.platform, row.kind == "private")
+        text = _outcome(row, label)
+        if text is None:
+            return  # still on its way: the Undo still applies
+        where, created = (conv.slack_channel, conv.slack_root_ts), row.created_at
+        session.commit()
+    try:
+        ts = ts or deps.slack.find_marked(where[0], {"outbox": str(outbox_id), "part": UNDO_PART}, where[1],
+                                          created)
+        if ts:
+            deps.slack.update(where[0], ts, outcome_message(text))
+    except SLACK_ERRORS as exc:
+        log.warning("outbox %s: the Undo notice could not be closed: %s", outbox_id, exc)
+
+
+def mark_stopped(deps: Deps, outbox_id: int, undone: bool, notice_ts: str | None = None) -> None:
+    """A reply that never left is marked so in the thread: ✖️ on the staff
+    message (the bot cannot edit a person's message, but may react to it) and
+    a line saying why — its Undo notice turned into that line, or, for a held
+    reply (whose notice was private), one note posted once."""
+    with deps.sessions() as session:
+        row = session.get(Outbox, outbox_id)
+        conv = session.get(Conversation, row.conversation_id)
+        message = session.get(Message, row.message_id)
+        label = deps.label(row.platform, row.kind == "private")
+        where, staff_ts, created = (conv.slack_channel, conv.slack_root_ts), message.slack_ts, row.created_at
+        session.commit()
+    try:
+        if staff_ts:
+            deps.slack.react(where[0], staff_ts, NOT_SENT_REACTION)
+        if undone:
+            close_undo_notice(deps, outbox_id, notice_ts)
+        else:
+            deps.slack.notice_once(where[0], where[1], stopped_line(label, undone=False, marked=bool(staff_ts)),
+                                   {"outbox": str(outbox_id), "part": STOPPED_PART}, since=created,
+                                   look_first=False)
+    except SLACK_ERRORS as exc:
+        log.warning("outbox %s: not marked as not sent in the thread: %s", outbox_id, exc)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from adapters.base import ActionKind, PostRef
 from bot.store import queries as store
 from bot.outbound.compose import check_before_queueing, check_wording
+from bot.outbound.notices import DELETED
 from bot.deps import Deps
 from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
 from bot.rules.text import is_internal_note
@@ -267,9 +268,11 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
         unknown = row.check_findings.splitlines()[0]
         findings, held = (unknown + ("\n" + findings if findings else "")), True
     state = HELD if held else PENDING
+    # Edited clean, a held reply is released: it waits out SEND_DELAY like any other.
+    due = now + deps.settings.send_delay if row.state == HELD and not held else max(row.next_attempt_at, now)
     moved = session.execute(update(Outbox).where(Outbox.id == row.id, Outbox.state == row.state)
                             .values(slack_text=new_text, check_findings=findings, state=state,
-                                    next_attempt_at=max(row.next_attempt_at, now))
+                                    next_attempt_at=due)
                             .execution_options(synchronize_session=False)).rowcount == 1
     if not moved:
         return None
@@ -282,7 +285,7 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
 def cancel_pending_reply(session: Session, channel: str, ts: str, now: datetime | None = None) -> bool:
     row = session.scalar(select(Outbox).where(*_pending_of(channel, ts)))
     result = session.execute(update(Outbox).where(*_pending_of(channel, ts))
-                             .values(state=CANCELLED, last_error="deleted in Slack before sending")
+                             .values(state=CANCELLED, last_error=DELETED)
                              .execution_options(synchronize_session=False))
     if result.rowcount and row is not None and now is not None:
         store.audit(session, now, row.staff_user, "reply_deleted", row.conversation_id, f"outbox {row.id}")
