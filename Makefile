@@ -54,12 +54,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/business_time.py
 
 # Re-pin requirements.txt (what the app runs on) and requirements-dev.txt (tests,
-# lint) from pyproject.toml; needs the package registry.
+# lint) from pyproject.toml; needs the package registry. requirements.txt ends
+# with '.', socialdesk itself: a builder installs only that file (tests/test_deploy.py).
 LOCK := /tmp/socialdesk-lock
 lock:
 	rm -rf $(LOCK) && $(PYTHON) -m venv $(LOCK)
 	$(LOCK)/bin/pip install --quiet .
-	$(LOCK)/bin/pip freeze --exclude socialdesk > requirements.txt
+	{ echo "# What the app runs on, pinned (make lock), and socialdesk itself: the last line"; \
+	  echo "# installs this checkout, so a builder that runs only \`pip install -r requirements.txt\`"; \
+	  echo "# (Heroku's, and most) gets the \`socialdesk\` command the Procfile runs."; \
+	  $(LOCK)/bin/pip freeze --exclude socialdesk; echo "."; } > requirements.txt
 	$(LOCK)/bin/pip install --quiet '.[dev]'
 	{ echo "# Tests and lint (make test); the app itself needs only requirements.txt."; echo "-r requirements.txt"; \
 	  $(LOCK)/bin/pip freeze --exclude socialdesk | grep -vxFf requirements.txt; } > requirements-dev.txt

@@ -1,6 +1,7 @@
 """Every platform socialdesk knows, in one list (matterbridge's one factory per
 protocol). Each entry reads its own settings and builds its adapter; a
-platform whose credentials are absent is off, and the log says so once."""
+platform whose credentials are absent is off: `web` and `worker` say so once
+at start (off_hints), a one-shot pass only at DEBUG — its answer is one line."""
 from __future__ import annotations
 
 import logging
@@ -41,14 +42,20 @@ def read_platform_settings(reader: EnvReader) -> dict[str, Any]:
     return found
 
 
+def off_hints(platforms: Mapping[str, Any]) -> list[str]:
+    """What to set to turn on each platform that is off."""
+    return [platform.off_hint for platform in PLATFORMS if platforms.get(platform.name) is None]
+
+
 def build_adapters(platforms: Mapping[str, Any]) -> dict[str, Adapter]:
     """platforms: each platform's own settings, as read_platform_settings
-    found them (Settings.platforms)."""
+    found them (Settings.platforms). Built by every process and every web
+    worker, so the platforms that are off are only a DEBUG line here."""
     adapters: dict[str, Adapter] = {}
     for platform in PLATFORMS:
         own = platforms.get(platform.name)
         if own is None:
-            log.info("%s", platform.off_hint)
+            log.debug("%s", platform.off_hint)
         else:
             adapters[platform.name] = platform.build(own)
     return adapters

@@ -44,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
         load_dotenv(os.path.join(os.getcwd(), ".env"))
     # A bad LOG_LEVEL is reported with the other configuration errors below.
     logs.configure("INFO" if log_level_problem(os.environ) else (os.environ.get("LOG_LEVEL") or "INFO").upper())
-    if args.command != "migrate":  # the schema check's "Context impl SQLiteImpl" is no news
+    # Alembic's INFO lines ("Context impl SQLiteImpl", and every migration's
+    # docstring as it runs) are no news: `migrate` says what it did in one line.
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
         logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     say = f"socialdesk {args.command}:"
     try:
@@ -70,13 +72,23 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args, settings: Settings) -> int:
     if args.command == "migrate":
         from bot.store.migrate import upgrade_to_head
-        upgrade_to_head(settings.database_url)
-        logs.say("database is at the newest schema")
+        before, after = upgrade_to_head(settings.database_url)
+        logs.say(f"migrate: the database was already at the newest schema (revision {after}); nothing to do"
+                 if before == after else f"migrate: migrated to revision {after}, the newest schema"
+                 + (f" (was {before})" if before else ""))
         return 0
-    from service.preflight import check_database, check_slack_token
+    from service.preflight import check_database, check_placeholders, check_port, check_slack_token
+    long_running = args.command in ("web", "worker")
+    check_placeholders(os.environ)
     check_database(settings)
-    check_slack_token(settings)
-    if not settings.slack_publishers and args.command in ("web", "worker"):
+    if args.command == "web":
+        check_port(args.port or settings.port)
+    check_slack_token(settings, one_shot=not long_running)
+    if long_running:  # said once at start; a one-shot pass's answer is its one line
+        from adapters.registry import off_hints
+        for hint in off_hints(settings.platforms):
+            logging.getLogger("socialdesk").info("%s", hint)
+    if not settings.slack_publishers and long_running:
         logging.getLogger("socialdesk").info(
             "SLACK_PUBLISHERS is unset: every full member of the workspace may reply as the brand "
             "(guests, Slack Connect users and bots never); set it to the people or user groups who may")

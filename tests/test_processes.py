@@ -111,12 +111,13 @@ def test_one_shot_passes_exit_zero_on_platform_outage(env, x_state):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about X and Slack, not the database
-def test_one_shot_passes_exit_zero_when_slack_is_unreachable(env, x_state, slack_state):
+def test_one_shot_passes_stop_in_one_line_when_slack_is_unreachable_and_lose_nothing(env, x_state, slack_state):
     x_state.customer_mentions("dora", "@acme_support hi")
     down = {**env, "SLACK_API_URL": "http://127.0.0.1:9/api/"}  # nothing listens on port 9
-    for command in ("poll", "deliver", "sweep"):
+    for command in ("poll", "deliver", "sweep"):  # the start-up check stops them (tests/test_one_line_commands.py)
         result = _run([command], down)
-        assert result.returncode == 0 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert result.returncode == 1 and len(result.stderr.splitlines()) == 1, (command, result.stderr)
+        assert "Traceback" not in result.stderr, (command, result.stderr)
     assert slack_state.roots("C0SUPPORT") == []
     assert _run(["poll"], env).returncode == 0  # Slack is back: the recorded post goes out
     assert len(slack_state.roots("C0SUPPORT")) == 1

@@ -104,7 +104,8 @@ def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
         try:
             feeds = adapter.feeds()
         except CredentialsRejected as exc:
-            log.error("%s: %s", adapter.label, exc)
+            # The worker's only word on it; a one-shot pass (paced=False) says it in its summary line.
+            log.log(logging.ERROR if paced else logging.DEBUG, "%s: %s", adapter.label, exc)
             accounts.append(AccountPoll(adapter.label, error=str(exc), credentials_rejected=True))
             continue
         except AdapterError as exc:

@@ -22,21 +22,27 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade_to_head(database_url: str) -> None:
+def upgrade_to_head(database_url: str) -> tuple[str | None, str]:
     """Refuses a database a newer socialdesk migrated (as mautrix refuses a
     database newer than its code): Alembic would only say it cannot locate
-    the revision, and there is nothing an older version may do to it."""
+    the revision, and there is nothing an older version may do to it.
+    Returns the revision the database was at (None: empty) and the one it is
+    at now, for the command's one line (Alembic's own INFO lines quote every
+    migration's docstring)."""
     from sqlalchemy import create_engine
     from sqlalchemy.pool import NullPool
 
     config = alembic_config(database_url)
     engine = create_engine(database_url, poolclass=NullPool)
+    script = ScriptDirectory.from_config(config)
     try:
         with engine.connect() as conn:
-            _refuse_newer(_current_revision(conn), ScriptDirectory.from_config(config))
+            before = _current_revision(conn)
+        _refuse_newer(before, script)
     finally:
         engine.dispose()
     command.upgrade(config, "head")
+    return before, script.get_current_head()
 
 
 class SetupError(Exception):
