@@ -2,7 +2,9 @@
 naming the fix, never a traceback or 64 lines of gunicorn. In order: values
 still copied from .env.example (exit 2), the database (exit 1), `web`'s port
 (exit 1), then Slack's auth.test (exit 1 on a rejected token; unreachable:
-exit 1 for a one-shot pass, one warning for `web` and `worker`, which retry)."""
+a one-shot pass does nothing and says so in its one line, exiting 0 as for any
+outage — CONTRACT.md: non-zero only on bad configuration; `web` and `worker`
+start with one warning and retry)."""
 from __future__ import annotations
 
 import errno
@@ -68,12 +70,18 @@ def check_port(port: int) -> None:
         probe.close()
 
 
+class SlackUnreachable(Exception):
+    """Slack did not answer a one-shot pass's start-up check: an outage, said
+    in the pass's one line; the pass exits 0 (CONTRACT.md)."""
+
+
 def check_slack_token(settings: Settings, one_shot: bool = False) -> None:
     """auth.test, asked once (no retries: their log lines are the noise this
     check exists to spare). A rejected token stops every command. Slack being
-    unreachable stops a one-shot pass, which could do nothing useful; `web`
-    must still answer /healthz and `worker` retries, so they carry on with
-    one warning."""
+    unreachable ends a one-shot pass before it starts (SlackUnreachable: it
+    could do nothing useful, and an outage is not bad configuration, so it
+    exits 0); `web` must still answer /healthz and `worker` retries, so they
+    carry on with one warning."""
     client = WebClient(token=settings.slack_bot_token or "", base_url=settings.slack_api_url, timeout=10,
                        retry_handlers=[])
     sdk_log = logging.getLogger("slack_sdk.web.base_client")
@@ -89,7 +97,7 @@ def check_slack_token(settings: Settings, one_shot: bool = False) -> None:
         problem = (f"cannot reach Slack at {settings.slack_api_url} ({_reason(exc)}): check the network "
                    "and SLACK_API_URL")
         if one_shot:
-            raise SetupError(f"{problem}; nothing was done") from None
+            raise SlackUnreachable(f"{problem}; nothing was done, the next pass retries") from None
         log.warning("%s; starting anyway, Slack calls are retried", problem)
     finally:
         sdk_log.level = level
