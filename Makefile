@@ -48,6 +48,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ack_latency.py
 	$(BIN)/python bench/sweep.py
 	$(BIN)/python bench/webhook_latency.py
+	$(BIN)/python bench/webhook_batch.py
+	$(BIN)/python bench/surge.py
 	$(BIN)/python bench/reply_check.py
 	$(BIN)/python bench/memory.py
 	$(BIN)/python bench/replicas.py

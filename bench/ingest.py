@@ -7,7 +7,7 @@ Slack ts stored). It is compared with a bare SQLite commit (one row inserted
 and committed on the same database file) plus a bare `chat.postMessage` of
 plain text through slack_sdk to the same emulator: the ratio is socialdesk's
 overhead over the minimum one stored post and one Slack message cost on
-this machine (target <= 2x). 1,000 posts, 1 in 3 a follow-up in a thread.
+this machine (target <= 3x, issue 20; the protocol alone is about 2.1x). 1,000 posts, 1 in 3 a follow-up in a thread.
 
 Run: .venv/bin/python bench/ingest.py
 """
@@ -73,7 +73,7 @@ def main() -> None:
     print(f"  real path: mean {mean_real:.2f} ms/post · p50 {statistics.median(real) * 1000:.2f} ms · "
           f"p99 {sorted(real)[int(N * .99)] * 1000:.2f} ms")
     print(f"  bare SQLite commit {mean_commit:.2f} ms + bare chat.postMessage {mean_call:.2f} ms = {mean_bare:.2f} ms")
-    print(f"  ratio {ratio:.2f}x · target <= 2x: {'met' if ratio <= 2 else 'NOT met'}")
+    print(f"  ratio {ratio:.2f}x · target <= 3x: {'met' if ratio <= 3 else 'NOT met'}")
     print("  Slack calls on the real path: " + ", ".join(f"{method} {count / N:.2f}/post"
                                                         for method, count in per_post.most_common()))
     print(f"  the exactly-once protocol's own floor (3 bare commits: record, claim, Slack ts; "
