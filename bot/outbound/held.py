@@ -164,8 +164,9 @@ def _button(text: str, action_id: str, outbox_id: int, style: str | None = None)
     return button
 
 
-def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, private_possible: bool) -> tuple[str, list]:
-    label = deps.label(platform)
+def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, private_possible: bool,
+                private: bool = False) -> tuple[str, list]:
+    label = deps.label(platform, private)  # "Messenger", "X DM": where it would have gone
     text = (f"✋ *Held — not sent to {label}.* Before a reply goes public it is checked, and yours has:\n"
             f"{findings}\nEdit your message to change it (it is checked again), or:")
     buttons = [_button("Send anyway", "reply_send_anyway", outbox_id, "danger")]
@@ -191,12 +192,13 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
                             and can(adapter, ActionKind.PRIVATE))
         where = (conv.slack_channel, row.staff_user, conv.slack_root_ts)
         platform, slack_ts = row.platform, message.slack_ts
+        private = row.kind == ActionKind.PRIVATE.value or conv.private
         had_window = bool(deps.settings.send_delay) and row.next_attempt_at > row.created_at
         session.commit()
     if held:
         if had_window:  # held after an edit: its Undo notice says so, without its button
             close_undo_notice(deps, outbox_id)
-        text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible)
+        text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible, private)
         deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
         if slack_ts:
             deps.slack.react(conv.slack_channel, slack_ts, HELD_REACTION)  # the team sees it too
