@@ -45,6 +45,11 @@ class Deps:
             return platform.title() + (" (private)" if private else "")
         return adapter.private_label if private else adapter.label
 
+    def where_sent(self, row) -> str:
+        """Where an outbox row goes, as people call it: a private one goes to
+        the platform's private channel ("Messenger", "X DM"), not "Facebook"."""
+        return self.label(row.platform, row.kind == "private")
+
 
 def backoff(attempt: int, first: float = 1.0, cap: float = 300.0) -> timedelta:
     """Exponential backoff starting near 1 s, capped at 5 min."""

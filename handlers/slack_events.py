@@ -155,7 +155,7 @@ def _handle_edit(deps: Deps, body: dict, event: dict, context: dict) -> None:
         was = row.state
         changed = edit_pending_reply(session, deps, channel, ts, edited.get("text", ""), now)
         session.commit()
-    label = deps.label(row.platform)
+    label = deps.where_sent(row)
     if changed and changed.state == HELD:
         context.update(edited_held=changed.id, findings=changed.check_findings)
         return  # told after the ack, with the buttons
@@ -195,7 +195,7 @@ def _handle_delete(deps: Deps, body: dict, event: dict, context: dict) -> None:
         session.commit()
     if cancelled and deps.settings.send_delay:
         context["undo_over"] = row.id  # its Undo notice says it was deleted, after the ack
-    label = deps.label(row.platform)
+    label = deps.where_sent(row)
     if row.state == FAILED and row.uncertain_since is not None:  # it may have gone out (see its ⚠️)
         text = (f"🗑️ That reply may or may not have reached {label} (the ⚠️ in this thread says how to check); "
                 "deleting it in Slack does not delete it there.")

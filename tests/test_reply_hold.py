@@ -195,3 +195,16 @@ def test_social_private_is_checked_for_tone_not_for_personal_data(bot, deps, clo
     assert x_state.brand_dms_to(carol_id) == ["Your login is carol.smith@gmail.com", "Nice try, Carol."]
     copies = [m["text"] for m in thread(slack_state, roots(slack_state)[0]) if "Sent privately" in m["text"]]
     assert [c.rsplit("\n> ", 1)[-1] for c in copies] == ["Your login is carol.smith@gmail.com", "Nice try, Carol."]
+
+
+@pytest.mark.meta
+def test_a_held_messenger_reply_is_named_for_where_it_would_have_gone(webhooks_on, deps, graph_state, slack_state):
+    """A Messenger thread's reply goes to Messenger: the notices say so, not "Facebook"."""
+    graph_state.customer_messages("Nina", "my parcel never came")
+    webhooks_on.executor.drain()
+    [root] = roots(slack_state)
+    webhooks_on.staff_says(root["ts"], "Typical. Read the label next time.")
+    assert "Held — not sent to Messenger" in _told(slack_state)[-1]["text"]
+    _press(webhooks_on, "reply_cancel", _row(deps).id, root_ts=root["ts"])
+    assert "Cancelled: nothing was sent to Messenger" in _told(slack_state)[-1]["text"]
+    assert graph_state.texts_sent_to(graph_state.psid("Nina")) == []

@@ -167,7 +167,7 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
         # End the read transaction before any network call: on SQLite every
         # transaction holds the write lock (BEGIN IMMEDIATE), and the ack path waits on it.
         session.commit()
-        label = deps.label(row.platform)
+        label = deps.where_sent(row)
         if adapter is None:
             _fail(session, deps, row, f"{label} is not configured here, so the reply was not sent.", now, result,
                   unsure=row.uncertain_since is not None)

@@ -87,7 +87,7 @@ def send_anyway(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decisio
                     f"outbox {row.id} sent anyway despite: {row.check_findings}")
         session.commit()
         log.info("#%s held reply %s sent anyway by %s", row.conversation_id, row.id, user)
-        return Decision(True, f"📤 Sending it to {deps.label(row.platform)} as written{when}", row.id, True,
+        return Decision(True, f"📤 Sending it to {deps.where_sent(row)} as written{when}", row.id, True,
                         row.conversation_id, send_at)
 
 
@@ -149,7 +149,7 @@ def cancel(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
         log.info("#%s reply %s %s by %s", row.conversation_id, row.id,
                  "cancelled" if was == HELD else "undone", user)
         what = "Cancelled" if was == HELD else "Undone"
-        return Decision(True, f"↩️ {what}: nothing was sent to {deps.label(row.platform)}. Your message stays "
+        return Decision(True, f"↩️ {what}: nothing was sent to {deps.where_sent(row)}. Your message stays "
                         "in the thread, marked ✖️ as not sent.", row.id, conversation_id=row.conversation_id,
                         stopped="cancelled" if was == HELD else "undone")
 
