@@ -322,3 +322,12 @@ def bot(deps, slack_state):
     executor.drain()
     server.stop()
     executor.shutdown()
+
+
+@pytest.fixture
+def carol(deps, clock, x_state, slack_state):
+    """A customer's X mention, polled into its Slack root: (tweet, root)."""
+    from bot.inbound.poll import poll
+    tweet = x_state.customer_mentions("carol", "@acme_support my parcel is lost")
+    poll(deps, clock())
+    return tweet, slack_state.roots("C0SUPPORT")[0]

@@ -67,3 +67,11 @@ def kill_mid_write(state, hook: str, command: str, env: dict) -> None:
     finally:
         setattr(state, hook, None)
         release.set()
+
+
+def latest_outbox(deps):
+    """The newest outbox row (the reply a test's staff member just wrote)."""
+    from sqlalchemy import select
+    from bot.store.models import Outbox
+    with deps.sessions() as session:
+        return session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()

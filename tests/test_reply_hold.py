@@ -6,26 +6,15 @@ racing the sender, and `/social audit` shows the exact text that went out."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from bot.outbound.deliver import deliver
-from bot.store.models import CANCELLED, HELD, SENDING, SENT, Outbox
-from bot.inbound.poll import poll
+from bot.store.models import CANCELLED, HELD, SENDING, SENT
+from tests.helpers import latest_outbox as _row
 from tests.helpers import roots, thread
 
 FLAGGED = "Carol, we'll call you at 555-123-4567 — stop whining"
 
 
-@pytest.fixture
-def carol(deps, clock, x_state, slack_state):
-    tweet = x_state.customer_mentions("carol", "@acme_support my parcel is lost")
-    poll(deps, clock())
-    return tweet, roots(slack_state)[0]
-
-
-def _row(deps) -> Outbox:
-    with deps.sessions() as session:
-        return session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
 
 
 def _press(bot, action_id: str, outbox_id: int, user: str = "U0ALICE", root_ts: str = ""):

@@ -4,26 +4,15 @@ reply, through signed Slack requests and the X emulator, time injected."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from bot.inbound.poll import poll
 from bot.outbound.deliver import deliver
-from bot.store.models import CANCELLED, SENT, Outbox
-from tests.helpers import roots, thread
+from bot.store.models import CANCELLED, SENT
+from tests.helpers import latest_outbox as _row
+from tests.helpers import thread
 
 FLAGGED = "Calm down, call me on 07700 900123"
 
 
-@pytest.fixture
-def carol(deps, clock, x_state, slack_state):
-    tweet = x_state.customer_mentions("carol", "@acme_support my parcel is lost")
-    poll(deps, clock())
-    return tweet, roots(slack_state)[0]
-
-
-def _row(deps) -> Outbox:
-    with deps.sessions() as session:
-        return session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
 
 
 def _undo_notices(slack_state, root: dict) -> list[dict]:
