@@ -49,7 +49,7 @@ class Recorder:
         self.to_publish: deque = deque()
         self.recording, self.publishing = threading.Lock(), threading.Lock()
 
-    def add(self, inbox_id: int, route: str, adapters: list[WebhookSource], body: bytes) -> None:
+    def add(self, inbox_id: int, route: str, adapters: list[WebhookSource], body: dict) -> None:
         self.to_record.append((inbox_id, route, adapters, body))
         self.executor.submit(self.record_waiting)
 
@@ -61,7 +61,7 @@ class Recorder:
             finally:
                 self.recording.release()
 
-    def _record(self, inbox_id: int, route: str, adapters: list[WebhookSource], body: bytes) -> None:
+    def _record(self, inbox_id: int, route: str, adapters: list[WebhookSource], body: dict) -> None:
         try:
             ids = inbox.record(self.deps, inbox_id, route, adapters, body, self.deps.clock())
         except Exception:  # noqa: BLE001 - a background thread must log, not vanish
@@ -139,7 +139,8 @@ def _receive(deps: Deps, name: str, adapters: list[WebhookSource], recorder: Rec
     if request.mimetype != "application/json":
         return _error(415, f"unsupported content type {request.mimetype or '(none)'}")
     try:
-        if not isinstance(json.loads(body), dict):
+        payload = json.loads(body)
+        if not isinstance(payload, dict):
             raise ValueError("not an object")
     except (ValueError, UnicodeDecodeError, RecursionError):
         return _error(400, "malformed JSON: a JSON object is expected")
@@ -150,7 +151,7 @@ def _receive(deps: Deps, name: str, adapters: list[WebhookSource], recorder: Rec
         for key in filter(None, map(_account_key, signed)):
             store.note_webhook_delivery(session, key, now)
         session.commit()
-    recorder.add(inbox_id, name, signed, body)
+    recorder.add(inbox_id, name, signed, payload)
     return jsonify({"ok": True})
 
 

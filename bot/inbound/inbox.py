@@ -47,7 +47,7 @@ def read_posts(adapters, payload: dict) -> list:
     return [post for adapter in adapters for post in adapter.parse_webhook(payload)]
 
 
-def record(deps: Deps, inbox_id: int, route: str, adapters, body: bytes, now: datetime,
+def record(deps: Deps, inbox_id: int, route: str, adapters, body: bytes | dict, now: datetime,
            attempts: int = 1) -> list[int] | None:
     """Read a kept delivery, record its posts, drop its row and count it for
     /metrics: the ids of the messages still to publish. None when it could not
@@ -55,7 +55,7 @@ def record(deps: Deps, inbox_id: int, route: str, adapters, body: bytes, now: da
     row is retried with backoff, and given up — in one ERROR line — only
     after GIVE_UP attempts (polling remains the safety net)."""
     try:
-        payload = json.loads(body)
+        payload = json.loads(body) if isinstance(body, bytes) else body  # web hands in what it parsed already
         posts = read_posts(adapters, payload if isinstance(payload, dict) else {})
     except Exception as exc:  # noqa: BLE001 - the answer went out long ago: retry, or say why not
         _failed(deps, inbox_id, route, now, attempts, exc)
