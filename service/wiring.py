@@ -7,7 +7,9 @@ from bot.config import Settings
 from bot.store.db import make_engine, make_session_factory
 from bot.deps import Deps
 from bot.slack.publishers import Publishers
+from bot.slack.shared_pace import SharedTurns
 from bot.slack.slack_out import SlackPoster, make_slack_client
+from bot.slack.slack_pace import ChannelPacer
 from bot.rules.sla import SlaPolicy
 
 
@@ -21,7 +23,10 @@ def build_policy(settings: Settings) -> SlaPolicy:
 def build_deps(settings: Settings, engine=None) -> Deps:
     engine = engine or make_engine(settings.database_url)
     client = make_slack_client(settings.slack_bot_token or "", settings.slack_api_url)
-    deps = Deps(settings=settings, sessions=make_session_factory(engine), slack=SlackPoster(client),
+    sessions = make_session_factory(engine)
+    # Slack's limit is per channel, whichever process posts: every process takes its turns from the database.
+    slack = SlackPoster(client, ChannelPacer(turns=SharedTurns(sessions)))
+    deps = Deps(settings=settings, sessions=sessions, slack=slack,
                 adapters=build_adapters(settings.platforms), policy=build_policy(settings))
     deps.publishers = Publishers(client, settings.slack_publishers, clock=lambda: deps.clock())
     for adapter in deps.adapters.values():

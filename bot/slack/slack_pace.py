@@ -1,4 +1,5 @@
-"""Posting at the rate Slack grants, per channel.
+"""Posting at the rate Slack grants, per channel (the turns themselves are
+shared by every process through the database: bot.slack.shared_pace).
 
 Slack allows chat.postMessage about once a second per channel, with short
 bursts, and refuses a post over it with HTTP 429 and `Retry-After` (seconds);
@@ -47,41 +48,60 @@ def retry_after(exc: SlackApiError) -> float | None:
         return 1.0  # Slack always sends it; one second is its usual answer for posts
 
 
-class ChannelPacer:
-    """Turns per channel once Slack has refused one: `burst` at once, then
-    one per 1/rate seconds; a 429 moves the next turn to Retry-After from now."""
+class LocalTurns:
+    """One process's turns per channel (GCRA): `reserve` gives the time of the
+    channel's next free turn, or None while Slack has not pushed back lately;
+    `refuse` moves the next turn to Retry-After from now. bot.slack.shared_pace
+    keeps the same two answers in the database, for every process at once."""
 
-    def __init__(self, rate: float = 1.0, burst: int = 1, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
-        self.rate, self.burst, self.clock, self.sleep = rate, burst, clock, sleep
-        self._due: dict[str, float] = {}  # channel → theoretical time of its next turn (GCRA)
+    def __init__(self):
+        self._due: dict[str, float] = {}  # channel → theoretical time of its next turn
         self._paced_until: dict[str, float] = {}  # channel → when it goes at once again
         self._lock = threading.Lock()
+
+    def reserve(self, channel: str, now: float, interval: float, burst: int) -> float | None:
+        with self._lock:
+            if now >= self._paced_until.get(channel, now):
+                return None  # Slack has not pushed back lately: no turn to wait for
+            due = max(self._due.get(channel, now), now)
+            turn = due - (burst - 1) * interval
+            self._due[channel] = due + interval
+            self._paced_until[channel] = max(turn, now) + PACED_FOR
+            return turn
+
+    def refuse(self, channel: str, now: float, wait: float, interval: float, burst: int) -> None:
+        with self._lock:
+            # Nobody goes before now + wait; after that, one turn at a time.
+            self._due[channel] = max(self._due.get(channel, now), now + wait + (burst - 1) * interval)
+            self._paced_until[channel] = now + wait + PACED_FOR
+
+
+class ChannelPacer:
+    """Turns per channel once Slack has refused one: `burst` at once, then
+    one per 1/rate seconds; a 429 moves the next turn to Retry-After from now.
+    The turns live in `turns`: this process's own (LocalTurns), or the
+    database's, shared by every process posting to the workspace — Slack's
+    limit is per channel, not per process. The clock is the wall clock, the
+    one every process agrees on."""
+
+    def __init__(self, rate: float = 1.0, burst: int = 1, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep, turns=None):
+        self.rate, self.burst, self.clock, self.sleep = rate, burst, clock, sleep
+        self.turns = turns or LocalTurns()
         # Held by whoever posts this process's customer posts (bot.inbound.ingest.publish_unposted):
         # one pass at a time, so they go out oldest first.
         self.publisher = threading.Lock()
         self.refusals = 0  # 429s met, for logs and benchmarks
 
     def wait_turn(self, channel: str) -> None:
-        interval = 1.0 / self.rate
-        with self._lock:
-            now = self.clock()
-            if now >= self._paced_until.get(channel, now):
-                return  # Slack has not pushed back lately: no turn to wait for
-            due = max(self._due.get(channel, now), now)
-            turn = due - (self.burst - 1) * interval
-            self._due[channel] = due + interval
-            self._paced_until[channel] = max(turn, now) + PACED_FOR
-        if turn > now:
+        now = self.clock()
+        turn = self.turns.reserve(channel, now, 1.0 / self.rate, self.burst)
+        if turn is not None and turn > now:
             self.sleep(turn - now)
 
     def refused(self, channel: str, wait: float) -> None:
-        with self._lock:
-            self.refusals += 1
-            now = self.clock()
-            # Nobody goes before now + wait; after that, one turn at a time.
-            self._due[channel] = max(self._due.get(channel, now), now + wait + (self.burst - 1) / self.rate)
-            self._paced_until[channel] = now + wait + PACED_FOR
+        self.refusals += 1
+        self.turns.refuse(channel, self.clock(), wait, 1.0 / self.rate, self.burst)
 
     def call(self, channel: str, send: Callable[[], T], paced: bool = True) -> T:
         """send() in the channel's next turn (paced) or at once (methods of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, TypeDecorator,
+from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, TypeDecorator,
                         UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, attribute_keyed_dict, mapped_column, relationship
 
@@ -276,6 +276,18 @@ class JobClaim(Base):
     owner: Mapped[str] = mapped_column(String(64))
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SlackPace(Base):
+    """Slack's posting turns for one channel, shared by every process that
+    posts there (bot.slack.shared_pace): Slack's limit of about one
+    chat.postMessage a second is per channel, whichever replica asks. Times
+    are wall-clock seconds (epoch), the clock every process agrees on."""
+    __tablename__ = "slack_pace"
+
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due: Mapped[float] = mapped_column(Float)  # the channel's next free turn (GCRA's theoretical time)
+    paced_until: Mapped[float] = mapped_column(Float)  # until then posts wait their turn; after, they go at once
 
 
 class Audit(Base):
