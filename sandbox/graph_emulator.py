@@ -47,6 +47,7 @@ class GraphState(InstagramMixin, MetaInboundMixin):
     sends: list = field(default_factory=list)        # every accepted Send API body
     reactions: dict = field(default_factory=dict)    # message id → the account's reaction on it (both platforms)
     reaction_calls: list = field(default_factory=list)  # (react / unreact, message id), each accepted call
+    reaction_bodies: list = field(default_factory=list)  # the request bodies of those calls
     calls: list = field(default_factory=list)        # (method, path) of every request
     throttled: list = field(default_factory=list)    # queued (code, minutes) to answer next
     write_faults: list = field(default_factory=list)  # queued (stored, how) for the next writes

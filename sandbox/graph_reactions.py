@@ -44,6 +44,7 @@ def sender_reaction(state, payload: dict, graph_error, conversation: list | None
         return graph_error(400, "(#100) Invalid parameter: payload[reaction]", 100)
     with state.lock:
         state.reaction_calls.append((action, mid))
+        state.reaction_bodies.append(payload)
         if action == "react":
             state.reactions[mid] = reaction
         else:
