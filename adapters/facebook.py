@@ -303,8 +303,8 @@ class FacebookAdapter(MetaWebhook):
         return messaging_window(self._settings.human_agent) if private else None
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
-        if kind in (ActionKind.LIKE, ActionKind.UNLIKE) and post.private:
-            return reaction_target(post.author_id, post.external_id)
+        if kind in (ActionKind.LIKE, ActionKind.UNLIKE):  # an edit's key ("#edited@…"): its post is liked
+            return reaction_target(post.author_id, post.external_id) if post.private else post.external_id.split("#")[0]
         if kind is ActionKind.PRIVATE:
             # In Messenger: the customer; on a comment or a visitor's post on the
             # Page (its id starts with the Page's): a private reply to it.

@@ -190,3 +190,19 @@ def test_the_sandbox_button_names_what_a_heart_does_there(webhooks_on, deps, clo
     assert buttons == {"facebook comment": "Like on Facebook", "messenger message": "React on Messenger",
                        "instagram comment": "(colleagues only)",
                        "instagram dm": "React on Instagram DM", "x post": "Like on X", "x dm": "(colleagues only)"}
+
+
+def test_a_heart_on_a_customers_edit_likes_the_comment_itself(webhooks_on, clock, graph_state, slack_state):
+    bot = webhooks_on
+    comment = graph_state.customer_comments("Rae", "wrong size sent")
+    bot.executor.drain()
+    graph_state.push_change("feed", {"from": comment["from"], "post_id": comment["post_id"],
+                                     "comment_id": comment["id"], "parent_id": comment["parent_id"],
+                                     "created_time": int(clock().timestamp()), "item": "comment", "verb": "edited",
+                                     "message": "wrong size AND colour sent"})
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    [edited] = thread(slack_state, root)
+    _heart(bot, edited["ts"])
+    assert graph_state.comments[comment["id"]]["likes"] == {graph_state.page_id}
+    assert slack_state.ephemerals == []
