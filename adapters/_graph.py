@@ -203,7 +203,10 @@ def send_heart(graph: GraphClient, messages_edge: str, target: str, reaction: st
     like (POST / DELETE /{id}/likes). On a private message (reaction_target):
     the Send API's sender action `react`, or `unreact` with only the message_id."""
     if not target.startswith("react:"):
-        graph.post(f"{target}/likes") if reaction else graph.delete(f"{target}/likes")
+        if reaction:
+            graph.post(f"{target}/likes")
+        else:
+            graph.delete(f"{target}/likes")
         return SentMessage(target, None)
     _, recipient, mid = target.split(":", 2)
     graph.post(messages_edge, {"recipient": {"id": recipient}, "sender_action": "react" if reaction else "unreact",

@@ -99,7 +99,8 @@ def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) 
         ignored(what, "not on a customer's message in a conversation thread (the bot's own, a colleague's, "
                 "or elsewhere): a reaction among colleagues")
     elif result.outcome is Relay.UNCHANGED:
-        ignored(what, f"#{result.conversation_id}: already {'liked' if not removed else 'not liked'} there")
+        ignored(what, f"#{result.conversation_id}: already {'undone' if removed else 'done'} on the platform, "
+                "nothing to send")
     if result.outcome in (Relay.QUEUED, Relay.REFUSED):
         context["like_outbox"] = result.outbox_id
 

@@ -206,3 +206,23 @@ def test_a_heart_on_a_customers_edit_likes_the_comment_itself(webhooks_on, clock
     _heart(bot, edited["ts"])
     assert graph_state.comments[comment["id"]]["likes"] == {graph_state.page_id}
     assert slack_state.ephemerals == []
+
+
+def test_a_reaction_whose_answer_was_lost_is_sent_again_and_lands_once(webhooks_on, deps, clock, graph_state,
+                                                                       slack_state):
+    """Graph stored the reaction and answered 500: a react is idempotent, so
+    the next pass sends it again rather than calling it failed."""
+    from bot.outbound.deliver import deliver
+    from bot.store.models import PENDING, SENT
+    from tests.helpers import latest_outbox
+    bot = webhooks_on
+    message = graph_state.customer_messages("Pat", "Do you ship to Norway?")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    graph_state.fail_next_write(stored=True, how="500")
+    _heart(bot, root["ts"])
+    assert latest_outbox(deps).state == PENDING and graph_state.reactions == {message["id"]: "❤️"}
+    clock.advance(minutes=1)
+    assert deliver(deps, clock()).sent == 1
+    assert latest_outbox(deps).state == SENT and graph_state.reactions == {message["id"]: "❤️"}
+    assert slack_state.ephemerals == [] and not _warnings(slack_state, root)
