@@ -12,6 +12,7 @@ import logging
 
 import pytest
 import requests
+from sqlalchemy import select
 
 from bot.store.models import WAITING
 from bot.inbound.poll import poll
@@ -71,8 +72,10 @@ def test_a_heart_on_a_messenger_message_reacts_once_and_taking_it_back_unreacts(
     assert react["recipient"]["id"] == graph_state.psid("Pat") and unreact["sender_action"] == "unreact"
     assert graph_state.sends == [] and not _warnings(slack_state, root)  # no message to the customer, none in Slack
     with deps.sessions() as session:
-        from bot.store.models import Conversation
+        from bot.store.models import Audit, Conversation
         assert session.get(Conversation, 1).status == WAITING  # a reaction is not an answer
+        trail = {a.action: a.detail for a in session.scalars(select(Audit))}
+    assert trail["like_sent"] == trail["unlike_sent"] == message["id"]  # the message, as the platform names it
 
 
 @pytest.mark.parametrize("login", ["page_linked", pytest.param("instagram_login", marks=pytest.mark.instagram_login)])
