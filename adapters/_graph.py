@@ -23,7 +23,8 @@ from typing import Any, Callable, Iterator
 import requests
 
 from adapters._meta_shapes import meta_attachments  # noqa: F401 - re-exported for the Meta adapters
-from adapters.base import AdapterError, AmbiguousSend, CredentialsRejected, PermanentSendError, RateLimited
+from adapters.base import (AdapterError, AmbiguousSend, CredentialsRejected, PermanentSendError, RateLimited,
+                           SentMessage)
 
 THROTTLED = {4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006, 80008}
 TRANSIENT = {1, 2}
@@ -189,6 +190,28 @@ def messenger_window_problem(messenger: bool, customer_wrote: datetime, now: dat
                 "MESSENGER_HUMAN_AGENT=on to answer up to 7 days; otherwise wait for the customer to write again.")
     return ("Messenger's 7-day window closed (the customer last wrote "
             f"{customer_wrote:%Y-%m-%d %H:%M} UTC): the Page cannot message them until they write again.")
+
+
+def reaction_target(recipient: str, external_id: str) -> str:
+    """A ❤️ on a private message is a Send API reaction on it: who, and which
+    message (an edit's key carries "#edited…"; the reaction goes on the message)."""
+    return f"react:{recipient}:{external_id.split('#')[0]}"
+
+
+def send_heart(graph: GraphClient, messages_edge: str, target: str, reaction: str | None) -> SentMessage:
+    """A ❤️ given (reaction set) or taken back (None). On a comment or post: its
+    like (POST / DELETE /{id}/likes). On a private message (reaction_target):
+    the Send API's sender action `react`, or `unreact` with only the message_id."""
+    if not target.startswith("react:"):
+        if reaction:
+            graph.post(f"{target}/likes")
+        else:
+            graph.delete(f"{target}/likes")
+        return SentMessage(target, None)
+    _, recipient, mid = target.split(":", 2)
+    graph.post(messages_edge, {"recipient": {"id": recipient}, "sender_action": "react" if reaction else "unreact",
+                               "payload": {"message_id": mid, **({"reaction": reaction} if reaction else {})}})
+    return SentMessage(mid, None)
 
 
 def since_cursor(cursor: str | None, start_time: datetime | None) -> int:

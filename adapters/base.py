@@ -272,11 +272,34 @@ class PrivateMessenger(Protocol):
     def send_private(self, action: OutboundAction) -> SentMessage: ...
 
 
+@dataclass(frozen=True)
+class Heart:
+    """What a staff ❤️ on one customer message does on the platform. `name`
+    says it to people ("Like on Facebook", "React on Messenger"); None: the
+    platform offers nothing for this kind of message, so the ❤️ stays a
+    reaction among colleagues, and `why_not` is the log line's reason."""
+    name: str | None
+    why_not: str | None = None
+
+
 @runtime_checkable
 class Liker(Protocol):
+    def heart(self, post: PostRef) -> Heart:
+        """What a ❤️ on this customer message means here (no network)."""
+
     def like(self, action: OutboundAction) -> SentMessage: ...
 
     def unlike(self, action: OutboundAction) -> SentMessage: ...
+
+
+def heart_for(adapter, post: PostRef) -> Heart:
+    """What a staff ❤️ does, asked of the adapter: one that cannot like at all
+    says so for every message."""
+    if adapter is None:
+        return Heart(None, "its platform is not configured here")
+    if not isinstance(adapter, Liker):
+        return Heart(None, f"{adapter.label} offers no like or reaction an app may send")
+    return adapter.heart(post)
 
 
 @runtime_checkable

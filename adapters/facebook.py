@@ -1,21 +1,16 @@
-"""A Facebook Page: comments on its posts (public) and Messenger (private),
-through the Graph API (adapters/_graph.py), by webhook (`/webhooks/meta`,
-`object: page`) and by polling as the fallback.
+"""A Facebook Page: comments on its posts (public) and Messenger (private), through the Graph API
+(adapters/_graph.py), by webhook (`/webhooks/meta`, `object: page`) and by polling as the fallback.
 
-A comment thread is keyed by its top-level comment (a reply to it by someone
-else shows in the same Slack thread as a bystander); a Messenger conversation
-by the customer's page-scoped id (PSID). Staff replies: a comment reply
-(`POST /{comment-id}/comments`), a private reply to a comment
-(`recipient.comment_id`, once per comment within 7 days) or a Messenger
-message (Send API: `RESPONSE` within 24 h of the customer's last message,
-`HUMAN_AGENT` to 7 days when MESSENGER_HUMAN_AGENT=on, else a clear refusal
-when the reply is written). The Page's own comments and Messenger echoes
-never open a thread. A visitor's post on the Page (`feed`, item
-post/status/photo/video/share; also polled from `/{page-id}/visitor_posts`)
-is a conversation of its own (`post:<post id>`), answered by a comment on it
-or a private reply (`recipient.post_id`); a mention of the Page (`mention`)
-likewise, on the mentioning post or comment. Messenger postbacks, edits and
-unsends show; names are looked up by find_name after the webhook answered."""
+A comment thread is keyed by its top-level comment (a reply to it by someone else shows in the same Slack thread as
+a bystander); a Messenger conversation by the customer's page-scoped id (PSID). Staff replies: a comment reply
+(`POST /{comment-id}/comments`), a private reply to a comment (`recipient.comment_id`, once per comment within 7
+days) or a Messenger message (Send API: `RESPONSE` within 24 h of the customer's last message, `HUMAN_AGENT` to 7
+days when MESSENGER_HUMAN_AGENT=on, else a clear refusal when the reply is written). The Page's own comments and
+Messenger echoes never open a thread. A visitor's post on the Page (`feed`, item post/status/photo/video/share;
+also polled from `/{page-id}/visitor_posts`) is a conversation of its own (`post:<post id>`), answered by a comment
+on it or a private reply (`recipient.post_id`); a mention of the Page (`mention`) likewise, on the mentioning post
+or comment. Messenger postbacks, edits and unsends show; names are looked up by find_name after the webhook
+answered. A staff ❤️ likes a comment or post, and is a ❤️ reaction on a Messenger message."""
 from __future__ import annotations
 
 import logging
@@ -23,12 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from adapters._graph import (RESPONSE_WINDOW, GraphClient, MetaWebhook, graph_time, messaging_window,
-                             messenger_window_problem, newest_first_result, since_cursor)
+                             messenger_window_problem, newest_first_result, reaction_target, send_heart,
+                             since_cursor)
 from adapters._meta_shapes import (CustomerEvent, as_text, each_object, feed_media, guarded, list_of,
                                    meta_attachments, read_messaging, text_id)
 from adapters._graph_sent import conversation_with, not_before, own_comment_reply, own_message, recipient_of
-from adapters.base import (ActionKind, AdapterError, DuplicatePost, Feed, FetchResult, InboundPost, OutboundAction,
-                           PermanentSendError, PostRef, SentMessage, empty_reply_problem)
+from adapters.base import (ActionKind, AdapterError, DuplicatePost, Feed, FetchResult, Heart, InboundPost,
+                           OutboundAction, PermanentSendError, PostRef, SentMessage, empty_reply_problem)
 from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
@@ -307,6 +303,8 @@ class FacebookAdapter(MetaWebhook):
         return messaging_window(self._settings.human_agent) if private else None
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
+        if kind in (ActionKind.LIKE, ActionKind.UNLIKE):  # an edit's key ("#edited@…"): its post is liked
+            return reaction_target(post.author_id, post.external_id) if post.private else post.external_id.split("#")[0]
         if kind is ActionKind.PRIVATE:
             # In Messenger: the customer; on a comment or a visitor's post on the
             # Page (its id starts with the Page's): a private reply to it.
@@ -385,13 +383,14 @@ class FacebookAdapter(MetaWebhook):
         psid = recipient_of(found) if kind == "comment" else None
         return SentMessage(found["id"], None, opens_thread=f"messenger:{psid}" if psid else None)
 
-    def like(self, action: OutboundAction) -> SentMessage:
-        self.graph.post(f"{action.target}/likes")
-        return SentMessage(action.target, None)
+    def heart(self, post: PostRef) -> Heart:
+        return Heart(f"React on {PRIVATE_LABEL}" if post.private else f"Like on {LABEL}")
+
+    def like(self, action: OutboundAction) -> SentMessage:  # Messenger takes any emoji as the reaction
+        return send_heart(self.graph, f"{self._settings.page_id}/messages", action.target, "❤️")
 
     def unlike(self, action: OutboundAction) -> SentMessage:
-        self.graph.delete(f"{action.target}/likes")
-        return SentMessage(action.target, None)
+        return send_heart(self.graph, f"{self._settings.page_id}/messages", action.target, None)
 
     def _refuse(self, action: OutboundAction, messenger: bool) -> None:
         about = PostRef("", "", messenger, action.about_at) if action.about_at else None

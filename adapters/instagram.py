@@ -1,14 +1,11 @@
-"""An Instagram professional account: comments on its media (public) and
-Instagram DMs (private), by webhook (`/webhooks/meta`, `object: instagram`)
-and — for comments — by polling as the fallback.
+"""An Instagram professional account: comments on its media (public) and Instagram DMs (private), by webhook
+(`/webhooks/meta`, `object: instagram`) and — for comments — by polling as the fallback.
 
-Two set-ups: Page-linked (the Page token through GRAPH_API_URL, webhooks
-signed with META_APP_SECRET) and Instagram Login (INSTAGRAM_TOKEN through
-INSTAGRAM_API_URL, webhooks signed with INSTAGRAM_APP_SECRET; its 60-day token
-is refreshed by the worker, see bot/inbound/tokens.py). Instagram replies only to
-top-level comments: a reply to a reply goes under its top-level comment, and
-the thread is told so. Comments by the account itself (`self_ig_scoped_id`,
-or the account's own id) and DM echoes never open a thread."""
+Two set-ups: Page-linked (the Page token through GRAPH_API_URL, webhooks signed with META_APP_SECRET) and Instagram
+Login (INSTAGRAM_TOKEN through INSTAGRAM_API_URL, webhooks signed with INSTAGRAM_APP_SECRET; its 60-day token is
+refreshed by the worker, see bot/inbound/tokens.py). Instagram replies only to top-level comments: a reply to a reply
+goes under its top-level comment, and the thread is told so. Comments by the account itself (`self_ig_scoped_id`, or
+the account's own id) and DM echoes never open a thread. A staff ❤️ on a DM is a `love` reaction on it."""
 from __future__ import annotations
 
 import logging
@@ -16,15 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from adapters._graph import (PRIVATE_REPLY_WINDOW, RESPONSE_WINDOW, GraphClient, MetaWebhook, graph_time,
-                             messaging_window, newest_first_result, since_cursor)
-from adapters._graph import GraphError
+                             messaging_window, newest_first_result, reaction_target, send_heart, since_cursor, GraphError)
 from adapters._graph_sent import (DM_DETAILED, LOOKUP_PAGES, comparable, conversation_with, not_before, own_message,
                                   too_old)
-from adapters._meta_shapes import (as_text, each_object, guarded, list_of, read_messaging, text_id,
-                                   web_url)
+from adapters._meta_shapes import as_text, each_object, guarded, list_of, read_messaging, text_id, web_url
 from adapters.base import (READ_ONLY, ActionKind, AdapterError, Attachment, CredentialsRejected, DuplicatePost, Feed,
-                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, SentMessage,
-                           UnconfirmedSend, empty_reply_problem)
+                           FetchResult, Heart, InboundPost, OutboundAction, PermanentSendError, PostRef,
+                           SentMessage, UnconfirmedSend, empty_reply_problem)
 from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
@@ -35,6 +30,8 @@ MENTION = "mention"  # external ids of mentions: mention:<media id>:<comment id 
 MESSAGING_FIELDS = ("messages", "messaging_postbacks", "message_edit", "standby")
 MAX_TEXT = 2200
 RECENT_MEDIA = 10
+NO_COMMENT_LIKES = ("socialdesk does not like Instagram comments or mentions (Meta's likes edge for them needs the "
+                    "instagram_manage_engagement permission, which this set-up does not ask for)")
 
 
 @dataclass(frozen=True)
@@ -264,6 +261,8 @@ class InstagramAdapter(MetaWebhook):
         return messaging_window(self._settings.human_agent) if private else None
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
+        if kind in (ActionKind.LIKE, ActionKind.UNLIKE) and post.private:
+            return reaction_target(post.author_id, post.external_id)
         if kind is ActionKind.PRIVATE:
             if post.private:
                 return f"igsid:{post.author_id}"
@@ -313,9 +312,8 @@ class InstagramAdapter(MetaWebhook):
         body: dict = {"recipient": recipient, "message": {"text": action.text}}
         if kind != "comment" and action.about_at and self.clock() - action.about_at > RESPONSE_WINDOW:
             body.update({"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"})
-        where = f"{self._settings.account_id}/messages" if self._settings.instagram_login else "me/messages"
         try:
-            answer = self.graph.post(where, body)
+            answer = self.graph.post(self._messages_edge(), body)
         except PermanentSendError as exc:
             code = getattr(exc, "code", None)
             if code in (10, 10900, 10903):
@@ -381,6 +379,18 @@ class InstagramAdapter(MetaWebhook):
                 "it twice: look at the account's Instagram DMs with this customer and send it again here if it is "
                 "not there.")
         return author
+
+    def _messages_edge(self) -> str:
+        return f"{self._settings.account_id}/messages" if self._settings.instagram_login else "me/messages"
+
+    def heart(self, post: PostRef) -> Heart:
+        return Heart(f"React on {PRIVATE_LABEL}") if post.private else Heart(None, NO_COMMENT_LIKES)
+
+    def like(self, action: OutboundAction) -> SentMessage:  # Instagram's only reaction a business may send: love
+        return send_heart(self.graph, self._messages_edge(), action.target, "love")
+
+    def unlike(self, action: OutboundAction) -> SentMessage:
+        return send_heart(self.graph, self._messages_edge(), action.target, None)
 
     def _refuse(self, action: OutboundAction) -> None:
         messenger = action.target.startswith("igsid:")

@@ -1,11 +1,9 @@
-"""X (Twitter) through tweepy's v2 Client: mentions and DMs in (polling and
-webhooks), public replies, DMs and likes out.
+"""X (Twitter) through tweepy's v2 Client: mentions and DMs in (polling and webhooks), public replies, DMs and
+likes (of posts; X has none for DMs) out.
 
-tweepy hard-codes https://api.twitter.com, sets no timeout and drops response
-headers; _XSession (a requests.Session on client.session) rewrites the host to
-X_API_URL and adds a timeout, and return_type=requests.Response keeps the
-x-rate-limit-* headers. tweepy never sleeps here (wait_on_rate_limit=False).
-"""
+tweepy hard-codes https://api.twitter.com, sets no timeout and drops response headers; _XSession (a
+requests.Session on client.session) rewrites the host to X_API_URL and adds a timeout, and
+return_type=requests.Response keeps the x-rate-limit-* headers. tweepy never sleeps here (wait_on_rate_limit=False)."""
 from __future__ import annotations
 
 import hmac
@@ -23,8 +21,8 @@ from twitter_text import parse_tweet
 from adapters import _x_pages as pages
 from adapters import _x_wire as wire
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost, Feed,
-                           FetchResult, InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited,
-                           SentMessage, empty_reply_problem)
+                           FetchResult, Heart, InboundPost, OutboundAction, PermanentSendError, PostRef,
+                           RateLimited, SentMessage, empty_reply_problem)
 from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
@@ -353,6 +351,11 @@ class XAdapter:
         data = response.json()["data"]
         return SentMessage(data["dm_event_id"], f"https://x.com/messages/{data['dm_conversation_id']}",
                            opens_thread=wire.dm_thread_id(data["dm_conversation_id"]))
+
+    def heart(self, post: PostRef) -> Heart:
+        if post.private:  # X API v2's DM endpoints send, list and delete messages; none likes or reacts to one
+            return Heart(None, "X's API has no like or reaction for a DM")
+        return Heart(f"Like on {self.label}")
 
     def like(self, action: OutboundAction) -> SentMessage:
         self._call(self.client.request, "POST", f"/2/users/{self.account_id()}/likes",

@@ -46,7 +46,9 @@ def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
         context["tell"] = (channel, body["user"]["id"], result.message, (body.get("message") or {}).get("ts"))
 
 
-LIKE_REACTIONS = {"heart"}  # a staff ❤️ on a customer's message likes it on the platform
+# A staff ❤️ on a customer's message likes it (or reacts to it) where the platform
+# can; the adapter says what it means for each kind of message (adapters.base.Heart).
+LIKE_REACTIONS = {"heart"}
 
 
 def refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
@@ -89,6 +91,16 @@ def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) 
         result = record_like(session, deps, item.get("channel", ""), item.get("ts", ""), event.get("user", ""),
                              liked=not removed, event_ts=event.get("event_ts", ""), now=now)
         session.commit()
+    what = f"{event['type']} :heart: by {event.get('user')}"
+    if result.outcome is Relay.COLLEAGUES_ONLY:
+        ignored(what, f"not sent to the platform, a reaction among colleagues only (#{result.conversation_id}): "
+                f"{result.findings}", logging.INFO)
+    elif result.outcome is Relay.NOT_OURS:
+        ignored(what, "not on a customer's message in a conversation thread (the bot's own, a colleague's, "
+                "or elsewhere): a reaction among colleagues")
+    elif result.outcome is Relay.UNCHANGED:
+        ignored(what, f"#{result.conversation_id}: already {'undone' if removed else 'done'} on the platform, "
+                "nothing to send")
     if result.outcome in (Relay.QUEUED, Relay.REFUSED):
         context["like_outbox"] = result.outbox_id
 

@@ -1,7 +1,7 @@
 """A Meta Graph API v26.0 emulator for a Facebook Page and Messenger:
 the Page feed and comments (`fields=` honoured, `filter=stream` nesting with
 `parent`, cursor paging), comment replies and likes, Messenger conversations
-and the Send API with Meta's windows (24 h `RESPONSE`; `HUMAN_AGENT` to 7
+and the Send API (reactions too, sandbox/graph_reactions.py) with Meta's windows (24 h `RESPONSE`; `HUMAN_AGENT` to 7
 days; one private reply per comment within 7 days), Graph's error bodies
 (`error.code`/`error_subcode`/`fbtrace_id`) and usage headers on throttling,
 the access token and `appsecret_proof` checked — and, in webhook mode, every
@@ -22,6 +22,7 @@ from typing import Callable
 from flask import Flask, jsonify, request
 
 from sandbox.graph_faults import register_write_faults
+from sandbox.graph_reactions import sender_reaction
 from sandbox.instagram_emulator import InstagramMixin, register_instagram_routes
 from sandbox.meta_inbound import MetaInboundMixin, messenger_mid
 from sandbox.serve import push_signed
@@ -44,6 +45,9 @@ class GraphState(InstagramMixin, MetaInboundMixin):
     psids: dict = field(default_factory=dict)        # name → Messenger PSID
     private_replied: set = field(default_factory=set)  # comment ids answered privately
     sends: list = field(default_factory=list)        # every accepted Send API body
+    reactions: dict = field(default_factory=dict)    # message id → the account's reaction on it (both platforms)
+    reaction_calls: list = field(default_factory=list)  # (react / unreact, message id), each accepted call
+    reaction_bodies: list = field(default_factory=list)  # the request bodies of those calls
     calls: list = field(default_factory=list)        # (method, path) of every request
     throttled: list = field(default_factory=list)    # queued (code, minutes) to answer next
     write_faults: list = field(default_factory=list)  # queued (stored, how) for the next writes
@@ -350,6 +354,9 @@ def create_graph_emulator(state: GraphState) -> Flask:
 
     def send_api(payload: dict):
         recipient = payload.get("recipient") or {}
+        if payload.get("sender_action") in ("react", "unreact"):
+            psid = recipient.get("id", "") if isinstance(recipient, dict) else ""
+            return sender_reaction(state, payload, graph_error, state.messages.get(psid), psid)
         text = ((payload.get("message") or {}).get("text") or "").strip()
         if not text:
             return graph_error(400, "(#100) The parameter message[text] is required", 100)

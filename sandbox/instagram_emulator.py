@@ -2,7 +2,7 @@
 comments (top-level and replies; `fields=` honoured, cursor paging), replies
 only to top-level comments (Graph refuses others), Instagram DMs with the
 same windows as Messenger and one private reply per comment, the Instagram
-Login token refresh (`GET /refresh_access_token`), and webhooks (`object:
+Login token refresh (`GET /refresh_access_token`), `love` reactions on DMs, and webhooks (`object:
 instagram`) signed with the Page app's secret or, for Instagram Login, the
 Instagram app's own."""
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 from flask import Flask, jsonify, request
 
+from sandbox.graph_reactions import sender_reaction
 from sandbox.meta_inbound import instagram_mid
 from sandbox.serve import push_signed
 
@@ -186,6 +187,9 @@ def register_instagram_routes(app: Flask, state, graph_error, page, fields) -> N
             recipient = payload.get("recipient") or {}
             if "id" in recipient and recipient["id"] not in state.ig_users:
                 return None  # not an Instagram user: the Page's Messenger handles it
+            if payload.get("sender_action") in ("react", "unreact"):  # Instagram takes only "love"
+                igsid = recipient.get("id", "")
+                return sender_reaction(state, payload, graph_error, state.ig_messages.get(igsid), igsid, only="love")
             return send(payload, recipient)
         return None
 

@@ -9,24 +9,27 @@ from importlib import resources
 import requests
 from flask import Flask, jsonify, request
 
+from sandbox.page_hearts import heart_labels
 from sandbox.slack_emulator import SlackState
 from sandbox.x_emulator import XState
 
 CHANNEL = "C0SUPPORT"
 
 
-def _message_view(message: dict, state: SlackState) -> dict:
+def _message_view(message: dict, state: SlackState, heart=None) -> dict:
     """What the page needs to draw a message as Slack would: its blocks (the
-    bot's real buttons and menus included) and attachments, names for ids."""
+    bot's real buttons and menus included) and attachments, names for ids;
+    heart: what a ❤️ on a customer's post does (sandbox.page_hearts)."""
     user = message.get("user")
     author = "socialdesk" if message.get("bot_id") else state.users.get(user, {}).get("real_name", user)
     # A customer's post (the bot marks each with its platform id): staff may ❤️ it.
-    customer_post = "external_id" in ((message.get("metadata") or {}).get("event_payload") or {})
+    marker = (message.get("metadata") or {}).get("event_payload") or {}
+    customer_post = "external_id" in marker
     return {"ts": message["ts"], "author": author, "bot": bool(message.get("bot_id")),
             "text": message.get("text", ""), "blocks": message.get("blocks") or [],
             "attachments": [{"color": a.get("color"), "blocks": a.get("blocks") or []}
                             for a in message.get("attachments") or []],
-            "customer_post": customer_post,
+            "customer_post": customer_post, "heart": heart(marker) if heart and customer_post else None,
             "files": [{"url": f["url_private"], "title": f.get("title") or f["name"]} for f in message.get("files") or []],
             "reactions": [{"name": r["name"], "count": r["count"], "users": list(r["users"])}
                           for r in message.get("reactions", []) if r["count"]]}
@@ -84,10 +87,11 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
 
     @app.get("/state")
     def state():
+        heart = heart_labels(x, graph)
         with slack.lock:
             roots = sorted(slack.roots(CHANNEL), key=lambda m: m["ts"], reverse=True)
-            channel = [{**_message_view(root, slack),
-                        "replies": [_message_view(m, slack) for m in slack.thread(CHANNEL, root["ts"])]}
+            channel = [{**_message_view(root, slack, heart),
+                        "replies": [_message_view(m, slack, heart) for m in slack.thread(CHANNEL, root["ts"])]}
                        for root in roots]
             escalations = [_message_view(m, slack) for m in slack.roots("C0ESCALATE")][-10:]
         with x.lock:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 FIXTURES = Path(__file__).parent / "fixtures"
-KINDS = {"webhook", "slack_request", "api_response"}
+KINDS = {"webhook", "slack_request", "api_response", "api_request"}
 # owner/repo@<40 hex> <path>, or a documentation URL
 SOURCE = re.compile(r"^(?:[\w.-]+/[\w.-]+@[0-9a-f]{40} \S+.*|https?://\S+.*)$")
 

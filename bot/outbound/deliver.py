@@ -306,7 +306,7 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
     kind = ActionKind(row.kind)
     if kind in IDEMPOTENT_KINDS:
         # A like is not an answer: the customer's clock and the root stay as they are.
-        store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id, row.target)
+        store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id, sent.external_id)
         session.commit()
         log.info("#%s %s by %s done on %s", row.conversation_id, kind.value, row.staff_user, deps.label(row.platform))
         return

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from adapters.base import PostRef, heart_for
 from bot.deps import Deps, backoff
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.slack.slack_out import SLACK_ERRORS
@@ -31,9 +32,12 @@ WHAT = {"reply": "your reply was", "private": "your private message was", "like"
 UNSURE = {"reply": "your reply", "private": "your private message"}
 
 
-def not_sent_text(row: Outbox) -> str:
-    if row.kind in ("like", "unlike"):
-        return f"⚠️ <@{row.staff_user}> {WHAT[row.kind]} *not passed on* to the platform: {row.last_error}"
+LIKE_KINDS = ("like", "unlike")
+
+
+def not_sent_text(row: Outbox, heart: str | None = None) -> str:
+    if row.kind in LIKE_KINDS:  # said to its author alone: a ❤️ is no matter for the whole thread
+        return f"{WHAT[row.kind].capitalize()} *not passed on* ({heart or 'to the platform'}): {row.last_error}"
     if row.uncertain_since is not None:
         return (f"⚠️ <@{row.staff_user}> {UNSURE.get(row.kind, 'your reply')} *may or may not have reached* the "
                 f"customer: {row.last_error} Until someone checks, the conversation stays waiting on us.")
@@ -67,11 +71,16 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
                 continue  # another process is posting it
             row = session.get(Outbox, row_id)
             conv = session.get(Conversation, row.conversation_id)
+            text = not_sent_text(row, _heart_name(session, deps, conv, row) if row.kind in LIKE_KINDS else None)
             session.commit()  # no transaction across the Slack call
             try:
-                deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, not_sent_text(row),
-                                       {"outbox": str(row.id), "part": "not_sent"}, since=row.created_at,
-                                       look_first=row.notice_attempts > 1)
+                if row.kind in LIKE_KINDS:  # its author alone is told; an ephemeral cannot be looked up, so a
+                    # lost answer may tell them twice — never the thread
+                    deps.slack.ephemeral(conv.slack_channel, row.staff_user, text, thread_ts=conv.slack_root_ts)
+                else:
+                    deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, text,
+                                           {"outbox": str(row.id), "part": "not_sent"}, since=row.created_at,
+                                           look_first=row.notice_attempts > 1)
             except SLACK_ERRORS as exc:
                 log.warning("outbox %s: the not-sent notice could not be posted (%s); will retry", row_id, exc)
                 _set_due(session, row_id, now + backoff(row.notice_attempts))
@@ -79,6 +88,14 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
             _set_due(session, row_id, None)
             posted += 1
     return posted
+
+
+def _heart_name(session, deps: Deps, conv: Conversation, row: Outbox) -> str | None:
+    """What the ❤️ was to do, as the adapter names it ("React on Messenger")."""
+    message = session.get(Message, row.message_id)
+    post = PostRef(message.external_id or "", message.author_id or conv.customer_id or "",
+                   conv.private or message.private, message.created_at)
+    return heart_for(deps.adapters.get(row.platform), post).name
 
 
 # -- the Undo notice: a thread message, so that it can change -----------------------

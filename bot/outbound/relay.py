@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, PostRef
+from adapters.base import ActionKind, PostRef, heart_for
 from bot.store import queries as store
 from bot.outbound.compose import check_before_queueing, check_wording
 from bot.outbound.notices import DELETED
@@ -50,6 +50,7 @@ class Relay(enum.Enum):
     HELD = "held"                # REPLY_CHECK found something; its author decides (bot.outbound.held)
     NO_TARGET = "no_target"      # nothing from the customer to answer (cannot happen in practice)
     UNCHANGED = "unchanged"      # a like on a post already liked, an unlike of one that is not
+    COLLEAGUES_ONLY = "colleagues_only"  # a ❤️ the platform has no like for (why: findings)
     CHECKING = "checking"        # recorded; its author is looked up after the ack (settle_author)
 
 
@@ -219,13 +220,16 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
 def record_like(session: Session, deps: Deps, channel: str, ts: str, user: str, liked: bool,
                 event_ts: str, now: datetime) -> RelayResult:
     """A staff ❤️ added to (or removed from) a customer's message in a thread:
-    like (or unlike) it on the platform — only if that changes anything."""
+    like (or unlike) it on the platform — only if that changes anything, and
+    only where the adapter says the platform has a like or reaction for this
+    kind of message (heart_for); elsewhere it stays among colleagues."""
     message = store.find_message_by_slack_ts(session, channel, ts)
     if message is None or message.direction != IN or message.external_id is None:
         return RelayResult(Relay.NOT_OURS)
     conv = session.get(Conversation, message.conversation_id, with_for_update=True)
-    if conv.private:
-        return RelayResult(Relay.NOT_OURS, conv.id)  # a private message cannot be liked
+    heart = heart_for(deps.adapters.get(conv.platform), post_ref(conv, message))
+    if heart.name is None:
+        return RelayResult(Relay.COLLEAGUES_ONLY, conv.id, findings=heart.why_not)
     kind = ActionKind.LIKE if liked else ActionKind.UNLIKE
     last = session.scalar(select(Outbox.kind).where(Outbox.message_id == message.id,
                                                     Outbox.kind.in_(("like", "unlike")), Outbox.state != FAILED)
