@@ -69,14 +69,13 @@ def shouting(text: str) -> bool:
     letters = [c for word in words for c in word if c.isalpha()]
     if len(letters) >= CAPS_LETTERS and sum(c.isupper() for c in letters) / len(letters) >= CAPS_SHARE:
         return True
-    run = loud = 0
+    loud = 0  # loud words in the current run of capitals; "I", "A" and acronyms continue a run
     for word in words:
         if not word.isupper():
-            run = loud = 0
+            loud = 0
             continue
-        run += 1
         loud += len(word) >= 2 and word.replace("'", "") not in ACRONYMS
-        if run >= LOUD_RUN and loud >= LOUD_RUN:
+        if loud >= LOUD_RUN:
             return True
     return False
 
