@@ -160,7 +160,7 @@ def test_snooze_over_the_weekend_keeps_the_business_time_left():
     conv = conversation()
     transitions.record_customer_post(conv, local(BERLIN, 2026, 11, 27, 16, 0), local(BERLIN, 2026, 11, 27, 16, 0), rules)
     assert conv.due_at == local(BERLIN, 2026, 11, 27, 17, 0)
-    transitions.snooze(conv, local(BERLIN, 2026, 11, 30, 9, 0), local(BERLIN, 2026, 11, 27, 16, 20), rules)
+    transitions.snooze(conv, local(BERLIN, 2026, 11, 30, 10, 0), local(BERLIN, 2026, 11, 27, 16, 20), rules)
     assert conv.status == SNOOZED and conv.paused_remaining_s == 40 * 60
     transitions.resume_from_snooze(conv, local(BERLIN, 2026, 11, 30, 10, 0), rules)
     assert conv.status == WAITING and conv.due_at == local(BERLIN, 2026, 11, 30, 10, 40)

@@ -117,7 +117,7 @@ def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: dateti
     urgency = assess(text, conv.posts_in_wait)
     if urgency.priority == conv.priority or not (new or raised(conv.priority, urgency.priority)):
         return
-    set_priority(conv, urgency.priority, now, deps.policy)
+    set_priority(conv, urgency.priority, now, deps.policy, from_words=True)
     conv.priority_reason = urgency.reason[:200] or None
     log.info("#%s priority %s from the customer's words: %s", conv.id or "new", urgency.priority, urgency.reason)
 

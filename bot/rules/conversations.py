@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.store.models import ANSWERED, RESOLVED, SNOOZED, WAITING, Conversation
-from bot.rules.sla import Alarms, SlaPolicy, alarms_after_pause, alarms_for_wait
+from bot.rules.sla import Alarms, SlaPolicy, alarms_after_pause, alarms_for_priority, alarms_for_wait
 
 
 # (pending alarm column, "already sent in this wait" column) per level.
@@ -45,8 +45,8 @@ def record_customer_post(conv: Conversation, posted_at: datetime, now: datetime,
         conv.posts_in_wait += 1  # keep the original due time
         return
     if conv.status == SNOOZED:
-        # The customer wrote again: the snooze ends, the paused clock resumes.
-        resume_from_snooze(conv, now, policy)
+        # The customer wrote again: the snooze ends when they wrote, the paused clock resumes.
+        resume_from_snooze(conv, now, policy, written=posted_at)
         conv.posts_in_wait += 1
         return
     conv.status = WAITING
@@ -65,7 +65,7 @@ def record_staff_reply(conv: Conversation, now: datetime, policy: SlaPolicy) -> 
         return  # a reply after resolving does not reopen the conversation
     conv.status = ANSWERED
     conv.posts_in_wait = 0
-    conv.snoozed_until = None
+    conv.snoozed_until = conv.snoozed_at = None
     conv.paused_remaining_s = None
     _set_alarms(conv, None)
 
@@ -75,7 +75,7 @@ def resolve(conv: Conversation, now: datetime) -> None:
     conv.resolved_at = now
     conv.updated_at = now
     conv.posts_in_wait = 0
-    conv.snoozed_until = None
+    conv.snoozed_until = conv.snoozed_at = None
     conv.paused_remaining_s = None
     _set_alarms(conv, None)
 
@@ -87,7 +87,7 @@ def reopen(conv: Conversation, now: datetime, policy: SlaPolicy) -> None:
     conv.updated_at = now
     conv.waiting_since = now
     conv.posts_in_wait = 0
-    conv.snoozed_until = None
+    conv.snoozed_until = conv.snoozed_at = None
     conv.paused_remaining_s = None
     _set_alarms(conv, alarms_for_wait(policy, now, _sla(conv, policy)))
 
@@ -100,31 +100,43 @@ def snooze(conv: Conversation, until: datetime, now: datetime, policy: SlaPolicy
         waiting = conv.status == WAITING and conv.due_at is not None
         conv.paused_remaining_s = (int(policy.calendar.between(now, conv.due_at).total_seconds())
                                    if waiting else None)
+        conv.snoozed_at = now
     conv.status = SNOOZED
     conv.snoozed_until = until
     conv.updated_at = now
     _retime_alarms(conv, None)
 
 
-def resume_from_snooze(conv: Conversation, now: datetime, policy: SlaPolicy) -> None:
+def resume_from_snooze(conv: Conversation, now: datetime, policy: SlaPolicy,
+                       written: datetime | None = None) -> None:
+    """The snooze ends at the first of: now (staff lifted it), the time it was
+    set to end (a sweep that runs late does not stretch it) and when the
+    customer wrote (not when a poll found the post) — never before it began,
+    so a post written before the snooze does not bring the deadline forward."""
+    woke = min(moment for moment in (now, conv.snoozed_until, written) if moment is not None)
+    if conv.snoozed_at is not None:
+        woke = max(woke, conv.snoozed_at)
     remaining = conv.paused_remaining_s
-    conv.snoozed_until = None
+    conv.snoozed_until = conv.snoozed_at = None
     conv.paused_remaining_s = None
     conv.updated_at = now
-    if remaining is None:
-        # It was not waiting on us when snoozed: it comes back as a fresh wait.
-        conv.status = WAITING
-        conv.waiting_since = now
-        _set_alarms(conv, alarms_for_wait(policy, now, _sla(conv, policy)))
-        return
     conv.status = WAITING
-    _retime_alarms(conv, alarms_after_pause(policy, now, timedelta(seconds=max(0, remaining)),
-                                            _sla(conv, policy)))
+    if remaining is None or conv.waiting_since is None:
+        # It was not waiting on us when snoozed: it comes back as a fresh wait.
+        conv.waiting_since = woke
+        _set_alarms(conv, alarms_for_wait(policy, woke, _sla(conv, policy)))
+        return
+    _retime_alarms(conv, alarms_after_pause(policy, conv.waiting_since, woke,
+                                            timedelta(seconds=max(0, remaining)), _sla(conv, policy)))
 
 
-def set_priority(conv: Conversation, priority: str, now: datetime, policy: SlaPolicy) -> None:
-    """Change the priority; a running wait gets deadlines recomputed from its
-    start (levels already sent stay sent), a paused one its time left scaled."""
+def set_priority(conv: Conversation, priority: str, now: datetime, policy: SlaPolicy,
+                 from_words: bool = False) -> None:
+    """Change the priority. A running wait keeps the clock it has used — not
+    counting snoozed time — under the new SLA (levels already sent stay sent);
+    a paused one gets its time left changed by the difference. A raise from
+    the customer's words (`from_words`) never makes it overdue at once
+    (bot.rules.sla.alarms_for_priority)."""
     old_sla = _sla(conv, policy)
     conv.priority = priority
     conv.updated_at = now
@@ -133,4 +145,5 @@ def set_priority(conv: Conversation, priority: str, now: datetime, policy: SlaPo
         change = int((new_sla - old_sla).total_seconds())
         conv.paused_remaining_s = max(0, conv.paused_remaining_s + change)
     elif conv.status == WAITING and conv.due_at is not None and conv.waiting_since is not None:
-        _retime_alarms(conv, alarms_for_wait(policy, conv.waiting_since, new_sla))
+        _retime_alarms(conv, alarms_for_priority(policy, conv.waiting_since, conv.due_at, old_sla, new_sla,
+                                                 now, by_words=from_words))

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.rules.reply_words import ACRONYMS
+
 # Safety, legal, fraud, the press: someone senior should see it now.
 URGENT_CUES = (
     "lawyer", "solicitor", "attorney", r"sue\b", "suing", "legal action", "court", "trading standards",
@@ -53,9 +55,29 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-def _shouting(text: str) -> bool:
-    letters = [c for c in re.sub(r"@\w+|https?://\S+", "", text) if c.isalpha()]
-    return "!!!" in text or "??" in text or (len(letters) >= 12 and sum(c.isupper() for c in letters) / len(letters) > 0.6)
+# Shouting is capitals, not punctuation: "hello??" and "?!?!" are someone
+# waiting, "HELLO??" or "I ordered the XL" one loud word. A run of three loud
+# words ("WHY IS MY ORDER…", "HELP ME NOW") or a post mostly in capitals over
+# ten letters or more ("I WANT A REFUND") is. tests/test_snooze_and_urgency.py has the table.
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_NOT_WORDS = re.compile(r"[@#]\w+|https?://\S+")
+LOUD_RUN, CAPS_SHARE, CAPS_LETTERS = 3, 0.6, 10
+
+
+def shouting(text: str) -> bool:
+    words = _WORD.findall(_NOT_WORDS.sub(" ", text))
+    letters = [c for word in words for c in word if c.isalpha()]
+    if len(letters) >= CAPS_LETTERS and sum(c.isupper() for c in letters) / len(letters) >= CAPS_SHARE:
+        return True
+    loud = 0  # loud words in the current run of capitals; "I", "A" and acronyms continue a run
+    for word in words:
+        if not word.isupper():
+            loud = 0
+            continue
+        loud += len(word) >= 2 and word.replace("'", "") not in ACRONYMS
+        if loud >= LOUD_RUN:
+            return True
+    return False
 
 
 def assess(text: str, posts_in_wait: int = 1) -> Urgency:
@@ -74,11 +96,11 @@ def assess(text: str, posts_in_wait: int = 1) -> Urgency:
         reasons.append(f"wrote {posts_in_wait} times")
     if score <= -0.6:
         reasons.append(f"very negative (VADER {score:+.2f})")
-    if _shouting(text) and (reasons or score < 0):
-        reasons.append("shouting")
+    lowered = text.lower()
+    if shouting(text) and (reasons or score < 0 or any(c in lowered for c in PROBLEM_CUES)):
+        reasons.append("shouting")  # about a problem; "THANK YOU SO MUCH" is not a complaint
     if reasons:
         return Urgency("high", ", ".join(reasons))
-    lowered = text.lower()
     if score >= 0.5 and any(c in lowered for c in PRAISE_CUES) and not any(c in lowered for c in PROBLEM_CUES):
         return Urgency("low", f"praise (VADER {score:+.2f})")
     return Urgency("normal", "")

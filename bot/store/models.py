@@ -85,6 +85,8 @@ class Conversation(Base):
     alarms: Mapped[dict[str, "Alarm"]] = relationship(
         collection_class=attribute_keyed_dict("kind"), cascade="all, delete-orphan", lazy="selectin")
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the current snooze began: a customer post written before it does not end it earlier.
+    snoozed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Business seconds left on the clock when snoozed, so the wait resumes, not restarts.
     paused_remaining_s: Mapped[int | None] = mapped_column(Integer)
     posts_in_wait: Mapped[int] = mapped_column(Integer, default=0)
