@@ -141,7 +141,8 @@ def test_the_expansion_is_fixed_once_whatever_the_saved_reply_becomes(bot, deps,
     tweet, root = _dana(deps, clock, x_state, slack_state)
     _command(bot, "saved add thanks Thanks {first_name}!")
     bot.staff_says(root["ts"], "!thanks")
-    assert [m["text"] for m in thread(slack_state, root) if "Undo" in m["text"]]  # waiting, undoable
+    [undo] = [m["text"] for m in thread(slack_state, root) if "Undo" in m["text"]]  # waiting, undoable
+    assert undo.endswith("Its author can Undo it until then.\n> Thanks Dana!")
     _command(bot, "saved add thanks Something else entirely.")
     deliver(deps, clock.advance(seconds=11))
     assert _sent(x_state, tweet) == ["@dana Thanks Dana!"]
@@ -170,3 +171,71 @@ def test_an_unknown_name_sends_nothing_and_tells_the_author_the_names(bot, deps,
     with deps.sessions() as session:
         assert session.scalars(select(Outbox)).all() == []
         assert session.scalar(select(Message.direction).where(Message.text == "!thank you")) == NOTE
+
+
+@pytest.mark.settings(SLACK_PUBLISHERS="U0ALICE")
+def test_a_non_publishers_bang_name_stays_a_note(bot, deps, clock, x_state, slack_state):
+    tweet, root = _dana(deps, clock, x_state, slack_state)
+    _command(bot, "saved add thanks Thanks {first_name}!")
+    bot.staff_says(root["ts"], "!thanks", user="U0BOB")
+    deliver(deps, clock.advance(minutes=5))
+    assert _sent(x_state, tweet) == []
+    assert slack_state.ephemerals[-1]["user"] == "U0BOB"
+    assert slack_state.ephemerals[-1]["text"].startswith("🔒 Kept as an internal note — *not sent*")
+    bot.staff_says(root["ts"], "!thanks")  # a publisher's goes
+    assert _sent(x_state, tweet) == ["@dana Thanks Dana!"]
+
+
+def _edit(bot, message: dict, text: str, ts: str) -> dict:
+    edited = {**message, "text": text, "edited": {"user": message["user"], "ts": ts}}
+    bot.event({"type": "message", "subtype": "message_changed", "channel": "C0SUPPORT", "ts": ts,
+               "message": edited, "previous_message": message, "event_ts": ts, "hidden": True})
+    return edited
+
+
+@pytest.mark.settings(SEND_DELAY="10m")
+def test_a_waiting_reply_edited_to_a_bang_name_sends_the_expansion(bot, deps, clock, x_state, slack_state):
+    tweet, root = _dana(deps, clock, x_state, slack_state)
+    _command(bot, "saved add thanks Thanks {first_name}, from {agent}!")
+    message, _ = bot.staff_says(root["ts"], "Thanks")
+    _edit(bot, message, "!thanks See you.", "99.1")
+    # Edits are taken before the ack: {agent} not cached yet is the mention, named by the send.
+    assert latest_outbox(deps).slack_text == "Thanks Dana, from <@U0ALICE>! See you."
+    deliver(deps, clock.advance(minutes=11))
+    assert _sent(x_state, tweet) == ["@dana Thanks Dana, from alice! See you."]
+
+
+@pytest.mark.settings(SEND_DELAY="10m")
+def test_an_edit_to_an_unknown_name_is_held_never_sent_as_typed(bot, deps, clock, x_state, slack_state):
+    tweet, root = _dana(deps, clock, x_state, slack_state)
+    message, _ = bot.staff_says(root["ts"], "Thanks")
+    _edit(bot, message, "!nosuch", "99.1")
+    assert latest_outbox(deps).state == "held"
+    assert "there is no saved reply `nosuch`" in latest_outbox(deps).check_findings
+    assert slack_state.ephemerals[-1]["text"].startswith("✋ *Held — not sent to X.*")
+    deliver(deps, clock.advance(minutes=20))
+    assert _sent(x_state, tweet) == []
+
+
+def test_a_call_whose_process_died_after_the_ack_is_expanded_by_the_next(deps, clock, x_state, slack_state,
+                                                                        monkeypatch):
+    """The web process recorded `!thanks` and died before its after-ack work:
+    the row waits, invisible to deliver, until a later pass settles it once."""
+    from bot.outbound.relay import AUTHOR_CHECK, Relay, record_staff_message
+    from bot.store.saved_replies import put_saved_reply
+    from handlers import after_ack
+    from handlers.after_ack import settle_leftovers
+    monkeypatch.setattr(after_ack, "_leftovers_at", [])  # this process has settled none yet
+    tweet, root = _dana(deps, clock, x_state, slack_state)
+    with deps.sessions() as session:
+        put_saved_reply(session, "thanks", "Thanks {first_name}!", False, "U0ALICE", clock())
+        result = record_staff_message(session, deps, "C0SUPPORT", root["ts"], "1700000001.000100", "U0ALICE",
+                                      "!thanks", clock())
+        session.commit()
+    assert result.outcome is Relay.CHECKING and latest_outbox(deps).state == AUTHOR_CHECK
+    deliver(deps, clock.advance(seconds=1))
+    assert _sent(x_state, tweet) == []  # not before it is expanded
+    assert settle_leftovers(deps, clock.advance(minutes=5)) == 1  # once its look-up is surely over
+    assert settle_leftovers(deps, clock.advance(minutes=2)) == 0
+    deliver(deps, clock.advance(minutes=1))
+    assert _sent(x_state, tweet) == ["@dana Thanks Dana!"]

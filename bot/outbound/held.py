@@ -22,7 +22,7 @@ from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversatio
 from bot.outbound.notices import close_undo_notice, post_undo_notice
 from bot.outbound.relay import outbox_key, post_ref
 from bot.outbound.saved import quoted
-from bot.rules.saved_replies import parse_call
+from bot.rules.saved_replies import excerpt, parse_call
 from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, privat
                 private: bool = False, shown: str | None = None) -> tuple[str, list]:
     """shown: the text it would send, when the author did not type it (a saved reply's expansion)."""
     label = deps.label(platform, private)  # "Messenger", "X DM": where it would have gone
-    what = f"\nIt would send:\n{quoted(shown)}" if shown is not None else ""
+    what = f"\nIt would send:\n{quoted(excerpt(shown))}" if shown is not None else ""
     text = (f"✋ *Held — not sent to {label}.* Before a reply goes public it is checked, and yours has:\n"
             f"{findings}{what}\nEdit your message to change it (it is checked again), or:")
     buttons = [_button("Send anyway", "reply_send_anyway", outbox_id, "danger")]

@@ -314,8 +314,11 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
         row.slack_text = new_text
         store.audit(session, now, row.staff_user, "reply_edited", row.conversation_id, f"outbox {row.id}: {new_text}")
         return row
+    new_text, missing = _edited_call(session, deps, row, new_text)
     findings = check_wording(deps, row.staff_user, new_text, ActionKind(row.kind))
     held = bool(findings) and deps.settings.reply_check == "hold"
+    if missing:  # never sent as typed: its author decides
+        findings, held = missing + ("\n" + findings if findings else ""), True
     if row.state == HELD and (row.check_findings or "").startswith(AUTHOR_UNKNOWN):
         # Still unknown whether its author may publish: an edit does not release it.
         unknown = row.check_findings.splitlines()[0]
@@ -333,6 +336,20 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
                 f"outbox {row.id}{' — held: ' + findings if held else ''}: {new_text}")
     session.refresh(row)
     return row
+
+
+def _edited_call(session: Session, deps: Deps, row: Outbox, new_text: str) -> tuple[str, str | None]:
+    """An edit to `!name`, before the ack: (the text to send — expanded, with
+    `{agent}` from the cache or as `<@U…>` for the send to resolve —, why it is
+    held: no saved reply of that name)."""
+    conv = session.get(Conversation, row.conversation_id)
+    expansion = saved_call.expanded(session, conv, new_text,
+                                    saved_call.agent_markup(deps, row.staff_user, fetch=False))
+    if expansion is None:
+        return new_text, None
+    if expansion[1] is None:
+        return new_text, f"• there is no saved reply `{expansion[0].name}`, so `!{expansion[0].name}` is not expanded"
+    return expansion[1], None
 
 
 def cancel_pending_reply(session: Session, channel: str, ts: str, now: datetime | None = None) -> bool:

@@ -32,11 +32,12 @@ def called(session: Session, text: str) -> tuple[Call, SavedReply | None] | None
     return None if call is None else (call, find_saved_reply(session, call.name))
 
 
-def agent_markup(deps: Deps, user: str) -> str:
-    """`{agent}`, after the ack: the sender's display name (users.info once,
-    then cached), or `<@U…>` when Slack could not say — which the send turns
-    into the name, as it does for any mention typed in a reply."""
-    name = deps.slack.display_name(user)
+def agent_markup(deps: Deps, user: str, fetch: bool = True) -> str:
+    """`{agent}`: the sender's display name (after the ack users.info once,
+    then cached; fetch=False on the ack path: the cache only), or `<@U…>`
+    when it is not known — which the send turns into the name, as it does
+    for any mention typed in a reply."""
+    name = deps.slack.display_name(user, fetch=fetch)
     return escape_for_slack(name) if name and name != user else f"<@{user}>"
 
 

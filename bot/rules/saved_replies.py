@@ -110,6 +110,12 @@ def expand(text: str, call: Call, filled: dict[str, str]) -> str:
     return f"{body} {call.more}" if call.more else body
 
 
+def excerpt(text: str, limit: int = 1500) -> str:
+    """A saved reply's text as a notice quotes it: a block's text is capped by
+    Slack (3,000 characters in a section), a Facebook reply is not."""
+    return text if len(text) <= limit else text[:limit].rstrip() + " …"
+
+
 def preview(text: str, words: int = 8) -> str:
     """The first words of a saved text, for `/social saved list`."""
     split = text.split()
