@@ -5,12 +5,15 @@ had been typed: the platform's length, REPLY_CHECK, SEND_DELAY with Undo,
 publishers and the audit all see the expanded text."""
 from __future__ import annotations
 
+import threading
+
 import pytest
+import requests
 from sqlalchemy import select
 
 from bot.outbound.deliver import deliver
 from bot.store.models import NOTE, SENT, Audit, Message, Outbox
-from sandbox.slack_signing import event_envelope
+from sandbox.slack_signing import event_envelope, json_request
 from tests.helpers import latest_outbox, thread
 
 THANKS = "Hi {first_name} ({handle}), thanks for writing! {agent} here, about {id}."
@@ -239,3 +242,38 @@ def test_a_call_whose_process_died_after_the_ack_is_expanded_by_the_next(deps, c
     assert settle_leftovers(deps, clock.advance(minutes=2)) == 0
     deliver(deps, clock.advance(minutes=1))
     assert _sent(x_state, tweet) == ["@dana Thanks Dana!"]
+
+
+class _GatedPeople(dict):
+    """The emulator's users: users.info about Alice answers only once the
+    test opens the gate — Slack that has not answered yet. The test's own
+    reads are not gated."""
+
+    def __init__(self, users: dict):
+        super().__init__(users)
+        self.test, self.gate, self.asked = threading.current_thread(), threading.Event(), threading.Event()
+
+    def get(self, key, default=None):
+        if key == "U0ALICE" and threading.current_thread() is not self.test:
+            self.asked.set()
+            self.gate.wait(60)  # bounded, so a broken product fails the test rather than hang it
+        return super().get(key, default)
+
+
+def test_the_ack_of_a_bang_name_never_waits_for_slack(bot, deps, clock, x_state, slack_state):
+    """{agent} is asked of Slack after the ack: the answer to Slack's delivery
+    arrives while users.info has not answered."""
+    tweet, root = _dana(deps, clock, x_state, slack_state)
+    _command(bot, "saved add thanks Thanks {first_name}, {agent} here.")
+    people = slack_state.users = _GatedPeople(slack_state.users)
+    message = slack_state.user_posts("U0ALICE", "C0SUPPORT", "!thanks", thread_ts=root["ts"], deliver=False,
+                                     escape=False)
+    body, headers = json_request(slack_state.signing_secret, event_envelope(
+        {**message, "event_ts": message["ts"], "channel_type": "channel"}, slack_state.team_id,
+        slack_state.bot_user_id))
+    response = requests.post(bot.events_url, data=body, headers=headers, timeout=30)
+    assert response.status_code == 200 and not people.gate.is_set()
+    assert people.asked.wait(30)  # asked after the ack …
+    people.gate.set()  # … and answered now
+    bot.executor.drain()
+    assert _sent(x_state, tweet) == ["@dana Thanks Dana, alice here."]
