@@ -99,7 +99,7 @@ def after_reply(deps: Deps, recorded: Recorded, now: datetime, copy: bool = Fals
         now = deps.clock()  # the look-up may have taken a while: due from now, sent below
         result = settle(deps, recorded, now)
         if result.saved:
-            post_expansion(deps, result.outbox_id)  # the thread reads what `!name` became
+            post_expansion(deps, result.outbox_id, result.saved)  # the thread reads what `!name` became
     if result.outbox_id is None or result.outcome not in (Relay.QUEUED, Relay.REFUSED, Relay.HELD):
         return
     if recorded.files and result.outcome is not Relay.REFUSED:

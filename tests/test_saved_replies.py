@@ -277,3 +277,21 @@ def test_the_ack_of_a_bang_name_never_waits_for_slack(bot, deps, clock, x_state,
     people.gate.set()  # … and answered now
     bot.executor.drain()
     assert _sent(x_state, tweet) == ["@dana Thanks Dana, alice here."]
+
+
+@pytest.mark.meta
+def test_in_messenger_the_window_applies_as_to_a_typed_reply(webhooks_on, deps, clock, graph_state, slack_state):
+    bot = webhooks_on
+    graph_state.customer_messages("Sam Lee", "Hi! Is the blue one back in stock?")
+    bot.executor.drain()
+    root = slack_state.roots("C0SUPPORT")[0]
+    psid = graph_state.psid("Sam Lee")
+    _command(bot, "saved add hours We are open 9–17, {name}.")
+    bot.staff_says(root["ts"], "!hours")
+    [sent] = graph_state.texts_sent_to(psid)
+    assert sent.startswith("We are open 9–17, ") and "{name}" not in sent
+    clock.advance(hours=25)
+    bot.staff_says(root["ts"], "!hours Sorry for the wait.")
+    assert graph_state.texts_sent_to(psid) == [sent]
+    [notice] = [m["text"] for m in thread(slack_state, root) if "not sent" in m["text"]]
+    assert "24-hour window closed" in notice

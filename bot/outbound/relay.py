@@ -67,7 +67,7 @@ class RelayResult:
     findings: str | None = None        # what REPLY_CHECK found (held, or sent with a warning)
     send_at: datetime | None = None    # SEND_DELAY: undoable until then
     say: str | None = None             # the one line its author is owed privately (an unknown `!name`)
-    saved: bool = False                # its text was expanded from a saved reply just now (bot.outbound.saved)
+    saved: str | None = None           # the saved reply its text was expanded from just now (bot.outbound.saved)
 
 
 def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
@@ -191,7 +191,7 @@ def settle_author(session: Session, deps: Deps, outbox_id: int, now: datetime, n
         row.notice_due_at = now if row.state == FAILED else None
     session.flush()
     result = _audited(session, conv, row, kind, now)
-    return replace(result, saved=True) if expansion is not None else result
+    return replace(result, saved=expansion[0].name) if expansion is not None else result
 
 
 def _agent_before_the_lock(deps: Deps, outbox_id: int) -> str | None:

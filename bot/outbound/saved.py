@@ -18,7 +18,7 @@ from bot.deps import Deps
 from bot.rules.saved_replies import Call, Customer, expand, parse_call, values
 from bot.rules.text import escape_for_slack
 from bot.slack.slack_out import SLACK_ERRORS
-from bot.store.models import Conversation, Message, Outbox, SavedReply
+from bot.store.models import Conversation, Outbox, SavedReply
 from bot.store.saved_replies import find_saved_reply
 
 log = logging.getLogger(__name__)
@@ -58,18 +58,14 @@ def quoted(text: str) -> str:
     return "\n".join(f"> {line}" for line in text.splitlines() or [""])
 
 
-def post_expansion(deps: Deps, outbox_id: int) -> None:
+def post_expansion(deps: Deps, outbox_id: int, name: str) -> None:
     """The thread shows what `!name` became, once (marked with the outbox
     id, looked for before a repost), so the team reads what goes out."""
     with deps.sessions() as session:
         row = session.get(Outbox, outbox_id)
         conv = session.get(Conversation, row.conversation_id)
-        message = session.get(Message, row.message_id)
-        call = parse_call(message.text or "")
-        if call is None:
-            return
         label = deps.label(row.platform, row.kind == "private" or conv.private)
-        text = f"💬 `!{call.name}` by <@{row.staff_user}>, for {label}:\n{quoted(row.slack_text)}"
+        text = f"💬 `!{name}` by <@{row.staff_user}>, for {label}:\n{quoted(row.slack_text)}"
         where, created = (conv.slack_channel, conv.slack_root_ts), row.created_at
         session.commit()
     try:
