@@ -105,6 +105,17 @@ def test_bang_name_sends_the_expanded_text_once_through_slack_retries(bot, deps,
     assert latest_outbox(deps).state == SENT and latest_outbox(deps).slack_text == expanded
     assert [d.endswith(f"“{expanded}”") for d in _audit(deps, "reply_queued")] == [True]
     assert _copies(slack_state, root) == [f"💬 `!thanks` by <@U0ALICE>, for X:\n> {expanded}"]
+    trail = _command(bot, f"audit #{conv_id}")
+    assert "💬 sent a saved reply: !thanks" in trail and "We ship on Monday." in trail
+
+
+def test_slack_markup_in_a_saved_text_reaches_the_customer_as_plain_text(bot, deps, clock, x_state, slack_state):
+    tweet, root = _dana(deps, clock, x_state, slack_state)
+    # As Slack sends a command's text with should_escape: &, < and > escaped, links and people as markup.
+    _command(bot, "saved add menu Fish &amp; chips &lt;3 — ask <@U0BOB> in <#C0SHOP|shop> <https://acme.example/menu>")
+    bot.staff_says(root["ts"], "!menu")
+    [sent] = _sent(x_state, tweet)  # X shortens the link (t.co), as it does every link
+    assert sent.startswith("@dana Fish & chips <3 — ask bob in #shop https://t.co/")
 
 
 @pytest.mark.meta

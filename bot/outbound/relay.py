@@ -175,6 +175,7 @@ def settle_author(session: Session, deps: Deps, outbox_id: int, now: datetime, n
                            say=unknown_name_line(expansion[0].name, saved_names(session)))
     if expansion is not None:
         row.slack_text = expansion[1]
+        store.audit(session, now, row.staff_user, "saved_reply_used", conv.id, f"!{expansion[0].name}: outbox {row.id}")
     if not_allowed:
         message.direction = NOTE
         session.delete(row)
