@@ -13,7 +13,9 @@ one at a time, the two servers alternating so both see the same machine
 noise; 5 warm-up events each are not counted). Printed: p50/p99 of each and
 socialdesk's ratio to the floor; target p99 ≤ 3× the floor.
 
-Run: .venv/bin/python bench/ack_latency.py [N]   (N ≥ 50 events each, default 60)
+Run: .venv/bin/python bench/ack_latency.py [N] [--saved]   (N ≥ 50 events each, default 60)
+--saved: socialdesk gets `!thanks on it` (a saved reply with {first_name} and
+{agent}, expanded after the ack) instead of typed text; the floor is unchanged.
 """
 from __future__ import annotations
 
@@ -86,13 +88,13 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
         try:
             if requests.get(url, timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             pass
         time.sleep(0.05)  # a benchmark may poll; tests never sleep
     raise SystemExit(f"{url} never answered")
 
 
-def main(n: int) -> None:
+def main(n: int, saved: bool = False) -> None:
     from bench._common import emulated_deps, machine, percentile, sqlite_url
     from bot.inbound.poll import poll
     from sandbox.slack_signing import event_envelope, json_request
@@ -105,6 +107,11 @@ def main(n: int) -> None:
     roots = slack.roots("C0SUPPORT")
     assert len(roots) == n + WARM_UP, len(roots)
     x.reply_delay_s = 2.0
+    if saved:
+        from bot.store.saved_replies import put_saved_reply
+        with deps.sessions() as session:
+            put_saved_reply(session, "thanks", "Thanks {first_name}, {agent} here", False, "U0ALICE", deps.clock())
+            session.commit()
     settings = deps.settings
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "X_", "DATABASE_URL"))}
     env.update(DATABASE_URL=url, SLACK_BOT_TOKEN=slack.token, SLACK_SIGNING_SECRET=slack.signing_secret,
@@ -125,8 +132,8 @@ def main(n: int) -> None:
         http = requests.Session()
         timings: dict[str, list[float]] = {"floor": [], "socialdesk": []}
         for i, root in enumerate(roots):
-            message = slack.user_posts("U0ALICE", "C0SUPPORT", f"Thanks, {root['ts']} — on it", root["ts"],
-                                       deliver=False)
+            text = f"!thanks on it {root['ts']}" if saved else f"Thanks, {root['ts']} — on it"
+            message = slack.user_posts("U0ALICE", "C0SUPPORT", text, root["ts"], deliver=False)
             payload = event_envelope({**message, "event_ts": message["ts"], "channel_type": "channel"},
                                      slack.team_id, slack.bot_user_id)
             order = [("floor", floor_port), ("socialdesk", web_port)]
@@ -149,7 +156,8 @@ def main(n: int) -> None:
     print(f"Slack ack latency, {n} signed staff thread replies each (after {WARM_UP} warm-up), one at a time, "
           "gunicorn 1 worker, SQLite:")
     print(f"  floor (bare Bolt + Flask + gunicorn, one durable commit): p50 {f50:.2f} ms · p99 {f99:.2f} ms")
-    print(f"  socialdesk web (X taking 2 s per reply, after the ack):    p50 {s50:.2f} ms · p99 {s99:.2f} ms")
+    what = "`!thanks` saved replies" if saved else "typed replies"
+    print(f"  socialdesk web, {what} (X 2 s per reply, after the ack): p50 {s50:.2f} ms · p99 {s99:.2f} ms")
     print(f"  ratio: p50 {s50 / f50:.2f}× · p99 {s99 / f99:.2f}× the floor · target p99 ≤ 3×: "
           f"{'met' if s99 <= 3 * f99 else 'NOT met'}")
     with deps.sessions() as session:
@@ -174,4 +182,5 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--floor"]:
         serve_floor(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
     else:
-        main(max(50, int(sys.argv[1])) if len(sys.argv) > 1 else 60)
+        numbers = [a for a in sys.argv[1:] if a.isdigit()]
+        main(max(50, int(numbers[0])) if numbers else 60, saved="--saved" in sys.argv[1:])

@@ -22,6 +22,7 @@ from bot.deps import Deps
 from bot.slack.root import refresh_root
 from bot.store.models import Conversation, Message, Outbox
 from bot.outbound.notices import post_due_notices
+from bot.outbound.saved import post_expansion
 from bot.desk.private import thread_copy_text
 from bot.slack.publishers import LOOKUP_BUDGET, LookupFailed
 from bot.outbound.relay import Relay, RelayResult, settle_author, unsettled_authors
@@ -72,8 +73,8 @@ def settle(deps: Deps, recorded: Recorded, now: datetime) -> RelayResult:
     result = recorded.result
     not_allowed = unknown = None
     try:
-        standing = deps.publishers.standing_patiently(recorded.user, recorded.user_team)
-        not_allowed = None if standing.may_publish else standing.reason
+        standing = deps.publishers.standing_patiently(recorded.user, recorded.user_team) if deps.publishers else None
+        not_allowed = None if standing is None or standing.may_publish else standing.reason
     except LookupFailed as exc:
         unknown = exc.why
         log.warning("#%s: who %s is could not be looked up (%s); their reply is held and they are told",
@@ -84,6 +85,8 @@ def settle(deps: Deps, recorded: Recorded, now: datetime) -> RelayResult:
     if settled.outcome is Relay.NOTE:
         tell(deps, {"tell": (recorded.channel, recorded.user, f"🔒 Kept as an internal note — *not sent* to the "
                              f"customer — because {not_allowed}.", recorded.thread_ts)})
+    if settled.say:  # an unknown `!name`: nothing was sent
+        tell(deps, {"tell": (recorded.channel, recorded.user, settled.say, recorded.thread_ts)})
     return settled
 
 
@@ -95,6 +98,8 @@ def after_reply(deps: Deps, recorded: Recorded, now: datetime, copy: bool = Fals
     if result.outcome is Relay.CHECKING:
         now = deps.clock()  # the look-up may have taken a while: due from now, sent below
         result = settle(deps, recorded, now)
+        if result.saved:
+            post_expansion(deps, result.outbox_id, result.saved)  # the thread reads what `!name` became
     if result.outbox_id is None or result.outcome not in (Relay.QUEUED, Relay.REFUSED, Relay.HELD):
         return
     if recorded.files and result.outcome is not Relay.REFUSED:

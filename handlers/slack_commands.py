@@ -10,6 +10,7 @@ from slack_bolt import App
 from bot.desk import actions, private, reports
 from bot.desk.audit_trail import audit_answer
 from bot.desk.report_post import post_report
+from bot.desk.saved import saved_command
 from bot.env import parse_duration
 from bot.deps import Deps
 from bot.store.models import Conversation
@@ -36,6 +37,7 @@ HELP = """*`/social` commands*
 `/social report [7d|30d] [here]` — a chart of the week (or month) and its figures, to you or with `here` to the channel
 `/social audit #42` — who published what in a conversation: the exact text sent, edits, overrides
 `/social private #42 <text>` — send the customer a private message (on X a DM) instead of a public reply
+`/social saved add NAME [--private] TEXT` · `/social saved list` · `/social saved remove NAME` — saved replies; `!NAME` in a thread sends one (`{first_name}`, `{name}`, `{handle}`, `{agent}`, `{id}` filled in)
 In a thread: reply to answer the customer; start with `note:` to keep it internal.
 On the root: 👀 claim · ✅ resolve · 💤 snooze · 🔒 Reply privately (your next thread message goes privately).
 On a customer's message: ❤️ likes it on the platform; removing the ❤️ unlikes it."""
@@ -96,6 +98,8 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
         return _act(deps, command, args, user, now, context)
     if command == "private":
         return _private(deps, text, user, now, context, request_id)
+    if command == "saved":
+        return saved_command(deps, text.split(None, 1)[1] if len(words) > 1 else "", user, context)
     if command == "report":
         return _report(args, user, context)
     if command == "audit":

@@ -105,6 +105,8 @@ def _record(deps: Deps, body: dict, event: dict, context: dict) -> RelayResult |
     if kept_internal and result.outcome is Relay.NOTE:
         context["tell"] = (event["channel"], user, f"🔒 Kept as an internal note — *not sent* to the customer — "
                            f"because {kept_internal}.", event["thread_ts"])
+    if result.say:  # an unknown `!name`: nothing was sent
+        context["tell"] = (event["channel"], user, result.say, event["thread_ts"])
     if result.outcome in (Relay.QUEUED, Relay.HELD, Relay.REFUSED, Relay.CHECKING):
         context["recorded"] = Recorded(result, event["channel"], user, event["thread_ts"], event.get("user_team"),
                                        # Reply privately was armed: this message goes privately, marked so.

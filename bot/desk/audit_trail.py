@@ -19,7 +19,8 @@ WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privat
         "reply_deleted": "🗑️ deleted before sending", "reply_cancelled": "↩️ cancelled a held reply",
         "reply_undone": "↩️ undid a reply", "reply_failed": "❌ not sent",
         "reply_unconfirmed": "❓ may or may not have gone out (not sent again)", "reply_refused": "❌ refused when written",
-        "private_refused": "❌ refused when written", "note": "📝 internal note"}
+        "private_refused": "❌ refused when written", "note": "📝 internal note",
+        "saved_reply_used": "💬 sent a saved reply", "saved_reply_unknown": "❔ called no saved reply (nothing sent)"}
 
 
 def audit_answer(session: Session, conv_id: int) -> str:

@@ -21,6 +21,8 @@ from bot.deps import Deps
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.outbound.notices import close_undo_notice, post_undo_notice
 from bot.outbound.relay import outbox_key, post_ref
+from bot.outbound.saved import quoted
+from bot.rules.saved_replies import excerpt, parse_call
 from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -165,10 +167,12 @@ def _button(text: str, action_id: str, outbox_id: int, style: str | None = None)
 
 
 def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, private_possible: bool,
-                private: bool = False) -> tuple[str, list]:
+                private: bool = False, shown: str | None = None) -> tuple[str, list]:
+    """shown: the text it would send, when the author did not type it (a saved reply's expansion)."""
     label = deps.label(platform, private)  # "Messenger", "X DM": where it would have gone
+    what = f"\nIt would send:\n{quoted(excerpt(shown))}" if shown is not None else ""
     text = (f"✋ *Held — not sent to {label}.* Before a reply goes public it is checked, and yours has:\n"
-            f"{findings}\nEdit your message to change it (it is checked again), or:")
+            f"{findings}{what}\nEdit your message to change it (it is checked again), or:")
     buttons = [_button("Send anyway", "reply_send_anyway", outbox_id, "danger")]
     if private_possible:
         buttons.append(_button("Send privately", "reply_send_privately", outbox_id, "primary"))
@@ -194,11 +198,12 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
         platform, slack_ts = row.platform, message.slack_ts
         private = row.kind == ActionKind.PRIVATE.value or conv.private
         had_window = bool(deps.settings.send_delay) and row.next_attempt_at > row.created_at
+        shown = row.slack_text if parse_call(message.text or "") else None
         session.commit()
     if held:
         if had_window:  # held after an edit: its Undo notice says so, without its button
             close_undo_notice(deps, outbox_id)
-        text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible, private)
+        text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible, private, shown)
         deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
         if slack_ts:
             deps.slack.react(conv.slack_channel, slack_ts, HELD_REACTION)  # the team sees it too

@@ -18,6 +18,7 @@ from sqlalchemy import select, update
 from adapters.base import PostRef, heart_for
 from bot.deps import Deps, backoff
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
+from bot.rules.saved_replies import excerpt, parse_call
 from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -115,8 +116,10 @@ STOPPED_PART = "stopped"
 NOT_SENT_REACTION = "heavy_multiplication_x"  # ✖️ on a staff message that never left
 
 
-def undo_message(label: str, seconds: int, outbox_id: int) -> dict:
-    text = f"⏳ This reply goes to {label} in {seconds} s. Its author can Undo it until then."
+def undo_message(label: str, seconds: int, outbox_id: int, shown: str | None = None) -> dict:
+    """shown: the text it sends, when its author did not type it (a saved reply's expansion)."""
+    what = "".join(f"\n> {line}" for line in excerpt(shown).splitlines()) if shown else ""
+    text = f"⏳ This reply goes to {label} in {seconds} s. Its author can Undo it until then.{what}"
     return {"text": text, "unfurl_links": False,
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}},
                        {"type": "actions", "block_id": f"undo_{outbox_id}", "elements": [
@@ -163,15 +166,17 @@ def post_undo_notice(deps: Deps, outbox_id: int, send_at: datetime, now: datetim
         where, created = (conv.slack_channel, conv.slack_root_ts), row.created_at
         label = deps.label(row.platform, row.kind == "private")
         again = row.check_findings is not None  # it was held: it may have had a window before
+        called = parse_call(session.get(Message, row.message_id).text or "")
+        shown = row.slack_text if called else None
         session.commit()
     seconds, marker = max(1, round((send_at - now).total_seconds())), {"outbox": str(outbox_id), "part": UNDO_PART}
     try:
         # A reply held after an edit, then released, already has its notice: it offers the Undo again.
         ts = deps.slack.find_marked(where[0], marker, where[1], created) if again else None
         if ts:
-            deps.slack.update(where[0], ts, undo_message(label, seconds, outbox_id))
+            deps.slack.update(where[0], ts, undo_message(label, seconds, outbox_id, shown))
         else:
-            ts = deps.slack.post_unique(where[0], undo_message(label, seconds, outbox_id), where[1], marker,
+            ts = deps.slack.post_unique(where[0], undo_message(label, seconds, outbox_id, shown), where[1], marker,
                                         since=created, look_first=False)
     except SLACK_ERRORS as exc:
         log.warning("outbox %s: the Undo notice could not be posted: %s", outbox_id, exc)

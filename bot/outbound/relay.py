@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -28,11 +28,15 @@ from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, PostRef, heart_for
 from bot.store import queries as store
+from bot.store.db import reading
+from bot.outbound import saved as saved_call
 from bot.outbound.compose import check_before_queueing, check_wording
 from bot.outbound.notices import DELETED
 from bot.deps import Deps
 from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
+from bot.rules.saved_replies import unknown_name_line
 from bot.rules.text import is_internal_note
+from bot.store.saved_replies import saved_names
 
 log = logging.getLogger(__name__)
 # Recorded, its author not looked up yet: deliver claims only pending rows.
@@ -52,6 +56,7 @@ class Relay(enum.Enum):
     UNCHANGED = "unchanged"      # a like on a post already liked, an unlike of one that is not
     COLLEAGUES_ONLY = "colleagues_only"  # a ❤️ the platform has no like for (why: findings)
     CHECKING = "checking"        # recorded; its author is looked up after the ack (settle_author)
+    NO_SUCH_SAVED = "no_such_saved"  # `!name` with no saved reply of that name: a note; its author is told
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class RelayResult:
     kind: ActionKind | None = None
     findings: str | None = None        # what REPLY_CHECK found (held, or sent with a warning)
     send_at: datetime | None = None    # SEND_DELAY: undoable until then
+    say: str | None = None             # the one line its author is owed privately (an unknown `!name`)
+    saved: str | None = None           # the saved reply its text was expanded from just now (bot.outbound.saved)
 
 
 def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
@@ -151,13 +158,25 @@ def settle_author(session: Session, deps: Deps, outbox_id: int, now: datetime, n
     is over: not_allowed (why they may not speak for the brand) keeps it as a
     note; unknown (why Slack could not say) holds it for its author to decide;
     otherwise it is checked and queued like any reply. Under the row's lock,
-    once: a second call finds it settled and changes nothing."""
+    once: a second call finds it settled and changes nothing. A `!name`
+    call is expanded here, once, before any check (bot.outbound.saved)."""
+    agent = _agent_before_the_lock(deps, outbox_id)
     row = session.get(Outbox, outbox_id, with_for_update=True, populate_existing=True)
     if row is None or row.state != AUTHOR_CHECK:
         return RelayResult(Relay.DUPLICATE, row.conversation_id if row else None)
     conv = session.get(Conversation, row.conversation_id)
     message = session.get(Message, row.message_id)
     kind = ActionKind(row.kind)
+    expansion = saved_call.expanded(session, conv, row.slack_text, agent) if agent else None
+    if expansion is not None and expansion[1] is None:  # removed (or edited to a name) since it was written
+        message.direction = NOTE
+        session.delete(row)
+        store.audit(session, now, row.staff_user, "saved_reply_unknown", conv.id, f"!{expansion[0].name}")
+        return RelayResult(Relay.NO_SUCH_SAVED, conv.id,
+                           say=unknown_name_line(expansion[0].name, saved_names(session)))
+    if expansion is not None:
+        row.slack_text = expansion[1]
+        store.audit(session, now, row.staff_user, "saved_reply_used", conv.id, f"!{expansion[0].name}: outbox {row.id}")
     if not_allowed:
         message.direction = NOTE
         session.delete(row)
@@ -173,7 +192,20 @@ def settle_author(session: Session, deps: Deps, outbox_id: int, now: datetime, n
             deps, conv, kind, row.staff_user, row.slack_text, post_ref(conv, about), now)
         row.notice_due_at = now if row.state == FAILED else None
     session.flush()
-    return _audited(session, conv, row, kind, now)
+    result = _audited(session, conv, row, kind, now)
+    return replace(result, saved=expansion[0].name) if expansion is not None else result
+
+
+def _agent_before_the_lock(deps: Deps, outbox_id: int) -> str | None:
+    """`{agent}` for a reply that calls a saved reply (None for typed text),
+    asked of Slack before the row is locked, from a read-only look: no lock
+    (SQLite's is the whole database) waits on Slack."""
+    with reading(deps.sessions) as look:
+        found = look.execute(select(Outbox.slack_text, Outbox.staff_user)
+                             .where(Outbox.id == outbox_id, Outbox.state == AUTHOR_CHECK)).first()
+    if found is None or saved_call.parse_call(found.slack_text) is None:
+        return None
+    return saved_call.agent_markup(deps, found.staff_user)
 
 
 def unsettled_authors(session: Session, recorded_before: datetime, limit: int = 50) -> list[int]:
@@ -210,11 +242,33 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     if target is None:
         return RelayResult(Relay.NO_TARGET, conv.id)
     kind = reply_kind(conv, user, target)
+    found = saved_call.called(session, text)
+    if found is not None and found[1] is None:
+        return _unknown_saved(session, message, conv, found[0].name, now)
+    if found is not None:
+        # Expanded after the ack, once its sender's name can be asked of Slack ({agent}).
+        author_known = False
+        kind = ActionKind.PRIVATE if found[1].private_only else kind
     result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
                           target, now, author_known=author_known)
     if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
         conv.reply_privately_by = None  # the armed "Reply privately" is used up
     return result
+
+
+def _unknown_saved(session: Session, message: Message, conv: Conversation, name: str,
+                   now: datetime) -> RelayResult:
+    """`!name` that no saved reply has: nothing goes out; the message is kept
+    as a note and its author told, privately, the names there are."""
+    message.direction = NOTE
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return RelayResult(Relay.DUPLICATE, conv.id)
+    store.audit(session, now, message.author_id, "saved_reply_unknown", conv.id, f"!{name}")
+    log.info("#%s !%s by %s: no such saved reply; nothing sent", conv.id, name, message.author_id)
+    return RelayResult(Relay.NO_SUCH_SAVED, conv.id, say=unknown_name_line(name, saved_names(session)))
 
 
 def record_like(session: Session, deps: Deps, channel: str, ts: str, user: str, liked: bool,
@@ -265,8 +319,11 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
         row.slack_text = new_text
         store.audit(session, now, row.staff_user, "reply_edited", row.conversation_id, f"outbox {row.id}: {new_text}")
         return row
+    new_text, missing = _edited_call(session, deps, row, new_text)
     findings = check_wording(deps, row.staff_user, new_text, ActionKind(row.kind))
     held = bool(findings) and deps.settings.reply_check == "hold"
+    if missing:  # never sent as typed: its author decides
+        findings, held = missing + ("\n" + findings if findings else ""), True
     if row.state == HELD and (row.check_findings or "").startswith(AUTHOR_UNKNOWN):
         # Still unknown whether its author may publish: an edit does not release it.
         unknown = row.check_findings.splitlines()[0]
@@ -284,6 +341,20 @@ def edit_pending_reply(session: Session, deps: Deps, channel: str, ts: str, new_
                 f"outbox {row.id}{' — held: ' + findings if held else ''}: {new_text}")
     session.refresh(row)
     return row
+
+
+def _edited_call(session: Session, deps: Deps, row: Outbox, new_text: str) -> tuple[str, str | None]:
+    """An edit to `!name`, before the ack: (the text to send — expanded, with
+    `{agent}` from the cache or as `<@U…>` for the send to resolve —, why it is
+    held: no saved reply of that name)."""
+    conv = session.get(Conversation, row.conversation_id)
+    expansion = saved_call.expanded(session, conv, new_text,
+                                    saved_call.agent_markup(deps, row.staff_user, fetch=False))
+    if expansion is None:
+        return new_text, None
+    if expansion[1] is None:
+        return new_text, f"• there is no saved reply `{expansion[0].name}`, so `!{expansion[0].name}` is not expanded"
+    return expansion[1], None
 
 
 def cancel_pending_reply(session: Session, channel: str, ts: str, now: datetime | None = None) -> bool:

@@ -342,3 +342,18 @@ class WebhookInbox(Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SavedReply(Base):
+    """A saved reply staff send with `!name` in a thread (bot.rules.saved_replies);
+    its text is Slack markup with `{variables}`, expanded once when a call is
+    settled and never again."""
+    __tablename__ = "saved_reply"
+    __table_args__ = (UniqueConstraint("name", name="uq_saved_reply_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    private_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
