@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.desk.figures import against_sla, duration
 from bot.store.models import IN, Conversation, Message
 from bot.rules.sla import SlaPolicy
 
@@ -90,17 +91,6 @@ def gather(session: Session, now: datetime, days: int, policy: SlaPolicy, timezo
         answered=len(answered), posts_by_hour=tuple(hours.get(h, 0) for h in range(24)))
 
 
-def short(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes = seconds / 60
-    if minutes < 1:
-        return f"{int(seconds)} s"
-    if minutes < 120:
-        return f"{minutes:.0f} min"
-    return f"{minutes / 60:.1f} h"
-
-
 def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
     """The figures in words, beside the chart (and for screen readers)."""
     first, last = figures.days[0], figures.days[-1]
@@ -112,12 +102,12 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
                       for h in busiest if figures.posts_by_hour[h]) or "no posts"
     lines = [f"*socialdesk report, {len(figures.days)} days* ({first:%d %b} – {last:%d %b}, {figures.timezone})",
              f"Conversations: {figures.conversations} ({by_platform})",
-             f"First response: median {short(figures.median_first_s)} · 90th percentile "
-             f"{short(figures.p90_first_s)} · SLA {short(figures.sla_s)}",
+             f"First response: median {against_sla(figures.median_first_s, figures.sla_s)} · 90th percentile "
+             f"{against_sla(figures.p90_first_s, figures.sla_s)} · SLA {duration(figures.sla_s)}",
              f"Answered within SLA: {within}"]
     for platform, f in figures.platforms.items():
         if f.answered:
-            lines.append(f"  {labels.get(platform, platform)}: median {short(f.median_first_s)}, "
+            lines.append(f"  {labels.get(platform, platform)}: median {duration(f.median_first_s)}, "
                          f"{f.within_sla / f.answered:.0%} within SLA")
     lines.append(f"Busiest hours: {hours}")
     return "\n".join(lines)
