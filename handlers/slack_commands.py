@@ -8,7 +8,7 @@ from typing import Callable
 
 from slack_bolt import App
 
-from bot.desk import actions, private, reports
+from bot.desk import actions, labels, private, reports
 from bot.desk.audit_trail import audit_answer
 from bot.desk.report_post import post_report
 from bot.env import parse_duration
@@ -40,6 +40,8 @@ HELP = """*What `/social` can do* (conversation ids like `#42` are on each root)
 • `/social private #42 your text` — answers the customer privately (a DM) instead of in public.
 • `/social report` — a chart and the figures of the last 7 days, to you; add `30d` for a month, `here` to show the channel.
 • `/social audit #42` — who published what in a conversation, with the exact text sent.
+• `/social label #42 refund` — puts a label on a conversation; `-refund` takes it off; `/social label #42` suggests some.
+• `/social queue label:refund` — the open conversations with that label.
 *In a thread:* reply to answer the customer; start with `note:` to keep it internal.
 *On the root:* 👀 claims · ✅ resolves · 💤 snoozes · 🔒 *Reply privately* sends your next thread message privately.
 *On a customer's message:* ❤️ likes it on the platform; taking the ❤️ away unlikes it."""
@@ -80,6 +82,8 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
     now = deps.clock()
     if command in ("help", "?"):
         return HELP
+    if command == "queue" and len(args) == 1 and args[0].lower().startswith("label:"):
+        return _labelled(deps, args[0][len("label:"):].lower(), now)
     if command in ("status", "queue", "overdue", "mine"):
         if args:
             return f"`/social {command}` takes no arguments."
@@ -92,7 +96,9 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
                 return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉", deps.label)
             return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you",
                            deps.label)
-    if command in ("assign", "snooze", "resolve", "reopen", "priority", "private"):
+    if command == "label" and len(args) < 2:
+        return _label_look(deps, args)
+    if command in ("assign", "snooze", "resolve", "reopen", "priority", "private", "label"):
         later = bool(context.get("after_ack"))
         refused = change_refused(deps.publishers, user, quickly=not later, patiently=later)
         if refused == NOT_KNOWN:  # only Slack can say, and the ack does not wait for Slack
@@ -100,6 +106,8 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
             return "⏳ Asking Slack whether you may change conversations; the answer follows in a moment."
         if refused:
             return refused
+    if command == "label":
+        return _label(deps, args, user, now, context)
     if command in ("assign", "snooze", "resolve", "reopen", "priority"):
         return _act(deps, command, args, user, now, context)
     if command == "private":
@@ -144,6 +152,43 @@ def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dic
         result = actions.reopen(deps, conv_id, user, now)
     context["action_result"] = result
     return result.message
+
+
+_LABEL_USAGE = "Usage: `/social label #42 NAME` to add, `/social label #42 -NAME` to remove"
+
+
+def _label_look(deps: Deps, args: list[str]) -> str:
+    """`/social label` and `/social label #42`: looking needs no standing."""
+    match = _CONV_ID.match(args[0]) if args else None
+    if args and not match:
+        return f"`{escape_for_slack(args[0])}` is not a conversation id like #42. {_LABEL_USAGE}."
+    with reading(deps.sessions) as session:
+        return labels.describe(session, int(match.group(1))) if match else labels.in_use(session)
+
+
+def _label(deps: Deps, args: list[str], user: str, now, context: dict) -> str:
+    match = _CONV_ID.match(args[0])
+    if len(args) != 2 or not match:
+        return f"{_LABEL_USAGE}."
+    name = args[1].lower()
+    removing = name.startswith("-")
+    name = name[1:] if removing else name
+    refused = labels.bad_name(name)
+    if refused:
+        return refused
+    change = labels.remove if removing else labels.add
+    result = change(deps, int(match.group(1)), name, user, now)
+    context["action_result"] = result
+    return result.message
+
+
+def _labelled(deps: Deps, name: str, now) -> str:
+    refused = labels.bad_name(name)
+    if refused:
+        return refused
+    with reading(deps.sessions) as session:
+        return listing(f"Open with the label `{name}`", labels.with_label(session, name), now,
+                       "none 🎉", deps.label)
 
 
 def _audit(deps: Deps, args: list[str], user: str, context: dict) -> str:
