@@ -125,3 +125,21 @@ def test_the_report_breaks_volume_and_first_response_down_by_label(bot, deps, cl
     report = [m for m in slack_state.messages if m.get("files")][-1]["text"]
     assert ("By label: `refund` 2 conversations, median first response 15 min · "
             "`press` 1 conversation, median first response 50 min") in report
+
+
+def test_two_people_adding_the_same_label_at_once_make_one_row_and_one_audit_entry(deps, clock, carol):
+    import threading
+
+    from bot.desk import labels
+    from bot.store.models import Audit
+    answers = []
+    people = [threading.Thread(target=lambda u=u: answers.append(labels.add(deps, 1, "refund", u, clock())))
+              for u in ("U0ALICE", "U0BOB")]
+    [p.start() for p in people]
+    [p.join() for p in people]
+    assert sorted(a.message for a in answers) == ["#1 already has the label `refund`.",
+                                                  "#1 now has the label `refund`."]
+    assert [a.changed for a in answers].count(True) == 1
+    assert _labels(deps) == [(1, "refund")]
+    with deps.sessions() as session:
+        assert len(session.scalars(select(Audit).where(Audit.action == "label_added")).all()) == 1

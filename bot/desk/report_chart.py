@@ -47,7 +47,8 @@ def render_png(figures: ReportFigures, labels: dict[str, str]) -> bytes:
     # The words the text beside the chart uses, so a bar over the line never reads "equal to the SLA".
     for x, seconds in enumerate(shown):
         response.annotate(against_sla(seconds, figures.sla_s), (x, (seconds or 0) / 60), ha="center",
-                          va="bottom", xytext=(0, 3), textcoords="offset points", fontsize=9)
+                          va="bottom", xytext=(0, 3), textcoords="offset points", fontsize=9,
+                          bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
     response.set_ylim(0, max(minutes + [figures.sla_s / 60]) * 1.2 or 1)
     response.set_title("First response against the SLA")
     response.set_ylabel("minutes (business time if set)")
