@@ -64,6 +64,8 @@ def conversation_line(conv: Conversation, now, label: Callable[[str, bool], str]
         parts.append(("*overdue* since " if conv.due_at <= now else "due ") + slack_date(conv.due_at))
     if conv.priority != "normal":
         parts.append(f"{conv.priority} priority")
+    if conv.labels:
+        parts.append("🏷️ " + " ".join(f"`{label.name}`" for label in conv.labels))
     if conv.assignee:
         parts.append(f"assigned to <@{conv.assignee}>")
     return " · ".join(parts)

@@ -81,7 +81,8 @@ def test_queue_by_label_lists_the_open_conversations_that_carry_it(bot, deps, cl
     _command(bot, f"resolve #{ids['bo']}")
     listed = _command(bot, "queue label:refund")
     assert listed.splitlines()[0] == "*Open with the label `refund`*"
-    assert "@ann · X · due " in listed and "@bo" not in listed and "@cy" not in listed
+    assert "@ann · X · due " in listed and listed.endswith(" · 🏷️ `refund`")
+    assert "@bo" not in listed and "@cy" not in listed
     assert _command(bot, "queue label:legal") == "*Open with the label `legal`*: none 🎉"
     assert _command(bot, "label") == "*Labels on open conversations*: `press` 1 · `refund` 1"
 
