@@ -163,3 +163,18 @@ def test_durations_are_floored_alike_and_keep_their_seconds_under_an_hour():
     assert [duration(s) for s in (None, 0, 45, 95.5, 130, 1200, 3600, 3725, 90061)] == [
         "—", "0 s", "45 s", "1 min 35 s", "2 min 10 s", "20 min", "1 h", "1 h 2 min", "1 d 1 h"]
     assert against_sla(3630, 3600) == "1 h (over SLA)" and against_sla(3600, 3600) == "1 h (within SLA)"
+
+
+def test_an_audit_asked_while_slack_cannot_say_who_is_asking_follows_after_the_ack(bot, deps, slack_state,
+                                                                                  private_words):
+    """users.info refused: the ack says the audit follows, and it comes once
+    Slack could say — with the words for a publisher, without for a guest."""
+    deps.publishers.sleep = lambda seconds: None  # the waits between tries, not slept
+    dm, _public = private_words
+    slack_state.users["U0DORA"] = {"real_name": "Dora Desk", "display_name": "dora"}  # nobody asked about her yet
+    for user, shows in (("U0DORA", True), ("U0GUEST", False)):
+        slack_state.fail_next("users.info", status=429, times=2, retry_after=2)
+        assert _command(bot, f"audit #{dm}", user=user).startswith("⏳ Asking Slack who you are")
+        followed = [e["text"] for e in slack_state.ephemerals if e["user"] == user][-1]
+        assert followed.startswith(f"*Audit of #{dm}* (@hal, X DM)")
+        assert ("Sure, send us the new address here." in followed) is shows
