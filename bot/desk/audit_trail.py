@@ -35,6 +35,7 @@ WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privat
 _NO_TEXT = {"claim", "unclaim", "assign", "resolve", "reopen", "snooze", "unsnooze", "priority", "sla_breach",
             "reply_privately", "like_sent", "unlike_sent", "note", "label_added", "label_removed"}
 _OUTBOX = re.compile(r"^outbox (\d+)\b")
+_OUTBOX_WORDS = re.compile(r"^outbox \d+:?\s*")
 _PERSON = re.compile(r"^[UW][A-Z0-9]+$")
 
 
@@ -74,6 +75,7 @@ def _detail(row: Audit) -> str:
     if row.action in ("reply_privately", "note", "sla_breach"):
         return ""
     detail = " ".join((row.detail or "").split())  # one line per entry: findings come one per line
+    detail = _OUTBOX_WORDS.sub("", detail)  # the outbox row's number means nothing to a reader
     if row.action == "assign" and _PERSON.match(detail):
         return f" to <@{detail}>"  # Slack shows the mention as the person's name
     if len(detail) > DETAIL_CHARS:
