@@ -1,9 +1,9 @@
 """One way to write a duration figure in every answer — /social status, the
 report's text and chart, App Home — so the same data reads the same
-everywhere. Seconds are floored, like the root's "waiting 2 min"; under an
-hour the seconds are shown, so a figure just over the SLA never reads as
-equal to it, and the verdict against the SLA (against_sla) is taken on the
-unrounded value and said in words."""
+everywhere. Seconds are floored, like the SLA pings' "waiting 2 min"
+(bot.slack.render.humanize); under an hour the seconds are shown, so a
+figure just over the SLA never reads as equal to it, and the verdict against
+the SLA (against_sla) is taken on the unrounded value and said in words."""
 from __future__ import annotations
 
 
