@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Callable
 
 from slack_bolt import App
 
-from bot.desk import actions, private, reports
+from bot.desk import actions, labels, private, reports
 from bot.desk.audit_trail import audit_answer
 from bot.desk.report_post import post_report
 from bot.desk.saved import saved_command
@@ -27,20 +28,27 @@ from handlers.slack_ignored import ignored
 
 log = logging.getLogger(__name__)
 
-HELP = """*`/social` commands*
-`/social status` — open, waiting, overdue, resolved today, median first response today
-`/social queue` — threads waiting on us, by due time
-`/social overdue` — threads past their SLA
-`/social mine` — open threads assigned to you
-`/social assign #42 @person` · `/social snooze #42 2h` · `/social resolve #42` · `/social reopen #42`
-`/social priority #42 high` — urgent (¼ of the SLA), high (½), normal, low (2×); the timer is recomputed
-`/social report [7d|30d] [here]` — a chart of the week (or month) and its figures, to you or with `here` to the channel
-`/social audit #42` — who published what in a conversation: the exact text sent, edits, overrides
-`/social private #42 <text>` — send the customer a private message (on X a DM) instead of a public reply
-`/social saved add NAME [--private] TEXT` · `/social saved list` · `/social saved remove NAME` — saved replies; `!NAME` in a thread sends one (`{first_name}`, `{name}`, `{handle}`, `{agent}`, `{id}` filled in)
-In a thread: reply to answer the customer; start with `note:` to keep it internal.
-On the root: 👀 claim · ✅ resolve · 💤 snooze · 🔒 Reply privately (your next thread message goes privately).
-On a customer's message: ❤️ likes it on the platform; removing the ❤️ unlikes it."""
+HELP = """*What `/social` can do* (conversation ids like `#42` are on each root)
+• `/social status` — how many conversations are open, waiting and overdue, and today's median first response.
+• `/social queue` — the conversations waiting on us, the most urgent first.
+• `/social overdue` — the conversations past their SLA.
+• `/social mine` — the open conversations assigned to you.
+• `/social assign #42 @person` — gives a conversation to someone.
+• `/social snooze #42 2h` — pauses its timer for a while (`30m`, `2h`, `1d`).
+• `/social resolve #42` — closes it and stops its timer.
+• `/social reopen #42` — opens it again; the customer is waiting on us.
+• `/social priority #42 high` — `urgent` (¼ of the SLA), `high` (½), `normal` or `low` (2×).
+• `/social private #42 your text` — answers the customer privately (a DM) instead of in public.
+• `/social report` — a chart and the figures of the last 7 days, to you; add `30d` for a month, `here` to show the channel.
+• `/social audit #42` — who published what in a conversation, with the exact text sent.
+• `/social label #42 refund` — puts a label on a conversation; `-refund` takes it off; `/social label #42` suggests some.
+• `/social queue label:refund` — the open conversations with that label.
+• `/social saved add NAME [--private] TEXT` — saves a reply for everyone (with `--private` it always goes privately); `{first_name}`, `{name}`, `{handle}`, `{agent}`, `{id}` are filled in.
+• `/social saved list` — the saved replies, with the first words of each.
+• `/social saved remove NAME` — deletes one.
+*In a thread:* reply to answer the customer; start with `note:` to keep it internal; `!NAME` (and more text if you like) sends a saved reply.
+*On the root:* 👀 claims · ✅ resolves · 💤 snoozes · 🔒 *Reply privately* sends your next thread message privately.
+*On a customer's message:* ❤️ likes it on the platform; taking the ❤️ away unlikes it."""
 _PRIVATE = re.compile(r"^\s*private\s+(\S+)\s+(.+)$", re.DOTALL | re.IGNORECASE)
 
 _CONV_ID = re.compile(r"^#?(\d+)$")
@@ -52,21 +60,26 @@ def thread_link(conv: Conversation) -> str:
     return f"<{link}|#{conv.id}>"
 
 
-def conversation_line(conv: Conversation, now) -> str:
-    due = ""
+def conversation_line(conv: Conversation, now, label: Callable[[str, bool], str]) -> str:
+    """One conversation in a list, in the words people use: the platform by
+    its name, the assignee as a mention Slack shows as their name."""
+    parts = [f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)}", label(conv.platform, conv.private)]
     if conv.due_at:
-        due = (" · *overdue* " if conv.due_at <= now else " · due ") + slack_date(conv.due_at)
-    who = f" · <@{conv.assignee}>" if conv.assignee else ""
-    priority = f" · {conv.priority}" if conv.priority != "normal" else ""
-    where = f"{conv.platform} · private" if conv.private else conv.platform
-    return f"{thread_link(conv)} {escape_for_slack(conv.customer_handle)} ({where}){due}{priority}{who}"
+        parts.append(("*overdue* since " if conv.due_at <= now else "due ") + slack_date(conv.due_at))
+    if conv.priority != "normal":
+        parts.append(f"{conv.priority} priority")
+    if conv.labels:
+        parts.append("🏷️ " + " ".join(f"`{label.name}`" for label in conv.labels))
+    if conv.assignee:
+        parts.append(f"assigned to <@{conv.assignee}>")
+    return " · ".join(parts)
 
 
-def listing(title: str, found: reports.Listing, now, empty: str) -> str:
+def listing(title: str, found: reports.Listing, now, empty: str, label: Callable[[str, bool], str]) -> str:
     if not found.rows:
         return f"*{title}*: {empty}"
     shown = f" ({len(found.rows)} of {found.total}, most urgent first)" if found.total > len(found.rows) else ""
-    return f"*{title}*{shown}\n" + "\n".join("• " + conversation_line(c, now) for c in found.rows)
+    return f"*{title}*{shown}\n" + "\n".join("• " + conversation_line(c, now, label) for c in found.rows)
 
 
 def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = "") -> str:
@@ -75,6 +88,8 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
     now = deps.clock()
     if command in ("help", "?"):
         return HELP
+    if command == "queue" and len(args) == 1 and args[0].lower().startswith("label:"):
+        return _labelled(deps, args[0][len("label:"):].lower(), now)
     if command in ("status", "queue", "overdue", "mine"):
         if args:
             return f"`/social {command}` takes no arguments."
@@ -82,11 +97,14 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
             if command == "status":
                 return reports.status(session, now, deps.settings.timezone).line()
             if command == "queue":
-                return listing("Waiting on us", reports.queue(session), now, "nothing is waiting 🎉")
+                return listing("Waiting on us", reports.queue(session), now, "nothing is waiting 🎉", deps.label)
             if command == "overdue":
-                return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉")
-            return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you")
-    if command in ("assign", "snooze", "resolve", "reopen", "priority", "private"):
+                return listing("Overdue", reports.overdue(session, now), now, "nothing is overdue 🎉", deps.label)
+            return listing("Assigned to you", reports.mine(session, user), now, "nothing is assigned to you",
+                           deps.label)
+    if command == "label" and len(args) < 2:
+        return _label_look(deps, args)
+    if command in ("assign", "snooze", "resolve", "reopen", "priority", "private", "label"):
         later = bool(context.get("after_ack"))
         refused = change_refused(deps.publishers, user, quickly=not later, patiently=later)
         if refused == NOT_KNOWN:  # only Slack can say, and the ack does not wait for Slack
@@ -94,6 +112,8 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
             return "⏳ Asking Slack whether you may change conversations; the answer follows in a moment."
         if refused:
             return refused
+    if command == "label":
+        return _label(deps, args, user, now, context)
     if command in ("assign", "snooze", "resolve", "reopen", "priority"):
         return _act(deps, command, args, user, now, context)
     if command == "private":
@@ -103,11 +123,7 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
     if command == "report":
         return _report(args, user, context)
     if command == "audit":
-        match = _CONV_ID.match(args[0]) if len(args) == 1 else None
-        if not match:
-            return "Usage: `/social audit #42`"
-        with reading(deps.sessions) as session:
-            return audit_answer(session, int(match.group(1)))
+        return _audit(deps, args, user, context)
     return f"Unknown command `{escape_for_slack(command)}`. Try `/social help`."
 
 
@@ -146,6 +162,57 @@ def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dic
     return result.message
 
 
+_LABEL_USAGE = "Usage: `/social label #42 NAME` to add, `/social label #42 -NAME` to remove"
+
+
+def _label_look(deps: Deps, args: list[str]) -> str:
+    """`/social label` and `/social label #42`: looking needs no standing."""
+    match = _CONV_ID.match(args[0]) if args else None
+    if args and not match:
+        return f"`{escape_for_slack(args[0])}` is not a conversation id like #42. {_LABEL_USAGE}."
+    with reading(deps.sessions) as session:
+        return labels.describe(session, int(match.group(1))) if match else labels.in_use(session)
+
+
+def _label(deps: Deps, args: list[str], user: str, now, context: dict) -> str:
+    match = _CONV_ID.match(args[0])
+    if len(args) != 2 or not match:
+        return f"{_LABEL_USAGE}."
+    name = args[1].lower()
+    removing = name.startswith("-")
+    name = name[1:] if removing else name
+    refused = labels.bad_name(name)
+    if refused:
+        return refused
+    change = labels.remove if removing else labels.add
+    result = change(deps, int(match.group(1)), name, user, now)
+    context["action_result"] = result
+    return result.message
+
+
+def _labelled(deps: Deps, name: str, now) -> str:
+    refused = labels.bad_name(name)
+    if refused:
+        return refused
+    with reading(deps.sessions) as session:
+        return listing(f"Open with the label `{name}`", labels.with_label(session, name), now,
+                       "none 🎉", deps.label)
+
+
+def _audit(deps: Deps, args: list[str], user: str, context: dict) -> str:
+    match = _CONV_ID.match(args[0]) if len(args) == 1 else None
+    if not match:
+        return "Usage: `/social audit #42`"
+    # Private messages' words only for those who may publish them; asked like a change is.
+    later = bool(context.get("after_ack"))
+    refused = change_refused(deps.publishers, user, quickly=not later, patiently=later)
+    if refused == NOT_KNOWN:
+        context["ask_slack"] = True
+        return "⏳ Asking Slack who you are, to know what the audit may show you; it follows in a moment."
+    with reading(deps.sessions) as session:
+        return audit_answer(session, int(match.group(1)), deps.label, sees_private=refused is None)
+
+
 def _private(deps: Deps, text: str, user: str, now, context: dict, request_id: str) -> str:
     usage = "Usage: `/social private #42 <text>`"
     found = _PRIVATE.match(text)
@@ -177,9 +244,9 @@ def home_view(deps: Deps, user: str) -> dict:
     who = deps.publishers.describe() if deps.publishers else "everyone"
     with reading(deps.sessions) as session:
         line = reports.status(session, now, deps.settings.timezone).line()
-        sections = [listing("My threads", reports.mine(session, user), now, "none"),
-                    listing("Overdue", reports.overdue(session, now), now, "none 🎉"),
-                    listing("Queue", reports.queue(session), now, "nothing waiting 🎉")]
+        sections = [listing("My threads", reports.mine(session, user), now, "none", deps.label),
+                    listing("Overdue", reports.overdue(session, now), now, "none 🎉", deps.label),
+                    listing("Queue", reports.queue(session), now, "nothing waiting 🎉", deps.label)]
     blocks = [{"type": "header", "text": {"type": "plain_text", "text": "socialdesk"}},
               {"type": "context", "elements": [{"type": "mrkdwn", "text": line + f" · updated {slack_date(now, '{time}')}"}]}]
     for text in sections:

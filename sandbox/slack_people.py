@@ -36,6 +36,20 @@ class SlackPeople:
             sender.join(timeout)
         return len(pending)
 
+    # -- who is in the workspace: users.info answers from these --------------------
+    # The fields users.info sets for them, as https://api.slack.com/types/user
+    # documents: a guest is is_restricted (a single-channel guest also
+    # is_ultra_restricted); a Slack Connect person keeps their own team_id, and
+    # one the app shares no channel with is_stranger.
+    def add_guest(self, user: str, name: str, single_channel: bool = False) -> None:
+        with self.lock:
+            self.users[user] = {"real_name": name.title(), "display_name": name, "is_restricted": True,
+                                "is_ultra_restricted": single_channel}
+
+    def add_external(self, user: str, name: str, team_id: str = "T0PARTNER") -> None:
+        with self.lock:
+            self.users[user] = {"real_name": name.title(), "display_name": name, "team_id": team_id}
+
     # -- the human side: what a person does in the Slack client ------------------
     def user_posts(self, user: str, channel: str, text: str, thread_ts: str | None = None,
                    deliver: bool = True, escape: bool = True) -> dict:

@@ -60,7 +60,7 @@ def test_a_customer_post_never_pings_links_or_breaks_block_kit(text, handle, nam
                           attachments=None, change=None)
     conv = SimpleNamespace(id=7, private=private, customer_handle=handle or "@x", status="waiting", assignee=None,
                            priority="normal", due_at=NOW, snoozed_until=None, posts_in_wait=1,
-                           reply_privately_by=None, waiting_since=NOW, platform="x")
+                           reply_privately_by=None, waiting_since=NOW, platform="x", labels=[])
     for message in (root_message(conv, msg, "X", NOW), followup_message(msg, "X", someone_else=True)):
         blocks = message["blocks"] + [b for a in message.get("attachments", []) for b in a["blocks"]]
         assert len(message["blocks"]) <= 50

@@ -1,20 +1,22 @@
 """The figures of `/social report` and the weekly report: conversations per
 day by platform, first response (median, 90th percentile) against the SLA,
-the share answered within it, and the busiest hours — in business time when
+the share answered within it, conversations and first response by label,
+and the busiest hours — in business time when
 business hours are set (first_response_s is stored that way), days and hours
 in TIMEZONE."""
 from __future__ import annotations
 
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.store.models import IN, Conversation, Message
+from bot.desk.figures import against_sla, duration
+from bot.store.models import IN, Conversation, ConversationLabel, Message
 from bot.rules.sla import SlaPolicy
 
 
@@ -23,6 +25,13 @@ class PlatformFigures:
     conversations: int
     answered: int
     within_sla: int
+    median_first_s: float | None
+
+
+@dataclass(frozen=True)
+class LabelFigures:
+    conversations: int                         # started in the period
+    answered: int                              # first responses in the period
     median_first_s: float | None
 
 
@@ -37,6 +46,7 @@ class ReportFigures:
     within_sla: int
     answered: int
     posts_by_hour: tuple[int, ...]             # customer posts per local hour, 0–23
+    labels: dict[str, LabelFigures] = field(default_factory=dict)  # by label, most conversations first
 
     @property
     def conversations(self) -> int:
@@ -84,21 +94,26 @@ def gather(session: Session, now: datetime, days: int, policy: SlaPolicy, timezo
     hours = Counter(created.astimezone(zone).hour for (created,) in session.execute(
         select(Message.created_at).where(Message.direction == IN, Message.created_at >= since)))
     return ReportFigures(
+        labels=_by_label(session, since),
         days=day_list, timezone=timezone, per_day={p: tuple(c) for p, c in sorted(per_day.items())},
         platforms=platforms, first_response_s=tuple(s for _, _, s in answered),
         sla_s=int(policy.first_response.total_seconds()), within_sla=sum(p.within_sla for p in platforms.values()),
         answered=len(answered), posts_by_hour=tuple(hours.get(h, 0) for h in range(24)))
 
 
-def short(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    minutes = seconds / 60
-    if minutes < 1:
-        return f"{int(seconds)} s"
-    if minutes < 120:
-        return f"{minutes:.0f} min"
-    return f"{minutes / 60:.1f} h"
+def _by_label(session: Session, since: datetime, shown: int = 10) -> dict[str, LabelFigures]:
+    rows = session.execute(select(ConversationLabel.name, Conversation.created_at, Conversation.first_response_at,
+                                  Conversation.first_response_s).join(Conversation)
+                           .where(or_(Conversation.created_at >= since, Conversation.first_response_at >= since)))
+    started: Counter = Counter()
+    responses: dict[str, list[int]] = {}
+    for name, created, answered_at, seconds in rows:
+        started[name] += created >= since
+        if answered_at is not None and answered_at >= since and seconds is not None:
+            responses.setdefault(name, []).append(seconds)
+    names = sorted(set(started) | set(responses), key=lambda n: (-started[n], n))[:shown]
+    return {n: LabelFigures(started[n], len(responses.get(n, [])),
+                            statistics.median(responses[n]) if responses.get(n) else None) for n in names}
 
 
 def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
@@ -112,15 +127,23 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
                       for h in busiest if figures.posts_by_hour[h]) or "no posts"
     lines = [f"*socialdesk report, {len(figures.days)} days* ({first:%d %b} – {last:%d %b}, {figures.timezone})",
              f"Conversations: {figures.conversations} ({by_platform})",
-             f"First response: median {short(figures.median_first_s)} · 90th percentile "
-             f"{short(figures.p90_first_s)} · SLA {short(figures.sla_s)}",
+             f"First response: median {against_sla(figures.median_first_s, figures.sla_s)} · 90th percentile "
+             f"{against_sla(figures.p90_first_s, figures.sla_s)} · SLA {duration(figures.sla_s)}",
              f"Answered within SLA: {within}"]
     for platform, f in figures.platforms.items():
         if f.answered:
-            lines.append(f"  {labels.get(platform, platform)}: median {short(f.median_first_s)}, "
+            lines.append(f"  {labels.get(platform, platform)}: median {duration(f.median_first_s)}, "
                          f"{f.within_sla / f.answered:.0%} within SLA")
+    if figures.labels:
+        lines.append("By label: " + " · ".join(
+            f"`{name}` {_conversations(f.conversations)}, median first response {duration(f.median_first_s)}"
+            for name, f in figures.labels.items()))
     lines.append(f"Busiest hours: {hours}")
     return "\n".join(lines)
+
+
+def _conversations(count: int) -> str:
+    return "1 conversation" if count == 1 else f"{count} conversations"
 
 
 def _posts(count: int) -> str:

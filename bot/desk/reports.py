@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.desk.figures import duration
 from bot.store.models import RESOLVED, WAITING, Conversation
 
 
@@ -21,14 +22,9 @@ class Status:
     median_first_response_s: float | None
 
     def line(self) -> str:
-        median = "—" if self.median_first_response_s is None else _short(self.median_first_response_s)
+        median = duration(self.median_first_response_s)
         return (f"Open: {self.open} · Waiting: {self.waiting} · Overdue: {self.overdue} · "
                 f"Resolved today: {self.resolved_today} · Median first response today: {median}")
-
-
-def _short(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min" if minutes else f"{int(seconds)} s"
 
 
 def start_of_day(now: datetime, timezone: str) -> datetime:

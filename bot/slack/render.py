@@ -170,6 +170,8 @@ def status_line(conv: Conversation, now: datetime, in_flight: str | None = None)
     if conv.priority != "normal":
         why = f" ({escape_for_slack(conv.priority_reason)})" if conv.priority_reason and not conv.priority_by_staff else ""
         parts.append(f"priority {conv.priority}{why}")
+    if conv.labels:
+        parts.append("🏷️ " + " ".join(f"`{label.name}`" for label in conv.labels))
     parts.append(f"👀 <@{conv.assignee}>" if conv.assignee else "unassigned")
     if conv.reply_privately_by and not conv.private and conv.status != RESOLVED:
         parts.append(f"🔒 <@{conv.reply_privately_by}>'s next message goes privately")

@@ -111,6 +111,9 @@ class Conversation(Base):
     # A messaging window about to close (Messenger: 24 h after the customer wrote).
     window_at = _alarm_attribute("window", "due_at")
     window_warned_at = _alarm_attribute("window", "fired_at")
+    # Its labels (bot.desk.labels), shown on the root, loaded with it.
+    labels: Mapped[list["ConversationLabel"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="ConversationLabel.name")
 
 
 class Alarm(Base):
@@ -128,6 +131,19 @@ class Alarm(Base):
     kind: Mapped[str] = mapped_column(String(32))
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # sent in the current wait
+
+
+class ConversationLabel(Base):
+    """A label staff put on a conversation (`/social label #42 refund`): one
+    row per label, so adding it twice is one row and `label:NAME` is an index scan."""
+    __tablename__ = "conversation_label"
+    __table_args__ = (Index("ix_conversation_label_name", "name"),)
+
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class ConversationKey(Base):
