@@ -312,9 +312,12 @@ class XAdapter:
         return wire.posts_from_webhook(payload, self.account_id())
 
     # -- outbound --------------------------------------------------------------
+    def measure(self, text: str, kind: ActionKind = ActionKind.REPLY) -> tuple[int, int]:  # X's weighted count
+        private = kind is ActionKind.PRIVATE  # twitter-text: a URL is 23, CJK and emoji 2; a DM in characters
+        return (len(text), MAX_DM_LENGTH) if private else (parse_tweet(text).weightedLength, MAX_WEIGHTED_LENGTH)
+
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
-        """Checks that need no network, run when staff write the reply and again
-        before the send: nothing to read, or longer than X takes."""
+        """Checks that need no network, when staff write the reply and before the send: empty, too long."""
         empty = empty_reply_problem(text)
         if empty:
             return empty
@@ -326,7 +329,7 @@ class XAdapter:
                 return (f"The message is {len(text):,} characters; an X DM takes at most {MAX_DM_LENGTH:,}. "
                         "Shorten it and post it again in this thread.")
             return None
-        length = parse_tweet(text).weightedLength
+        length = self.measure(text, kind)[0]
         if length > MAX_WEIGHTED_LENGTH:
             return (f"The reply is {length} characters by X's count; the limit is "
                     f"{MAX_WEIGHTED_LENGTH}. Shorten it and post it again in this thread.")
