@@ -9,6 +9,7 @@ from importlib import resources
 import requests
 from flask import Flask, jsonify, request
 
+from sandbox.page_modals import add_modal_routes
 from sandbox.slack_emulator import SlackState
 from sandbox.x_emulator import XState
 
@@ -177,4 +178,5 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], element)
         return jsonify({"ok": True})
 
+    add_modal_routes(app, slack)
     return app

@@ -113,6 +113,7 @@ def add_view_methods(state, methods: dict, error) -> None:
                 return error("invalid_arguments", response_metadata={"messages": [problem]})
             modal["view"] = _stored(state, p["view"], p["view_id"], modal["user"], modal["view"])
             modal["updates"] = modal.get("updates", 0) + 1
+            modal["errors"] = {}  # the client draws the updated view afresh
             return jsonify({"ok": True, "view": modal["view"]})
 
     methods.update({"views.open": views_open, "views.update": views_update})

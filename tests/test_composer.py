@@ -219,3 +219,26 @@ def test_the_slack_emulator_answers_views_calls_as_slack_does(slack_emulator, sl
         client.views_update(view_id=view["id"], hash=view["hash"], view=_modal())
     with pytest.raises(SlackApiError, match="not_found"):
         client.views_update(view_id="V0NOPE", view=_modal())
+
+
+def test_the_saved_reply_picker_is_absent_without_saved_replies_and_fills_the_text_when_picked(
+        bot, x_state, slack_state, carol, monkeypatch):
+    """The seam bot.rules.saved_replies plugs into (saved_reply_options): no
+    saved replies, no picker; with one, picking it replaces the text box's
+    content (a new block_id, as Slack keeps what was typed in a known one)."""
+    from bot.desk import composer
+    tweet, root = carol
+    modal = press_reply(bot, slack_state, root)
+    assert "composer_saved" not in json.dumps(modal["view"]["blocks"])
+    user_closes(slack_state, modal["view"]["id"])
+    bot.executor.drain()
+    monkeypatch.setattr(composer, "saved_reply_options",
+                        lambda deps, conv, user: [("parcel", "Sorry carol, a new parcel leaves today.")])
+    modal = press_reply(bot, slack_state, root)
+    types(bot, slack_state, modal, "something else")
+    user_edits(slack_state, modal["view"]["id"], composer.SAVED_ACTION, "parcel")
+    bot.executor.drain()
+    values = modal["view"]["state"]["values"]
+    assert values["composer_text:parcel"][TEXT_ACTION]["value"] == "Sorry carol, a new parcel leaves today."
+    submits(bot, slack_state, modal)
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry carol, a new parcel leaves today."]
