@@ -242,3 +242,30 @@ def test_the_saved_reply_picker_is_absent_without_saved_replies_and_fills_the_te
     assert values["composer_text:parcel"][TEXT_ACTION]["value"] == "Sorry carol, a new parcel leaves today."
     submits(bot, slack_state, modal)
     assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry carol, a new parcel leaves today."]
+
+
+def test_slacks_documented_submission_and_close_payloads_are_understood(bot, x_state, slack_state, carol):
+    """bolt-python's view_submission and view_closed bodies (tests/fixtures/slack/), their view swapped for the
+    composer Slack holds — every other field as Slack documents it, signed as Slack signs."""
+    import requests
+
+    from sandbox.slack_signing import form_request
+    from tests.payloads import FIXTURES, load
+    tweet, root = carol
+    modal = press_reply(bot, slack_state, root)
+    view = types(bot, slack_state, modal, "Sorry Carol, it is on its way.")
+
+    def send(name: str) -> requests.Response:
+        body = json.loads(json.dumps(load(FIXTURES / "slack" / f"{name}.json").body))
+        body["payload"]["view"].update({k: view[k] for k in ("id", "callback_id", "private_metadata", "state",
+                                                             "hash", "notify_on_close", "blocks")})
+        body["payload"]["user"].update(id="U0ALICE", team_id=slack_state.team_id)
+        data, headers = form_request(slack_state.signing_secret, {"payload": json.dumps(body["payload"])})
+        response = requests.post(bot.events_url, data=data, headers=headers, timeout=10)
+        bot.executor.drain()
+        return response
+
+    assert send("view_closed").status_code == 200
+    assert "is writing" not in all_text(_root(slack_state, root))
+    assert send("view_submission").status_code == 200
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry Carol, it is on its way."]
