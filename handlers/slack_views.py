@@ -56,6 +56,8 @@ def register(app: App, deps: Deps) -> None:
         ack()
 
     def update_after(body: dict) -> None:
+        if not isinstance(body.get("view"), dict) or not body["view"].get("id"):
+            return ignored("block_actions", "a composer action from outside a composer view", logging.INFO)
         composer.update_composer(deps, body["view"], body["user"]["id"], deps.clock())
 
     for action_id in composer.ACTIONS:

@@ -92,7 +92,7 @@ def test_a_submitted_reply_goes_out_once_as_its_authors_and_shows_in_the_thread(
     assert [t["text"] for t in x_state.replies_to(tweet["id"])] == [
         "@carol Sorry Carol, a new parcel <leaves> today & it's tracked."]
     [copy] = [m for m in thread(slack_state, root) if m["text"].startswith("✍️")]
-    assert copy["text"] == ("✍️ <@U0ALICE> replied (X):\n"
+    assert copy["text"] == ("✍️ *Reply* by <@U0ALICE> (X):\n"
                             "> Sorry Carol, a new parcel &lt;leaves&gt; today &amp; it's tracked.")
     assert any(r["name"] == "outbox_tray" for r in copy.get("reactions", []))  # 📤 once sent
     [row] = _outbox(deps)
@@ -128,6 +128,8 @@ def test_a_flagged_reply_submitted_is_held_for_send_anyway_like_a_typed_one(bot,
     assert row.state == HELD and x_state.replies_to(tweet["id"]) == []
     held = [e for e in slack_state.ephemerals if e["text"].startswith("✋ *Held")]
     assert len(held) == 1 and held[0]["user"] == "U0ALICE"
+    [copy] = [m for m in thread(slack_state, root) if m["text"].startswith("✍️")]
+    assert [r["name"] for r in copy.get("reactions", [])] == ["raised_hand"]  # the team sees it is held
 
 
 def test_sent_privately_when_chosen(bot, deps, x_state, slack_state, carol):
@@ -141,7 +143,7 @@ def test_sent_privately_when_chosen(bot, deps, x_state, slack_state, carol):
     carol_id = x_state.add_user("carol")
     assert x_state.brand_dms_to(carol_id) == ["Here is your tracking link."]
     assert x_state.replies_to(tweet["id"]) == []
-    assert any(m["text"].startswith("✍️ 🔒 <@U0ALICE> replied privately (X DM)") for m in thread(slack_state, root))
+    assert any(m["text"].startswith("✍️ 🔒 *Private reply* by <@U0ALICE> (X DM)") for m in thread(slack_state, root))
 
 
 def test_closing_the_composer_clears_who_is_writing(bot, slack_state, carol):

@@ -215,7 +215,8 @@ def open_composer(deps: Deps, conv_id: int, user: str, trigger_id: str, now: dat
     except SlackApiError as exc:
         error = exc.response.get("error")
         log.warning("#%s: the composer did not open for %s: %s", conv_id, user, error)
-        if error in ("expired_trigger_id", "invalid_arguments", "invalid_trigger_id"):
+        said = str((exc.response.get("response_metadata") or {}).get("messages"))
+        if error == "expired_trigger_id" or (error == "invalid_arguments" and "trigger_id" in said):
             return "⏱️ Slack took too long to open the composer; press ✍️ Reply again."
         return f"⚠️ Slack did not open the composer ({error}); press ✍️ Reply again, or reply in the thread."
     except SLACK_ERRORS as exc:
@@ -333,9 +334,9 @@ def thread_copy(deps: Deps, outbox_id: int) -> None:
             return
         private = row.kind == ActionKind.PRIVATE.value
         quoted = "\n".join(f"> {line}" for line in row.slack_text.splitlines() or [""])
-        text = (f"✍️ {'🔒 ' if private and not conv.private else ''}<@{row.staff_user}> "
-                f"{'replied privately' if private and not conv.private else 'replied'} "
-                f"({deps.label(conv.platform, private)}):\n{quoted}")
+        # Neutral words: its reactions say what became of it (📤 sent, ✋ held, ⚠️ refused).
+        what = "🔒 *Private reply*" if private and not conv.private else "*Reply*"
+        text = f"✍️ {what} by <@{row.staff_user}> ({deps.label(conv.platform, private)}):\n{quoted}"
         session.commit()
         try:
             message.slack_ts = deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, text,

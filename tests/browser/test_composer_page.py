@@ -41,5 +41,5 @@ def test_one_reply_written_through_the_composer(tmp_path, browser):  # noqa: F81
         brand = page.locator("#timeline .tweet.brand")
         expect(brand).to_have_count(1, timeout=WAIT_MS)
         expect(brand).to_contain_text("Sorry Carol 🙂 your parcel left today")
-        expect(carol).to_contain_text("✍️ @alice replied (X)", timeout=WAIT_MS)
+        expect(carol).to_contain_text("✍️ Reply by @alice (X)", timeout=WAIT_MS)
         expect(carol).not_to_contain_text("is writing")
