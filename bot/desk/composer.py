@@ -239,8 +239,12 @@ def update_composer(deps: Deps, view: dict, user: str, now: datetime) -> None:
     an older state never overwrites a newer one), and the writing lasts on."""
     draft = draft_from_view(view)
     with deps.sessions() as session:
-        session.execute(update(Composing).where(Composing.view_id == view.get("id"))
-                        .values(until=now + COMPOSING_FOR).execution_options(synchronize_session=False))
+        # Written at most once a minute and a half per composer: a keystroke
+        # must not take the database's write lock that acks are waiting for.
+        until = session.scalar(select(Composing.until).where(Composing.view_id == view.get("id")))
+        if until is not None and until - now < COMPOSING_FOR / 2:
+            session.execute(update(Composing).where(Composing.view_id == view.get("id"))
+                            .values(until=now + COMPOSING_FOR).execution_options(synchronize_session=False))
         session.commit()
     if draft.conversation_id is None:
         return
