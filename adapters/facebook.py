@@ -1,16 +1,21 @@
-"""A Facebook Page: comments on its posts (public) and Messenger (private), through the Graph API
-(adapters/_graph.py), by webhook (`/webhooks/meta`, `object: page`) and by polling as the fallback.
+"""A Facebook Page: comments on its posts (public) and Messenger (private),
+through the Graph API (adapters/_graph.py), by webhook (`/webhooks/meta`,
+`object: page`) and by polling as the fallback.
 
-A comment thread is keyed by its top-level comment (a reply to it by someone else shows in the same Slack thread
-as a bystander); a Messenger conversation by the customer's page-scoped id (PSID). Staff replies: a comment
-reply (`POST /{comment-id}/comments`), a private reply to a comment (`recipient.comment_id`, once per comment
-within 7 days) or a Messenger message (Send API: `RESPONSE` within 24 h of the customer's last message,
-`HUMAN_AGENT` to 7 days when MESSENGER_HUMAN_AGENT=on, else a clear refusal when the reply is written). The
-Page's own comments and Messenger echoes never open a thread. A visitor's post on the Page (`feed`, item
-post/status/photo/video/share; also polled from `/{page-id}/visitor_posts`) is a conversation of its own
-(`post:<post id>`), answered by a comment on it or a private reply (`recipient.post_id`); a mention of the Page
-(`mention`) likewise, on the mentioning post or comment. Messenger postbacks, edits and unsends show; names are
-looked up by find_name after the webhook answered."""
+A comment thread is keyed by its top-level comment (a reply to it by someone
+else shows in the same Slack thread as a bystander); a Messenger conversation
+by the customer's page-scoped id (PSID). Staff replies: a comment reply
+(`POST /{comment-id}/comments`), a private reply to a comment
+(`recipient.comment_id`, once per comment within 7 days) or a Messenger
+message (Send API: `RESPONSE` within 24 h of the customer's last message,
+`HUMAN_AGENT` to 7 days when MESSENGER_HUMAN_AGENT=on, else a clear refusal
+when the reply is written). The Page's own comments and Messenger echoes
+never open a thread. A visitor's post on the Page (`feed`, item
+post/status/photo/video/share; also polled from `/{page-id}/visitor_posts`)
+is a conversation of its own (`post:<post id>`), answered by a comment on it
+or a private reply (`recipient.post_id`); a mention of the Page (`mention`)
+likewise, on the mentioning post or comment. Messenger postbacks, edits and
+unsends show; names are looked up by find_name after the webhook answered."""
 from __future__ import annotations
 
 import logging
@@ -66,6 +71,7 @@ class FacebookAdapter(MetaWebhook):
     platform = "facebook"
     label = LABEL
     private_label = PRIVATE_LABEL
+    reply_limits = (MAX_COMMENT, MAX_MESSAGE)
 
     def __init__(self, settings: FacebookSettings, timeout: float = 10.0):
         self._settings = settings
@@ -311,12 +317,8 @@ class FacebookAdapter(MetaWebhook):
             return f"{'post' if on_page else 'comment'}:{post.external_id}"
         return post.external_id  # a comment on a post, or a reply under a comment: POST /{id}/comments
 
-    def measure(self, text: str, kind: ActionKind = ActionKind.REPLY) -> tuple[int, int]:
-        return len(text), MAX_MESSAGE if kind is ActionKind.PRIVATE else MAX_COMMENT
-
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
-        empty = empty_reply_problem(text)
-        if empty:
+        if empty := empty_reply_problem(text):
             return empty
         length, limit = self.measure(text, kind)
         if length > limit:
