@@ -23,8 +23,8 @@ from typing import Any, Callable, Iterator
 import requests
 
 from adapters._meta_shapes import meta_attachments  # noqa: F401 - re-exported for the Meta adapters
-from adapters.base import (AdapterError, AmbiguousSend, CredentialsRejected, PermanentSendError, RateLimited,
-                           SentMessage)
+from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, PermanentSendError,
+                           RateLimited, SentMessage)
 
 THROTTLED = {4, 17, 32, 613, 80001, 80002, 80003, 80004, 80005, 80006, 80008}
 TRANSIENT = {1, 2}
@@ -146,6 +146,11 @@ class MetaWebhook:
     webhook_name = "meta"
     _verify_token: str | None = None
     _webhook_secret: str | None = None
+    reply_limits: tuple[int, int] = (0, 0)   # characters (public, private) the platform takes: the adapter's own
+
+    def measure(self, text: str, kind: ActionKind = ActionKind.REPLY) -> tuple[int, int]:
+        """Meta counts characters: check_reply and the composer's count use this one function."""
+        return len(text), self.reply_limits[kind is ActionKind.PRIVATE]
 
     def handshake(self, query) -> tuple[int, dict | str]:
         expected = self._verify_token

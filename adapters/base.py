@@ -323,6 +323,13 @@ class Windowed(Protocol):
         answer in this kind of channel (Messenger: 24 h), or None: no limit."""
 
 
+@runtime_checkable
+class Measured(Protocol):
+    def measure(self, text: str, kind: ActionKind) -> tuple[int, int]:
+        """(the reply's length as the platform counts it, the most it takes):
+        the one count check_reply and the composer's live count share."""
+
+
 def can(adapter, kind: ActionKind) -> bool:
     """Whether the adapter can carry out actions of this kind."""
     return isinstance(adapter, {ActionKind.REPLY: Replier, ActionKind.PRIVATE: PrivateMessenger,

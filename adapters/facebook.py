@@ -67,6 +67,7 @@ class FacebookAdapter(MetaWebhook):
     platform = "facebook"
     label = LABEL
     private_label = PRIVATE_LABEL
+    reply_limits = (MAX_COMMENT, MAX_MESSAGE)
 
     def __init__(self, settings: FacebookSettings, timeout: float = 10.0):
         self._settings = settings
@@ -315,12 +316,11 @@ class FacebookAdapter(MetaWebhook):
         return post.external_id  # a comment on a post, or a reply under a comment: POST /{id}/comments
 
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
-        empty = empty_reply_problem(text)
-        if empty:
+        if empty := empty_reply_problem(text):
             return empty
-        limit = MAX_MESSAGE if kind is ActionKind.PRIVATE else MAX_COMMENT
-        if len(text) > limit:
-            return f"The reply is {len(text):,} characters; Facebook takes at most {limit:,} here. Shorten it."
+        length, limit = self.measure(text, kind)
+        if length > limit:
+            return f"The reply is {length:,} characters; Facebook takes at most {limit:,} here. Shorten it."
         if kind is ActionKind.PRIVATE and about is not None and about.created_at is not None:
             return messenger_window_problem(about.private, about.created_at, self.clock(),
                                             self._settings.human_agent)

@@ -67,6 +67,7 @@ class InstagramAdapter(MetaWebhook):
     platform = "instagram"
     label = LABEL
     private_label = PRIVATE_LABEL
+    reply_limits = (MAX_TEXT, MAX_TEXT)
 
     def __init__(self, settings: InstagramSettings, timeout: float = 10.0):
         self._settings = settings
@@ -272,12 +273,11 @@ class InstagramAdapter(MetaWebhook):
         return post.external_id  # a comment id, or mention:<media>:<comment> (POST /{ig-user-id}/mentions)
 
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
-        empty = empty_reply_problem(text)
-        if empty:
+        if empty := empty_reply_problem(text):
             return empty
         if about is not None and about.external_id.startswith(f"{READ_ONLY}:"):
             return "Instagram does not let the desk answer this post (the root says why); answer it in the Instagram app."
-        if len(text) > MAX_TEXT:
+        if self.measure(text, kind)[0] > MAX_TEXT:
             return f"The reply is {len(text):,} characters; Instagram takes at most {MAX_TEXT:,}. Shorten it."
         if kind is ActionKind.PRIVATE and about is not None and about.created_at is not None:
             waited = self.clock() - about.created_at

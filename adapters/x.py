@@ -310,24 +310,24 @@ class XAdapter:
         return wire.posts_from_webhook(payload, self.account_id())
 
     # -- outbound --------------------------------------------------------------
+    def measure(self, text: str, kind: ActionKind = ActionKind.REPLY) -> tuple[int, int]:
+        # A post by X's weighted count (twitter-text: a URL is 23, CJK and emoji 2); a DM in characters.
+        private = kind is ActionKind.PRIVATE
+        return (len(text), MAX_DM_LENGTH) if private else (parse_tweet(text).weightedLength, MAX_WEIGHTED_LENGTH)
+
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         """Checks that need no network, run when staff write the reply and again
         before the send: nothing to read, or longer than X takes."""
-        empty = empty_reply_problem(text)
-        if empty:
+        if empty := empty_reply_problem(text):
             return empty
-        if kind is ActionKind.PRIVATE:
-            if about is not None and not pages.snowflake(about.author_id):
-                return ("X did not say who wrote this post, so there is no one to send a private message to. "
-                        "Answer publicly in this thread.")
-            if len(text) > MAX_DM_LENGTH:
-                return (f"The message is {len(text):,} characters; an X DM takes at most {MAX_DM_LENGTH:,}. "
-                        "Shorten it and post it again in this thread.")
-            return None
-        length = parse_tweet(text).weightedLength
-        if length > MAX_WEIGHTED_LENGTH:
-            return (f"The reply is {length} characters by X's count; the limit is "
-                    f"{MAX_WEIGHTED_LENGTH}. Shorten it and post it again in this thread.")
+        if kind is ActionKind.PRIVATE and about is not None and not pages.snowflake(about.author_id):
+            return ("X did not say who wrote this post, so there is no one to send a private message to. "
+                    "Answer publicly in this thread.")
+        length, limit = self.measure(text, kind)
+        if length > limit:
+            said = (f"The message is {length:,} characters; an X DM takes at most" if kind is ActionKind.PRIVATE
+                    else f"The reply is {length:,} characters by X's count; the limit is")
+            return f"{said} {limit:,}. Shorten it and post it again in this thread."
         return None
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:

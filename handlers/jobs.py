@@ -38,7 +38,9 @@ def run_deliver(deps: Deps):
 
 
 def run_sweep(deps: Deps):
+    from bot.desk.composer import sweep_composing
     from bot.desk.escalation import sweep
+    _run("composer expiry", sweep_composing, deps)  # a root's "✍️ … is writing" lasts minutes at most
     return _run("sweep", sweep, deps)
 
 

@@ -10,6 +10,7 @@ import requests
 from flask import Flask, jsonify, request
 
 from sandbox.page_hearts import heart_labels
+from sandbox.page_modals import add_modal_routes
 from sandbox.slack_emulator import SlackState
 from sandbox.x_emulator import XState
 
@@ -181,4 +182,5 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], element)
         return jsonify({"ok": True})
 
+    add_modal_routes(app, slack)
     return app

@@ -18,6 +18,7 @@ from sandbox.slack_files import add_file_methods
 from sandbox.slack_responses import add_response_urls, press_ephemeral
 from sandbox.slack_people import SlackPeople
 from sandbox.slack_ratelimit import TokenBucket, retry_after
+from sandbox.slack_views import add_view_methods
 
 MAX_TEXT = 40000
 MAX_BLOCKS = 50
@@ -48,6 +49,8 @@ class SlackState(SlackPeople):
     responses: list = field(default_factory=list)
     own_url: str | None = None  # this emulator's base URL, learnt from the first API call
     views: dict = field(default_factory=dict)
+    modals: dict = field(default_factory=dict)    # view id → an open or closed modal (sandbox.slack_views)
+    triggers: dict = field(default_factory=dict)  # trigger_id → (user, when issued)
     files: dict = field(default_factory=dict)  # F… → name, bytes, where shared (sandbox.slack_files)
     failures: dict = field(default_factory=dict)  # method → [(http status, error, retry_after)]
     calls: list = field(default_factory=list)
@@ -322,6 +325,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
         "apps.connections.open": connections_open,
     }
     add_file_methods(app, state, methods, _error)
+    add_view_methods(state, methods, _error)
     add_response_urls(app, state)
 
     @app.route("/api/<method>", methods=["GET", "POST"])

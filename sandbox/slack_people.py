@@ -12,6 +12,7 @@ import uuid
 import requests
 
 from sandbox.slack_signing import event_envelope, form_request, json_request
+from sandbox.slack_views import new_trigger
 
 
 class SlackPeople:
@@ -110,7 +111,7 @@ class SlackPeople:
         payload = {"type": "block_actions", "token": "legacy-verification-token", "api_app_id": "A0SANDBOX",
                    "user": {"id": user, "username": self.users.get(user, {}).get("display_name", user),
                             "team_id": self.team_id},
-                   "team": {"id": self.team_id, "domain": "sandbox"}, "trigger_id": self.next_ts(),
+                   "team": {"id": self.team_id, "domain": "sandbox"}, "trigger_id": new_trigger(self, user),
                    "channel": {"id": channel, "name": self.channels.get(channel, "")},
                    "container": {"type": "message", "message_ts": ts, "channel_id": channel},
                    "message": {"ts": ts, "type": "message"}, "response_url": "https://hooks.slack.invalid/actions",

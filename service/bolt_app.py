@@ -44,11 +44,12 @@ def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
         # failed delivery (handlers/slack_ignored.py).
         raise_error_for_unhandled_request=True,
     )
-    from handlers import slack_actions, slack_commands, slack_events, slack_replies
+    from handlers import slack_actions, slack_commands, slack_events, slack_replies, slack_views
     slack_events.register(app, deps)
     slack_actions.register(app, deps)
     slack_replies.register(app, deps)
     slack_commands.register(app, deps)
+    slack_views.register(app, deps)
     app.error(lambda error, body, request: answer_listener_error(deps, error, body, request))
     return app
 

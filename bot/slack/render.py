@@ -196,7 +196,9 @@ def action_buttons(conv: Conversation, can_private: bool = False) -> dict:
     if conv.status == RESOLVED:
         buttons.append({"type": "button", "action_id": "conv_reopen", "value": value,
                         "text": {"type": "plain_text", "text": "Reopen"}})
-    else:
+    buttons.append({"type": "button", "action_id": "conv_compose", "value": value,  # the composer (bot.desk.composer)
+                    "text": {"type": "plain_text", "text": "✍️ Reply"}})
+    if conv.status != RESOLVED:
         if not conv.assignee:
             buttons.append({"type": "button", "action_id": "conv_claim", "value": value,
                             "text": {"type": "plain_text", "text": "👀 Claim"}})
@@ -232,8 +234,9 @@ PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} pr
 
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
                  in_flight: str | None = None, can_private: bool = False,
-                 window_closes: datetime | None = None) -> dict:
-    """chat.postMessage / chat.update arguments (minus channel and ts)."""
+                 window_closes: datetime | None = None, writing: tuple[str, ...] = ()) -> dict:
+    """chat.postMessage / chat.update arguments (minus channel and ts).
+    writing: who has the composer open for it (✍️ Reply)."""
     line = author_line(platform_label, first, conv.private)
     if first.change:  # the first the desk saw of it was an edit or a removal
         line = CHANGE_LOOK.get(first.change, first.change) + " · " + line
@@ -246,6 +249,9 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
     if window_closes is not None and conv.status != RESOLVED:
         line += (" · 💬 reply window " + ("*closed* " if now >= window_closes else "closes ")
                  + slack_date(window_closes))
+    if writing:
+        line += " · ✍️ " + " and ".join(f"<@{user}>" for user in writing) + (" is" if len(writing) == 1 else " are") \
+            + " writing"
     status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]},
               action_buttons(conv, can_private)]
     return {"text": fallback_text(platform_label, first), "blocks": blocks,

@@ -373,3 +373,17 @@ class SavedReply(Base):
     private_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(32))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Composing(Base):
+    """Someone has the composer open for a conversation (its root says
+    "✍️ <name> is writing"): one row per open modal, gone on submit or close,
+    and ignored (then swept) once `until` has passed — a modal Slack never
+    told us was closed must not say so forever."""
+    __tablename__ = "composing"
+
+    view_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    until: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

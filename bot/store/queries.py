@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Conversation, ConversationKey, Message,
-                        Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
+from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey,
+                              Message, Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
 
 
 def find_message_by_external_id(session: Session, platform: str, account: str,
@@ -94,6 +94,13 @@ def reply_in_flight(session: Session, conversation_id: int) -> str | None:
     if not rows:
         return None
     return "checking" if any(since is not None for since in rows) else "sending"
+
+
+def who_is_writing(session: Session, conversation_id: int, now: datetime) -> tuple[str, ...]:
+    """The people with the composer open for this conversation (an expired row counts as closed)."""
+    users = session.scalars(select(Composing.user_id).where(Composing.conversation_id == conversation_id,
+                                                            Composing.until > now).order_by(Composing.opened_at))
+    return tuple(dict.fromkeys(users))
 
 
 def first_customer_message(session: Session, conversation_id: int) -> Message | None:
