@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timezone
 from importlib import resources
 
 import requests
@@ -45,10 +46,34 @@ def escape_mentions(slack: SlackState, text: str) -> str:
     return re.sub(r"(?<![<\w])@(\w+)", mention, text.strip())
 
 
-def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None) -> Flask:
+def polling_view(engine) -> list[dict]:
+    """Each polled feed's last pass, next pass and last webhook, from the bot's
+    own database: the page shows which way posts are arriving."""
+    if engine is None:
+        return []
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from bot.store.models import PollCursor
+
+    def iso(moment):  # one length, so the page may compare them as text
+        if moment is None:
+            return None
+        return moment.replace(tzinfo=moment.tzinfo or timezone.utc).astimezone(timezone.utc).isoformat(
+            timespec="milliseconds")
+    with Session(engine) as session:
+        return [{"feed": c.key, "polled_at": iso(c.updated_at), "next_at": iso(c.next_poll_at),
+                 "webhook_at": iso(c.webhook_at)} for c in session.scalars(select(PollCursor).order_by(PollCursor.key))]
+
+
+def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None,
+                database_url: str | None = None) -> Flask:
     """webhook_url: the bot's /webhooks/x, for webhook mode (on when X's
-    emulator starts with it set); graph: the Facebook Page's emulator."""
+    emulator starts with it set); graph: the Facebook Page's emulator;
+    database_url: the bot's database, read for the polling line."""
     app = Flask("sandbox-page")
+    from bot.store.db import make_engine
+    engine = make_engine(database_url) if database_url else None
     meta_webhook_url = graph.webhook_url if graph else None
 
     def in_background(target, *args):
@@ -79,7 +104,8 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         staff = [{"id": uid, "name": u["real_name"], "handle": u["display_name"]} for uid, u in slack.users.items()]
         return jsonify({"channel": channel, "escalations": escalations, "x": x_timeline(x), "dms": x_dms(x),
                         "staff": staff, "channels": slack.channels, "private": private, "staff_dms": staff_dms,
-                        "home": home, "webhook": bool(x.webhook_url), "facebook": meta_view(graph) if graph else []})
+                        "home": home, "webhook": bool(x.webhook_url), "facebook": meta_view(graph) if graph else [],
+                        "polling": polling_view(engine)})
 
     @app.get("/emoji.json")
     def emoji():

@@ -110,7 +110,7 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     webhook_url = f"http://127.0.0.1:{bot_port}/webhooks/x"
     x = XState(webhook_url=webhook_url)
     graph = GraphState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
-    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph), {
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url), {
         "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph)})
     server = BackgroundServer(app, port=port).start()
     settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph)

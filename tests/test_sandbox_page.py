@@ -313,3 +313,24 @@ def test_the_prefilled_post_goes_through_the_warning_step():
     env = sandbox_environment("http://127.0.0.1:1", 2, "sqlite://", SlackState(), XState(), GraphState())
     sla = parse_duration(env["SLA_FIRST_RESPONSE"]) * PRIORITY_FACTORS[assess(prefilled).priority]
     assert sla > parse_duration(env["SLA_WARN_BEFORE"]), prefilled
+
+
+def test_the_page_shows_the_bots_last_polling_pass_and_webhook(slack_state, x_state, database_url):
+    """What the header's polling line (and the browser test) read: the bot's
+    own record of its last pass and last webhook per feed."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy.orm import Session
+
+    from bot.store.db import make_engine
+    from bot.store.models import PollCursor
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        session.add(PollCursor(key="x:1", failures=0, updated_at=datetime(2026, 12, 6, 6, 0, 3, tzinfo=timezone.utc),
+                               webhook_at=datetime(2026, 12, 6, 6, 0, 1, 500000, tzinfo=timezone.utc)))
+        session.commit()
+    engine.dispose()
+    page = create_page(slack_state, x_state, database_url=database_url).test_client()
+    assert page.get("/state").json["polling"] == [{"feed": "x:1", "polled_at": "2026-12-06T06:00:03.000+00:00",
+                                                   "next_at": None, "webhook_at": "2026-12-06T06:00:01.500+00:00"}]
+    assert create_page(slack_state, x_state).test_client().get("/state").json["polling"] == []
