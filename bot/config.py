@@ -52,6 +52,7 @@ class Settings:
     backfill: timedelta | None = timedelta(hours=24)
     delivery_lease: timedelta = timedelta(seconds=60)
     port: int = 3000
+    web_host: str = "0.0.0.0"  # the sandbox binds 127.0.0.1: nothing of a demo is reachable from the network
     web_concurrency: int = 2
 
     @property
@@ -179,8 +180,17 @@ def _build(env, reader: EnvReader, token, app_token, slack_api_url, first, backf
         backfill=backfill,
         delivery_lease=reader.duration("DELIVERY_LEASE", "60s"),
         port=reader.integer("PORT", 3000, 1, 65535),
+        web_host=reader.parsed("WEB_HOST", _ip_address) or "0.0.0.0",
         web_concurrency=reader.integer("WEB_CONCURRENCY", 2, 1, 64),
     )
+
+
+def _ip_address(text: str) -> str:
+    import ipaddress
+    try:
+        return str(ipaddress.IPv4Address(text.strip()))
+    except ValueError:
+        raise ValueError("not an IPv4 address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)") from None
 
 
 def _platform_settings(reader: EnvReader) -> dict[str, Any]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import timezone
 from importlib import resources
 
 import requests
 from flask import Flask, jsonify, request
 
+from sandbox.emoji import EMOJI
+from sandbox.page_views import meta_view, x_dms, x_timeline
 from sandbox.page_hearts import heart_labels
 from sandbox.page_modals import add_modal_routes
 from sandbox.slack_emulator import SlackState
@@ -36,31 +39,6 @@ def _message_view(message: dict, state: SlackState, heart=None) -> dict:
                           for r in message.get("reactions", []) if r["count"]]}
 
 
-def _facebook_view(graph) -> list[dict]:
-    """The Page's side: every comment (the Page's replies marked) and every
-    Messenger message, newest first."""
-    with graph.lock:
-        items = [{"author": c["from"]["name"], "text": c["message"], "created_at": c["created_time"],
-                  "brand": c["from"]["id"] == graph.page_id, "where": "comment"} for c in graph.comments.values()]
-        items += [{"author": p["from"]["name"], "text": p["message"], "created_at": p["created_time"],
-                   "brand": p["from"]["id"] == graph.page_id, "where": "post"} for p in graph.posts.values()]
-        items += [{"author": m["from"]["name"], "text": m["message"], "created_at": m["created_time"],
-                   "brand": m["from"]["id"] == graph.page_id, "where": "Messenger"}
-                  for msgs in graph.messages.values() for m in msgs]
-        items += [{"author": "@" + c["from"]["username"], "text": c["text"], "created_at": c["timestamp"],
-                   "brand": c["from"]["id"] == graph.ig_id, "where": "Instagram comment"}
-                  for c in graph.ig_comments.values()]
-        items += [{"author": "@" + (graph.ig_username if m["from"] == graph.ig_id else graph.ig_users[m["from"]]),
-                   "text": m["text"], "created_at": _graph_time(m["timestamp"]), "brand": m["from"] == graph.ig_id,
-                   "where": "Instagram DM"} for msgs in graph.ig_messages.values() for m in msgs]
-    return sorted(items, key=lambda i: i["created_at"], reverse=True)
-
-
-def _graph_time(epoch: float) -> str:
-    from datetime import datetime, timezone
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
-
-
 def escape_mentions(slack: SlackState, text: str) -> str:
     """`@bob` typed in a slash command arrives as `<@U0BOB|bob>` when the
     command has should_escape (as the manifest sets it)."""
@@ -72,10 +50,34 @@ def escape_mentions(slack: SlackState, text: str) -> str:
     return re.sub(r"(?<![<\w])@(\w+)", mention, text.strip())
 
 
-def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None) -> Flask:
+def polling_view(engine) -> list[dict]:
+    """Each polled feed's last pass, next pass and last webhook, from the bot's
+    own database: the page shows which way posts are arriving."""
+    if engine is None:
+        return []
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from bot.store.models import PollCursor
+
+    def iso(moment):  # one length, so the page may compare them as text
+        if moment is None:
+            return None
+        return moment.replace(tzinfo=moment.tzinfo or timezone.utc).astimezone(timezone.utc).isoformat(
+            timespec="milliseconds")
+    with Session(engine) as session:
+        return [{"feed": c.key, "polled_at": iso(c.updated_at), "next_at": iso(c.next_poll_at),
+                 "webhook_at": iso(c.webhook_at)} for c in session.scalars(select(PollCursor).order_by(PollCursor.key))]
+
+
+def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None,
+                database_url: str | None = None) -> Flask:
     """webhook_url: the bot's /webhooks/x, for webhook mode (on when X's
-    emulator starts with it set); graph: the Facebook Page's emulator."""
+    emulator starts with it set); graph: the Facebook Page's emulator;
+    database_url: the bot's database, read for the polling line."""
     app = Flask("sandbox-page")
+    from bot.store.db import make_engine
+    engine = make_engine(database_url) if database_url else None
     meta_webhook_url = graph.webhook_url if graph else None
 
     def in_background(target, *args):
@@ -95,23 +97,36 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
                         "replies": [_message_view(m, slack, heart) for m in slack.thread(CHANNEL, root["ts"])]}
                        for root in roots]
             escalations = [_message_view(m, slack) for m in slack.roots("C0ESCALATE")][-10:]
-        with x.lock:
-            timeline = [{"id": t["id"], "author": "@" + x.users[t["author_id"]]["username"], "text": t["text"],
-                         "created_at": t["created_at"], "in_reply_to": next(
-                             (r["id"] for r in t.get("referenced_tweets", []) if r["type"] == "replied_to"), None)}
-                        for t in sorted(x.tweets.values(), key=lambda t: int(t["id"]), reverse=True)]
-            dms = [{"author": "@" + x.users[e["sender_id"]]["username"], "text": e["text"],
-                    "created_at": e["created_at"], "brand": e["sender_id"] == x.brand_id}
-                   for e in sorted(x.dm_events, key=lambda e: int(e["id"]), reverse=True)]
+            # Each person's DM with the app (the report sent to them) and their App Home (views.publish).
+            staff_dms = {uid: [_message_view(m, slack) for m in slack.messages if m["channel"] == f"D{uid[1:]}"]
+                         for uid in slack.users}
+            home = {uid: view.get("blocks") or [] for uid, view in slack.views.items()}
+            # Private answers: the page shows each to the person it was for, where it was
+            # posted, in time order; `index` lets a press on its buttons carry its response_url.
+            private = [{"index": i, "user": e["user"], "text": e.get("text") or "", "thread_ts": e.get("thread_ts"),
+                        "ts": e["message_ts"], "blocks": e.get("blocks") or []}
+                       for i, e in enumerate(slack.ephemerals) if not e.get("deleted")][-30:]
         staff = [{"id": uid, "name": u["real_name"], "handle": u["display_name"]} for uid, u in slack.users.items()]
-        with slack.lock:  # private answers: the page shows each to the person it was for
-            private = [{"user": e["user"], "text": e["text"], "thread_ts": e.get("thread_ts"),
-                        "blocks": e.get("blocks") or []}
-                       for e in slack.ephemerals[-30:]]
-        facebook = _facebook_view(graph) if graph else []
-        return jsonify({"channel": channel, "escalations": escalations, "x": timeline, "dms": dms, "staff": staff,
-                        "channels": slack.channels, "private": private, "webhook": bool(x.webhook_url),
-                        "facebook": facebook})
+        return jsonify({"channel": channel, "escalations": escalations, "x": x_timeline(x), "dms": x_dms(x),
+                        "staff": staff, "channels": slack.channels, "private": private, "staff_dms": staff_dms,
+                        "home": home, "webhook": bool(x.webhook_url), "facebook": meta_view(graph) if graph else [],
+                        "polling": polling_view(engine)})
+
+    @app.get("/emoji.json")
+    def emoji():
+        return jsonify(EMOJI)
+
+    @app.post("/home")
+    def open_home():
+        """The person opens the app's Home tab: Slack sends app_home_opened
+        (tests/fixtures/slack/app_home_opened_home.json) and the app publishes the view."""
+        form = request.get_json(silent=True) or {}
+        user = form.get("user")
+        if user not in slack.users:
+            return jsonify({"ok": False, "error": "pick a staff member"}), 400
+        in_background(slack.send_event, {"type": "app_home_opened", "user": user, "channel": f"D{user[1:]}",
+                                         "tab": "home", "event_ts": slack.next_ts()})
+        return jsonify({"ok": True})
 
     @app.post("/customer")
     def customer():
@@ -179,6 +194,17 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         if form.get("user") not in slack.users or not form.get("ts") or not isinstance(element, dict) \
                 or not element.get("action_id"):
             return jsonify({"ok": False, "error": "user, ts and action are required"}), 400
+        if "ephemeral" in form:
+            # A private notice's button: Slack sends container.is_ephemeral and a response_url,
+            # through which the app replaces the notice (sandbox.slack_responses).
+            index = form["ephemeral"]
+            if not isinstance(index, int) or not 0 <= index < len(slack.ephemerals) \
+                    or slack.ephemerals[index]["user"] != form["user"] \
+                    or element["action_id"] not in {e.get("action_id") for b in slack.ephemerals[index].get("blocks")
+                                                    or [] for e in b.get("elements", [])}:
+                return jsonify({"ok": False, "error": "no such private notice for this person"}), 400
+            in_background(slack.user_presses_ephemeral, form["user"], index, element["action_id"])
+            return jsonify({"ok": True})
         in_background(slack.user_acts, form["user"], CHANNEL, form["ts"], element)
         return jsonify({"ok": True})
 

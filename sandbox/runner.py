@@ -3,6 +3,7 @@ real `socialdesk web` and `socialdesk worker` as child processes, on SQLite."""
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -39,14 +40,29 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
         "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "1m", "POLL_INTERVAL": "3s", "BACKFILL": "all",
         # Every reply waits 10 s with an Undo button; REPLY_CHECK holds what a brand would regret.
         "SEND_DELAY": os.environ.get("SEND_DELAY", "10s"), "REPLY_CHECK": os.environ.get("REPLY_CHECK", "hold"),
-        "PORT": str(bot_port), "WEB_CONCURRENCY": "1",
+        "PORT": str(bot_port), "WEB_HOST": "127.0.0.1", "WEB_CONCURRENCY": "1",
     }
 
 
-def _this_command() -> str:
-    """How this sandbox was started, to say how to start another (`make demo` runs .venv/bin/socialdesk)."""
+# What only the sandbox's own `web` needs; the rest is what a pass run by hand needs.
+_WEB_ONLY = ("PORT", "WEB_HOST", "WEB_CONCURRENCY")
+
+
+def by_hand_settings(env: dict) -> str:
+    """The sandbox's real settings as `export` lines: sourced in a shell, they
+    make `socialdesk poll|deliver|sweep` act on this sandbox's database and
+    emulators (docs/sandbox.md)."""
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in env.items() if name not in _WEB_ONLY)
+
+
+def _program() -> str:
+    """How this sandbox was started, to say how to run it again (`make demo` runs .venv/bin/socialdesk)."""
     program = Path(sys.argv[0])
-    return f"{os.path.relpath(program)} sandbox" if program.name == "socialdesk" else "socialdesk sandbox"
+    return os.path.relpath(program) if program.name == "socialdesk" else "socialdesk"
+
+
+def _this_command() -> str:
+    return f"{_program()} sandbox"
 
 
 def _port_free(port: int) -> bool:
@@ -94,10 +110,13 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     webhook_url = f"http://127.0.0.1:{bot_port}/webhooks/x"
     x = XState(webhook_url=webhook_url)
     graph = GraphState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
-    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph), {
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url), {
         "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph)})
     server = BackgroundServer(app, port=port).start()
-    env = {**os.environ, **sandbox_environment(server.url, bot_port, database_url, slack, x, graph)}
+    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph)
+    env = {**os.environ, **settings}
+    settings_file = Path(data_dir) / "sandbox.env"
+    settings_file.write_text(by_hand_settings(settings), encoding="utf-8")
     upgrade_to_head(database_url)
     children = [subprocess.Popen([sys.executable, "-m", "bot", command], env=env)
                 for command in ("web", "worker")]
@@ -106,8 +125,10 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
             print("socialdesk sandbox: the bot's web process did not start", file=sys.stderr)
             return 1
         print(f"\n  socialdesk sandbox is running: open {server.url}\n"
-              f"  (bot on :{bot_port}, database {database_url}, started empty; Ctrl-C stops everything)\n",
-              flush=True)
+              f"  (bot on :{bot_port}, database {database_url}, started empty; Ctrl-C stops everything)\n\n"
+              f"  Its settings, to run a pass by hand against it from another terminal:\n"
+              f"    . {shlex.quote(str(settings_file))} && {_program()} poll   # or deliver, sweep\n\n"
+              + "".join(f"    {line}\n" for line in by_hand_settings(settings).splitlines()), flush=True)
         if ready:
             ready.set()
         stop_request = StopRequest(stop)

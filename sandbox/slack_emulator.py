@@ -332,7 +332,7 @@ def create_slack_emulator(state: SlackState) -> Flask:
     def api(method: str):
         params = args()
         state.calls.append((method, params))
-        state.own_url = state.own_url or request.host_url
+        state.own_url = state.own_url or request.url_root  # where it is mounted (the sandbox: /slack/)
         if method == "api.test":
             return jsonify({"ok": True, "args": params})
         handler = methods.get(method)

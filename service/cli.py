@@ -82,7 +82,7 @@ def _dispatch(args, settings: Settings) -> int:
     check_placeholders(os.environ)
     check_database(settings)
     if args.command == "web":
-        check_port(args.port or settings.port)
+        check_port(args.port or settings.port, settings.web_host)
     try:
         check_slack_token(settings, one_shot=not long_running)
     except SlackUnreachable as exc:
@@ -125,5 +125,5 @@ def _serve_web(settings: Settings, port: int) -> int:
             SocketModeHandler(bolt, settings.slack_app_token).connect()
         return create_web_app(deps, bolt)
 
-    serve(factory, port, settings.web_concurrency, access_log=logging.getLogger().isEnabledFor(logging.DEBUG))
+    serve(factory, port, settings.web_concurrency, host=settings.web_host, access_log=logging.getLogger().isEnabledFor(logging.DEBUG))
     return 0

@@ -52,12 +52,12 @@ def check_database(settings: Settings) -> None:
         engine.dispose()
 
 
-def check_port(port: int) -> None:
+def check_port(port: int, host: str = "0.0.0.0") -> None:
     """gunicorn meets a taken port with a dozen lines of retries; say it once."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no obstacle
     try:
-        probe.bind(("0.0.0.0", port))
+        probe.bind((host, port))
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise SetupError(f"port {port} is already in use (another `socialdesk web`?): stop what holds it, "

@@ -55,11 +55,11 @@ class MaskedAccessLog(Logger):
 THREADS = 64
 
 
-def serve(factory: Callable, port: int, workers: int, access_log: bool = False) -> None:
+def serve(factory: Callable, port: int, workers: int, host: str = "0.0.0.0", access_log: bool = False) -> None:
     """access_log: one line per HTTP request (LOG_LEVEL=DEBUG). Off otherwise:
     the bot logs what each request did, and hosts log requests at their router."""
     _Gunicorn(factory, {
-        "bind": f"0.0.0.0:{port}",
+        "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
         "threads": THREADS,

@@ -36,7 +36,8 @@ def test_x_is_off_without_all_four_user_context_values():
 @pytest.mark.parametrize("env,variable", [
     ({"SLACK_BOT_TOKEN": "xoxp-user"}, "SLACK_BOT_TOKEN"), ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL"),
     ({"ESCALATION_CHANNEL": "escalations"}, "ESCALATION_CHANNEL"), ({"X_USER_ID": "@brand"}, "X_USER_ID"),
-    ({"PORT": "99999"}, "PORT"), ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"), ({"SLACK_ONCALL": "alice"}, "SLACK_ONCALL")])
+    ({"PORT": "99999"}, "PORT"), ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE"), ({"SLACK_ONCALL": "alice"}, "SLACK_ONCALL"),
+    ({"WEB_HOST": "localhost:3000"}, "WEB_HOST")])
 def test_malformed_values_name_their_variable(env, variable):
     with pytest.raises(ConfigError) as raised:
         load_settings(env)
@@ -52,6 +53,11 @@ def test_every_bad_variable_is_named_at_once_in_one_line():
     assert sorted(raised.value.variables) == ["ESCALATE_TO", "ESCALATION_CHANNEL", "PORT", "SLACK_PUBLISHERS",
                                               "SLA_WARN_BEFORE"]
     assert "\n" not in str(raised.value) and "'@oncall' is not a Slack user" in str(raised.value)
+
+
+def test_web_listens_everywhere_unless_told_otherwise():
+    assert load_settings({}).web_host == "0.0.0.0"
+    assert load_settings({"WEB_HOST": " 127.0.0.1 "}).web_host == "127.0.0.1"
 
 
 def test_slack_api_url_gets_its_trailing_slash():

@@ -109,16 +109,33 @@ def test_account_activity_payloads_are_understood(bot, deps, x_state, slack_stat
     assert deliver_event(bot, x_state, mine).json() == {"ok": True} and len(roots(slack_state)) == 1
 
 
-def test_while_webhooks_deliver_polling_slows_to_a_safety_net(bot, deps, x_state, slack_state):
-    from bot.store.models import PollCursor
-    poll(deps, deps.clock())  # creates the cursors
+def mentions(result):
+    [account] = [a for a in result.accounts if a.name.startswith("X @") and a.name.count(" ") == 1]
+    return account
+
+
+def test_while_webhooks_deliver_polling_slows_to_a_safety_net_and_returns_when_they_stop(
+        bot, deps, x_state, slack_state, clock):
+    """A subscription that breaks silently (or the sandbox's *webhooks*
+    unticked): the webhook seen earlier used to keep polling at 15 min for an
+    hour, so posts waited that long; polling is back at POLL_INTERVAL (60 s
+    here) once webhooks stop arriving for five intervals."""
+    assert deps.settings.poll_interval.total_seconds() == 60
+    poll(deps, clock())  # creates the cursors
     tweet = x_state.post(x_state.add_user("ivy"), "@acme_support hi")
     deliver_event(bot, x_state, mention_event(x_state, tweet))
-    poll(deps, deps.clock(), paced=False)
-    with deps.sessions() as session:
-        cursor = session.get(PollCursor, f"x:{x_state.brand_id}")
-        assert cursor.webhook_at is not None
-        assert (cursor.next_poll_at - deps.clock()).total_seconds() >= 15 * 60
+    assert len(roots(slack_state)) == 1
+    clock.advance(seconds=61)
+    account = mentions(poll(deps, clock()))
+    assert "webhooks are arriving; safety-net poll at" in account.describe()
+    assert mentions(poll(deps, clock(), paced=False)).skipped is None  # a person's pass asks at once
+
+    x_state.webhook_url = None  # webhooks stop; the customer keeps posting
+    x_state.post(x_state.add_user("jon"), "@acme_support anyone?")
+    clock.advance(minutes=5)  # five quiet intervals after the last webhook
+    account = mentions(poll(deps, clock()))
+    assert account.describe().endswith("1 new post in 1 thread")
+    assert len(roots(slack_state)) == 2
 
 
 def test_a_reply_to_our_post_arrives_as_two_events_and_shows_once(bot, deps, x_state, slack_state):

@@ -116,10 +116,29 @@ def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
     return PollResult(retried + sum(a.posted for a in accounts), tuple(accounts), retried=retried)
 
 
-# While signed webhook events keep arriving for an account, its feeds are
-# polled this rarely: a safety net for events lost on the way, not the path.
+# While signed webhook events keep arriving for an account, the worker polls
+# its feeds this rarely: a safety net for events lost on the way, not the path.
 WEBHOOK_SAFETY_NET = timedelta(minutes=15)
-WEBHOOK_RECENT = timedelta(hours=1)
+# "Keep arriving" means one came within this many poll intervals (at most the
+# safety net). The schedule itself stays at POLL_INTERVAL and the question is
+# asked again at each tick, so when webhooks stop — a subscription that broke
+# silently, the sandbox's *webhooks* unticked — polling is back at
+# POLL_INTERVAL within this window, not a safety net (or an hour) later.
+WEBHOOK_QUIET_INTERVALS = 5
+
+
+def webhooks_arriving(webhook_at: datetime | None, now: datetime, poll_interval: timedelta) -> bool:
+    return webhook_at is not None and now - webhook_at < min(WEBHOOK_QUIET_INTERVALS * poll_interval,
+                                                             WEBHOOK_SAFETY_NET)
+
+
+def safety_net_wait(cursor: PollCursor | None, now: datetime, poll_interval: timedelta) -> datetime | None:
+    """When the worker's next look at a feed whose webhooks keep arriving is
+    due (None: poll it as usual). The last pass is the cursor's updated_at."""
+    if cursor is None or cursor.updated_at is None or not webhooks_arriving(cursor.webhook_at, now, poll_interval):
+        return None
+    due = cursor.updated_at + WEBHOOK_SAFETY_NET
+    return due if due > now else None
 
 
 def _poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -> AccountPoll:
@@ -131,6 +150,12 @@ def _poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -
         closed_until = store.window_closed_until(session, window_key, now)
         if closed_until:
             return AccountPoll(name, skipped=f"rate-limit window closed until {_at(closed_until)}")
+        if paced:  # a person's `socialdesk poll` asks now whatever the webhooks do
+            net = safety_net_wait(session.get(PollCursor, key, populate_existing=True), now,
+                                  deps.settings.poll_interval)
+            if net is not None:
+                session.commit()
+                return AccountPoll(name, skipped=f"webhooks are arriving; safety-net poll at {_at(net)}")
         cursor = store.claim_cursor(session, key, owner, now, lease, paced)
         session.commit()
         if cursor is None:
@@ -206,10 +231,7 @@ def _fetch_and_post(deps, feed: Feed, cursor, start_time, now, window_key, sessi
                            error=f"Slack refused a post ({exc}); the rest is retried after {_at(cursor.next_poll_at)}")
     cursor.cursor = result.cursor or cursor.cursor
     cursor.failures = 0
-    interval = deps.settings.poll_interval
-    if cursor.webhook_at is not None and now - cursor.webhook_at < WEBHOOK_RECENT:
-        interval = max(interval, WEBHOOK_SAFETY_NET)
-    cursor.next_poll_at = next_poll_time(now, interval, result.rate_limit)
+    cursor.next_poll_at = next_poll_time(now, deps.settings.poll_interval, result.rate_limit)
     if result.rate_limit and result.rate_limit.remaining <= 0:
         store.close_window(session, window_key, result.rate_limit.reset_at)
     return AccountPoll(name, posted, len(threads))

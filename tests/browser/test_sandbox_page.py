@@ -91,6 +91,12 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         expect(carol.locator(".private", has_text="Held — not sent to X")).to_have_count(1, timeout=WAIT_MS)
         carol.locator(".private button", has_text="Cancel").last.click()
         expect(carol.locator(".private", has_text="Cancelled: nothing was sent")).to_have_count(1, timeout=WAIT_MS)
+        # Pressed with its response_url, as in Slack: the notice itself was replaced, not answered beside.
+        expect(carol.locator(".private", has_text="Held — not sent to X")).to_have_count(0)
+        thread = carol.locator(".thread > *").all_inner_texts()  # private notices in time order among messages
+        claimed = next(i for i, t in enumerate(thread) if "You claimed #1." in t)
+        replied = next(i for i, t in enumerate(thread) if "we're on it: your parcel left today" in t)
+        assert claimed < replied, thread
         expect(brand).to_have_count(1)
 
         # A second customer posts twice before anyone answered: one thread, with its own reply box.
@@ -113,6 +119,8 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         page.fill("#command-text", "/social status")
         page.click("#command-form button")
         expect(page.locator("#command-answer")).to_contain_text("Open: 2 · Waiting: 1 · Overdue: 0", timeout=WAIT_MS)
+        page.click("#open-home")  # app_home_opened → the bot publishes Alice's Home tab
+        expect(page.locator("#home")).to_contain_text("Open: 2", timeout=WAIT_MS)
         if os.environ.get("SANDBOX_SCREENSHOT"):  # how README's picture is made
             page.screenshot(path=os.environ["SANDBOX_SCREENSHOT"], full_page=True)
 
@@ -180,3 +188,25 @@ def test_dms_reply_privately_and_likes_in_the_browser_by_webhook(tmp_path, brows
         lena.locator("textarea").fill("It does, from next week!")
         lena.get_by_role("button", name="Reply", exact=True).click()
         expect(page_side.filter(has_text="from next week")).to_have_count(1, timeout=WAIT_MS)
+
+
+def test_with_webhooks_unticked_a_post_arrives_by_polling(tmp_path, browser):
+    """A webhook seen earlier used to hold polling at the 15-minute safety net
+    for an hour: after unticking, posts never showed in a demo's time."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with sandbox(str(tmp_path)) as url:
+        page.goto(url)
+        mentions = "STATE.polling.some(p => /^x:\\d+$/.test(p.feed)"  # the worker's X mentions feed
+        page.wait_for_function(f"() => {mentions})", timeout=WAIT_MS)  # polled once: a webhook now marks it
+        _post_as_customer(page, "olga", "@acme_support do you ship to Norway?")  # by webhook
+        expect(page.locator("#channel .conversation", has_text="@olga")).to_contain_text("Norway", timeout=WAIT_MS)
+        # The worker has polled X mentions since that webhook (the pass that used to put the next one 15 min away).
+        page.wait_for_function(f"() => {mentions} && p.webhook_at && p.polled_at > p.webhook_at)", timeout=WAIT_MS)
+        page.uncheck("#webhook-mode")
+        expect(page.locator("#webhook-note")).to_be_visible()  # the sandbox has taken it: X pushes nothing now
+        expect(page.locator("#webhook-note")).to_contain_text("Instagram DMs come by webhook only")
+        _post_as_customer(page, "pete", "@acme_support found by polling, not pushed")
+        pete = page.locator("#channel .conversation", has_text="@pete")
+        expect(pete).to_contain_text("found by polling, not pushed", timeout=WAIT_MS)
+        expect(page.locator("#timeline .tweet", has_text="found by polling")).to_contain_text(
+            "public post mentioning @acme_support")
