@@ -43,3 +43,44 @@ def test_one_reply_written_through_the_composer(tmp_path, browser):  # noqa: F81
         expect(brand).to_contain_text("Sorry Carol 🙂 your parcel left today")
         expect(carol).to_contain_text("✍️ Reply by @alice (X)", timeout=WAIT_MS)
         expect(carol).not_to_contain_text("is writing")
+
+
+def test_a_saved_reply_through_the_composer_and_another_by_name_in_the_thread(tmp_path, browser):  # noqa: F811
+    """Issue 22, item 5: a saved reply made with /social saved add, picked in
+    the composer (its variables filled for this customer), and another sent by
+    typing !name in the thread — each reaching X once."""
+    import os
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with sandbox(str(tmp_path)) as url:
+        page.goto(url)
+        page.select_option("#staff-user", "U0ALICE")
+        for saved in ("parcel Sorry {handle}, your parcel left today — tracking is in your e-mail.",
+                      "thanks Thank you {handle}, glad it arrived!"):
+            page.fill("#command-text", f"/social saved add {saved}")
+            page.click("#command-form button")
+            expect(page.locator("#command-answer")).to_contain_text("Saved reply", timeout=WAIT_MS)
+        _post_as_customer(page, "carol", "@acme_support my order #1234 hasn't arrived")
+        carol = page.locator("#channel .conversation", has_text="@carol")
+        expect(carol).to_contain_text("Waiting on us", timeout=WAIT_MS)
+
+        carol.get_by_role("button", name="✍️ Reply").click()
+        modal = page.locator("#modal")
+        modal.get_by_role("combobox", name="Saved reply").select_option("parcel")
+        box = page.get_by_role("textbox", name="Your reply")
+        expect(box).to_have_value("Sorry @carol, your parcel left today — tracking is in your e-mail.",
+                                  timeout=WAIT_MS)
+        expect(modal).to_contain_text("of 280 characters as X counts them", timeout=WAIT_MS)
+        if os.environ.get("COMPOSER_SCREENSHOT"):  # how README's composer picture is made
+            page.screenshot(path=os.environ["COMPOSER_SCREENSHOT"], full_page=False)
+        modal.get_by_role("button", name="Send").click()
+        expect(modal).to_have_count(0, timeout=WAIT_MS)
+        brand = page.locator("#timeline .tweet.brand")
+        expect(brand).to_have_count(1, timeout=WAIT_MS)
+        expect(brand).to_contain_text("@carol Sorry @carol, your parcel left today")
+
+        _post_as_customer(page, "carol", "@acme_support it's here, thanks!")
+        expect(carol).to_contain_text("it's here, thanks!", timeout=WAIT_MS)
+        carol.locator("textarea").fill("!thanks")
+        carol.get_by_role("button", name="Reply", exact=True).click()
+        expect(brand).to_have_count(2, timeout=WAIT_MS)
+        expect(brand.filter(has_text="Thank you @carol, glad it arrived!")).to_have_count(1)
