@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 
 from bot.deps import Deps, backoff
+from bot.store.db import reading
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.slack.slack_out import SLACK_ERRORS
 
@@ -48,7 +49,7 @@ def _set_due(session, row_id: int, when: datetime | None) -> None:
 
 
 def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 100) -> int:
-    with deps.sessions() as session:
+    with reading(deps.sessions) as session:  # after every delivery, mostly finding none: no write lock
         query = (select(Outbox.id).where(Outbox.notice_due_at <= now)
                  .order_by(Outbox.notice_due_at).limit(limit))
         if only_id is not None:
@@ -62,12 +63,12 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
                 .values(notice_due_at=now + deps.settings.delivery_lease,
                         notice_attempts=Outbox.notice_attempts + 1)
                 .execution_options(synchronize_session=False)).rowcount == 1
-            session.commit()
             if not claimed:
+                session.commit()
                 continue  # another process is posting it
             row = session.get(Outbox, row_id)
             conv = session.get(Conversation, row.conversation_id)
-            session.commit()  # no transaction across the Slack call
+            session.commit()  # the claim and its reads in one transaction; none across the Slack call
             try:
                 deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, not_sent_text(row),
                                        {"outbox": str(row.id), "part": "not_sent"}, since=row.created_at,
