@@ -86,10 +86,10 @@ def _wait_for(url: str, process: subprocess.Popen) -> None:
         if process.poll() is not None:
             raise SystemExit(f"{url}: the server exited ({process.returncode})")
         try:
-            if requests.get(url, timeout=1).status_code == 200:
+            if requests.get(url, timeout=5).status_code == 200:
                 return
-        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
-            pass
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # still starting (a loaded machine may take a while to answer its first request)
         time.sleep(0.05)  # a benchmark may poll; tests never sleep
     raise SystemExit(f"{url} never answered")
 

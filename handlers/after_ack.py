@@ -48,9 +48,11 @@ def tell(deps: Deps, context: dict) -> None:
 def refresh(deps: Deps, conversation_id: int | None) -> None:
     if conversation_id is None:
         return
+    with reading(deps.sessions) as look:
+        conv = look.get(Conversation, conversation_id)
     try:
-        with deps.sessions() as session:
-            refresh_root(session, deps, session.get(Conversation, conversation_id), deps.clock())
+        with deps.sessions() as session:  # written to only if Slack refuses the root for good (parked)
+            refresh_root(session, deps, conv, deps.clock())
     except SLACK_ERRORS as exc:
         log.warning("root refresh failed: %s", exc)
 

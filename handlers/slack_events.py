@@ -99,8 +99,9 @@ def _record(deps: Deps, body: dict, event: dict, context: dict) -> RelayResult |
         if result.outcome is Relay.NOT_OURS:
             session.rollback()  # nothing of ours: not even the event id
             return result
-        conv = session.get(Conversation, result.conversation_id) if result.conversation_id else None
-        armed = result.kind is ActionKind.PRIVATE and conv is not None and not conv.private
+        # Only a private action can have been armed: a public reply needs no second look at its conversation.
+        armed = (result.kind is ActionKind.PRIVATE and result.conversation_id is not None
+                 and not session.get(Conversation, result.conversation_id).private)
         session.commit()
     if kept_internal and result.outcome is Relay.NOTE:
         context["tell"] = (event["channel"], user, f"🔒 Kept as an internal note — *not sent* to the customer — "

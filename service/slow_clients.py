@@ -20,6 +20,8 @@ import json
 import logging
 import socket
 import threading
+import time
+from typing import Callable
 
 log = logging.getLogger(__name__)
 BODY_DEADLINE_S = 5.0  # Slack and the platforms send their whole (small) body at once
@@ -55,6 +57,52 @@ class BodyDeadline:
         return self.app(environ, start_response)
 
 
+class _Deadlines:
+    """One watcher thread for the deadlines of every body being read. A
+    threading.Timer per request would start a thread per request, and
+    Thread.start() waits until the OS has run the new thread: on a loaded
+    machine that wait lands on every Slack ack."""
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._due: dict[object, tuple[float, Callable[[], None]]] = {}
+        self._wake_at = float("inf")  # when the watcher looks next
+        self._thread: threading.Thread | None = None  # started by the first request (after gunicorn's fork)
+
+    def add(self, delay_s: float, callback: Callable[[], None]) -> object:
+        token, when = object(), time.monotonic() + delay_s
+        with self._cond:
+            self._due[token] = (when, callback)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._watch, daemon=True, name="body-deadlines")
+                self._thread.start()
+            elif when < self._wake_at:
+                self._cond.notify()  # only a deadline earlier than its next look wakes the watcher
+        return token
+
+    def cancel(self, token: object) -> None:
+        with self._cond:
+            self._due.pop(token, None)
+
+    def _watch(self) -> None:
+        while True:
+            with self._cond:
+                now = time.monotonic()
+                expired = [token for token, (when, _) in self._due.items() if when <= now]
+                callbacks = [self._due.pop(token)[1] for token in expired]
+                if not callbacks:
+                    # Idle, it still looks every BODY_DEADLINE_S, so the next
+                    # request's deadline (that far ahead) needs no wake-up.
+                    self._wake_at = min([when for when, _ in self._due.values()] + [now + BODY_DEADLINE_S])
+                    self._cond.wait(self._wake_at - now)
+                    continue
+            for callback in callbacks:
+                callback()
+
+
+_deadlines = _Deadlines()
+
+
 def _read_body(stream, sock, max_body: int, deadline_s: float) -> bytes | None:
     """The body (at most max_body + 1 bytes), or None when it did not arrive
     within deadline_s."""
@@ -67,13 +115,11 @@ def _read_body(stream, sock, max_body: int, deadline_s: float) -> bytes | None:
         except OSError:
             pass
 
-    timer = threading.Timer(deadline_s, cut_off)
-    timer.daemon = True
-    timer.start()
+    deadline = _deadlines.add(deadline_s, cut_off)
     try:
         body = stream.read(max_body + 1)
     except Exception:  # noqa: BLE001 - gunicorn's NoMoreData, a reset, a closed socket
         return None
     finally:
-        timer.cancel()
+        _deadlines.cancel(deadline)
     return None if expired.is_set() else body

@@ -31,6 +31,7 @@ from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
 from bot.slack.root import refresh_root
+from bot.store.db import reading
 from bot.store.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
 from bot.outbound.notices import close_undo_notice, post_due_notices
 from bot.slack.slack_out import SLACK_ERRORS
@@ -95,7 +96,7 @@ def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 
                and (claimed := _claim_next(deps, owner, now, passed, result)) is not None):
             _deliver_one(deps, claimed[0], owner, now, result, claimed_after_death=claimed[1])
     else:
-        with deps.sessions() as session:
+        with reading(deps.sessions) as session:  # a look: the claim below takes the write lock, briefly
             query = select(Outbox.id).where(_due(now)).order_by(Outbox.id).limit(limit)
             if only_id is not None:
                 query = query.where(Outbox.id == only_id)
@@ -160,12 +161,11 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             died_mid_send = row.state == SENDING
             if not _claim(session, row_id, owner, now, deps):
                 return  # another process has it
-            session.commit()
         else:
             died_mid_send = claimed_after_death
         session.refresh(row)
-        # End the read transaction before any network call: on SQLite every
-        # transaction holds the write lock (BEGIN IMMEDIATE), and the ack path waits on it.
+        # The claim and the row as claimed in one transaction, ended before any
+        # network call: on SQLite it holds the write lock, and the ack path waits on it.
         session.commit()
         label = deps.where_sent(row)
         if adapter is None:
@@ -214,7 +214,7 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
 
 def _customer_last_wrote(deps: Deps, row: Outbox) -> datetime | None:
     """When the customer last wrote: messaging windows count from there."""
-    with deps.sessions() as session:
+    with reading(deps.sessions) as session:
         conv = session.get(Conversation, row.conversation_id)
         latest = store.latest_customer_message(session, conv.id, conv.customer_id)
         return latest.created_at if latest else None

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from adapters.base import ActionKind, can
 from bot.store import queries as store
 from bot.deps import Deps
+from bot.store.db import reading
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.outbound.notices import close_undo_notice, post_undo_notice
 from bot.outbound.relay import outbox_key, post_ref
@@ -187,7 +188,7 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
     the buttons), or went out with a warning, or can be undone until send_at."""
     if not held and not findings and not send_at:
         return
-    with deps.sessions() as session:
+    with reading(deps.sessions) as session:
         row = session.get(Outbox, outbox_id)
         conv = session.get(Conversation, row.conversation_id)
         message = session.get(Message, row.message_id)

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 
 from adapters.base import PostRef, heart_for
 from bot.deps import Deps, backoff
+from bot.store.db import reading
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.rules.saved_replies import excerpt, parse_call
 from bot.slack.slack_out import SLACK_ERRORS
@@ -53,7 +54,7 @@ def _set_due(session, row_id: int, when: datetime | None) -> None:
 
 
 def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 100) -> int:
-    with deps.sessions() as session:
+    with reading(deps.sessions) as session:  # after every delivery, mostly finding none: no write lock
         query = (select(Outbox.id).where(Outbox.notice_due_at <= now)
                  .order_by(Outbox.notice_due_at).limit(limit))
         if only_id is not None:
@@ -67,13 +68,13 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
                 .values(notice_due_at=now + deps.settings.delivery_lease,
                         notice_attempts=Outbox.notice_attempts + 1)
                 .execution_options(synchronize_session=False)).rowcount == 1
-            session.commit()
             if not claimed:
+                session.commit()
                 continue  # another process is posting it
             row = session.get(Outbox, row_id)
             conv = session.get(Conversation, row.conversation_id)
             text = not_sent_text(row, _heart_name(session, deps, conv, row) if row.kind in LIKE_KINDS else None)
-            session.commit()  # no transaction across the Slack call
+            session.commit()  # the claim and its reads in one transaction; none across the Slack call
             try:
                 if row.kind in LIKE_KINDS:  # its author alone is told; an ephemeral cannot be looked up, so a
                     # lost answer may tell them twice — never the thread

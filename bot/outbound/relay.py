@@ -223,7 +223,7 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     with `note:` (its author may not speak for the brand, it addresses a
     colleague, it starts like a note) — the author is told so. author_known
     False: whether they may is looked up after the ack (settle_author)."""
-    conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True)
+    conv = store.find_conversation_by_root_ts(session, channel, thread_ts, for_update=True, alarms=False)
     if conv is None:
         return RelayResult(Relay.NOT_OURS)
     note = is_internal_note(text) or kept_internal is not None

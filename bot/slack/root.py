@@ -15,6 +15,7 @@ from adapters.base import ActionKind, Windowed, can
 from bot.deps import Deps
 from bot.slack.render import root_message
 from bot.store import queries as store
+from bot.store.db import reading
 from bot.store.models import Conversation, Message
 
 log = logging.getLogger(__name__)
@@ -69,14 +70,19 @@ def parking_if_refused(session: Session, message: Message, send):
 
 def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
     """Status changes update the root in place (chat.update), never as new posts.
-    Commits the caller's pending changes with its reads, before the Slack call."""
+    Commits the caller's pending changes first; its own reads take no write
+    lock (on SQLite every Slack ack waits for that lock); no transaction is
+    open across the Slack call."""
     if conv.slack_root_ts is None:
         return
-    first = store.first_customer_message(session, conv.id)
-    in_flight = store.reply_in_flight(session, conv.id)
-    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
-    writing = store.who_is_writing(session, conv.id, now)
     session.commit()
+    with reading(deps.sessions) as look:
+        first = store.first_customer_message(look, conv.id)
+        in_flight = store.reply_in_flight(look, conv.id)
+        latest = store.latest_customer_message(look, conv.id, conv.customer_id)
+        writing = store.who_is_writing(look, conv.id, now)
+    if first is not None:  # parked through the caller's session if Slack refuses it for good
+        first = session.merge(first, load=False)
     label = deps.label(conv.platform, conv.private)
     closes = window_closes(deps, conv, latest.created_at if latest else None)
     parking_if_refused(session, first, lambda: deps.slack.update(

@@ -7,8 +7,10 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey,
                               Message, Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
@@ -56,9 +58,11 @@ def find_open_conversation_of_customer(session: Session, platform: str, account:
 
 
 def find_conversation_by_root_ts(session: Session, channel: str, root_ts: str,
-                                 for_update: bool = False) -> Conversation | None:
-    return session.scalar(_locked(select(Conversation).where(Conversation.slack_channel == channel,
-                                                             Conversation.slack_root_ts == root_ts), for_update))
+                                 for_update: bool = False, alarms: bool = True) -> Conversation | None:
+    """alarms=False: its alarms are loaded only if touched (a staff reply's
+    recording, on the ack path, never does)."""
+    query = select(Conversation).where(Conversation.slack_channel == channel, Conversation.slack_root_ts == root_ts)
+    return session.scalar(_locked(query if alarms else query.options(lazyload(Conversation.alarms)), for_update))
 
 
 def latest_customer_message(session: Session, conversation_id: int, customer_id: str) -> Message | None:
@@ -150,15 +154,14 @@ def add_conversation_key(session: Session, platform: str, account: str, thread_i
 
 
 def record_slack_event_once(session: Session, event_id: str | None, now: datetime) -> bool:
-    """True the first time an event id is seen (in this transaction's view)."""
+    """True the first time an event id is seen (in this transaction's view).
+    One INSERT … ON CONFLICT DO NOTHING (both databases have it): it runs on
+    the ack path, where a savepoint and an ORM flush cost three statements."""
     if not event_id:
         return True
-    try:
-        with session.begin_nested():
-            session.add(SlackEvent(event_id=event_id, received_at=now))
-        return True
-    except IntegrityError:
-        return False
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return session.execute(insert(SlackEvent).values(event_id=event_id, received_at=now)
+                           .on_conflict_do_nothing().returning(SlackEvent.event_id)).first() is not None
 
 
 def audit(session: Session, now: datetime, actor: str, action: str,
