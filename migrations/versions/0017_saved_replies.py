@@ -1,7 +1,7 @@
 """saved_reply: staff's saved replies (`/social saved add NAME TEXT`, `!NAME` in a thread)
 
-Revision ID: 0016
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-06
 
 """
@@ -10,10 +10,10 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0016'
+revision: str = '0017'
 # 0015 (snooze) is written on another branch at the same time; whichever
 # merges second points its down_revision at the other.
-down_revision: Union[str, Sequence[str], None] = '0014'
+down_revision: Union[str, Sequence[str], None] = '0016'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
