@@ -1,0 +1,199 @@
+"""Trustpilot reviews end to end: a review by webhook (authenticated as the
+subscription URL carries it) or by polling becomes one Slack root with its
+stars; a revision shows in its thread and reopens it; a deletion is said; a
+staff thread reply becomes the company reply exactly once — through a Slack
+retry and through an answer Trustpilot lost after storing it. Real `web`,
+signed Slack requests, `requests` against the Trustpilot emulator, on SQLite
+and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from bot.inbound.poll import poll
+from bot.outbound.deliver import VERIFY_AFTER, deliver
+from bot.store.models import ANSWERED, SENT, WAITING, Conversation, Message, Outbox, WebhookInbox
+from tests.helpers import all_text, roots, thread
+
+TEXT = "We are sorry about the wait — a refund is on its way today."
+
+
+@pytest.fixture
+def tp(bot, trustpilot_state):
+    """The bot with Trustpilot's subscription pointed at its /webhooks/trustpilot."""
+    trustpilot_state.webhook_url = trustpilot_state.subscription_url(bot.server.url)
+    return bot
+
+
+def _conversation(deps) -> Conversation:
+    with deps.sessions() as session:
+        return session.scalar(select(Conversation))
+
+
+def _count(deps, model) -> int:
+    with deps.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def _review(tp, trustpilot_state, stars=1, text="Cold food and a rude waiter. Never again.", **kw):
+    review = trustpilot_state.review("Dana K", stars, text, title="Disappointing evening", **kw)
+    tp.executor.drain()
+    return review
+
+
+@pytest.mark.trustpilot
+def test_a_review_by_webhook_is_one_root_with_its_stars_and_polling_it_again_changes_nothing(
+        tp, deps, clock, trustpilot_state, slack_state):
+    review = _review(tp, trustpilot_state, location={"id": "43f51215", "name": "Leeds, Briggate"})
+    assert trustpilot_state.webhook_answers == [200]
+    [root] = roots(slack_state)
+    shown = all_text(root)
+    for part in ("Trustpilot", "★☆☆☆☆", "1/5", "Disappointing evening", "Cold food and a rude waiter",
+                 "Dana K", f"https://www.trustpilot.com/reviews/{review['id']}", "priority high (1-star review"):
+        assert part in shown, part
+    # The webhook carries only the location's id; the root shows what it was given.
+    assert "43f51215" in shown
+    poll(deps, clock.advance(minutes=1))
+    assert len(roots(slack_state)) == 1 and thread(slack_state, root) == []
+    assert _count(deps, Message) == 1
+
+
+@pytest.mark.trustpilot
+def test_a_review_found_by_polling_first_and_then_delivered_by_webhook_shows_once(tp, deps, clock, trustpilot_state,
+                                                                                   slack_state):
+    review = trustpilot_state.review("Sam", 4, "Lovely staff, slow kitchen.", location={"id": "l2", "name": "York"},
+                                     push=False)
+    poll(deps, clock())
+    [root] = roots(slack_state)
+    assert "★★★★☆" in all_text(root) and "📍 York" in all_text(root)
+    trustpilot_state.push("service-review-created", review)
+    tp.executor.drain()
+    assert len(roots(slack_state)) == 1 and _count(deps, Message) == 1
+
+
+@pytest.mark.trustpilot
+def test_a_review_waits_sla_reviews_not_the_general_sla(tp, deps, clock, trustpilot_state):
+    _review(tp, trustpilot_state, stars=3, text="It was fine. Parking was hard to find.")
+    conv = _conversation(deps)
+    assert conv.priority == "normal"
+    assert conv.due_at - conv.waiting_since == timedelta(hours=24)  # SLA_REVIEWS' default, not SLA_FIRST_RESPONSE's 1 h
+
+
+@pytest.mark.trustpilot
+@pytest.mark.settings(SLA_REVIEWS="8h")
+def test_sla_reviews_sets_the_wait_and_low_stars_shorten_it(tp, deps, trustpilot_state):
+    _review(tp, trustpilot_state, stars=2, text="Meh.")
+    conv = _conversation(deps)
+    assert conv.priority == "high" and conv.due_at - conv.waiting_since == timedelta(hours=4)
+
+
+@pytest.mark.trustpilot
+def test_a_revised_review_shows_in_its_thread_and_reopens_the_conversation(tp, deps, clock, trustpilot_state,
+                                                                           slack_state):
+    review = _review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    tp.staff_says(root["ts"], TEXT)
+    assert _conversation(deps).status == ANSWERED
+    clock.advance(hours=2)
+    trustpilot_state.revise(review["id"], stars=4, text="They called me and made it right. Thank you!")
+    tp.executor.drain()
+    revision = thread(slack_state, root)[-1]
+    assert "revised their review" in all_text(revision) and "★★★★☆" in all_text(revision)
+    conv = _conversation(deps)
+    assert conv.status == WAITING and conv.waiting_since == clock()
+    # Polling sees the same revision (keyed by what changed): nothing new.
+    poll(deps, clock.advance(minutes=1))
+    assert len([m for m in thread(slack_state, root) if "revised" in all_text(m)]) == 1
+
+
+@pytest.mark.trustpilot
+def test_a_deleted_review_is_said_in_its_thread(tp, deps, trustpilot_state, slack_state):
+    review = _review(tp, trustpilot_state)
+    trustpilot_state.delete(review["id"])
+    tp.executor.drain()
+    [root] = roots(slack_state)
+    assert "removed or hid" in all_text(thread(slack_state, root)[-1])
+
+
+@pytest.mark.trustpilot
+def test_a_staff_reply_is_the_company_reply_once_through_a_slack_retry(tp, deps, clock, trustpilot_state,
+                                                                       slack_state):
+    review = _review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    message, answer = tp.staff_says(root["ts"], TEXT)
+    assert answer.status_code == 200
+    retry = tp.event({**message, "event_ts": message["ts"], "channel_type": "channel"},
+                     headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert retry.status_code == 200
+    deliver(deps, clock.advance(minutes=1))
+    assert [body["message"] for _, body in trustpilot_state.reply_posts] == [TEXT]
+    assert trustpilot_state.reviews[review["id"]]["companyReply"]["text"] == TEXT
+    assert trustpilot_state.reply_posts[0][1]["authorBusinessUserId"] == trustpilot_state.business_user_id
+    assert _conversation(deps).status == ANSWERED
+
+
+@pytest.mark.trustpilot
+@pytest.mark.parametrize("lost", ["500", "drop"])
+def test_trustpilot_stores_the_reply_then_its_answer_is_lost_and_the_next_pass_finds_it(
+        lost, tp, deps, clock, trustpilot_state, slack_state):
+    _review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    trustpilot_state.fail_next_reply(stored=True, how=lost)
+    tp.staff_says(root["ts"], TEXT)
+    assert len(trustpilot_state.reply_posts) == 1   # Trustpilot has it; we could not tell
+    deliver(deps, clock.advance(seconds=2))
+    deliver(deps, clock.advance(seconds=VERIFY_AFTER.total_seconds()))
+    assert len(trustpilot_state.reply_posts) == 1
+    with deps.sessions() as session:
+        assert session.scalar(select(Outbox)).state == SENT
+    assert not [m for m in thread(slack_state, root) if "⚠️" in m.get("text", "")]
+
+
+@pytest.mark.trustpilot
+def test_trustpilot_stores_nothing_and_answers_500_then_the_reply_goes_once(tp, deps, clock, trustpilot_state,
+                                                                            slack_state):
+    _review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    trustpilot_state.fail_next_reply(stored=False)
+    tp.staff_says(root["ts"], TEXT)
+    assert trustpilot_state.reply_posts == []
+    deliver(deps, clock.advance(seconds=2))
+    deliver(deps, clock.advance(seconds=VERIFY_AFTER.total_seconds()))
+    assert [body["message"] for _, body in trustpilot_state.reply_posts] == [TEXT]
+
+
+@pytest.mark.trustpilot
+def test_a_second_staff_reply_replaces_the_company_reply_and_the_thread_is_told(tp, deps, clock, trustpilot_state,
+                                                                                slack_state):
+    review = _review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    tp.staff_says(root["ts"], TEXT)
+    tp.staff_says(root["ts"], "Update: the refund has been sent.")
+    deliver(deps, clock.advance(minutes=1))
+    assert trustpilot_state.reviews[review["id"]]["companyReply"]["text"] == "Update: the refund has been sent."
+    notes = [all_text(m) for m in thread(slack_state, root) if "one company reply per review" in all_text(m)]
+    assert len(notes) == 1 and "replaced" in notes[0]
+
+
+@pytest.mark.trustpilot
+@pytest.mark.parametrize("secret", [None, "wrong-secret"])
+def test_a_delivery_without_the_subscription_secret_is_refused_and_nothing_is_recorded(
+        secret, tp, deps, trustpilot_state, slack_state):
+    url = f"{tp.server.url}/webhooks/trustpilot"
+    if secret:
+        url = trustpilot_state.subscription_url(tp.server.url, secret)
+    review = trustpilot_state.review("Eve", 1, "fake", push=False)
+    body = {"events": [{"eventName": "service-review-created", "version": "1",
+                        "eventData": trustpilot_state.event_data(review)}]}
+    answer = requests.post(url, json=body, timeout=5)
+    tp.executor.drain()
+    assert answer.status_code == 401
+    assert _count(deps, WebhookInbox) == 0 and _count(deps, Message) == 0 and roots(slack_state) == []
+
+
+def test_without_trustpilot_credentials_the_route_is_absent(bot):
+    answer = requests.post(f"{bot.server.url}/webhooks/trustpilot", json={"events": []}, timeout=5)
+    assert answer.status_code == 404
