@@ -30,7 +30,7 @@ from datetime import datetime, timedelta, timezone
 import requests
 
 from adapters.base import (REVISED, ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult,
-                           InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
+                           InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimit, RateLimited, SentMessage,
                            empty_reply_problem)
 from bot.env import EnvReader
 
@@ -41,6 +41,7 @@ REVIEW_PAGE = "https://www.trustpilot.com/reviews/"
 PER_PAGE = 100          # the most Trustpilot gives per page
 MAX_PAGES = 10          # a backfill reads at most this many pages per pass; the next pass goes on from the cursor
 TOKEN_MARGIN = timedelta(minutes=5)
+POLL_PACE = timedelta(minutes=5)
 EVENTS = {"service-review-created": None, "service-review-updated": REVISED, "service-review-deleted": "removed"}
 REPLACES = ("Trustpilot keeps one company reply per review: this reply replaced the earlier one "
             "(“{earlier}”) on the review's public page.")
@@ -201,7 +202,10 @@ class TrustpilotAdapter:
             if older or len(reviews) < PER_PAGE:
                 break
         found.sort(key=lambda p: p.created_at or datetime.min.replace(tzinfo=timezone.utc))
-        return FetchResult(found, newest, None)
+        # Trustpilot counts calls per year, not per window: the API module's first tier allows 200,000
+        # (about one every 2.6 minutes). Polling every POLL_PACE keeps a pass to ~105,000 a year, leaving the rest
+        # for replies and their look-ups; webhooks carry the news in between.
+        return FetchResult(found, newest, RateLimit(1, self.clock() + POLL_PACE))
 
     # -- replies ----------------------------------------------------------------------------------------------------
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:

@@ -57,8 +57,22 @@ def test_a_review_by_webhook_is_one_root_with_its_stars_and_polling_it_again_cha
     # The webhook carries only the location's id; the root shows what it was given.
     assert "43f51215" in shown
     poll(deps, clock.advance(minutes=1))
+    assert _reviews_read(trustpilot_state) == 1
     assert len(roots(slack_state)) == 1 and thread(slack_state, root) == []
     assert _count(deps, Message) == 1
+
+
+def _reviews_read(trustpilot_state) -> int:
+    return sum(path.endswith("/reviews") for method, path in trustpilot_state.calls if method == "GET")
+
+
+@pytest.mark.trustpilot
+def test_polling_keeps_to_trustpilots_yearly_allowance(deps, clock, trustpilot_state):
+    poll(deps, clock())
+    poll(deps, clock.advance(minutes=4))
+    assert _reviews_read(trustpilot_state) == 1   # 200,000 calls a year on the first tier: one pass per 5 minutes
+    poll(deps, clock.advance(minutes=1, seconds=1))
+    assert _reviews_read(trustpilot_state) == 2
 
 
 @pytest.mark.trustpilot
@@ -106,6 +120,7 @@ def test_a_revised_review_shows_in_its_thread_and_reopens_the_conversation(tp, d
     assert conv.status == WAITING and conv.waiting_since == clock()
     # Polling sees the same revision (keyed by what changed): nothing new.
     poll(deps, clock.advance(minutes=1))
+    assert _reviews_read(trustpilot_state) == 1
     assert len([m for m in thread(slack_state, root) if "revised" in all_text(m)]) == 1
 
 
@@ -197,3 +212,14 @@ def test_a_delivery_without_the_subscription_secret_is_refused_and_nothing_is_re
 def test_without_trustpilot_credentials_the_route_is_absent(bot):
     answer = requests.post(f"{bot.server.url}/webhooks/trustpilot", json={"events": []}, timeout=5)
     assert answer.status_code == 404
+
+
+@pytest.mark.trustpilot
+def test_a_revision_whose_webhook_was_lost_is_found_by_the_next_poll(tp, deps, clock, trustpilot_state, slack_state):
+    review = _review(tp, trustpilot_state, stars=2)
+    poll(deps, clock.advance(minutes=1))
+    trustpilot_state.revise(review["id"], stars=1, text="Still no refund.", push=False)
+    poll(deps, clock.advance(minutes=6))
+    [root] = roots(slack_state)
+    [revision] = thread(slack_state, root)
+    assert "revised their review" in all_text(revision) and "Still no refund." in all_text(revision)
