@@ -223,3 +223,29 @@ def test_a_revision_whose_webhook_was_lost_is_found_by_the_next_poll(tp, deps, c
     [root] = roots(slack_state)
     [revision] = thread(slack_state, root)
     assert "revised their review" in all_text(revision) and "Still no refund." in all_text(revision)
+
+
+@pytest.mark.trustpilot
+def test_a_revision_reopens_a_resolved_review(tp, deps, clock, trustpilot_state, slack_state):
+    from bot.desk.actions import resolve
+    review = _review(tp, trustpilot_state)
+    resolve(deps, _conversation(deps).id, "U0ALICE", clock())
+    assert _conversation(deps).status == "resolved"
+    trustpilot_state.revise(review["id"], text="Update: still waiting for the refund.")
+    tp.executor.drain()
+    assert _conversation(deps).status == WAITING
+
+
+@pytest.mark.trustpilot
+def test_a_reply_to_a_deleted_review_is_refused_in_the_thread_and_nothing_is_posted(tp, deps, clock,
+                                                                                    trustpilot_state, slack_state):
+    review = _review(tp, trustpilot_state)
+    trustpilot_state.delete(review["id"])
+    tp.executor.drain()
+    [root] = roots(slack_state)
+    tp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    assert trustpilot_state.reply_posts == []
+    warnings = [all_text(m) for m in thread(slack_state, root) if "⚠️" in m.get("text", "")]
+    assert len(warnings) == 1 and "may have been removed" in warnings[0]
+    assert _conversation(deps).status == WAITING
