@@ -131,6 +131,7 @@ def test_a_deleted_review_is_said_in_its_thread(tp, deps, trustpilot_state, slac
     tp.executor.drain()
     [root] = roots(slack_state)
     assert "removed or hid" in all_text(thread(slack_state, root)[-1])
+    assert "The customer removed this review" in all_text(root)   # the root says it too
 
 
 @pytest.mark.trustpilot

@@ -250,12 +250,15 @@ PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} pr
 
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
                  in_flight: str | None = None, can_private: bool = False,
-                 window_closes: datetime | None = None) -> dict:
-    """chat.postMessage / chat.update arguments (minus channel and ts)."""
+                 window_closes: datetime | None = None, removed: bool = False) -> dict:
+    """chat.postMessage / chat.update arguments (minus channel and ts).
+    removed: the customer took this review back since (said above its text)."""
     line = author_line(platform_label, first, conv.private)
     if first.change:  # the first the desk saw of it was an edit or a removal
         line = CHANGE_LOOK.get(first.change, first.change) + " · " + line
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
+    if removed:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": REMOVED_REVIEW}]})
     if conv.private:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
             who=escape_for_slack(conv.customer_handle), label=platform_label)}]})
@@ -272,6 +275,8 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
             "unfurl_links": False, "unfurl_media": False}
 
 
+REMOVED_REVIEW = ("🗑️ *The customer removed this review.* Its last text is below; there is nothing left to "
+                  "answer on the platform.")
 CHANGE_LOOK = {"edited": "✏️ *The customer edited a post* (new text below)",
                "removed": "🗑️ *The customer removed or hid a post* (its last text below)",
                "revised": "✏️ *The customer revised their review* (reopened; now reads as below)"}

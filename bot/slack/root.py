@@ -75,10 +75,12 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
     first = store.first_customer_message(session, conv.id)
     in_flight = store.reply_in_flight(session, conv.id)
     latest = store.latest_customer_message(session, conv.id, conv.customer_id)
+    # A review is one post: once its customer removed it, its root says so (a comment thread goes on).
+    removed = first.rating is not None and store.latest_change(session, conv.id) == "removed"
     session.commit()
     label = deps.label(conv.platform, conv.private)
     closes = window_closes(deps, conv, latest.created_at if latest else None)
     parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
         root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
-                     closes)))
+                     closes, removed=removed)))
