@@ -191,7 +191,8 @@ class TrustpilotAdapter:
                 if created and (newest is None or created > _time(newest)):
                     newest = created.isoformat()
                 revised = _time(review.get("updatedAt")) not in (None, created)
-                if since and created and created <= since:
+                # Strictly older: a review of the cursor's own second may be new (seen ones change nothing).
+                if since and created and created < since:
                     older = True
                     # Seen by an earlier pass (or before the backfill): only a revision of it is news.
                     if page > 1 or cursor is None or not revised:

@@ -250,3 +250,13 @@ def test_a_reply_to_a_deleted_review_is_refused_in_the_thread_and_nothing_is_pos
     warnings = [all_text(m) for m in thread(slack_state, root) if "⚠️" in m.get("text", "")]
     assert len(warnings) == 1 and "may have been removed" in warnings[0]
     assert _conversation(deps).status == WAITING
+
+
+@pytest.mark.trustpilot
+def test_a_review_written_in_the_same_second_as_the_last_one_polled_is_not_missed(deps, clock, trustpilot_state,
+                                                                                   slack_state):
+    trustpilot_state.review("First", 5, "Great!", push=False)
+    poll(deps, clock())
+    trustpilot_state.review("Second", 1, "Awful.", push=False)   # the same (frozen) second as the cursor
+    poll(deps, clock.advance(minutes=6))
+    assert sorted(all_text(r).split(" · ")[1].split(":")[0] for r in roots(slack_state)) == ["First", "Second"]
