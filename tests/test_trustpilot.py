@@ -260,3 +260,24 @@ def test_a_review_written_in_the_same_second_as_the_last_one_polled_is_not_misse
     trustpilot_state.review("Second", 1, "Awful.", push=False)   # the same (frozen) second as the cursor
     poll(deps, clock.advance(minutes=6))
     assert sorted(all_text(r).split(" · ")[1].split(":")[0] for r in roots(slack_state)) == ["First", "Second"]
+
+
+@pytest.mark.trustpilot
+def test_the_reply_check_holds_a_company_reply_like_any_public_reply(tp, deps, clock, trustpilot_state, slack_state):
+    _review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    tp.staff_says(root["ts"], "Dana, I've found your booking under dana.k@gmail.com, refund done")
+    deliver(deps, clock.advance(minutes=1))
+    assert trustpilot_state.reply_posts == []   # held for its author: a public review is no place for an address
+
+
+@pytest.mark.trustpilot
+@pytest.mark.settings(SEND_DELAY="10s")
+def test_a_company_reply_waits_out_send_delay(tp, deps, clock, trustpilot_state, slack_state):
+    _review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    tp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(seconds=5))
+    assert trustpilot_state.reply_posts == []
+    deliver(deps, clock.advance(seconds=6))
+    assert [body["message"] for _, body in trustpilot_state.reply_posts] == [TEXT]
