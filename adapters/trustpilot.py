@@ -190,12 +190,14 @@ class TrustpilotAdapter:
                 created = _time(review.get("createdAt"))
                 if created and (newest is None or created > _time(newest)):
                     newest = created.isoformat()
-                revised = _time(review.get("updatedAt")) not in (None, created)
+                updated = _time(review.get("updatedAt"))
+                revised = updated not in (None, created)
                 # Strictly older: a review of the cursor's own second may be new (seen ones change nothing).
                 if since and created and created < since:
                     older = True
-                    # Seen by an earlier pass (or before the backfill): only a revision of it is news.
-                    if page > 1 or cursor is None or not revised:
+                    # Seen by an earlier pass (or before the backfill): only a revision since the cursor is news —
+                    # one made before it was on the page the pass that set the cursor read.
+                    if page > 1 or cursor is None or not revised or updated < since:
                         continue
                 post = self._post(review, REVISED if revised else None)
                 if post is not None:

@@ -281,3 +281,40 @@ def test_a_company_reply_waits_out_send_delay(tp, deps, clock, trustpilot_state,
     assert trustpilot_state.reply_posts == []
     deliver(deps, clock.advance(seconds=6))
     assert [body["message"] for _, body in trustpilot_state.reply_posts] == [TEXT]
+
+
+@pytest.mark.trustpilot
+@pytest.mark.settings(BACKFILL="1h")
+def test_a_review_revised_long_before_the_desk_started_never_opens_a_conversation(deps, clock, trustpilot_state,
+                                                                                   slack_state):
+    old = trustpilot_state.review("Long ago", 2, "Slow.", push=False)
+    clock.advance(minutes=1)
+    trustpilot_state.revise(old["id"], stars=3, push=False)
+    clock.advance(days=2)
+    trustpilot_state.review("Today", 4, "Nice.", push=False)
+    poll(deps, clock())
+    poll(deps, clock.advance(minutes=6))
+    assert [all_text(r).split(" · ")[1].split(":")[0] for r in roots(slack_state)] == ["Today"]
+
+
+@pytest.mark.trustpilot
+def test_an_expired_token_is_renewed_with_its_refresh_token(deps, clock, trustpilot_state, slack_state):
+    trustpilot_state.review("First", 5, "Great!", push=False)
+    poll(deps, clock())
+    clock.advance(days=5)   # past the token's 359,999 seconds
+    trustpilot_state.review("Second", 1, "Awful.", push=False)
+    poll(deps, clock())
+    assert len(roots(slack_state)) == 2
+    paths = [path for method, path in trustpilot_state.calls if method == "POST"]
+    assert [p.rsplit("/", 1)[-1] for p in paths] == ["accesstoken", "refresh"]
+
+
+@pytest.mark.trustpilot
+@pytest.mark.settings(TRUSTPILOT_PASSWORD="wrong")
+def test_a_refused_business_user_is_one_clear_line_and_nothing_else(deps, clock, trustpilot_state, slack_state,
+                                                                    caplog):
+    trustpilot_state.review("First", 5, "Great!", push=False)
+    poll(deps, clock())
+    assert roots(slack_state) == []
+    assert any("Trustpilot refused the API key, secret, username or password" in r.getMessage()
+               for r in caplog.records)
