@@ -329,6 +329,14 @@ class NameFinder(Protocol):
 
 
 @runtime_checkable
+class OneReplyPerPost(Protocol):
+    def replaces(self, earlier: str) -> str:
+        """The platform keeps one public reply per customer post (a review's
+        company reply): what the thread is told, before a later staff reply
+        goes out, about the earlier one (`earlier`, as staff wrote it)."""
+
+
+@runtime_checkable
 class Windowed(Protocol):
     def reply_window(self, private: bool) -> timedelta | None:
         """How long after the customer's last message the brand may still

@@ -43,8 +43,8 @@ MAX_PAGES = 10          # a backfill reads at most this many pages per pass; the
 TOKEN_MARGIN = timedelta(minutes=5)
 POLL_PACE = timedelta(minutes=5)
 EVENTS = {"service-review-created": None, "service-review-updated": REVISED, "service-review-deleted": "removed"}
-REPLACES = ("Trustpilot keeps one company reply per review: this reply replaced the earlier one "
-            "(“{earlier}”) on the review's public page.")
+REPLACES = ("Trustpilot keeps one company reply per review: the reply below replaces the earlier one "
+            "(“{earlier}”) on the review's public page as it goes out.")
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ class TrustpilotAdapter:
 
     def send_reply(self, action: OutboundAction) -> SentMessage:
         """One company reply per review: what is there is read first — our own text already there is the reply
-        an earlier attempt made (nothing sent twice); another text is replaced, and the thread is told."""
+        an earlier attempt made (nothing sent twice); another text is replaced (the thread was told: replaces)."""
         earlier = _reply_text(self._review(action.target))
         sent = self._sent(action)
         if earlier is not None and earlier.strip() == action.text.strip():
@@ -233,10 +233,12 @@ class TrustpilotAdapter:
         if self._settings.business_user_id:
             body["authorBusinessUserId"] = self._settings.business_user_id
         self._call("POST", f"/private/reviews/{action.target}/reply", json=body, sending=True)
-        if earlier:
-            cut = earlier if len(earlier) <= 120 else earlier[:119] + "…"
-            return SentMessage(sent.external_id, sent.url, note=REPLACES.format(earlier=cut))
+        if earlier:  # the thread was told before (replaces); the log keeps what was there
+            log.info("Trustpilot review %s: company reply replaced (it read “%s”)", action.target, earlier[:200])
         return sent
+
+    def replaces(self, earlier: str) -> str:
+        return REPLACES.format(earlier=earlier if len(earlier) <= 120 else earlier[:119] + "…")
 
     def find_sent(self, action: OutboundAction) -> SentMessage | None:
         text = _reply_text(self._review(action.target))

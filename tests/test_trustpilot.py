@@ -187,11 +187,17 @@ def test_a_second_staff_reply_replaces_the_company_reply_and_the_thread_is_told(
     review = _review(tp, trustpilot_state)
     [root] = roots(slack_state)
     tp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    told_when_stored = []   # was the thread told when Trustpilot stored the second reply?
+    trustpilot_state.on_reply = lambda body: told_when_stored.append(
+        any("one company reply per review" in all_text(m) for m in thread(slack_state, root)))
     tp.staff_says(root["ts"], "Update: the refund has been sent.")
     deliver(deps, clock.advance(minutes=1))
+    assert told_when_stored == [True]
     assert trustpilot_state.reviews[review["id"]]["companyReply"]["text"] == "Update: the refund has been sent."
-    notes = [all_text(m) for m in thread(slack_state, root) if "one company reply per review" in all_text(m)]
-    assert len(notes) == 1 and "replaced" in notes[0]
+    told = [m for m in thread(slack_state, root) if "one company reply per review" in all_text(m)]
+    assert len(told) == 1 and "replaces the earlier one (“We are sorry about the wait" in all_text(told[0])
+    assert len(trustpilot_state.reply_posts) == 2
 
 
 @pytest.mark.trustpilot
