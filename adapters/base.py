@@ -80,6 +80,12 @@ class InboundPost:
     # author_handle is a stand-in (the delivery named only an id): the name is
     # looked up (NameFinder) after the webhook was answered, before Slack shows it.
     name_pending: bool = False
+    # A review (Trustpilot, Google, Yelp): its stars 1–5, headline and the
+    # business location it is about. A review's later revision comes with
+    # change="revised": shown in its thread, and — unlike an edit — a new wait.
+    rating: int | None = None
+    title: str | None = None
+    location: str | None = None
 
     def __post_init__(self) -> None:
         """A platform's payload is outside input. What can be cleaned is
@@ -100,6 +106,8 @@ class InboundPost:
             raise ValueError(f"{self.platform} post: private must be true or false")
         if self.created_at is not None and not isinstance(self.created_at, datetime):
             raise ValueError(f"{self.platform} post: created_at must be a time")
+        if self.rating is not None and (isinstance(self.rating, bool) or self.rating not in range(1, 6)):
+            raise ValueError(f"{self.platform} post: rating must be a whole number of stars from 1 to 5")
         if not all(isinstance(a, Attachment) for a in self.attachments):
             raise ValueError(f"{self.platform} post: attachments are malformed")
 
@@ -108,7 +116,11 @@ class InboundPost:
 # cut. Real ids run long — an Instagram message id is about 164 characters, and an
 # edit's key adds its time — so ids get room to spare; a longer one is not an id.
 IDS = {"platform": 32, "external_id": 512, "thread_id": 512, "author_id": 128, "account": 128}
-SHOWN = {"author_handle": 128, "author_name": 256, "url": 2048, "platform_label": 64, "change": 16}
+SHOWN = {"author_handle": 128, "author_name": 256, "url": 2048, "platform_label": 64, "change": 16,
+         "title": 512, "location": 256}
+# A change that starts a new wait: the customer revised their review (new stars
+# or text), which deserves an answer again — an edit of a comment does not.
+REVISED = "revised"
 
 
 @dataclass(frozen=True)
@@ -314,6 +326,14 @@ class NameFinder(Protocol):
         """The customer's (handle as shown, display name) looked up on the
         platform, or None. Called after a webhook was answered, never before:
         a slow or failing look-up must not hold up the platform's delivery."""
+
+
+@runtime_checkable
+class OneReplyPerPost(Protocol):
+    def replaces(self, earlier: str) -> str:
+        """The platform keeps one public reply per customer post (a review's
+        company reply): what the thread is told, before a later staff reply
+        goes out, about the earlier one (`earlier`, as staff wrote it)."""
 
 
 @runtime_checkable

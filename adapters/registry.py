@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import facebook, instagram, x
+from adapters import facebook, instagram, trustpilot, x
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -21,6 +21,7 @@ class Platform:
     read_settings: Callable[[EnvReader], Any | None]   # None: credentials absent, platform off
     build: Callable[[Any], Adapter]
     off_hint: str                                      # logged once when it is off
+    reviews: bool = False                              # its conversations are reviews: SLA_REVIEWS applies
 
 
 PLATFORMS: tuple[Platform, ...] = (
@@ -30,7 +31,14 @@ PLATFORMS: tuple[Platform, ...] = (
              "Facebook and Messenger are off: set META_PAGE_ID and META_PAGE_TOKEN to turn them on"),
     Platform("instagram", instagram.read_settings, instagram.InstagramAdapter,
              "Instagram is off: set INSTAGRAM_ACCOUNT_ID and INSTAGRAM_TOKEN (or META_PAGE_TOKEN) to turn it on"),
+    Platform("trustpilot", trustpilot.read_settings, trustpilot.TrustpilotAdapter,
+             "Trustpilot reviews are off: set TRUSTPILOT_API_KEY, TRUSTPILOT_API_SECRET, TRUSTPILOT_BUSINESS_UNIT_ID, "
+             "TRUSTPILOT_USERNAME and TRUSTPILOT_PASSWORD to turn them on", reviews=True),
 )
+
+
+def review_platforms() -> tuple[str, ...]:
+    return tuple(platform.name for platform in PLATFORMS if platform.reviews)
 
 
 def read_platform_settings(reader: EnvReader) -> dict[str, Any]:

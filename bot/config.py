@@ -100,8 +100,12 @@ def _database_url(reader: EnvReader) -> str:
 
 
 def _sla_overrides(env: Mapping[str, str], reader: EnvReader) -> dict[str, timedelta]:
-    """SLA_FIRST_RESPONSE_X=30m style per-platform overrides."""
-    overrides = {}
+    """SLA_FIRST_RESPONSE_X=30m style per-platform overrides. Reviews platforms
+    (the registry says which) wait SLA_REVIEWS (24h) for every answer: a good
+    public answer matters more than a fast one. A platform's own variable wins."""
+    from adapters.registry import review_platforms  # see _platform_settings
+    reviews = reader.duration("SLA_REVIEWS", "24h") or timedelta(hours=24)
+    overrides = {f"{kind}:{name}": reviews for name in review_platforms() for kind in ("first", "next")}
     for name in env:
         for prefix in ("SLA_FIRST_RESPONSE_", "SLA_NEXT_RESPONSE_"):
             if name.startswith(prefix) and env[name].strip():

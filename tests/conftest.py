@@ -21,9 +21,10 @@ from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request
 from sandbox.graph_emulator import GraphState, create_graph_emulator
+from sandbox.trustpilot_emulator import TrustpilotState, create_trustpilot_emulator
 from sandbox.x_emulator import XState, create_x_emulator
 
-SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
+SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "TRUSTPILOT_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
                      "DATABASE_URL", "WEB_CONCURRENCY")
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -174,6 +175,18 @@ def graph_emulator(graph_state):
 
 
 @pytest.fixture
+def trustpilot_state(clock):
+    return TrustpilotState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def trustpilot_emulator(trustpilot_state):
+    server = BackgroundServer(create_trustpilot_emulator(trustpilot_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def webhooks_on(bot, graph_state):
     """The Graph emulator pushes every change to the bot's /webhooks/meta."""
     graph_state.webhook_url = bot.server.url + "/webhooks/meta"
@@ -227,6 +240,13 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
             graph_state.ig_login = True
             meta.update(INSTAGRAM_TOKEN=graph_state.ig_token, INSTAGRAM_API_URL=f"{graph.url}/v26.0",
                         INSTAGRAM_APP_SECRET=graph_state.ig_app_secret)
+    if request.node.get_closest_marker("trustpilot"):  # a Trustpilot business unit on its emulator as well
+        tp, tp_state = request.getfixturevalue("trustpilot_emulator"), request.getfixturevalue("trustpilot_state")
+        meta.update(TRUSTPILOT_API_URL=f"{tp.url}/v1", TRUSTPILOT_API_KEY=tp_state.api_key,
+                    TRUSTPILOT_API_SECRET=tp_state.api_secret, TRUSTPILOT_BUSINESS_UNIT_ID=tp_state.business_unit_id,
+                    TRUSTPILOT_USERNAME=tp_state.username, TRUSTPILOT_PASSWORD=tp_state.password,
+                    TRUSTPILOT_BUSINESS_USER_ID=tp_state.business_user_id,
+                    TRUSTPILOT_WEBHOOK_SECRET=tp_state.webhook_secret)
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,

@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, InboundPost, NameFinder, can
+from adapters.base import REVISED, ActionKind, InboundPost, NameFinder, can
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
@@ -54,7 +54,8 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     # In a private 1:1 thread every message is the customer's (their DM answering
     # a private reply joins the public conversation under their DM identity).
     someone_else = conv is not None and conv.customer_id != post.author_id and not post.private
-    changed_earlier = post.change is not None and conv is not None  # an edit of a post we showed
+    # an edit of a post we showed (a revised review is a new wait: shown and answered again)
+    changed_earlier = post.change not in (None, REVISED) and conv is not None
     if conv is None:
         conv, known_thread = _new_conversation(session, channel, post, now)
     if not known_thread:
@@ -64,6 +65,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
                       author_id=post.author_id, author_handle=post.author_handle,
                       author_name=post.author_name, text=post.text, change=post.change, private=post.private,
                       attachments=attachments_json(post.attachments), name_pending=post.name_pending,
+                      rating=post.rating, title=post.title, location=post.location,
                       created_at=post.created_at or now, recorded_at=now)
     try:
         with session.begin_nested():
@@ -75,7 +77,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     else:
         record_customer_post(conv, post.created_at or now, now, deps.policy)
         arm_window_alarm(deps, conv, post.created_at or now)
-        prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv))
+        prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv), rating=post.rating)
     return message
 
 
@@ -108,13 +110,14 @@ def message_is_first(conv: Conversation) -> bool:
     return conv.slack_root_ts is None and conv.posts_in_wait <= 1 and conv.first_response_at is None
 
 
-def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: datetime, new: bool) -> None:
+def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: datetime, new: bool,
+                          rating: int | None = None) -> None:
     """The customer's words (and how often they wrote while waiting) may raise
     the priority — and with it shorten the SLA; never one a person chose, and
     never lower except for a brand-new conversation (praise → low)."""
     if conv.priority_by_staff:
         return
-    urgency = assess(text, conv.posts_in_wait)
+    urgency = assess(text, conv.posts_in_wait, rating)
     if urgency.priority == conv.priority or not (new or raised(conv.priority, urgency.priority)):
         return
     set_priority(conv, urgency.priority, now, deps.policy, from_words=True)

@@ -33,7 +33,7 @@ from bot.deps import Deps, backoff
 from bot.slack.root import refresh_root
 from bot.store.db import reading
 from bot.store.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversation, Message, Outbox
-from bot.outbound.notices import close_undo_notice, post_due_notices
+from bot.outbound.notices import close_undo_notice, post_due_notices, say_before_replacing
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.outbound.compose import compose_reply_text
 from bot.inbound.tokens import use_stored_tokens
@@ -184,6 +184,8 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             text = compose_reply_text(deps, row.slack_text, row.staff_user) if row.slack_text else ""
             action = OutboundAction(row.platform, kind, row.target, text, row.idempotency_key,
                                     about_at=_customer_last_wrote(deps, row), queued_at=row.created_at)
+            if uncertain_since is None:
+                say_before_replacing(deps, adapter, row)
             sent = _send_once(adapter, action, uncertain_since, now, row.id)
         except RateLimited as exc:
             store.close_window(session, window_key, exc.retry_at)

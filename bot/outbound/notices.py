@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
-from adapters.base import PostRef, heart_for
+from adapters.base import OneReplyPerPost, PostRef, heart_for
 from bot.deps import Deps, backoff
 from bot.store.db import reading
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
@@ -232,3 +232,22 @@ def mark_stopped(deps: Deps, outbox_id: int, undone: bool, notice_ts: str | None
                                    look_first=False)
     except SLACK_ERRORS as exc:
         log.warning("outbox %s: not marked as not sent in the thread: %s", outbox_id, exc)
+
+
+def say_before_replacing(deps: Deps, adapter, row: Outbox) -> None:
+    """Where the platform keeps one public reply per post (OneReplyPerPost),
+    a later staff reply to the same post replaces the earlier: the thread is
+    told so, once, before it goes out (a retry after a lost Slack answer looks
+    for the notice first). Slack errors propagate: the send waits for the notice."""
+    if row.kind != "reply" or not isinstance(adapter, OneReplyPerPost):
+        return
+    with deps.sessions() as session:
+        earlier = session.scalar(select(Outbox).where(
+            Outbox.conversation_id == row.conversation_id, Outbox.kind == "reply", Outbox.state == SENT,
+            Outbox.target == row.target, Outbox.id != row.id).order_by(Outbox.id.desc()).limit(1))
+        if earlier is None:
+            return
+        conv = session.get(Conversation, row.conversation_id)
+        channel, root, said = conv.slack_channel, conv.slack_root_ts, earlier.slack_text or ""
+    deps.slack.notice_once(channel, root, f"ℹ️ {adapter.replaces(said)}", {"outbox": str(row.id), "part": "replaces"},
+                           since=row.created_at, look_first=True)

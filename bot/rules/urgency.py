@@ -80,15 +80,20 @@ def shouting(text: str) -> bool:
     return False
 
 
-def assess(text: str, posts_in_wait: int = 1) -> Urgency:
+# A review's stars at or below this raise its priority: a public 1–2 star
+# review is read by every later customer until it is answered.
+LOW_RATING = 2
+
+
+def assess(text: str, posts_in_wait: int = 1, rating: int | None = None) -> Urgency:
     """The priority the customer's words (and how often they have written
-    while waiting) suggest, with its reason."""
+    while waiting, and a review's stars) suggest, with its reason."""
     urgent, high = _patterns()
     found = urgent.search(text)
     if found:
         return Urgency("urgent", f"“{found.group().strip()}”")
     score = _vader().polarity_scores(text)["compound"]
-    reasons = []
+    reasons = [f"{rating}-star review"] if rating is not None and rating <= LOW_RATING else []
     found = high.search(text)
     if found:
         reasons.append(f"“{found.group().strip()}”")

@@ -79,8 +79,26 @@ def author_line(platform_label: str, msg: Message, private: bool = False) -> str
         who += f" ({escape_for_slack(msg.author_name)})"
     parts = [f"*{platform_label}*", who, slack_date(msg.created_at)]
     if web_url(msg.external_url):
-        parts.append(slack_link(msg.external_url, "open conversation" if private else "open post"))
+        what = "open conversation" if private else "open review" if msg.rating is not None else "open post"
+        parts.append(slack_link(msg.external_url, what))
     return " · ".join(parts)
+
+
+def stars(rating: int) -> str:
+    return "★" * rating + "☆" * (5 - rating)
+
+
+def review_blocks(msg: Message) -> list[dict]:
+    """A review's stars, headline and location above its text (nothing for
+    posts that are not reviews)."""
+    if msg.rating is None:
+        return []
+    line = f"*{stars(msg.rating)}* {msg.rating}/5"
+    if msg.title:
+        line += f" · *{escape_for_slack(msg.title)}*"
+    if msg.location:
+        line += f" · 📍 {escape_for_slack(msg.location)}"
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": line}}]
 
 
 # A post is shown in at most this many 3,000-character sections (Slack allows
@@ -145,6 +163,8 @@ def attachment_blocks(msg: Message) -> list[dict]:
 
 def fallback_text(platform_label: str, msg: Message) -> str:
     shown = msg.text if not msg.parked_reason else "(cannot be shown in Slack)"
+    if msg.rating is not None and not msg.parked_reason:
+        shown = f"{stars(msg.rating)} {shown}"
     cut = shown[:FALLBACK_CHARS] + ("…" if len(shown) > FALLBACK_CHARS else "")
     return f"{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
 
@@ -234,17 +254,20 @@ PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} pr
 
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
                  in_flight: str | None = None, can_private: bool = False,
-                 window_closes: datetime | None = None, writing: tuple[str, ...] = ()) -> dict:
+                 window_closes: datetime | None = None, writing: tuple[str, ...] = (), removed: bool = False) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts).
-    writing: who has the composer open for it (✍️ Reply)."""
+    writing: who has the composer open for it (✍️ Reply); removed: the
+    customer took this review back since (said above its text)."""
     line = author_line(platform_label, first, conv.private)
     if first.change:  # the first the desk saw of it was an edit or a removal
         line = CHANGE_LOOK.get(first.change, first.change) + " · " + line
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
+    if removed:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": REMOVED_REVIEW}]})
     if conv.private:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
             who=escape_for_slack(conv.customer_handle), label=platform_label)}]})
-    blocks += text_sections(first, platform_label)
+    blocks += review_blocks(first) + text_sections(first, platform_label)
     line = status_line(conv, now, in_flight)
     if window_closes is not None and conv.status != RESOLVED:
         line += (" · 💬 reply window " + ("*closed* " if now >= window_closes else "closes ")
@@ -260,8 +283,11 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
             "unfurl_links": False, "unfurl_media": False}
 
 
+REMOVED_REVIEW = ("🗑️ *The customer removed this review.* Its last text is below; there is nothing left to "
+                  "answer on the platform.")
 CHANGE_LOOK = {"edited": "✏️ *The customer edited a post* (new text below)",
-               "removed": "🗑️ *The customer removed or hid a post* (its last text below)"}
+               "removed": "🗑️ *The customer removed or hid a post* (its last text below)",
+               "revised": "✏️ *The customer revised their review* (reopened; now reads as below)"}
 
 
 def followup_message(msg: Message, platform_label: str, someone_else: bool = False, private: bool = False) -> dict:
@@ -274,6 +300,6 @@ def followup_message(msg: Message, platform_label: str, someone_else: bool = Fal
     if someone_else:
         line = "👥 *Someone else* (not the customer; replies do not go to them) · " + line
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
-    blocks += text_sections(msg, platform_label)
+    blocks += review_blocks(msg) + text_sections(msg, platform_label)
     return {"text": fallback_text(platform_label, msg), "blocks": blocks, "unfurl_links": False,
             "unfurl_media": False}

@@ -81,6 +81,8 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
         in_flight = store.reply_in_flight(look, conv.id)
         latest = store.latest_customer_message(look, conv.id, conv.customer_id)
         writing = store.who_is_writing(look, conv.id, now)
+        # A review is one post: once its customer removed it, its root says so (a comment thread goes on).
+        removed = first is not None and first.rating is not None and store.latest_change(look, conv.id) == "removed"
     if first is not None:  # parked through the caller's session if Slack refuses it for good
         first = session.merge(first, load=False)
     label = deps.label(conv.platform, conv.private)
@@ -88,4 +90,4 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
     parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
         root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
-                     closes, writing)))
+                     closes, writing, removed=removed)))

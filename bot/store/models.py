@@ -203,6 +203,11 @@ class Message(Base):
     # author_handle is a stand-in until the platform tells the name (looked up
     # after the webhook was answered, before the post goes to Slack).
     name_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # A review's stars (1–5), headline and the business location it is about
+    # (None for posts that are not reviews): shown on the root and on a revision.
+    rating: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(512))
+    location: Mapped[str | None] = mapped_column(String(256))
 
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"

@@ -74,6 +74,14 @@ def latest_customer_message(session: Session, conversation_id: int, customer_id:
                           .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
 
 
+def latest_change(session: Session, conversation_id: int) -> str | None:
+    """How the customer last changed a post of this conversation ("edited",
+    "revised", "removed"), or None: a removed review says so on its root."""
+    return session.scalar(select(Message.change).where(Message.conversation_id == conversation_id,
+                                                       Message.direction == IN, Message.change.is_not(None))
+                          .order_by(Message.id.desc()).limit(1))
+
+
 def _from_the_customer(customer_id: str):
     # Their posts, and their private messages (a DM thread is theirs alone).
     return (Message.author_id == customer_id) | Message.private
