@@ -23,11 +23,17 @@ log = logging.getLogger(__name__)
 WINDOW_WARNING = timedelta(hours=1)
 
 
+def reply_window(deps: Deps, conv: Conversation) -> timedelta | None:
+    """How long after the customer's last message the platform takes our
+    replies in this conversation; None where it always does."""
+    adapter = deps.adapters.get(conv.platform)
+    return adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+
+
 def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:
     """When the platform stops taking our replies in this conversation (a
     messaging window counted from the customer's last message), or None."""
-    adapter = deps.adapters.get(conv.platform)
-    window = adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+    window = reply_window(deps, conv)
     return customer_wrote + window if window and customer_wrote else None
 
 
@@ -70,15 +76,25 @@ def parking_if_refused(session: Session, message: Message, send):
 def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime) -> None:
     """Status changes update the root in place (chat.update), never as new posts.
     Commits the caller's pending changes with its reads, before the Slack call."""
-    if conv.slack_root_ts is None:
-        return
-    first = store.first_customer_message(session, conv.id)
-    in_flight = store.reply_in_flight(session, conv.id)
-    latest = store.latest_customer_message(session, conv.id, conv.customer_id)
+    update = root_update(session, deps, conv, now)
     session.commit()
+    update()
+
+
+def root_update(session: Session, deps: Deps, conv: Conversation, now: datetime, first: Message | None = None):
+    """Reads what the root shows (the conversation's first customer message
+    unless the caller has it), in the caller's transaction; returns the
+    chat.update to make once the caller has committed (no transaction, and so
+    no SQLite write lock, stays open across a Slack call)."""
+    if conv.slack_root_ts is None:
+        return lambda: None
+    first = first or store.first_customer_message(session, conv.id)
+    in_flight = store.reply_in_flight(session, conv.id)
+    # The customer's latest post only dates a messaging window; where the
+    # platform has none, it is not read.
+    latest = store.latest_customer_message(session, conv.id, conv.customer_id) if reply_window(deps, conv) else None
     label = deps.label(conv.platform, conv.private)
     closes = window_closes(deps, conv, latest.created_at if latest else None)
-    parking_if_refused(session, first, lambda: deps.slack.update(
-        conv.slack_channel, conv.slack_root_ts,
-        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
-                     closes)))
+    private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
+    return lambda: parking_if_refused(session, first, lambda: deps.slack.update(
+        conv.slack_channel, conv.slack_root_ts, root_message(conv, first, label, now, in_flight, private_ok, closes)))
