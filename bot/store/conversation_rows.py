@@ -65,21 +65,31 @@ def open_conversation_of_customer(session: Session, platform: str, account: str,
 def _build(rows) -> tuple[Conversation, Loaded] | None:
     if not rows:
         return None
-    columns = {key: rows[0]._mapping[_conv.c[key]] for key in _COLUMNS}
+    columns = dict(zip(_COLUMNS, rows[0][:len(_COLUMNS)], strict=True))  # its columns first, in table order
     alarms = {row.alarm_kind: (row.alarm_id, row.alarm_due_at, row.alarm_fired_at)
               for row in rows if row.alarm_id is not None}
-    conv = Conversation(**columns, alarms={kind: Alarm(id=alarm_id, conversation_id=columns["id"], kind=kind,
-                                                       due_at=due_at, fired_at=fired_at)
-                                           for kind, (alarm_id, due_at, fired_at) in alarms.items()})
+    conv = _unsaved(Conversation, columns)
+    conv.alarms = {kind: _unsaved(Alarm, {"id": alarm_id, "conversation_id": columns["id"], "kind": kind,
+                                          "due_at": due_at, "fired_at": fired_at})
+                   for kind, (alarm_id, due_at, fired_at) in alarms.items()}
     return conv, Loaded(columns, alarms)
+
+
+def _unsaved(model, values: dict):
+    """An instance holding `values` as read, in no session: filled as the
+    ORM's own loader fills one (a constructor call sets attribute by attribute,
+    with their events, and costs as much as the SELECT)."""
+    instance = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
 
 
 def insert_conversation(session: Session, conv: Conversation) -> int:
     """Store a new conversation (columns the rules or the caller set; the
     others take their defaults) and its alarms; sets and returns its id."""
     state = conv.__dict__
-    conv.id = session.execute(insert(_conv).values({key: state[key] for key in _COLUMNS if key in state})
-                              .returning(_conv.c.id)).scalar_one()
+    values = {key: state[key] for key in _COLUMNS if key in state}
+    conv.id = session.execute(_INSERT, values).scalar_one()
     _insert_alarms(session, conv.id, conv.alarms.values())
     return conv.id
 
@@ -94,7 +104,7 @@ def write_back(session: Session, conv: Conversation, loaded: Loaded) -> None:
     the alarms added, changed or dropped."""
     changed = {key: value for key in _COLUMNS if (value := getattr(conv, key)) != loaded.columns[key]}
     if changed:
-        session.execute(update(_conv).where(_conv.c.id == conv.id).values(changed))
+        session.execute(_UPDATE[_conv], {**changed, "row_id": conv.id})
     added = []
     for kind, alarm in conv.alarms.items():
         before = loaded.alarms.get(kind)
@@ -106,11 +116,18 @@ def write_back(session: Session, conv: Conversation, loaded: Loaded) -> None:
         retimed = {key: value for key, value, old in (("due_at", alarm.due_at, before[1]),
                                                        ("fired_at", alarm.fired_at, before[2])) if value != old}
         if retimed:
-            session.execute(update(_alarm).where(_alarm.c.id == before[0]).values(retimed))
+            session.execute(_UPDATE[_alarm], {**retimed, "row_id": before[0]})
     _insert_alarms(session, conv.id, added)
     for kind, (alarm_id, _due, _fired) in loaded.alarms.items():
         if kind not in conv.alarms:
             session.execute(delete(_alarm).where(_alarm.c.id == alarm_id))
+
+
+# Built once: a statement built per call costs more than the database work
+# it asks for. Without .values(), the columns written are the parameters
+# named after them ("row_id" names none).
+_INSERT = insert(_conv).returning(_conv.c.id)
+_UPDATE = {table: update(table).where(table.c.id == bindparam("row_id")) for table in (_conv, _alarm)}
 
 
 def _insert_alarms(session: Session, conversation_id: int, alarms) -> None:
