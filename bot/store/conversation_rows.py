@@ -42,10 +42,14 @@ _BY_KEY = _locked_with_alarms(_conv.c.id == select(_key.c.conversation_id).where
     _key.c.external_thread_id == bindparam("thread_id")).scalar_subquery())
 # The customer's open conversation with this brand account, in the same kind
 # of channel: a DM never lands in a public thread, nor a public post in a DM thread.
-_OPEN_OF_CUSTOMER = _locked_with_alarms(_conv.c.id == select(_conv.c.id).where(
-    _conv.c.platform == bindparam("platform"), _conv.c.account == bindparam("account"),
-    _conv.c.customer_id == bindparam("customer_id"), _conv.c.private == bindparam("private"),
-    _conv.c.status != RESOLVED).order_by(_conv.c.id.desc()).limit(1).scalar_subquery())
+# The status is asked again outside: PostgreSQL checks the outer conditions
+# once more on a row it waited to lock, so one resolved meanwhile is not
+# taken (as with the ORM finder's single SELECT … FOR UPDATE).
+_newest = _conv.alias("newest")  # named apart from the outer query's conversation: never correlated
+_OPEN_OF_CUSTOMER = _locked_with_alarms((_conv.c.status != RESOLVED) & (_conv.c.id == select(_newest.c.id).where(
+    _newest.c.platform == bindparam("platform"), _newest.c.account == bindparam("account"),
+    _newest.c.customer_id == bindparam("customer_id"), _newest.c.private == bindparam("private"),
+    _newest.c.status != RESOLVED).order_by(_newest.c.id.desc()).limit(1).scalar_subquery()))
 
 
 def conversation_by_key(session: Session, platform: str, account: str,
