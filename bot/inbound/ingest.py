@@ -17,16 +17,17 @@ import json
 import logging
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from adapters.base import REVISED, ActionKind, InboundPost, NameFinder, can
+from bot.store import conversation_rows as rows
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
 from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
 from bot.slack.render import followup_message, root_message
-from bot.slack.root import WINDOW_WARNING, park, parking_if_refused, refresh_root, window_closes
+from bot.slack.root import WINDOW_WARNING, park, parking_if_refused, refresh_root, root_update, window_closes
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.rules.urgency import assess, raised
 
@@ -36,16 +37,19 @@ SLACK_OR_DATABASE_AWAY = (*SLACK_ERRORS, OperationalError)
 
 
 def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
-                now: datetime) -> Message | None:
-    """Store a customer post. Returns the message still to publish, or None if
-    it was published before (a re-fetch or a webhook retry)."""
-    existing = store.find_message_by_external_id(session, post.platform, post.account, post.external_id)
-    if existing is not None:
-        return existing if existing.slack_ts is None else None
-    conv = store.find_conversation_by_key(session, post.platform, post.account, post.thread_id, for_update=True)
-    known_thread = conv is not None
-    conv = conv or store.find_open_conversation_of_customer(session, post.platform, post.account, post.author_id,
-                                                            post.private, for_update=True)
+                now: datetime) -> int | None:
+    """Store a customer post. Returns the id of the message still to publish,
+    or None if it was published before (a re-fetch or a webhook retry)."""
+    seen = store.seen_message(session, post.platform, post.account, post.external_id)
+    if seen is not None:
+        return seen.id if seen.slack_ts is None else None
+    # The conversation as rows, locked: read and written without the ORM's
+    # per-object costs (bot.store.conversation_rows), once per post.
+    found = rows.conversation_by_key(session, post.platform, post.account, post.thread_id)
+    known_thread = found is not None
+    found = found or rows.open_conversation_of_customer(session, post.platform, post.account, post.author_id,
+                                                        post.private)
+    conv, loaded = found or (None, None)
     if conv is None and post.change == "removed":
         # Nothing to show and nobody to answer: a post we never saw, taken back.
         log.info("%s post %s: removed before the desk saw it; ignored (nothing to show)", post.platform,
@@ -56,54 +60,72 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     someone_else = conv is not None and conv.customer_id != post.author_id and not post.private
     # an edit of a post we showed (a revised review is a new wait: shown and answered again)
     changed_earlier = post.change not in (None, REVISED) and conv is not None
-    if conv is None:
-        conv, known_thread = _new_conversation(session, channel, post, now)
-    if not known_thread:
+    fresh = conv is None
+    if fresh:
+        conv = _new_conversation(channel, post, now)
+        customer_wrote(deps, conv, post, now)  # before its one INSERT, so no UPDATE follows it
+        conv, loaded = _store_new_conversation(session, conv, post)
+        fresh = loaded is None
+    elif not known_thread:
         store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
-    message = Message(conversation_id=conv.id, direction=IN, platform=post.platform, account=post.account,
-                      external_id=post.external_id, external_url=post.url, slack_channel=conv.slack_channel,
-                      author_id=post.author_id, author_handle=post.author_handle,
-                      author_name=post.author_name, text=post.text, change=post.change, private=post.private,
-                      attachments=attachments_json(post.attachments), name_pending=post.name_pending,
-                      rating=post.rating, title=post.title, location=post.location,
-                      created_at=post.created_at or now, recorded_at=now)
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        return None  # recorded concurrently by another process
+    message_id = store.insert_unless_present(
+        session, Message, MESSAGE_KEY, conversation_id=conv.id, direction=IN, platform=post.platform,
+        account=post.account, external_id=post.external_id, external_url=post.url,
+        slack_channel=conv.slack_channel, author_id=post.author_id, author_handle=post.author_handle,
+        author_name=post.author_name, text=post.text, change=post.change, private=post.private,
+        attachments=attachments_json(post.attachments), name_pending=post.name_pending,
+        rating=post.rating, title=post.title, location=post.location,
+        created_at=post.created_at or now, recorded_at=now)
+    if message_id is None:  # recorded concurrently by another process
+        if fresh:
+            rows.delete_conversation(session, conv.id)  # it would wait for a post that is not in it
+        return None
     if someone_else or changed_earlier:
         conv.updated_at = now  # shown in the thread; only a new post of the customer starts a wait
-    else:
-        record_customer_post(conv, post.created_at or now, now, deps.policy)
-        arm_window_alarm(deps, conv, post.created_at or now)
-        prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv), rating=post.rating)
-    return message
+    elif not fresh:  # a fresh conversation's clock started above
+        customer_wrote(deps, conv, post, now)
+    if not fresh:
+        rows.write_back(session, conv, loaded)
+    return message_id
 
 
-def _new_conversation(session: Session, channel: str, post: InboundPost, now: datetime) -> tuple[Conversation, bool]:
-    """A conversation for a thread nobody has seen, with its key — or, when
-    another process recorded the same thread at the same moment (two webhook
-    deliveries of one thread recorded side by side), theirs: the thread key is
-    unique, so exactly one conversation wins. (thread known?)"""
-    conv = Conversation(platform=post.platform, account=post.account, private=post.private,
+def customer_wrote(deps: Deps, conv: Conversation, post: InboundPost, now: datetime) -> None:
+    """The customer's own new post: the clock, the window alarm, the priority."""
+    record_customer_post(conv, post.created_at or now, now, deps.policy)
+    arm_window_alarm(deps, conv, post.created_at or now)
+    prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv), rating=post.rating)
+
+
+MESSAGE_KEY = ("platform", "account", "external_id")  # uq_message_external
+THREAD_KEY = ("platform", "account", "external_thread_id")  # uq_conversation_key
+
+
+def _new_conversation(channel: str, post: InboundPost, now: datetime) -> Conversation:
+    return Conversation(platform=post.platform, account=post.account, private=post.private,
                         customer_id=post.author_id,
                         customer_handle=post.author_handle, customer_name=post.author_name,
                         slack_channel=channel, status=WAITING, posts_in_wait=0,
-                        priority="normal", created_at=now, updated_at=now)
-    try:
-        with session.begin_nested():
-            session.add(conv)
-            session.flush()
-            session.add(ConversationKey(platform=post.platform, account=post.account,
-                                        external_thread_id=post.thread_id, conversation_id=conv.id))
-        return conv, True
-    except IntegrityError:
-        theirs = store.find_conversation_by_key(session, post.platform, post.account, post.thread_id,
-                                                for_update=True)
-        if theirs is None:
-            raise
-        return theirs, True
+                        priority="normal", created_at=now, updated_at=now,
+                        alarms={})  # a new conversation has none: nothing to load
+
+
+def _store_new_conversation(session: Session, conv: Conversation,
+                            post: InboundPost) -> tuple[Conversation, rows.Loaded | None]:
+    """Store a conversation for a thread nobody has seen, with its key — or,
+    when another process recorded the same thread at the same moment (two
+    webhook deliveries of one thread recorded side by side), take theirs: the
+    thread key is unique, so exactly one conversation wins. (conversation,
+    None when it is ours; as read when it is theirs)"""
+    rows.insert_conversation(session, conv)
+    if store.insert_unless_present(session, ConversationKey, THREAD_KEY, platform=post.platform,
+                                   account=post.account, external_thread_id=post.thread_id,
+                                   conversation_id=conv.id) is not None:
+        return conv, None
+    rows.delete_conversation(session, conv.id)  # theirs won: ours never held a post
+    theirs = rows.conversation_by_key(session, post.platform, post.account, post.thread_id)
+    if theirs is None:
+        raise RuntimeError(f"thread {post.thread_id[:80]} is taken, yet no conversation holds it")
+    return theirs
 
 
 def message_is_first(conv: Conversation) -> bool:
@@ -139,15 +161,21 @@ def attachments_json(attachments) -> str | None:
     return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
 
 
-def publish(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None) -> bool:
+def publish(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None,
+            last: bool = True, first: Message | None = None) -> bool:
     """Post a recorded message to Slack (root or thread reply) and store its ts.
     The caller has committed the record; Slack errors propagate. False when
     another process is posting it (or its root) right now. With `repaint`, the
-    caller repaints a follow-up's root (once after a burst: publish_unposted)."""
+    root of a follow-up is repainted once after a burst (publish_unposted): by
+    the burst's `last` post of the thread, whose failure to repaint is logged
+    and stops nothing, or by the caller. `first`: the conversation's first
+    customer message, when the caller has it already."""
     conv = session.get(Conversation, message.conversation_id)
     label = deps.label(message.platform, conv.private)
     if conv.slack_root_ts is None:
-        first = store.first_customer_message(session, conv.id)
+        if first is None:
+            first_id = store.first_customer_message_id(session, conv.id)
+            first = message if first_id == message.id else session.get(Message, first_id)
         look_up_name(session, deps, conv, first)
         private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
         closes = window_closes(deps, conv, first.created_at)
@@ -155,8 +183,7 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime, repai
                                                                       window_closes=closes), None, now)
         if ts is None:
             return False
-        conv.slack_root_ts = ts
-        first.slack_ts = ts
+        store.store_slack_ts(session, first, ts, root_of=conv)
         session.commit()
         log.info("#%s %s %s: new conversation posted to Slack", conv.id, label, first.author_handle)
         if first.id == message.id:
@@ -168,11 +195,16 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime, repai
                        conv.slack_root_ts, now)
     if ts is None:
         return False
-    message.slack_ts = ts
+    store.store_slack_ts(session, message, ts)
     log.info("#%s %s %s: follow-up threaded%s", conv.id, label, message.author_handle,
              " (someone else, not the customer)" if someone_else else "")
     if repaint is None:
         refresh_root(session, deps, conv, now)  # commits slack_ts with the root's reads: one transaction
+    elif last:
+        repaint.discard(conv.id)
+        update = root_update(session, deps, conv, now, first)
+        session.commit()  # slack_ts with the root's reads, as above
+        _repainting(conv.id, update)
     else:
         session.commit()
         repaint.add(conv.id)
@@ -229,10 +261,11 @@ def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
     """Record and publish one post. The conversation id if it was new to Slack."""
     with deps.sessions() as session:
-        message = record_post(session, deps.channel, deps, post, now)
+        message_id = record_post(session, deps.channel, deps, post, now)
         session.commit()
-        if message is None:
+        if message_id is None:
             return None
+        message = session.get(Message, message_id)
         return message.conversation_id if publish_or_park(session, deps, message, now) else None
 
 
@@ -245,28 +278,28 @@ def record_posts(deps: Deps, posts, now: datetime) -> list[int]:
     each, so only a batch that needs them pays for them)."""
     with deps.sessions() as session:
         try:
-            messages = [record_post(session, deps.channel, deps, post, now) for post in posts]
+            ids = [record_post(session, deps.channel, deps, post, now) for post in posts]
             session.commit()
-            return [m.id for m in messages if m is not None]
+            return [i for i in ids if i is not None]
         except SLACK_OR_DATABASE_AWAY:
             raise
         except Exception:  # noqa: BLE001 - one bad post never stops the others: find it below
             session.rollback()
-    messages = []
+    ids = []
     with deps.sessions() as session:
         for post in posts:
             try:
                 with session.begin_nested():
-                    message = record_post(session, deps.channel, deps, post, now)
+                    message_id = record_post(session, deps.channel, deps, post, now)
             except SLACK_OR_DATABASE_AWAY:
                 raise
             except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
                 skipped(post.platform, post.external_id, exc)
                 continue
-            if message is not None:
-                messages.append(message)
+            if message_id is not None:
+                ids.append(message_id)
         session.commit()
-        return [m.id for m in messages]
+        return ids
 
 
 def skipped(platform: str, external_id: str, exc: Exception) -> None:
@@ -284,14 +317,23 @@ def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: 
         return 0
     try:
         with deps.sessions() as session:
-            messages = (store.unposted_customer_messages(session, recorded_before=recorded_before)
-                        if only_ids is None else [session.get(Message, i) for i in only_ids])
-            return _publish_in_order(session, deps, now, messages, refresh=only_ids is None)
+            firsts = {}
+            if only_ids is None:
+                messages = store.unposted_customer_messages(session, recorded_before=recorded_before)
+            else:
+                # Their conversations (and first posts) come in the same SELECT and
+                # stay referenced (the session's identity map is weak): publish
+                # reads them again only after a rollback.
+                loaded = store.messages_to_publish(session, only_ids)
+                messages = [message for message, _conv, _first in loaded]
+                firsts = {message.conversation_id: first for message, _conv, first in loaded}
+            return _publish_in_order(session, deps, now, messages, refresh=only_ids is None, firsts=firsts)
     finally:
         deps.slack.pacer.publisher.release()
 
 
-def _publish_in_order(session: Session, deps: Deps, now: datetime, messages: list, refresh: bool) -> int:
+def _publish_in_order(session: Session, deps: Deps, now: datetime, messages: list, refresh: bool,
+                      firsts: dict) -> int:
     count, repaint = 0, set()
     last_of = {m.conversation_id: i for i, m in enumerate(messages) if m is not None}
     try:
@@ -300,7 +342,9 @@ def _publish_in_order(session: Session, deps: Deps, now: datetime, messages: lis
                 continue
             if refresh:  # loaded before the posts ahead of it went out, maybe by another replica meanwhile
                 session.refresh(message)
-            if message.slack_ts is None and publish_or_park(session, deps, message, now, repaint):
+            if message.slack_ts is None and publish_or_park(session, deps, message, now, repaint,
+                                                            last_of[message.conversation_id] == i,
+                                                            firsts.get(message.conversation_id)):
                 count += 1
             if last_of[message.conversation_id] == i and message.conversation_id in repaint:
                 repaint.discard(message.conversation_id)
@@ -318,15 +362,27 @@ def _repaint(session: Session, deps: Deps, conv_id: int, now: datetime) -> None:
         refresh_root(session, deps, session.get(Conversation, conv_id), now)
     except Exception as exc:  # noqa: BLE001 - a root's paint never stops the posts after it
         session.rollback()
-        log.warning("root of #%s not repainted (%s: %s); its next change does it", conv_id, type(exc).__name__, exc)
+        _not_repainted(conv_id, exc)
 
 
-def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None) -> bool:
+def _repainting(conv_id: int, update) -> None:
+    try:
+        update()
+    except Exception as exc:  # noqa: BLE001 - a root's paint never stops the posts after it
+        _not_repainted(conv_id, exc)
+
+
+def _not_repainted(conv_id: int, exc: Exception) -> None:
+    log.warning("root of #%s not repainted (%s: %s); its next change does it", conv_id, type(exc).__name__, exc)
+
+
+def publish_or_park(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None,
+                    last: bool = True, first: Message | None = None) -> bool:
     """publish(); a post that fails on its own (not Slack or the database being
     away) is parked — shown as a short notice with a link — so it never blocks
     the posts after it."""
     try:
-        return publish(session, deps, message, now, repaint)
+        return publish(session, deps, message, now, repaint, last, first)
     except SLACK_OR_DATABASE_AWAY:
         raise
     except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
@@ -335,4 +391,4 @@ def publish_or_park(session: Session, deps: Deps, message: Message, now: datetim
             raise  # even its notice failed: nothing more to try here
         log.exception("%s post %s could not be shown", message.platform, message.external_id)
         park(session, message, f"it could not be shown ({type(exc).__name__})")
-        return publish(session, deps, message, now, repaint)
+        return publish(session, deps, message, now, repaint, last, first)

@@ -6,6 +6,7 @@ Used by ingest, delivery, escalation and the staff actions alike."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from slack_sdk.errors import SlackApiError
@@ -24,11 +25,17 @@ log = logging.getLogger(__name__)
 WINDOW_WARNING = timedelta(hours=1)
 
 
+def reply_window(deps: Deps, conv: Conversation) -> timedelta | None:
+    """How long after the customer's last message the platform takes our
+    replies in this conversation; None where it always does."""
+    adapter = deps.adapters.get(conv.platform)
+    return adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+
+
 def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:
     """When the platform stops taking our replies in this conversation (a
     messaging window counted from the customer's last message), or None."""
-    adapter = deps.adapters.get(conv.platform)
-    window = adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+    window = reply_window(deps, conv)
     return customer_wrote + window if window and customer_wrote else None
 
 
@@ -77,17 +84,49 @@ def refresh_root(session: Session, deps: Deps, conv: Conversation, now: datetime
         return
     session.commit()
     with reading(deps.sessions) as look:
-        first = store.first_customer_message(look, conv.id)
-        in_flight = store.reply_in_flight(look, conv.id)
-        latest = store.latest_customer_message(look, conv.id, conv.customer_id)
-        writing = store.who_is_writing(look, conv.id, now)
-        # A review is one post: once its customer removed it, its root says so (a comment thread goes on).
-        removed = first is not None and first.rating is not None and store.latest_change(look, conv.id) == "removed"
-    if first is not None:  # parked through the caller's session if Slack refuses it for good
-        first = session.merge(first, load=False)
-    label = deps.label(conv.platform, conv.private)
-    closes = window_closes(deps, conv, latest.created_at if latest else None)
+        shown = _root_reads(look, deps, conv, now)
+    # Parked through the caller's session if Slack refuses it for good.
+    first = session.merge(shown.first, load=False) if shown.first is not None else None
+    _update(session, deps, conv, now, shown, first)
+
+
+def root_update(session: Session, deps: Deps, conv: Conversation, now: datetime, first: Message | None = None):
+    """Reads what the root shows (the conversation's first customer message
+    unless the caller has it) in the caller's transaction — a publisher
+    committing a post's Slack ts commits them together — and returns the
+    chat.update to make once the caller has committed (no transaction, and so
+    no SQLite write lock, stays open across a Slack call)."""
+    if conv.slack_root_ts is None:
+        return lambda: None
+    shown = _root_reads(session, deps, conv, now, first)
+    return lambda: _update(session, deps, conv, now, shown, shown.first)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    first: Message | None
+    in_flight: str | None
+    latest: Message | None
+    writing: tuple[str, ...]
+    removed: bool
+
+
+def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
+                first: Message | None = None) -> _Shown:
+    first = first or store.first_customer_message(session, conv.id)
+    # The customer's latest post only dates a messaging window; where the platform has none, it is not read.
+    latest = store.latest_customer_message(session, conv.id, conv.customer_id) if reply_window(deps, conv) else None
+    # A review is one post: once its customer removed it, its root says so (a comment thread goes on).
+    removed = first is not None and first.rating is not None and store.latest_change(session, conv.id) == "removed"
+    return _Shown(first, store.reply_in_flight(session, conv.id), latest, store.who_is_writing(session, conv.id, now),
+                  removed)
+
+
+def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, shown: _Shown,
+            first: Message | None) -> None:
+    closes = window_closes(deps, conv, shown.latest.created_at if shown.latest else None)
+    private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
     parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
-        root_message(conv, first, label, now, in_flight, can(deps.adapters.get(conv.platform), ActionKind.PRIVATE),
-                     closes, writing, removed=removed)))
+        root_message(conv, first, deps.label(conv.platform, conv.private), now, shown.in_flight, private_ok, closes,
+                     shown.writing, removed=shown.removed)))

@@ -2,18 +2,22 @@
 guarded by a unique constraint or a conditional UPDATE checked by rowcount."""
 from __future__ import annotations
 
+import functools
 import os
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session, aliased, joinedload, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey,
                               Message, Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
+
+
+_message, _conversation = Message.__table__, Conversation.__table__
 
 
 def find_message_by_external_id(session: Session, platform: str, account: str,
@@ -100,9 +104,7 @@ def reply_in_flight(session: Session, conversation_id: int) -> str | None:
     """"checking" when a reply may have reached the platform and is being
     looked for, "sending" when one is queued, else None (shown on the root).
     Likes are not replies: they never show here."""
-    rows = session.execute(select(Outbox.uncertain_since).where(Outbox.conversation_id == conversation_id,
-                                                                Outbox.kind.in_(("reply", "private")),
-                                                                Outbox.state.in_((PENDING, SENDING)))).scalars().all()
+    rows = session.execute(_IN_FLIGHT, {"conversation_id": conversation_id}).scalars().all()
     if not rows:
         return None
     return "checking" if any(since is not None for since in rows) else "sending"
@@ -121,6 +123,41 @@ def first_customer_message(session: Session, conversation_id: int) -> Message | 
                           .order_by(Message.id).limit(1))
 
 
+def first_customer_message_id(session: Session, conversation_id: int) -> int | None:
+    """first_customer_message's id alone: a publisher that holds the message
+    already needs no second copy of it."""
+    return session.execute(_FIRST_ID, {"conversation_id": conversation_id}).scalar()
+
+
+def messages_to_publish(session: Session, ids) -> list[tuple[Message, Conversation, Message]]:
+    """(message, its conversation with its alarms, the conversation's first
+    customer message) for each of `ids` that exists, in the order of `ids`:
+    everything a publisher reads, in one SELECT."""
+    rows = session.execute(_TO_PUBLISH, {"ids": list(ids)}).unique().all()
+    found = {message.id: (message, conv, first) for message, conv, first in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def seen_message(session: Session, platform: str, account: str, external_id: str) -> tuple[int, str | None] | None:
+    """(id, slack_ts) of a message already recorded, or None."""
+    return session.execute(_SEEN, {"platform": platform, "account": account, "external_id": external_id}).first()
+
+
+def insert_unless_present(session: Session, model, unique: tuple[str, ...], **values) -> int | None:
+    """INSERT … ON CONFLICT (unique) DO NOTHING RETURNING id: the new row's id,
+    or None when the row is there already (a retry, or another process first —
+    PostgreSQL waits for its commit). One statement, where a savepoint around
+    an INSERT costs three round trips and a rollback to find the same."""
+    statement = _insert_unless_present(session.get_bind().dialect.name, model.__table__, unique)
+    return session.execute(statement, values).scalar()
+
+
+@functools.cache
+def _insert_unless_present(dialect: str, table, unique: tuple[str, ...]):
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
+
+
 def unposted_customer_messages(session: Session, limit: int = 200,
                                recorded_before: datetime | None = None) -> list[Message]:
     """Recorded but not yet in Slack (Slack failed or the process died);
@@ -136,29 +173,62 @@ def claim_publish(session: Session, message_id: int, now: datetime, lease_until:
     """Claim the right to post an inbound message to Slack. Returns the attempt
     number (1 = nobody tried before), or None if it is posted or another live
     process holds it."""
-    return session.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.slack_ts.is_(None),
-               (Message.publish_lease_until.is_(None)) | (Message.publish_lease_until < now))
-        .values(publish_lease_until=lease_until, publish_attempts=Message.publish_attempts + 1)
-        .returning(Message.publish_attempts)
-        .execution_options(synchronize_session=False)).scalar()
+    return session.execute(_CLAIM, {"message_id": message_id, "now": now, "lease": lease_until}).scalar()
+
+
+def store_slack_ts(session: Session, message: Message, ts: str, root_of: Conversation | None = None) -> None:
+    """What Slack answered, written in the caller's transaction by plain
+    UPDATEs and set on the loaded objects as stored (the unit of work would
+    only find these two attributes to write, at some cost per post)."""
+    session.execute(_MESSAGE_TS, {"message_id": message.id, "ts": ts})
+    set_committed_value(message, "slack_ts", ts)
+    if root_of is not None:
+        session.execute(_ROOT_TS, {"conversation_id": root_of.id, "ts": ts})
+        set_committed_value(root_of, "slack_root_ts", ts)
 
 
 def release_publish(session: Session, message_id: int) -> None:
-    session.execute(update(Message).where(Message.id == message_id).values(publish_lease_until=None)
-                    .execution_options(synchronize_session=False))
+    session.execute(_RELEASE, {"message_id": message_id})
+
+
+# The statements every customer post runs, built once, on the tables rather
+# than the mapped classes: building a statement per call, or the ORM's
+# bulk-UPDATE machinery, costs more than the SQLite work they ask for.
+_outbox = Outbox.__table__
+_IN_FLIGHT = select(_outbox.c.uncertain_since).where(_outbox.c.conversation_id == bindparam("conversation_id"),
+                                                     _outbox.c.kind.in_(("reply", "private")),
+                                                     _outbox.c.state.in_((PENDING, SENDING)))
+_FIRST_ID = select(func.min(_message.c.id)).where(_message.c.conversation_id == bindparam("conversation_id"),
+                                                  _message.c.direction == IN)
+_SEEN = select(_message.c.id, _message.c.slack_ts).where(
+    _message.c.platform == bindparam("platform"), _message.c.account == bindparam("account"),
+    _message.c.external_id == bindparam("external_id"))
+_CLAIM = (update(_message)
+          .where(_message.c.id == bindparam("message_id"), _message.c.slack_ts.is_(None),
+                 (_message.c.publish_lease_until.is_(None)) | (_message.c.publish_lease_until < bindparam("now")))
+          .values(publish_lease_until=bindparam("lease", type_=_message.c.publish_lease_until.type),
+                  publish_attempts=_message.c.publish_attempts + 1)
+          .returning(_message.c.publish_attempts))
+_MESSAGE_TS = update(_message).where(_message.c.id == bindparam("message_id")).values(slack_ts=bindparam("ts"))
+_ROOT_TS = (update(_conversation).where(_conversation.c.id == bindparam("conversation_id"))
+            .values(slack_root_ts=bindparam("ts")))
+_RELEASE = update(_message).where(_message.c.id == bindparam("message_id")).values(publish_lease_until=None)
+_first_of, _First = _message.alias("first_of"), aliased(Message, name="first")
+_TO_PUBLISH = (select(Message, Conversation, _First)
+               .join(Conversation, Conversation.id == Message.conversation_id)
+               .join(_First, _First.id == select(func.min(_first_of.c.id))
+                     .where(_first_of.c.conversation_id == Conversation.id, _first_of.c.direction == IN)
+                     .scalar_subquery())
+               .where(Message.id.in_(bindparam("ids", expanding=True)))
+               .options(joinedload(Conversation.alarms)))
 
 
 def add_conversation_key(session: Session, platform: str, account: str, thread_id: str,
                          conversation_id: int) -> None:
     """Map a platform thread to a conversation; a concurrent mapping wins quietly."""
-    try:
-        with session.begin_nested():
-            session.add(ConversationKey(platform=platform, account=account, external_thread_id=thread_id,
-                                        conversation_id=conversation_id))
-    except IntegrityError:
-        pass
+    insert_unless_present(session, ConversationKey, ("platform", "account", "external_thread_id"),
+                          platform=platform, account=account, external_thread_id=thread_id,
+                          conversation_id=conversation_id)
 
 
 def record_slack_event_once(session: Session, event_id: str | None, now: datetime) -> bool:
@@ -167,7 +237,7 @@ def record_slack_event_once(session: Session, event_id: str | None, now: datetim
     the ack path, where a savepoint and an ORM flush cost three statements."""
     if not event_id:
         return True
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     return session.execute(insert(SlackEvent).values(event_id=event_id, received_at=now)
                            .on_conflict_do_nothing().returning(SlackEvent.event_id)).first() is not None
 
