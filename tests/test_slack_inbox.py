@@ -5,7 +5,9 @@ process stopped in between; relayed exactly once whatever Slack retries and
 however many passes look. SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -15,6 +17,8 @@ from sqlalchemy import func, select
 from bot.store.models import Message, Outbox, SlackEvent
 from sandbox.serve import BackgroundServer
 from sandbox.slack_signing import event_envelope, json_request
+
+FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 
 
 class HeldExecutor:
@@ -192,3 +196,26 @@ def test_an_envelope_that_never_records_is_given_up_in_one_error_line(held_web, 
     assert _count(deps, SlackEvent, SlackEvent.body.is_not(None)) == 0
     given_up = [r for r in caplog.records if "given up" in r.getMessage()]
     assert len(given_up) == 1 and given_up[0].levelname == "ERROR" and "C0SUPPORT" in given_up[0].getMessage()
+
+
+@pytest.mark.settings(SEND_DELAY="10m")
+def test_a_reply_and_its_edit_are_recorded_in_the_order_slack_sent_them(held_web, deps, x_state, slack_state, carol):
+    """Whatever order the executor runs the jobs in, the reply is recorded
+    before its edit, so the edit is taken (the customer gets the new text)."""
+    server, executor = held_web
+    _tweet, root = carol
+    reply = _staff_reply(slack_state, root["ts"], "Carol, teh parcel is here")
+    message = reply["event"]
+    # The captured message_changed delivery (tests/fixtures/slack, MercuryTechnologies/slack-web), on our reply.
+    edit = json.loads((FIXTURES / "message_changed_captured.json").read_text())["body"]
+    edit["event"].update(channel="C0SUPPORT", ts=slack_state.next_ts(), event_ts=slack_state.next_ts(),
+                         message={**message, "text": "Carol, the parcel is here",
+                                  "edited": {"user": "U0ALICE", "ts": message["ts"]}},
+                         previous_message=message)
+    for payload in (reply, edit):
+        assert _post(server.url, slack_state, payload).status_code == 200
+    executor.jobs.reverse()
+    executor.run()
+    with deps.sessions() as session:
+        assert session.scalars(select(Outbox.slack_text)).all() == ["Carol, the parcel is here"]
+    assert any("Your edit was taken" in e["text"] for e in slack_state.ephemerals)
