@@ -11,6 +11,7 @@ from bot.store.db import database_unavailable
 from bot.outbound.deliver import deliver
 from bot.deps import Deps
 from bot.inbound.poll import poll
+from handlers.slack_events import recover_slack_events
 
 log = logging.getLogger("socialdesk.jobs")
 
@@ -30,6 +31,7 @@ def _run(name: str, job: Callable, deps: Deps):
 
 
 def run_poll(deps: Deps):
+    _run("slack events", recover_slack_events, deps)  # acked by a web that stopped before recording them
     return _run("poll", poll, deps)
 
 
@@ -66,6 +68,7 @@ class PassReport:
 
 
 def poll_once(deps: Deps) -> PassReport:
+    _run("slack events", recover_slack_events, deps)
     result = poll(deps, deps.clock(), paced=False)
     return PassReport(f"poll: {result.describe()}", 1 if result.credentials_rejected else 0)
 

@@ -1,19 +1,22 @@
 """Message events in conversation threads: staff replies, notes, edits, deletions.
 
-Bolt runs with process_before_response=True, so the listener body (a database
-transaction) completes before the ack, and it never calls Slack: whether the
-author may speak for the brand comes from the cache or is looked up after the
-ack (handlers.after_ack), like the platform call, the root refresh and every
-private answer.
+Bolt runs with process_before_response=True, so the listener body completes
+before the ack. It is one INSERT: the event's envelope kept by event_id (a
+Slack retry finds it and is acked without a second row). Everything else —
+the conversation, the Message and Outbox rows, the author check, the private
+answers, the send — is done after the ack from what was kept, in the order
+the events came (handlers.slack_inbox), and by the next recovery pass when
+the process stopped in between. Messages that are plainly not staff replies
+(a bot's, outside a thread) are ignored before the ack, with no database work.
 """
 from __future__ import annotations
 
+import json
 import logging
 
 from slack_bolt import App
 
 from bot.outbound import held
-from bot.store import queries as store
 from adapters.base import ActionKind
 from bot.outbound.deliver import deliver
 from bot.outbound.notices import close_undo_notice
@@ -23,12 +26,25 @@ from bot.rules.text import is_internal_note
 from bot.store.models import FAILED, HELD, SENT, Conversation
 from bot.outbound.relay import (AUTHOR_CHECK, Relay, RelayResult, cancel_pending_reply, edit_pending_reply,
                        find_outbox_by_slack_ts, record_staff_message)
+from bot.inbound.inbox import keep_slack_event, slack_event_done
 from handlers.after_ack import Recorded, after_reply, settle_leftovers, tell, waited_for_root
 from handlers.slack_ignored import ignored
+from handlers.slack_inbox import SlackRecorder, recover
 
 log = logging.getLogger(__name__)
 # Message subtypes that are still a person writing in the thread.
 HUMAN_SUBTYPES = {None, "thread_broadcast", "file_share"}
+
+
+def _fields_needed_after(event: dict) -> None:
+    """Read now what recording reads after the ack: a KeyError or TypeError
+    here is answered 400 (service.bolt_app.MALFORMED)."""
+    subtype = event.get("subtype")
+    inner = {"message_changed": "message", "message_deleted": "previous_message"}.get(subtype)
+    message = event[inner] if inner else event
+    if not isinstance(event["channel"], str) or not isinstance(message["ts"], str) \
+            or not isinstance(message["thread_ts"], str) or not isinstance(message.get("text") or "", str):
+        raise TypeError("channel, ts, thread_ts and text must be strings")
 
 
 def _is_thread_reply(event: dict) -> bool:
@@ -36,68 +52,113 @@ def _is_thread_reply(event: dict) -> bool:
 
 
 def register(app: App, deps: Deps) -> None:
-    def handle_message(body: dict, event: dict, context: dict) -> None:
+    executor, engine = app.listener_runner.listener_executor, deps.sessions.kw["bind"]
+    recorder = SlackRecorder(deps, executor, process, after_message)
+
+    def handle_message(body: dict, event: dict, context: dict, request) -> None:
+        """The ack path: what needs no database is decided here; anything
+        else is kept (one INSERT) and recorded after the ack, in order."""
         subtype = event.get("subtype")
-        if subtype == "message_changed":
-            return _handle_edit(deps, body, event, context)
-        if subtype == "message_deleted":
-            return _handle_delete(deps, body, event, context)
         what = "message" + (f"/{subtype}" if subtype else "")
-        if subtype not in HUMAN_SUBTYPES:
+        if subtype == "message_changed":
+            edited, before = event.get("message", {}), event.get("previous_message", {})
+            if edited.get("bot_id") or not _is_thread_reply(edited) or edited.get("text") == before.get("text"):
+                return ignored(what, "a bot's update, an unfurl, or an edit outside a thread")
+        elif subtype == "message_deleted":
+            before = event.get("previous_message", {})
+            if before.get("bot_id") or not _is_thread_reply(before):
+                return ignored(what, "a bot's message, or a message outside a thread")
+        elif subtype not in HUMAN_SUBTYPES:
             return ignored(what, "not a person writing (only people's thread replies are relayed)")
-        if event.get("bot_id"):
+        elif event.get("bot_id"):
             return ignored(what, "written by a bot (this one or another app)")
-        if not _is_thread_reply(event):
+        elif not _is_thread_reply(event):
             return ignored(what, "not a thread reply (only replies in a conversation's thread are relayed)")
-        result = _record(deps, body, event, context)
-        if result is None or result.outcome is not Relay.NOT_OURS:
-            return
-        if event.get("parent_user_id") and event.get("parent_user_id") == context.get("bot_user_id"):
-            # A root this bot posted whose ts is not stored yet (it is, right
-            # after chat.postMessage returns): matched again after the ack.
-            context["root_not_stored"] = True
-            return
-        ignored(what, f"thread {event['thread_ts']} in {event['channel']} is not a conversation's")
+        _fields_needed_after(event)  # a signed event missing them is the sender's 400, not a retry loop later
+        event_id = body.get("event_id") or f"{event['channel']}:{event.get('event_ts') or event.get('ts')}"
+        raw = request.raw_body or json.dumps(body)  # Socket Mode hands Bolt the parsed payload only
+        if not keep_slack_event(engine, event_id, raw, deps.clock(), deps.settings.delivery_lease):
+            return ignored(what, f"event {event_id} was already kept (a Slack retry)", logging.INFO)
+        recorder.add(event_id, body, context.get("bot_user_id"))
 
-    def after_message(body: dict, event: dict, context: dict) -> None:
-        now = deps.clock()
+    app.event("message")(handle_message)
+    executor.submit(recorder.recover_now_and_then)  # what a stopped process acked and never recorded
+
+
+def recover_slack_events(deps: Deps, now) -> int:
+    """The recovery pass for message events a stopped process acked and never recorded."""
+    return recover(deps, now, process, after_message)
+
+
+def process(deps: Deps, event_id: str, body: dict, context: dict, final: bool = False) -> bool:
+    """Record a kept message event (its envelope cleared in the same
+    transaction): False when it was recorded already. What is owed after it
+    is left in `context`. final=False leaves a reply under a root of this
+    bot's not stored yet kept, to be tried again (context["root_not_stored"])."""
+    event = body["event"]
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        return _handle_edit(deps, event_id, event, context)
+    if subtype == "message_deleted":
+        return _handle_delete(deps, event_id, event, context)
+    result = _record(deps, event_id, event, context, keep_if_not_ours=not final and event.get("parent_user_id")
+                     and event.get("parent_user_id") == context.get("bot_user_id"))
+    if result is None or result.outcome is not Relay.NOT_OURS:
+        return result is not None
+    if context.get("root_not_stored"):
+        return True
+    what = "message" + (f"/{subtype}" if subtype else "")
+    ignored(what, f"thread {event['thread_ts']} in {event['channel']} is not a conversation's")
+    return True
+
+
+def after_message(deps: Deps, event_id: str, body: dict, context: dict) -> None:
+    """After the record: the private answers, the send, and a reply under a
+    root not stored yet matched again once it is."""
+    event, now = body["event"], deps.clock()
+    tell(deps, context)
+    if context.get("edited_held"):
+        held.tell_author(deps, context["edited_held"], context["findings"], None, held=True, now=now)
+    if context.get("edited_released"):
+        held.forget_hold(deps, context["edited_released"])
+        held.offer_undo(deps, context["edited_released"], now)
+        deliver(deps, now, only_id=context["edited_released"])
+    if context.get("undo_over"):
+        close_undo_notice(deps, context["undo_over"])
+    if context.pop("root_not_stored", None):
+        found = waited_for_root(lambda: _record(deps, event_id, event, context, keep_if_not_ours=True))
+        # Never found (or recorded by another pass meanwhile): a last try lets go of its envelope.
+        last = _record(deps, event_id, event, context) if found is None else found
+        if last is not None and last.outcome is Relay.NOT_OURS:
+            log.info("thread %s in %s: its root is the bot's, but no conversation has it after a few "
+                     "seconds; ignored as not a conversation's", event["thread_ts"], event["channel"])
         tell(deps, context)
-        if context.get("edited_held"):
-            held.tell_author(deps, context["edited_held"], context["findings"], None, held=True, now=now)
-        if context.get("edited_released"):
-            held.forget_hold(deps, context["edited_released"])
-            held.offer_undo(deps, context["edited_released"], now)
-            deliver(deps, now, only_id=context["edited_released"])
-        if context.get("undo_over"):
-            close_undo_notice(deps, context["undo_over"])
-        if context.get("root_not_stored"):
-            result = waited_for_root(lambda: _record(deps, body, event, context))
-            if result is None:
-                log.info("thread %s in %s: its root is the bot's, but no conversation has it after a few "
-                         "seconds; ignored as not a conversation's", event["thread_ts"], event["channel"])
-            tell(deps, context)
-        if context.get("recorded"):
-            after_reply(deps, context["recorded"], now)
-        settle_leftovers(deps, now)
-
-    app.event("message")(ack=handle_message, lazy=[after_message])
+    if context.get("recorded"):
+        after_reply(deps, context["recorded"], now)
+    settle_leftovers(deps, now)
 
 
-def _record(deps: Deps, body: dict, event: dict, context: dict) -> RelayResult | None:
+def _record(deps: Deps, event_id: str, event: dict, context: dict,
+            keep_if_not_ours: bool = False) -> RelayResult | None:
     """Record a staff thread message in one transaction (the conversation read
-    once, under its lock), leaving what is owed after the ack in `context`.
-    None for a Slack retry of an event already recorded."""
-    now, what = deps.clock(), "message" + (f"/{event['subtype']}" if event.get("subtype") else "")
+    once, under its lock, the kept envelope cleared), leaving what is owed
+    after it in `context`. None when it was recorded already (another pass)."""
+    now = deps.clock()
     user, text = event.get("user", ""), event.get("text", "")
     kept_internal, author_known = _internal_or_unknown(deps, user, text, event.get("user_team"))
     with deps.sessions() as session:
-        if not store.record_slack_event_once(session, body.get("event_id"), now):
-            ignored(what, f"event {body.get('event_id')} was already processed (a Slack retry)", logging.INFO)
+        if not slack_event_done(session, event_id):
             return None
         result = record_staff_message(session, deps, event["channel"], event["thread_ts"], event["ts"], user,
                                       text, now, kept_internal, author_known)
         if result.outcome is Relay.NOT_OURS:
-            session.rollback()  # nothing of ours: not even the event id
+            if keep_if_not_ours:
+                # A root this bot posted whose ts is not stored yet (it is, right
+                # after chat.postMessage returns): kept, matched again shortly.
+                session.rollback()
+                context["root_not_stored"] = True
+            else:
+                session.commit()  # nothing of ours: only the envelope let go of
             return result
         # Only a private action can have been armed: a public reply needs no second look at its conversation.
         armed = (result.kind is ActionKind.PRIVATE and result.conversation_id is not None
@@ -134,34 +195,24 @@ def _internal_or_unknown(deps: Deps, user: str, text: str, user_team: str | None
     return (None if standing.may_publish else standing.reason), True
 
 
-def _first_time(session, body: dict, what: str, now) -> bool:
-    """Slack retries an edit or a delete like any event: one audit row and one
-    notice, whatever the retries."""
-    if store.record_slack_event_once(session, body.get("event_id"), now):
-        return True
-    ignored(what, f"event {body.get('event_id')} was already processed (a Slack retry)", logging.INFO)
-    return False
-
-
-def _handle_edit(deps: Deps, body: dict, event: dict, context: dict) -> None:
-    edited, before = event.get("message", {}), event.get("previous_message", {})
-    if edited.get("bot_id") or not _is_thread_reply(edited) or edited.get("text") == before.get("text"):
-        # our own updates, unfurls, and edits outside threads
-        return ignored("message/message_changed", "a bot's update, an unfurl, or an edit outside a thread")
+def _handle_edit(deps: Deps, event_id: str, event: dict, context: dict) -> bool:
+    edited = event.get("message", {})
     channel, ts, user, now = event["channel"], edited["ts"], edited.get("user", ""), deps.clock()
     with deps.sessions() as session:
+        if not slack_event_done(session, event_id):
+            return False
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
-            return ignored("message/message_changed", f"{ts} in {channel} is no reply to a customer")
-        if not _first_time(session, body, "message/message_changed", now):
-            return
+            session.commit()
+            ignored("message/message_changed", f"{ts} in {channel} is no reply to a customer")
+            return True
         was = row.state
         changed = edit_pending_reply(session, deps, channel, ts, edited.get("text", ""), now)
         session.commit()
     label = deps.where_sent(row)
     if changed and changed.state == HELD:
         context.update(edited_held=changed.id, findings=changed.check_findings)
-        return  # told after the ack, with the buttons
+        return True  # told after the ack, with the buttons
     if changed and changed.state == AUTHOR_CHECK:
         text = f"✏️ Your edit was taken: it had not been sent yet, so {label} will get the new text."
     elif changed:
@@ -181,19 +232,20 @@ def _handle_edit(deps: Deps, body: dict, event: dict, context: dict) -> None:
         text = (f"✏️ This reply is being sent to {label} right now, so the edit was not taken. If it needs "
                 "a correction, post it as a new message in this thread.")
     context["tell"] = (channel, user, text, edited.get("thread_ts"))  # said after the ack
+    return True
 
 
-def _handle_delete(deps: Deps, body: dict, event: dict, context: dict) -> None:
+def _handle_delete(deps: Deps, event_id: str, event: dict, context: dict) -> bool:
     before = event.get("previous_message", {})
-    if before.get("bot_id") or not _is_thread_reply(before):
-        return ignored("message/message_deleted", "a bot's message, or a message outside a thread")
     channel, ts, now = event["channel"], before["ts"], deps.clock()
     with deps.sessions() as session:
+        if not slack_event_done(session, event_id):
+            return False
         row = find_outbox_by_slack_ts(session, channel, ts)
         if row is None:
-            return ignored("message/message_deleted", f"{ts} in {channel} was no reply to a customer")
-        if not _first_time(session, body, "message/message_deleted", now):
-            return
+            session.commit()
+            ignored("message/message_deleted", f"{ts} in {channel} was no reply to a customer")
+            return True
         cancelled = cancel_pending_reply(session, channel, ts, now)
         session.commit()
     if cancelled and deps.settings.send_delay:
@@ -211,3 +263,4 @@ def _handle_delete(deps: Deps, body: dict, event: dict, context: dict) -> None:
         text = (f"🗑️ That reply was already sent to {label}; deleting it in Slack does not delete "
                 "the public reply.")
     context["tell"] = (channel, before.get("user", ""), text, before.get("thread_ts"))  # said after the ack
+    return True

@@ -165,8 +165,9 @@ def _account_key(adapter: WebhookSource) -> str | None:
 
 
 def recover_now_and_then(deps: Deps, last: list) -> None:
-    """Deliveries a stopped process accepted but never recorded, and posts
-    recorded but not yet in Slack (Slack refused, or the process stopped):
+    """Deliveries (and Slack message events) a stopped process accepted but
+    never recorded, and posts recorded but not yet in Slack (Slack refused,
+    or the process stopped):
     done when web starts and after a delivery, at most once per
     DELIVERY_LEASE (the worker's poll pass does it too), so no worker is
     needed for them either."""
@@ -175,6 +176,8 @@ def recover_now_and_then(deps: Deps, last: list) -> None:
         return
     last[:] = [now]
     try:
+        from handlers.slack_events import recover_slack_events
+        recover_slack_events(deps, now)  # Slack message events acked by a stopped process
         publish_unposted(deps, now, only_ids=inbox.recover(deps, now))
         # Only what waited a lease: newer posts are this process's recorder's to post.
         publish_unposted(deps, now, recorded_before=now - deps.settings.delivery_lease)

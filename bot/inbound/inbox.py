@@ -17,13 +17,16 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from adapters.base import WebhookSource
 from bot.store import queries as store
 from bot.deps import Deps, backoff
 from bot.inbound.ingest import record_posts
-from bot.store.models import WebhookInbox
+from bot.store.models import SlackEvent, WebhookInbox
 
 log = logging.getLogger(__name__)
 
@@ -125,3 +128,75 @@ def _failed(deps: Deps, inbox_id: int, route: str, now: datetime, attempts: int,
 def _ago(span: timedelta) -> str:
     seconds = int(span.total_seconds())
     return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+
+
+# -- Slack message events: kept by event_id before the ack, recorded after it ---------
+
+def keep_slack_event(engine: Engine, event_id: str, raw: str, now: datetime, lease: timedelta) -> bool:
+    """The ack path's one write: the envelope, leased to this process. False
+    for a Slack retry of an event already kept (or recorded): one Core
+    statement, no ORM, ON CONFLICT DO NOTHING on both databases."""
+    insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    with engine.begin() as connection:
+        return connection.execute(insert(SlackEvent).values(
+            event_id=event_id, received_at=now, body=raw, lease_until=now + lease, attempts=1)
+            .on_conflict_do_nothing().returning(SlackEvent.event_id)).first() is not None
+
+
+def slack_event_done(session: Session, event_id: str) -> bool:
+    """Clear a kept envelope, in the transaction that records what it says:
+    False when another process (or an earlier pass) recorded it already. On
+    PostgreSQL the row's lock makes a second recorder wait and then find it
+    cleared; on SQLite the write lock does the same."""
+    return session.execute(update(SlackEvent).where(SlackEvent.event_id == event_id, SlackEvent.body.is_not(None))
+                           .values(body=None, lease_until=None)
+                           .execution_options(synchronize_session=False)).rowcount == 1
+
+
+def stale_slack_events(deps: Deps, now: datetime, limit: int = 50) -> list[tuple[str, str]]:
+    """(event_id, envelope) of message events a stopped process acked and
+    never recorded, oldest first, each claimed for a lease by this process."""
+    with deps.sessions() as session:
+        ids = list(session.scalars(select(SlackEvent.event_id).where(SlackEvent.body.is_not(None),
+                                                                      SlackEvent.lease_until < now)
+                                   .order_by(SlackEvent.received_at, SlackEvent.event_id).limit(limit)))
+        session.commit()
+    claimed = []
+    for event_id in ids:
+        if _given_up(deps, event_id):
+            continue
+        with deps.sessions() as session:
+            took = session.execute(
+                update(SlackEvent).where(SlackEvent.event_id == event_id, SlackEvent.body.is_not(None),
+                                         SlackEvent.lease_until < now)
+                .values(lease_until=now + max(deps.settings.delivery_lease, timedelta(seconds=60)),
+                        attempts=SlackEvent.attempts + 1)
+                .returning(SlackEvent.body, SlackEvent.received_at)).first()
+            session.commit()
+        if took is not None:
+            log.info("Slack event %s acked %s ago by a process that stopped is recorded now", event_id,
+                     _ago(now - took.received_at))
+            claimed.append((event_id, took.body))
+    return claimed
+
+
+def _given_up(deps: Deps, event_id: str) -> bool:
+    """An envelope whose recording failed GIVE_UP times (each logged with its
+    traceback) is let go of, in one ERROR line naming the message — rather
+    than retried forever."""
+    with deps.sessions() as session:
+        row = session.execute(select(SlackEvent.attempts, SlackEvent.body)
+                              .where(SlackEvent.event_id == event_id)).first()
+        if row is None or row.attempts < GIVE_UP:
+            return False
+        where = ""
+        try:
+            event = json.loads(row.body).get("event") or {}
+            where = f" ({event.get('channel')} {(event.get('message') or event).get('ts')})"
+        except (ValueError, AttributeError, TypeError):
+            pass
+        log.error("Slack event %s%s given up after %d attempts to record it; see the errors logged before",
+                  event_id, where, row.attempts)
+        slack_event_done(session, event_id)
+        session.commit()
+    return True

@@ -281,11 +281,17 @@ class RateWindow(Base):
 
 
 class SlackEvent(Base):
-    """Processed Slack event ids: Slack retries, Bolt does not dedupe."""
+    """Slack event ids seen (Slack retries, Bolt does not dedupe). A message
+    event is acked once its envelope is kept here (body, leased to the process
+    that acked it); body is cleared in the transaction that records it, so a
+    row with a body and a lapsed lease is one a stopped process never did."""
     __tablename__ = "slack_event"
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class JobClaim(Base):
