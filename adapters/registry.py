@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import facebook, instagram, x
+from adapters import bluesky, facebook, instagram, x
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -30,6 +30,8 @@ PLATFORMS: tuple[Platform, ...] = (
              "Facebook and Messenger are off: set META_PAGE_ID and META_PAGE_TOKEN to turn them on"),
     Platform("instagram", instagram.read_settings, instagram.InstagramAdapter,
              "Instagram is off: set INSTAGRAM_ACCOUNT_ID and INSTAGRAM_TOKEN (or META_PAGE_TOKEN) to turn it on"),
+    Platform("bluesky", bluesky.read_settings, bluesky.BlueskyAdapter,
+             "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
 )
 
 

@@ -22,10 +22,11 @@ from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.x_emulator import XState, create_x_emulator
+from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
-                     "DATABASE_URL", "WEB_CONCURRENCY")
+                     "DATABASE_URL", "WEB_CONCURRENCY", "BLUESKY_")
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -181,6 +182,18 @@ def webhooks_on(bot, graph_state):
 
 
 @pytest.fixture
+def bluesky_state(clock):
+    return BlueskyState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def bluesky_emulator(bluesky_state):
+    server = BackgroundServer(create_bluesky_emulator(bluesky_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def slack_emulator(slack_state):
     server = BackgroundServer(create_slack_emulator(slack_state)).start()
     yield server
@@ -227,6 +240,10 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
             graph_state.ig_login = True
             meta.update(INSTAGRAM_TOKEN=graph_state.ig_token, INSTAGRAM_API_URL=f"{graph.url}/v26.0",
                         INSTAGRAM_APP_SECRET=graph_state.ig_app_secret)
+    if request.node.get_closest_marker("bluesky"):  # the brand's Bluesky account on the Bluesky emulator too
+        sky, sky_state = request.getfixturevalue("bluesky_emulator"), request.getfixturevalue("bluesky_state")
+        meta.update(BLUESKY_PDS_URL=sky.url, BLUESKY_HANDLE=sky_state.handle,
+                    BLUESKY_APP_PASSWORD=sky_state.app_password)
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,
