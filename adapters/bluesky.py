@@ -377,6 +377,7 @@ class BlueskyAdapter:
         params = {"actor": self.account_id(), "filter": "posts_with_replies", "limit": 100}
         for _page in range(FEED_PAGES):
             body = self._read(self.client.app.bsky.feed.get_author_feed, params)
+            newer = False  # a pinned post may head the feed: a whole page older than the reply ends the look
             for item in body.get("feed") or []:
                 post = item.get("post") or {}
                 record = post.get("record") or {}
@@ -384,9 +385,8 @@ class BlueskyAdapter:
                 if parent == action.target and record.get("text") == action.text:
                     return SentMessage(post["uri"], wire.post_url(post["uri"], self._settings.handle))
                 created = wire.when(record.get("createdAt"))
-                if since and created and created < since:
-                    return None  # older than the reply itself: it is not there
-            if not body.get("cursor"):
+                newer = newer or not (since and created and created < since)
+            if not newer or not body.get("cursor"):
                 break
             params["cursor"] = body["cursor"]
         return None

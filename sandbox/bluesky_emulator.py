@@ -69,6 +69,9 @@ class BlueskyState:
     failures: dict = field(default_factory=dict)      # nsid → [status]: answered before anything is stored
     lost_answers: dict = field(default_factory=dict)  # nsid → [status]: stored, then this answer
     calls: list = field(default_factory=list)         # (method nsid, body or query) of every call
+    # nsid → [(status, body)]: the next answers as recorded from the real network
+    # (tests/fixtures/bluesky api_response payloads), given after auth and rate counting.
+    recorded: dict = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
     _seq: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -249,6 +252,11 @@ def create_bluesky_emulator(state: BlueskyState) -> Flask:
                 refused = _check_token(auth)
                 if refused is not None:
                     return rate_headers(refused, bucket)
+            if state.recorded.get(nsid):
+                status, answer = state.recorded[nsid].pop(0)
+                response = jsonify(answer)
+                response.status_code = status
+                return rate_headers(response, bucket)
             if state.failures.get(nsid):
                 status = state.failures[nsid].pop(0)
                 return rate_headers(_error(status, "InternalServerError", "Internal Server Error"), bucket)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.payloads import collect
 
-PLATFORMS = ("facebook", "instagram", "x", "slack")
+PLATFORMS = ("facebook", "instagram", "x", "slack", "bluesky")
 TESTS = Path(__file__).parent
 
 
