@@ -6,6 +6,7 @@ through a lost answer, the 300-grapheme limit, likes, a bad app password."""
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timezone
 import os
 import subprocess
 import sys
@@ -143,3 +144,29 @@ def test_a_bad_app_password_is_one_line_and_exit_1(env):
     assert result.returncode == 1
     said = result.stdout + result.stderr
     assert said.count("Bluesky rejected the app password") == 1 and "Traceback" not in said, said
+
+
+def test_a_429_closes_the_window_until_bluesky_reopens_it_and_nothing_is_lost(deps, clock, bluesky_state,
+                                                                               slack_state):
+    poll(deps, clock())  # logged in, caught up
+    bluesky_state.customer_mentions("lee", "@acme.bsky.social is anyone there?")
+    now = clock().timestamp()
+    bluesky_state.used["global"] = (now, bluesky_state.limits["global"])  # the PDS's 5-minute window is spent
+    closed = poll(deps, clock.advance(seconds=1), paced=False)
+    reopens = f"{datetime.fromtimestamp(int(now) + 300, timezone.utc):%H:%M:%S} UTC"
+    assert f"Bluesky @acme.bsky.social: rate-limit window closed until {reopens}" in closed.describe()
+    assert roots(slack_state) == []
+    early = poll(deps, clock.advance(seconds=60), paced=False)  # never a self-inflicted 429: not asked again before the reset
+    assert "rate-limit window closed" in early.describe() and bluesky_state.used["global"][1] == 3000
+    poll(deps, clock.advance(seconds=300), paced=False)
+    assert len(roots(slack_state)) == 1
+
+
+def test_a_server_error_while_polling_is_retried_later_and_nothing_is_lost(deps, clock, bluesky_state, slack_state):
+    poll(deps, clock())
+    bluesky_state.customer_mentions("max", "@acme.bsky.social hello?")
+    bluesky_state.failures["app.bsky.notification.listNotifications"] = [502]
+    failed = poll(deps, clock.advance(seconds=61), paced=False)
+    assert "Bluesky @acme.bsky.social: Bluesky server error 502" in failed.describe() and roots(slack_state) == []
+    poll(deps, clock.advance(minutes=5), paced=False)
+    assert len(roots(slack_state)) == 1
