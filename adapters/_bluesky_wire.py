@@ -75,6 +75,21 @@ def dm_thread_id(convo_id: str) -> str:
     return f"dm:{convo_id}"
 
 
+def thread_of(uri, record: dict, me: str) -> str | None:
+    """The conversation a post belongs to: its thread's root — except under the
+    brand's own post, where every customer replying to an announcement would
+    share one conversation: there it is the customer's own reply (or the post it
+    answers, deeper down; the same customer's open conversation takes it in)."""
+    reply = record.get("reply") or {}
+    root = (reply.get("root") or {}).get("uri")
+    if not root:
+        return uri
+    if not root.startswith(f"at://{me}/"):
+        return root
+    parent = (reply.get("parent") or {}).get("uri")
+    return uri if parent == root else parent or uri
+
+
 def post_from_notification(item: dict, me: str) -> InboundPost | None:
     """A customer's post from one notification, or None for what a desk does not
     answer (likes, follows, reposts; the brand's own posts): logged at DEBUG."""
@@ -86,11 +101,10 @@ def post_from_notification(item: dict, me: str) -> InboundPost | None:
         log.debug("Bluesky notification %s ignored: the brand's own post", item.get("uri"))
         return None
     record = item.get("record") or {}
-    reply = record.get("reply") or {}
-    root = (reply.get("root") or {}).get("uri") or item.get("uri")
     handle = author.get("handle")
     return InboundPost(
-        platform="bluesky", external_id=item.get("uri"), thread_id=root, author_id=author.get("did"),
+        platform="bluesky", external_id=item.get("uri"), thread_id=thread_of(item.get("uri"), record, me),
+        author_id=author.get("did"),
         author_handle="@" + handle if handle else author.get("did"), author_name=author.get("displayName"),
         text=record.get("text") or "", created_at=when(record.get("createdAt")) or when(item.get("indexedAt")),
         url=post_url(item.get("uri") or "", handle), platform_label=LABEL, account=me)

@@ -170,3 +170,16 @@ def test_a_server_error_while_polling_is_retried_later_and_nothing_is_lost(deps,
     assert "Bluesky @acme.bsky.social: Bluesky server error 502" in failed.describe() and roots(slack_state) == []
     poll(deps, clock.advance(minutes=5), paced=False)
     assert len(roots(slack_state)) == 1
+
+
+def test_customers_replying_to_a_brand_post_each_get_their_own_conversation(deps, clock, bluesky_state,
+                                                                             slack_state):
+    brand = bluesky_state._store(bluesky_state.did, "app.bsky.feed.post",
+                                 {"$type": "app.bsky.feed.post", "text": "We are open on Sunday",
+                                  "createdAt": "2026-12-01T09:00:00.000Z"})
+    bluesky_state.customer_mentions("nia", "which store?", reply_to=brand["uri"])
+    bluesky_state.customer_mentions("oli", "great, see you there", reply_to=brand["uri"])
+    poll(deps, clock())
+    assert {"@nia.bsky.social", "@oli.bsky.social"} <= {h for r in roots(slack_state) for h in
+                                                         ("@nia.bsky.social", "@oli.bsky.social") if h in all_text(r)}
+    assert len(roots(slack_state)) == 2
