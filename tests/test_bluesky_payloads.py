@@ -21,5 +21,6 @@ def test_recorded_notifications_show_each_customer_post_once(payload, deps, cloc
     shown = [all_text(m) for r in roots(slack_state) for m in [r, *thread(slack_state, r)]]
     for text in payload.shows:
         assert sum(text in m for m in shown) == 1, (text, shown)
+    assert len(shown) == len(payload.shows)  # likes, reposts and follows open nothing
     poll(deps, clock.advance(minutes=2))  # the same answer again would change nothing: nothing new is said
     assert len([m for r in roots(slack_state) for m in [r, *thread(slack_state, r)]]) == len(shown)
