@@ -266,8 +266,8 @@ class BlueskyAdapter:
         length, limit = self.measure(text, kind)
         longest = wire.MAX_DM_BYTES if kind is ActionKind.PRIVATE else wire.MAX_POST_BYTES
         if length > limit or len(text.encode("utf-8")) > longest:
-            what = "A Bluesky DM" if kind is ActionKind.PRIVATE else "A Bluesky post"
-            return (f"The reply is {length:,} characters; {what.lower()[2:]} takes at most {limit:,} "
+            what = "a Bluesky DM" if kind is ActionKind.PRIVATE else "a Bluesky post"
+            return (f"The reply is {length:,} characters as Bluesky counts them; {what} takes at most {limit:,} "
                     f"(and {longest:,} bytes). Shorten it and post it again in this thread.")
         return None
 
