@@ -136,9 +136,10 @@ class BlueskyAdapter:
             self._did = None
             self._login()
 
-    def _call(self, func, *args, writes: bool = False, **kwargs):
+    def _call(self, func, *args, writes: bool = False, sending: bool = False, **kwargs):
         """One SDK call, its failures mapped into the adapter error family. For a
-        write, a 5xx or a lost answer is AmbiguousSend: Bluesky may have stored it."""
+        write, a 5xx or a lost answer is AmbiguousSend: Bluesky may have stored it.
+        A read on the way to a send (sending) takes a 4xx as the send's refusal."""
         if self._did is None:
             self._login()
         for attempt in (1, 2):
@@ -148,11 +149,11 @@ class BlueskyAdapter:
                 if _error_of(exc)[1] == "ExpiredToken" and attempt == 1:
                     self._renew()  # refused before anything was stored: safe to ask again
                     continue
-                raise self._mapped(exc, writes) from None
+                raise self._mapped(exc, writes, sending) from None
             except sdk.AtProtocolError as exc:
-                raise self._mapped(exc, writes) from None
+                raise self._mapped(exc, writes, sending) from None
 
-    def _mapped(self, exc: Exception, writes: bool) -> Exception:
+    def _mapped(self, exc: Exception, writes: bool, sending: bool = False) -> Exception:
         if isinstance(exc, sdk.InvokeTimeoutError):
             return AmbiguousSend("Bluesky did not answer in time") if writes else AdapterError("Bluesky timed out")
         if not isinstance(exc, sdk.RequestErrorBase) or exc.response is None:
@@ -172,7 +173,7 @@ class BlueskyAdapter:
         if status == 401 or error in ("AuthenticationRequired", "InvalidToken", "ExpiredToken"):
             return CredentialsRejected(f"Bluesky refused the session ({status} {error}): check BLUESKY_HANDLE and "
                                        "BLUESKY_APP_PASSWORD")
-        if not writes:
+        if not (writes or sending):
             return AdapterError(f"Bluesky refused the request ({status} {error}: {message})")
         return PermanentSendError(f"Bluesky refused it ({status} {error}: {message}).")
 
@@ -280,7 +281,7 @@ class BlueskyAdapter:
             raise PermanentSendError(problem)
 
     def _post_view(self, uri: str) -> dict:
-        body = self._read(self.client.app.bsky.feed.get_posts, {"uris": [uri]})
+        body = self._read(self.client.app.bsky.feed.get_posts, {"uris": [uri]}, sending=True)
         found = next((p for p in body.get("posts") or [] if p.get("uri") == uri), None)
         if found is None:
             raise PermanentSendError("The customer's post is no longer on Bluesky (deleted, or its author left), "
@@ -324,9 +325,10 @@ class BlueskyAdapter:
 
     def _convo_with(self, did: str) -> str:
         try:
-            body = self._read(self._chat.chat.bsky.convo.get_convo_for_members, {"members": [did]})
-        except AdapterError as exc:
-            if "MessagesDisabled" in str(exc) or "NotFollowedBySender" in str(exc) or "Blocked" in str(exc):
+            body = self._read(self._chat.chat.bsky.convo.get_convo_for_members, {"members": [did]}, sending=True)
+        except PermanentSendError as exc:
+            # getConvoForMembers' documented refusals of a DM the customer does not take.
+            if any(name in str(exc) for name in ("MessagesDisabled", "NotFollowedBySender", "Blocked")):
                 raise PermanentSendError(f"Bluesky refused the private message: the customer does not accept "
                                          f"DMs from {self.account_name()} ({exc}). Answer publicly in this "
                                          "thread.") from None

@@ -20,6 +20,7 @@ from tests.payloads import FIXTURES, load
 
 pytestmark = pytest.mark.bluesky
 ADDED = load(FIXTURES / "slack" / "reaction_added_doc.json").body
+REMOVED = load(FIXTURES / "slack" / "reaction_removed_doc.json").body
 
 
 def _root_of(slack_state, handle: str) -> dict:
@@ -108,23 +109,34 @@ def test_a_reply_over_300_graphemes_is_refused_with_a_warning_and_nothing_sent(b
     assert len(warnings) == 1 and "301" in warnings[0] and "300" in warnings[0]
 
 
-def test_a_heart_likes_the_post_once(bot, deps, clock, bluesky_state, slack_state):
-    post = bluesky_state.customer_mentions("ivy", "@acme.bsky.social love the new app")
-    poll(deps, clock())
-    root = _root_of(slack_state, "@ivy.bsky.social")
-    body = copy.deepcopy(ADDED)
+def _heart(bot, ts: str, event_id: str, removed: bool = False) -> None:
+    """Slack's own example reaction event on this message, sent and then retried."""
+    body = copy.deepcopy(REMOVED if removed else ADDED)
     state = bot.slack_state
-    body.update(team_id=state.team_id, event_id="EvBSKYLIKE1")
+    body.update(team_id=state.team_id, event_id=event_id)
     for auth in body.get("authorizations", []):
         auth.update(team_id=state.team_id, user_id=state.bot_user_id)
     body["event"].update(user="U0ALICE", reaction="heart", event_ts=state.next_ts(),
-                         item={**body["event"]["item"], "channel": "C0SUPPORT", "ts": root["ts"]})
+                         item={**body["event"]["item"], "channel": "C0SUPPORT", "ts": ts})
     assert bot.post_json(body).status_code == 200
     assert bot.post_json(body, {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}).status_code == 200
+
+
+def test_a_heart_likes_the_post_once_and_taking_it_back_unlikes(bot, deps, clock, bluesky_state, slack_state):
+    post = bluesky_state.customer_mentions("ivy", "@acme.bsky.social love the new app")
+    poll(deps, clock())
+    root = _root_of(slack_state, "@ivy.bsky.social")
+    bluesky_state.lost_answers["com.atproto.repo.createRecord"] = [503]  # the like is stored, its answer lost
+    _heart(bot, root["ts"], "EvBSKYLIKE1")
     deliver(deps, clock.advance(minutes=1))
+    deliver(deps, clock.advance(minutes=2))
     [like] = bluesky_state.brand_likes()
     subject = like["record"]["subject"]
     assert (subject["uri"], subject["cid"]) == (post["uri"], post["cid"])
+    _heart(bot, root["ts"], "EvBSKYLIKE2", removed=True)
+    deliver(deps, clock.advance(minutes=3))
+    assert bluesky_state.brand_likes() == []
+    assert sum(nsid == "com.atproto.repo.deleteRecord" for nsid, _ in bluesky_state.calls) == 1
 
 
 def test_an_expired_access_token_is_refreshed_and_the_poll_goes_on(deps, clock, bluesky_state, slack_state):
