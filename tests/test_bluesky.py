@@ -195,3 +195,13 @@ def test_customers_replying_to_a_brand_post_each_get_their_own_conversation(deps
     assert {"@nia.bsky.social", "@oli.bsky.social"} <= {h for r in roots(slack_state) for h in
                                                          ("@nia.bsky.social", "@oli.bsky.social") if h in all_text(r)}
     assert len(roots(slack_state)) == 2
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_poll_with_bluesky_on_says_one_line_and_no_password(env, bluesky_state):
+    bluesky_state.customer_mentions("pat", "@acme.bsky.social hi")
+    result = subprocess.run([sys.executable, "-m", "bot", "poll"], env={**os.environ, **env},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "httpx" not in result.stderr, result.stderr  # no line per request
+    assert bluesky_state.app_password not in result.stdout + result.stderr
+    assert len(result.stdout.splitlines()) == 1 and "Bluesky @acme.bsky.social: 1 new post" in result.stdout
