@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 
 import regex
 
-from adapters.base import InboundPost
+from adapters.base import InboundPost, RateLimit
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,15 @@ def post_url(uri: str, handle: str | None = None) -> str | None:
     if len(parts) != 3 or parts[1] != "app.bsky.feed.post":
         return None
     return f"https://bsky.app/profile/{handle or parts[0]}/post/{parts[2]}"
+
+
+def rate_limit(headers: dict) -> RateLimit | None:
+    """From the `ratelimit-remaining` and `ratelimit-reset` (epoch seconds) headers."""
+    try:
+        return RateLimit(int(headers["ratelimit-remaining"]),
+                         datetime.fromtimestamp(int(headers["ratelimit-reset"]), timezone.utc))
+    except (KeyError, ValueError, OverflowError):
+        return None
 
 
 def dm_thread_id(convo_id: str) -> str:

@@ -11,6 +11,7 @@ to the PDS with the `atproto-proxy: did:web:api.bsky.chat#bsky_chat` header
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -22,7 +23,7 @@ from atproto_client.request import Request
 
 from adapters import _bluesky_wire as wire
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult, Heart,
-                           OutboundAction, PermanentSendError, PostRef, RateLimit, RateLimited, SentMessage,
+                           OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
                            empty_reply_problem)
 from bot.env import EnvReader
 
@@ -69,14 +70,6 @@ class _Request(Request):
         return response
 
 
-def _rate_limit(headers: dict) -> RateLimit | None:
-    try:
-        return RateLimit(int(headers["ratelimit-remaining"]),
-                         datetime.fromtimestamp(int(headers["ratelimit-reset"]), timezone.utc))
-    except (KeyError, ValueError, OverflowError):
-        return None
-
-
 def _error_of(exc: sdk.RequestErrorBase) -> tuple[int | None, str, str]:
     response = exc.response
     if response is None:
@@ -97,6 +90,9 @@ class BlueskyAdapter:
         self._chat: Client | None = None
         self._did: str | None = None
         self._seen_marked: str | None = None
+        # web's lazy listeners send from several threads: one login, not one each
+        # (createSession allows 30 per 5 minutes).
+        self._login_lock = threading.Lock()
 
     # -- who we are ---------------------------------------------------------------
     @property
@@ -104,9 +100,14 @@ class BlueskyAdapter:
         return f"bluesky:{self.account_id()}"
 
     def account_id(self) -> str:
-        if self._did is None:
-            self._login()
+        self._logged_in()
         return self._did
+
+    def _logged_in(self) -> None:
+        if self._did is None:
+            with self._login_lock:
+                if self._did is None:
+                    self._login()
 
     def account_name(self) -> str:
         return "@" + self._settings.handle
@@ -130,18 +131,17 @@ class BlueskyAdapter:
 
     def _renew(self) -> None:
         """The server says the access token expired: refresh it, or log in again."""
-        try:
-            self.client._refresh_and_set_session()
-        except (sdk.AtProtocolError, httpx.HTTPError):
-            self._did = None
-            self._login()
+        with self._login_lock:
+            try:
+                self.client._refresh_and_set_session()  # the SDK's own refresh, as its auto-refresh calls it
+            except (sdk.AtProtocolError, httpx.HTTPError):
+                self._login()
 
     def _call(self, func, *args, writes: bool = False, sending: bool = False, **kwargs):
         """One SDK call, its failures mapped into the adapter error family. For a
         write, a 5xx or a lost answer is AmbiguousSend: Bluesky may have stored it.
         A read on the way to a send (sending) takes a 4xx as the send's refusal."""
-        if self._did is None:
-            self._login()
+        self._logged_in()
         for attempt in (1, 2):
             try:
                 return func(*args, **kwargs)
@@ -164,7 +164,7 @@ class BlueskyAdapter:
             return AdapterError(f"Bluesky unreachable: {type(cause or exc).__name__}")
         status, error, message = _error_of(exc)
         if status == 429:
-            limit = _rate_limit(exc.response.headers)
+            limit = wire.rate_limit(exc.response.headers)
             retry_at = limit.reset_at if limit else datetime.now(timezone.utc) + timedelta(minutes=5)
             return RateLimited(retry_at, f"Bluesky answered 429 {error or 'RateLimitExceeded'}")
         if status is not None and status >= 500:
@@ -217,7 +217,7 @@ class BlueskyAdapter:
             page_cursor = body.get("cursor")
             if reached or not page_cursor:
                 break
-        limit = _rate_limit(self.client.request.last_headers)
+        limit = wire.rate_limit(self.client.request.last_headers)
         return FetchResult(posts=list(reversed(posts)), cursor=newest or cursor, rate_limit=limit)
 
     def _mark_seen(self, cursor: str | None) -> None:
@@ -253,7 +253,7 @@ class BlueskyAdapter:
                 log_cursor = next_cursor or log_cursor
                 break
             log_cursor = next_cursor
-        limit = _rate_limit(self._chat.request.last_headers)
+        limit = wire.rate_limit(self._chat.request.last_headers)
         return FetchResult(posts=posts, cursor=log_cursor, rate_limit=limit)
 
     # -- outbound --------------------------------------------------------------------
