@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from bot.inbound.poll import poll
-from tests.helpers import all_text, roots, thread
+from bot.outbound.deliver import deliver
+from tests.helpers import all_text, latest_outbox, roots, thread
 from tests.payloads import collect
 
 pytestmark = pytest.mark.bluesky
@@ -24,3 +25,18 @@ def test_recorded_notifications_show_each_customer_post_once(payload, deps, cloc
     assert len(shown) == len(payload.shows)  # likes, reposts and follows open nothing
     poll(deps, clock.advance(minutes=2))  # the same answer again would change nothing: nothing new is said
     assert len([m for r in roots(slack_state) for m in [r, *thread(slack_state, r)]]) == len(shown)
+
+
+@pytest.mark.parametrize("payload", [
+    p for p in collect("bluesky", "api_response") if p.route.endswith("com.atproto.repo.createRecord")],
+    ids=lambda p: p.name)
+def test_the_documented_create_record_answer_is_the_sent_replys_id(payload, bot, deps, clock, bluesky_state,
+                                                                    slack_state):
+    bluesky_state.customer_mentions("quinn", "@acme.bsky.social hello")
+    poll(deps, clock())
+    bluesky_state.recorded["com.atproto.repo.createRecord"] = [(200, payload.body)]
+    bot.staff_says(roots(slack_state)[0]["ts"], "Hello Quinn, how can we help?")
+    sent = latest_outbox(deps)
+    assert (sent.state, sent.external_id) == ("sent", payload.body["uri"])
+    deliver(deps, clock.advance(minutes=1))
+    assert bluesky_state.brand_posts() == []  # the recorded answer stood for the write: nothing sent again
