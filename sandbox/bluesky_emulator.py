@@ -9,7 +9,11 @@ codes, `ratelimit-*` headers on every answer, 429 `RateLimitExceeded`, and
 switchable 5xx before or after a write is stored (a lost answer).
 
 Shapes: the lexicons of bluesky-social/atproto (lexicons/app/bsky, com/atproto,
-chat/bsky) and the AppView's answers in packages/bsky/tests/views/__snapshots__."""
+chat/bsky), the AppView's answers in packages/bsky/tests/views/__snapshots__,
+the PDS's errors (packages/pds/src/auth-verifier.ts: 400 ExpiredToken, 401
+AuthMissing; account-manager.ts: 401 "Invalid identifier or password") and
+rate-limit headers (packages/xrpc-server/src/rate-limiter-http.ts). The chat
+service is not open source: its answers follow the lexicons alone."""
 from __future__ import annotations
 
 import base64
@@ -271,7 +275,7 @@ def create_bluesky_emulator(state: BlueskyState) -> Flask:
     def _check_token(kind: str):
         given = request.headers.get("Authorization", "")
         if not given.startswith("Bearer "):
-            return _error(401, "AuthenticationRequired", "Authentication Required")
+            return _error(401, "AuthMissing", "Authentication Required")
         token = given[len("Bearer "):]
         known = state.tokens.get(token)
         if known is None or known[0] != kind:
