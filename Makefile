@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/replicas.py
 	$(BIN)/python bench/business_time.py
 	$(BIN)/python bench/composer.py
+	$(BIN)/python bench/bluesky_poll.py
 
 # Re-pin requirements.txt (what the app runs on) and requirements-dev.txt (tests,
 # lint) from pyproject.toml; needs the package registry. requirements.txt ends

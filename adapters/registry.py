@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import facebook, instagram, trustpilot, x
+from adapters import bluesky, facebook, instagram, trustpilot, x
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -34,6 +34,8 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("trustpilot", trustpilot.read_settings, trustpilot.TrustpilotAdapter,
              "Trustpilot reviews are off: set TRUSTPILOT_API_KEY, TRUSTPILOT_API_SECRET, TRUSTPILOT_BUSINESS_UNIT_ID, "
              "TRUSTPILOT_USERNAME and TRUSTPILOT_PASSWORD to turn them on", reviews=True),
+    Platform("bluesky", bluesky.read_settings, bluesky.BlueskyAdapter,
+             "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
 )
 
 

@@ -18,7 +18,8 @@ from bot.redaction import learnt_secrets
 # OAuth 1.0a parameters at DEBUG; a URL may carry a token).
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "X_BEARER_TOKEN", "X_API_KEY",
                     "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "META_PAGE_TOKEN", "META_APP_SECRET",
-                    "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET", "METRICS_TOKEN")
+                    "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET", "METRICS_TOKEN",
+                    "BLUESKY_APP_PASSWORD")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 JSON_RENAMES = {"asctime": "time", "levelname": "level", "name": "logger"}
@@ -69,7 +70,8 @@ def formatter() -> logging.Formatter:
 
 def configure(level: str) -> None:
     logging.basicConfig(level=level, format=TEXT_FORMAT)
-    for noisy in ("alembic.runtime.plugins", "apscheduler.executors.default", "apscheduler.scheduler"):
+    # httpx (under the atproto SDK) says every request at INFO.
+    for noisy in ("alembic.runtime.plugins", "apscheduler.executors.default", "apscheduler.scheduler", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)  # per-run chatter, not events
     redact = RedactSecrets()
     for handler in logging.getLogger().handlers:

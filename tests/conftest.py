@@ -23,10 +23,11 @@ from sandbox.slack_signing import event_envelope, json_request
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.trustpilot_emulator import TrustpilotState, create_trustpilot_emulator
 from sandbox.x_emulator import XState, create_x_emulator
+from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "TRUSTPILOT_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
-                     "DATABASE_URL", "WEB_CONCURRENCY")
+                     "DATABASE_URL", "WEB_CONCURRENCY", "BLUESKY_")
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -194,6 +195,18 @@ def webhooks_on(bot, graph_state):
 
 
 @pytest.fixture
+def bluesky_state(clock):
+    return BlueskyState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def bluesky_emulator(bluesky_state):
+    server = BackgroundServer(create_bluesky_emulator(bluesky_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def slack_emulator(slack_state):
     server = BackgroundServer(create_slack_emulator(slack_state)).start()
     yield server
@@ -247,6 +260,10 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
                     TRUSTPILOT_USERNAME=tp_state.username, TRUSTPILOT_PASSWORD=tp_state.password,
                     TRUSTPILOT_BUSINESS_USER_ID=tp_state.business_user_id,
                     TRUSTPILOT_WEBHOOK_SECRET=tp_state.webhook_secret)
+    if request.node.get_closest_marker("bluesky"):  # the brand's Bluesky account on the Bluesky emulator too
+        sky, sky_state = request.getfixturevalue("bluesky_emulator"), request.getfixturevalue("bluesky_state")
+        meta.update(BLUESKY_PDS_URL=sky.url, BLUESKY_HANDLE=sky_state.handle,
+                    BLUESKY_APP_PASSWORD=sky_state.app_password)
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,
