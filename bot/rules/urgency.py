@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.rules import urgency_words as words
+from bot.rules import urgency_model, urgency_words as words
 from bot.rules.reply_words import ACRONYMS
 
 ORDER = ("low", "normal", "high", "urgent")
@@ -102,9 +102,10 @@ def urgent_cue(text: str) -> tuple[str, str] | None:
     return None
 
 
-def assess(text: str, posts_in_wait: int = 1) -> Urgency:
+def assess(text: str, posts_in_wait: int = 1, use_model: bool = True) -> Urgency:
     """The priority the customer's words (and how often they have written
-    while waiting) suggest, with its reason."""
+    while waiting) suggest, with its reason. With socialdesk[nlp] installed,
+    a post the cues miss but that sounds like an urgent one is urgent too."""
     text = text.replace("’", "'").replace("‘", "'")
     cue = urgent_cue(text)
     if cue:
@@ -112,6 +113,11 @@ def assess(text: str, posts_in_wait: int = 1) -> Urgency:
     _, _, high, figurative, praise, problems = _patterns()
     plain = _plain(figurative, text)  # "the new burger is fire" is not very negative
     score = _vader().polarity_scores(plain)["compound"]
+    like = urgency_model.likeness(plain) if use_model and not calm_question(plain) else None
+    if like is not None and like.urgent >= urgency_model.URGENT_AT:
+        family = urgent_cue(like.nearest)  # the family of the example it sounds like, when a cue names it
+        sounds = f"sounds like a {family[0]} problem" if family else "sounds urgent"
+        return Urgency("urgent", f"{sounds} (like: “{_shorten(like.nearest)}”)")
     problem = bool(problems.search(plain))
     reasons = []
     found = high.search(plain)
@@ -130,6 +136,22 @@ def assess(text: str, posts_in_wait: int = 1) -> Urgency:
     if reasons:
         return Urgency("high", ", ".join(reasons))
     return Urgency("normal", "")
+
+
+def _shorten(text: str, words_kept: int = 8) -> str:
+    kept = [w for w in text.split() if not w.startswith("@")]
+    return " ".join(kept[:words_kept]) + (" …" if len(kept) > words_kept else "")
+
+
+def plain_words(text: str) -> str:
+    """What the model reads: the text with its figures of speech read literally."""
+    return _plain(_patterns()[3], text.replace("’", "'").replace("‘", "'"))
+
+
+def calm_question(plain: str) -> bool:
+    """A question asked calmly ("is the heater safe overnight?"): the model
+    would hear one as an incident too often, so it never raises one."""
+    return plain.rstrip().endswith("?") and _vader().polarity_scores(plain)["compound"] >= 0
 
 
 def raised(current: str, suggested: str) -> bool:

@@ -25,20 +25,22 @@ SAFETY = (
     "nearly kill", "almost kill", r"killed (?:my|our|a|the|him|her|someone)", "could have died", "nearly died",
     "dangerous", "hazard", "unsafe", "safety", "recall", "button batter", r"swallow(?:ed)? (?:a |the |some )?(?:magnet|batter|part|piece)",
     r"broken? (?:my|his|her|their|our) (?:wrist|arm|leg|ankle|hip|nose|tooth|teeth|finger|toe|collarbone)", "glass in", "metal in", "crashed into", "knocked (?:me|him|her) off",
-    "ran (?:me|him|her) off the road", "police",
+    "ran (?:me|him|her) off the road", "police", r"(?:call|called|calling|ring|rang) (?:999|911|112)", r"electrical smell",
+    r"(?:ill|sick|unwell) after (?:eating|drinking|taking|using)",
+    r"burning smell", r"smell of burning", r"(?:hit|ran over|knocked over|knocked down) (?:my|me|him|her|a)\b",
 )
 # Things that hurt people when they go wrong …
 DANGER_THINGS = (
     "batter(?:y|ies)", "charger", "power ?bank", "heater", "plug", "socket", "cable", "wire", "wiring", "oven",
     "hob", "stove", "boiler", "kettle", "toaster", "fryer", "microwave", "e-?bike", "e-?scooter", "scooter", "vape",
-    "hoverboard", "car seat", "pram", "buggy", "stroller", "crib", "cot", "high ?chair", "brakes?", "airbag",
+    "hoverboard", "lithium", "li-?ion", "drone", "car seat", "pram", "buggy", "stroller", "crib", "cot", "high ?chair", "brakes?", "airbag",
     "tyres?", "tires?", "ladder", "radiator", "electric blanket", "lamp", "fridge", "freezer",
     "dryer", "washing machine", "dishwasher", "iron", "cooker", "grill", "bbq", "barbecue", "candle",
 )
 # … and what going wrong sounds like (within a few words of one of them).
 HARM_VERBS = (
     r"smok\w*", r"smoulder\w*", r"smolder\w*", r"melt\w*", r"swell\w*", r"swol\w*", r"bulg\w*", r"hiss\w*",
-    r"spark\w*", r"overheat\w*", r"explod\w*", r"burst\w*", r"shock\w*", r"snapp\w*", r"collaps\w*",
+    r"spark\w*", r"puff(?:ed|ing|s)? up", r"overheat\w*", r"explod\w*", r"burst\w*", r"shock\w*", r"snapp\w*", r"collaps\w*",
     r"came (?:off|apart|loose)", r"fell (?:off|apart|on)", r"crack\w*", r"hot to (?:the )?touch", r"too hot", r"scorch\w*",
     r"scald\w*", r"singe\w*", r"charr\w*", "blackened", r"ignit\w*", "tripped",
 )
@@ -68,7 +70,8 @@ FRAUD = (
     r"(?:charged|billed|debited|took) (?:me )?(?:£|\$|€)?\d[\d,.]* (?:for )?(?:something|an order|a \w+) i (?:never|didn't|did not)",
     r"(?:account|card|email|password) (?:was |has been |got )?(?:compromised|taken over|breached)",
     r"locked (?:me )?out of my (?:own )?account and", "fake (?:website|site|account|page|email|text|profile)",
-    "data breach", "leaked my",
+    "data breach", "leaked my", r"claim(?:ing|ed|s)? to be (?:from )?(?:you|your|acme)",
+    r"pretend(?:ing|ed|s)? to be (?:from )?(?:you|your)",
 )
 # The law, regulators, the police.
 LEGAL = (
@@ -76,7 +79,7 @@ LEGAL = (
     r"legal(?:ly)?\b(?! tender| guardian| age| drinking| in )", "see you in court",
     "class action", "trading standards", "ombudsman", "consumer (?:protection|rights act|council)",
     "regulator", r"\bfca\b", r"\bcma\b", r"\bftc\b", r"\bico\b", "better business bureau", r"\bbbb\b",
-    "attorney general", "data protection", "gdpr", "subject access request", "cease and desist",
+    "attorney general", r"(?:my|our|local) (?:mp|congressman|congresswoman|senator|councillor)\b", "data protection", "gdpr", "subject access request", "cease and desist",
     "breach of contract", "discriminat", "tribunal", "citizens advice", "ofcom", "ofgem", "ofwat",
 )
 # Journalists and the news.
@@ -85,7 +88,9 @@ PRESS = (
     r"writing (?:a|an) (?:story|article|piece|feature|report)", r"(?:story|article|piece|feature) (?:about|on) (?:your|you|the)",
     "for comment", "comment for", "media (?:enquiry|inquiry)", "press (?:enquiry|inquiry|office)",
     "go(?:ing)? to the (?:press|media|papers|news)", "on the record", r"(?:my|our) (?:readers|viewers|listeners)",
-    "podcast",
+    "podcast", "guardian", "telegraph", "daily mail", "the times", "herald", r"the sun\b", "the mirror",
+    "evening standard", "new york times", "washington post", "wall street journal", "bloomberg", "reuters", r"\bcnn\b",
+    "fox news", "sky news", r"\bitv\b", "channel 4", "which\\? magazine", r"\bwhich\?", "tiktok (?:video|followers)",
 )
 # Money back, leaving, anger, being ignored: someone should answer soon.
 HIGH = (
