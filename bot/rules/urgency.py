@@ -113,7 +113,7 @@ def assess(text: str, posts_in_wait: int = 1, use_model: bool = True) -> Urgency
     _, _, high, figurative, praise, problems = _patterns()
     plain = _plain(figurative, text)  # "the new burger is fire" is not very negative
     score = _vader().polarity_scores(plain)["compound"]
-    like = urgency_model.likeness(plain) if use_model and not calm_question(plain) else None
+    like = urgency_model.likeness(plain) if use_model and model_may_raise(plain) else None
     if like is not None and like.urgent >= urgency_model.URGENT_AT:
         family = urgent_cue(like.nearest)  # the family of the example it sounds like, when a cue names it
         sounds = f"sounds like a {family[0]} problem" if family else "sounds urgent"
@@ -148,10 +148,12 @@ def plain_words(text: str) -> str:
     return _plain(_patterns()[3], text.replace("’", "'").replace("‘", "'"))
 
 
-def calm_question(plain: str) -> bool:
-    """A question asked calmly ("is the heater safe overnight?"): the model
-    would hear one as an incident too often, so it never raises one."""
-    return plain.rstrip().endswith("?") and _vader().polarity_scores(plain)["compound"] >= 0
+def model_may_raise(plain: str) -> bool:
+    """The model hears an incident told in new words, but it also heard one in
+    "a question about my bill" and "is the heater safe overnight?": it may
+    raise only a post whose words are negative (VADER below 0) — someone
+    telling what went wrong."""
+    return _vader().polarity_scores(plain)["compound"] < 0
 
 
 def raised(current: str, suggested: str) -> bool:

@@ -24,6 +24,10 @@ MODEL = Path(__file__).with_name("urgency_model.json")
 # for issue 25; docs/benchmarks.md): lower caught no more urgent posts there
 # and raised more that were not.
 URGENT_AT = 0.4
+# Below this many words ("hey", "worker started") a post gives the model too
+# little to go on: it raised such scraps to urgent. An urgent post says what
+# happened; a cue catches the short ones ("FRAUD!").
+MIN_WORDS = 5
 # Handles and links say where a post was written, not what it says: the
 # tuning corpus's routine questions mostly start "@acme_support", and a model
 # that saw them learned the handle as a sign of "normal" (every question
@@ -32,6 +36,8 @@ _NOT_WORDS = re.compile(r"[@#]\w+|https?://\S+")
 
 
 def words_only(text: str) -> str:
+    # A lone surrogate (JSON allows "\ud800") makes the tokenizer raise: a "?" it is.
+    text = text.encode("utf-8", "replace").decode("utf-8")
     return " ".join(_NOT_WORDS.sub(" ", text).split())
 
 
@@ -51,6 +57,7 @@ class _Model:
     example_vectors: object
 
 
+@lru_cache(maxsize=1)
 def embedder():
     """WordLlama's embed function, loaded from the package's own files; None
     when the optional package is absent."""
@@ -63,7 +70,14 @@ def embedder():
     # file an error instead of a call to the network.
     home = Path(wordllama.__file__).parent
     model = wordllama.WordLlama.load(cache_dir=home, disable_download=True)
-    return lambda texts: model.embed([words_only(text) for text in texts], norm=True)
+    import numpy as np
+
+    def embed(texts):
+        # A text with no known word has no direction: a zero row, which every
+        # reader of these vectors takes as "nothing to say".
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.nan_to_num(model.embed([words_only(text) for text in texts], norm=True))
+    return embed
 
 
 @lru_cache(maxsize=1)
@@ -86,11 +100,15 @@ def available() -> bool:
 
 def likeness(text: str) -> Likeness | None:
     """How urgent `text` sounds to the model, or None without the model."""
+    if len(words_only(text).split()) < MIN_WORDS:
+        return None
     model = _model()
     if model is None:
         return None
     import numpy as np
     vector = model.embed([text])[0]
+    if not vector.any():
+        return None
     logits = model.weights @ vector + model.bias
     odds = np.exp(logits - logits.max())
     urgent = float(odds[model.classes.index("urgent")] / odds.sum())

@@ -100,7 +100,7 @@ HIGH = (
     "no one (?:answers|replies|has)", "no (?:reply|response|answer)", "ignor(?:e|ed|ing) me", "anyone there", "on hold",
     "switching to", "competitor", "a joke", "ruined", "terrible", "awful", "appalling", "shocking", "horrendous",
     "horrible", "rude", "useless", "incompetent", "pathetic", "ridiculous", "rip(?:-| )?off", "ripped off", "lied",
-    "lying", "liars?", "misleading", "false advertising", "never arrived", "never turned up", "never came",
+    "lying", "liars?", "misleading", "false advertising", "never arrived", "never turned up",
     "broken too", "declined", "urgent", r"(?:[3-9]|\d\d+) days (?:late|now|and)", r"\d+ (?:weeks|months) (?:late|now|and)",
     r"(?:two|three|four|five|six|[2-9]) weeks", r"(?:three|four|five|six|[3-9]|several|multiple|many|countless|so many) times",
     r"messaged \d+ times", r"(?:third|fourth|fifth) time", "heard nothing", "nothing back", "disappoint",
