@@ -3,6 +3,8 @@
 bad tone is held, <= 2 % of good replies are held."""
 from __future__ import annotations
 
+import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,26 @@ def test_tuning_corpus_rates(report_figure):
     assert personal_missed == []
     assert tone_held >= 0.90
     assert good_held <= 0.02
+
+
+HELDOUT = Path(__file__).parent / "fixtures" / "heldout" / "replies.jsonl"
+
+
+def test_heldout_corpus(report_figure):
+    """Written by a session that never saw the rules (tests/fixtures/heldout/
+    PROVENANCE.md) and run once the method was frozen: the figures, good or bad."""
+    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 150
+    found = [(row["label"], check_reply_text(row["text"])) for row in rows]
+    total = Counter(label for label, _ in found)
+    held = Counter(label for label, findings in found if findings)
+    as_personal = sum(1 for label, findings in found
+                      if label == "personal_data" and any(f.personal for f in findings))
+    report_figure(f"reply check, HELD-OUT corpus, {len(rows)} replies: bad tone held {held['bad_tone']}/{total['bad_tone']} "
+                  f"({held['bad_tone'] / total['bad_tone']:.1%}), good held {held['ok']}/{total['ok']} "
+                  f"({held['ok'] / total['ok']:.1%}), personal data held {held['personal_data']}/{total['personal_data']} "
+                  f"({as_personal} of them as personal data)")
+    assert sum(total.values()) == len(rows)
 
 
 # Written for these tests (in no corpus): bad tone in words the lists had no
