@@ -2,7 +2,11 @@
 reason in a few words, from rules you can read here plus VADER sentiment as
 one signal. It only ever raises a conversation's priority, and never one
 staff set by hand; the priority shortens the SLA as it always did
-(bot.rules.sla.PRIORITY_FACTORS). tests/fixtures/urgency_corpus.tsv holds the accuracy.
+(bot.rules.sla.PRIORITY_FACTORS). The cue families are in
+bot.rules.urgency_words; bot.rules.urgency_model is the optional embedding
+model. tests/test_urgency.py prints the accuracy on the held-out corpus
+(tests/fixtures/heldout/, written by someone who never saw these rules) apart
+from the tuning corpus they were written beside (docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -39,10 +43,10 @@ def _near(first, second) -> re.Pattern:
 @lru_cache(maxsize=1)
 def _patterns():
     urgent = {family: _cues(cues) for family, cues in URGENT_FAMILIES.items()}
-    harm = {"safety": _near(words.DANGER_THINGS, words.HARM_VERBS),
-            "safety ": _near(words.PEOPLE_AT_RISK, words.HARM_TO_PEOPLE),
-            "safety  ": _near(words.ALLERGY, words.ALLERGY_HARM),
-            "fraud": _near(words.MONEY, words.NOT_MINE)}
+    harm = (("safety", _near(words.DANGER_THINGS, words.HARM_VERBS)),
+            ("safety", _near(words.PEOPLE_AT_RISK, words.HARM_TO_PEOPLE)),
+            ("safety", _near(words.ALLERGY, words.ALLERGY_HARM)),
+            ("fraud", _near(words.MONEY, words.NOT_MINE)))
     # Blanked before the cues are read (same length, so positions hold).
     figurative = (_cues(words.PRAISE_FIGURES), _cues(words.FIGURATIVE + words.ROUTINE))
     problem = re.compile("|".join(words.PROBLEM), re.IGNORECASE)
@@ -90,16 +94,19 @@ def shouting(text: str) -> bool:
 
 
 def urgent_cue(text: str) -> tuple[str, str] | None:
-    """(family, words) of the first safety, fraud, legal or press cue, or None.
+    """(family, words) of the first safety, fraud, legal or press cue in the post, or None.
     Figures of speech ("your sale is fire", "no one was hurt") are blanked first."""
     urgent, harm, _, figurative, _, _ = _patterns()
     plain = _plain(figurative, text)
-    for family, pattern in list(urgent.items()) + list(harm.items()):
-        found = pattern.search(plain)
-        if found:  # quoted to the end of its word: "allergic", not "allerg"
-            end = found.end() + len(re.match(r"\w*", plain[found.end():]).group())
-            return family.strip(), " ".join(plain[found.start():end].split())
-    return None
+    # The cue that comes first in the post names the family: "my lawyer says
+    # this is fraud" is a legal matter before it is a fraud one.
+    matches = [(found.start(), family, found) for family, pattern in (*urgent.items(), *harm)
+               if (found := pattern.search(plain))]
+    if not matches:
+        return None
+    _, family, found = min(matches, key=lambda match: match[0])
+    end = found.end() + len(re.match(r"\w*", plain[found.end():]).group())  # "allergic", not "allerg"
+    return family, " ".join(plain[found.start():end].split())
 
 
 def assess(text: str, posts_in_wait: int = 1, use_model: bool = True) -> Urgency:
