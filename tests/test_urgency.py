@@ -151,6 +151,16 @@ def test_the_model_raises_what_no_cue_catches_and_names_its_nearest_example():
     assert urgency_model.words_only(nearest).split()[0] in urgency.reason
 
 
+def test_a_model_that_fails_on_a_post_leaves_it_to_the_rules(monkeypatch, caplog):
+    def broken(texts):
+        raise TypeError("TextEncodeInput must be Union[TextInputSequence, Tuple[InputSequence, InputSequence]]")
+    model = urgency_model._Model(broken, None, None, ("low", "normal", "high", "urgent"), (), None)
+    monkeypatch.setattr(urgency_model, "_model", lambda: model)
+    text = "my cat has been ill since she ate your new food and I am worried sick"
+    assert assess(text) == assess(text, use_model=False)
+    assert "the word rules decide" in caplog.text
+
+
 @pytest.mark.skipif(not HAS_MODEL, reason="socialdesk[nlp] is not installed")
 def test_the_model_reads_the_words_not_the_handle():
     for text in ("what time do you close today?", "how do I get an invoice for my company?"):

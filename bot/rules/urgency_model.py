@@ -106,7 +106,11 @@ def likeness(text: str) -> Likeness | None:
     if model is None:
         return None
     import numpy as np
-    vector = model.embed([text])[0]
+    try:
+        vector = model.embed([text])[0]
+    except Exception as error:  # an optional reader must never cost a customer's post: the rules decide
+        log.warning("urgency: the embedding model could not read a post (%s); the word rules decide", error)
+        return None
     if not vector.any():
         return None
     logits = model.weights @ vector + model.bias
