@@ -17,7 +17,14 @@ $(STAMP): pyproject.toml requirements.txt requirements-dev.txt
 demo: $(STAMP)
 	$(BIN)/socialdesk sandbox
 
-test: $(STAMP)
+# The tests also read urgency with the optional embedding model (socialdesk[nlp],
+# requirements-nlp.txt), so its tests run rather than skip; `make demo` stays light.
+NLP_STAMP := $(VENV)/.nlp-stamp
+$(NLP_STAMP): $(STAMP) requirements-nlp.txt
+	$(BIN)/pip install --quiet -r requirements-nlp.txt
+	touch $(NLP_STAMP)
+
+test: $(NLP_STAMP)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --ignore=tests/browser -m "not scale" -n 2
 
@@ -30,7 +37,7 @@ test-scale: $(STAMP)
 # time-machine), on SQLite: no test may depend on today's date.
 # sitecustomize imports time_machine before pytest could rewrite its plugin: harmless, so quiet.
 SHIFTED_PYTEST := -W "ignore::pytest.PytestAssertRewriteWarning"
-test-shifted: $(STAMP)
+test-shifted: $(NLP_STAMP)
 	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
 	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
 

@@ -21,10 +21,11 @@ from functools import lru_cache
 
 from bot.rules import reply_words as words
 
-PERSONAL = frozenset({"email", "phone", "card"})
-ICONS = {"email": "📧", "phone": "📞", "card": "💳", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
+PERSONAL = frozenset({"email", "phone", "card", "bank"})
+ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
          "sarcasm": "🙄", "hostile": "😠"}
 WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
+        "bank": "a bank account number (IBAN)",
         "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
         "sarcasm": "dismissive sarcasm", "hostile": "strongly negative words aimed at the customer, with no "
         "apology or empathy anywhere in the reply"}
@@ -46,16 +47,22 @@ class Finding:
 
 
 def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = frozenset()) -> tuple[Finding, ...]:
-    """What a reader would regret seeing in `text`; empty if it may go out."""
+    """What a reader would regret seeing in `text`; empty if it may go out.
+    (No embedding model here: tried for issue 25, it held plain replies such as
+    "We are looking into it publicly too." — docs/benchmarks.md.)"""
     text = text.replace("’", "'").replace("‘", "'")
     found: list[Finding] = []
     if not private:
         cards = list(_cards(text))
         found += [Finding("card", f"•••• {digits[-4:]}") for digits in cards]
         found += [Finding("email", _mask_email(address)) for address in _emails(text, allow)]
-        found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow) if digits not in cards]
+        banks = list(_ibans(text))
+        found += [Finding("bank", f"{iban[:2]}•• •••• {iban[-4:]}") for iban in banks]
+        found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
+                  if digits not in cards and not any(digits in iban for iban in banks)]
     found += [Finding("blame", match) for match in _matches(_blame_re(), text, negatable=True)]
     found += [Finding("blame", match) for match in _matches(_insult_re(), text)]
+    found += [Finding("blame", match) for match in _matches(_condescension_re(), text)]
     found += [Finding("profanity", _mask_word(match)) for match in _matches(_profanity_re(), text)]
     found += [Finding("shouting", shout) for shout in _shouting(text)]
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
@@ -114,6 +121,17 @@ def _cards(text: str):
             yield digits
 
 
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])")
+
+
+def _ibans(text: str):
+    """IBANs as people write them (grouped by four or not) whose check digits hold (ISO 13616, mod 97)."""
+    for match in IBAN.finditer(text):
+        iban = match.group().replace(" ", "")
+        if 15 <= len(iban) <= 34 and int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1:
+            yield iban
+
+
 def _phones(text: str, allow: frozenset[str]):
     allowed = {re.sub(r"\D", "", entry) for entry in allow if not re.search(r"[A-Za-z@]", entry)}
     for match in NUMBER.finditer(text):
@@ -152,6 +170,11 @@ def _insult_re():
 
 
 @lru_cache(maxsize=1)
+def _condescension_re():
+    return _phrases(words.CONDESCENSION)
+
+
+@lru_cache(maxsize=1)
 def _sarcasm_re():
     return _phrases(words.SARCASM_PHRASES)
 
@@ -176,7 +199,8 @@ def _mask_word(word: str) -> str:
 
 
 TOKEN = re.compile(r"[A-Za-z0-9']+")
-EMPHATIC = frozenset({"NO", "NOT", "NEVER", "STOP", "ALREADY", "NOTHING", "NOBODY", "ALWAYS", "ONLY"})
+EMPHATIC = frozenset({"NO", "NOT", "NEVER", "STOP", "ALREADY", "NOTHING", "NOBODY", "ALWAYS", "ONLY", "READ", "CHECK",
+                      "LOOK", "CLEARLY", "DID", "DO", "ALL", "EVERY", "AGAIN", "LISTEN", "WRONG", "YOUR", "YOU"})
 
 
 def _shouting(text: str):
@@ -199,9 +223,15 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
+def kind_words(text: str) -> bool:
+    """An apology, thanks or empathy anywhere in the reply: then VADER does
+    not hold it, however negative its other words."""
+    lowered = text.lower().replace("’", "'")
+    return any(marker in lowered for marker in words.EMPATHY)
+
+
 def _hostile(text: str):
-    lowered = text.lower()
-    if any(marker in lowered for marker in words.EMPATHY):
+    if kind_words(text):
         return
     for sentence in re.split(r"(?<=[.!?])\s+", text):
         if not re.search(r"\byou(?:r|rs|'re|'ve|'d)?\b", sentence, re.IGNORECASE):

@@ -26,6 +26,22 @@ BLAME_PHRASES = (
     "no one cares", "take your business elsewhere", "shop somewhere else", "go somewhere else",
     "you broke it", "broke it yourself", "never happy", "what a stupid",
 )
+# Condescension: the customer told they could have managed, in any words. Many
+# carry their own "not", so a negation before them does not undo them.
+CONDESCENSION = (
+    r"(?:isn't|is not|it's not|its not|wasn't|not) (?:really )?(?:that|very|exactly) (?:hard|difficult|complicated)",
+    "rocket science", "brain surgery", r"(?:paid|pay|paying) (?:more )?attention", r"(?:try|start|maybe try) reading",
+    r"before (?:tweeting|complaining|posting|moaning|whining|ranting|kicking off)", r"refuse(?:s|d)? to (?:follow|read|listen)",
+    r"(?:basic|simple|clear) instructions", r"that'?s on you", r"(?:a|an) you (?:issue|problem|thing)",
+    r"(?:that's |this is )?what happens when you", r"(?:a little|some|more) patience would", "(?:not|isn't) (?:all|everything) (?:is )?about you",
+    r"changed your mind (?:again|twice)", "make up your mind", r"(?:most|other|all (?:our )?other|every other) (?:customers?|people|users?) "
+    r"(?:manages?|can|seems?|don't|doesn't|ha(?:ve|s) no|figures?)", "some people will", r"(?:like|as) (?:everyone|everybody) else (?:does|did|manages)",
+    r"not a charity", r"if it (?:was|were|is) (?:that|so) (?:important|urgent)", r"(?:nobody|no one|no-one) else (?:has|had|seems)",
+    r"(?:shop|go|look|take your \w+) elsewhere", r"damage you (?:caused|did|made)", r"some of us (?:have|are)",
+    r"next time,? (?:maybe|perhaps|just|try to)?\s*(?:order|buy|check|read|choose|pick)", r"(?:the )?right one next time",
+    r"not sure why you (?:thought|think|expected|assumed)", r"why would you (?:think|expect|assume)",
+    r"we get it,? you(?:'re| are)", "interesting theory", r"(?:nice|cute|interesting) (?:theory|story|idea)\.",
+)
 # Words that insult whoever they are said to.
 INSULT_WORDS = (
     "idiot", "idiots", "idiotic", "moron", "morons", "moronic", "stupid", "dumb", "clueless", "imbecile",
@@ -37,7 +53,8 @@ PROFANITY = (
     "fuck", "fucked", "fucking", "fucker", "f*ck", "f*cked", "f*cking", "f**k", "fck", "fcking", "wtf", "stfu",
     "gtfo", "ffs", "bloody", "bugger", "bollocks", "arse", "ass", "asshole", "arsehole", "bastard", "bitch",
     "piss", "pissed", "dick", "dickhead", "cunt", "twat", "wanker", "prick", "screwed", "screw you",
-    "sucks", "jackass", "douche", "douchebag", "motherfucker", "omfg", "bs",
+    "sucks", "jackass", "douche", "douchebag", "motherfucker", "omfg", "bs", "give a toss", "give a damn",
+    "don't give a", "sod off", "bloody hell", "pissing",
 )
 # Dismissive sarcasm and non-apologies: what reads as contempt to everyone watching.
 SARCASM_PHRASES = (
@@ -49,6 +66,10 @@ SARCASM_PHRASES = (
     "no offense", "no offence", "🙄", "shocker", "you must be joking", r"you(?:'ve| have) got to be kidding",
     r"are you (?:kidding|serious|joking)", r"seriously\?", r"(?:^|[.!?]\s*)(?:whatever|typical|nope)(?=[.!])",
     r"lol,? no", r"haha,? no", "lmao", "rofl", r"you know\.",
+    r"how will you (?:ever )?(?:survive|cope|manage)", "must be nice", r"finally (?:read|figured|understood|noticed|worked out)",
+    r"(?:worked|works) (?:fine|perfectly|great) for everyone else", "have fun with that", "get right on (?:that|it)", "🙃",
+    r"(?:^|[.!?]\s*)k\.?$", r"thanks for the (?:incredibly|really|super|very|oh so) (?:helpful|useful|valuable|insightful)",
+    r"wow,? thanks", "thanks,? genius", r"(?:oh )?you poor thing", "cry me a river", "boo hoo", "sorry not sorry",
 )
 # Business numbers meant to be published (after the toll-free ones, which are
 # found by rule): UK non-geographic 03, 080, 084, 087.

@@ -1,0 +1,141 @@
+"""The cue families behind bot.rules.urgency — kept apart so a team can read
+(and tune) exactly what raises a priority. Every entry is a regular expression
+matched case-insensitively from the start of a word; the reason on the root
+quotes what matched and names its family.
+
+Families, not word lists: a customer writes about a fire in their own words
+("started smoking", "melted the plug", "swelled up and is hissing"), so a
+safety case is either one of the plain words below or a thing that can hurt
+someone (DANGER_THINGS) near something going wrong with it (HARM_VERBS).
+"""
+from __future__ import annotations
+
+_ED = r"(?:s|ed|ing|t)?"  # burn, burns, burned, burning, burnt
+
+# Someone could be hurt: said outright.
+SAFETY = (
+    r"fire\b(?! sale)", "caught fire", "on fire", "flames?", r"spark" + _ED, r"smok(?:e|ed|es|ing|y)\b(?! salmon)",
+    r"burn" + _ED + r"\b(?! question)", "scorch", r"melt" + _ED, "melted", "molten", r"explo(?:de|ded|ding|sion)",
+    "blew up", r"overheat" + _ED, r"swol(?:e|len)", r"swell" + _ED, "bulg(?:e|ed|ing)", "hiss(?:es|ed|ing)?",
+    "electric shock", r"shock(?:ed)? (?:me|my|him|her|them|us)", "electrocut", "gas (?:smell|leak)",
+    "smell(?:s|ed)? (?:of )?gas", "carbon monoxide", "fumes", "toxic", "poison", "allergic reaction", "anaphyla", "epipen",
+    "chok(?:e|ed|ing)", "injur", r"hurt (?:my|her|his|him|them|their|our|me)\b", "bleed", "stitches",
+    r"brakes? (?:failed|stopped working|gave out|don't work)", r"blew (?:a|the) fuse", "tripped the",
+    "hospital", "a&e", "emergency room", "ambulance", "paramedic", "emergency", "could have (?:been )?kill",
+    "nearly kill", "almost kill", r"killed (?:my|our|a|the|him|her|someone)", "could have died", "nearly died",
+    "dangerous", "hazard", "unsafe", "safety", "recall", "button batter", r"swallow(?:ed)? (?:a |the |some )?(?:magnet|batter|part|piece)",
+    r"broken? (?:my|his|her|their|our) (?:wrist|arm|leg|ankle|hip|nose|tooth|teeth|finger|toe|collarbone)", "glass in", "metal in", "crashed into", "knocked (?:me|him|her) off",
+    "ran (?:me|him|her) off the road", "police", r"(?:call|called|calling|ring|rang) (?:999|911|112)", r"electrical smell",
+    r"(?:ill|sick|unwell) after (?:eating|drinking|taking|using)",
+    r"burning smell", r"smell of burning", r"(?:hit|ran over|knocked over|knocked down) (?:my|me|him|her|a)\b",
+)
+# Things that hurt people when they go wrong …
+DANGER_THINGS = (
+    "batter(?:y|ies)", "charger", "power ?bank", "heater", "plug", "socket", "cable", "wire", "wiring", "oven",
+    "hob", "stove", "boiler", "kettle", "toaster", "fryer", "microwave", "e-?bike", "e-?scooter", "scooter", "vape",
+    "hoverboard", "lithium", "li-?ion", "drone", "car seat", "pram", "buggy", "stroller", "crib", "cot", "high ?chair", "brakes?", "airbag",
+    "tyres?", "tires?", "ladder", "radiator", "electric blanket", "lamp", "fridge", "freezer",
+    "dryer", "washing machine", "dishwasher", "iron", "cooker", "grill", "bbq", "barbecue", "candle",
+)
+# … and what going wrong sounds like (within a few words of one of them).
+HARM_VERBS = (
+    r"smok\w*", r"smoulder\w*", r"smolder\w*", r"melt\w*", r"swell\w*", r"swol\w*", r"bulg\w*", r"hiss\w*",
+    r"spark\w*", r"puff(?:ed|ing|s)? up", r"overheat\w*", r"explod\w*", r"burst\w*", r"shock\w*", r"snapp\w*", r"collaps\w*",
+    r"came (?:off|apart|loose)", r"fell (?:off|apart|on)", r"crack\w*", r"hot to (?:the )?touch", r"too hot", r"scorch\w*",
+    r"scald\w*", r"singe\w*", r"charr\w*", "blackened", r"ignit\w*", "tripped",
+)
+# Money the customer did not agree to: a money word near a denial.
+MONEY = (r"charges?", r"payments?", r"transactions?", "statement", r"debits?", r"purchases?", "direct debit", r"withdrawals?")
+NOT_MINE = (r"(?:don't|do not|didn't|did not) recogni[sz]e", r"(?:didn't|did not|never) (?:make|made|authori[sz]e|agree|order|place|buy|sign)",
+            "not mine", r"wasn't me", "not me")
+# Someone vulnerable, near harm.
+PEOPLE_AT_RISK = ("kid", "child", "children", "son", "daughter", "baby", "toddler", "infant", "dog", "cat",
+                  "grandma", "grandad", "pregnant", "wife", "husband", "mum", "mom", "dad")
+ALLERGY = (r"allerg\w*", r"nut", r"peanut\w*", r"gluten", r"coeliac", r"celiac", r"dairy", r"lactose", r"sesame", r"shellfish")
+ALLERGY_HARM = (r"reaction", r"swell\w*", r"swoll\w*", r"rash", r"hives", r"breath\w*", r"epi-?pen", r"hospital", r"\bill\b",
+                r"sick\b", r"vomit\w*", r"throat", r"itch\w*", r"ambulance", "a&e", r"doctor", r"gp\b")
+HARM_TO_PEOPLE = (r"swallow\w*", r"chok\w*", r"rash", r"hives", r"vomit\w*", r"sick\b(?! of)", r"burn\w*", r"cut\b",
+                  r"fell", r"slipped", r"tripped", r"hurt", r"bruis\w*", r"screaming", r"reaction", r"swell\w*", r"swoll\w*",
+                  r"bitten", r"stung", r"trapped")
+
+# Money taken that the customer did not agree to; an account not theirs any more.
+FRAUD = (
+    "fraud", "scam", "phishing", "stolen", "stole", "stealing", "theft", "hacked", "hacker", "hacking", "identity", "unauthori[sz]ed",
+    r"(?:didn't|did not|never|not) authori[sz]", "impersonat", "chargeback", r"dispute (?:the|this|a) (?:charge|payment)",
+    r"(?:someone|somebody)(?:'s| has| is)? (?:else )?(?:has )?(?:been )?(?:used|using|accessed|logged into|got into|ordered|ordering|bought|buying|spent|changed)",
+    r"asking (?:me )?for my (?:card|bank|account|password|pin|login|security)", r"someone else's (?:name|address|details|data|account|order|card|info)",
+    r"(?:other people's|another customer's|other customers') (?:names?|address|details|data|accounts?|orders?|info)",
+    r"(?:charges?|payments?|transactions?|orders?|purchases?) (?:that )?i (?:didn't|did not|never|don't recogni[sz]e)",
+    r"(?:don't|do not) recogni[sz]e (?:this|these|the|a|any) (?:charge|payment|transaction|order|purchase)",
+    r"(?:charged|billed|debited|took) (?:me )?(?:£|\$|€)?\d[\d,.]* (?:for )?(?:something|an order|a \w+) i (?:never|didn't|did not)",
+    r"(?:account|card|email|password) (?:was |has been |got )?(?:compromised|taken over|breached)",
+    r"locked (?:me )?out of my (?:own )?account and", "fake (?:website|site|account|page|email|text|profile)",
+    "data breach", "leaked my", r"claim(?:ing|ed|s)? to be (?:from )?(?:you|your|acme)",
+    r"pretend(?:ing|ed|s)? to be (?:from )?(?:you|your)",
+)
+# The law, regulators, the police.
+LEGAL = (
+    "lawyer", "solicitor", "attorney", r"sue\b", "suing", "lawsuit", "small claims", r"court\b(?! shoes?)(?!yard)",
+    r"legal(?:ly)?\b(?! tender| guardian| age| drinking| in )", "see you in court",
+    "class action", "trading standards", "ombudsman", "consumer (?:protection|rights act|council)",
+    "regulator", r"\bfca\b", r"\bcma\b", r"\bftc\b", r"\bico\b", "better business bureau", r"\bbbb\b",
+    "attorney general", r"(?:my|our|local) (?:mp|congressman|congresswoman|senator|councillor)\b", "data protection", "gdpr", "subject access request", "cease and desist",
+    "breach of contract", "discriminat", "tribunal", "citizens advice", "ofcom", "ofgem", "ofwat",
+)
+# Journalists and the news.
+PRESS = (
+    "journalist", "reporter", "the press", "newspaper", "news desk", "newsroom", "editor at", "bbc", "watchdog",
+    r"writing (?:a|an) (?:story|article|piece|feature|report)", r"(?:story|article|piece|feature) (?:about|on) (?:your|you|the)",
+    "for comment", "comment for", "media (?:enquiry|inquiry)", "press (?:enquiry|inquiry|office)",
+    "go(?:ing)? to the (?:press|media|papers|news)", "on the record", r"(?:my|our) (?:readers|viewers|listeners)",
+    "podcast", "guardian", "telegraph", "daily mail", "the times", "herald", r"the sun\b", "the mirror",
+    "evening standard", "new york times", "washington post", "wall street journal", "bloomberg", "reuters", r"\bcnn\b",
+    "fox news", "sky news", r"\bitv\b", "channel 4", "which\\? magazine", r"\bwhich\?", "tiktok (?:video|followers)",
+)
+# Money back, leaving, anger, being ignored: someone should answer soon.
+HIGH = (
+    "refund", "money back", "cancel", "never again", "worst", "unacceptable", "disgust", "disgrace", "furious",
+    "angry", "livid", "fuming", "complain", "charged twice", "overcharg", "double charged", "charged me again",
+    "hidden fee", "still waiting", r"still no\b", "still hasn't", "still haven't", "nobody (?:answers|replies|has)",
+    "no one (?:answers|replies|has)", "no (?:reply|response|answer)", "ignor(?:e|ed|ing) me", "anyone there", "on hold",
+    "switching to", "competitor", "a joke", "ruined", "terrible", "awful", "appalling", "shocking", "horrendous",
+    "horrible", "rude", "useless", "incompetent", "pathetic", "ridiculous", "rip(?:-| )?off", "ripped off", "lied",
+    "lying", "liars?", "misleading", "false advertising", "never arrived", "never turned up",
+    "broken too", "declined", "urgent", r"(?:[3-9]|\d\d+) days (?:late|now|and)", r"\d+ (?:weeks|months) (?:late|now|and)",
+    r"(?:two|three|four|five|six|[2-9]) weeks", r"(?:three|four|five|six|[3-9]|several|multiple|many|countless|so many) times",
+    r"messaged \d+ times", r"(?:third|fourth|fifth) time", "heard nothing", "nothing back", "disappoint",
+    r"(?:want|need|demand|expect) (?:my|the|a|our) (?:\w+ )?(?:\w+ )?(?:back|refunded|reimbursed)",
+    "done with you", "fed up", "sick of", "had enough", "not happy", "unhappy", "very disappointed", "so disappointed",
+    r"(?:one|1)[- ]star", "bad review", "boycott", "close my account", "lost a customer", "lost my business",
+    r"never (?:buying|ordering|shopping|using|flying|booking)", "(?:chasing|chased)", "left me (?:without|with no)",
+    "no (?:heating|hot water|power|electricity|internet)", "stranded", "wasted",
+)
+PRAISE = (
+    "thank", "thanks", "thx", "cheers", "love", "loving", "amazing", "fantastic", "brilliant", "great", "best",
+    "perfect", "shout ?out", "enjoy", "happy", "kind words", "well done", "kudos", "props to", "impressed",
+    "recommend", "5 stars", "five stars", "10/10", "awesome", "excellent", "superb", "wonderful", "lovely",
+    "delighted", "over the moon", "made my day", "lifesaver", "life saver", "above and beyond", "grateful",
+    "appreciate", "legend", "hero", "gorgeous", "beautiful", "stunning", "delicious", "incredible", "nice one",
+    "pleased", "smooth", "spot on", "top notch", "first class", "👏", "😍", "🎉", "❤", "🙌", "🥰", "👍", "💯",
+    "😊", "🙏", "🔥",
+)
+# Safety words said in praise: read as "great".
+PRAISE_FIGURES = (
+    r"(?:is|was|looks?|are|so|straight|pure|absolute) (?:🔥|fire)\b", r"fire 🔥", "killed it", "killing it",
+    "smoking hot", r"blew (?:me|my mind) away", "blown away", "mind ?blow", "(?:to|will) die for", "dead good",
+    "the bomb", "explod(?:e|ed|ing) with flavou?r", "🔥+",
+)
+# Figures of speech and plain questions that use a safety word with no danger in it.
+FIGURATIVE = (
+    r"fire ?(?:pits?|place|wood|proof|resistant|retardant|extinguisher|doors?|safe|stick|tv|tablet|alarm test)",
+    "hot deal", "burning question", "fire drill", "food court", r"(?:like|tastes?|tasted|smells?) (?:of )?burnt (?:toast|sugar|coffee)", "dying to", r"\bsick\b(?= (?:deal|fit|look|trainers))", "fire sale",
+    "no emergency", "not an emergency", r"not (?:urgent|dangerous|a safety)", "no (?:one|body) (?:was )?(?:hurt|injured)",
+    "safety (?:tips?|features?)", "allergen (?:info|information|list)", "is (?:it|this) safe", "recall (?:the|my|that|what)",
+)
+# Questions about money and leaving that are not complaints yet.
+ROUTINE = (r"refund policy", r"return policy", r"cancell?ation policy",
+           r"how long (?:do|does|will|should) (?:a |the |my )?refunds? (?:usually |normally )?take")
+# Words that say something is wrong, so a polite post is not praise.
+PROBLEM = (r"\?", r"\bnot\b", "n't", r"\bnever\b", r"\bbroke", r"\bwrong\b", r"\bissue", r"\bproblem", r"\berror",
+           r"\blate\b", r"\bmissing\b", r"\bhelp (?:me|us|please)\b", r"please help", r"need (?:some )?help", r"\bstill\b",
+           r"unfortunately", r"\bexcept\b", r"thanks for nothing", r"\bno\b(?! (?:worries|problem|bother|fuss|hassle))")
