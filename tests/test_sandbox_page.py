@@ -279,7 +279,8 @@ def _product_shortcodes() -> set[str]:
     for folder in ("bot", "handlers", "adapters", "service"):
         for source in (Path(__file__).parent.parent / folder).rglob("*.py"):
             text = source.read_text(encoding="utf-8")
-            found |= set(re.findall(r"""["'][^"'\n]*?(?<![\w:/]):([a-z][a-z0-9_+-]*):(?![\w/])""", text)) - {"memory"}
+            # Not ids joined by colons around f-string fields ("{review_id}:rev:{hash}").
+            found |= set(re.findall(r"""["'][^"'\n]*?(?<![\w:/}]):([a-z][a-z0-9_+-]*):(?![\w/{])""", text)) - {"memory"}
             for line in re.findall(r"^\s*[A-Z_]*REACTION[A-Z_, ]*=.*$", text, re.MULTILINE):
                 found |= set(re.findall(r'"([a-z][a-z0-9_+-]*)"', line))
     return found
