@@ -2,6 +2,7 @@
 real `socialdesk web` and `socialdesk worker` as child processes, on SQLite."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shlex
 import signal
@@ -37,7 +38,7 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
         "META_APP_SECRET": graph.app_secret, "META_VERIFY_TOKEN": graph.verify_token,
         "INSTAGRAM_ACCOUNT_ID": graph.ig_id,
         # Short clocks so the whole escalation ladder can be watched in minutes.
-        "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "1m", "POLL_INTERVAL": "3s", "BACKFILL": "all",
+        "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "30s", "POLL_INTERVAL": "3s", "BACKFILL": "all",
         # Every reply waits 10 s with an Undo button; REPLY_CHECK holds what a brand would regret.
         "SEND_DELAY": os.environ.get("SEND_DELAY", "10s"), "REPLY_CHECK": os.environ.get("REPLY_CHECK", "hold"),
         "PORT": str(bot_port), "WEB_HOST": "127.0.0.1", "WEB_CONCURRENCY": "1",
@@ -94,10 +95,19 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     if taken:
         # Before the database is touched: it may be a sandbox still running on it.
         print(f"socialdesk sandbox: port {taken[0]} is in use — is another `make demo` still running? Stop it "
-              f"(Ctrl-C in its terminal), or start this one elsewhere: {_this_command()} --port {port + 100}",
-              file=sys.stderr)
+              f"(Ctrl-C in its terminal), or start this one elsewhere: {_this_command()} --port {port + 100} "
+              f"--data {data_dir}-{port + 100}", file=sys.stderr)
         return 1
     Path(data_dir).mkdir(parents=True, exist_ok=True)
+    # Held while this sandbox runs: a second one on the same folder would empty the first one's database.
+    lock = open(Path(data_dir) / "sandbox.lock", "w")  # noqa: SIM115 - held open for the sandbox's lifetime
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        print(f"socialdesk sandbox: {data_dir} is in use by another running sandbox; give this one its own "
+              f"folder: {_this_command()} --port {port} --data {data_dir}-{port}", file=sys.stderr)
+        return 1
     database = Path(data_dir).resolve() / "sandbox.db"
     # The emulated Slack and X start empty every time, so the database must
     # too: old conversations would point at threads this Slack never had.

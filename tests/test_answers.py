@@ -110,6 +110,16 @@ def test_audit_names_people_platforms_and_states_in_words(bot, deps, clock, x_st
     assert "sla breach" not in audit and "“”" not in audit and ": U0BOB" not in audit
 
 
+def test_audit_shows_a_written_reply_escaped_once_as_slack_wrote_it(bot, deps, clock, x_state, slack_state, carol):
+    """A queued reply's words are kept as Slack sent them (`&amp;` for `&`):
+    the audit used to escape them again, so people read "&amp;" (new-user trial)."""
+    conv = _conv(deps, "@carol")
+    bot.staff_says(_thread_root(slack_state, "@carol"), "Checking now & will DM you <soon>")
+    audit = _command(bot, f"audit #{conv.id}")
+    assert "✍️ wrote a reply: “Checking now &amp; will DM you &lt;soon&gt;”" in audit, audit
+    assert "&amp;amp;" not in audit
+
+
 @pytest.fixture
 def private_words(bot, deps, clock, x_state, slack_state, carol):
     """A DM conversation answered in its thread, and a public one answered with

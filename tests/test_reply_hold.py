@@ -179,6 +179,7 @@ def test_social_private_is_checked_for_tone_not_for_personal_data(bot, deps, clo
     notice = _told(slack_state)[-1]
     assert _buttons(notice) == ["Send anyway", "Cancel"]
     assert "Held — not sent to X DM" in notice["text"]  # where it would have gone, as people call it
+    assert "goes public" not in notice["text"]  # a DM is never public: "Every message to a customer is checked"
     _press(bot, "reply_send_anyway", _row(deps).id)
     carol_id = x_state.add_user("carol")
     assert x_state.brand_dms_to(carol_id) == ["Your login is carol.smith@gmail.com", "Nice try, Carol."]

@@ -65,7 +65,28 @@ def test_a_second_sandbox_on_a_taken_port_leaves_the_first_ones_database_alone(t
         assert run_sandbox(port=port, data_dir=str(tmp_path)) == 1
     assert (tmp_path / "sandbox.db").read_bytes() == b"the running sandbox's data"
     said = capsys.readouterr().err
-    assert f"port {port} is in use" in said and "--port" in said and said.count("\n") == 1
+    assert f"port {port} is in use" in said and f"--port {port + 100} --data {tmp_path}-{port + 100}" in said
+    assert said.count("\n") == 1
+
+
+def test_a_second_sandbox_on_the_same_folder_is_refused_even_on_free_ports(tmp_path, capsys):
+    """Following the first refusal's advice (another --port) used to start a
+    second sandbox on the same folder, which emptied the first one's database;
+    the advice now names a folder of its own, and a folder in use is refused."""
+    import fcntl
+    data = tmp_path / "sandbox-data"
+    data.mkdir()
+    (data / "sandbox.db").write_bytes(b"the running sandbox's data")
+    with open(data / "sandbox.lock", "w") as held:  # what a running sandbox holds
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        assert run_sandbox(port=port, bot_port=port, data_dir=str(data)) == 1
+    assert (data / "sandbox.db").read_bytes() == b"the running sandbox's data"
+    said = capsys.readouterr().err
+    assert "is in use by another running sandbox" in said and f"--data {data}-{port}" in said
+    assert said.count("\n") == 1
 
 
 def _listening(pids: set[int]) -> set[tuple[str, int]]:

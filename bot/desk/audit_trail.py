@@ -37,6 +37,8 @@ _NO_TEXT = {"claim", "unclaim", "assign", "resolve", "reopen", "snooze", "unsnoo
             "reply_privately", "like_sent", "unlike_sent", "note", "label_added", "label_removed"}
 _OUTBOX = re.compile(r"^outbox (\d+)\b")
 _OUTBOX_WORDS = re.compile(r"^outbox \d+:?\s*")
+# Entries whose text is a staff message as Slack wrote it (&amp; for &), not plain text.
+_MARKUP_ENDINGS = ("_queued", "_held")
 _PERSON = re.compile(r"^[UW][A-Z0-9]+$")
 
 
@@ -81,6 +83,8 @@ def _detail(row: Audit) -> str:
         return f" to <@{detail}>"  # Slack shows the mention as the person's name
     if len(detail) > DETAIL_CHARS:
         detail = detail[:DETAIL_CHARS] + "…"
+    if row.action.endswith(_MARKUP_ENDINGS):  # already Slack markup (the staff message as Slack sent it): escaped once
+        detail = detail.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     detail = escape_for_slack(detail).replace("“”", "(no text)")
     if row.action in ("label_added", "label_removed"):
         return f" `{detail}`"

@@ -172,7 +172,8 @@ def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, privat
     """shown: the text it would send, when the author did not type it (a saved reply's expansion)."""
     label = deps.label(platform, private)  # "Messenger", "X DM": where it would have gone
     what = f"\nIt would send:\n{quoted(excerpt(shown))}" if shown is not None else ""
-    text = (f"✋ *Held — not sent to {label}.* Before a reply goes public it is checked, and yours has:\n"
+    checked = "Every message to a customer is checked" if private else "Before a reply goes public it is checked"
+    text = (f"✋ *Held — not sent to {label}.* {checked}, and yours has:\n"
             f"{findings}{what}\nEdit your message to change it (it is checked again), or:")
     buttons = [_button("Send anyway", "reply_send_anyway", outbox_id, "danger")]
     if private_possible:
