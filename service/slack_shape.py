@@ -52,7 +52,7 @@ def body_problem(mimetype: str, body: bytes) -> tuple[int, str] | None:
         return 400, "body is not UTF-8"
     if text.startswith("\ufeff"):
         return 400, "body starts with a byte-order mark"
-    if mimetype == "application/json":
+    if mimetype == "application/json" or text.startswith("{"):  # Bolt reads a body starting with { as JSON
         payload = _json_object(text)
         if payload is None:
             return 400, f"malformed JSON: the body must be one JSON object, nested at most {MAX_DEPTH} deep"

@@ -249,3 +249,14 @@ def test_signed_meta_webhooks_mutated_anywhere(web, graph_state):
               route="/webhooks/meta")
         executor.drain()
     run()
+
+
+def test_a_form_encoded_body_that_is_deep_json_is_refused_before_bolt_reads_it(web, slack_state):
+    """Bolt reads any body starting with `{` as JSON, whatever its Content-Type:
+    a signed form-encoded body nested 1,000 deep reached Bolt's json.loads and
+    answered 500 (found by this file's raw-body property in a CI run)."""
+    client, _ = web
+    body = _nested(1000)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(slack_state.signing_secret, body)}
+    response = client.post("/slack/events", data=body, headers=headers)
+    assert response.status_code == 400 and b"nested at most" in response.get_data()
