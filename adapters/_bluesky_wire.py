@@ -5,11 +5,34 @@ and @handles a staff reply names."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import regex
 
 from adapters.base import InboundPost, RateLimit
+from bot.env import EnvReader
+
+DEFAULT_PDS = "https://bsky.social"
+
+
+@dataclass(frozen=True)
+class BlueskySettings:
+    handle: str
+    app_password: str
+    pds_url: str
+    chat_url: str | None
+
+
+def read_settings(reader: EnvReader) -> BlueskySettings | None:
+    pds_url = reader.url("BLUESKY_PDS_URL", DEFAULT_PDS) or DEFAULT_PDS
+    chat_url = reader.url("BLUESKY_CHAT_URL", DEFAULT_PDS) if reader.text("BLUESKY_CHAT_URL") else None
+    handle, password = reader.text("BLUESKY_HANDLE"), reader.text("BLUESKY_APP_PASSWORD")
+    if not (handle and password):
+        return None
+    return BlueskySettings(handle.removeprefix("@"), password, pds_url.rstrip("/"),
+                           chat_url.rstrip("/") if chat_url else None)
+
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 import httpx
@@ -22,35 +21,16 @@ from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
 
 from adapters import _bluesky_wire as wire
+from adapters._bluesky_wire import DEFAULT_PDS, BlueskySettings, read_settings  # noqa: F401 (read here by tests and docs)
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult, Heart,
                            OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
                            empty_reply_problem)
-from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PDS = "https://bsky.social"
 MAX_PAGES = 8               # notifications a pass reads at most: 8 pages of 100
 FEED_PAGES = 4              # the brand's own posts looked through after an ambiguous send
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class BlueskySettings:
-    handle: str
-    app_password: str
-    pds_url: str
-    chat_url: str | None
-
-
-def read_settings(reader: EnvReader) -> BlueskySettings | None:
-    pds_url = reader.url("BLUESKY_PDS_URL", DEFAULT_PDS) or DEFAULT_PDS
-    chat_url = reader.url("BLUESKY_CHAT_URL", DEFAULT_PDS) if reader.text("BLUESKY_CHAT_URL") else None
-    handle, password = reader.text("BLUESKY_HANDLE"), reader.text("BLUESKY_APP_PASSWORD")
-    if not (handle and password):
-        return None
-    return BlueskySettings(handle.removeprefix("@"), password, pds_url.rstrip("/"),
-                           chat_url.rstrip("/") if chat_url else None)
 
 
 class _Request(Request):

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import bluesky, facebook, instagram, trustpilot, x
+from adapters import _bluesky_wire, facebook, instagram, trustpilot, x
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -24,6 +24,13 @@ class Platform:
     reviews: bool = False                              # its conversations are reviews: SLA_REVIEWS applies
 
 
+def _bluesky(settings) -> Adapter:
+    # The atproto SDK takes about 0.65 s to import: only a process with Bluesky on pays it
+    # (every web worker, worker and one-shot command imports this registry).
+    from adapters.bluesky import BlueskyAdapter
+    return BlueskyAdapter(settings)
+
+
 PLATFORMS: tuple[Platform, ...] = (
     Platform("x", x.read_settings, x.XAdapter,
              "X is off: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET to turn it on"),
@@ -34,7 +41,7 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("trustpilot", trustpilot.read_settings, trustpilot.TrustpilotAdapter,
              "Trustpilot reviews are off: set TRUSTPILOT_API_KEY, TRUSTPILOT_API_SECRET, TRUSTPILOT_BUSINESS_UNIT_ID, "
              "TRUSTPILOT_USERNAME and TRUSTPILOT_PASSWORD to turn them on", reviews=True),
-    Platform("bluesky", bluesky.read_settings, bluesky.BlueskyAdapter,
+    Platform("bluesky", _bluesky_wire.read_settings, _bluesky,
              "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
 )
 
