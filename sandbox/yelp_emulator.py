@@ -71,6 +71,7 @@ class YelpState:
     tokens: dict = field(default_factory=dict)         # access token → expiry (epoch)
     response_faults: list = field(default_factory=list)
     reviews_faults: list = field(default_factory=list)
+    replay: dict = field(default_factory=dict)         # Places path → (status, body) answered as is (documented payloads)
     clock: Callable[[], float] = time.time
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -177,6 +178,12 @@ def create_yelp_emulator(state: YelpState) -> Flask:
             return _places_error("TOKEN_INVALID"), headers
         if over:
             return _places_error("ACCESS_LIMIT_REACHED", headers), headers
+        if request.path in state.replay:
+            status, body = state.replay[request.path]
+            response = jsonify(body)
+            response.status_code = status
+            response.headers.update(headers)
+            return response, headers
         if business_id not in state.businesses:
             return _places_error("BUSINESS_NOT_FOUND", headers), headers
         return None, headers
