@@ -1,22 +1,21 @@
 """Yelp reviews of the configured businesses, polled through the Yelp Places API; where the business has Yelp's
 Respond-to-Reviews (R2R) partner access, a staff thread reply becomes the public business response to the review.
 
-The API as Yelp documents it (docs.developer.yelp.com):
+As Yelp documents it (docs.developer.yelp.com):
 - GET /v3/businesses/{id}/reviews (Bearer API key): "up to three review excerpts" per business in Yelp's default
-  sort — `text` is cut (about 160 characters and "..."), `url` opens the full review, `time_created` is
-  "YYYY-MM-DD HH:MM:SS" in the business's local time, with no zone. GET /v3/businesses/{id}: name and address.
-- errors are {"error": {"code", "description"}}: TOKEN_INVALID (401), BUSINESS_NOT_FOUND (404),
-  TOO_MANY_REQUESTS_PER_SECOND and ACCESS_LIMIT_REACHED (429). The daily quota (docs/places-rate-limiting: 300 calls
-  per 24 h on the Starter trial, more on paid plans; the older Fusion free plan gave 5,000) resets at midnight UTC
-  and every answer carries RateLimit-Remaining and RateLimit-ResetTime: polling spreads what is left of the day
-  over the businesses, never faster than MIN_PACE.
+  sort — `text` cut (~160 characters and "..."), `url` to the full review, `time_created` "YYYY-MM-DD HH:MM:SS" in
+  the business's local time, no zone. GET /v3/businesses/{id}: name and address. Errors {"error": {"code",
+  "description"}}: TOKEN_INVALID (401), BUSINESS_NOT_FOUND (404), TOO_MANY_REQUESTS_PER_SECOND and
+  ACCESS_LIMIT_REACHED (429). The daily quota (docs/places-rate-limiting: 300 calls a day on the Starter trial, more
+  on paid plans; the old Fusion free plan gave 5,000) resets at midnight UTC; every answer carries
+  RateLimit-Remaining and RateLimit-ResetTime, and polling spreads what is left of the day over the businesses.
 - R2R (docs/respond-to-reviews-api-v2, a partner API, "access is disabled by default"): POST
   https://partner-api.yelp.com/reviews/v1/{review_id} {"response_text", "response_type": "public_comment"} with a
-  business owner's access token; errors {"error": {"id", "description", "http_code"}}; text up to 5,000 characters
-  and no emoji; at most 20 responses per location per owner per day. The token: the owner authorizes the app once
-  (Authorization Code Workflow) and the app keeps the refresh token (365 days); an access token (7 days) is got
-  with grant_type=refresh_token at POST https://api.yelp.com/oauth2/token ("get access token v2", docs/refresh-tokens;
-  v2 keeps the refresh token, v3 would rotate it). That endpoint is on the API host, not on partner-api.yelp.com.
+  business owner's token; errors {"error": {"id", "description", "http_code"}}; at most 5,000 characters, no emoji,
+  20 responses per location per owner a day. The owner authorizes the app once (Authorization Code Workflow); the
+  app keeps the refresh token (365 days) and gets 7-day access tokens with grant_type=refresh_token at POST
+  https://api.yelp.com/oauth2/token ("get access token v2", docs/refresh-tokens: it keeps the refresh token, where
+  v3 would rotate it) — on the API host: partner-api.yelp.com documents only the deprecated /token/v1/refresh.
 - Yelp documents no way to read a business response back, so a lost answer cannot be settled by a look: the reply
   is never sent again and staff are told to check (the core's UnconfirmedSend for an adapter that is no SentFinder).
 """
@@ -121,6 +120,7 @@ class YelpAdapter:
     platform = "yelp"
     label = LABEL
     private_label = LABEL
+    responds = False   # a staff reply can be the review's public response (Respond-to-Reviews access)
 
     def __init__(self, settings: YelpSettings, timeout: float = 10.0):
         self._settings, self._timeout = settings, timeout
@@ -181,7 +181,7 @@ class YelpAdapter:
         rating = review.get("rating")
         url = review.get("url") if isinstance(review.get("url"), str) else None
         attachments = [Attachment("link", url, EXCERPT)] if url else []
-        if not self.answers():
+        if not self.responds:
             attachments.append(Attachment(READ_ONLY, None, NO_PARTNER))
         try:
             return InboundPost(
@@ -195,8 +195,8 @@ class YelpAdapter:
                 # Yelp gives no time for an edit: a revision's wait starts when the desk saw it.
                 created_at=self.clock() if change else created, url=url, platform_label=LABEL,
                 account=business, change=change,
-                rating=rating if isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5
-                else None, location=where, attachments=tuple(attachments))
+                rating=rating if type(rating) is int and 1 <= rating <= 5 else None, location=where,
+                attachments=tuple(attachments))
         except ValueError as exc:
             log.warning("Yelp review %s skipped: %s", review_id[:80], exc)
             return None
@@ -219,9 +219,7 @@ class YelpAdapter:
             return self._places[business]
         try:
             body, _ = self._get(f"/v3/businesses/{quote(business, safe='')}", business)
-        except (RateLimited, CredentialsRejected):
-            raise
-        except UnknownBusiness:
+        except (RateLimited, UnknownBusiness):
             raise
         except AdapterError as exc:
             log.warning("Yelp business %s: its name was not looked up (%s); shown without it", business, exc)
@@ -270,9 +268,6 @@ class YelpAdapter:
         raise AdapterError(f"Yelp answered {response.status_code} ({code}: {why})")
 
     # -- replies ----------------------------------------------------------------------------------------------------
-    def answers(self) -> bool:
-        return False
-
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         if kind is not ActionKind.REPLY:
             return "Yelp has no private messages an app may send: answer the review on Yelp for Business."
@@ -284,14 +279,12 @@ class YelpAdapter:
 
 class YelpPartnerAdapter(YelpAdapter):
     """With Respond-to-Reviews access: a staff thread reply is the business's public response to the review."""
+    responds = True
 
     def __init__(self, settings: YelpSettings, timeout: float = 10.0):
         super().__init__(settings, timeout)
         self._token: tuple[str, datetime] | None = None
         self._token_lock = threading.Lock()
-
-    def answers(self) -> bool:
-        return True
 
     def measure(self, text: str, kind: ActionKind) -> tuple[int, int]:
         return len(text), MAX_RESPONSE
@@ -381,8 +374,8 @@ class YelpPartnerAdapter(YelpAdapter):
 def _load(cursor: str | None) -> dict[str, str]:
     try:
         seen = json.loads(cursor) if cursor else {}
-    except ValueError:
-        return {}
+    except ValueError:   # a cursor of another shape: every review is news once more, and ingest keeps each once
+        seen = {}
     return {str(k): str(v) for k, v in seen.items()} if isinstance(seen, dict) else {}
 
 

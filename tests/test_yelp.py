@@ -213,6 +213,33 @@ def test_a_client_without_respond_to_reviews_access_is_told_in_the_thread(bot, d
     assert _count(deps, Outbox, Outbox.state == FAILED) == 1
 
 
+def test_a_partner_token_past_its_seven_days_is_got_again_with_the_refresh_token(bot, deps, clock, yelp_state,
+                                                                                 slack_state):
+    _review(deps, clock, yelp_state)
+    [first] = roots(slack_state)
+    bot.staff_says(first["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    yelp_state.review(_business(yelp_state), "Sam P.", 2, "Noisy room.")
+    poll(deps, clock.advance(days=8))
+    second = roots(slack_state)[-1]
+    bot.staff_says(second["ts"], "Thank you Sam, we have moved your next booking to the quiet room.")
+    deliver(deps, clock.advance(minutes=1))
+    assert len(yelp_state.response_posts) == 2
+    assert [path for _, path in yelp_state.calls if path == "/oauth2/token"] == ["/oauth2/token"] * 2
+
+
+@pytest.mark.settings(YELP_PARTNER_REFRESH_TOKEN="revoked")
+def test_a_refused_refresh_token_is_said_in_the_thread_and_nothing_is_posted(bot, deps, clock, yelp_state,
+                                                                            slack_state):
+    _review(deps, clock, yelp_state)
+    [root] = roots(slack_state)
+    bot.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    assert yelp_state.response_posts == []
+    [warning] = _warnings(slack_state, root)
+    assert "Yelp refused the partner credentials (TOKEN_NOT_FOUND" in warning and "YELP_PARTNER_REFRESH_TOKEN" in warning
+
+
 # -- without partner access ---------------------------------------------------------------------------------------
 
 NO_PARTNER = dict(YELP_PARTNER_CLIENT_ID="", YELP_PARTNER_CLIENT_SECRET="", YELP_PARTNER_REFRESH_TOKEN="")
@@ -233,3 +260,36 @@ def test_without_partner_access_the_root_says_where_to_answer_and_a_reply_stays_
     assert told["user"] == "U0ALICE" and "Yelp for Business" in told["text"]
     assert _conversation(deps).status == WAITING   # nobody answered the customer yet
     assert not _warnings(slack_state, root)
+
+
+# -- configuration ------------------------------------------------------------------------------------------------
+
+YELP = {"YELP_API_KEY": "k", "YELP_BUSINESS_IDS": "WavvLdfdP6g8aZTtbBQHTw, gary-danko-san-francisco"}
+
+
+def test_yelp_is_on_with_a_key_and_businesses_and_answers_only_with_partner_access():
+    from adapters.base import Replier
+    from adapters.registry import build_adapters
+    from bot.config import load_settings
+    settings = load_settings(YELP)
+    assert settings.platforms["yelp"].business_ids == ("WavvLdfdP6g8aZTtbBQHTw", "gary-danko-san-francisco")
+    assert settings.sla_overrides["first:yelp"] == timedelta(hours=24)
+    assert not isinstance(build_adapters(settings.platforms)["yelp"], Replier)
+    partner = load_settings({**YELP, "YELP_PARTNER_CLIENT_ID": "c", "YELP_PARTNER_CLIENT_SECRET": "s",
+                             "YELP_PARTNER_REFRESH_TOKEN": "r"})
+    assert isinstance(build_adapters(partner.platforms)["yelp"], Replier)
+    for name in YELP:
+        assert "yelp" not in load_settings({k: v for k, v in YELP.items() if k != name}).platforms
+
+
+@pytest.mark.parametrize("extra, variable", [
+    ({"YELP_PARTNER_CLIENT_ID": "c", "YELP_PARTNER_CLIENT_SECRET": "s"}, "YELP_PARTNER_REFRESH_TOKEN"),
+    ({"YELP_TIMEZONE": "Mars/Olympus"}, "YELP_TIMEZONE"),
+    ({"YELP_BUSINESS_IDS": "a/b"}, "YELP_BUSINESS_IDS"),
+])
+def test_a_partial_or_malformed_yelp_setting_is_one_line_naming_the_variable(extra, variable):
+    from bot.config import load_settings
+    from bot.env import ConfigError
+    with pytest.raises(ConfigError) as error:
+        load_settings({**YELP, **extra})
+    assert error.value.variable == variable and "\n" not in str(error.value)
