@@ -269,9 +269,9 @@ class YelpAdapter:
 
     # -- replies ----------------------------------------------------------------------------------------------------
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
-        if kind is not ActionKind.REPLY:
-            return "Yelp has no private messages an app may send: answer the review on Yelp for Business."
-        return NO_PARTNER
+        """Said privately to whoever writes in the thread (the core keeps it as a note): no Replier here."""
+        return ("Yelp lets only Respond-to-Reviews partners post a business response from an app, and this desk has "
+                f"no partner access: answer the review on Yelp for Business ({BIZ_SITE}), then resolve this thread.")
 
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
         return post.external_id.split(":", 1)[0]   # a revision's id starts with the review's

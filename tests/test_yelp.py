@@ -251,13 +251,14 @@ def test_without_partner_access_the_root_says_where_to_answer_and_a_reply_stays_
     _review(deps, clock, yelp_state)
     [root] = roots(slack_state)
     assert "Read-only" in all_text(root) and "answer on Yelp for Business (https://biz.yelp.com)" in all_text(root)
+    assert "no link given" not in all_text(root)   # the read-only line is said once, not also as a file
     message, answer = bot.staff_says(root["ts"], TEXT)
     deliver(deps, clock.advance(minutes=1))
     assert answer.status_code == 200 and yelp_state.response_posts == []
     assert not [path for _, path in yelp_state.calls if path.startswith(("/reviews/", "/oauth2/"))]
     assert _count(deps, Outbox) == 0 and _count(deps, Message, Message.direction == NOTE) == 1
     [told] = [e for e in slack_state.ephemerals if "Kept as an internal note" in e["text"]]
-    assert told["user"] == "U0ALICE" and "Yelp for Business" in told["text"]
+    assert told["user"] == "U0ALICE" and "answer the review on Yelp for Business (https://biz.yelp.com)" in told["text"]
     assert _conversation(deps).status == WAITING   # nobody answered the customer yet
     assert not _warnings(slack_state, root)
 
