@@ -191,6 +191,20 @@ def test_a_crash_between_yelps_answer_and_our_commit_sends_nothing_twice(bot, de
     assert len(yelp_state.response_posts) == 1
 
 
+def test_a_second_staff_reply_is_announced_in_the_thread_before_it_goes_out(bot, deps, clock, yelp_state,
+                                                                           slack_state):
+    review = _review(deps, clock, yelp_state)
+    [root] = roots(slack_state)
+    bot.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    bot.staff_says(root["ts"], "Update: your refund went out this morning.")
+    deliver(deps, clock.advance(minutes=1))
+    told = [all_text(m) for m in thread(slack_state, root) if "one public business response per review" in all_text(m)]
+    assert len(told) == 1 and "after the earlier one (“We are sorry about the wait" in told[0]
+    assert yelp_state.responses[review["id"]] == "Update: your refund went out this morning."
+    assert len(yelp_state.response_posts) == 2
+
+
 def test_a_reply_with_emoji_is_refused_at_once_and_nothing_is_posted(bot, deps, clock, yelp_state, slack_state):
     _review(deps, clock, yelp_state)
     [root] = roots(slack_state)
@@ -294,3 +308,18 @@ def test_a_partial_or_malformed_yelp_setting_is_one_line_naming_the_variable(ext
     with pytest.raises(ConfigError) as error:
         load_settings({**YELP, **extra})
     assert error.value.variable == variable and "\n" not in str(error.value)
+
+
+@pytest.mark.settings(**NO_PARTNER)
+def test_without_partner_access_the_composer_says_where_to_answer_and_records_nothing(bot, deps, clock, yelp_state,
+                                                                                     slack_state):
+    from bot.desk.composer import TEXT_BLOCK
+    from tests.test_composer import press_reply, submits, types
+    _review(deps, clock, yelp_state)
+    [root] = roots(slack_state)
+    modal = press_reply(bot, slack_state, root)
+    types(bot, slack_state, modal, TEXT)
+    answer = submits(bot, slack_state, modal).json()
+    assert answer["response_action"] == "errors"
+    assert "answer the review on Yelp for Business (https://biz.yelp.com)" in answer["errors"][TEXT_BLOCK]
+    assert _count(deps, Outbox) == 0 and yelp_state.response_posts == []
