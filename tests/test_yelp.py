@@ -323,3 +323,13 @@ def test_without_partner_access_the_composer_says_where_to_answer_and_records_no
     assert answer["response_action"] == "errors"
     assert "answer the review on Yelp for Business (https://biz.yelp.com)" in answer["errors"][TEXT_BLOCK]
     assert _count(deps, Outbox) == 0 and yelp_state.response_posts == []
+
+
+@pytest.mark.parametrize("name", ["YELP_API_KEY", "YELP_PARTNER_CLIENT_SECRET", "YELP_PARTNER_REFRESH_TOKEN"])
+def test_yelps_secrets_are_hidden_in_every_log_line(name, monkeypatch):
+    import logging
+    from service.logs import RedactSecrets
+    monkeypatch.setenv(name, "yelp-secret-value-123")
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "sent Bearer %s", ("yelp-secret-value-123",), None)
+    RedactSecrets().filter(record)
+    assert record.getMessage() == "sent Bearer ***"
