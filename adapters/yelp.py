@@ -2,8 +2,9 @@
 Respond-to-Reviews (R2R) partner access, a staff thread reply becomes the public business response to the review.
 
 As Yelp documents it (docs.developer.yelp.com):
-- GET /v3/businesses/{id}/reviews (Bearer API key): "up to three review excerpts" per business in Yelp's default
-  sort — `text` cut (~160 characters and "..."), `url` to the full review, `time_created` "YYYY-MM-DD HH:MM:SS" in
+- GET /v3/businesses/{id}/reviews (Bearer API key): "up to three review excerpts" per business, asked newest
+  first (sort_by=newest; Yelp's default order is its own ranking, where a new review may never show; a key Yelp
+  refuses it for falls back to that order, said once in the log) — `text` cut (~160 characters and "..."), `url` to the full review, `time_created` "YYYY-MM-DD HH:MM:SS" in
   the business's local time, no zone. GET /v3/businesses/{id}: name and address. Errors {"error": {"code",
   "description"}}: TOKEN_INVALID (401), BUSINESS_NOT_FOUND (404), TOO_MANY_REQUESTS_PER_SECOND and
   ACCESS_LIMIT_REACHED (429). The daily quota (docs/places-rate-limiting: 300 calls a day on the Starter trial, more
@@ -26,17 +27,16 @@ import json
 import logging
 import re
 import threading
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import requests
 
 from adapters.base import (READ_ONLY, REVISED, ActionKind, AdapterError, AmbiguousSend, Attachment,
                            CredentialsRejected, Feed, FetchResult, InboundPost, OutboundAction, PermanentSendError,
                            PostRef, RateLimit, RateLimited, SentMessage, empty_reply_problem)
-from bot.env import EnvReader
+from adapters._yelp_wire import YelpSettings, content_key, error_of, load_seen, next_midnight, parse_reset
 
 log = logging.getLogger(__name__)
 LABEL = "Yelp"
@@ -47,7 +47,6 @@ RESERVE = 5                          # calls of the day left for business look-u
 SEEN_KEPT = 50                       # reviews remembered per business (the page shows three)
 MAX_RESPONSE = 5000
 TOKEN_MARGIN = timedelta(hours=1)
-_ID = re.compile(r"^[^\s/?#]{1,128}$")
 # Yelp's R2R "does not currently support" emoji: pictographs, dingbats, flags and the variation selector.
 _EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\U000E0020-\U000E007F]")
 EXCERPT = "Yelp's API gives only an excerpt of each review; the full review is on Yelp"
@@ -58,62 +57,17 @@ REPLACES = ("Yelp keeps one public business response per review: the reply below
             "response after the earlier one (“{earlier}”); Yelp's API does not say whether it replaces it.")
 
 
-@dataclass(frozen=True)
-class YelpSettings:
-    api_url: str
-    api_key: str
-    business_ids: tuple[str, ...]
-    zone: str                        # IANA zone the businesses' review times are written in
-    partner_api_url: str
-    partner: tuple[str, str, str] | None   # client id, client secret, the owner's refresh token
-
-
-def read_settings(reader: EnvReader) -> YelpSettings | None:
-    api_url = reader.url("YELP_API_URL", "https://api.yelp.com") or ""
-    partner_url = reader.url("YELP_PARTNER_API_URL", "https://partner-api.yelp.com") or ""
-    key, listed = reader.text("YELP_API_KEY"), reader.text("YELP_BUSINESS_IDS")
-    if not key or not listed:
-        return None
-    ids = tuple(dict.fromkeys(part.strip() for part in listed.split(",") if part.strip()))
-    bad = [i for i in ids if not _ID.match(i)]
-    reader.check("YELP_BUSINESS_IDS", f"{bad[0]!r} is not a Yelp business id or alias" if bad else
-                 None if ids else "names no business")
-    names = ("YELP_PARTNER_CLIENT_ID", "YELP_PARTNER_CLIENT_SECRET", "YELP_PARTNER_REFRESH_TOKEN")
-    values = [reader.text(name) for name in names]
-    partner = None
-    if any(values):
-        missing = [name for name, value in zip(names, values, strict=True) if not value]
-        reader.check(missing[0] if missing else names[0], (
-            "Yelp's Respond-to-Reviews access needs YELP_PARTNER_CLIENT_ID, YELP_PARTNER_CLIENT_SECRET and "
-            "YELP_PARTNER_REFRESH_TOKEN (the business owner's, from Yelp's authorization code workflow) together")
-            if missing else None)
-        partner = tuple(values) if not missing else None
-    zone = reader.text("YELP_TIMEZONE") or reader.text("TIMEZONE") or "UTC"
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        reader.check("YELP_TIMEZONE", f"{zone!r} is not a time zone name (like America/Los_Angeles)")
-        zone = "UTC"
-    return YelpSettings(api_url.rstrip("/"), key, ids, zone, partner_url.rstrip("/"), partner)
-
-
 def build(settings: YelpSettings) -> "YelpAdapter":
     """With partner access the adapter is a Replier; without, it is not, and the core keeps staff replies as notes."""
     return YelpPartnerAdapter(settings) if settings.partner else YelpAdapter(settings)
 
 
-def content_key(review: dict) -> str:
-    """What the customer can change (stars, text): an edit seen by a later poll is a new revision."""
-    seen = f"{review.get('rating')}\x1f{review.get('text') or ''}"
-    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+class SortRefused(AdapterError):
+    """Yelp refused sort_by=newest (a VALIDATION_ERROR naming it): read in Yelp's own order from then on."""
 
 
 class UnknownBusiness(AdapterError):
     """A configured business id Yelp does not know: only that business's feed stops (and backs off)."""
-
-
-def _next_midnight(now: datetime) -> datetime:
-    return (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 class YelpAdapter:
@@ -128,6 +82,7 @@ class YelpAdapter:
         self.clock = lambda: datetime.now(timezone.utc)
         self._http = requests.Session()
         self._places: dict[str, str | None] = {}   # business id → "Name, City", looked up once per process
+        self._newest = True   # sort_by=newest, until Yelp refuses it for this key (then Yelp's own order)
 
     # -- who --------------------------------------------------------------------------------------------------------
     @property
@@ -150,9 +105,17 @@ class YelpAdapter:
     def fetch_reviews(self, business: str, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """The three excerpts Yelp gives, each shown once: the cursor remembers each review's id and content, so
         the same review on the next poll is nothing new and an edited one (stars or text) is a revision."""
-        seen = _load(cursor)
+        seen = load_seen(cursor)
         where = self._place(business)
-        body, headers = self._get(f"/v3/businesses/{quote(business, safe='')}/reviews", business)
+        path = f"/v3/businesses/{quote(business, safe='')}/reviews"
+        try:
+            # Yelp's default order ranks by its own relevance: a new review could stay out of the three for good.
+            body, headers = self._get(path, business, {"sort_by": "newest"} if self._newest else None)
+        except SortRefused:
+            self._newest = False
+            log.warning("Yelp refused sort_by=newest for reviews: reading Yelp's own order, so a new review shows "
+                        "only once Yelp ranks it among the three it gives")
+            body, headers = self._get(path, business)
         reviews = [r for r in (body.get("reviews") or []) if isinstance(r, dict)]
         found = []
         for review in reviews:
@@ -235,15 +198,15 @@ class YelpAdapter:
         remaining = headers.get("RateLimit-Remaining", "")
         if not remaining.isdigit():
             return RateLimit(1, now + UNKNOWN_PACE)
-        reset = _parse_reset(headers.get("RateLimit-ResetTime")) or _next_midnight(now)
+        reset = parse_reset(headers.get("RateLimit-ResetTime")) or next_midnight(now)
         share = (int(remaining) - RESERVE) // len(self._settings.business_ids)
         if share <= 0:
             return RateLimit(0, reset)
         return RateLimit(1, now + max(MIN_PACE, (reset - now) / share))
 
-    def _get(self, path: str, business: str) -> tuple[dict, requests.structures.CaseInsensitiveDict]:
+    def _get(self, path: str, business: str, params: dict | None = None) -> tuple[dict, dict]:
         try:
-            response = self._http.get(self._settings.api_url + path, timeout=self._timeout,
+            response = self._http.get(self._settings.api_url + path, timeout=self._timeout, params=params,
                                       headers={"Authorization": f"Bearer {self._settings.api_key}"})
         except requests.RequestException as exc:
             raise AdapterError(f"Yelp unreachable ({type(exc).__name__})") from None
@@ -253,10 +216,12 @@ class YelpAdapter:
             except ValueError:
                 raise AdapterError("Yelp answered something that is not JSON") from None
             return (body if isinstance(body, dict) else {}), response.headers
-        code, why = _error(response, "code")
+        code, why = error_of(response, "code")
+        if code == "VALIDATION_ERROR" and params and "sort_by" in response.text:
+            raise SortRefused(why)
         now = self.clock()
         if code == "ACCESS_LIMIT_REACHED":
-            reset = _parse_reset(response.headers.get("RateLimit-ResetTime")) or _next_midnight(now)
+            reset = parse_reset(response.headers.get("RateLimit-ResetTime")) or next_midnight(now)
             raise RateLimited(reset, "Yelp's daily API quota is used up (ACCESS_LIMIT_REACHED)")
         if response.status_code == 429:
             raise RateLimited(now + timedelta(seconds=2), f"Yelp: too many requests per second ({code})")
@@ -322,11 +287,11 @@ class YelpPartnerAdapter(YelpAdapter):
 
     def _refusal(self, response: requests.Response) -> Exception:
         status = response.status_code
-        code, why = _error(response, "id")
+        code, why = error_of(response, "id")
         if status >= 500:
             return AmbiguousSend(f"Yelp answered {status} ({code})")
         if code == "R2R_COMMENT_QUOTA_EXCEEDED":
-            return RateLimited(_next_midnight(self.clock()), "Yelp allows 20 responses per location a day")
+            return RateLimited(next_midnight(self.clock()), "Yelp allows 20 responses per location a day")
         if status == 429:
             retry = response.headers.get("Retry-After", "60")
             return RateLimited(self.clock() + timedelta(seconds=int(retry) if retry.isdigit() else 60), "Yelp 429")
@@ -361,7 +326,7 @@ class YelpPartnerAdapter(YelpAdapter):
             except ValueError:
                 body = None
             if not isinstance(body, dict) or not isinstance(body.get("access_token"), str):
-                code, why = _error(response, "id")
+                code, why = error_of(response, "id")
                 raise CredentialsRejected(f"Yelp refused the partner credentials ({code or response.status_code}: "
                                           f"{why}): check YELP_PARTNER_CLIENT_ID, YELP_PARTNER_CLIENT_SECRET and "
                                           "YELP_PARTNER_REFRESH_TOKEN (a refresh token lasts 365 days)")
@@ -369,31 +334,3 @@ class YelpPartnerAdapter(YelpAdapter):
             lifetime = lifetime if isinstance(lifetime, int) and lifetime > 0 else 7 * 86400
             self._token = (body["access_token"], now + timedelta(seconds=lifetime))
             return self._token[0]
-
-
-def _load(cursor: str | None) -> dict[str, str]:
-    try:
-        seen = json.loads(cursor) if cursor else {}
-    except ValueError:   # a cursor of another shape: every review is news once more, and ingest keeps each once
-        seen = {}
-    return {str(k): str(v) for k, v in seen.items()} if isinstance(seen, dict) else {}
-
-
-def _parse_reset(value: str | None) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _error(response: requests.Response, field: str) -> tuple[str, str]:
-    """(code, description) of Yelp's {"error": {…}} body: Places names the code `code`, the partner API `id`."""
-    try:
-        body = response.json()
-    except ValueError:
-        return "", (response.text[:200] or response.reason or str(response.status_code))
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        return "", str(body)[:200]
-    return str(error.get(field) or error.get("code") or ""), str(error.get("description") or "")[:200]

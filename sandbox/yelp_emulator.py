@@ -2,7 +2,7 @@
 shapes Yelp documents (docs.developer.yelp.com) and its own Python client records (Yelp/yelp-python testing/):
 
 - GET /v3/businesses/{id} and GET /v3/businesses/{id}/reviews (Bearer API key): at most three reviews per business,
-  newest first here (Yelp's "default sort" is its own), each an excerpt — the text cut at 160 characters with
+  newest first with sort_by=newest (Yelp's default order is its own ranking: here best rated first), each an excerpt — the text cut at 160 characters with
   "..." — with `url` to the full review and `time_created` in the business's local time; every answer carries
   RateLimit-DailyLimit / -Remaining / -ResetTime, and past the daily quota (default 300, the Starter trial's; reset at
   midnight UTC) 429 ACCESS_LIMIT_REACHED. Errors {"error": {"code", "description"}} with Yelp's own words;
@@ -71,6 +71,7 @@ class YelpState:
     tokens: dict = field(default_factory=dict)         # access token → expiry (epoch)
     response_faults: list = field(default_factory=list)
     reviews_faults: list = field(default_factory=list)
+    newest_sort: bool = True                  # sort_by=newest accepted (False: refused, as a plan might)
     replay: dict = field(default_factory=dict)         # Places path → (status, body) answered as is (documented payloads)
     clock: Callable[[], float] = time.time
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -202,9 +203,18 @@ def create_yelp_emulator(state: YelpState) -> Flask:
         refused, headers = places(business_id)
         if refused:
             return refused
+        sort = request.args.get("sort_by", "yelp_sort")
+        if sort not in ("yelp_sort", "newest") or (sort == "newest" and not state.newest_sort):
+            # Yelp's VALIDATION_ERROR shape (Yelp/yelp-python testing/error_responses.py).
+            response = jsonify({"error": {"code": "VALIDATION_ERROR", "field": "sort_by", "instance": sort,
+                                          "description": f"'{sort}' is not one of {['yelp_sort']}"}})
+            response.status_code = 400
+            return response
         with state.lock:
             fault = state.reviews_faults.pop(0) if state.reviews_faults else None
-            own = sorted((r for b, r in state.reviews.values() if b == business_id), key=lambda r: -r["order"])
+            # Yelp's own order is its relevance ranking; here the best rated first, then the newest.
+            own = sorted((r for b, r in state.reviews.values() if b == business_id),
+                         key=(lambda r: -r["order"]) if sort == "newest" else (lambda r: (-r["rating"], -r["order"])))
         if fault:
             return _places_error(fault, headers)
         response = jsonify({"reviews": [state.shown(r) for r in own[:3]], "total": len(own),

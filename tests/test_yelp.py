@@ -70,6 +70,25 @@ def test_a_review_is_one_root_with_its_stars_the_excerpt_said_and_the_link_and_t
     assert len(roots(slack_state)) == 1 and thread(slack_state, root) == [] and _count(deps, Message) == 1
 
 
+def test_a_new_review_shows_though_yelps_own_order_ranks_three_better_ones_first(deps, clock, yelp_state,
+                                                                                 slack_state):
+    for name in ("Ann", "Ben", "Cat"):
+        yelp_state.review(_business(yelp_state), name, 5, "Wonderful!")
+    poll(deps, clock())
+    yelp_state.review(_business(yelp_state), "Dan", 1, "Awful.")
+    poll(deps, clock.advance(minutes=6))
+    assert len(roots(slack_state)) == 4 and "Dan" in all_text(roots(slack_state)[-1])
+
+
+def test_a_key_refused_newest_first_reads_yelps_own_order_and_says_so_once(deps, clock, yelp_state, slack_state,
+                                                                           caplog):
+    yelp_state.newest_sort = False
+    _review(deps, clock, yelp_state)
+    poll(deps, clock.advance(minutes=6))
+    assert len(roots(slack_state)) == 1
+    assert len([r for r in caplog.records if "refused sort_by=newest" in r.getMessage()]) == 1
+
+
 def test_a_review_waits_sla_reviews(deps, clock, yelp_state):
     _review(deps, clock, yelp_state, stars=3, text="It was fine.")
     conv = _conversation(deps)
