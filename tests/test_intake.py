@@ -207,4 +207,5 @@ def test_a_customer_post_takes_fewer_round_trips(held_web, deps, graph_state, sl
     # the same session's features then added a read or two per post (Slack's shared posting turns, one per post;
     # the root's labels and who is writing): 31, 18, 20 on SQLite; the first delivery also runs the recovery
     # pass for Slack events acked by a process that died (two reads): 33.
+    print("ROUNDTRIPS", per_delivery)
     assert per_delivery[0] <= 34 and max(per_delivery[1:]) <= 21, per_delivery
