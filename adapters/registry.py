@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import _bluesky_wire, facebook, instagram, trustpilot, x
+from adapters import _bluesky_wire, _threads_wire, facebook, instagram, threads, trustpilot, x
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -43,6 +43,8 @@ PLATFORMS: tuple[Platform, ...] = (
              "TRUSTPILOT_USERNAME and TRUSTPILOT_PASSWORD to turn them on", reviews=True),
     Platform("bluesky", _bluesky_wire.read_settings, _bluesky,
              "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
+    Platform("threads", _threads_wire.read_settings, threads.ThreadsAdapter,
+             "Threads is off: set THREADS_USER_ID and THREADS_TOKEN to turn it on"),
 )
 
 
