@@ -187,6 +187,17 @@ class ThreadsAdapter(MetaWebhook):
                 return SentMessage(reply["id"], None)
         return None
 
+    def hide_problem(self, post: PostRef) -> str | None:
+        return None   # only Threads knows whether it is a top-level reply: a deeper one is refused, and said
+
+    def hide(self, action: OutboundAction) -> SentMessage:
+        self.hide_reply(action.target, True)
+        return SentMessage(action.target, None)
+
+    def unhide(self, action: OutboundAction) -> SentMessage:
+        self.hide_reply(action.target, False)
+        return SentMessage(action.target, None)
+
     def hide_reply(self, reply_id: str, hide: bool = True) -> None:
         """Hide (or show again) a customer's top-level reply under a brand post
         on Threads; Threads hides its nested replies with it and lets apps hide

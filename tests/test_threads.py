@@ -7,6 +7,7 @@ that died between create, publish and our commit; the 500-character limit; a
 forged signature; the token refresh; a ❤️ stays among colleagues."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
 import json
@@ -19,10 +20,14 @@ from sqlalchemy import func, select
 from bot.inbound.poll import poll
 from bot.inbound.tokens import refresh_tokens, use_stored_tokens
 from bot.outbound.deliver import VERIFY_AFTER, deliver
-from bot.store.models import ANSWERED, PENDING, SENDING, SENT, Conversation, Credential, Message, Outbox, WebhookInbox
+from bot.store.models import (ANSWERED, PENDING, SENDING, SENT, Audit, Conversation, Credential, Message, Outbox,
+                              WebhookInbox)
 from tests.helpers import all_text, roots, thread
+from tests.payloads import FIXTURES, load
 
 pytestmark = pytest.mark.threads
+ADDED = load(FIXTURES / "slack" / "reaction_added_doc.json").body
+REMOVED = load(FIXTURES / "slack" / "reaction_removed_doc.json").body
 TEXT = "So sorry about that — we have sent a replacement today."
 
 
@@ -246,6 +251,52 @@ def test_a_heart_stays_among_colleagues_on_threads(deps):
     from adapters.base import PostRef, heart_for
     heart = heart_for(deps.adapters["threads"], PostRef("1", "@dana.k", False))
     assert heart.name is None and "Threads offers no like" in heart.why_not
+
+
+def _react(bot, ts: str, name: str, removed: bool = False, retries: int = 1) -> None:
+    """Slack's own reaction example, on a message of this workspace, sent and then retried."""
+    body = copy.deepcopy(REMOVED if removed else ADDED)
+    state = bot.slack_state
+    body.update(team_id=state.team_id, event_id=f"EvHIDE{state.next_ts().replace('.', '')}")
+    for auth in body.get("authorizations", []):
+        auth.update(team_id=state.team_id, user_id=state.bot_user_id)
+    body["event"].update(user="U0ALICE", reaction=name, event_ts=state.next_ts(),
+                         item={**body["event"]["item"], "channel": "C0SUPPORT", "ts": ts})
+    for attempt in range(retries + 1):
+        headers = {"X-Slack-Retry-Num": str(attempt), "X-Slack-Retry-Reason": "http_timeout"} if attempt else {}
+        assert bot.post_json(body, headers).status_code == 200
+
+
+def test_a_staff_see_no_evil_hides_the_customers_reply_on_threads_once_and_removing_it_shows_it(
+        hooked, deps, threads_state, slack_state):
+    post = threads_state.brand_posts("Ask us anything")
+    reply = threads_state.customer_replies("troll", "buy followers at spam.example", reply_to=post["id"])
+    hooked.executor.drain()
+    [root] = roots(slack_state)
+    _react(hooked, root["ts"], "see_no_evil")
+    assert threads_state.media[reply["id"]]["hide_status"] == "HIDDEN"
+    assert [c for c in threads_state.calls if c[1].endswith("/manage_reply")] == [
+        ("POST", f"/v1.0/{reply['id']}/manage_reply")]   # once, through Slack's retry
+    _react(hooked, root["ts"], "see_no_evil", removed=True)
+    assert threads_state.media[reply["id"]]["hide_status"] == "UNHUSHED"
+    with deps.sessions() as session:
+        assert session.scalar(select(Conversation)).status == "waiting"   # hiding is not an answer
+        trail = [a.action for a in session.scalars(select(Audit).order_by(Audit.id))]
+    assert trail.count("hide_sent") == 1 and trail.count("unhide_sent") == 1
+    assert threads_state.brand_replies() == []
+
+
+def test_a_see_no_evil_threads_refuses_is_told_to_its_author_alone(hooked, deps, threads_state, slack_state):
+    post = threads_state.brand_posts("Ask us anything")
+    first = threads_state.customer_replies("troll", "spam", reply_to=post["id"])
+    threads_state.customer_replies("troll", "nested spam", reply_to=first["id"])
+    hooked.executor.drain()
+    [root] = roots(slack_state)
+    [nested] = thread(slack_state, root)
+    _react(hooked, nested["ts"], "see_no_evil")
+    told = [e["text"] for e in slack_state.ephemerals]
+    assert len(told) == 1 and "not passed on" in told[0] and "top-level replies" in told[0]
+    assert [m for m in thread(slack_state, root) if "⚠️" in all_text(m)] == []
 
 
 def test_a_customers_top_level_reply_can_be_hidden_and_nothing_else(deps, threads_state):
