@@ -11,6 +11,7 @@ the same key a poll of `/conversation` or `/mentions` gives, so a post seen both
 ways is one post."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from adapters._graph import graph_time
@@ -31,6 +32,20 @@ NOT_CUSTOMER_FIELDS = {
     "delete": "a post was deleted by the brand itself",
 }
 MEDIA_KINDS = {"IMAGE": "image", "VIDEO": "video", "AUDIO": "audio", "CAROUSEL_ALBUM": "image"}
+
+
+# Emoji glue counted with the emoji it joins: zero-width joiner, variation selectors.
+EMOJI_PARTS = {"\u200d", "\ufe0e", "\ufe0f"}
+
+
+def threads_length(text: str) -> int:
+    """A text's length as Threads counts it against 500: one per character, but
+    "emojis are counted as the number of UTF-8 bytes" (Threads Posts,
+    Limitations). Emoji here: symbols (Unicode category So), characters beyond
+    the Basic Multilingual Plane and the joiners between them — a rare astral
+    letter is over-counted, so a reply is refused a little early, never by Threads."""
+    return sum(len(c.encode("utf-8")) if c in EMOJI_PARTS or ord(c) > 0xFFFF or unicodedata.category(c) == "So"
+               else 1 for c in text)
 
 
 @dataclass(frozen=True)

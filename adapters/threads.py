@@ -28,7 +28,7 @@ from adapters._graph import GraphClient, MetaWebhook, newest_first_result, since
 from adapters._graph_sent import LOOKUP_PAGES, comparable, not_before, too_old
 from adapters._meta_shapes import as_text, guarded
 from adapters._threads_wire import (EARLIEST_SINCE, LABEL, MAX_TEXT, MEDIA_FIELDS, NOT_CUSTOMER_FIELDS,
-                                    ThreadsSettings, addressed_to, delivery_change, media_post, own)
+                                    ThreadsSettings, addressed_to, delivery_change, media_post, own, threads_length)
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, Feed, FetchResult, InboundPost,
                            OutboundAction, PermanentSendError, PostRef, SentMessage, empty_reply_problem)
 
@@ -153,12 +153,17 @@ class ThreadsAdapter(MetaWebhook):
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
         return post.external_id   # reply_to_id: the customer's latest post
 
+    def measure(self, text: str, kind: ActionKind = ActionKind.REPLY) -> tuple[int, int]:
+        """Threads' own count (an emoji weighs its UTF-8 bytes), shared by check_reply and the composer."""
+        return threads_length(text), MAX_TEXT
+
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         if empty := empty_reply_problem(text):
             return empty
         length, longest = self.measure(text, kind)
         if length > longest:
-            return f"The reply is {length:,} characters; Threads takes at most {longest:,}. Shorten it."
+            return (f"The reply is {length:,} characters as Threads counts them (an emoji counts as its UTF-8 bytes: "
+                    f"👍 is 4); Threads takes at most {longest:,}. Shorten it.")
         return None
 
     def send_reply(self, action: OutboundAction) -> SentMessage:

@@ -5,7 +5,7 @@ Meta documents (developers.facebook.com/docs/threads):
   /conversation (every depth), GET /v1.0/{user-id}/mentions (`since` ≥ 1688540400 and < `until`): newest first
   unless reverse=false, `limit` (default 25, at most 100), `paging.cursors.before/after` and `paging.next` while
   more remain;
-- POST /v1.0/{user-id}/threads (media_type=TEXT, text ≤ 500 characters, reply_to_id) → {"id": container},
+- POST /v1.0/{user-id}/threads (media_type=TEXT, text ≤ 500 characters, an emoji counting its UTF-8 bytes, reply_to_id) → {"id": container},
   POST /v1.0/{user-id}/threads_publish (creation_id) → {"id": media}: 250 posts and 1,000 replies per moving 24 h;
 - POST /v1.0/{reply-id}/manage_reply (hide) → {"success": true}, top-level replies under the brand's posts only;
 - GET /v1.0/{id}?fields= (the account or a media object), GET /refresh_access_token?grant_type=th_refresh_token
@@ -30,6 +30,7 @@ import secrets
 import socket
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
@@ -42,6 +43,12 @@ TOKEN_LIFETIME = 60 * DAY
 POST_QUOTA, REPLY_QUOTA = 250, 1000
 MAX_TEXT = 500
 EARLIEST_SINCE = 1688540400
+
+
+def _length(text: str) -> int:
+    """Threads' count: a character is one, an emoji its UTF-8 bytes (Threads Posts, Limitations)."""
+    return sum(len(c.encode()) if ord(c) > 0xFFFF or c in "\u200d\ufe0f" or unicodedata.category(c) == "So" else 1
+               for c in text)
 
 
 def _stamp(moment: float) -> str:
@@ -269,7 +276,7 @@ def create_threads_emulator(state: ThreadsState) -> Flask:
             return _error("Param media_type must be one of {TEXT, IMAGE, VIDEO, CAROUSEL}")
         if not isinstance(text, str) or not text.strip():
             return _error("Param text is required for a TEXT post")
-        if len(text) > MAX_TEXT:
+        if _length(text) > MAX_TEXT:
             return _error(f"Param text must be at most {MAX_TEXT} characters long.")
         with state.lock:
             if reply_to is not None and reply_to not in state.media:

@@ -149,17 +149,21 @@ def test_a_staff_reply_is_one_threads_reply_to_the_latest_post_through_a_slack_r
         assert session.scalar(select(Conversation)).status == ANSWERED
 
 
-def test_a_reply_over_500_characters_is_refused_when_written(hooked, deps, clock, threads_state, slack_state):
+def test_a_reply_over_500_characters_as_threads_counts_them_is_refused_when_written(hooked, deps, clock, threads_state, slack_state):
     _customer_waits(hooked, threads_state)
     [root] = roots(slack_state)
     hooked.staff_says(root["ts"], "x" * 501)
     deliver(deps, clock.advance(minutes=1))
     warning = [all_text(m) for m in thread(slack_state, root) if "⚠️" in all_text(m)]
-    assert len(warning) == 1 and "501 characters; Threads takes at most 500" in warning[0]
-    assert threads_state.containers == {} and threads_state.brand_replies() == []
-    hooked.staff_says(root["ts"], "y" * 500)   # exactly the limit goes
+    assert len(warning) == 1 and "501 characters as Threads counts them" in warning[0]
+    hooked.staff_says(root["ts"], "👍" * 125 + "!")   # 126 characters, but each emoji weighs its 4 UTF-8 bytes
     deliver(deps, clock.advance(minutes=1))
-    assert [r["text"] for r in threads_state.brand_replies()] == ["y" * 500]
+    warning = [all_text(m) for m in thread(slack_state, root) if "⚠️" in all_text(m)]
+    assert len(warning) == 2 and "501 characters as Threads counts them" in warning[1]
+    assert threads_state.containers == {} and threads_state.brand_replies() == []
+    hooked.staff_says(root["ts"], "👍" * 125)   # exactly the limit goes
+    deliver(deps, clock.advance(minutes=1))
+    assert [r["text"] for r in threads_state.brand_replies()] == ["👍" * 125]
 
 
 @pytest.mark.parametrize("lost", ["500", "drop"])
