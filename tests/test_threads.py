@@ -313,3 +313,18 @@ def test_a_customers_top_level_reply_can_be_hidden_and_nothing_else(deps, thread
     from adapters.base import PermanentSendError
     with pytest.raises(PermanentSendError, match="top-level replies"):
         adapter.hide_reply(nested["id"])
+
+
+def test_past_the_daily_reply_quota_the_reply_waits_and_goes_once_threads_allows_it(hooked, deps, clock,
+                                                                                    threads_state, slack_state):
+    _, reply = _customer_waits(hooked, threads_state)
+    [root] = roots(slack_state)
+    now = clock().timestamp()
+    threads_state.published.extend([(now - 3600, True)] * 1000)   # 1,000 replies in the last 24 hours
+    hooked.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    row = _outbox(deps)
+    assert row.state == PENDING and "throttled" in row.last_error and threads_state.brand_replies() == []
+    assert not [m for m in thread(slack_state, root) if "⚠️" in all_text(m)]   # waiting is no failure
+    assert deliver(deps, clock.advance(hours=23, minutes=30)).sent == 1         # the oldest have left the window
+    assert [(r["text"], r["replied_to"]["id"]) for r in threads_state.brand_replies()] == [(TEXT, reply["id"])]
