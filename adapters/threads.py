@@ -112,6 +112,10 @@ class ThreadsAdapter(MetaWebhook):
 
     # -- inbound: polling -------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:
+        try:
+            self._own_username()   # once: the feeds are named by it in every pass's line
+        except (AdapterError, PermanentSendError) as exc:
+            log.debug("Threads: the account's username is not known yet (%s)", exc)
         return [Feed(self.account_key, f"Threads {self.account_name()} replies", self.fetch_replies),
                 Feed(f"{self.account_key}:mentions", f"Threads {self.account_name()} mentions", self.fetch_mentions)]
 
