@@ -328,3 +328,10 @@ def test_past_the_daily_reply_quota_the_reply_waits_and_goes_once_threads_allows
     assert not [m for m in thread(slack_state, root) if "⚠️" in all_text(m)]   # waiting is no failure
     assert deliver(deps, clock.advance(hours=23, minutes=30)).sent == 1         # the oldest have left the window
     assert [(r["text"], r["replied_to"]["id"]) for r in threads_state.brand_replies()] == [(TEXT, reply["id"])]
+
+
+@pytest.mark.settings(THREADS_APP_SECRET="", META_APP_SECRET="sandbox-threads-app-secret")
+def test_without_threads_app_secret_the_meta_app_secret_verifies_threads_webhooks(hooked, deps, threads_state,
+                                                                                  slack_state):
+    _customer_waits(hooked, threads_state)
+    assert threads_state.webhook_answers == [200] and len(roots(slack_state)) == 1
