@@ -152,9 +152,9 @@ class SentMessage:
     external_id: str
     url: str | None
     note: str | None = None  # what staff should know about how it went out (said in the thread)
-    # The private thread the customer's answer will arrive in (a private reply
-    # to a comment opens a Messenger / Instagram DM conversation): it joins this
-    # conversation's Slack thread.
+    # The platform thread the customer's answer will arrive in (a private reply
+    # to a comment opens a Messenger / Instagram DM conversation; an X reply is
+    # the parent a customer's answer names): it joins this conversation's Slack thread.
     opens_thread: str | None = None
 
 

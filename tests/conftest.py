@@ -379,6 +379,20 @@ def bot(deps, slack_state):
 
 
 @pytest.fixture
+def held_web(deps, slack_state):
+    """The web app whose after-ack work (HeldExecutor) runs only when the test says so."""
+    from service.bolt_app import build_bolt_app
+    from service.web import create_web_app
+    from tests.helpers import HeldExecutor
+    executor = HeldExecutor()
+    server = BackgroundServer(create_web_app(deps, build_bolt_app(deps, executor=executor),
+                                             executor=executor)).start()
+    executor.run()  # what a web does as it starts (nothing is left over yet)
+    yield server, executor
+    server.stop()
+
+
+@pytest.fixture
 def carol(deps, clock, x_state, slack_state):
     """A customer's X mention, polled into its Slack root: (tweet, root)."""
     from bot.inbound.poll import poll
