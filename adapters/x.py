@@ -340,8 +340,7 @@ class XAdapter:
                               in_reply_to_tweet_id=action.target, user_auth=True,
                               forbidden=REPLY_RULE.format(account=self.account_name()))
         tweet_id = response.json()["data"]["id"]
-        # The customer's answer to this reply names it as its parent: keyed to this conversation.
-        return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}", opens_thread=tweet_id)
+        return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}", opens_thread=tweet_id)  # answers to it
 
     def send_private(self, action: OutboundAction) -> SentMessage:
         """POST /2/dm_conversations/with/{participant_id}/messages."""
