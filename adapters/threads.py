@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
-from adapters._graph import GraphClient, MetaWebhook, newest_first_result, since_cursor
+from adapters._graph import GraphClient, GraphError, MetaWebhook, newest_first_result, since_cursor
 from adapters._graph_sent import LOOKUP_PAGES, comparable, not_before, too_old
 from adapters._meta_shapes import as_text, guarded
 from adapters._threads_wire import (EARLIEST_SINCE, LABEL, MAX_TEXT, MEDIA_FIELDS, NOT_CUSTOMER_FIELDS,
@@ -180,8 +180,21 @@ class ThreadsAdapter(MetaWebhook):
         except AmbiguousSend as exc:
             # A container is private until published: one that may exist is simply never published.
             raise AdapterError(f"{exc} (creating the reply; nothing was published)") from None
-        answer = self.graph.post(f"{self._settings.user_id}/threads_publish", {"creation_id": container["id"]})
+        try:
+            answer = self.graph.post(f"{self._settings.user_id}/threads_publish", {"creation_id": container["id"]})
+        except GraphError:
+            # Threads asks for a wait before publishing (a container may still be processing): a refusal of
+            # a container still IN_PROGRESS is retried with a new one, this one never published.
+            if self._container_status(container["id"]) == "IN_PROGRESS":
+                raise AdapterError("Threads was still preparing the reply; it is made again shortly") from None
+            raise
         return SentMessage(answer["id"], None)
+
+    def _container_status(self, container_id: str) -> str | None:
+        try:
+            return as_text(self.graph.get(container_id, fields="id,status").get("status")) or None
+        except (AdapterError, PermanentSendError):
+            return None
 
     def find_sent(self, action: OutboundAction) -> SentMessage | None:
         """The brand's reply with this text directly under the customer's post

@@ -17,7 +17,9 @@ Ids are 18 digits, as Threads media ids run (17–19). Errors are Graph's body {
 "code", "fbtrace_id"}}: 190 OAuthException for a bad or expired token, 100 for a bad parameter. Meta documents
 the publishing quotas but not the body of their refusal: here code 4 ("Application request limit reached"), as
 Graph's throttling says it. The token may come as `Authorization: Bearer` or `access_token`, as Graph takes it.
-Faults for tests: fail_next_publish(stored, how) — refused before publishing, or published then answered 500 or
+A container asked to publish while still IN_PROGRESS is refused as Instagram's publishing refuses an unready
+one (code 9007, subcode 2207027; Threads documents the wait and the status field, not the body). Faults for tests:
+`unready` containers, fail_next_publish(stored, how) — refused before publishing, or published then answered 500 or
 its connection dropped; `recorded[route]` answers (status, body) queued in place of the computed ones."""
 from __future__ import annotations
 
@@ -68,6 +70,7 @@ class ThreadsState:
     tokens: dict = field(default_factory=dict)          # token → (issued, expires) epoch
     published: list = field(default_factory=list)       # (epoch, is_reply) of every publication
     publish_faults: list = field(default_factory=list)  # queued (stored, how) for the next publishes
+    unready: int = 0                                    # the next containers still IN_PROGRESS when published
     recorded: dict = field(default_factory=dict)        # route name → [(status, body)] answered instead
     calls: list = field(default_factory=list)           # (method, path) of every request
     webhook_url: str | None = None
@@ -263,6 +266,9 @@ def create_threads_emulator(state: ThreadsState) -> Flask:
                             if k in ["id", *(request.args.get("fields") or "id").split(",")]})
         with state.lock:
             item = state.media.get(object_id)
+            container = state.containers.get(object_id)
+        if container is not None:   # GET /{container-id}?fields=status (Threads' troubleshooting guide)
+            return jsonify({"id": object_id, "status": container["status"]})
         if item is None:
             return _error(f"Unsupported get request. Object with ID '{object_id}' does not exist", 100)
         return jsonify(state.shown(item, request.args.get("fields")))
@@ -282,7 +288,10 @@ def create_threads_emulator(state: ThreadsState) -> Flask:
             if reply_to is not None and reply_to not in state.media:
                 return _error(f"Param reply_to_id: object with ID '{reply_to}' does not exist", 100)
             container = state.new_id()
-            state.containers[container] = {"text": text, "reply_to_id": reply_to, "published": None}
+            status = "IN_PROGRESS" if state.unready > 0 else "FINISHED"
+            state.unready = max(0, state.unready - 1)
+            state.containers[container] = {"text": text, "reply_to_id": reply_to, "published": None,
+                                           "status": status}
         return jsonify({"id": container})
 
     @app.post("/v1.0/<user>/threads_publish")
@@ -295,6 +304,9 @@ def create_threads_emulator(state: ThreadsState) -> Flask:
                 return _error("The media container was not found.", 24, error_subcode=4279009)
             if container["published"]:
                 return _error("The media container has already been published.", 100)
+            if container["status"] == "IN_PROGRESS":
+                return _error("The media is not ready to be published. Please wait a moment.", 9007,
+                              error_subcode=2207027)
             is_reply, now = container["reply_to_id"] is not None, state.clock()
             used = sum(1 for at, reply in state.published if reply == is_reply and at > now - DAY)
             if used >= (REPLY_QUOTA if is_reply else POST_QUOTA):
@@ -305,7 +317,7 @@ def create_threads_emulator(state: ThreadsState) -> Flask:
                               is_transient=True)
             item = state._add(state.username, container["text"], reply_to=container["reply_to_id"],
                               owner=state.user_id)
-            container["published"] = item["id"]
+            container["published"], container["status"] = item["id"], "PUBLISHED"
             state.published.append((now, is_reply))
         if fault:
             if fault[1] == "drop":   # published, then the connection closes before any answer

@@ -335,3 +335,16 @@ def test_without_threads_app_secret_the_meta_app_secret_verifies_threads_webhook
                                                                                   slack_state):
     _customer_waits(hooked, threads_state)
     assert threads_state.webhook_answers == [200] and len(roots(slack_state)) == 1
+
+
+def test_a_container_threads_is_still_preparing_is_made_again_and_published_once(hooked, deps, clock,
+                                                                                  threads_state, slack_state):
+    _, reply = _customer_waits(hooked, threads_state)
+    [root] = roots(slack_state)
+    threads_state.unready = 1
+    hooked.staff_says(root["ts"], TEXT)
+    assert threads_state.brand_replies() == [] and _outbox(deps).state == PENDING
+    assert not [m for m in thread(slack_state, root) if "⚠️" in all_text(m)]
+    assert deliver(deps, clock.advance(minutes=1)).sent == 1
+    assert [(r["text"], r["replied_to"]["id"]) for r in threads_state.brand_replies()] == [(TEXT, reply["id"])]
+    assert [c["status"] for c in threads_state.containers.values()] == ["IN_PROGRESS", "PUBLISHED"]
