@@ -348,3 +348,11 @@ def test_a_container_threads_is_still_preparing_is_made_again_and_published_once
     assert deliver(deps, clock.advance(minutes=1)).sent == 1
     assert [(r["text"], r["replied_to"]["id"]) for r in threads_state.brand_replies()] == [(TEXT, reply["id"])]
     assert [c["status"] for c in threads_state.containers.values()] == ["IN_PROGRESS", "PUBLISHED"]
+
+
+def test_the_documentations_token_placeholder_is_refused_at_start():
+    from bot.env import ConfigError
+    from service.preflight import check_placeholders
+    with pytest.raises(ConfigError, match="THREADS_TOKEN"):
+        check_placeholders({"THREADS_TOKEN": "<LONG_LIVED_USER_ACCESS_TOKEN>", "THREADS_USER_ID": "17841401234567890"})
+    check_placeholders({"THREADS_TOKEN": "THAAJZBZCexampleRealLooking", "THREADS_USER_ID": "17841401234567890"})
