@@ -15,6 +15,8 @@ class ActionKind(str, enum.Enum):
     PRIVATE = "private"    # a private message to the customer (a DM, a private reply)
     LIKE = "like"
     UNLIKE = "unlike"
+    HIDE = "hide"          # a customer's public post hidden from view on the platform (moderation)
+    UNHIDE = "unhide"
 
 
 # Characters no stored or shown text may hold: NUL (PostgreSQL refuses it in
@@ -330,6 +332,27 @@ class SessionKeeper(Protocol):
 
 
 @runtime_checkable
+class Hider(Protocol):
+    """A customer's public post can be hidden from others' view (Threads'
+    manage_reply): staff react 🙈 on it in the thread; removing the 🙈 shows it."""
+    def hide_problem(self, post: PostRef) -> str | None:
+        """Why this customer message cannot be hidden (no network), or None."""
+
+    def hide(self, action: OutboundAction) -> SentMessage: ...
+
+    def unhide(self, action: OutboundAction) -> SentMessage: ...
+
+
+def hide_problem(adapter, post: PostRef) -> str | None:
+    """Why a staff 🙈 stays among colleagues, asked of the adapter, or None."""
+    if adapter is None:
+        return "its platform is not configured here"
+    if not isinstance(adapter, Hider):
+        return f"{adapter.label} lets no app hide a customer's post"
+    return adapter.hide_problem(post)
+
+
+@runtime_checkable
 class SentFinder(Protocol):
     def find_sent(self, action: OutboundAction) -> SentMessage | None:
         """After an ambiguous send: our earlier message if the platform has it."""
@@ -368,7 +391,8 @@ class Measured(Protocol):
 def can(adapter, kind: ActionKind) -> bool:
     """Whether the adapter can carry out actions of this kind."""
     return isinstance(adapter, {ActionKind.REPLY: Replier, ActionKind.PRIVATE: PrivateMessenger,
-                                ActionKind.LIKE: Liker, ActionKind.UNLIKE: Liker}[kind])
+                                ActionKind.LIKE: Liker, ActionKind.UNLIKE: Liker,
+                                ActionKind.HIDE: Hider, ActionKind.UNHIDE: Hider}[kind])
 
 
 def perform(adapter, action: OutboundAction) -> SentMessage:
@@ -377,4 +401,6 @@ def perform(adapter, action: OutboundAction) -> SentMessage:
         return adapter.send_reply(action)
     if action.kind is ActionKind.PRIVATE:
         return adapter.send_private(action)
+    if action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
+        return adapter.hide(action) if action.kind is ActionKind.HIDE else adapter.unhide(action)
     return adapter.like(action) if action.kind is ActionKind.LIKE else adapter.unlike(action)

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import _bluesky_wire, _yelp_wire, facebook, instagram, trustpilot, x, yelp
+from adapters import _bluesky_wire, _threads_wire, _yelp_wire, facebook, instagram, threads, trustpilot, x, yelp
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -45,6 +45,8 @@ PLATFORMS: tuple[Platform, ...] = (
              "Yelp reviews are off: set YELP_API_KEY and YELP_BUSINESS_IDS to turn them on", reviews=True),
     Platform("bluesky", _bluesky_wire.read_settings, _bluesky,
              "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
+    Platform("threads", _threads_wire.read_settings, threads.ThreadsAdapter,
+             "Threads is off: set THREADS_USER_ID and THREADS_TOKEN to turn it on"),
 )
 
 

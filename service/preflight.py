@@ -33,7 +33,8 @@ _BAD_TOKEN = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "a
 _PLACEHOLDER = re.compile(r"\.\.\.|…|(?:^|[-_])your[-_]|^<.*>$|^changeme$|^C0123456789$", re.IGNORECASE)
 _CHECKED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CHANNEL", "X_API_KEY",
             "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "X_BEARER_TOKEN", "META_PAGE_TOKEN",
-            "META_APP_SECRET", "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET")
+            "META_APP_SECRET", "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET", "THREADS_TOKEN",
+            "THREADS_APP_SECRET")
 
 
 def check_placeholders(environ: Mapping[str, str]) -> None:

@@ -25,10 +25,11 @@ from sandbox.trustpilot_emulator import TrustpilotState, create_trustpilot_emula
 from sandbox.x_emulator import XState, create_x_emulator
 from sandbox.yelp_emulator import YelpState, create_yelp_emulator
 from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
+from sandbox.threads_emulator import ThreadsState, create_threads_emulator
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "TRUSTPILOT_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
-                     "DATABASE_URL", "WEB_CONCURRENCY", "BLUESKY_", "YELP_")
+                     "DATABASE_URL", "WEB_CONCURRENCY", "BLUESKY_", "YELP_", "THREADS_")
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -222,6 +223,18 @@ def bluesky_emulator(bluesky_state):
 
 
 @pytest.fixture
+def threads_state(clock):
+    return ThreadsState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def threads_emulator(threads_state):
+    server = BackgroundServer(create_threads_emulator(threads_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def slack_emulator(slack_state):
     server = BackgroundServer(create_slack_emulator(slack_state)).start()
     yield server
@@ -285,6 +298,10 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
         sky, sky_state = request.getfixturevalue("bluesky_emulator"), request.getfixturevalue("bluesky_state")
         meta.update(BLUESKY_PDS_URL=sky.url, BLUESKY_HANDLE=sky_state.handle,
                     BLUESKY_APP_PASSWORD=sky_state.app_password)
+    if request.node.get_closest_marker("threads"):  # the brand's Threads account on the Threads emulator too
+        th, th_state = request.getfixturevalue("threads_emulator"), request.getfixturevalue("threads_state")
+        meta.update(THREADS_API_URL=f"{th.url}/v1.0", THREADS_USER_ID=th_state.user_id, THREADS_TOKEN=th_state.token,
+                    THREADS_APP_SECRET=th_state.app_secret, META_VERIFY_TOKEN=th_state.verify_token)
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,

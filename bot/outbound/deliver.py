@@ -47,7 +47,7 @@ CHECKING_REACTION, SENT_REACTION = "hourglass_flowing_sand", "outbox_tray"
 PRIVATE_REACTION = "lock"
 # Doing these twice is doing them once (a second like is still one like): after
 # an ambiguous attempt they are simply sent again, no look-up needed.
-IDEMPOTENT_KINDS = {ActionKind.LIKE, ActionKind.UNLIKE}
+IDEMPOTENT_KINDS = {ActionKind.LIKE, ActionKind.UNLIKE, ActionKind.HIDE, ActionKind.UNHIDE}
 
 
 class StillChecking(AdapterError):
