@@ -318,16 +318,11 @@ def heart_for(adapter, post: PostRef) -> Heart:
 
 @runtime_checkable
 class SessionKeeper(Protocol):
-    """A platform whose logins are rate-limited (Bluesky's createSession: 30
-    per 5 minutes, 300 a day, per account): its session is stored and reused by
-    every process — a `socialdesk poll` run from cron every minute would
-    otherwise log in 1,440 times a day."""
-    session_key: str                        # where it is stored (bot.store.models.Credential)
-
-    def needs_session(self) -> bool: ...    # not logged in yet: a stored session would spare a login
-
+    """Logins rate-limited (Bluesky: 30 per 5 min, 300 a day): the session is stored
+    and resumed by every process, a cron-run poll too (in Credential, by session_key)."""
+    session_key: str
+    def needs_session(self) -> bool: ...           # not logged in yet: a stored session spares a login
     def use_session(self, saved: str) -> None: ...
-
     def session_to_store(self) -> str | None: ...  # the session, when it changed since last asked
 
 
