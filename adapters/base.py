@@ -318,8 +318,7 @@ def heart_for(adapter, post: PostRef) -> Heart:
 
 @runtime_checkable
 class SessionKeeper(Protocol):
-    """Logins rate-limited (Bluesky: 30 per 5 min, 300 a day): the session is stored
-    and resumed by every process, a cron-run poll too (in Credential, by session_key)."""
+    """Logins rate-limited (Bluesky: 300 a day): every process resumes the stored session."""
     session_key: str
     def needs_session(self) -> bool: ...           # not logged in yet: a stored session spares a login
     def use_session(self, saved: str) -> None: ...
