@@ -10,7 +10,8 @@ from bot.desk import actions, private
 from bot.store import queries as store
 from bot.outbound.deliver import deliver
 from bot.slack.publishers import NOT_KNOWN, change_refused
-from bot.outbound.relay import Relay, record_hide, record_like
+from bot.outbound.relay import Relay
+from bot.outbound.toggles import record_hide, record_like
 from bot.deps import Deps
 from bot.rules.sla import PRIORITY_FACTORS
 from handlers.after_ack import refresh, tell
