@@ -337,6 +337,13 @@ class OneReplyPerPost(Protocol):
 
 
 @runtime_checkable
+class AccessChecked(Protocol):
+    def check_access(self) -> None:
+        """One call at start: raises CredentialsRejected (one line naming the fix) when the
+        platform refuses this project or identity outright; an outage only logs."""
+
+
+@runtime_checkable
 class Windowed(Protocol):
     def reply_window(self, private: bool) -> timedelta | None:
         """How long after the customer's last message the brand may still

@@ -1,0 +1,260 @@
+"""Google Business Profile reviews end to end: a review by Pub/Sub push (its OIDC token verified by google-auth
+against the emulator's signing certificates) or by polling becomes one Slack root with its stars; an updated
+review shows in its thread and reopens it; a removed one is said; a staff thread reply becomes the owner reply
+with one PUT — through a Slack retry and through an answer Google lost after storing it; a second staff reply
+replaces it, the thread told first; deleting the reply in Slack deletes it on Google. Real `web`, signed Slack
+requests, google-auth and `requests` against the Google emulator, on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from bot.inbound.poll import poll
+from bot.outbound.deliver import VERIFY_AFTER, deliver
+from bot.store.models import ANSWERED, SENT, WAITING, Conversation, Message, Outbox, WebhookInbox
+from tests.helpers import all_text, roots, thread
+
+TEXT = "We are sorry about the wait — a refund is on its way today."
+pytestmark = pytest.mark.google
+
+
+@pytest.fixture
+def gbp(bot, google_state):
+    """The bot with the Pub/Sub push subscription pointed at its /webhooks/google."""
+    google_state.webhook_url = bot.server.url + "/webhooks/google"
+    return bot
+
+
+def _conversation(deps) -> Conversation:
+    with deps.sessions() as session:
+        return session.scalar(select(Conversation))
+
+
+def _count(deps, model) -> int:
+    with deps.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def _review(gbp, google_state, stars=1, text="Cold food and a rude waiter. Never again.", **kw):
+    review = google_state.review("Dana K", stars, text, **kw)
+    gbp.executor.drain()
+    return review
+
+
+def _lists(google_state) -> int:
+    return sum(path.endswith("/reviews") for method, path in google_state.calls if method == "GET")
+
+
+def _puts(google_state) -> list[str]:
+    return [body["comment"] for _, body in google_state.reply_puts]
+
+
+def test_a_review_by_push_is_one_root_with_its_stars_and_polling_it_again_changes_nothing(
+        gbp, deps, clock, google_state, slack_state):
+    _review(gbp, google_state)
+    assert google_state.webhook_answers == [200]
+    [root] = roots(slack_state)
+    shown = all_text(root)
+    for part in ("Google", "★☆☆☆☆", "Cold food and a rude waiter", "Dana K", google_state.location_ids[0],
+                 "priority high (1-star review"):
+        assert part in shown, part
+    poll(deps, clock.advance(minutes=1))
+    assert _lists(google_state) == 2   # one per location
+    assert len(roots(slack_state)) == 1 and thread(slack_state, root) == []
+    assert _count(deps, Message) == 1
+
+
+def test_an_anonymous_reviewer_is_shown_as_such(gbp, google_state, slack_state):
+    _review(gbp, google_state, stars=5, text="Great!", anonymous=True)
+    assert "An anonymous Google reviewer" in all_text(roots(slack_state)[0])
+
+
+@pytest.mark.parametrize("token", [None, "not-a-jwt", "wrong-audience", "wrong-account", "unverified",
+                                   "foreign-key", "wrong-issuer", "expired"])
+def test_a_push_without_googles_token_for_our_subscription_is_refused_and_nothing_is_recorded(
+        token, gbp, deps, google_state, slack_state):
+    review = google_state.review("Eve", 1, "fake", push=False)
+    tokens = {"not-a-jwt": "abc.def.ghi", "wrong-audience": google_state.push_token(audience="https://evil.example"),
+              "wrong-account": google_state.push_token(email="attacker@evil.iam.gserviceaccount.com"),
+              "unverified": google_state.push_token(verified=False),
+              "foreign-key": google_state.push_token(key="someone-else"),
+              "wrong-issuer": google_state.push_token(issuer="https://evil.example"),
+              "expired": google_state.push_token(lifetime=-400)}
+    headers = {"Authorization": f"Bearer {tokens[token]}"} if token else {}
+    answer = requests.post(gbp.server.url + "/webhooks/google", json=google_state.envelope("NEW_REVIEW", review),
+                           headers=headers, timeout=5)
+    gbp.executor.drain()
+    assert answer.status_code == 401
+    assert _count(deps, WebhookInbox) == 0 and _count(deps, Message) == 0 and roots(slack_state) == []
+    assert ("GET", "/v4/" + review["name"]) not in google_state.calls   # nothing read on an unverified push
+
+
+def test_polling_first_then_the_push_of_the_same_review_shows_once(gbp, deps, clock, google_state, slack_state):
+    review = google_state.review("Sam", 4, "Lovely staff, slow kitchen.", location=1, push=False)
+    poll(deps, clock())
+    [root] = roots(slack_state)
+    assert "★★★★☆" in all_text(root) and google_state.location_ids[1] in all_text(root)
+    google_state.push("NEW_REVIEW", review)
+    gbp.executor.drain()
+    assert len(roots(slack_state)) == 1 and _count(deps, Message) == 1
+
+
+def test_polling_follows_next_page_tokens(deps, clock, google_state, slack_state):
+    for n in range(53):
+        google_state.review(f"Guest {n}", 5, f"Visit {n} was great", push=False)
+    poll(deps, clock())
+    assert len(roots(slack_state)) == 53
+    assert sum(1 for m, p in google_state.calls if m == "GET" and p.endswith(google_state.location_ids[0] + "/reviews")) == 2
+
+
+def test_a_review_waits_sla_reviews(gbp, deps, google_state):
+    _review(gbp, google_state, stars=3, text="It was fine.")
+    conv = _conversation(deps)
+    assert conv.priority == "normal" and conv.due_at - conv.waiting_since == timedelta(hours=24)
+
+
+def test_an_updated_review_shows_in_its_thread_and_reopens_the_conversation(gbp, deps, clock, google_state,
+                                                                            slack_state):
+    review = _review(gbp, google_state)
+    [root] = roots(slack_state)
+    gbp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(seconds=1))
+    assert _conversation(deps).status == ANSWERED
+    clock.advance(hours=2)
+    google_state.update(review["name"], stars=4, text="They called me and made it right. Thank you!")
+    gbp.executor.drain()
+    revision = thread(slack_state, root)[-1]
+    assert "revised their review" in all_text(revision) and "★★★★☆" in all_text(revision)
+    conv = _conversation(deps)
+    assert conv.status == WAITING and conv.waiting_since == clock()
+    poll(deps, clock.advance(minutes=1))   # polling sees the same revision: nothing new
+    assert len([m for m in thread(slack_state, root) if "revised" in all_text(m)]) == 1
+
+
+def test_an_update_whose_push_was_lost_is_found_by_the_next_poll(gbp, deps, clock, google_state, slack_state):
+    review = _review(gbp, google_state, stars=2)
+    poll(deps, clock.advance(minutes=1))
+    google_state.update(review["name"], stars=1, text="Still no refund.", push=False)
+    poll(deps, clock.advance(minutes=2))
+    [root] = roots(slack_state)
+    [revision] = thread(slack_state, root)
+    assert "revised their review" in all_text(revision) and "Still no refund." in all_text(revision)
+
+
+def test_a_review_removed_before_its_update_was_read_is_said(gbp, deps, google_state, slack_state):
+    review = _review(gbp, google_state)
+    google_state.remove(review["name"])
+    google_state.push("UPDATED_REVIEW", review)
+    gbp.executor.drain()
+    [root] = roots(slack_state)
+    assert "removed or hid" in all_text(thread(slack_state, root)[-1])
+
+
+def test_a_staff_reply_is_one_put_through_a_slack_retry(gbp, deps, clock, google_state, slack_state):
+    review = _review(gbp, google_state)
+    [root] = roots(slack_state)
+    message, answer = gbp.staff_says(root["ts"], TEXT)
+    assert answer.status_code == 200
+    retry = gbp.event({**message, "event_ts": message["ts"], "channel_type": "channel"},
+                      headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    assert retry.status_code == 200
+    deliver(deps, clock.advance(minutes=1))
+    assert _puts(google_state) == [TEXT]
+    assert google_state.reviews[review["name"]]["reviewReply"]["comment"] == TEXT
+    assert _conversation(deps).status == ANSWERED
+
+
+@pytest.mark.parametrize("lost", ["500", "drop"])
+def test_google_stores_the_reply_then_its_answer_is_lost_and_the_next_pass_finds_it(
+        lost, gbp, deps, clock, google_state, slack_state):
+    _review(gbp, google_state)
+    [root] = roots(slack_state)
+    google_state.fail_next_reply(stored=True, how=lost)
+    gbp.staff_says(root["ts"], TEXT)
+    assert len(google_state.reply_puts) == 1   # Google has it; we could not tell
+    deliver(deps, clock.advance(seconds=2))
+    deliver(deps, clock.advance(seconds=VERIFY_AFTER.total_seconds()))
+    assert len(google_state.reply_puts) == 1
+    with deps.sessions() as session:
+        assert session.scalar(select(Outbox)).state == SENT
+    assert not [m for m in thread(slack_state, root) if "⚠️" in m.get("text", "")]
+
+
+def test_google_stores_nothing_and_answers_500_then_the_reply_goes_once(gbp, deps, clock, google_state, slack_state):
+    _review(gbp, google_state)
+    [root] = roots(slack_state)
+    google_state.fail_next_reply(stored=False)
+    gbp.staff_says(root["ts"], TEXT)
+    assert google_state.reply_puts == []
+    deliver(deps, clock.advance(seconds=2))
+    deliver(deps, clock.advance(seconds=VERIFY_AFTER.total_seconds()))
+    assert _puts(google_state) == [TEXT]
+
+
+def test_a_second_staff_reply_replaces_the_owner_reply_and_the_thread_is_told_first(gbp, deps, clock, google_state,
+                                                                                   slack_state):
+    review = _review(gbp, google_state)
+    [root] = roots(slack_state)
+    gbp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    told_when_stored = []
+    google_state.on_reply = lambda body: told_when_stored.append(
+        any("one owner reply per review" in all_text(m) for m in thread(slack_state, root)))
+    gbp.staff_says(root["ts"], "Update: the refund has been sent.")
+    deliver(deps, clock.advance(minutes=1))
+    assert told_when_stored == [True]
+    assert google_state.reviews[review["name"]]["reviewReply"]["comment"] == "Update: the refund has been sent."
+    told = [m for m in thread(slack_state, root) if "one owner reply per review" in all_text(m)]
+    assert len(told) == 1 and "replaces the earlier one (“We are sorry about the wait" in all_text(told[0])
+    assert _puts(google_state) == [TEXT, "Update: the refund has been sent."]
+
+
+def test_a_reply_to_a_removed_review_is_refused_in_the_thread(gbp, deps, clock, google_state, slack_state):
+    review = _review(gbp, google_state)
+    google_state.remove(review["name"])
+    [root] = roots(slack_state)
+    gbp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    assert google_state.reply_puts == []
+    warnings = [all_text(m) for m in thread(slack_state, root) if "⚠️" in m.get("text", "")]
+    assert len(warnings) == 1 and "may have removed it" in warnings[0]
+    assert _conversation(deps).status == WAITING
+
+
+def test_a_reply_over_googles_4096_bytes_is_refused_at_once(gbp, deps, clock, google_state, slack_state):
+    _review(gbp, google_state)
+    [root] = roots(slack_state)
+    gbp.staff_says(root["ts"], "é" * 2100)   # 2,100 characters, 4,200 bytes
+    deliver(deps, clock.advance(minutes=1))
+    assert google_state.reply_puts == []
+    assert any("at most 4096 bytes" in all_text(m) for m in thread(slack_state, root))
+
+
+def test_a_quota_429_is_waited_out_and_nothing_is_lost(deps, clock, google_state, slack_state):
+    google_state.review("Late", 2, "Slow service.", push=False)
+    google_state.throttle(1)
+    poll(deps, clock())
+    google_state.throttle(0)
+    poll(deps, clock.advance(minutes=2))
+    assert len(roots(slack_state)) == 1
+
+
+@pytest.mark.settings(GOOGLE_PUSH_AUDIENCE="", GOOGLE_PUSH_SERVICE_ACCOUNT="")
+def test_without_push_settings_the_route_is_absent_and_polling_still_works(bot, deps, clock, google_state,
+                                                                          slack_state):
+    answer = requests.post(f"{bot.server.url}/webhooks/google", json={"message": {}}, timeout=5)
+    assert answer.status_code == 404
+    google_state.review("Poll", 3, "OK.", push=False)
+    poll(deps, clock())
+    assert len(roots(slack_state)) == 1
+
+
+@pytest.mark.settings(GOOGLE_REFRESH_TOKEN="1//revoked")
+def test_a_revoked_refresh_token_is_one_clear_line(deps, clock, google_state, slack_state, caplog):
+    google_state.review("First", 5, "Great!", push=False)
+    poll(deps, clock())
+    assert roots(slack_state) == []
+    assert any("Google refused the credentials" in r.getMessage() for r in caplog.records)
