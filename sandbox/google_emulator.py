@@ -214,7 +214,9 @@ def create_google_emulator(state: GoogleState) -> Flask:
             from google.auth import jwt
             kid, _, cert = _key("service-account")
             try:
-                claims = jwt.decode(form.get("assertion", ""), certs={kid: cert}, audience=request.base_url)
+                # google-auth addresses the assertion to Google's token endpoint whatever token_uri it posts to.
+                claims = jwt.decode(form.get("assertion", ""), certs={kid: cert},
+                                    audience=["https://oauth2.googleapis.com/token", request.base_url])
             except ValueError:
                 return jsonify({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}), 400
             if claims.get("iss") != state.service_account_email:

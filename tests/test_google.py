@@ -258,3 +258,52 @@ def test_a_revoked_refresh_token_is_one_clear_line(deps, clock, google_state, sl
     poll(deps, clock())
     assert roots(slack_state) == []
     assert any("Google refused the credentials" in r.getMessage() for r in caplog.records)
+
+
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about the command, not the database
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("access, said", [
+    ("pending", "socialdesk poll: Google Business Profile: this Google Cloud project's quota is 0 requests per minute"),
+    ("denied", "socialdesk poll: Google Business Profile refused access (PERMISSION_DENIED: ")])
+def test_a_project_without_access_stops_the_command_in_one_line(access, said, env, google_state):
+    from tests.test_one_line_commands import _run
+    google_state.access = access
+    result = _run(["poll"], env)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith(said) and result.stderr.count("\n") == 1, result.stderr
+
+
+@SQLITE_ONLY
+def test_an_approved_project_starts_and_polls(env, google_state):
+    from tests.test_one_line_commands import _run
+    google_state.review("Ann", 5, "Lovely.", push=False)
+    result = _run(["poll"], env)
+    assert result.returncode == 0, result.stderr
+    assert "Google Ann: new conversation posted to Slack" in result.stderr
+    assert result.stdout.count("\n") == 1
+
+
+@pytest.mark.settings(GOOGLE_CLIENT_ID="", GOOGLE_CLIENT_SECRET="", GOOGLE_REFRESH_TOKEN="")
+def test_a_service_account_key_signs_its_own_token_request(make_deps, clock, google_state, slack_state, tmp_path):
+    import json
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps(google_state.service_account_info()))
+    deps = make_deps(GOOGLE_APPLICATION_CREDENTIALS=str(key))
+    google_state.review("Ann", 5, "Lovely.", push=False)
+    poll(deps, clock())
+    assert len(roots(slack_state)) == 1
+    assert ("POST", "/token") in google_state.calls
+
+
+def test_a_foreign_service_account_key_is_refused_in_one_line(make_deps, clock, google_state, slack_state, tmp_path,
+                                                             caplog):
+    import json
+    key = tmp_path / "key.json"
+    key.write_text(json.dumps({**google_state.service_account_info(), "client_email": "x@other.iam.gserviceaccount.com"}))
+    deps = make_deps(GOOGLE_APPLICATION_CREDENTIALS=str(key))
+    google_state.review("Ann", 5, "Lovely.", push=False)
+    poll(deps, clock())
+    assert roots(slack_state) == []
+    assert any("Google refused the credentials" in r.getMessage() for r in caplog.records)
