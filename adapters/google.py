@@ -198,8 +198,8 @@ class GoogleAdapter:
         text = _reply_text(self._call("GET", f"/{action.target}", for_send=True))
         return self._sent(action) if text is not None and text.strip() == action.text.strip() else None
 
-    def delete_reply(self, review_name: str, text: str) -> bool:
-        """Remove the owner reply when it is still `text` (staff deleted that reply in Slack): True when Google no
+    def remove_reply(self, review_name: str, text: str) -> bool:
+        """DELETE the owner reply when it is still `text` (staff deleted that reply in Slack): True when Google no
         longer shows it. Another text there is a later reply, left alone (False)."""
         current = _reply_text(self._call("GET", f"/{review_name}", for_send=True))
         if current is None:

@@ -307,3 +307,39 @@ def test_a_foreign_service_account_key_is_refused_in_one_line(make_deps, clock, 
     poll(deps, clock())
     assert roots(slack_state) == []
     assert any("Google refused the credentials" in r.getMessage() for r in caplog.records)
+
+
+def _delete_in_slack(gbp, message: dict, event_ts: str):
+    return gbp.event({"type": "message", "subtype": "message_deleted", "channel": "C0SUPPORT", "ts": event_ts,
+                      "deleted_ts": message["ts"], "previous_message": message, "event_ts": event_ts, "hidden": True})
+
+
+def test_deleting_a_sent_reply_in_slack_deletes_the_owner_reply_on_google_once(gbp, deps, clock, google_state,
+                                                                              slack_state):
+    review = _review(gbp, google_state)
+    [root] = roots(slack_state)
+    message, _ = gbp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    assert google_state.reviews[review["name"]]["reviewReply"]["comment"] == TEXT
+    _delete_in_slack(gbp, message, "99.3")
+    gbp.executor.drain()
+    assert "reviewReply" not in google_state.reviews[review["name"]]
+    assert google_state.reply_deletes == [review["name"]]
+    assert "Deleted on Google too" in slack_state.ephemerals[-1]["text"]
+    _delete_in_slack(gbp, message, "99.3")   # Slack retries the event: nothing more
+    gbp.executor.drain()
+    assert google_state.reply_deletes == [review["name"]]
+
+
+def test_deleting_an_older_reply_in_slack_leaves_the_newer_owner_reply(gbp, deps, clock, google_state, slack_state):
+    review = _review(gbp, google_state)
+    [root] = roots(slack_state)
+    first, _ = gbp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    gbp.staff_says(root["ts"], "Update: the refund has been sent.")
+    deliver(deps, clock.advance(minutes=1))
+    _delete_in_slack(gbp, first, "99.5")
+    gbp.executor.drain()
+    assert google_state.reply_deletes == []
+    assert google_state.reviews[review["name"]]["reviewReply"]["comment"] == "Update: the refund has been sent."
+    assert "a later reply has replaced this one on Google" in slack_state.ephemerals[-1]["text"]
