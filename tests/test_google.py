@@ -343,3 +343,30 @@ def test_deleting_an_older_reply_in_slack_leaves_the_newer_owner_reply(gbp, deps
     assert google_state.reply_deletes == []
     assert google_state.reviews[review["name"]]["reviewReply"]["comment"] == "Update: the refund has been sent."
     assert "a later reply has replaced this one on Google" in slack_state.ephemerals[-1]["text"]
+
+
+def test_a_crash_between_googles_answer_and_our_commit_does_not_put_twice(gbp, deps, clock, google_state,
+                                                                          slack_state):
+    """A process claimed the row, Google stored the reply, the process died before committing: after the
+    lease, the next claimer reads the review back, finds our text and marks it sent — no second PUT."""
+    from dataclasses import replace
+
+    from bot.store.models import SENDING
+    review = _review(gbp, google_state)
+    [root] = roots(slack_state)
+    adapter = deps.adapters["google"]
+    reachable, adapter._settings = adapter._settings, replace(adapter._settings, api_url="http://127.0.0.1:9/v4")
+    gbp.staff_says(root["ts"], TEXT)   # the attempt right after the ack finds nobody listening: nothing sent
+    gbp.executor.drain()
+    adapter._settings = reachable
+    with deps.sessions() as session:   # the row as a process leaves it that claimed it, PUT it, and died
+        row = session.scalar(select(Outbox))
+        row.state, row.lease_until, row.lease_owner = SENDING, clock() + timedelta(seconds=60), "dead-process"
+        session.commit()
+    google_state.reviews[review["name"]]["reviewReply"] = {"comment": TEXT, "updateTime": "2026-12-06T09:00:00Z"}
+    google_state.reply_puts.append((review["name"], {"comment": TEXT}))   # what the dead process got through
+    assert deliver(deps, clock.advance(seconds=30)).sent == 0   # its lease still holds
+    assert deliver(deps, clock.advance(seconds=61)).sent == 1
+    assert len(google_state.reply_puts) == 1
+    with deps.sessions() as session:
+        assert session.scalar(select(Outbox)).state == SENT
