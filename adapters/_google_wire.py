@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 import requests
@@ -109,18 +110,46 @@ def credentials(settings: GoogleSettings):
                        client_secret=settings.client_secret, token_uri=settings.oauth_url, scopes=[SCOPE])
 
 
-def push_problem(settings: GoogleSettings, session: requests.Session, authorization: str) -> str | None:
+class CertsCache:
+    """google-auth's transport, keeping Google's signing certificates a few minutes: verify_token
+    fetches them for every token, which would put a call to Google in front of every push's answer.
+    A token that fails against kept certificates is checked once more against fresh ones (Google
+    rotates its keys), so a rotation never refuses a real push."""
+
+    def __init__(self, session: requests.Session, keep: float = 300.0, clock=time.monotonic):
+        from google.auth.transport.requests import Request
+        self._request, self._keep, self._clock = Request(session), keep, clock
+        self._kept: dict[str, tuple[float, object]] = {}
+
+    def __call__(self, url, method="GET", **kwargs):
+        kept = self._kept.get(url) if method == "GET" else None
+        if kept and self._clock() - kept[0] < self._keep:
+            return kept[1]
+        response = self._request(url, method=method, **kwargs)
+        if method == "GET" and response.status == 200:
+            self._kept[url] = (self._clock(), response)
+        return response
+
+    def forget(self) -> None:
+        self._kept.clear()
+
+
+def push_problem(settings: GoogleSettings, certs: CertsCache, authorization: str) -> str | None:
     """Why a push's OIDC token is not Google's for our subscription, or None when it is."""
     from google.auth import exceptions
-    from google.auth.transport.requests import Request
     from google.oauth2 import id_token
     if not authorization.startswith("Bearer ") or not authorization[7:].strip():
         return "no bearer token"
-    try:
-        claims = id_token.verify_token(authorization[7:].strip(), Request(session), audience=settings.push_audience,
-                                       certs_url=settings.certs_url)
-    except (ValueError, exceptions.GoogleAuthError) as exc:   # bad signature, expired, wrong audience, certs down
-        return f"token refused ({str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__})"
+    for attempt in (1, 2):
+        try:
+            claims = id_token.verify_token(authorization[7:].strip(), certs, audience=settings.push_audience,
+                                           certs_url=settings.certs_url)
+            break
+        except (ValueError, exceptions.GoogleAuthError) as exc:   # bad signature, expired, wrong audience, certs down
+            if attempt == 1:
+                certs.forget()   # perhaps a key Google rotated in since we kept its certificates
+                continue
+            return f"token refused ({str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__})"
     if claims.get("iss") not in ISSUERS:
         return f"issuer {str(claims.get('iss'))[:80]!r} is not Google's"
     if claims.get("email") != settings.push_service_account:

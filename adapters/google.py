@@ -29,7 +29,8 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
-from adapters._google_wire import GoogleSettings, credentials, error_of, no_access_line, push_problem, read_settings
+from adapters._google_wire import (CertsCache, GoogleSettings, credentials, error_of, no_access_line, push_problem,
+                                   read_settings)
 from adapters.base import (REVISED, ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult,
                            InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
                            empty_reply_problem)
@@ -286,11 +287,15 @@ class GooglePushAdapter(GoogleAdapter):
     """Google with Pub/Sub push on: the same adapter, and a route. Without GOOGLE_PUSH_* the route stays absent."""
     webhook_name = "google"
 
+    def __init__(self, settings: GoogleSettings, timeout: float = 10.0):
+        super().__init__(settings, timeout)
+        self._certs = CertsCache(requests.Session())
+
     def handshake(self, query) -> tuple[int, dict | str]:
         return 405, {"ok": False, "error": "Pub/Sub push sends no subscription check; messages are POSTed"}
 
     def verify_webhook(self, headers, body: bytes) -> bool:
-        problem = push_problem(self._settings, self._http, headers.get("Authorization", ""))
+        problem = push_problem(self._settings, self._certs, headers.get("Authorization", ""))
         if problem:
             log.warning("Google push refused: %s", problem)
         return problem is None

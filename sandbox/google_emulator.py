@@ -77,6 +77,7 @@ class GoogleState:
     push_service_account: str = "gbp-push@acme-reviews.iam.gserviceaccount.com"
     subscription: str = "projects/acme-reviews/subscriptions/socialdesk-reviews"
     access: str = "approved"                           # "pending" (quota 0 until approved) or "denied" (403)
+    signing_key: str = "pubsub"                        # the key Google signs push tokens with now (rotate: rename)
     reviews: dict = field(default_factory=dict)        # name → review, as the API shows it
     tokens: dict = field(default_factory=dict)         # access token → expiry (epoch, by clock)
     reply_puts: list = field(default_factory=list)     # (review name, body) of every stored reply
@@ -148,10 +149,10 @@ class GoogleState:
 
     # -- Pub/Sub push -----------------------------------------------------------------
     def push_token(self, audience: str | None = None, email: str | None = None, verified: bool = True,
-                   issuer: str = "https://accounts.google.com", key: str = "pubsub", lifetime: int = 3600) -> str:
+                   issuer: str = "https://accounts.google.com", key: str | None = None, lifetime: int = 3600) -> str:
         """An OIDC token as Pub/Sub signs it for a push subscription's service account (RS256, kid)."""
         from google.auth import crypt, jwt
-        kid, pem, _ = _key(key)
+        kid, pem, _ = _key(key or self.signing_key)
         now = int(self.token_clock())
         claims = {"aud": audience or self.push_audience, "azp": "108234760951736829137",
                   "email": email or self.push_service_account, "email_verified": verified, "exp": now + lifetime,
@@ -230,7 +231,7 @@ def create_google_emulator(state: GoogleState) -> Flask:
 
     @app.get("/oauth2/v1/certs")
     def certs():
-        kid, _, cert = _key("pubsub")
+        kid, _, cert = _key(state.signing_key)
         return jsonify({kid: cert})
 
     @app.before_request

@@ -370,3 +370,16 @@ def test_a_crash_between_googles_answer_and_our_commit_does_not_put_twice(gbp, d
     assert len(google_state.reply_puts) == 1
     with deps.sessions() as session:
         assert session.scalar(select(Outbox)).state == SENT
+
+
+def test_googles_certificates_are_kept_between_pushes_and_a_rotated_key_is_still_accepted(gbp, google_state,
+                                                                                          slack_state):
+    def fetched() -> int:
+        return sum(path == "/oauth2/v1/certs" for _, path in google_state.calls)
+    _review(gbp, google_state, stars=4, text="Nice.")
+    _review(gbp, google_state, stars=5, text="Lovely.")
+    assert fetched() == 1 and len(roots(slack_state)) == 2
+    google_state.signing_key = "pubsub-rotated"   # Google signs with a new key: the kept certificates lack it
+    _review(gbp, google_state, stars=3, text="Fine.")
+    assert google_state.webhook_answers == [200, 200, 200] and len(roots(slack_state)) == 3
+    assert fetched() == 2
