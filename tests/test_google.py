@@ -383,3 +383,17 @@ def test_googles_certificates_are_kept_between_pushes_and_a_rotated_key_is_still
     _review(gbp, google_state, stars=3, text="Fine.")
     assert google_state.webhook_answers == [200, 200, 200] and len(roots(slack_state)) == 3
     assert fetched() == 2
+
+
+@pytest.mark.parametrize("change, named", [
+    ({"GBP_LOCATION_IDS": "3184902244750127893,Leeds"}, "GBP_LOCATION_IDS"),
+    ({"GBP_ACCOUNT_ID": "acme"}, "GBP_ACCOUNT_ID"),
+    ({"GOOGLE_PUSH_SERVICE_ACCOUNT": ""}, "GOOGLE_PUSH_SERVICE_ACCOUNT"),
+    ({"GOOGLE_CLIENT_ID": "", "GOOGLE_CLIENT_SECRET": "", "GOOGLE_REFRESH_TOKEN": ""}, "GOOGLE_APPLICATION_CREDENTIALS"),
+    ({"GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"}, "GOOGLE_APPLICATION_CREDENTIALS")])
+def test_a_malformed_google_setting_is_a_configuration_error_naming_it(change, named, env):
+    from bot.config import load_settings
+    from bot.env import ConfigError
+    with pytest.raises(ConfigError) as error:
+        load_settings({**env, **change}, "web")
+    assert named in str(error.value) and "\n" not in str(error.value)
