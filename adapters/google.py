@@ -188,16 +188,30 @@ class GoogleAdapter:
 
     def send_reply(self, action: OutboundAction) -> SentMessage:
         """PUT is the whole reply: the same text twice is one reply, another text replaces it (the thread was told
-        first, see replaces) — so an attempt whose answer was lost may be made again safely."""
+        first, see replaces). The review is read first: our text already there is an earlier attempt's (sent), and a
+        reply written after this one was queued is newer — a retried older reply never overwrites it."""
+        found = self._settled(action)
+        if found is not None:
+            return found
         self._call("PUT", f"/{action.target}/reply", json={"comment": action.text}, sending=True)
         return self._sent(action)
+
+    def _settled(self, action: OutboundAction) -> SentMessage | None:
+        reply = self._call("GET", f"/{action.target}", for_send=True).get("reviewReply")
+        text = reply.get("comment") if isinstance(reply, dict) else None
+        if isinstance(text, str) and text.strip() == action.text.strip():
+            return self._sent(action)
+        written = _time(reply.get("updateTime")) if isinstance(reply, dict) else None
+        if text and written and action.queued_at and written > action.queued_at:
+            raise PermanentSendError("A newer owner reply is on Google now (written after this one), so this one was "
+                                     "not sent over it. Post it again in this thread if it should replace that one.")
+        return None
 
     def replaces(self, earlier: str) -> str:
         return REPLACES.format(earlier=earlier if len(earlier) <= 120 else earlier[:119] + "…")
 
     def find_sent(self, action: OutboundAction) -> SentMessage | None:
-        text = _reply_text(self._call("GET", f"/{action.target}", for_send=True))
-        return self._sent(action) if text is not None and text.strip() == action.text.strip() else None
+        return self._settled(action)
 
     def remove_reply(self, review_name: str, text: str) -> bool:
         """DELETE the owner reply when it is still `text` (staff deleted that reply in Slack): True when Google no

@@ -397,3 +397,22 @@ def test_a_malformed_google_setting_is_a_configuration_error_naming_it(change, n
     with pytest.raises(ConfigError) as error:
         load_settings({**env, **change}, "web")
     assert named in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_lost_reply_never_overwrites_a_newer_one_sent_meanwhile(gbp, deps, clock, google_state, slack_state):
+    """Reply A's PUT answered 500 without storing it; reply B went out meanwhile. A is not PUT again over B:
+    the thread is told A did not go out."""
+    review = _review(gbp, google_state)
+    [root] = roots(slack_state)
+    google_state.fail_next_reply(stored=False)
+    gbp.staff_says(root["ts"], TEXT)
+    gbp.executor.drain()
+    clock.advance(seconds=5)
+    gbp.staff_says(root["ts"], "Update: the refund has been sent.")
+    gbp.executor.drain()
+    deliver(deps, clock.advance(seconds=5))
+    deliver(deps, clock.advance(seconds=VERIFY_AFTER.total_seconds() + 5))
+    deliver(deps, clock.advance(minutes=5))
+    assert google_state.reviews[review["name"]]["reviewReply"]["comment"] == "Update: the refund has been sent."
+    assert _puts(google_state) == ["Update: the refund has been sent."]
+    assert any("newer owner reply" in all_text(m) for m in thread(slack_state, root))
