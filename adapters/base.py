@@ -150,9 +150,9 @@ class SentMessage:
     external_id: str
     url: str | None
     note: str | None = None  # what staff should know about how it went out (said in the thread)
-    # The private thread the customer's answer will arrive in (a private reply
-    # to a comment opens a Messenger / Instagram DM conversation): it joins this
-    # conversation's Slack thread.
+    # The platform thread the customer's answer will arrive in (a private reply
+    # to a comment opens a Messenger / Instagram DM conversation; an X reply is
+    # the parent a customer's answer names): it joins this conversation's Slack thread.
     opens_thread: str | None = None
 
 
@@ -312,6 +312,21 @@ def heart_for(adapter, post: PostRef) -> Heart:
     if not isinstance(adapter, Liker):
         return Heart(None, f"{adapter.label} offers no like or reaction an app may send")
     return adapter.heart(post)
+
+
+@runtime_checkable
+class SessionKeeper(Protocol):
+    """A platform whose logins are rate-limited (Bluesky's createSession: 30
+    per 5 minutes, 300 a day, per account): its session is stored and reused by
+    every process — a `socialdesk poll` run from cron every minute would
+    otherwise log in 1,440 times a day."""
+    session_key: str                        # where it is stored (bot.store.models.Credential)
+
+    def needs_session(self) -> bool: ...    # not logged in yet: a stored session would spare a login
+
+    def use_session(self, saved: str) -> None: ...
+
+    def session_to_store(self) -> str | None: ...  # the session, when it changed since last asked
 
 
 @runtime_checkable

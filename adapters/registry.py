@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import _bluesky_wire, _google_wire, facebook, instagram, trustpilot, x
+from adapters import _bluesky_wire, _google_wire, _yelp_wire, facebook, instagram, trustpilot, x, yelp
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -51,6 +51,8 @@ PLATFORMS: tuple[Platform, ...] = (
              "Google reviews are off: set GBP_ACCOUNT_ID, GBP_LOCATION_IDS and a Google identity "
              "(GOOGLE_APPLICATION_CREDENTIALS, or GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REFRESH_TOKEN) "
              "to turn them on", reviews=True),
+    Platform("yelp", _yelp_wire.read_settings, yelp.build,
+             "Yelp reviews are off: set YELP_API_KEY and YELP_BUSINESS_IDS to turn them on", reviews=True),
     Platform("bluesky", _bluesky_wire.read_settings, _bluesky,
              "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
 )

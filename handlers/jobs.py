@@ -30,13 +30,20 @@ def _run(name: str, job: Callable, deps: Deps):
     return result
 
 
+def _keeping_sessions(deps: Deps, result):
+    """A login a pass made is stored for the next process (bot.inbound.tokens)."""
+    from bot.inbound.tokens import keep_sessions
+    _run("sessions", keep_sessions, deps)
+    return result
+
+
 def run_poll(deps: Deps):
     _run("slack events", recover_slack_events, deps)  # acked by a web that stopped before recording them
-    return _run("poll", poll, deps)
+    return _keeping_sessions(deps, _run("poll", poll, deps))
 
 
 def run_deliver(deps: Deps):
-    return _run("deliver", deliver, deps)
+    return _keeping_sessions(deps, _run("deliver", deliver, deps))
 
 
 def run_sweep(deps: Deps):
@@ -69,12 +76,12 @@ class PassReport:
 
 def poll_once(deps: Deps) -> PassReport:
     _run("slack events", recover_slack_events, deps)
-    result = poll(deps, deps.clock(), paced=False)
+    result = _keeping_sessions(deps, poll(deps, deps.clock(), paced=False))
     return PassReport(f"poll: {result.describe()}", 1 if result.credentials_rejected else 0)
 
 
 def deliver_once(deps: Deps) -> PassReport:
-    return PassReport(f"deliver: {deliver(deps, deps.clock()).describe()}")
+    return PassReport(f"deliver: {_keeping_sessions(deps, deliver(deps, deps.clock())).describe()}")
 
 
 def sweep_once(deps: Deps) -> PassReport:

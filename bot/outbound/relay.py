@@ -30,7 +30,7 @@ from adapters.base import ActionKind, PostRef, heart_for
 from bot.store import queries as store
 from bot.store.db import reading
 from bot.outbound import saved as saved_call
-from bot.outbound.compose import check_before_queueing, check_wording
+from bot.outbound.compose import cannot_reply_here, check_before_queueing, check_wording
 from bot.outbound.notices import DELETED
 from bot.deps import Deps
 from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
@@ -242,6 +242,10 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     if target is None:
         return RelayResult(Relay.NO_TARGET, conv.id)
     kind = reply_kind(conv, user, target)
+    elsewhere = cannot_reply_here(deps, conv.platform, text, post_ref(conv, target)) \
+        if kind is ActionKind.REPLY else None
+    if elsewhere:
+        return _answered_elsewhere(session, message, conv, elsewhere, now)
     found = saved_call.called(session, text)
     if found is not None and found[1] is None:
         return _unknown_saved(session, message, conv, found[0].name, now)
@@ -254,6 +258,24 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
         conv.reply_privately_by = None  # the armed "Reply privately" is used up
     return result
+
+
+def _answered_elsewhere(session: Session, message: Message, conv: Conversation, why: str,
+                        now: datetime) -> RelayResult:
+    """A thread message on a platform that takes no reply from here: kept as
+    an internal note (never queued, never dropped) and its author told why,
+    privately — with where to answer instead."""
+    message.direction = NOTE
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return RelayResult(Relay.DUPLICATE, conv.id)
+    store.audit(session, now, message.author_id, "note", conv.id, "the platform takes no reply from here")
+    log.info("#%s message of %s kept as a note: %s takes no reply from here", conv.id, message.author_id,
+             conv.platform)
+    return RelayResult(Relay.NOTE, conv.id, say=f"🔒 Kept as an internal note — *not sent* to the customer — "
+                                                f"because {why}")
 
 
 def _unknown_saved(session: Session, message: Message, conv: Conversation, name: str,
