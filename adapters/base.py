@@ -369,6 +369,21 @@ class OneReplyPerPost(Protocol):
 
 
 @runtime_checkable
+class ReplyRemover(Protocol):
+    def remove_reply(self, target: str, text: str) -> bool:
+        """Take back the brand's public reply to `target` (staff deleted it in Slack) when it is
+        still `text`: True when the platform shows it no more, False when another reply (a
+        later one) stands there — left alone. Idempotent: removing a removed reply is True."""
+
+
+@runtime_checkable
+class AccessChecked(Protocol):
+    def check_access(self) -> None:
+        """One call at start: raises CredentialsRejected (one line naming the fix) when the
+        platform refuses this project or identity outright; an outage only logs."""
+
+
+@runtime_checkable
 class Windowed(Protocol):
     def reply_window(self, private: bool) -> timedelta | None:
         """How long after the customer's last message the brand may still

@@ -104,6 +104,16 @@ def check_slack_token(settings: Settings, one_shot: bool = False) -> None:
         sdk_log.level = level
 
 
+def check_platform_access(settings: Settings) -> None:
+    """A platform that refuses this project or identity outright (Google's Business Profile
+    APIs before Google approves the project) stops the command in one line, naming the fix."""
+    from adapters.base import AccessChecked
+    from adapters.registry import build_adapters
+    for adapter in build_adapters(settings.platforms).values():
+        if isinstance(adapter, AccessChecked):
+            adapter.check_access()
+
+
 def _reason(exc: BaseException) -> str:
     reason = getattr(exc, "reason", None) or exc  # urllib's URLError wraps the socket's error
     text = str(getattr(reason, "strerror", None) or reason).strip().splitlines()

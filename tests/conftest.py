@@ -21,6 +21,7 @@ from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request
 from sandbox.graph_emulator import GraphState, create_graph_emulator
+from sandbox.google_emulator import GoogleState, create_google_emulator
 from sandbox.trustpilot_emulator import TrustpilotState, create_trustpilot_emulator
 from sandbox.x_emulator import XState, create_x_emulator
 from sandbox.yelp_emulator import YelpState, create_yelp_emulator
@@ -190,6 +191,18 @@ def trustpilot_emulator(trustpilot_state):
 
 
 @pytest.fixture
+def google_state(clock):
+    return GoogleState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def google_emulator(google_state):
+    server = BackgroundServer(create_google_emulator(google_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def yelp_state(clock):
     state = YelpState(clock=lambda: clock().timestamp())
     state.business("Acme Diner")
@@ -288,6 +301,14 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
                     TRUSTPILOT_USERNAME=tp_state.username, TRUSTPILOT_PASSWORD=tp_state.password,
                     TRUSTPILOT_BUSINESS_USER_ID=tp_state.business_user_id,
                     TRUSTPILOT_WEBHOOK_SECRET=tp_state.webhook_secret)
+    if request.node.get_closest_marker("google"):  # a Business Profile account on the Google emulator as well
+        gbp, gbp_state = request.getfixturevalue("google_emulator"), request.getfixturevalue("google_state")
+        meta.update(GBP_API_URL=f"{gbp.url}/v4", GOOGLE_OAUTH_URL=f"{gbp.url}/token",
+                    GOOGLE_CERTS_URL=f"{gbp.url}/oauth2/v1/certs", GBP_ACCOUNT_ID=gbp_state.account_id,
+                    GBP_LOCATION_IDS=",".join(gbp_state.location_ids), GOOGLE_CLIENT_ID=gbp_state.client_id,
+                    GOOGLE_CLIENT_SECRET=gbp_state.client_secret, GOOGLE_REFRESH_TOKEN=gbp_state.refresh_token,
+                    GOOGLE_PUSH_AUDIENCE=gbp_state.push_audience,
+                    GOOGLE_PUSH_SERVICE_ACCOUNT=gbp_state.push_service_account)
     if request.node.get_closest_marker("yelp"):  # Yelp businesses and Respond-to-Reviews access on the Yelp emulator
         yelp, yelp_state = request.getfixturevalue("yelp_emulator"), request.getfixturevalue("yelp_state")
         meta.update(YELP_API_URL=yelp.url, YELP_PARTNER_API_URL=yelp.url, YELP_API_KEY=yelp_state.api_key,
