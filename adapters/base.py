@@ -86,6 +86,10 @@ class InboundPost:
     rating: int | None = None
     title: str | None = None
     location: str | None = None
+    # Found by a listening search (LISTEN_TERMS): the customer named the brand
+    # without tagging it. A 👂 conversation; whether a public reply may answer
+    # it is the adapter's to say (Searcher.match_reply_refused).
+    listened: bool = False
 
     def __post_init__(self) -> None:
         """A platform's payload is outside input. What can be cleaned is
@@ -130,6 +134,7 @@ class PostRef:
     author_id: str          # the customer
     private: bool           # the conversation is a private channel (a DM thread)
     created_at: datetime | None = None  # when the customer wrote it (messaging windows count from here)
+    listened: bool = False  # a listening match: the customer did not tag the brand
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,7 @@ class FetchResult:
     posts: Sequence[InboundPost]   # oldest first
     cursor: str | None             # what to pass next time (None: unchanged)
     rate_limit: RateLimit | None   # from the last response's headers
+    reads: int = 0                 # posts the platform counted as read (billed per post on X)
 
 
 class AdapterError(Exception):
@@ -258,6 +264,36 @@ class Feed:
 @runtime_checkable
 class Poller(Protocol):
     def feeds(self) -> Sequence[Feed]: ...
+
+
+@dataclass(frozen=True)
+class Search:
+    """One listening search of an account (LISTEN_TERMS): its own cursor, like
+    a Feed. fetch(cursor, start_time, most) reads at most `most` posts (None:
+    no cap). daily_reads: the most posts a UTC day may read — set where every
+    read is billed — or None when reads are free."""
+    key: str                # poll cursor key, "<account_key>:listen:<terms digest>"
+    name: str               # "X search for “Acme”"
+    fetch: Callable[[str | None, datetime | None, int | None], FetchResult]
+    daily_reads: int | None = None
+    smallest_read: int = 1  # the fewest posts one request may ask for (X: 10)
+
+
+@runtime_checkable
+class Searcher(Protocol):
+    daily_read_cap: int | None  # posts a UTC day may read where reads are billed (None: free)
+
+    def searches(self, terms: Sequence[str]) -> Sequence[Search]:
+        """Searches for posts naming the terms that neither come from the brand
+        nor tag it (those come in by the normal path)."""
+
+    def match_reply_refused(self) -> str | None:
+        """Why a public reply to a listening match cannot go out here (X's
+        2026 rule), or None: the platform takes it."""
+
+
+def match_reply_refused(adapter) -> str | None:
+    return adapter.match_reply_refused() if isinstance(adapter, Searcher) else None
 
 
 @runtime_checkable

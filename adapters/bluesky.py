@@ -21,6 +21,7 @@ from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
 
 from adapters import _bluesky_wire as wire
+from adapters._bluesky_search import BlueskySearching
 from adapters._bluesky_wire import DEFAULT_PDS, BlueskySettings, read_settings  # noqa: F401 (read here by tests and docs)
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult, Heart,
                            OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
@@ -58,7 +59,7 @@ def _error_of(exc: sdk.RequestErrorBase) -> tuple[int | None, str, str]:
     return (response.status_code, getattr(content, "error", None) or "", getattr(content, "message", None) or "")
 
 
-class BlueskyAdapter:
+class BlueskyAdapter(BlueskySearching):
     platform = "bluesky"
     label = wire.LABEL
     private_label = wire.PRIVATE_LABEL

@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, PostRef, heart_for
+from adapters.base import ActionKind, PostRef, heart_for, match_reply_refused
 from bot.store import queries as store
 from bot.store.db import reading
 from bot.outbound import saved as saved_call
@@ -79,7 +79,7 @@ def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
 
 def post_ref(conv: Conversation, post: Message) -> PostRef:
     return PostRef(external_id=post.external_id, author_id=post.author_id or conv.customer_id,
-                   private=conv.private or post.private, created_at=post.created_at)
+                   private=conv.private or post.private, created_at=post.created_at, listened=bool(post.listened))
 
 
 def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
@@ -249,11 +249,33 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
         # Expanded after the ack, once its sender's name can be asked of Slack ({agent}).
         author_known = False
         kind = ActionKind.PRIVATE if found[1].private_only else kind
+    if kind is ActionKind.REPLY and target.listened:
+        refused = match_reply_refused(deps.adapters.get(conv.platform))
+        if refused:
+            return _kept_as_note(session, message, conv, refused, now)
     result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
                           target, now, author_known=author_known)
     if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
         conv.reply_privately_by = None  # the armed "Reply privately" is used up
     return result
+
+
+def _kept_as_note(session: Session, message: Message, conv: Conversation, refused: str,
+                  now: datetime) -> RelayResult:
+    """A public reply to a listening match the platform refuses (X's 2026
+    rule): nothing goes out — not even to fail there; the message is kept as a
+    note and its author told, privately, why and what they can do instead."""
+    message.direction = NOTE
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return RelayResult(Relay.DUPLICATE, conv.id)
+    store.audit(session, now, message.author_id, "note", conv.id, "public reply to a listening match refused")
+    log.info("#%s reply by %s kept as a note: %s", conv.id, message.author_id, refused)
+    return RelayResult(Relay.NOTE, conv.id, say=(
+        f"🔒 Kept as an internal note — *not sent* to the customer — because {refused}. Press *🔒 Reply privately* "
+        "on the root to send your next message as a private message, or ❤️ their post to like it."))
 
 
 def _unknown_saved(session: Session, message: Message, conv: Conversation, name: str,
