@@ -282,7 +282,6 @@ class Search:
 @runtime_checkable
 class Searcher(Protocol):
     daily_read_cap: int | None  # posts a UTC day may read where reads are billed (None: free)
-
     def searches(self, terms: Sequence[str]) -> Sequence[Search]:
         """Searches for posts naming the terms that neither come from the brand
         nor tag it (those come in by the normal path)."""

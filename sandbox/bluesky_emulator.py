@@ -30,6 +30,7 @@ import regex
 from flask import Flask, jsonify, request
 
 from sandbox.bluesky_chat import register_chat_routes
+from sandbox.bluesky_search import register_search_routes
 
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 WINDOW_S = 300  # the PDS's global limit: 3000 requests per 5 minutes
@@ -388,4 +389,5 @@ def create_bluesky_emulator(state: BlueskyState) -> Flask:
         return answer
 
     register_chat_routes(xrpc, state, _arg)
+    register_search_routes(xrpc, state, _arg, _post_view)
     return app

@@ -25,6 +25,7 @@ from oauthlib.oauth1.rfc5849 import signature as oauth_signature
 from twitter_text import parse_tweet
 
 from sandbox.x_private import XPrivateMixin, register_private_routes
+from sandbox.x_search import register_search_routes
 
 DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
 WINDOW_S = 15 * 60
@@ -378,6 +379,7 @@ def create_x_emulator(state: XState) -> Flask:
                                  "edit_history_tweet_ids": [tweet["id"]]}}), 201, headers
 
     register_private_routes(app, state, guarded)
+    register_search_routes(app, state, guarded, render)
 
     @app.delete("/2/tweets/<tweet_id>")
     def delete_tweet(tweet_id: str):
