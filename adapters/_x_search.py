@@ -77,8 +77,9 @@ class XSearching:
         for page in range(SEARCH_PAGES):
             left = None if most is None else most - reads
             if left is not None and left < SMALLEST_PAGE:
-                log.warning("X search: the day's read cap stopped this pass after %s posts; older matches "
-                            "of this pass are not read (LISTEN_X_MAX_READS)", reads)
+                # INFO: the listen job's one WARNING line says the cap is reached.
+                log.info("X search: the day's read cap stopped this pass after %s posts; older matches "
+                         "of this pass are not read (LISTEN_X_MAX_READS)", reads)
                 break
             params["max_results"] = 100 if left is None else min(100, left)
             try:

@@ -191,7 +191,8 @@ def create_x_emulator(state: XState) -> Flask:
         if params.get("oauth_consumer_key") != state.api_key or params.get("oauth_token") != state.access_token:
             return False
         # Verify the HMAC-SHA1 signature against the URL the client signed.
-        url = request.url
+        # As the client sent it: werkzeug's request.url re-quotes the query and leaves `"` bare (a search query).
+        url = request.base_url + ("?" + request.query_string.decode() if request.query_string else "")
         oauth_request = OAuthRequest(url, request.method, None, {"Authorization": header})
         query = urlsplit(url).query
         collected = oauth_signature.collect_parameters(uri_query=query, headers={"Authorization": header},
