@@ -66,7 +66,7 @@ class XSearching:
         the cursor where it was (the next pass reads them again; the desk's
         unique keys show each once) and reports the reads already billed."""
         me = self.account_id()
-        params: dict[str, Any] = dict(query=query, tweet_fields=pages_fields(), user_fields=["username", "name"],
+        params: dict[str, Any] = dict(query=query, tweet_fields=self.tweet_fields, user_fields=["username", "name"],
                                       expansions=["author_id", "referenced_tweets.id.author_id"],
                                       user_auth=not self._settings.bearer_token)
         if cursor:
@@ -100,11 +100,6 @@ class XSearching:
             params["next_token"] = token
         matches = [replace(post, listened=True) for post in pages.oldest_first(posts)]
         return FetchResult(posts=matches, cursor=newest, rate_limit=pages.rate_limit(response), reads=reads)
-
-
-def pages_fields() -> list[str]:
-    from adapters.x import TWEET_FIELDS  # one list of fields for every read of posts
-    return TWEET_FIELDS
 
 
 def _unanswered_elsewhere(body: dict, me: str, account_name: str) -> dict:

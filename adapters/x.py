@@ -104,6 +104,7 @@ class XAdapter(XSearching):
     label = wire.LABEL
     private_label = wire.PRIVATE_LABEL
     webhook_name = "x"
+    tweet_fields = TWEET_FIELDS  # every read of posts asks for the same fields (listening too)
 
     def __init__(self, settings: XSettings, timeout: float = 10.0):
         self._settings = settings
