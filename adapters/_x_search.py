@@ -46,7 +46,9 @@ class XSearching:
         return self._settings.listen_max_reads
 
     def searches(self, terms: Sequence[str]) -> list[Search]:
-        username = self.account_name().lstrip("@")
+        if self._username is None:
+            self._load_me()  # the brand's @username excludes its posts: never search without it (AdapterError)
+        username = self._username.lstrip("@")
         query = search_query(terms, username)
         if len(query) > QUERY_LIMIT:
             log.error("X search: LISTEN_TERMS make a query of %s characters; X takes at most %s. "

@@ -17,6 +17,7 @@ import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from bot.store.migrate import upgrade_to_head
+from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
 from sandbox.serve import BackgroundServer
@@ -26,8 +27,11 @@ from service.stopping import StopRequest
 
 
 def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState,
-                        graph: GraphState) -> dict:
-    return {
+                        graph: GraphState, bluesky: BlueskyState | None = None) -> dict:
+    # Bluesky, and listening: a post naming "Acme" without the @ (X or Bluesky) is a 👂 root after the next pass.
+    sky = {"BLUESKY_PDS_URL": f"{page_url}/bluesky", "BLUESKY_HANDLE": bluesky.handle,
+           "BLUESKY_APP_PASSWORD": bluesky.app_password, "LISTEN_TERMS": "Acme"} if bluesky else {}
+    return {**sky,
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
         "SLACK_API_URL": f"{page_url}/slack/api/", "SLACK_CHANNEL": "C0SUPPORT",
@@ -120,10 +124,12 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     webhook_url = f"http://127.0.0.1:{bot_port}/webhooks/x"
     x = XState(webhook_url=webhook_url)
     graph = GraphState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
-    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url), {
-        "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph)})
+    sky = BlueskyState()
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url, bluesky=sky), {
+        "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph),
+        "/bluesky": create_bluesky_emulator(sky)})
     server = BackgroundServer(app, port=port).start()
-    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph)
+    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph, sky)
     env = {**os.environ, **settings}
     settings_file = Path(data_dir) / "sandbox.env"
     settings_file.write_text(by_hand_settings(settings), encoding="utf-8")

@@ -16,9 +16,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from adapters.base import AdapterError, CredentialsRejected, Feed, FetchResult, RateLimited, Search, Searcher
+from adapters.base import (AdapterError, CredentialsRejected, Feed, FetchResult, PermanentSendError, RateLimited, Search,
+                           Searcher)
 from bot.deps import Deps
-from bot.inbound.poll import AccountPoll, _poll_feed
+from bot.inbound.poll import AccountPoll, poll_feed
 from bot.store import queries as store
 from bot.store.listen_reads import add_reads, reads_on, utc_day
 
@@ -61,13 +62,13 @@ def listen(deps: Deps, now: datetime, paced: bool = True) -> ListenResult:
         except CredentialsRejected as exc:
             outcomes.append(AccountPoll(f"{adapter.label} search", error=str(exc), credentials_rejected=True))
             continue
-        except AdapterError as exc:
+        except (AdapterError, PermanentSendError) as exc:  # the account not known yet: the next pass asks again
             outcomes.append(AccountPoll(f"{adapter.label} search", error=f"cannot identify the account yet ({exc})"))
             continue
         for search in searches:
             if deps.stopping():
                 break
-            outcomes.append(_poll_feed(deps, _counted(deps, adapter.platform, search, now), owner, now, paced))
+            outcomes.append(poll_feed(deps, _counted(deps, adapter.platform, search, now), owner, now, paced))
     return ListenResult(tuple(outcomes))
 
 

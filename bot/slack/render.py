@@ -166,7 +166,8 @@ def fallback_text(platform_label: str, msg: Message) -> str:
     if msg.rating is not None and not msg.parked_reason:
         shown = f"{stars(msg.rating)} {shown}"
     cut = shown[:FALLBACK_CHARS] + ("…" if len(shown) > FALLBACK_CHARS else "")
-    return f"{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
+    ear = "👂 " if msg.listened else ""  # a listening match, in the notification too
+    return f"{ear}{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
 
 
 IN_FLIGHT_LOOK = {"sending": "📤 reply sending", "checking": "⏳ checking whether the reply went out"}
