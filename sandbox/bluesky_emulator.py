@@ -302,7 +302,7 @@ def create_bluesky_emulator(state: BlueskyState) -> Flask:
             "verificationMethod": [{"id": f"{state.did}#atproto", "type": "Multikey", "controller": state.did,
                                     "publicKeyMultibase": "zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF"}],
             "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
-                         "serviceEndpoint": request.host_url.rstrip("/")}]}
+                         "serviceEndpoint": request.url_root.rstrip("/")}]}  # its mount point too (the sandbox)
         return session
 
     @xrpc("com.atproto.server.refreshSession", auth="refresh")
