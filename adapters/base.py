@@ -272,7 +272,7 @@ class Search:
     a Feed. fetch(cursor, start_time, most) reads at most `most` posts (None:
     no cap). daily_reads: the most posts a UTC day may read — set where every
     read is billed — or None when reads are free."""
-    key: str                # poll cursor key, "<account_key>:listen:<terms digest>"
+    key: str                # poll cursor key: the account key, "listen" and a digest of the terms
     name: str               # "X search for “Acme”"
     fetch: Callable[[str | None, datetime | None, int | None], FetchResult]
     daily_reads: int | None = None
