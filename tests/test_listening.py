@@ -163,3 +163,24 @@ def test_listening_is_off_without_terms(deps, clock, x_state, slack_state):
     x_state.customer_mentions("vic", "Acme is fine")
     assert listen(deps, clock()).searches == () and x_state.search_calls == []
     assert roots(slack_state) == []
+
+
+def test_a_term_x_cannot_quote_stops_the_command_with_one_line(env):
+    from bot.config import load_settings
+    from bot.env import ConfigError
+    with pytest.raises(ConfigError) as refused:
+        load_settings({**env, "LISTEN_TERMS": 'Acme, "Acme" Cloud'}, "web")
+    assert "LISTEN_TERMS" in str(refused.value)
+    assert load_settings({**env, "LISTEN_TERMS": " Acme ,, Acme Cloud , Acme"}, "web").listen_terms == (
+        "Acme", "Acme Cloud")
+
+
+@pytest.mark.settings(**LISTEN)
+def test_the_composers_public_reply_to_an_x_match_is_refused_before_anything_is_sent(deps):
+    from adapters.base import ActionKind, PostRef
+    adapter = deps.adapters["x"]
+    match = PostRef("1800000000000000001", "42", private=False, listened=True)
+    refused = adapter.check_reply("On it!", ActionKind.REPLY, match)
+    assert refused and "X accepts an app's public reply only" in refused
+    assert adapter.check_reply("On it!", ActionKind.PRIVATE, match) is None  # a DM may go
+    assert adapter.check_reply("On it!", ActionKind.REPLY, PostRef("1800000000000000001", "42", False)) is None
