@@ -27,7 +27,8 @@ from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
 from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
 from bot.slack.render import followup_message, root_message
-from bot.slack.root import WINDOW_WARNING, listening_note, park, parking_if_refused, refresh_root, root_update, window_closes
+from bot.slack.root import (WINDOW_WARNING, listening_note, park, parking_if_refused, refresh_root, root_update,
+                            window_closes)
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.rules.urgency import assess, raised
 
@@ -106,7 +107,6 @@ def _new_conversation(channel: str, post: InboundPost, now: datetime) -> Convers
                         customer_id=post.author_id,
                         customer_handle=post.author_handle, customer_name=post.author_name,
                         slack_channel=channel, status=WAITING, posts_in_wait=0,
-                        # A listening match waits behind posts written to the brand: low, unless its words raise it.
                         priority="low" if post.listened else "normal", created_at=now, updated_at=now,
                         alarms={})  # a new conversation has none: nothing to load
 
