@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Sequence
 
 from adapters import _bluesky_wire as wire
-from adapters.base import AdapterError, FetchResult, InboundPost, Search
+from adapters.base import AdapterError, FetchResult, InboundPost
+from adapters.listening import Search
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ def _iso(moment: datetime) -> str:
 
 
 class BlueskySearching:
-    """BlueskyAdapter's Searcher side (adapters.base.Searcher)."""
+    """BlueskyAdapter's Searcher side (adapters.listening.Searcher)."""
 
     daily_read_cap = None  # searching Bluesky costs nothing
 

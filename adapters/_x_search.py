@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from adapters import _x_pages as pages
-from adapters.base import AdapterError, FetchResult, Search
+from adapters.base import AdapterError, FetchResult
+from adapters.listening import Search
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def digest(terms: Sequence[str]) -> str:
 
 
 class XSearching:
-    """XAdapter's Searcher side (adapters.base.Searcher)."""
+    """XAdapter's Searcher side (adapters.listening.Searcher)."""
 
     @property
     def daily_read_cap(self) -> int:

@@ -88,7 +88,7 @@ class InboundPost:
     location: str | None = None
     # Found by a listening search (LISTEN_TERMS): the customer named the brand
     # without tagging it. A 👂 conversation; whether a public reply may answer
-    # it is the adapter's to say (Searcher.match_reply_refused).
+    # it is the adapter's to say (adapters.listening.Searcher).
     listened: bool = False
 
     def __post_init__(self) -> None:
@@ -155,9 +155,9 @@ class SentMessage:
     external_id: str
     url: str | None
     note: str | None = None  # what staff should know about how it went out (said in the thread)
-    # The private thread the customer's answer will arrive in (a private reply
-    # to a comment opens a Messenger / Instagram DM conversation): it joins this
-    # conversation's Slack thread.
+    # The platform thread the customer's answer will arrive in (a private reply
+    # to a comment opens a Messenger / Instagram DM conversation; an X reply is
+    # the parent a customer's answer names): it joins this conversation's Slack thread.
     opens_thread: str | None = None
 
 
@@ -266,35 +266,6 @@ class Poller(Protocol):
     def feeds(self) -> Sequence[Feed]: ...
 
 
-@dataclass(frozen=True)
-class Search:
-    """One listening search of an account (LISTEN_TERMS): its own cursor, like
-    a Feed. fetch(cursor, start_time, most) reads at most `most` posts (None:
-    no cap). daily_reads: the most posts a UTC day may read — set where every
-    read is billed — or None when reads are free."""
-    key: str                # poll cursor key: the account key, "listen" and a digest of the terms
-    name: str               # "X search for “Acme”"
-    fetch: Callable[[str | None, datetime | None, int | None], FetchResult]
-    daily_reads: int | None = None
-    smallest_read: int = 1  # the fewest posts one request may ask for (X: 10)
-
-
-@runtime_checkable
-class Searcher(Protocol):
-    daily_read_cap: int | None  # posts a UTC day may read where reads are billed (None: free)
-    def searches(self, terms: Sequence[str]) -> Sequence[Search]:
-        """Searches for posts naming the terms that neither come from the brand
-        nor tag it (those come in by the normal path)."""
-
-    def match_reply_refused(self) -> str | None:
-        """Why a public reply to a listening match cannot go out here (X's
-        2026 rule), or None: the platform takes it."""
-
-
-def match_reply_refused(adapter) -> str | None:
-    return adapter.match_reply_refused() if isinstance(adapter, Searcher) else None
-
-
 @runtime_checkable
 class WebhookSource(Protocol):
     webhook_name: str       # the route is /webhooks/<webhook_name>
@@ -347,6 +318,21 @@ def heart_for(adapter, post: PostRef) -> Heart:
     if not isinstance(adapter, Liker):
         return Heart(None, f"{adapter.label} offers no like or reaction an app may send")
     return adapter.heart(post)
+
+
+@runtime_checkable
+class SessionKeeper(Protocol):
+    """A platform whose logins are rate-limited (Bluesky's createSession: 30
+    per 5 minutes, 300 a day, per account): its session is stored and reused by
+    every process — a `socialdesk poll` run from cron every minute would
+    otherwise log in 1,440 times a day."""
+    session_key: str                        # where it is stored (bot.store.models.Credential)
+
+    def needs_session(self) -> bool: ...    # not logged in yet: a stored session would spare a login
+
+    def use_session(self, saved: str) -> None: ...
+
+    def session_to_store(self) -> str | None: ...  # the session, when it changed since last asked
 
 
 @runtime_checkable

@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import _bluesky_wire, facebook, instagram, trustpilot, x
+from adapters import _bluesky_wire, _yelp_wire, facebook, instagram, trustpilot, x, yelp
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -41,6 +41,8 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("trustpilot", trustpilot.read_settings, trustpilot.TrustpilotAdapter,
              "Trustpilot reviews are off: set TRUSTPILOT_API_KEY, TRUSTPILOT_API_SECRET, TRUSTPILOT_BUSINESS_UNIT_ID, "
              "TRUSTPILOT_USERNAME and TRUSTPILOT_PASSWORD to turn them on", reviews=True),
+    Platform("yelp", _yelp_wire.read_settings, yelp.build,
+             "Yelp reviews are off: set YELP_API_KEY and YELP_BUSINESS_IDS to turn them on", reviews=True),
     Platform("bluesky", _bluesky_wire.read_settings, _bluesky,
              "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
 )

@@ -336,7 +336,7 @@ class XAdapter(XSearching):
                               in_reply_to_tweet_id=action.target, user_auth=True,
                               forbidden=REPLY_RULE.format(account=self.account_name()))
         tweet_id = response.json()["data"]["id"]
-        return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}")
+        return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}", opens_thread=tweet_id)  # answers to it
 
     def send_private(self, action: OutboundAction) -> SentMessage:
         """POST /2/dm_conversations/with/{participant_id}/messages."""
@@ -389,7 +389,7 @@ class XAdapter(XSearching):
             for tweet in body.get("data", []):
                 replied_to = {r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"}
                 if action.target in replied_to and _comparable(tweet["text"]) == wanted:
-                    return SentMessage(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}")
+                    return SentMessage(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}", opens_thread=tweet["id"])
             if not (token := body.get("meta", {}).get("next_token")):
                 break
             params["pagination_token"] = token

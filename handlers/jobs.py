@@ -31,16 +31,23 @@ def _run(name: str, job: Callable, deps: Deps):
     return result
 
 
+def _keeping_sessions(deps: Deps, result):
+    """A login a pass made is stored for the next process (bot.inbound.tokens)."""
+    from bot.inbound.tokens import keep_sessions
+    _run("sessions", keep_sessions, deps)
+    return result
+
+
 def run_poll(deps: Deps):
     _run("slack events", recover_slack_events, deps)  # acked by a web that stopped before recording them
     result = _run("poll", poll, deps)
     if deps.settings.listen_terms:  # listening searches ride on the poll tick, each paced by its own cursor
         _run("listen", listen, deps)
-    return result
+    return _keeping_sessions(deps, result)
 
 
 def run_deliver(deps: Deps):
-    return _run("deliver", deliver, deps)
+    return _keeping_sessions(deps, _run("deliver", deliver, deps))
 
 
 def run_sweep(deps: Deps):
@@ -78,11 +85,12 @@ def poll_once(deps: Deps) -> PassReport:
     if deps.settings.listen_terms:
         heard = listen(deps, deps.clock(), paced=False)
         line, rejected = f"{line}; listen: {heard.describe()}", rejected or heard.credentials_rejected
+    _keeping_sessions(deps, result)
     return PassReport(line, 1 if rejected else 0)
 
 
 def deliver_once(deps: Deps) -> PassReport:
-    return PassReport(f"deliver: {deliver(deps, deps.clock()).describe()}")
+    return PassReport(f"deliver: {_keeping_sessions(deps, deliver(deps, deps.clock())).describe()}")
 
 
 def sweep_once(deps: Deps) -> PassReport:

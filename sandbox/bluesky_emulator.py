@@ -192,6 +192,10 @@ class BlueskyState:
         return {"accessJwt": access, "refreshJwt": refresh, "handle": self.handle, "did": self.did,
                 "active": True}
 
+    def revoke_sessions(self) -> None:
+        """Every session issued so far is gone (the account owner signed out everywhere)."""
+        self.tokens.clear()
+
     def expire_access_tokens(self) -> None:
         """Every access token issued so far is past its time (the server's view)."""
         for token, (kind, _exp) in list(self.tokens.items()):

@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import case, func, select
 
-from adapters.base import Searcher
+from adapters.listening import Searcher
 
 from bot.deps import Deps
 from bot.store.listen_reads import ListenReads, utc_day

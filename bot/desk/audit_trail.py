@@ -19,8 +19,8 @@ from bot.rules.text import escape_for_slack
 SHOWN = 40          # the newest entries; the table keeps them all
 DETAIL_CHARS = 400  # per entry, so the answer stays one readable message
 PRIVATE_TEXT = "(private message)"
-WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privately", "like_sent": "❤️ liked",
-        "unlike_sent": "🤍 unliked", "reply_queued": "✍️ wrote a reply", "private_queued": "✍️ wrote a private message",
+WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privately", "like_sent": "❤️ liked the customer's post",
+        "unlike_sent": "🤍 took the ❤️ back", "reply_queued": "✍️ wrote a reply", "private_queued": "✍️ wrote a private message",
         "reply_held": "✋ reply held by the check", "private_held": "✋ private message held by the check",
         "check_overridden": "⚠️ overrode the check", "reply_edited": "✏️ edited before sending",
         "reply_deleted": "🗑️ deleted before sending", "reply_cancelled": "↩️ cancelled a held reply",
@@ -75,8 +75,8 @@ def _what(row: Audit) -> str:
 
 
 def _detail(row: Audit) -> str:
-    if row.action in ("reply_privately", "note", "sla_breach"):
-        return ""
+    if row.action in ("reply_privately", "note", "sla_breach", "like_sent", "unlike_sent"):
+        return ""  # a like's detail is the platform's id of the post: nothing a person reads
     detail = " ".join((row.detail or "").split())  # one line per entry: findings come one per line
     detail = _OUTBOX_WORDS.sub("", detail)  # the outbox row's number means nothing to a reader
     if row.action == "assign" and _PERSON.match(detail):

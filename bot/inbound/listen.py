@@ -1,4 +1,4 @@
-"""The `listen` job: for every platform that can search (adapters.base.Searcher),
+"""The `listen` job: for every platform that can search (adapters.listening.Searcher),
 LISTEN_TERMS are searched since each search's cursor, and every match — a post
 that names the brand without tagging it — becomes a 👂 conversation in
 LISTEN_CHANNEL (bot.inbound.ingest). A search is a feed with its own cursor, so
@@ -16,8 +16,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from adapters.base import (AdapterError, CredentialsRejected, Feed, FetchResult, PermanentSendError, RateLimited, Search,
-                           Searcher)
+from adapters.base import AdapterError, CredentialsRejected, Feed, FetchResult, PermanentSendError, RateLimited
+from adapters.listening import Search, Searcher
 from bot.deps import Deps
 from bot.inbound.poll import AccountPoll, poll_feed
 from bot.store import queries as store

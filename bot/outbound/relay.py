@@ -26,11 +26,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, PostRef, heart_for, match_reply_refused
+from adapters.base import ActionKind, PostRef, heart_for
+from adapters.listening import match_reply_refused
 from bot.store import queries as store
 from bot.store.db import reading
 from bot.outbound import saved as saved_call
-from bot.outbound.compose import check_before_queueing, check_wording
+from bot.outbound.compose import cannot_reply_here, check_before_queueing, check_wording
 from bot.outbound.notices import DELETED
 from bot.deps import Deps
 from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
@@ -242,6 +243,10 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     if target is None:
         return RelayResult(Relay.NO_TARGET, conv.id)
     kind = reply_kind(conv, user, target)
+    elsewhere = cannot_reply_here(deps, conv.platform, text, post_ref(conv, target)) \
+        if kind is ActionKind.REPLY else None
+    if elsewhere:
+        return _answered_elsewhere(session, message, conv, elsewhere, now)
     found = saved_call.called(session, text)
     if found is not None and found[1] is None:
         return _unknown_saved(session, message, conv, found[0].name, now)
@@ -251,8 +256,10 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
         kind = ActionKind.PRIVATE if found[1].private_only else kind
     if kind is ActionKind.REPLY and target.listened:
         refused = match_reply_refused(deps.adapters.get(conv.platform))
-        if refused:
-            return _kept_as_note(session, message, conv, refused, now)
+        if refused:  # X's 2026 rule: a match that did not tag the brand takes no public reply from here
+            return _answered_elsewhere(session, message, conv, f"{refused}. Press *🔒 Reply privately* on the root "
+                                       "to send your next message as a private message, or ❤️ their post to like it.",
+                                       now)
     result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
                           target, now, author_known=author_known)
     if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
@@ -260,22 +267,22 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     return result
 
 
-def _kept_as_note(session: Session, message: Message, conv: Conversation, refused: str,
-                  now: datetime) -> RelayResult:
-    """A public reply to a listening match the platform refuses (X's 2026
-    rule): nothing goes out — not even to fail there; the message is kept as a
-    note and its author told, privately, why and what they can do instead."""
+def _answered_elsewhere(session: Session, message: Message, conv: Conversation, why: str,
+                        now: datetime) -> RelayResult:
+    """A thread message on a platform that takes no reply from here: kept as
+    an internal note (never queued, never dropped) and its author told why,
+    privately — with where to answer instead."""
     message.direction = NOTE
     try:
         with session.begin_nested():
             session.add(message)
     except IntegrityError:
         return RelayResult(Relay.DUPLICATE, conv.id)
-    store.audit(session, now, message.author_id, "note", conv.id, "public reply to a listening match refused")
-    log.info("#%s reply by %s kept as a note: %s", conv.id, message.author_id, refused)
-    return RelayResult(Relay.NOTE, conv.id, say=(
-        f"🔒 Kept as an internal note — *not sent* to the customer — because {refused}. Press *🔒 Reply privately* "
-        "on the root to send your next message as a private message, or ❤️ their post to like it."))
+    store.audit(session, now, message.author_id, "note", conv.id, "the platform takes no reply from here")
+    log.info("#%s message of %s kept as a note: %s takes no reply from here", conv.id, message.author_id,
+             conv.platform)
+    return RelayResult(Relay.NOTE, conv.id, say=f"🔒 Kept as an internal note — *not sent* to the customer — "
+                                                f"because {why}")
 
 
 def _unknown_saved(session: Session, message: Message, conv: Conversation, name: str,

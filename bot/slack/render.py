@@ -142,6 +142,7 @@ def attachment_blocks(msg: Message) -> list[dict]:
         if kind == READ_ONLY:  # the platform lets nobody answer this post from here: said so, not a file
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
                 f"🔒 *Read-only:* {escape_for_slack(item.get('name') or 'replies cannot be sent from Slack')}")}]})
+            continue   # said once: it is no file, so no "📎 … (no link given)" line after it
         elif kind in SHOWN_AS_IMAGE and web_url(url):
             blocks.append({"type": "image", "image_url": url, "alt_text": f"{kind} sent by the customer",
                            "title": {"type": "plain_text", "text": "Sticker" if kind == "sticker" else "Image"}})

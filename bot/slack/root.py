@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, Windowed, can, match_reply_refused
+from adapters.base import ActionKind, Windowed, can
+from adapters.listening import match_reply_refused
 from bot.deps import Deps
 from bot.slack.render import root_message
 from bot.store import queries as store
