@@ -88,6 +88,10 @@ class InboundPost:
     rating: int | None = None
     title: str | None = None
     location: str | None = None
+    # Found by a listening search (LISTEN_TERMS): the customer named the brand
+    # without tagging it. A 👂 conversation; whether a public reply may answer
+    # it is the adapter's to say (adapters.listening.Searcher).
+    listened: bool = False
 
     def __post_init__(self) -> None:
         """A platform's payload is outside input. What can be cleaned is
@@ -132,6 +136,7 @@ class PostRef:
     author_id: str          # the customer
     private: bool           # the conversation is a private channel (a DM thread)
     created_at: datetime | None = None  # when the customer wrote it (messaging windows count from here)
+    listened: bool = False  # a listening match: the customer did not tag the brand
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,7 @@ class FetchResult:
     posts: Sequence[InboundPost]   # oldest first
     cursor: str | None             # what to pass next time (None: unchanged)
     rate_limit: RateLimit | None   # from the last response's headers
+    reads: int = 0                 # posts the platform counted as read (billed per post on X)
 
 
 # The error family lives in adapters/errors.py; every adapter and the core import it from here.

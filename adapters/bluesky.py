@@ -21,6 +21,7 @@ from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
 
 from adapters import _bluesky_wire as wire
+from adapters._bluesky_search import BlueskySearching
 from adapters._bluesky_session import KeptSession, _error_of
 from adapters._bluesky_wire import DEFAULT_PDS, BlueskySettings, read_settings  # noqa: F401 (read here by tests and docs)
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult, Heart,
@@ -51,7 +52,7 @@ class _Request(Request):
         return response
 
 
-class BlueskyAdapter(KeptSession):
+class BlueskyAdapter(KeptSession, BlueskySearching):
     platform = "bluesky"
     label = wire.LABEL
     private_label = wire.PRIVATE_LABEL

@@ -72,7 +72,7 @@ def polling_view(engine) -> list[dict]:
 
 
 def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None,
-                database_url: str | None = None, reviews: list[ReviewSite] | tuple = ()) -> Flask:
+                database_url: str | None = None, reviews: list[ReviewSite] | tuple = (), bluesky=None) -> Flask:
     """webhook_url: the bot's /webhooks/x, for webhook mode (on when X's
     emulator starts with it set); graph: the Facebook Page's emulator;
     database_url: the bot's database, read for the polling line; reviews:
@@ -149,6 +149,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
                   "instagram_mention": graph.ig_mentions_account} if graph else {}
         if kind in makers:
             return jsonify({"ok": True, "id": makers[kind](username, text)["id"]})
+        if kind.startswith("bluesky") and bluesky is not None:  # a mention (@ added if missing), or naming the brand
+            tagged = kind == "bluesky" and f"@{bluesky.handle}" not in text
+            return jsonify({"ok": True, "id": bluesky.customer_mentions(
+                username, f"@{bluesky.handle} {text}" if tagged else text)["uri"]})
         tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
         return jsonify({"ok": True, "id": tweet["id"]})
 

@@ -17,6 +17,7 @@ import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from bot.store.migrate import upgrade_to_head
+from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
 from sandbox.page_reviews import ReviewSite, trustpilot_site
@@ -33,9 +34,13 @@ def review_sites(bot_url: str) -> list[ReviewSite]:
 
 
 def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState,
-                        graph: GraphState, reviews: list[ReviewSite] | tuple = ()) -> dict:
+                        graph: GraphState, reviews: list[ReviewSite] | tuple = (),
+                        bluesky: BlueskyState | None = None) -> dict:
     review_settings = {name: value for site in reviews for name, value in site.environment(page_url + site.mount).items()}
-    return {**review_settings,
+    # Bluesky, and listening: a post naming "Acme" without the @ (X or Bluesky) is a 👂 root after the next pass.
+    sky = {"BLUESKY_PDS_URL": f"{page_url}/bluesky", "BLUESKY_HANDLE": bluesky.handle,
+           "BLUESKY_APP_PASSWORD": bluesky.app_password, "LISTEN_TERMS": "Acme"} if bluesky else {}
+    return {**review_settings, **sky,
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
         "SLACK_API_URL": f"{page_url}/slack/api/", "SLACK_CHANNEL": "C0SUPPORT",
@@ -131,11 +136,12 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     x = XState(webhook_url=webhook_url)
     graph = GraphState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
     reviews = review_sites(f"http://127.0.0.1:{bot_port}")
-    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url, reviews), {
+    sky = BlueskyState()
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url, reviews, bluesky=sky), {
         "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph),
-        **{site.mount: site.emulator for site in reviews}})
+        "/bluesky": create_bluesky_emulator(sky), **{site.mount: site.emulator for site in reviews}})
     server = BackgroundServer(app, port=port).start()
-    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph, reviews)
+    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph, reviews, sky)
     env = {**os.environ, **settings}
     settings_file = Path(data_dir) / "sandbox.env"
     settings_file.write_text(by_hand_settings(settings), encoding="utf-8")

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, PostRef
+from adapters.listening import match_reply_refused
 from bot.store import queries as store
 from bot.store.db import reading
 from bot.outbound import saved as saved_call
@@ -79,7 +80,7 @@ def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
 
 def post_ref(conv: Conversation, post: Message) -> PostRef:
     return PostRef(external_id=post.external_id, author_id=post.author_id or conv.customer_id,
-                   private=conv.private or post.private, created_at=post.created_at)
+                   private=conv.private or post.private, created_at=post.created_at, listened=bool(post.listened))
 
 
 def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
@@ -253,6 +254,12 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
         # Expanded after the ack, once its sender's name can be asked of Slack ({agent}).
         author_known = False
         kind = ActionKind.PRIVATE if found[1].private_only else kind
+    if kind is ActionKind.REPLY and target.listened:
+        refused = match_reply_refused(deps.adapters.get(conv.platform))
+        if refused:  # X's 2026 rule: a match that did not tag the brand takes no public reply from here
+            return _answered_elsewhere(session, message, conv, f"{refused}. Press *🔒 Reply privately* on the root "
+                                       "to send your next message as a private message, or ❤️ their post to like it.",
+                                       now)
     result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
                           target, now, author_known=author_known)
     if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
