@@ -20,17 +20,22 @@ from bot.store.migrate import upgrade_to_head
 from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
+from sandbox.google_emulator import GoogleState
+from sandbox.page_review_sites import google_site, yelp_site
 from sandbox.page_reviews import ReviewSite, trustpilot_site
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.trustpilot_emulator import TrustpilotState
 from sandbox.x_emulator import XState, create_x_emulator
+from sandbox.yelp_emulator import YelpState
 from service.stopping import StopRequest
 
 
 def review_sites(bot_url: str) -> list[ReviewSite]:
     """The review platforms the sandbox runs, each on its emulator, pushing to the bot's web at bot_url."""
-    return [trustpilot_site(TrustpilotState(), bot_url)]
+    yelp = YelpState()
+    yelp.business("Acme Diner")
+    return [trustpilot_site(TrustpilotState(), bot_url), google_site(GoogleState(), bot_url), yelp_site(yelp)]
 
 
 def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState,
