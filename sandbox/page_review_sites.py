@@ -18,10 +18,9 @@ def _with_title(title: str, text: str) -> str:
 
 
 def google_site(state: GoogleState, bot_url: str) -> ReviewSite:
-    """bot_url: the bot's web. The push subscription's endpoint is its /webhooks/google, and the token's audience
-    that URL too — what Pub/Sub uses when a subscription names no audience of its own."""
+    """bot_url: the bot's web: the push subscription's endpoint is its /webhooks/google. The token's audience stays
+    the subscription's configured one (state.push_audience), which the bot is told as GOOGLE_PUSH_AUDIENCE."""
     endpoint = f"{bot_url}/webhooks/google"
-    state.push_audience = endpoint
     state.webhook_url = endpoint
 
     def environment(url: str) -> dict:
