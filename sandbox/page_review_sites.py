@@ -79,7 +79,8 @@ def yelp_site(state: YelpState) -> ReviewSite:
         webhooks=lambda on: None,   # Yelp has no push: the checkbox changes nothing here
         # adapters/yelp.py MIN_PACE, and slower when the day's quota (RateLimit-* headers) must be spread out.
         polled_every="at most every 5 minutes, spread over the day's API quota (Yelp has no push)",
-        deleted_note="Yelp never tells an app a review was removed, so this panel cannot delete one")
+        deleted_note="Yelp never tells an app a review was removed, so this panel cannot delete one",
+        note="Yelp has no push: the bot finds new and edited reviews by polling, at most every 5 minutes")
 
 
 def yelp_reviews(state: YelpState) -> list[dict]:

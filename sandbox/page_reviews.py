@@ -35,6 +35,7 @@ class ReviewSite:
     webhooks: Callable[[bool], None]                # push each change to the bot, or leave it to polling
     polled_every: str                               # what the page says when webhooks are off
     deleted_note: str = ""                          # what the page says about a deleted review, when it matters
+    note: str = ""                                  # said under the site's name always (Yelp: polled, never pushed)
 
 
 def trustpilot_site(state: TrustpilotState, bot_url: str) -> ReviewSite:
@@ -76,6 +77,7 @@ def trustpilot_reviews(state: TrustpilotState) -> list[dict]:
 def reviews_view(sites: list[ReviewSite], page_url: str) -> list[dict]:
     return [{"platform": s.platform, "label": s.label, "url": page_url + s.mount + s.api_path,
              "polled_every": s.polled_every, "deletable": s.delete is not None, "deleted_note": s.deleted_note,
+             "note": s.note,
              "reviews": s.reviews()} for s in sites]
 
 

@@ -93,7 +93,7 @@ def test_a_yelp_review_is_one_root_after_a_poll_pass_and_the_partner_response_sh
     [root] = roots(slack_state)
     assert "★☆☆☆☆" in all_text(root) and "Cold food" in all_text(root) and "Yelp" in all_text(root)
     site = _site(page, "yelp")
-    assert "5 minutes" in site["polled_every"] and site["deletable"] is False
+    assert "5 minutes" in site["polled_every"] and "5 minutes" in site["note"] and site["deletable"] is False
     assert [(r["id"], r["stars"], r["reply"]) for r in site["reviews"]] == [(review_id, 1, None)]
 
     bot.staff_says(root["ts"], TEXT)

@@ -80,7 +80,7 @@
     if (!force && panel.contains(document.activeElement) && document.activeElement.tagName !== "BUTTON") return;
     const boxes = [];
     for (const site of sites) {
-      const note = site.deleted_note ? ` <small>${esc(site.deleted_note)}.</small>` : "";
+      const note = [site.note, site.deleted_note].filter(Boolean).map(n => ` <small>${esc(n)}.</small>`).join("");
       boxes.push(el("div", "context", `${esc(site.label)} <small>(emulator: ${esc(site.url)})</small>${note}`));
       if (!site.reviews.length) boxes.push(el("p", "empty", "No reviews yet."));
       site.reviews.forEach(review => boxes.push(reviewBox(site, review)));

@@ -221,6 +221,7 @@ def test_a_one_star_review_is_answered_from_its_thread_and_the_answer_shows_unde
         page.goto(url)
         page.select_option("#staff-user", "U0ALICE")
         expect(page.locator("#review-platform option")).to_have_text(["Trustpilot", "Google", "Yelp"])
+        expect(page.locator("#reviews")).to_contain_text("Yelp has no push: the bot finds new and edited reviews by polling")
         expect(page.locator("#reviews")).to_contain_text("Yelp never tells an app a review was removed")
         page.fill("#review-name", "Dana K")
         page.select_option("#review-stars", "1")
