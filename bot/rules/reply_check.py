@@ -217,7 +217,7 @@ def _sarcasm_re():
 
 @lru_cache(maxsize=1)
 def _profanity_re():
-    return _phrases(re.escape(word) for word in words.PROFANITY)
+    return _phrases([re.escape(word) for word in words.PROFANITY] + list(words.MASKED_PROFANITY))
 
 
 NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -239,6 +239,11 @@ EMPHATIC = frozenset({"NO", "NOT", "NEVER", "STOP", "ALREADY", "NOTHING", "NOBOD
                       "LOOK", "CLEARLY", "DID", "DO", "ALL", "EVERY", "AGAIN", "LISTEN", "WRONG", "YOUR", "YOU"})
 
 
+# A run of capitals only of these is a cheer, not shouting: "THANK YOU for shopping with us!"
+CHEERFUL = frozenset({"THANK", "THANKS", "YOU", "SO", "MUCH", "WELCOME", "HAPPY", "BIRTHDAY", "CONGRATULATIONS",
+                      "CONGRATS", "WELL", "DONE", "NEW", "SALE", "LIVE", "NOW", "FREE", "GOOD", "NEWS", "YAY"})
+
+
 def _shouting(text: str):
     if re.search(r"[!?]*!(?:[!?]*!){2,}|[!?]{4,}", text):
         yield re.search(r"[!?]{3,}", text).group()
@@ -248,7 +253,7 @@ def _shouting(text: str):
         if loud:
             run.append(token)
             continue
-        if len(run) >= 2 or (run and run[0] in EMPHATIC):
+        if (len(run) >= 2 or (run and run[0] in EMPHATIC)) and not set(run) <= CHEERFUL:
             yield " ".join(run)
         run = []
 
