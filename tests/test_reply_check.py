@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from bot.rules import tone_model
 from bot.rules.reply_check import PERSONAL, check_reply_text, describe
 
 CORPUS = Path(__file__).parent / "fixtures" / "reply_corpus.tsv"
@@ -131,3 +132,51 @@ def test_a_lone_surrogate_is_checked_without_error():
     # JSON may carry "\ud800"; the tokenizer behind the tone model raised on it.
     assert check_reply_text("sorry \ud800 about that") == ()
     assert check_reply_text("\ud800") == ()
+
+
+@pytest.mark.skipif(not tone_model.available(), reason="socialdesk[nlp] is not installed")  # loads it, blocking
+def test_the_tone_model_holds_what_no_family_catches_and_names_what_it_reads_like():
+    # Written for this test, in no corpus: no phrase family matches it.
+    text = "We have better things to do than read the same complaint twice."
+    (finding,) = check_reply_text(text)
+    assert finding.kind == "tone" and finding.found.startswith("reads like “")
+    assert check_reply_text("We're sorry, we have read your complaint twice and we'll fix it today.") == ()
+
+
+def test_while_the_tone_model_loads_the_families_decide(monkeypatch):
+    monkeypatch.setattr(tone_model, "_ready", lambda: None)
+    assert check_reply_text("We have better things to do than read the same complaint twice.") == ()
+
+
+def test_without_the_tone_model_the_families_decide(monkeypatch, caplog):
+    def broken(texts):
+        raise TypeError("TextEncodeInput must be Union[TextInputSequence, Tuple[InputSequence, InputSequence]]")
+    monkeypatch.setattr(tone_model, "features", broken)
+    monkeypatch.setattr(tone_model, "_ready", lambda: tone_model._Model(None, None, (), None))
+    assert check_reply_text("We have better things to do than read the same complaint twice.") == ()
+    assert "the rules decide" in caplog.text
+
+
+# Written for these tests: personal data beyond e-mail, phone and a Luhn-valid card.
+@pytest.mark.parametrize("text, kind", [
+    ("The refund went to card 4929-1234-5678-9012 today.", "card"),  # printed as a card, Luhn fails: still a card
+    ("Your date of birth 14/02/1988 is on the booking.", "identity"),
+    ("We have your DOB as 3rd March 1975, is that right?", "identity"),
+    ("Passport number 123456789 is on the ticket.", "identity"),
+    ("NI number AB 12 34 56 C was on the form.", "identity"),
+    ("Refund sent to sort code 12-34-56, account 12345678.", "bank"),
+])
+def test_more_personal_data_is_held_and_masked(text, kind):
+    findings = check_reply_text(text)
+    assert [f.kind for f in findings] == [kind]
+    assert findings[0].personal
+    assert not any(digits in describe(findings) for digits in ("1234 5678", "14/02/1988", "123456789", "12 34 56"))
+
+
+@pytest.mark.parametrize("text", [
+    "Order 1234 5678 9012 3456 shipped today.",  # grouped like a card, but no card starts with 1
+    "Your reference is 5021353261 and the parcel is due Friday.",
+    "The sale starts on 14/02 and ends 28/02.",
+])
+def test_order_numbers_and_dates_are_not_personal_data(text):
+    assert not any(f.personal for f in check_reply_text(text))

@@ -19,16 +19,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.rules import reply_words as words
+from bot.rules import reply_words as words, tone_model
 
 PERSONAL = frozenset({"email", "phone", "card", "bank", "identity"})
 ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
-         "sarcasm": "🙄", "hostile": "😠"}
+         "sarcasm": "🙄", "hostile": "😠", "tone": "🧊"}
 WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
         "bank": "a bank account number (IBAN, or sort code and account)",
         "identity": "a date of birth or an identity number (passport, national insurance, social security)",
         "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
-        "sarcasm": "dismissive sarcasm", "hostile": "strongly negative words aimed at the customer, with no "
+        "sarcasm": "dismissive sarcasm", "tone": "a tone that reads like replies we would not send",
+        "hostile": "strongly negative words aimed at the customer, with no "
         "apology or empathy anywhere in the reply"}
 HOSTILE_BELOW = -0.5  # VADER compound score of a sentence that talks to "you"
 
@@ -49,8 +50,8 @@ class Finding:
 
 def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = frozenset()) -> tuple[Finding, ...]:
     """What a reader would regret seeing in `text`; empty if it may go out.
-    (No embedding model here: tried for issue 25, it held plain replies such as
-    "We are looking into it publicly too." — docs/benchmarks.md.)"""
+    Phrase families first; with socialdesk[nlp] the tone model reads what they
+    miss (bot.rules.tone_model)."""
     text = text.replace("’", "'").replace("‘", "'")
     found: list[Finding] = []
     if not private:
@@ -70,12 +71,26 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     found += [Finding("blame", match) for match in _matches(_insult_re(), text)]
     found += [Finding("blame", match) for match in _matches(_condescension_re(), text)]
     found += [Finding("profanity", _mask_word(match)) for match in _matches(_profanity_re(), text)]
-    found += [Finding("shouting", shout) for shout in _shouting(text)]
+    found += [Finding("shouting", shout) for shout in _shouting(_without_quotes(text))]
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
     if not any(f.kind == "blame" for f in found):
-        found += [Finding("hostile", why) for why in _hostile(text)]
+        found += [Finding("hostile", why) for why in _hostile(_without_quotes(text))]
+    if not any(not f.personal for f in found) and not kind_words(text):
+        # No phrase family matched: the tone model (socialdesk[nlp]) may still hear
+        # sarcasm or condescension in new words — never over an apology.
+        heard = tone_model.bad_tone(_without_quotes(text))
+        if heard is not None and heard[0] >= tone_model.BAD_AT:
+            found.append(Finding("tone", f"reads like “{heard[1][:80]}” ({heard[0]:.0%})"))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.found.lower()): f for f in found}
     return tuple(unique.values())
+
+
+_QUOTED = re.compile(r"\"[^\"]{1,200}\"|“[^”]{1,200}”")
+
+
+def _without_quotes(text: str) -> str:
+    """The customer's words quoted back are not our tone."""
+    return _QUOTED.sub(" ", text)
 
 
 def describe(findings: tuple[Finding, ...]) -> str:
