@@ -70,6 +70,9 @@ CONDESCENSION = (
     r"(?:don't|do not) know how to make (?:this|it) (?:any )?(?:simpler|clearer|easier|plainer)",
     r"(?:amazing|funny|strange|interesting|odd) how (?:everyone|everybody|nobody|no one|this only|it only|you only)",
     r"literally the first", r"instead of just \w+ing us", r"like we (?:asked|told you|said)",
+    r"skill issue", r"(?:called|there) (?:a|an) [\w ]{1,20} for a reason", r"(?:in|with) big letters", r"everyone knows",
+    r"must be something you (?:did|done)", r"because you complained", r"actually (?:open|read|check|look at) (?:the|your|our)",
+    r"(?:don't|do not) tag us again", r"what exactly do you want us to do", r"more time on your", r"call the (?:news|police|papers)(?=[.!]|$)",
 )
 # Words that insult whoever they are said to.
 INSULT_WORDS = (

@@ -35,7 +35,7 @@ SAFETY = (
     "urgent care", r"needs? surgery", "road rash", r"scald\w*", "sharp pieces", r"needle (?:in|baked)",
     r"could(?:'ve| have) lost", r"(?:nail varnish|chemical|plastic|electrical) smell", r"smell(?:s|ed|ing)? like (?:burn|nail varnish|chemicals?|plastic)",
     r"(?:electrics|fuse box|rcd|trip switch) (?:went|keeps?|tripped|tripping)", r"(?:went|go) up in flames", r"is it going to (?:go up|explode|catch)",
-    r"popped open (?:on|while|with)", r"(?:missed|nearly hit|landed on) (?:my|our) (?:cat|dog|kid|son|daughter|baby|child|head|foot)", r"(?:hit|ran over|knocked over|knocked down) (?:my|me|him|her|a)\b",
+    r"popped open (?:on|while|with)", r"(?:red )?raw patch", r"blister\w*", r"(?:missed|nearly hit|landed on) (?:my|our) (?:cat|dog|kid|son|daughter|baby|child|head|foot)", r"(?:hit|ran over|knocked over|knocked down) (?:my|me|him|her|a)\b",
 )
 # Things that hurt people when they go wrong …
 DANGER_THINGS = (
@@ -91,6 +91,7 @@ FRAUD = (
     r"(?:text|email|message|call|page|site|website|account) (?:from |claiming to be from )?[\"“]?(?:you|acme)", r"fake (?:\w+ )?(?:website|site|version|page|account)",
     r"login alert", r"money(?:'s| has| is)? (?:gone|missing|taken) from", r"(?:balance|account) (?:went|has gone|is) (?:from .{1,12} )?to (?:zero|0|£0|\$0)",
     r"maxed out (?:overnight|last night)", r"another device and", r"in my name",
+    "counterfeit", r"selling (?:your|fake) (?:vouchers|gift cards|products|tickets)",
     r"(?:password|email|e-mail|address) (?:was |has been )?(?:changed|updated)(?: and| to)",
 )
 # The law, regulators, the police.
@@ -101,7 +102,7 @@ LEGAL = (
     "regulator", r"\bfca\b", r"\bcma\b", r"\bftc\b", r"\bico\b", "better business bureau", r"\bbbb\b",
     "attorney general", r"(?:my|our|local) (?:mp|congressman|congresswoman|senator|councillor)\b", "data protection", "gdpr", "subject access request", "cease and desist",
     "breach of contract", "discriminat", "tribunal", "citizens advice", "ofcom", "ofgem", "ofwat",
-    r"letter (?:before|of) (?:action|claim)", "formal notice", "county court", "legal action", "the courts", "no win no fee",
+    r"letter (?:before|of) (?:action|claim)", "barrister", r"in breach\b", "formal notice", "county court", "legal action", "the courts", "no win no fee",
     r"\bavocat", "plainte", r"\banwalt", "abogado", "demanda", r"\basa\b", "financial ombudsman",
 )
 # Journalists and the news.
@@ -118,7 +119,8 @@ PRESS = (
     r"(?:youtube|tiktok|instagram) (?:channel|creator|account)", r"tiktoker", r"(?:content )?creator here", "influencer",
     r"(?:my|our) (?:blog|newsletter|channel|audience|column)\b", "magazine", r"\bedit (?:a|the)", "local paper",
     r"\bproducer (?:at|on|for|with)", r"(?:tv|radio) (?:show|programme|program|station)", "media enquir", "press office",
-    r"filming (?:a|outside|at)", "freelance", r"\bi cover\b",
+    r"filming (?:a|outside|at)", "freelance", r"\bi cover\b", r"(?:features?|staff|news|consumer) writer",
+    r"national (?:weekly|daily|paper|newspaper|news)", r"researcher (?:on|at|for) (?:a|the)",
 )
 # Money back, leaving, anger, being ignored: someone should answer soon.
 HIGH = (
@@ -158,7 +160,7 @@ FIGURATIVE = (
     r"fire ?(?:pits?|place|wood|proof|resistant|retardant|extinguisher|doors?|safe|stick|tv|tablet|alarm test)",
     "hot deal", "burning question", "fire drill", "food court", r"(?:like|tastes?|tasted|smells?) (?:of )?burnt (?:toast|sugar|coffee)", "dying to", r"\bsick\b(?= (?:deal|fit|look|trainers))", "fire sale",
     "no emergency", "not an emergency", r"not (?:urgent|dangerous|a safety)", "no (?:one|body) (?:was )?(?:hurt|injured)",
-    "safety (?:tips?|features?|gates?|glasses|goggles|pins?|harness|catch|catches|locks?)", r"smoke (?:alarms?|detectors?)",
+    r"smoke-?free", r"fire blankets?", "safety (?:tips?|features?|gates?|glasses|goggles|pins?|harness|catch|catches|locks?)", r"smoke (?:alarms?|detectors?)",
     r"(?:not|no) (?:a )?complain\w*", r"noise[- ]?cancell?(?:ing|ation)", "no questions asked",
     r"(?:screaming|crying|shouting|squealing) with (?:joy|laughter|excitement|delight)", "allergen (?:info|information|list)", "is (?:it|this) safe", "recall (?:the|my|that|what)",
 )
