@@ -52,11 +52,15 @@ HELDOUT = FIXTURES / "heldout2" / "replies.jsonl"
 
 
 def batch_figures(rows: list[dict]) -> str:
+    # The tone model loads in the background on first use: wait for it, so a
+    # figure never depends on how far that load had come.
+    from bot.rules import tone_model
+    reader = "phrase families + tone model" if tone_model.available() else "phrase families alone"
     found = [(row["label"], check_reply_text(row["text"])) for row in rows]
     total = Counter(label for label, _ in found)
     held = Counter(label for label, findings in found if findings)
     as_personal = sum(1 for label, findings in found if label == "personal_data" and any(f.personal for f in findings))
-    return (f"{len(rows)} replies: bad tone held {held['bad_tone']}/{total['bad_tone']} "
+    return (f"{reader}, {len(rows)} replies: bad tone held {held['bad_tone']}/{total['bad_tone']} "
             f"({held['bad_tone'] / max(total['bad_tone'], 1):.1%}), good held {held['ok']}/{total['ok']} "
             f"({held['ok'] / max(total['ok'], 1):.1%}), personal data held {held['personal_data']}/{total['personal_data']} "
             f"({as_personal} of them as personal data)")
