@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey,
+from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey, ConversationLabel,
                               Message, Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
 
 
@@ -134,7 +134,12 @@ def messages_to_publish(session: Session, ids) -> list[tuple[Message, Conversati
     customer message) for each of `ids` that exists, in the order of `ids`:
     everything a publisher reads, in one SELECT."""
     rows = session.execute(_TO_PUBLISH, {"ids": list(ids)}).unique().all()
-    found = {message.id: (message, conv, first) for message, conv, first in rows}
+    found = {}
+    for message, conv, first, labelled in rows:
+        if not labelled and "labels" not in conv.__dict__:
+            # None to load: the root shows no labels, and no second SELECT asks.
+            set_committed_value(conv, "labels", [])
+        found[message.id] = (message, conv, first)
     return [found[i] for i in ids if i in found]
 
 
@@ -214,13 +219,15 @@ _ROOT_TS = (update(_conversation).where(_conversation.c.id == bindparam("convers
             .values(slack_root_ts=bindparam("ts")))
 _RELEASE = update(_message).where(_message.c.id == bindparam("message_id")).values(publish_lease_until=None)
 _first_of, _First = _message.alias("first_of"), aliased(Message, name="first")
-_TO_PUBLISH = (select(Message, Conversation, _First)
+_label = ConversationLabel.__table__
+_TO_PUBLISH = (select(Message, Conversation, _First,
+                      select(_label.c.name).where(_label.c.conversation_id == Conversation.id).exists())
                .join(Conversation, Conversation.id == Message.conversation_id)
                .join(_First, _First.id == select(func.min(_first_of.c.id))
                      .where(_first_of.c.conversation_id == Conversation.id, _first_of.c.direction == IN)
                      .scalar_subquery())
                .where(Message.id.in_(bindparam("ids", expanding=True)))
-               .options(joinedload(Conversation.alarms)))
+               .options(joinedload(Conversation.alarms), lazyload(Conversation.labels)))
 
 
 def add_conversation_key(session: Session, platform: str, account: str, thread_id: str,
