@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from adapters.base import REVISED, ActionKind, InboundPost, NameFinder, can
 from bot.store import conversation_rows as rows
+from bot.store import publish_rows
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
@@ -324,7 +325,7 @@ def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: 
                 # Their conversations (and first posts) come in the same SELECT and
                 # stay referenced (the session's identity map is weak): publish
                 # reads them again only after a rollback.
-                loaded = store.messages_to_publish(session, only_ids)
+                loaded = publish_rows.messages_to_publish(session, only_ids)
                 messages = [message for message, _conv, _first in loaded]
                 firsts = {message.conversation_id: first for message, _conv, first in loaded}
             return _publish_in_order(session, deps, now, messages, refresh=only_ids is None, firsts=firsts)

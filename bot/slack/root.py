@@ -118,8 +118,8 @@ def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
     latest = store.latest_customer_message(session, conv.id, conv.customer_id) if reply_window(deps, conv) else None
     # A review is one post: once its customer removed it, its root says so (a comment thread goes on).
     removed = first is not None and first.rating is not None and store.latest_change(session, conv.id) == "removed"
-    return _Shown(first, store.reply_in_flight(session, conv.id), latest, store.who_is_writing(session, conv.id, now),
-                  removed)
+    in_flight, writing = store.root_marks(session, conv.id, now)
+    return _Shown(first, in_flight, latest, writing, removed)
 
 
 def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, shown: _Shown,

@@ -7,13 +7,13 @@ import os
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal, null, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload, lazyload
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey, ConversationLabel,
+from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey,
                               Message, Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
 
 
@@ -104,10 +104,21 @@ def reply_in_flight(session: Session, conversation_id: int) -> str | None:
     """"checking" when a reply may have reached the platform and is being
     looked for, "sending" when one is queued, else None (shown on the root).
     Likes are not replies: they never show here."""
-    rows = session.execute(_IN_FLIGHT, {"conversation_id": conversation_id}).scalars().all()
-    if not rows:
+    return _in_flight(session.execute(_IN_FLIGHT, {"conversation_id": conversation_id}).scalars().all())
+
+
+def _in_flight(uncertain_since: list) -> str | None:
+    if not uncertain_since:
         return None
-    return "checking" if any(since is not None for since in rows) else "sending"
+    return "checking" if any(since is not None for since in uncertain_since) else "sending"
+
+
+def root_marks(session: Session, conversation_id: int, now: datetime) -> tuple[str | None, tuple[str, ...]]:
+    """(reply_in_flight, who_is_writing) in one SELECT: the root reads both on
+    every repaint, and most conversations have neither."""
+    rows = session.execute(_ROOT_MARKS, {"conversation_id": conversation_id, "now": now}).all()
+    return (_in_flight([since for kind, since, _user, _at in rows if kind == 0]),
+            tuple(dict.fromkeys(user for kind, _since, user, _at in rows if kind == 1)))
 
 
 def who_is_writing(session: Session, conversation_id: int, now: datetime) -> tuple[str, ...]:
@@ -127,20 +138,6 @@ def first_customer_message_id(session: Session, conversation_id: int) -> int | N
     """first_customer_message's id alone: a publisher that holds the message
     already needs no second copy of it."""
     return session.execute(_FIRST_ID, {"conversation_id": conversation_id}).scalar()
-
-
-def messages_to_publish(session: Session, ids) -> list[tuple[Message, Conversation, Message]]:
-    """(message, its conversation with its alarms, the conversation's first
-    customer message) for each of `ids` that exists, in the order of `ids`:
-    everything a publisher reads, in one SELECT."""
-    rows = session.execute(_TO_PUBLISH, {"ids": list(ids)}).unique().all()
-    found = {}
-    for message, conv, first, labelled in rows:
-        if not labelled and "labels" not in conv.__dict__:
-            # None to load: the root shows no labels, and no second SELECT asks.
-            set_committed_value(conv, "labels", [])
-        found[message.id] = (message, conv, first)
-    return [found[i] for i in ids if i in found]
 
 
 def seen_message(session: Session, platform: str, account: str, external_id: str) -> tuple[int, str | None] | None:
@@ -203,6 +200,14 @@ _outbox = Outbox.__table__
 _IN_FLIGHT = select(_outbox.c.uncertain_since).where(_outbox.c.conversation_id == bindparam("conversation_id"),
                                                      _outbox.c.kind.in_(("reply", "private")),
                                                      _outbox.c.state.in_((PENDING, SENDING)))
+_composing = Composing.__table__
+# Both of a root's marks, told apart by k (0: a reply in flight, 1: someone writing), the writers oldest first.
+_ROOT_MARKS = union_all(
+    select(literal(0).label("k"), _IN_FLIGHT.selected_columns.uncertain_since.label("since"),
+           null().label("user_id"), null().label("at")).where(*_IN_FLIGHT.whereclause.clauses),
+    select(literal(1), null(), _composing.c.user_id, _composing.c.opened_at)
+    .where(_composing.c.conversation_id == bindparam("conversation_id"),
+           _composing.c.until > bindparam("now", type_=_composing.c.until.type))).order_by("k", "at")
 _FIRST_ID = select(func.min(_message.c.id)).where(_message.c.conversation_id == bindparam("conversation_id"),
                                                   _message.c.direction == IN)
 _SEEN = select(_message.c.id, _message.c.slack_ts).where(
@@ -218,16 +223,6 @@ _MESSAGE_TS = update(_message).where(_message.c.id == bindparam("message_id")).v
 _ROOT_TS = (update(_conversation).where(_conversation.c.id == bindparam("conversation_id"))
             .values(slack_root_ts=bindparam("ts")))
 _RELEASE = update(_message).where(_message.c.id == bindparam("message_id")).values(publish_lease_until=None)
-_first_of, _First = _message.alias("first_of"), aliased(Message, name="first")
-_label = ConversationLabel.__table__
-_TO_PUBLISH = (select(Message, Conversation, _First,
-                      select(_label.c.name).where(_label.c.conversation_id == Conversation.id).exists())
-               .join(Conversation, Conversation.id == Message.conversation_id)
-               .join(_First, _First.id == select(func.min(_first_of.c.id))
-                     .where(_first_of.c.conversation_id == Conversation.id, _first_of.c.direction == IN)
-                     .scalar_subquery())
-               .where(Message.id.in_(bindparam("ids", expanding=True)))
-               .options(joinedload(Conversation.alarms), lazyload(Conversation.labels)))
 
 
 def add_conversation_key(session: Session, platform: str, account: str, thread_id: str,
