@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, Windowed, can
+from adapters.base import ActionKind, Windowed, can, implements
 from bot.deps import Deps
 from bot.slack.render import root_message
 from bot.store import queries as store
@@ -29,7 +29,7 @@ def reply_window(deps: Deps, conv: Conversation) -> timedelta | None:
     """How long after the customer's last message the platform takes our
     replies in this conversation; None where it always does."""
     adapter = deps.adapters.get(conv.platform)
-    return adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+    return adapter.reply_window(conv.private) if implements(adapter, Windowed) else None
 
 
 def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:

@@ -87,8 +87,9 @@ def _fill(session: Session, conv: Conversation, loaded: dict) -> None:
         set_committed_value(conv, "alarms", list(alarms.values()))  # the keyed collection takes its members
     if not loaded["labelled"] and "labels" not in state:
         set_committed_value(conv, "labels", [])  # with labels, they load when the root asks
-    for alarm in conv.alarms.values():  # first: adding the conversation cascades to them
-        _attach(session, alarm)
+    for alarm in conv.alarms.values():
+        if alarm not in session:
+            make_transient_to_detached(alarm)  # as read: adding the conversation below cascades to it
     _attach(session, conv)
 
 
