@@ -106,3 +106,30 @@ def test_a_changed_loaded_row_is_written_back_by_the_session(deps, clock, slack_
         assert session.get(Message, ids[0]).author_name == "Dana Q."
         stored = session.get(Conversation, conv_id)
         assert stored.customer_name == "Dana Q." and stored.alarms["breach"].due_at == now + timedelta(hours=9)
+
+
+def test_a_post_waits_the_turn_another_process_was_given_without_a_read_of_its_own(deps, clock, slack_state):
+    """The claim returns the channel's shared posting turn (slack_pace): a
+    channel Slack refused in another process makes the post wait for its turn,
+    and a channel nobody was refused in goes at once — no separate read."""
+    from sqlalchemy import event
+
+    from bot.slack.shared_pace import SharedTurns
+    pacer, slept, reads = deps.slack.pacer, [], []
+    pacer.clock = lambda: clock().timestamp()
+    pacer.sleep = lambda seconds: (slept.append(seconds), clock.advance(seconds=seconds))
+    engine = deps.sessions.kw["bind"]
+
+    def counted(_conn, _cursor, statement, _params, _context, _many):
+        if " ".join(statement.split()).startswith("SELECT slack_pace.paced_until FROM"):  # the pacer's own read
+            reads.append(statement)
+    event.listen(engine, "before_cursor_execute", counted)
+    try:
+        _webhook(deps, clock(), _post(1, 1, clock()))
+        assert slept == [] and len(roots(slack_state)) == 1
+        SharedTurns(deps.sessions).refuse("C0SUPPORT", clock().timestamp(), 10.0, 1.0 / pacer.rate, pacer.burst)
+        _webhook(deps, clock(), _post(2, 2, clock(), customer="erin"))
+    finally:
+        event.remove(engine, "before_cursor_execute", counted)
+    assert [round(s) for s in slept] == [10] and len(roots(slack_state)) == 2
+    assert reads == [], reads  # the turn came with the claim

@@ -244,14 +244,15 @@ def _post_or_park(session: Session, deps: Deps, message: Message, render, thread
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
                   thread_ts: str | None, now: datetime) -> str | None:
-    attempt = store.claim_publish(session, message.id, now, now + deps.settings.delivery_lease)
+    claim = store.claim_to_post(session, message.id, now, now + deps.settings.delivery_lease)
     session.commit()  # the claim is visible to other replicas before the network call
-    if attempt is None:
+    if claim is None:
         return None
+    attempt, paced_until = claim
     marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
     try:
         return deps.slack.post_unique(message.slack_channel, payload, thread_ts, marker,
-                                      since=message.recorded_at, look_first=attempt > 1)
+                                      since=message.recorded_at, look_first=attempt > 1, paced_until=paced_until)
     except Exception:
         # Free it for the next pass at once; that pass looks it up before posting.
         store.release_publish(session, message.id)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey,
-                              Message, Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
+                              Message, Outbox, PollCursor, RateWindow, SlackEvent, SlackPace, WebhookResult)
 
 
 _message, _conversation = Message.__table__, Conversation.__table__
@@ -175,7 +175,16 @@ def claim_publish(session: Session, message_id: int, now: datetime, lease_until:
     """Claim the right to post an inbound message to Slack. Returns the attempt
     number (1 = nobody tried before), or None if it is posted or another live
     process holds it."""
-    return session.execute(_CLAIM, {"message_id": message_id, "now": now, "lease": lease_until}).scalar()
+    claim = claim_to_post(session, message_id, now, lease_until)
+    return claim and claim[0]
+
+
+def claim_to_post(session: Session, message_id: int, now: datetime,
+                  lease_until: datetime) -> tuple[int, float | None] | None:
+    """claim_publish's (attempt, and its channel's shared posting turn —
+    slack_pace.paced_until, None if Slack never pushed back there) in one
+    statement: the pacer then needs no read of its own before the post."""
+    return session.execute(_CLAIM, {"message_id": message_id, "now": now, "lease": lease_until}).first()
 
 
 def store_slack_ts(session: Session, message: Message, ts: str, root_of: Conversation | None = None) -> None:
@@ -196,7 +205,7 @@ def release_publish(session: Session, message_id: int) -> None:
 # The statements every customer post runs, built once, on the tables rather
 # than the mapped classes: building a statement per call, or the ORM's
 # bulk-UPDATE machinery, costs more than the SQLite work they ask for.
-_outbox = Outbox.__table__
+_outbox, _pace = Outbox.__table__, SlackPace.__table__
 _IN_FLIGHT = select(_outbox.c.uncertain_since).where(_outbox.c.conversation_id == bindparam("conversation_id"),
                                                      _outbox.c.kind.in_(("reply", "private")),
                                                      _outbox.c.state.in_((PENDING, SENDING)))
@@ -218,7 +227,9 @@ _CLAIM = (update(_message)
                  (_message.c.publish_lease_until.is_(None)) | (_message.c.publish_lease_until < bindparam("now")))
           .values(publish_lease_until=bindparam("lease", type_=_message.c.publish_lease_until.type),
                   publish_attempts=_message.c.publish_attempts + 1)
-          .returning(_message.c.publish_attempts))
+          .returning(_message.c.publish_attempts,
+                     select(_pace.c.paced_until).where(_pace.c.channel == _message.c.slack_channel)
+                     .correlate(_message).scalar_subquery()))
 _MESSAGE_TS = update(_message).where(_message.c.id == bindparam("message_id")).values(slack_ts=bindparam("ts"))
 _ROOT_TS = (update(_conversation).where(_conversation.c.id == bindparam("conversation_id"))
             .values(slack_root_ts=bindparam("ts")))
