@@ -133,3 +133,18 @@ def test_a_post_waits_the_turn_another_process_was_given_without_a_read_of_its_o
         event.remove(engine, "before_cursor_execute", counted)
     assert [round(s) for s in slept] == [10] and len(roots(slack_state)) == 2
     assert reads == [], reads  # the turn came with the claim
+
+
+def test_a_post_that_fails_to_render_is_parked_after_a_rollback_of_the_rows_read(deps, clock, slack_state):
+    """A rollback expires the rows placed in the session; parking reads them again."""
+    now = clock()
+    ids = record_posts(deps, [_post(1, 1, now)], now)
+    with deps.sessions() as session:
+        session.get(Message, ids[0]).attachments = "[{not json"  # a row no renderer can read
+        session.commit()
+    assert publish_unposted(deps, now, only_ids=ids) == 1
+    shown = _root(slack_state)
+    assert "cannot be shown in Slack" in shown and "JSONDecodeError" in shown
+    with deps.sessions() as session:
+        message = session.get(Message, ids[0])
+        assert message.parked_reason == "it could not be shown (JSONDecodeError)" and message.slack_ts is not None
