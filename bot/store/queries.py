@@ -227,6 +227,8 @@ _CLAIM = (update(_message)
                  (_message.c.publish_lease_until.is_(None)) | (_message.c.publish_lease_until < bindparam("now")))
           .values(publish_lease_until=bindparam("lease", type_=_message.c.publish_lease_until.type),
                   publish_attempts=_message.c.publish_attempts + 1)
+          # SQLite renders RETURNING's names unqualified ("channel = slack_channel"): right by SQL's
+          # scoping while slack_pace has no slack_channel column and message no channel column.
           .returning(_message.c.publish_attempts,
                      select(_pace.c.paced_until).where(_pace.c.channel == _message.c.slack_channel)
                      .correlate(_message).scalar_subquery()))
