@@ -21,8 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from adapters.base import REVISED, ActionKind, InboundPost, NameFinder, can
-from bot.store import conversation_rows as rows
-from bot.store import publish_rows
+from bot.store import conversation_rows as rows, publish_rows
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
