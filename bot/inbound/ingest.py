@@ -253,11 +253,10 @@ def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
     session.commit()  # the claim is visible to other replicas before the network call
     if claim is None:
         return None
-    attempt, paced_until = claim
     marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
-    try:
+    try:  # claim: (attempt, the channel's shared posting turn)
         return deps.slack.post_unique(message.slack_channel, payload, thread_ts, marker,
-                                      since=message.recorded_at, look_first=attempt > 1, paced_until=paced_until)
+                                      since=message.recorded_at, look_first=claim[0] > 1, paced_until=claim[1])
     except Exception:
         # Free it for the next pass at once; that pass looks it up before posting.
         store.release_publish(session, message.id)
