@@ -93,3 +93,17 @@ def test_the_sandbox_runs_threads_and_a_reply_with_webhooks_off_arrives_on_a_han
     state = requests.get(f"{page}/state", timeout=10).json()
     assert [r for r in state["channel"] if "the zip broke after a week" in str(r)], state["channel"]
     assert [i for i in state["facebook"] if i["where"] == "Threads" and i["author"] == "@kit"]
+
+
+def test_a_reply_hidden_with_see_no_evil_says_so_on_the_page(page, bot, threads_state, slack_state):
+    from tests.test_threads import _react
+    reply_id = _says(page, "threads", "troll", "buy followers at spam.example")
+    bot.executor.drain()
+    [root] = roots(slack_state)
+    _react(bot, root["ts"], "see_no_evil")   # the product's own 🙈: manage_reply hide=true
+    assert threads_state.media[reply_id]["hide_status"] == "HIDDEN"
+    [shown] = [i for i in page.get("/state").json["facebook"] if i["author"] == "@troll"]
+    assert shown["to"] == "public reply to @acme_support (hidden by the brand)"
+    _react(bot, root["ts"], "see_no_evil", removed=True)
+    [shown] = [i for i in page.get("/state").json["facebook"] if i["author"] == "@troll"]
+    assert shown["to"] == "public reply to @acme_support"
