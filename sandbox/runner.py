@@ -161,7 +161,7 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     children = [subprocess.Popen([sys.executable, "-m", "bot", command], env=env)
                 for command in ("web", "worker")]
     try:
-        if not _wait_for(f"http://127.0.0.1:{bot_port}/healthz", 30):
+        if not _wait_for(f"http://127.0.0.1:{bot_port}/healthz", 90):
             print("socialdesk sandbox: the bot's web process did not start", file=sys.stderr)
             return 1
         print(f"\n  socialdesk sandbox is running: open {server.url}\n"
