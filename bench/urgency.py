@@ -179,7 +179,7 @@ def cv() -> None:
     rules = [urgency.assess(text, use_model=False).priority for _, text, _ in rows]
     print(f"5-fold cross-validation over {len(rows)} tuning posts ({dict(Counter(s for _, _, s in rows))}):")
     _table("word rules alone (widened on these)", rows, rules)
-    for at in (0.3, 0.4, 0.5, 0.6):
+    for at in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         _table(f"rules + model, URGENT_AT {at}", rows, [_hybrid(text, p, at) for (_, text, _), p in zip(rows, chances, strict=True)])
     first = [i for i, (_, _, source) in enumerate(rows) if source != "heldout"]
     batch1 = [i for i, (_, _, source) in enumerate(rows) if source == "heldout"]

@@ -90,7 +90,8 @@ def _pick_priority(bot, root_ts: str, value: str, user: str = "U0BOB"):
 
 def test_priority_menu_on_the_root(bot, deps, clock, x_state, slack_state):
     clock.now = berlin(2026, 11, 24, 10, 0)
-    x_state.customer_mentions("ray", "@acme_support a question about my bill", created_at=clock())
+    # Not "a question about my bill": the optional embedding model reads that as urgent (docs/benchmarks.md).
+    x_state.customer_mentions("ray", "@acme_support do you have the blue one in a medium?", created_at=clock())
     poll(deps, clock())
     root = roots(slack_state)[0]
     menu = next(e for e in root["attachments"][0]["blocks"][1]["elements"] if e["action_id"] == "conv_priority")
