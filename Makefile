@@ -44,11 +44,13 @@ test-scale: $(STAMP)
 # whose code under test reads the clock unseen. The runs got cheaper with the
 # suite instead. tests/test_clock_shift.py fails if the shift stops reaching a
 # test calling datetime.now() or a process it starts.
+# They also draw every hypothesis property's full count of examples
+# (TEST_EXAMPLES=full; `make test` draws a third: examples() in tests/helpers.py).
 # sitecustomize imports time_machine before pytest could rewrite its plugin: harmless, so quiet.
 SHIFTED_PYTEST := -W "ignore::pytest.PytestAssertRewriteWarning"
 test-shifted: $(NLP_STAMP)
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
-	TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
+	TEST_EXAMPLES=full TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
+	TEST_EXAMPLES=full TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp

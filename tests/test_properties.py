@@ -18,9 +18,10 @@ from bot.rules.business_hours import parse_business_hours, parse_holidays
 from bot.env import parse_duration
 from bot.slack.render import followup_message, root_message
 from bot.rules.text import escape_for_slack, slack_to_plain
+from tests.helpers import examples
 from tests.payloads import collect
 
-PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
+PROPS = settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
 # Customer text that tries to be markup, mixed with anything at all.
 hostile_text = st.one_of(st.text(max_size=300), st.lists(st.sampled_from([
