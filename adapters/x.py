@@ -311,13 +311,9 @@ class XAdapter:
     # -- outbound --------------------------------------------------------------
     def measure(self, text: str, kind: ActionKind = ActionKind.REPLY) -> tuple[int, int]:
         # A post by X's weighted count (twitter-text: a URL is 23, CJK and emoji 2); a DM in characters.
-        if kind is ActionKind.PRIVATE:
-            return len(text), MAX_DM_LENGTH
-        # Imported here: twitter-text compiles its URL and emoji patterns on import (about
-        # half a second), which a process that never measures a post (poll, web acks,
-        # migrate, every one-shot command) should not pay.
-        from twitter_text import parse_tweet
-        return parse_tweet(text).weightedLength, MAX_WEIGHTED_LENGTH
+        from twitter_text import parse_tweet  # here: its patterns take ~0.5 s to compile, which poll/web never need
+        private = kind is ActionKind.PRIVATE
+        return (len(text), MAX_DM_LENGTH) if private else (parse_tweet(text).weightedLength, MAX_WEIGHTED_LENGTH)
 
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         """Checks that need no network, run when staff write the reply and again
