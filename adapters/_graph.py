@@ -75,6 +75,8 @@ class GraphClient:
         self.app_secret = app_secret
         self.timeout = timeout
         self.label = label
+        # What an operator does when the token is refused (190): said in the log and the thread.
+        self.token_hint = "create a new Page or Instagram token and set it in the environment"
         self.session = requests.Session()
         self._clock = clock or (lambda: datetime.now(timezone.utc))
 
@@ -130,8 +132,7 @@ class GraphClient:
         if code in THROTTLED or response.status_code == 429:
             raise RateLimited(self._clock() + regain_wait(response.headers), f"{self.label} throttled ({message})")
         if code == 190:
-            raise CredentialsRejected(f"{self.label} rejected the token ({message}): create a new Page or "
-                                      "Instagram token and set it in the environment")
+            raise CredentialsRejected(f"{self.label} rejected the token ({message}): {self.token_hint}")
         if code in TRANSIENT or response.status_code >= 500:
             error_type = AmbiguousSend if writes else AdapterError
             raise error_type(f"{self.label} error {code or response.status_code}: {message}")

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import requests
 import tweepy
+import urllib3
 
 from adapters import _x_wire as wire
 from adapters.base import AdapterError, InboundPost, RateLimit
@@ -102,3 +103,11 @@ def dm_on_page(event, users: dict, account: str) -> InboundPost | None:
     """One event of a v2 DM page; None (logged) when it cannot be read."""
     [post] = wire.readable([event], "DM", lambda e: wire.dm_from_v2(e, users, account)) or [None]
     return post
+
+
+def never_reached_x(exc: requests.RequestException) -> bool:
+    """True when the request cannot have arrived: no connection was made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+    return isinstance(exc, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError)

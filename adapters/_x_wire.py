@@ -160,6 +160,25 @@ def _author(author_id: str, users: dict, post_id: str) -> tuple[str, str, str | 
     return author_id, "@" + author_id, user.get("name"), True  # a stand-in until X is asked (find_name)
 
 
+def _thread_of(tweet: dict, post_id: str, account: str) -> str:
+    """The conversation a post belongs to: its X conversation (the thread's
+    root) — except where it answers the brand. Under the brand's own post (an
+    announcement) every customer replying would share one conversation, and
+    a staff reply there could answer only the first: a direct reply to the
+    brand's root is its own conversation. A reply to one of the brand's
+    replies belongs where that reply was sent from (deliver keys each sent
+    reply to its conversation; the customer's open conversation otherwise)."""
+    root = _id(tweet.get("conversation_id")) or post_id
+    if _id(tweet.get("in_reply_to_user_id")) != account:
+        return root
+    referenced = tweet.get("referenced_tweets")
+    parent = next((_id(r.get("id")) for r in referenced if isinstance(r, dict) and r.get("type") == "replied_to"),
+                  None) if isinstance(referenced, list) else None
+    if not parent:
+        return root
+    return post_id if parent == root else parent
+
+
 def post_from_v2(tweet: dict, users: dict, account: str) -> InboundPost | None:
     """A v2 post object (mentions, quotes, X Activity API); None for our own."""
     post_id, author_id = _id(tweet.get("id")), _id(tweet.get("author_id"))
@@ -172,7 +191,7 @@ def post_from_v2(tweet: dict, users: dict, account: str) -> InboundPost | None:
     text = note.get("text") if isinstance(note, dict) and isinstance(note.get("text"), str) else tweet.get("text")
     where = handle.lstrip("@") if not pending and author_id[0].isdigit() else "i/web"
     return InboundPost(
-        platform="x", external_id=post_id, thread_id=_id(tweet.get("conversation_id")) or post_id,
+        platform="x", external_id=post_id, thread_id=_thread_of(tweet, post_id, account),
         author_id=author_id, author_handle=handle, author_name=name,
         text=_text(text), created_at=_iso_time(tweet.get("created_at")),
         url=f"https://x.com/{where}/status/{post_id}", platform_label=LABEL, account=account,
@@ -291,8 +310,11 @@ def tweet_from_v1(tweet: dict, account: str) -> InboundPost | None:
     handle = user.get("screen_name") if isinstance(user.get("screen_name"), str) else None
     users = {author_id: {"username": handle, "name": user.get("name")}} if author_id else {}
     created = _v1_time(tweet.get("created_at")) or _epoch_ms(tweet.get("timestamp_ms"))
+    parent = _id(tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_status_id"))
     return post_from_v2({"id": tweet_id, "author_id": author_id, "text": text,
-                         "conversation_id": tweet.get("conversation_id_str") or tweet.get("in_reply_to_status_id_str"),
+                         "conversation_id": tweet.get("conversation_id_str") or parent,
+                         "in_reply_to_user_id": tweet.get("in_reply_to_user_id_str") or tweet.get("in_reply_to_user_id"),
+                         "referenced_tweets": [{"type": "replied_to", "id": parent}] if parent else None,
                          "created_at": created.isoformat() if created else None}, users, account)
 
 

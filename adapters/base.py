@@ -15,6 +15,8 @@ class ActionKind(str, enum.Enum):
     PRIVATE = "private"    # a private message to the customer (a DM, a private reply)
     LIKE = "like"
     UNLIKE = "unlike"
+    HIDE = "hide"          # a customer's public post hidden from view on the platform (moderation)
+    UNHIDE = "unhide"
 
 
 # Characters no stored or shown text may hold: NUL (PostgreSQL refuses it in
@@ -86,6 +88,10 @@ class InboundPost:
     rating: int | None = None
     title: str | None = None
     location: str | None = None
+    # Found by a listening search (LISTEN_TERMS): the customer named the brand
+    # without tagging it. A 👂 conversation; whether a public reply may answer
+    # it is the adapter's to say (adapters.listening.Searcher).
+    listened: bool = False
 
     def __post_init__(self) -> None:
         """A platform's payload is outside input. What can be cleaned is
@@ -130,6 +136,7 @@ class PostRef:
     author_id: str          # the customer
     private: bool           # the conversation is a private channel (a DM thread)
     created_at: datetime | None = None  # when the customer wrote it (messaging windows count from here)
+    listened: bool = False  # a listening match: the customer did not tag the brand
 
 
 @dataclass(frozen=True)
@@ -150,9 +157,9 @@ class SentMessage:
     external_id: str
     url: str | None
     note: str | None = None  # what staff should know about how it went out (said in the thread)
-    # The private thread the customer's answer will arrive in (a private reply
-    # to a comment opens a Messenger / Instagram DM conversation): it joins this
-    # conversation's Slack thread.
+    # The platform thread the customer's answer will arrive in (a private reply
+    # to a comment opens a Messenger / Instagram DM conversation; an X reply is
+    # the parent a customer's answer names): it joins this conversation's Slack thread.
     opens_thread: str | None = None
 
 
@@ -167,44 +174,12 @@ class FetchResult:
     posts: Sequence[InboundPost]   # oldest first
     cursor: str | None             # what to pass next time (None: unchanged)
     rate_limit: RateLimit | None   # from the last response's headers
+    reads: int = 0                 # posts the platform counted as read (billed per post on X)
 
 
-class AdapterError(Exception):
-    """Transient: outage, timeout, 5xx. Retried with backoff."""
-
-
-class RateLimited(AdapterError):
-    def __init__(self, retry_at: datetime, message: str = "rate limited"):
-        super().__init__(f"{message}; retry at {retry_at:%H:%M:%S} UTC")
-        self.retry_at = retry_at
-
-
-class AmbiguousSend(AdapterError):
-    """The request went out but no answer came back (a timeout, a 5xx, a
-    connection lost mid-request): the platform may have stored the post.
-    Never resent blindly; the next attempt first looks for it (find_sent)."""
-
-
-class PermanentSendError(Exception):
-    """Retrying cannot help (text too long, post deleted, auth revoked).
-    The message is shown to staff in the thread, so it says what to do."""
-
-
-class CredentialsRejected(PermanentSendError):
-    """The platform rejected our credentials (401): nothing works until an
-    operator fixes them. A one-shot command exits non-zero; the worker backs off."""
-
-
-class DuplicatePost(PermanentSendError):
-    """The platform refuses the text because the account already posted it —
-    after an ambiguous attempt, that is proof our reply is there."""
-
-
-class UnconfirmedSend(PermanentSendError):
-    """After an ambiguous attempt, the platform cannot be asked whether it has
-    the message (nothing lists it, or the look-up itself is refused): it is not
-    sent again, and staff are told it may or may not have reached the customer
-    — the message says how to check."""
+# The error family lives in adapters/errors.py; every adapter and the core import it from here.
+from adapters.errors import (AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost,  # noqa: E402,F401
+                             PermanentSendError, RateLimited, UnconfirmedSend)
 
 
 # Characters that take no room on screen: a reply made only of these (and
@@ -315,6 +290,36 @@ def heart_for(adapter, post: PostRef) -> Heart:
 
 
 @runtime_checkable
+class SessionKeeper(Protocol):
+    """Logins rate-limited (Bluesky: 300 a day): every process resumes the stored session."""
+    session_key: str
+    def needs_session(self) -> bool: ...           # not logged in yet: a stored session spares a login
+    def use_session(self, saved: str) -> None: ...
+    def session_to_store(self) -> str | None: ...  # the session, when it changed since last asked
+
+
+@runtime_checkable
+class Hider(Protocol):
+    """A customer's public post can be hidden from others' view (Threads'
+    manage_reply): staff react 🙈 on it in the thread; removing the 🙈 shows it."""
+    def hide_problem(self, post: PostRef) -> str | None:
+        """Why this customer message cannot be hidden (no network), or None."""
+
+    def hide(self, action: OutboundAction) -> SentMessage: ...
+
+    def unhide(self, action: OutboundAction) -> SentMessage: ...
+
+
+def hide_problem(adapter, post: PostRef) -> str | None:
+    """Why a staff 🙈 stays among colleagues, asked of the adapter, or None."""
+    if adapter is None:
+        return "its platform is not configured here"
+    if not isinstance(adapter, Hider):
+        return f"{adapter.label} lets no app hide a customer's post"
+    return adapter.hide_problem(post)
+
+
+@runtime_checkable
 class SentFinder(Protocol):
     def find_sent(self, action: OutboundAction) -> SentMessage | None:
         """After an ambiguous send: our earlier message if the platform has it."""
@@ -337,6 +342,21 @@ class OneReplyPerPost(Protocol):
 
 
 @runtime_checkable
+class ReplyRemover(Protocol):
+    def remove_reply(self, target: str, text: str) -> bool:
+        """Take back the brand's public reply to `target` (staff deleted it in Slack) when it is
+        still `text`: True when the platform shows it no more, False when another reply (a
+        later one) stands there — left alone. Idempotent: removing a removed reply is True."""
+
+
+@runtime_checkable
+class AccessChecked(Protocol):
+    def check_access(self) -> None:
+        """One call at start: raises CredentialsRejected (one line naming the fix) when the
+        platform refuses this project or identity outright; an outage only logs."""
+
+
+@runtime_checkable
 class Windowed(Protocol):
     def reply_window(self, private: bool) -> timedelta | None:
         """How long after the customer's last message the brand may still
@@ -353,7 +373,8 @@ class Measured(Protocol):
 def can(adapter, kind: ActionKind) -> bool:
     """Whether the adapter can carry out actions of this kind."""
     return isinstance(adapter, {ActionKind.REPLY: Replier, ActionKind.PRIVATE: PrivateMessenger,
-                                ActionKind.LIKE: Liker, ActionKind.UNLIKE: Liker}[kind])
+                                ActionKind.LIKE: Liker, ActionKind.UNLIKE: Liker,
+                                ActionKind.HIDE: Hider, ActionKind.UNHIDE: Hider}[kind])
 
 
 def perform(adapter, action: OutboundAction) -> SentMessage:
@@ -362,4 +383,6 @@ def perform(adapter, action: OutboundAction) -> SentMessage:
         return adapter.send_reply(action)
     if action.kind is ActionKind.PRIVATE:
         return adapter.send_private(action)
+    if action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
+        return adapter.hide(action) if action.kind is ActionKind.HIDE else adapter.unhide(action)
     return adapter.like(action) if action.kind is ActionKind.LIKE else adapter.unlike(action)

@@ -21,6 +21,8 @@ from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
 
 from adapters import _bluesky_wire as wire
+from adapters._bluesky_search import BlueskySearching
+from adapters._bluesky_session import KeptSession, _error_of
 from adapters._bluesky_wire import DEFAULT_PDS, BlueskySettings, read_settings  # noqa: F401 (read here by tests and docs)
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult, Heart,
                            OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
@@ -50,15 +52,7 @@ class _Request(Request):
         return response
 
 
-def _error_of(exc: sdk.RequestErrorBase) -> tuple[int | None, str, str]:
-    response = exc.response
-    if response is None:
-        return None, "", ""
-    content = response.content
-    return (response.status_code, getattr(content, "error", None) or "", getattr(content, "message", None) or "")
-
-
-class BlueskyAdapter:
+class BlueskyAdapter(KeptSession, BlueskySearching):
     platform = "bluesky"
     label = wire.LABEL
     private_label = wire.PRIVATE_LABEL
@@ -73,6 +67,7 @@ class BlueskyAdapter:
         # web's lazy listeners send from several threads: one login, not one each
         # (createSession allows 30 per 5 minutes).
         self._login_lock = threading.Lock()
+        self._keep_session()
 
     # -- who we are ---------------------------------------------------------------
     @property
@@ -94,7 +89,7 @@ class BlueskyAdapter:
 
     def _login(self) -> None:
         try:
-            profile = self.client.login(self._settings.handle, self._settings.app_password)
+            profile = self._resumed() or self.client.login(self._settings.handle, self._settings.app_password)
         except sdk.UnauthorizedError as exc:
             status, error, message = _error_of(exc)
             raise CredentialsRejected(

@@ -8,7 +8,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-from adapters import _bluesky_wire, facebook, instagram, trustpilot, x
+from adapters import (_bluesky_wire, _google_wire, _threads_wire, _yelp_wire, facebook, instagram, threads, trustpilot,
+                      x, yelp)
 from adapters.base import Adapter
 from bot.env import EnvReader
 
@@ -31,6 +32,12 @@ def _bluesky(settings) -> Adapter:
     return BlueskyAdapter(settings)
 
 
+def _google(settings) -> Adapter:
+    # google-auth is imported by a process with Google on only, like the atproto SDK above.
+    from adapters.google import build
+    return build(settings)
+
+
 PLATFORMS: tuple[Platform, ...] = (
     Platform("x", x.read_settings, x.XAdapter,
              "X is off: set X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET to turn it on"),
@@ -41,8 +48,16 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("trustpilot", trustpilot.read_settings, trustpilot.TrustpilotAdapter,
              "Trustpilot reviews are off: set TRUSTPILOT_API_KEY, TRUSTPILOT_API_SECRET, TRUSTPILOT_BUSINESS_UNIT_ID, "
              "TRUSTPILOT_USERNAME and TRUSTPILOT_PASSWORD to turn them on", reviews=True),
+    Platform("google", _google_wire.read_settings, _google,
+             "Google reviews are off: set GBP_ACCOUNT_ID, GBP_LOCATION_IDS and a Google identity "
+             "(GOOGLE_APPLICATION_CREDENTIALS, or GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET and GOOGLE_REFRESH_TOKEN) "
+             "to turn them on", reviews=True),
+    Platform("yelp", _yelp_wire.read_settings, yelp.build,
+             "Yelp reviews are off: set YELP_API_KEY and YELP_BUSINESS_IDS to turn them on", reviews=True),
     Platform("bluesky", _bluesky_wire.read_settings, _bluesky,
              "Bluesky is off: set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD to turn it on"),
+    Platform("threads", _threads_wire.read_settings, threads.ThreadsAdapter,
+             "Threads is off: set THREADS_USER_ID and THREADS_TOKEN to turn it on"),
 )
 
 

@@ -15,10 +15,10 @@ from typing import Any, Mapping
 
 import requests
 import tweepy
-import urllib3
 
 from adapters import _x_pages as pages
 from adapters import _x_wire as wire
+from adapters._x_search import DEFAULT_MAX_READS, XSearching
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost, Feed,
                            FetchResult, Heart, InboundPost, OutboundAction, PermanentSendError, PostRef,
                            RateLimited, SentMessage, empty_reply_problem)
@@ -58,6 +58,7 @@ class XSettings:
     access_token_secret: str
     bearer_token: str | None
     user_id: str | None
+    listen_max_reads: int = DEFAULT_MAX_READS  # LISTEN_X_MAX_READS: posts listening reads per UTC day
 
 
 def read_settings(reader: EnvReader) -> XSettings | None:
@@ -69,8 +70,8 @@ def read_settings(reader: EnvReader) -> XSettings | None:
         reader.check("X_USER_ID", f"{user_id!r} is not a numeric X user id")
     if not all(values):
         return None  # replies need user context: without all four, X is off
-    return XSettings(api_url.rstrip("/"), *values, bearer_token=reader.text("X_BEARER_TOKEN"),
-                     user_id=user_id)
+    return XSettings(api_url.rstrip("/"), *values, bearer_token=reader.text("X_BEARER_TOKEN"), user_id=user_id,
+                     listen_max_reads=reader.integer("LISTEN_X_MAX_READS", DEFAULT_MAX_READS, 0, 10_000_000))
 
 
 class _XSession(requests.Session):
@@ -97,19 +98,12 @@ def _comparable(text: str) -> str:
     return " ".join(_URL.sub("", text).split())
 
 
-def _never_reached_x(exc: requests.RequestException) -> bool:
-    """True when the request cannot have arrived: no connection was made."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = getattr(exc.args[0] if exc.args else None, "reason", None)
-    return isinstance(exc, requests.ConnectionError) and isinstance(reason, urllib3.exceptions.NewConnectionError)
-
-
-class XAdapter:
+class XAdapter(XSearching):
     platform = "x"
     label = wire.LABEL
     private_label = wire.PRIVATE_LABEL
     webhook_name = "x"
+    tweet_fields = TWEET_FIELDS  # every read of posts asks for the same fields (listening too)
 
     def __init__(self, settings: XSettings, timeout: float = 10.0):
         self._settings = settings
@@ -194,7 +188,7 @@ class XAdapter:
                 raise PermanentSendError(forbidden) from None
             raise PermanentSendError(f"X refused it: {detail}") from None
         except requests.RequestException as exc:
-            if writes and not _never_reached_x(exc):
+            if writes and not pages.never_reached_x(exc):
                 raise AmbiguousSend(f"X did not answer ({type(exc).__name__})") from None
             raise AdapterError(f"X unreachable: {type(exc).__name__}") from None
 
@@ -320,6 +314,8 @@ class XAdapter:
         before the send: nothing to read, or longer than X takes."""
         if empty := empty_reply_problem(text):
             return empty
+        if kind is ActionKind.REPLY and about is not None and about.listened:  # a 👂 match: X's 2026 rule
+            return f"{self.match_reply_refused()}. Use *Reply privately* (a DM), or ❤️ their post."
         if kind is ActionKind.PRIVATE and about is not None and not pages.snowflake(about.author_id):
             return ("X did not say who wrote this post, so there is no one to send a private message to. "
                     "Answer publicly in this thread.")
@@ -340,7 +336,7 @@ class XAdapter:
                               in_reply_to_tweet_id=action.target, user_auth=True,
                               forbidden=REPLY_RULE.format(account=self.account_name()))
         tweet_id = response.json()["data"]["id"]
-        return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}")
+        return SentMessage(tweet_id, f"https://x.com/i/web/status/{tweet_id}", opens_thread=tweet_id)  # answers to it
 
     def send_private(self, action: OutboundAction) -> SentMessage:
         """POST /2/dm_conversations/with/{participant_id}/messages."""
@@ -393,7 +389,7 @@ class XAdapter:
             for tweet in body.get("data", []):
                 replied_to = {r["id"] for r in tweet.get("referenced_tweets", []) if r["type"] == "replied_to"}
                 if action.target in replied_to and _comparable(tweet["text"]) == wanted:
-                    return SentMessage(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}")
+                    return SentMessage(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}", opens_thread=tweet["id"])
             if not (token := body.get("meta", {}).get("next_token")):
                 break
             params["pagination_token"] = token

@@ -54,6 +54,8 @@ class Settings:
     port: int = 3000
     web_host: str = "0.0.0.0"  # the sandbox binds 127.0.0.1: nothing of a demo is reachable from the network
     web_concurrency: int = 2
+    listen_terms: tuple[str, ...] = ()  # LISTEN_TERMS: names searched where a platform allows; () = off
+    listen_channel: str | None = None   # LISTEN_CHANNEL: where 👂 matches go (None: SLACK_CHANNEL)
 
     @property
     def enabled_platforms(self) -> tuple[str, ...]:
@@ -186,7 +188,19 @@ def _build(env, reader: EnvReader, token, app_token, slack_api_url, first, backf
         port=reader.integer("PORT", 3000, 1, 65535),
         web_host=reader.parsed("WEB_HOST", _ip_address) or "0.0.0.0",
         web_concurrency=reader.integer("WEB_CONCURRENCY", 2, 1, 64),
+        listen_terms=_listen_terms(reader),
+        listen_channel=reader.channel("LISTEN_CHANNEL"),
     )
+
+
+def _listen_terms(reader: EnvReader) -> tuple[str, ...]:
+    """LISTEN_TERMS, comma-separated; a quote in a term would break X's query syntax."""
+    terms = tuple(dict.fromkeys(t.strip() for t in (reader.text("LISTEN_TERMS") or "").split(",") if t.strip()))
+    for term in terms:
+        if '"' in term or len(term) > 64:
+            reader.check("LISTEN_TERMS", f"{term[:70]!r}: each term is a name of at most 64 characters, "
+                                         "without double quotes")
+    return terms
 
 
 def _ip_address(text: str) -> str:

@@ -38,6 +38,11 @@ class Deps:
         assert self.settings.slack_channel, "SLACK_CHANNEL is checked at start"
         return self.settings.slack_channel
 
+    @property
+    def listen_channel(self) -> str:
+        """Where 👂 listening matches go: LISTEN_CHANNEL, else SLACK_CHANNEL."""
+        return self.settings.listen_channel or self.channel
+
     def label(self, platform: str, private: bool = False) -> str:
         """How staff know the platform ("X"), or its private channel ("X DM")."""
         adapter = self.adapters.get(platform)

@@ -20,9 +20,10 @@ from bot.store.db import reading
 from bot.outbound.deliver import PRIVATE_REACTION, deliver
 from bot.deps import Deps
 from bot.slack.root import refresh_root
-from bot.store.models import Conversation, Message, Outbox
+from bot.store.models import Conversation, Outbox
 from bot.outbound.notices import post_due_notices
 from bot.outbound.saved import post_expansion
+from bot.outbound.thread_copy import show_in_thread
 from bot.desk.private import thread_copy_text
 from bot.slack.publishers import LOOKUP_BUDGET, LookupFailed
 from bot.outbound.relay import Relay, RelayResult, settle_author, unsettled_authors
@@ -130,22 +131,10 @@ def after_reply(deps: Deps, recorded: Recorded, now: datetime, copy: bool = Fals
 def post_private_copy(deps: Deps, outbox_id: int) -> None:
     """A private message from `/social private` shows in the thread, marked 🔒
     (📤 lands on it once sent)."""
-    with deps.sessions() as session:
-        row = session.get(Outbox, outbox_id)
-        message = session.get(Message, row.message_id)
-        conv = session.get(Conversation, row.conversation_id)
-        if message.slack_ts is not None:
-            return
-        text = thread_copy_text(row.staff_user, conv.customer_handle, deps.label(conv.platform, True),
-                                row.slack_text)
-        session.commit()
-        try:  # once, like the root and the pings: a 5xx after Slack stored it is looked for, not retried
-            message.slack_ts = deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, text,
-                                                      {"outbox": str(row.id), "part": "private_copy"},
-                                                      since=row.created_at, look_first=False)
-            session.commit()
-        except SLACK_ERRORS as exc:  # the customer still gets it; the thread misses the copy
-            log.warning("#%s: the private message's copy could not be posted in the thread: %s", conv.id, exc)
+    show_in_thread(deps, outbox_id, "private_copy",
+                   lambda row, conv: thread_copy_text(row.staff_user, conv.customer_handle,
+                                                      deps.label(conv.platform, True), row.slack_text),
+                   keep_ts=True, look_first=False)
 
 
 def settle_leftovers(deps: Deps, now: datetime) -> int:

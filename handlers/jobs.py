@@ -10,6 +10,7 @@ from typing import Callable
 from bot.store.db import database_unavailable
 from bot.outbound.deliver import deliver
 from bot.deps import Deps
+from bot.inbound.listen import listen
 from bot.inbound.poll import poll
 from handlers.slack_events import recover_slack_events
 
@@ -30,13 +31,23 @@ def _run(name: str, job: Callable, deps: Deps):
     return result
 
 
+def _keeping_sessions(deps: Deps, result):
+    """A login a pass made is stored for the next process (bot.inbound.tokens)."""
+    from bot.inbound.tokens import keep_sessions
+    _run("sessions", keep_sessions, deps)
+    return result
+
+
 def run_poll(deps: Deps):
     _run("slack events", recover_slack_events, deps)  # acked by a web that stopped before recording them
-    return _run("poll", poll, deps)
+    result = _run("poll", poll, deps)
+    if deps.settings.listen_terms:  # listening searches ride on the poll tick, each paced by its own cursor
+        _run("listen", listen, deps)
+    return _keeping_sessions(deps, result)
 
 
 def run_deliver(deps: Deps):
-    return _run("deliver", deliver, deps)
+    return _keeping_sessions(deps, _run("deliver", deliver, deps))
 
 
 def run_sweep(deps: Deps):
@@ -70,11 +81,16 @@ class PassReport:
 def poll_once(deps: Deps) -> PassReport:
     _run("slack events", recover_slack_events, deps)
     result = poll(deps, deps.clock(), paced=False)
-    return PassReport(f"poll: {result.describe()}", 1 if result.credentials_rejected else 0)
+    line, rejected = f"poll: {result.describe()}", result.credentials_rejected
+    if deps.settings.listen_terms:
+        heard = listen(deps, deps.clock(), paced=False)
+        line, rejected = f"{line}; listen: {heard.describe()}", rejected or heard.credentials_rejected
+    _keeping_sessions(deps, result)
+    return PassReport(line, 1 if rejected else 0)
 
 
 def deliver_once(deps: Deps) -> PassReport:
-    return PassReport(f"deliver: {deliver(deps, deps.clock()).describe()}")
+    return PassReport(f"deliver: {_keeping_sessions(deps, deliver(deps, deps.clock())).describe()}")
 
 
 def sweep_once(deps: Deps) -> PassReport:

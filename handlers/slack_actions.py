@@ -10,7 +10,8 @@ from bot.desk import actions, private
 from bot.store import queries as store
 from bot.outbound.deliver import deliver
 from bot.slack.publishers import NOT_KNOWN, change_refused
-from bot.outbound.relay import Relay, record_like
+from bot.outbound.relay import Relay
+from bot.outbound.toggles import record_hide, record_like
 from bot.deps import Deps
 from bot.rules.sla import PRIORITY_FACTORS
 from handlers.after_ack import refresh, tell
@@ -49,6 +50,9 @@ def _answer_after(context: dict, body: dict, result, tell: bool) -> None:
 # A staff ❤️ on a customer's message likes it (or reacts to it) where the platform
 # can; the adapter says what it means for each kind of message (adapters.base.Heart).
 LIKE_REACTIONS = {"heart"}
+# A staff 🙈 on a customer's message hides it from view where the platform lets
+# an app (adapters.base.Hider: Threads' manage_reply); removing it shows it again.
+HIDE_REACTIONS = {"see_no_evil"}
 
 
 def refused(deps: Deps, context: dict, channel: str | None, user: str, thread_ts: str | None) -> bool:
@@ -81,6 +85,8 @@ def no_ack(*_args, **_kwargs) -> None:
 
 
 def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) -> None:
+    name = event.get("reaction", "").split("::")[0]
+    record = record_hide if name in HIDE_REACTIONS else record_like
     item, now = event["item"], deps.clock()
     if refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
         return
@@ -88,10 +94,10 @@ def _on_like(deps: Deps, body: dict, event: dict, context: dict, removed: bool) 
         if not store.record_slack_event_once(session, body.get("event_id"), now):
             return ignored(event["type"], f"event {body.get('event_id')} was already processed (a Slack retry)",
                            logging.INFO)
-        result = record_like(session, deps, item.get("channel", ""), item.get("ts", ""), event.get("user", ""),
-                             liked=not removed, event_ts=event.get("event_ts", ""), now=now)
+        result = record(session, deps, item.get("channel", ""), item.get("ts", ""), event.get("user", ""),
+                        not removed, event_ts=event.get("event_ts", ""), now=now)
         session.commit()
-    what = f"{event['type']} :heart: by {event.get('user')}"
+    what = f"{event['type']} :{name}: by {event.get('user')}"
     if result.outcome is Relay.COLLEAGUES_ONLY:
         ignored(what, f"not sent to the platform, a reaction among colleagues only (#{result.conversation_id}): "
                 f"{result.findings}", logging.INFO)
@@ -110,11 +116,11 @@ def register(app: App, deps: Deps) -> None:
         name = event.get("reaction", "").split("::")[0]
         handlers = REACTIONS.get(name)
         item = event.get("item", {})
-        if (handlers is None and name not in LIKE_REACTIONS) or item.get("type") != "message":
+        if (handlers is None and name not in LIKE_REACTIONS | HIDE_REACTIONS) or item.get("type") != "message":
             return ignored(f"{event['type']} :{name}:", "not a reaction socialdesk acts on, or not on a message")
         if event.get("user") == context.get("bot_user_id"):
             return ignored(f"{event['type']} :{name}:", "this bot's own reaction, echoed back")
-        if name in LIKE_REACTIONS:
+        if name in LIKE_REACTIONS | HIDE_REACTIONS:
             return _on_like(deps, body, event, context, removed)
         if refused(deps, context, item.get("channel"), event.get("user", ""), item.get("ts")):
             return

@@ -48,7 +48,8 @@ HELP = """*What `/social` can do* (conversation ids like `#42` are on each root)
 • `/social saved remove NAME` — deletes one.
 *In a thread:* reply to answer the customer; start with `note:` to keep it internal; `!NAME` (and more text if you like) sends a saved reply.
 *On the root:* 👀 claims · ✅ resolves · 💤 snoozes · 🔒 *Reply privately* sends your next thread message privately.
-*On a customer's message:* ❤️ likes it on the platform; taking the ❤️ away unlikes it."""
+*On a customer's message:* ❤️ likes it on the platform; taking the ❤️ away unlikes it. 🙈 hides it from public \
+view where the platform allows (Threads); taking the 🙈 away shows it again."""
 _PRIVATE = re.compile(r"^\s*private\s+(\S+)\s+(.+)$", re.DOTALL | re.IGNORECASE)
 
 _CONV_ID = re.compile(r"^#?(\d+)$")

@@ -20,6 +20,7 @@ from bot.outbound import held
 from adapters.base import ActionKind
 from bot.outbound.deliver import deliver
 from bot.outbound.notices import close_undo_notice
+from bot.outbound.retract import can_take_back, take_back
 from bot.deps import Deps
 from bot.slack.publishers import looks_internal
 from bot.rules.text import is_internal_note
@@ -116,6 +117,9 @@ def after_message(deps: Deps, event_id: str, body: dict, context: dict) -> None:
     """After the record: the private answers, the send, and a reply under a
     root not stored yet matched again once it is."""
     event, now = body["event"], deps.clock()
+    if context.get("take_back"):
+        channel, user, _, thread_ts = context["tell"]
+        context["tell"] = (channel, user, take_back(deps, context.pop("take_back"), user, now), thread_ts)
     tell(deps, context)
     if context.get("edited_held"):
         held.tell_author(deps, context["edited_held"], context["findings"], None, held=True, now=now)
@@ -259,6 +263,9 @@ def _handle_delete(deps: Deps, event_id: str, event: dict, context: dict) -> boo
     elif row.state != SENT:
         text = (f"🗑️ That reply was already on its way to {label}; deleting it in Slack does not stop it. "
                 "Post a correction as a new message in this thread if needed.")
+    elif can_take_back(deps, row):
+        context["take_back"] = row.id   # removed on the platform after the ack (bot.outbound.retract)
+        text = ""
     else:
         text = (f"🗑️ That reply was already sent to {label}; deleting it in Slack does not delete "
                 "the public reply.")

@@ -30,6 +30,7 @@ import regex
 from flask import Flask, jsonify, request
 
 from sandbox.bluesky_chat import register_chat_routes
+from sandbox.bluesky_search import register_search_routes
 
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
 WINDOW_S = 300  # the PDS's global limit: 3000 requests per 5 minutes
@@ -191,6 +192,10 @@ class BlueskyState:
         return {"accessJwt": access, "refreshJwt": refresh, "handle": self.handle, "did": self.did,
                 "active": True}
 
+    def revoke_sessions(self) -> None:
+        """Every session issued so far is gone (the account owner signed out everywhere)."""
+        self.tokens.clear()
+
     def expire_access_tokens(self) -> None:
         """Every access token issued so far is past its time (the server's view)."""
         for token, (kind, _exp) in list(self.tokens.items()):
@@ -301,7 +306,7 @@ def create_bluesky_emulator(state: BlueskyState) -> Flask:
             "verificationMethod": [{"id": f"{state.did}#atproto", "type": "Multikey", "controller": state.did,
                                     "publicKeyMultibase": "zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF"}],
             "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
-                         "serviceEndpoint": request.host_url.rstrip("/")}]}
+                         "serviceEndpoint": request.url_root.rstrip("/")}]}  # its mount point too (the sandbox)
         return session
 
     @xrpc("com.atproto.server.refreshSession", auth="refresh")
@@ -388,4 +393,5 @@ def create_bluesky_emulator(state: BlueskyState) -> Flask:
         return answer
 
     register_chat_routes(xrpc, state, _arg)
+    register_search_routes(xrpc, state, _arg, _post_view)
     return app

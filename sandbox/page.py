@@ -14,6 +14,7 @@ from sandbox.emoji import EMOJI
 from sandbox.page_views import meta_view, x_dms, x_timeline
 from sandbox.page_hearts import heart_labels
 from sandbox.page_modals import add_modal_routes
+from sandbox.page_reviews import ReviewSite, add_review_routes, reviews_view
 from sandbox.slack_emulator import SlackState
 from sandbox.x_emulator import XState
 
@@ -71,10 +72,12 @@ def polling_view(engine) -> list[dict]:
 
 
 def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None,
-                database_url: str | None = None) -> Flask:
+                database_url: str | None = None, reviews: list[ReviewSite] | tuple = (), bluesky=None) -> Flask:
     """webhook_url: the bot's /webhooks/x, for webhook mode (on when X's
     emulator starts with it set); graph: the Facebook Page's emulator;
-    database_url: the bot's database, read for the polling line."""
+    database_url: the bot's database, read for the polling line; reviews:
+    the review platforms the sandbox runs (sandbox.page_reviews), mounted
+    under the page at their own paths."""
     app = Flask("sandbox-page")
     from bot.store.db import make_engine
     engine = make_engine(database_url) if database_url else None
@@ -110,7 +113,8 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         return jsonify({"channel": channel, "escalations": escalations, "x": x_timeline(x), "dms": x_dms(x),
                         "staff": staff, "channels": slack.channels, "private": private, "staff_dms": staff_dms,
                         "home": home, "webhook": bool(x.webhook_url), "facebook": meta_view(graph) if graph else [],
-                        "polling": polling_view(engine)})
+                        "polling": polling_view(engine),
+                        "reviews": reviews_view(list(reviews), request.host_url.rstrip("/"))})
 
     @app.get("/emoji.json")
     def emoji():
@@ -145,6 +149,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
                   "instagram_mention": graph.ig_mentions_account} if graph else {}
         if kind in makers:
             return jsonify({"ok": True, "id": makers[kind](username, text)["id"]})
+        if kind.startswith("bluesky") and bluesky is not None:  # a mention (@ added if missing), or naming the brand
+            tagged = kind == "bluesky" and f"@{bluesky.handle}" not in text
+            return jsonify({"ok": True, "id": bluesky.customer_mentions(
+                username, f"@{bluesky.handle} {text}" if tagged else text)["uri"]})
         tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
         return jsonify({"ok": True, "id": tweet["id"]})
 
@@ -155,6 +163,8 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         x.webhook_url = webhook_url if form.get("webhook") else None
         if graph is not None:
             graph.webhook_url = meta_webhook_url if form.get("webhook") else None
+        for site in reviews:
+            site.webhooks(bool(form.get("webhook")))
         return jsonify({"ok": True, "webhook": bool(x.webhook_url)})
 
     @app.post("/react")
@@ -209,4 +219,5 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         return jsonify({"ok": True})
 
     add_modal_routes(app, slack)
+    add_review_routes(app, list(reviews))
     return app

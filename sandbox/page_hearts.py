@@ -24,8 +24,9 @@ def heart_labels(x, graph):
     to its button's words, with the emulators' private ids read once."""
     private = _private_ids(x, graph)
     # heart() needs neither settings nor network: an adapter not built from settings can answer it.
-    # (A platform built on demand — Bluesky, whose SDK only a process with it on imports — is not in the sandbox.)
     adapters = {p.name: object.__new__(p.build) for p in PLATFORMS if isinstance(p.build, type)}
+    from adapters.bluesky import BlueskyAdapter  # built on demand (its SDK is slow to import); the sandbox has it
+    adapters["bluesky"] = object.__new__(BlueskyAdapter)
 
     def label(marker: dict) -> str:
         external_id = str(marker.get("external_id", ""))

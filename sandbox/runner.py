@@ -17,17 +17,30 @@ import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from bot.store.migrate import upgrade_to_head
+from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
+from sandbox.page_reviews import ReviewSite, trustpilot_site
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
+from sandbox.trustpilot_emulator import TrustpilotState
 from sandbox.x_emulator import XState, create_x_emulator
 from service.stopping import StopRequest
 
 
+def review_sites(bot_url: str) -> list[ReviewSite]:
+    """The review platforms the sandbox runs, each on its emulator, pushing to the bot's web at bot_url."""
+    return [trustpilot_site(TrustpilotState(), bot_url)]
+
+
 def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState,
-                        graph: GraphState) -> dict:
-    return {
+                        graph: GraphState, reviews: list[ReviewSite] | tuple = (),
+                        bluesky: BlueskyState | None = None) -> dict:
+    review_settings = {name: value for site in reviews for name, value in site.environment(page_url + site.mount).items()}
+    # Bluesky, and listening: a post naming "Acme" without the @ (X or Bluesky) is a 👂 root after the next pass.
+    sky = {"BLUESKY_PDS_URL": f"{page_url}/bluesky", "BLUESKY_HANDLE": bluesky.handle,
+           "BLUESKY_APP_PASSWORD": bluesky.app_password, "LISTEN_TERMS": "Acme"} if bluesky else {}
+    return {**review_settings, **sky,
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
         "SLACK_API_URL": f"{page_url}/slack/api/", "SLACK_CHANNEL": "C0SUPPORT",
@@ -39,6 +52,8 @@ def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: 
         "INSTAGRAM_ACCOUNT_ID": graph.ig_id,
         # Short clocks so the whole escalation ladder can be watched in minutes.
         "SLA_FIRST_RESPONSE": "2m", "SLA_WARN_BEFORE": "30s", "POLL_INTERVAL": "3s", "BACKFILL": "all",
+        # Reviews wait longer than posts (a good public answer matters more than a fast one; 24 h in production).
+        "SLA_REVIEWS": "5m",
         # Every reply waits 10 s with an Undo button; REPLY_CHECK holds what a brand would regret.
         "SEND_DELAY": os.environ.get("SEND_DELAY", "10s"), "REPLY_CHECK": os.environ.get("REPLY_CHECK", "hold"),
         "PORT": str(bot_port), "WEB_HOST": "127.0.0.1", "WEB_CONCURRENCY": "1",
@@ -120,10 +135,13 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     webhook_url = f"http://127.0.0.1:{bot_port}/webhooks/x"
     x = XState(webhook_url=webhook_url)
     graph = GraphState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
-    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url), {
-        "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph)})
+    reviews = review_sites(f"http://127.0.0.1:{bot_port}")
+    sky = BlueskyState()
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url, reviews, bluesky=sky), {
+        "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph),
+        "/bluesky": create_bluesky_emulator(sky), **{site.mount: site.emulator for site in reviews}})
     server = BackgroundServer(app, port=port).start()
-    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph)
+    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph, reviews, sky)
     env = {**os.environ, **settings}
     settings_file = Path(data_dir) / "sandbox.env"
     settings_file.write_text(by_hand_settings(settings), encoding="utf-8")

@@ -83,13 +83,16 @@ class TrustpilotState:
             self.push("service-review-created", review)
         return review
 
-    def revise(self, review_id: str, stars: int | None = None, text: str | None = None, push: bool = True) -> dict:
+    def revise(self, review_id: str, stars: int | None = None, text: str | None = None, push: bool = True,
+               title: str | None = None) -> dict:
         with self.lock:
             review = self.reviews[review_id]
             if stars is not None:
                 review["stars"] = stars
             if text is not None:
                 review["text"] = text
+            if title is not None:
+                review["title"] = title
             review["updatedAt"] = _iso(self.clock())
         if push:
             self.push("service-review-updated", review)

@@ -25,6 +25,7 @@ from oauthlib.oauth1.rfc5849 import signature as oauth_signature
 from twitter_text import parse_tweet
 
 from sandbox.x_private import XPrivateMixin, register_private_routes
+from sandbox.x_search import register_search_routes
 
 DEFAULT_TWEET_FIELDS = ("id", "text", "edit_history_tweet_ids")
 WINDOW_S = 15 * 60
@@ -190,7 +191,8 @@ def create_x_emulator(state: XState) -> Flask:
         if params.get("oauth_consumer_key") != state.api_key or params.get("oauth_token") != state.access_token:
             return False
         # Verify the HMAC-SHA1 signature against the URL the client signed.
-        url = request.url
+        # As the client sent it: werkzeug's request.url re-quotes the query and leaves `"` bare (a search query).
+        url = request.base_url + ("?" + request.query_string.decode() if request.query_string else "")
         oauth_request = OAuthRequest(url, request.method, None, {"Authorization": header})
         query = urlsplit(url).query
         collected = oauth_signature.collect_parameters(uri_query=query, headers={"Authorization": header},
@@ -378,6 +380,7 @@ def create_x_emulator(state: XState) -> Flask:
                                  "edit_history_tweet_ids": [tweet["id"]]}}), 201, headers
 
     register_private_routes(app, state, guarded)
+    register_search_routes(app, state, guarded, render)
 
     @app.delete("/2/tweets/<tweet_id>")
     def delete_tweet(tweet_id: str):

@@ -77,7 +77,8 @@ def _dispatch(args, settings: Settings) -> int:
                  if before == after else f"migrate: migrated to revision {after}, the newest schema"
                  + (f" (was {before})" if before else ""))
         return 0
-    from service.preflight import SlackUnreachable, check_database, check_placeholders, check_port, check_slack_token
+    from service.preflight import (SlackUnreachable, check_database, check_placeholders, check_platform_access,
+                                   check_port, check_slack_token)
     long_running = args.command in ("web", "worker")
     check_placeholders(os.environ)
     check_database(settings)
@@ -88,6 +89,7 @@ def _dispatch(args, settings: Settings) -> int:
     except SlackUnreachable as exc:
         logs.say(f"{args.command}: {exc}")
         return 0
+    check_platform_access(settings)
     if long_running:  # said once at start; a one-shot pass's answer is its one line
         from adapters.registry import off_hints
         for hint in off_hints(settings.platforms):

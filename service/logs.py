@@ -19,7 +19,9 @@ from bot.redaction import learnt_secrets
 SECRET_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "X_BEARER_TOKEN", "X_API_KEY",
                     "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "META_PAGE_TOKEN", "META_APP_SECRET",
                     "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET", "METRICS_TOKEN",
-                    "BLUESKY_APP_PASSWORD")
+                    "BLUESKY_APP_PASSWORD", "YELP_API_KEY", "YELP_PARTNER_CLIENT_SECRET", "YELP_PARTNER_REFRESH_TOKEN",
+                    "THREADS_TOKEN", "THREADS_APP_SECRET", "TRUSTPILOT_API_SECRET", "TRUSTPILOT_PASSWORD",
+                    "TRUSTPILOT_WEBHOOK_SECRET", "GOOGLE_CLIENT_SECRET", "GOOGLE_REFRESH_TOKEN")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 JSON_RENAMES = {"asctime": "time", "levelname": "level", "name": "logger"}

@@ -9,9 +9,12 @@ import hmac
 from flask import Flask, Response, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
+
+from adapters.listening import Searcher
 
 from bot.deps import Deps
+from bot.store.listen_reads import ListenReads, utc_day
 from bot.store.models import (IN, PENDING, SENDING, WAITING, Audit, Conversation, Message, Outbox, RateWindow,
                         WebhookResult)
 
@@ -65,6 +68,28 @@ class DatabaseCollector:
             for key, until in session.execute(select(RateWindow.key, RateWindow.not_before)):
                 closed.add_metric([key], max(0.0, (until - now).total_seconds()))
             yield closed
+            yield from _listening(session, self.deps, now)
+
+
+def _listening(session, deps: Deps, now):
+    """Posts read by listening searches (billed per post on X) and each daily cap."""
+    today = utc_day(now)
+    total = CounterMetricFamily("socialdesk_listen_reads", "Posts read by listening searches, by platform "
+                                "(X bills each on its pay-per-use plan)", labels=["platform"])
+    day = GaugeMetricFamily("socialdesk_listen_reads_today", "Posts read by listening searches this UTC day",
+                            labels=["platform"])
+    for platform, reads, on_day in session.execute(select(ListenReads.platform, func.sum(ListenReads.reads),
+                                                          func.sum(case((ListenReads.day == today, ListenReads.reads),
+                                                                        else_=0)))
+                                                   .group_by(ListenReads.platform)):
+        total.add_metric([platform], reads or 0)
+        day.add_metric([platform], on_day or 0)
+    cap = GaugeMetricFamily("socialdesk_listen_reads_cap", "Most posts listening may read per UTC day "
+                            "(LISTEN_X_MAX_READS)", labels=["platform"])
+    for name, adapter in deps.adapters.items():
+        if deps.settings.listen_terms and isinstance(adapter, Searcher) and adapter.daily_read_cap is not None:
+            cap.add_metric([name], adapter.daily_read_cap)
+    yield from (total, day, cap)
 
 
 def register(flask: Flask, deps: Deps) -> None:

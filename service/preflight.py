@@ -33,7 +33,8 @@ _BAD_TOKEN = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "a
 _PLACEHOLDER = re.compile(r"\.\.\.|…|(?:^|[-_])your[-_]|^<.*>$|^changeme$|^C0123456789$", re.IGNORECASE)
 _CHECKED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_CHANNEL", "X_API_KEY",
             "X_API_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET", "X_BEARER_TOKEN", "META_PAGE_TOKEN",
-            "META_APP_SECRET", "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET")
+            "META_APP_SECRET", "META_VERIFY_TOKEN", "INSTAGRAM_TOKEN", "INSTAGRAM_APP_SECRET", "THREADS_TOKEN",
+            "THREADS_APP_SECRET")
 
 
 def check_placeholders(environ: Mapping[str, str]) -> None:
@@ -101,6 +102,16 @@ def check_slack_token(settings: Settings, one_shot: bool = False) -> None:
         log.warning("%s; starting anyway, Slack calls are retried", problem)
     finally:
         sdk_log.level = level
+
+
+def check_platform_access(settings: Settings) -> None:
+    """A platform that refuses this project or identity outright (Google's Business Profile
+    APIs before Google approves the project) stops the command in one line, naming the fix."""
+    from adapters.base import AccessChecked
+    from adapters.registry import build_adapters
+    for adapter in build_adapters(settings.platforms).values():
+        if isinstance(adapter, AccessChecked):
+            adapter.check_access()
 
 
 def _reason(exc: BaseException) -> str:

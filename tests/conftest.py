@@ -21,13 +21,16 @@ from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request
 from sandbox.graph_emulator import GraphState, create_graph_emulator
+from sandbox.google_emulator import GoogleState, create_google_emulator
 from sandbox.trustpilot_emulator import TrustpilotState, create_trustpilot_emulator
 from sandbox.x_emulator import XState, create_x_emulator
+from sandbox.yelp_emulator import YelpState, create_yelp_emulator
 from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
+from sandbox.threads_emulator import ThreadsState, create_threads_emulator
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "TRUSTPILOT_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
-                     "DATABASE_URL", "WEB_CONCURRENCY", "BLUESKY_")
+                     "DATABASE_URL", "WEB_CONCURRENCY", "BLUESKY_", "YELP_", "THREADS_")
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -210,6 +213,32 @@ def trustpilot_emulator(trustpilot_state):
 
 
 @pytest.fixture
+def google_state(clock):
+    return GoogleState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def google_emulator(google_state):
+    server = BackgroundServer(create_google_emulator(google_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def yelp_state(clock):
+    state = YelpState(clock=lambda: clock().timestamp())
+    state.business("Acme Diner")
+    return state
+
+
+@pytest.fixture
+def yelp_emulator(yelp_state):
+    server = BackgroundServer(create_yelp_emulator(yelp_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def webhooks_on(bot, graph_state):
     """The Graph emulator pushes every change to the bot's /webhooks/meta."""
     graph_state.webhook_url = bot.server.url + "/webhooks/meta"
@@ -224,6 +253,18 @@ def bluesky_state(clock):
 @pytest.fixture
 def bluesky_emulator(bluesky_state):
     server = BackgroundServer(create_bluesky_emulator(bluesky_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def threads_state(clock):
+    return ThreadsState(clock=lambda: clock().timestamp())
+
+
+@pytest.fixture
+def threads_emulator(threads_state):
+    server = BackgroundServer(create_threads_emulator(threads_state)).start()
     yield server
     server.stop()
 
@@ -282,10 +323,28 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
                     TRUSTPILOT_USERNAME=tp_state.username, TRUSTPILOT_PASSWORD=tp_state.password,
                     TRUSTPILOT_BUSINESS_USER_ID=tp_state.business_user_id,
                     TRUSTPILOT_WEBHOOK_SECRET=tp_state.webhook_secret)
+    if request.node.get_closest_marker("google"):  # a Business Profile account on the Google emulator as well
+        gbp, gbp_state = request.getfixturevalue("google_emulator"), request.getfixturevalue("google_state")
+        meta.update(GBP_API_URL=f"{gbp.url}/v4", GOOGLE_OAUTH_URL=f"{gbp.url}/token",
+                    GOOGLE_CERTS_URL=f"{gbp.url}/oauth2/v1/certs", GBP_ACCOUNT_ID=gbp_state.account_id,
+                    GBP_LOCATION_IDS=",".join(gbp_state.location_ids), GOOGLE_CLIENT_ID=gbp_state.client_id,
+                    GOOGLE_CLIENT_SECRET=gbp_state.client_secret, GOOGLE_REFRESH_TOKEN=gbp_state.refresh_token,
+                    GOOGLE_PUSH_AUDIENCE=gbp_state.push_audience,
+                    GOOGLE_PUSH_SERVICE_ACCOUNT=gbp_state.push_service_account)
+    if request.node.get_closest_marker("yelp"):  # Yelp businesses and Respond-to-Reviews access on the Yelp emulator
+        yelp, yelp_state = request.getfixturevalue("yelp_emulator"), request.getfixturevalue("yelp_state")
+        meta.update(YELP_API_URL=yelp.url, YELP_PARTNER_API_URL=yelp.url, YELP_API_KEY=yelp_state.api_key,
+                    YELP_BUSINESS_IDS=",".join(yelp_state.businesses), YELP_TIMEZONE=yelp_state.zone,
+                    YELP_PARTNER_CLIENT_ID=yelp_state.client_id, YELP_PARTNER_CLIENT_SECRET=yelp_state.client_secret,
+                    YELP_PARTNER_REFRESH_TOKEN=yelp_state.refresh_token)
     if request.node.get_closest_marker("bluesky"):  # the brand's Bluesky account on the Bluesky emulator too
         sky, sky_state = request.getfixturevalue("bluesky_emulator"), request.getfixturevalue("bluesky_state")
         meta.update(BLUESKY_PDS_URL=sky.url, BLUESKY_HANDLE=sky_state.handle,
                     BLUESKY_APP_PASSWORD=sky_state.app_password)
+    if request.node.get_closest_marker("threads"):  # the brand's Threads account on the Threads emulator too
+        th, th_state = request.getfixturevalue("threads_emulator"), request.getfixturevalue("threads_state")
+        meta.update(THREADS_API_URL=f"{th.url}/v1.0", THREADS_USER_ID=th_state.user_id, THREADS_TOKEN=th_state.token,
+                    THREADS_APP_SECRET=th_state.app_secret, META_VERIFY_TOKEN=th_state.verify_token)
     return {
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack_state.token, "SLACK_SIGNING_SECRET": slack_state.signing_secret,
@@ -381,6 +440,20 @@ def bot(deps, slack_state):
     executor.drain()
     server.stop()
     executor.shutdown()
+
+
+@pytest.fixture
+def held_web(deps, slack_state):
+    """The web app whose after-ack work (HeldExecutor) runs only when the test says so."""
+    from service.bolt_app import build_bolt_app
+    from service.web import create_web_app
+    from tests.helpers import HeldExecutor
+    executor = HeldExecutor()
+    server = BackgroundServer(create_web_app(deps, build_bolt_app(deps, executor=executor),
+                                             executor=executor)).start()
+    executor.run()  # what a web does as it starts (nothing is left over yet)
+    yield server, executor
+    server.stop()
 
 
 @pytest.fixture

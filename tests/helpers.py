@@ -77,6 +77,22 @@ def latest_outbox(deps):
         return session.scalars(select(Outbox).order_by(Outbox.id.desc())).first()
 
 
+class HeldExecutor:
+    """What the web process hands on after the ack runs only when the test
+    says so — or never, like a process killed right after answering."""
+
+    def __init__(self):
+        self.jobs = []
+
+    def submit(self, fn, *args, **kwargs):
+        self.jobs.append((fn, args, kwargs))
+
+    def run(self) -> None:
+        while self.jobs:
+            fn, args, kwargs = self.jobs.pop(0)
+            fn(*args, **kwargs)
+
+
 def examples(full: int) -> int:
     """How many examples a property test draws: `full` where TEST_EXAMPLES=full
     (make test-shifted sets it, so .ci/run draws every property's full count

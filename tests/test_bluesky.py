@@ -205,3 +205,33 @@ def test_a_poll_with_bluesky_on_says_one_line_and_no_password(env, bluesky_state
     assert result.returncode == 0 and "httpx" not in result.stderr, result.stderr  # no line per request
     assert bluesky_state.app_password not in result.stdout + result.stderr
     assert len(result.stdout.splitlines()) == 1 and "Bluesky @acme.bsky.social: 1 new post" in result.stdout
+
+
+def test_a_session_is_stored_and_the_next_process_resumes_it_instead_of_logging_in(make_deps, clock, bluesky_state,
+                                                                                   slack_state):
+    from handlers.jobs import poll_once, run_poll
+    bluesky_state.customer_mentions("jo", "@acme.bsky.social first")
+    run_poll(make_deps())  # the worker's pass
+    bluesky_state.customer_mentions("kim", "@acme.bsky.social second")
+    assert poll_once(make_deps()).exit_code == 0  # a new process: `socialdesk poll` from cron
+    bluesky_state.expire_access_tokens()  # the stored access token runs out: the SDK refreshes it
+    bluesky_state.customer_mentions("lee", "@acme.bsky.social third")
+    poll_once(make_deps())
+    bluesky_state.customer_mentions("max", "@acme.bsky.social fourth")
+    poll_once(make_deps())  # resumes the refreshed session, not the spent one
+    assert len(roots(slack_state)) == 4 and bluesky_state.sessions_created == 1
+
+
+def test_a_stored_session_bluesky_no_longer_takes_means_one_login_and_the_poll_goes_on(make_deps, clock, caplog,
+                                                                                       bluesky_state, slack_state):
+    from handlers.jobs import poll_once
+    caplog.set_level("INFO", logger="adapters.bluesky")
+    poll_once(make_deps())
+    bluesky_state.revoke_sessions()  # signed out everywhere: the stored refresh token is void
+    bluesky_state.customer_mentions("jo", "@acme.bsky.social hello")
+    assert poll_once(make_deps()).exit_code == 0
+    assert len(roots(slack_state)) == 1 and bluesky_state.sessions_created == 2
+    assert sum("stored session was not taken" in r.getMessage() for r in caplog.records) == 1
+    bluesky_state.customer_mentions("kim", "@acme.bsky.social again")
+    poll_once(make_deps())
+    assert len(roots(slack_state)) == 2 and bluesky_state.sessions_created == 2  # the new one was stored

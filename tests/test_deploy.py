@@ -27,7 +27,7 @@ RUNTIME_MODULES = (
     "service.cli", "service.web", "service.server", "service.scheduler", "service.bolt_app", "service.metrics",
     "service.logs", "service.slack_shape", "service.slow_clients", "service.preflight", "handlers.slack_events",
     "handlers.slack_actions", "handlers.slack_commands", "handlers.slack_replies", "handlers.webhooks",
-    "adapters.registry", "adapters.x", "adapters.facebook", "adapters.instagram", "bot.desk.private",
+    "adapters.registry", "adapters.x", "adapters.facebook", "adapters.instagram", "adapters.google", "bot.desk.private",
     "bot.desk.audit_trail", "bot.slack.publishers", "bot.inbound.tokens", "bot.outbound.held", "bot.redaction",
     "bot.rules.reply_check", "sandbox.runner")
 

@@ -76,6 +76,9 @@ def test_a_heart_on_a_messenger_message_reacts_once_and_taking_it_back_unreacts(
         assert session.get(Conversation, 1).status == WAITING  # a reaction is not an answer
         trail = {a.action: a.detail for a in session.scalars(select(Audit))}
     assert trail["like_sent"] == trail["unlike_sent"] == message["id"]  # the message, as the platform names it
+    audit = bot.slack_state.user_runs_command("U0ALICE", "C0SUPPORT", "audit #1").json()["text"]
+    assert "❤️ liked the customer's post" in audit and "🤍 took the ❤️ back" in audit
+    assert message["id"] not in audit  # the platform's id is nothing a person reads
 
 
 @pytest.mark.parametrize("login", ["page_linked", pytest.param("instagram_login", marks=pytest.mark.instagram_login)])

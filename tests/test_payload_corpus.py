@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tests.payloads import collect
 
-PLATFORMS = ("facebook", "instagram", "x", "slack", "trustpilot", "bluesky")
+PLATFORMS = ("facebook", "instagram", "x", "slack", "trustpilot", "bluesky", "yelp", "threads", "google")
 TESTS = Path(__file__).parent
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from bot.store.models import Conversation, Message
 from bot.inbound.poll import poll
+from bot.outbound.deliver import deliver
 from bot.slack.render import MAX_SECTIONS
 from tests.helpers import all_text, calls, roots, thread
 
@@ -80,3 +81,27 @@ def test_a_bystander_in_the_thread_is_shown_as_someone_else_and_never_answered(b
     [reply] = x_state.created_replies
     assert reply["referenced_tweets"] == [{"type": "replied_to", "id": carol["id"]}]
     assert x_state.replies_to(troll["id"]) == []
+
+
+def test_customers_answering_the_brands_own_post_are_each_their_own_conversation(bot, deps, clock, x_state,
+                                                                                  slack_state):
+    announcement = x_state.post(x_state.brand_id, "New opening hours from Monday!")
+    carol = x_state.customer_mentions("carol", "@acme_support my order never came", in_reply_to=announcement["id"])
+    dave = x_state.customer_mentions("dave", "@acme_support I was charged twice", in_reply_to=announcement["id"])
+    poll(deps, clock())
+    carols, daves = sorted(roots(slack_state), key=lambda r: "@dave" in all_text(r))
+    assert "@carol" in all_text(carols) and "@dave" in all_text(daves)
+    bot.staff_says(carols["ts"], "Carol, a new parcel left today")
+    bot.staff_says(daves["ts"], "Dave, the second charge is refunded")
+    assert [t["text"] for t in x_state.replies_to(carol["id"])] == ["@carol Carol, a new parcel left today"]
+    assert [t["text"] for t in x_state.replies_to(dave["id"])] == ["@dave Dave, the second charge is refunded"]
+    # Carol's case is resolved; she answers the brand's reply: back in her thread, not a new one, not Dave's.
+    deliver(deps, clock.advance(seconds=1))
+    slack_state.user_runs_command("U0ALICE", "C0SUPPORT", "resolve #1")
+    bot.executor.drain()
+    [to_carol] = x_state.replies_to(carol["id"])
+    x_state.customer_mentions("carol", "@acme_support thanks, tracking number?", in_reply_to=to_carol["id"])
+    poll(deps, clock.advance(minutes=2))
+    assert len(roots(slack_state)) == 2
+    assert any("tracking number?" in all_text(m) for m in thread(slack_state, carols))
+    assert not any("tracking number?" in all_text(m) for m in thread(slack_state, daves))

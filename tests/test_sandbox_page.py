@@ -170,7 +170,8 @@ def test_every_port_the_sandbox_opens_binds_loopback_and_its_printed_settings_ru
     for line in settings.read_text().splitlines():
         assert line.startswith("export ") and f"    {line}\n" in printed
     for name in ("DATABASE_URL", "SLA_FIRST_RESPONSE", "SLA_WARN_BEFORE", "POLL_INTERVAL", "SEND_DELAY",
-                 "GRAPH_API_URL", "META_PAGE_ID", "INSTAGRAM_ACCOUNT_ID", "X_API_URL", "SLACK_API_URL"):
+                 "GRAPH_API_URL", "META_PAGE_ID", "INSTAGRAM_ACCOUNT_ID", "X_API_URL", "SLACK_API_URL",
+                 "TRUSTPILOT_API_URL", "TRUSTPILOT_BUSINESS_UNIT_ID"):
         assert f"export {name}=" in printed
     answers = {}
     for command in ("poll", "deliver", "sweep"):
@@ -178,8 +179,8 @@ def test_every_port_the_sandbox_opens_binds_loopback_and_its_printed_settings_ru
                               capture_output=True, text=True, timeout=60, env={"PATH": os.environ["PATH"]})
         assert done.returncode == 0, done.stderr
         answers[command] = done.stdout.strip().splitlines()[-1]
-    # The emulated X, Facebook and Instagram answered with the sandbox's own credentials.
-    for account in ("X @acme_support", "Facebook Page", "Instagram account"):
+    # The emulated X, Facebook, Instagram and Trustpilot answered with the sandbox's own credentials.
+    for account in ("X @acme_support", "Facebook Page", "Instagram account", "Trustpilot reviews"):
         assert account in answers["poll"], answers
     assert "error" not in answers["poll"].lower() and answers["deliver"].startswith("deliver:")
 

@@ -86,3 +86,40 @@ def test_a_held_reply_edited_clean_waits_send_delay_with_its_undo(bot, deps, clo
     deliver(deps, clock.advance(seconds=11))
     assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry Carol, a new parcel leaves today."]
     assert [n["text"] for n in _undo_notices(slack_state, root)] == ["📤 Sent to X."]
+
+
+def _warnings(slack_state, root: dict) -> list[str]:
+    return [m["text"] for m in thread(slack_state, root) if m.get("text", "").startswith("⏳ Reply due")]
+
+
+@pytest.mark.settings(SEND_DELAY="10s", SLA_FIRST_RESPONSE="1h", SLA_WARN_BEFORE="15m")
+def test_no_sla_warning_while_a_reply_counts_down_its_undo_window(bot, deps, clock, x_state, slack_state, carol):
+    from bot.desk.escalation import sweep
+    tweet, root = carol
+    clock.advance(minutes=45, seconds=-5)
+    bot.staff_says(root["ts"], "Sorry Carol, a new parcel leaves today.")
+    bot.executor.drain()
+    assert sweep(deps, clock.advance(seconds=6)).warned == []  # the warning is due, the reply leaves in 4 s
+    assert _warnings(slack_state, root) == []
+    deliver(deps, clock.advance(seconds=5))
+    assert [t["text"] for t in x_state.replies_to(tweet["id"])] == ["@carol Sorry Carol, a new parcel leaves today."]
+    assert sweep(deps, clock.advance(minutes=2)).warned == [] and _warnings(slack_state, root) == []
+
+
+@pytest.mark.settings(SEND_DELAY="10s", SLA_FIRST_RESPONSE="1h", SLA_WARN_BEFORE="15m")
+def test_an_undone_reply_lets_the_deferred_warning_go_out(bot, deps, clock, x_state, slack_state, carol):
+    from bot.desk.escalation import sweep
+    tweet, root = carol
+    clock.advance(minutes=45, seconds=-5)
+    bot.staff_says(root["ts"], "Sorry Carol, a new parcel leaves today.")
+    bot.executor.drain()
+    assert sweep(deps, clock.advance(seconds=6)).warned == []
+    [notice] = _undo_notices(slack_state, root)
+    undo = notice["blocks"][-1]["elements"][0]
+    slack_state.user_acts("U0ALICE", "C0SUPPORT", notice["ts"], {
+        "type": "button", "action_id": undo["action_id"], "block_id": notice["blocks"][-1]["block_id"],
+        "value": undo["value"]})
+    bot.executor.drain()
+    assert _row(deps).state == CANCELLED
+    assert sweep(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 10)).warned != []
+    assert len(_warnings(slack_state, root)) == 1 and x_state.replies_to(tweet["id"]) == []

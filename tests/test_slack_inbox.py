@@ -15,38 +15,10 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from bot.store.models import Message, Outbox, SlackEvent
-from sandbox.serve import BackgroundServer
+from tests.helpers import HeldExecutor
 from sandbox.slack_signing import event_envelope, json_request
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
-
-
-class HeldExecutor:
-    """What the web process hands on after the ack runs only when the test
-    says so — or never, like a process killed right after answering."""
-
-    def __init__(self):
-        self.jobs = []
-
-    def submit(self, fn, *args, **kwargs):
-        self.jobs.append((fn, args, kwargs))
-
-    def run(self) -> None:
-        while self.jobs:
-            fn, args, kwargs = self.jobs.pop(0)
-            fn(*args, **kwargs)
-
-
-@pytest.fixture
-def held_web(deps, slack_state):
-    from service.bolt_app import build_bolt_app
-    from service.web import create_web_app
-    executor = HeldExecutor()
-    server = BackgroundServer(create_web_app(deps, build_bolt_app(deps, executor=executor),
-                                             executor=executor)).start()
-    executor.run()  # what a web does as it starts (nothing is left over yet)
-    yield server, executor
-    server.stop()
 
 
 def _staff_reply(slack_state, root_ts: str, text: str) -> dict:

@@ -19,8 +19,9 @@ from bot.rules.text import escape_for_slack
 SHOWN = 40          # the newest entries; the table keeps them all
 DETAIL_CHARS = 400  # per entry, so the answer stays one readable message
 PRIVATE_TEXT = "(private message)"
-WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privately", "like_sent": "❤️ liked",
-        "unlike_sent": "🤍 unliked", "reply_queued": "✍️ wrote a reply", "private_queued": "✍️ wrote a private message",
+WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privately", "like_sent": "❤️ liked the customer's post",
+        "unlike_sent": "🤍 took the ❤️ back", "hide_sent": "🙈 hid it on the platform",
+        "unhide_sent": "👀 showed it again on the platform", "reply_queued": "✍️ wrote a reply", "private_queued": "✍️ wrote a private message",
         "reply_held": "✋ reply held by the check", "private_held": "✋ private message held by the check",
         "check_overridden": "⚠️ overrode the check", "reply_edited": "✏️ edited before sending",
         "reply_deleted": "🗑️ deleted before sending", "reply_cancelled": "↩️ cancelled a held reply",
@@ -34,7 +35,8 @@ WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privat
         "saved_reply_used": "💬 sent a saved reply", "saved_reply_unknown": "❔ called no saved reply (nothing sent)"}
 # Entries that never carry a message's words: shown whoever asks.
 _NO_TEXT = {"claim", "unclaim", "assign", "resolve", "reopen", "snooze", "unsnooze", "priority", "sla_breach",
-            "reply_privately", "like_sent", "unlike_sent", "note", "label_added", "label_removed"}
+            "reply_privately", "like_sent", "unlike_sent", "hide_sent", "unhide_sent", "note", "label_added",
+            "label_removed"}
 _OUTBOX = re.compile(r"^outbox (\d+)\b")
 _OUTBOX_WORDS = re.compile(r"^outbox \d+:?\s*")
 # Entries whose text is a staff message as Slack wrote it (&amp; for &), not plain text.
@@ -75,8 +77,8 @@ def _what(row: Audit) -> str:
 
 
 def _detail(row: Audit) -> str:
-    if row.action in ("reply_privately", "note", "sla_breach"):
-        return ""
+    if row.action in ("reply_privately", "note", "sla_breach", "like_sent", "unlike_sent", "hide_sent", "unhide_sent"):
+        return ""  # a like's detail is the platform's id of the post: nothing a person reads
     detail = " ".join((row.detail or "").split())  # one line per entry: findings come one per line
     detail = _OUTBOX_WORDS.sub("", detail)  # the outbox row's number means nothing to a reader
     if row.action == "assign" and _PERSON.match(detail):

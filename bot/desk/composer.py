@@ -33,6 +33,7 @@ from bot.deps import Deps
 from bot.outbound.compose import check_before_queueing, check_wording, compose_reply_text
 from bot.outbound.relay import Relay, RelayResult, post_ref, queue_action, reply_kind
 from bot.outbound.saved import agent_markup
+from bot.outbound.thread_copy import quoted, show_in_thread
 from bot.rules.saved_replies import Call, Customer, expand, values as filled_values
 from bot.rules.text import escape_for_slack
 from bot.slack.root import refresh_root
@@ -346,27 +347,13 @@ def expire_composing(deps: Deps, now: datetime) -> list[int]:
 
 
 def thread_copy(deps: Deps, outbox_id: int) -> None:
-    """The reply shown in its thread by the bot, with its author's name
-    (posted once: a lost answer is looked for, not posted again)."""
-    with deps.sessions() as session:
-        row = session.get(Outbox, outbox_id)
-        message = session.get(Message, row.message_id)
-        conv = session.get(Conversation, row.conversation_id)
-        if message.slack_ts is not None:
-            return
+    """The reply shown in its thread by the bot, with its author's name."""
+    def words(row: Outbox, conv: Conversation) -> str:
         private = row.kind == ActionKind.PRIVATE.value
-        quoted = "\n".join(f"> {line}" for line in row.slack_text.splitlines() or [""])
         # Neutral words: its reactions say what became of it (📤 sent, ✋ held, ⚠️ refused).
         what = "🔒 *Private reply*" if private and not conv.private else "*Reply*"
-        text = f"✍️ {what} by <@{row.staff_user}> ({deps.label(conv.platform, private)}):\n{quoted}"
-        session.commit()
-        try:
-            message.slack_ts = deps.slack.notice_once(conv.slack_channel, conv.slack_root_ts, text,
-                                                      {"outbox": str(row.id), "part": "composer"},
-                                                      since=row.created_at, look_first=False)
-            session.commit()
-        except SLACK_ERRORS as exc:  # the customer still gets it; the thread misses the copy
-            log.warning("#%s: the composed reply's copy could not be posted in the thread: %s", conv.id, exc)
+        return f"✍️ {what} by <@{row.staff_user}> ({deps.label(conv.platform, private)}):\n{quoted(row.slack_text)}"
+    show_in_thread(deps, outbox_id, "composer", words, keep_ts=True, look_first=False)
 
 
 def outcome_needs_copy(result: RelayResult | None) -> bool:

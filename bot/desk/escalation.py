@@ -131,6 +131,15 @@ def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list
                 session.execute(_alarm(conv_id, kind, now).values(due_at=now, fired_at=None))
                 session.commit()
                 continue
+            leaves_at = store.reply_leaving_at(session, conv_id, now)
+            if leaves_at is not None:
+                # A staff reply is counting down its SEND_DELAY (Undo) window: a ping now
+                # would call for an answer that is seconds from leaving. Due again once it
+                # should have left; sent, it disarms the alarm; undone, the ping follows.
+                session.execute(_alarm(conv_id, kind, now).values(
+                    due_at=leaves_at + deps.settings.delivery_lease, fired_at=None))
+                session.commit()
+                continue
             session.commit()  # no transaction (SQLite write lock) across the Slack call
             if not _still_ours(session, deps, conv_id, kind, now):
                 continue

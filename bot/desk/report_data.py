@@ -1,7 +1,7 @@
 """The figures of `/social report` and the weekly report: conversations per
 day by platform, first response (median, 90th percentile) against the SLA,
 the share answered within it, conversations and first response by label,
-and the busiest hours — in business time when
+reviews and their average stars per week (bot.desk.report_reviews), and the busiest hours — in business time when
 business hours are set (first_response_s is stored that way), days and hours
 in TIMEZONE."""
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.desk.figures import against_sla, duration
+from bot.desk.report_reviews import ReviewWeek, gather_reviews, has_reviews, review_lines
 from bot.store.models import IN, Conversation, ConversationLabel, Message
 from bot.rules.sla import SlaPolicy
 
@@ -47,6 +48,8 @@ class ReportFigures:
     answered: int
     posts_by_hour: tuple[int, ...]             # customer posts per local hour, 0–23
     labels: dict[str, LabelFigures] = field(default_factory=dict)  # by label, most conversations first
+    # Per week; () when no review platform is on and no review came in (nothing to say about reviews).
+    reviews: tuple[ReviewWeek, ...] = ()
 
     @property
     def conversations(self) -> int:
@@ -68,7 +71,10 @@ class ReportFigures:
         return self.within_sla / self.answered if self.answered else None
 
 
-def gather(session: Session, now: datetime, days: int, policy: SlaPolicy, timezone: str) -> ReportFigures:
+def gather(session: Session, now: datetime, days: int, policy: SlaPolicy, timezone: str,
+           review_platforms: tuple[str, ...] = ()) -> ReportFigures:
+    """review_platforms: the review platforms that are on — their reviews are counted even when none came in
+    (the report then says "none" rather than leaving the line out)."""
     zone = ZoneInfo(timezone)
     today = now.astimezone(zone).date()
     day_list = tuple(today - timedelta(days=n) for n in range(days - 1, -1, -1))
@@ -93,8 +99,10 @@ def gather(session: Session, now: datetime, days: int, policy: SlaPolicy, timezo
                                               statistics.median(s for _, s in mine) if mine else None)
     hours = Counter(created.astimezone(zone).hour for (created,) in session.execute(
         select(Message.created_at).where(Message.direction == IN, Message.created_at >= since)))
+    reviews = gather_reviews(session, day_list, zone)
     return ReportFigures(
         labels=_by_label(session, since),
+        reviews=reviews if review_platforms or has_reviews(reviews) else (),
         days=day_list, timezone=timezone, per_day={p: tuple(c) for p, c in sorted(per_day.items())},
         platforms=platforms, first_response_s=tuple(s for _, _, s in answered),
         sla_s=int(policy.first_response.total_seconds()), within_sla=sum(p.within_sla for p in platforms.values()),
@@ -134,6 +142,7 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
         if f.answered:
             lines.append(f"  {labels.get(platform, platform)}: median {duration(f.median_first_s)}, "
                          f"{f.within_sla / f.answered:.0%} within SLA")
+    lines += review_lines(figures.reviews, labels)
     if figures.labels:
         lines.append("By label: " + " · ".join(
             f"`{name}` {_conversations(f.conversations)}, median first response {duration(f.median_first_s)}"

@@ -30,10 +30,13 @@ WEEKLY_AT = time(9, 0)
 def post_report(deps: Deps, now: datetime, days: int, channel: str | None = None, user: str | None = None,
                 filename: str | None = None) -> str:
     """Posts the report to `channel`, or to `user` in a DM; returns the channel."""
+    from adapters.registry import review_platforms  # as bot.config reads it: the registry knows which are reviews
+    reviewing = tuple(p for p in review_platforms() if p in deps.settings.enabled_platforms)
     with deps.sessions() as session:
-        figures = gather(session, now, days, deps.policy, deps.settings.timezone)
+        figures = gather(session, now, days, deps.policy, deps.settings.timezone, reviewing)
         session.commit()
-    labels = {platform: deps.label(platform) for platform in figures.platforms}
+    reviewed = {p for week in figures.reviews for p in week.platforms}
+    labels = {platform: deps.label(platform) for platform in {*figures.platforms, *reviewed}}
     text = as_text(figures, labels)
     png = render_png(figures, labels)
     if channel is None:

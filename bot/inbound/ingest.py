@@ -27,7 +27,8 @@ from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
 from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
 from bot.slack.render import followup_message, root_message
-from bot.slack.root import WINDOW_WARNING, park, parking_if_refused, refresh_root, root_update, window_closes
+from bot.slack.root import (WINDOW_WARNING, listening_note, park, parking_if_refused, refresh_root, root_update,
+                            window_closes)
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.rules.urgency import assess, raised
 
@@ -62,7 +63,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     changed_earlier = post.change not in (None, REVISED) and conv is not None
     fresh = conv is None
     if fresh:
-        conv = _new_conversation(channel, post, now)
+        conv = _new_conversation(deps.listen_channel if post.listened else channel, post, now)
         customer_wrote(deps, conv, post, now)  # before its one INSERT, so no UPDATE follows it
         conv, loaded = _store_new_conversation(session, conv, post)
         fresh = loaded is None
@@ -74,7 +75,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
         slack_channel=conv.slack_channel, author_id=post.author_id, author_handle=post.author_handle,
         author_name=post.author_name, text=post.text, change=post.change, private=post.private,
         attachments=attachments_json(post.attachments), name_pending=post.name_pending,
-        rating=post.rating, title=post.title, location=post.location,
+        rating=post.rating, title=post.title, location=post.location, listened=post.listened,
         created_at=post.created_at or now, recorded_at=now)
     if message_id is None:  # recorded concurrently by another process
         if fresh:
@@ -93,7 +94,8 @@ def customer_wrote(deps: Deps, conv: Conversation, post: InboundPost, now: datet
     """The customer's own new post: the clock, the window alarm, the priority."""
     record_customer_post(conv, post.created_at or now, now, deps.policy)
     arm_window_alarm(deps, conv, post.created_at or now)
-    prioritise_from_words(deps, conv, post.text, now, new=message_is_first(conv), rating=post.rating)
+    new = message_is_first(conv)
+    prioritise_from_words(deps, conv, post.text, now, new=new, rating=post.rating, low=post.listened and new)
 
 
 MESSAGE_KEY = ("platform", "account", "external_id")  # uq_message_external
@@ -105,7 +107,7 @@ def _new_conversation(channel: str, post: InboundPost, now: datetime) -> Convers
                         customer_id=post.author_id,
                         customer_handle=post.author_handle, customer_name=post.author_name,
                         slack_channel=channel, status=WAITING, posts_in_wait=0,
-                        priority="normal", created_at=now, updated_at=now,
+                        priority="low" if post.listened else "normal", created_at=now, updated_at=now,
                         alarms={})  # a new conversation has none: nothing to load
 
 
@@ -133,13 +135,16 @@ def message_is_first(conv: Conversation) -> bool:
 
 
 def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: datetime, new: bool,
-                          rating: int | None = None) -> None:
+                          rating: int | None = None, low: bool = False) -> None:
     """The customer's words (and how often they wrote while waiting) may raise
     the priority — and with it shorten the SLA; never one a person chose, and
-    never lower except for a brand-new conversation (praise → low)."""
+    never lower except for a brand-new conversation (praise → low). low: it
+    starts low (a listening match), and only words above normal change that."""
     if conv.priority_by_staff:
         return
     urgency = assess(text, conv.posts_in_wait, rating)
+    if low and not raised("normal", urgency.priority):
+        return
     if urgency.priority == conv.priority or not (new or raised(conv.priority, urgency.priority)):
         return
     set_priority(conv, urgency.priority, now, deps.policy, from_words=True)
@@ -179,8 +184,9 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime, repai
         look_up_name(session, deps, conv, first)
         private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
         closes = window_closes(deps, conv, first.created_at)
-        ts = _post_or_park(session, deps, first, lambda: root_message(conv, first, label, now, can_private=private_ok,
-                                                                      window_closes=closes), None, now)
+        ts = _post_or_park(session, deps, first, lambda: root_message(
+            conv, first, label, now, can_private=private_ok, window_closes=closes,
+            listening=listening_note(deps, conv, first)), None, now)
         if ts is None:
             return False
         store.store_slack_ts(session, first, ts, root_of=conv)

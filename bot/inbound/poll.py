@@ -112,7 +112,7 @@ def poll(deps: Deps, now: datetime, paced: bool = True) -> PollResult:
             log.warning("%s: cannot identify the account yet: %s", adapter.label, exc)
             accounts.append(AccountPoll(adapter.label, error=f"cannot identify the account yet ({exc})"))
             continue
-        accounts.extend(_poll_feed(deps, feed, owner, now, paced) for feed in feeds)
+        accounts.extend(poll_feed(deps, feed, owner, now, paced) for feed in feeds)
     return PollResult(retried + sum(a.posted for a in accounts), tuple(accounts), retried=retried)
 
 
@@ -141,7 +141,7 @@ def safety_net_wait(cursor: PollCursor | None, now: datetime, poll_interval: tim
     return due if due > now else None
 
 
-def _poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -> AccountPoll:
+def poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -> AccountPoll:
     key, name = feed.key, feed.name
     lease = now + max(deps.settings.delivery_lease, timedelta(seconds=60))
     window_key = f"{key}:read"

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from adapters.base import AdapterError, PermanentSendError
+from adapters.base import AdapterError, PermanentSendError, SessionKeeper
 from bot.deps import Deps
 from bot.store.models import Credential
 from bot.redaction import remember_secret
@@ -28,6 +28,7 @@ def _renewable(deps: Deps):
 
 
 def use_stored_tokens(deps: Deps) -> None:
+    use_stored_sessions(deps)
     adapters = _renewable(deps)
     if not adapters:
         return
@@ -77,3 +78,41 @@ def refresh_tokens(deps: Deps, now: datetime) -> list[str]:
             log.info("%s: token refreshed; valid until %s", adapter.label, f"{expires_at:%Y-%m-%d}")
             refreshed.append(adapter.account_key)
     return refreshed
+
+
+def _keepers(deps: Deps) -> list:
+    return [a for a in deps.adapters.values() if isinstance(a, SessionKeeper)]
+
+
+def use_stored_sessions(deps: Deps) -> None:
+    """Hand a platform not logged in yet the session another process stored
+    (read once per process: a logged-in adapter refreshes its own)."""
+    waiting = [a for a in _keepers(deps) if a.needs_session()]
+    if not waiting:
+        return
+    with deps.sessions() as session:
+        for adapter in waiting:
+            stored = session.get(Credential, adapter.session_key)
+            if stored is not None and stored.token:
+                remember_secret(stored.token)
+                adapter.use_session(stored.token)
+
+
+def keep_sessions(deps: Deps, now: datetime) -> None:
+    """Store each session that was created or refreshed in this pass, for the
+    next process (a cron-run `poll` would otherwise log in every run)."""
+    for adapter in _keepers(deps):
+        saved = adapter.session_to_store()
+        if saved is None:
+            continue
+        remember_secret(saved)
+        with deps.sessions() as session:
+            stored = session.get(Credential, adapter.session_key)
+            if stored is None:
+                session.add(Credential(key=adapter.session_key, token=saved, refreshed_at=now))
+            else:
+                stored.token, stored.refreshed_at = saved, now
+            try:
+                session.commit()
+            except IntegrityError:  # another process stored its own at the same moment: either will do
+                session.rollback()

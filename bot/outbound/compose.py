@@ -21,12 +21,26 @@ def compose_reply_text(deps: Deps, slack_text: str, staff_user: str, lookups: bo
     return text
 
 
+def cannot_reply_here(deps: Deps, platform: str, text: str, about: PostRef | None = None) -> str | None:
+    """The platform takes no public reply from this desk at all (its adapter is
+    no Replier: Yelp without Respond-to-Reviews access): why, in the adapter's
+    words — where to answer instead — or None. Such a thread message stays an
+    internal note and its author is told this, privately."""
+    adapter = deps.adapters.get(platform)
+    if adapter is None or can(adapter, ActionKind.REPLY):
+        return None
+    return (adapter.check_reply(text, ActionKind.REPLY, about)
+            or f"{adapter.label} takes no reply from socialdesk. Answer on {adapter.label} itself.")
+
+
 def check_before_queueing(deps: Deps, staff_user: str, platform: str, slack_text: str,
                           kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
     """A reply that cannot be sent is refused when written instead of queued."""
     adapter = deps.adapters.get(platform)
     if adapter is None:
         return None  # deliver says so, naming the missing configuration
+    if kind is ActionKind.REPLY and not can(adapter, kind):
+        return cannot_reply_here(deps, platform, slack_text, about)
     if not can(adapter, kind):
         what = "a private message" if kind is ActionKind.PRIVATE else f"a {kind.value}"
         return f"{adapter.label} cannot send {what} from socialdesk. Answer on {adapter.label} itself."

@@ -47,7 +47,7 @@ CHECKING_REACTION, SENT_REACTION = "hourglass_flowing_sand", "outbox_tray"
 PRIVATE_REACTION = "lock"
 # Doing these twice is doing them once (a second like is still one like): after
 # an ambiguous attempt they are simply sent again, no look-up needed.
-IDEMPOTENT_KINDS = {ActionKind.LIKE, ActionKind.UNLIKE}
+IDEMPOTENT_KINDS = {ActionKind.LIKE, ActionKind.UNLIKE, ActionKind.HIDE, ActionKind.UNHIDE}
 
 
 class StillChecking(AdapterError):
@@ -316,7 +316,8 @@ def _mark_sent(session, deps: Deps, row: Outbox, owner: str, sent: SentMessage, 
     message.external_url = sent.url
     message.text = row.slack_text  # as last edited before it went out
     if sent.opens_thread and not conv.private:
-        # The customer's private answer arrives in that thread: it belongs in this one.
+        # The customer's answer arrives in that thread (a DM a private reply opened, or
+        # a reply to the brand's reply): it belongs in this one.
         store.add_conversation_key(session, conv.platform, conv.account, sent.opens_thread, conv.id)
     answer_conversation(session, deps, conv, message, now)
     store.audit(session, now, row.staff_user, f"{kind.value}_sent", row.conversation_id,

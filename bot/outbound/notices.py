@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 
 WHAT = {"reply": "your reply was", "private": "your private message was", "like": "your ❤️ was",
-        "unlike": "removing your ❤️ was"}
+        "unlike": "removing your ❤️ was", "hide": "your 🙈 (hide it) was", "unhide": "removing your 🙈 (show it) was"}
 
 
 # A failed row still uncertain: an earlier attempt may have reached the
@@ -35,10 +35,12 @@ UNSURE = {"reply": "your reply", "private": "your private message"}
 
 
 LIKE_KINDS = ("like", "unlike")
+# Said to their author alone: a ❤️ or a 🙈 is no matter for the whole thread.
+TOLD_ALONE = LIKE_KINDS + ("hide", "unhide")
 
 
 def not_sent_text(row: Outbox, heart: str | None = None) -> str:
-    if row.kind in LIKE_KINDS:  # said to its author alone: a ❤️ is no matter for the whole thread
+    if row.kind in TOLD_ALONE:
         return f"{WHAT[row.kind].capitalize()} *not passed on* ({heart or 'to the platform'}): {row.last_error}"
     if row.uncertain_since is not None:
         return (f"⚠️ <@{row.staff_user}> {UNSURE.get(row.kind, 'your reply')} *may or may not have reached* the "
@@ -76,7 +78,7 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
             text = not_sent_text(row, _heart_name(session, deps, conv, row) if row.kind in LIKE_KINDS else None)
             session.commit()  # the claim and its reads in one transaction; none across the Slack call
             try:
-                if row.kind in LIKE_KINDS:  # its author alone is told; an ephemeral cannot be looked up, so a
+                if row.kind in TOLD_ALONE:  # its author alone is told; an ephemeral cannot be looked up, so a
                     # lost answer may tell them twice — never the thread
                     deps.slack.ephemeral(conv.slack_channel, row.staff_user, text, thread_ts=conv.slack_root_ts)
                 else:

@@ -26,14 +26,15 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, PostRef, heart_for
+from adapters.base import ActionKind, PostRef
+from adapters.listening import match_reply_refused
 from bot.store import queries as store
 from bot.store.db import reading
 from bot.outbound import saved as saved_call
-from bot.outbound.compose import check_before_queueing, check_wording
+from bot.outbound.compose import cannot_reply_here, check_before_queueing, check_wording
 from bot.outbound.notices import DELETED
 from bot.deps import Deps
-from bot.store.models import CANCELLED, FAILED, HELD, IN, NOTE, OUT, PENDING, Conversation, Message, Outbox
+from bot.store.models import CANCELLED, FAILED, HELD, NOTE, OUT, PENDING, Conversation, Message, Outbox
 from bot.rules.saved_replies import unknown_name_line
 from bot.rules.text import is_internal_note
 from bot.store.saved_replies import saved_names
@@ -79,7 +80,7 @@ def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
 
 def post_ref(conv: Conversation, post: Message) -> PostRef:
     return PostRef(external_id=post.external_id, author_id=post.author_id or conv.customer_id,
-                   private=conv.private or post.private, created_at=post.created_at)
+                   private=conv.private or post.private, created_at=post.created_at, listened=bool(post.listened))
 
 
 def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
@@ -242,6 +243,10 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
     if target is None:
         return RelayResult(Relay.NO_TARGET, conv.id)
     kind = reply_kind(conv, user, target)
+    elsewhere = cannot_reply_here(deps, conv.platform, text, post_ref(conv, target)) \
+        if kind is ActionKind.REPLY else None
+    if elsewhere:
+        return _answered_elsewhere(session, message, conv, elsewhere, now)
     found = saved_call.called(session, text)
     if found is not None and found[1] is None:
         return _unknown_saved(session, message, conv, found[0].name, now)
@@ -249,11 +254,35 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
         # Expanded after the ack, once its sender's name can be asked of Slack ({agent}).
         author_known = False
         kind = ActionKind.PRIVATE if found[1].private_only else kind
+    if kind is ActionKind.REPLY and target.listened:
+        refused = match_reply_refused(deps.adapters.get(conv.platform))
+        if refused:  # X's 2026 rule: a match that did not tag the brand takes no public reply from here
+            return _answered_elsewhere(session, message, conv, f"{refused}. Press *🔒 Reply privately* on the root "
+                                       "to send your next message as a private message, or ❤️ their post to like it.",
+                                       now)
     result = queue_action(session, deps, conv, message, kind, outbox_key(channel, ts, kind), user, text,
                           target, now, author_known=author_known)
     if conv.reply_privately_by == user and kind is ActionKind.PRIVATE and result.outcome is not Relay.DUPLICATE:
         conv.reply_privately_by = None  # the armed "Reply privately" is used up
     return result
+
+
+def _answered_elsewhere(session: Session, message: Message, conv: Conversation, why: str,
+                        now: datetime) -> RelayResult:
+    """A thread message on a platform that takes no reply from here: kept as
+    an internal note (never queued, never dropped) and its author told why,
+    privately — with where to answer instead."""
+    message.direction = NOTE
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return RelayResult(Relay.DUPLICATE, conv.id)
+    store.audit(session, now, message.author_id, "note", conv.id, "the platform takes no reply from here")
+    log.info("#%s message of %s kept as a note: %s takes no reply from here", conv.id, message.author_id,
+             conv.platform)
+    return RelayResult(Relay.NOTE, conv.id, say=f"🔒 Kept as an internal note — *not sent* to the customer — "
+                                                f"because {why}")
 
 
 def _unknown_saved(session: Session, message: Message, conv: Conversation, name: str,
@@ -269,29 +298,6 @@ def _unknown_saved(session: Session, message: Message, conv: Conversation, name:
     store.audit(session, now, message.author_id, "saved_reply_unknown", conv.id, f"!{name}")
     log.info("#%s !%s by %s: no such saved reply; nothing sent", conv.id, name, message.author_id)
     return RelayResult(Relay.NO_SUCH_SAVED, conv.id, say=unknown_name_line(name, saved_names(session)))
-
-
-def record_like(session: Session, deps: Deps, channel: str, ts: str, user: str, liked: bool,
-                event_ts: str, now: datetime) -> RelayResult:
-    """A staff ❤️ added to (or removed from) a customer's message in a thread:
-    like (or unlike) it on the platform — only if that changes anything, and
-    only where the adapter says the platform has a like or reaction for this
-    kind of message (heart_for); elsewhere it stays among colleagues."""
-    message = store.find_message_by_slack_ts(session, channel, ts)
-    if message is None or message.direction != IN or message.external_id is None:
-        return RelayResult(Relay.NOT_OURS)
-    conv = session.get(Conversation, message.conversation_id, with_for_update=True)
-    heart = heart_for(deps.adapters.get(conv.platform), post_ref(conv, message))
-    if heart.name is None:
-        return RelayResult(Relay.COLLEAGUES_ONLY, conv.id, findings=heart.why_not)
-    kind = ActionKind.LIKE if liked else ActionKind.UNLIKE
-    last = session.scalar(select(Outbox.kind).where(Outbox.message_id == message.id,
-                                                    Outbox.kind.in_(("like", "unlike")), Outbox.state != FAILED)
-                          .order_by(Outbox.id.desc()).limit(1))
-    if (last or "unlike") == kind.value:
-        return RelayResult(Relay.UNCHANGED, conv.id, kind=kind)
-    return queue_action(session, deps, conv, message, kind, f"slack:{channel}:{ts}:{kind.value}:{event_ts}",
-                        user, "", message, now, check=False)
 
 
 def find_outbox_by_slack_ts(session: Session, channel: str, ts: str) -> Outbox | None:

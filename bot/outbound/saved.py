@@ -10,18 +10,16 @@ the expanded text, and a retry or a second process finds it settled and
 never expands it again — even if the saved reply changed meanwhile."""
 from __future__ import annotations
 
-import logging
 
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.rules.saved_replies import Call, Customer, expand, parse_call, values
 from bot.rules.text import escape_for_slack
-from bot.slack.slack_out import SLACK_ERRORS
+from bot.outbound.thread_copy import quoted, show_in_thread
 from bot.store.models import Conversation, Outbox, SavedReply
 from bot.store.saved_replies import find_saved_reply
 
-log = logging.getLogger(__name__)
 COPY_PART = "saved"
 
 
@@ -54,22 +52,9 @@ def expanded(session: Session, conv: Conversation, text: str, agent: str) -> tup
     return call, expand(saved.text, call, values(customer, agent))
 
 
-def quoted(text: str) -> str:
-    return "\n".join(f"> {line}" for line in text.splitlines() or [""])
-
-
 def post_expansion(deps: Deps, outbox_id: int, name: str) -> None:
-    """The thread shows what `!name` became, once (marked with the outbox
-    id, looked for before a repost), so the team reads what goes out."""
-    with deps.sessions() as session:
-        row = session.get(Outbox, outbox_id)
-        conv = session.get(Conversation, row.conversation_id)
+    """The thread shows what `!name` became, once, so the team reads what goes out."""
+    def words(row: Outbox, conv: Conversation) -> str:
         label = deps.label(row.platform, row.kind == "private" or conv.private)
-        text = f"💬 `!{name}` by <@{row.staff_user}>, for {label}:\n{quoted(row.slack_text)}"
-        where, created = (conv.slack_channel, conv.slack_root_ts), row.created_at
-        session.commit()
-    try:
-        deps.slack.notice_once(where[0], where[1], text, {"outbox": str(outbox_id), "part": COPY_PART},
-                               since=created, look_first=True)
-    except SLACK_ERRORS as exc:  # the reply itself is unaffected; only the thread misses the copy
-        log.warning("outbox %s: the saved reply's text could not be shown in the thread: %s", outbox_id, exc)
+        return f"💬 `!{name}` by <@{row.staff_user}>, for {label}:\n{quoted(row.slack_text)}"
+    show_in_thread(deps, outbox_id, COPY_PART, words, keep_ts=False, look_first=True)

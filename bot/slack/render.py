@@ -142,6 +142,7 @@ def attachment_blocks(msg: Message) -> list[dict]:
         if kind == READ_ONLY:  # the platform lets nobody answer this post from here: said so, not a file
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
                 f"🔒 *Read-only:* {escape_for_slack(item.get('name') or 'replies cannot be sent from Slack')}")}]})
+            continue   # said once: it is no file, so no "📎 … (no link given)" line after it
         elif kind in SHOWN_AS_IMAGE and web_url(url):
             blocks.append({"type": "image", "image_url": url, "alt_text": f"{kind} sent by the customer",
                            "title": {"type": "plain_text", "text": "Sticker" if kind == "sticker" else "Image"}})
@@ -166,7 +167,8 @@ def fallback_text(platform_label: str, msg: Message) -> str:
     if msg.rating is not None and not msg.parked_reason:
         shown = f"{stars(msg.rating)} {shown}"
     cut = shown[:FALLBACK_CHARS] + ("…" if len(shown) > FALLBACK_CHARS else "")
-    return f"{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
+    ear = "👂 " if msg.listened else ""  # a listening match, in the notification too
+    return f"{ear}{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
 
 
 IN_FLIGHT_LOOK = {"sending": "📤 reply sending", "checking": "⏳ checking whether the reply went out"}
@@ -254,14 +256,18 @@ PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} pr
 
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
                  in_flight: str | None = None, can_private: bool = False,
-                 window_closes: datetime | None = None, writing: tuple[str, ...] = (), removed: bool = False) -> dict:
+                 window_closes: datetime | None = None, writing: tuple[str, ...] = (), removed: bool = False,
+                 listening: str | None = None) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts).
     writing: who has the composer open for it (✍️ Reply); removed: the
-    customer took this review back since (said above its text)."""
+    customer took this review back since (said above its text); listening:
+    what a 👂 root says the team can do with a listening match."""
     line = author_line(platform_label, first, conv.private)
     if first.change:  # the first the desk saw of it was an edit or a removal
         line = CHANGE_LOOK.get(first.change, first.change) + " · " + line
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
+    if listening:  # a 👂 listening match: what the team can do, as the platform allows
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": listening}]})
     if removed:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": REMOVED_REVIEW}]})
     if conv.private:

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, Windowed, can
+from adapters.listening import match_reply_refused
 from bot.deps import Deps
 from bot.slack.render import root_message
 from bot.store import queries as store
@@ -30,6 +31,21 @@ def reply_window(deps: Deps, conv: Conversation) -> timedelta | None:
     replies in this conversation; None where it always does."""
     adapter = deps.adapters.get(conv.platform)
     return adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+
+
+def listening_note(deps: Deps, conv: Conversation, first: Message) -> str | None:
+    """What a 👂 root says the team can do with a listening match (the
+    customer named the brand without tagging it), as the platform allows."""
+    if not first.listened:
+        return None
+    refused = match_reply_refused(deps.adapters.get(conv.platform))
+    if refused:
+        can_dm = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
+        return (f"👂 *Named the brand without tagging it* (listening). No public reply: {refused}. "
+                "❤️ their post to like it" + (", or *🔒 Reply privately* (a DM, where their DMs are open)"
+                                              if can_dm else "") + "; a thread message stays an internal note.")
+    return ("👂 *Named the brand without tagging it* (listening). A thread reply answers it publicly; "
+            "nothing was answered automatically.")
 
 
 def window_closes(deps: Deps, conv: Conversation, customer_wrote: datetime | None) -> datetime | None:
@@ -129,4 +145,4 @@ def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, sho
     parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
         root_message(conv, first, deps.label(conv.platform, conv.private), now, shown.in_flight, private_ok, closes,
-                     shown.writing, removed=shown.removed)))
+                     shown.writing, removed=shown.removed, listening=listening_note(deps, conv, first))))

@@ -208,11 +208,10 @@ class Message(Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     title: Mapped[str | None] = mapped_column(String(512))
     location: Mapped[str | None] = mapped_column(String(256))
-
+    listened: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a 👂 listening match
 
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 HELD = "held"  # REPLY_CHECK found something: waits for its author's Send anyway / Send privately / Cancel
-
 
 class Outbox(Base):
     __tablename__ = "outbox"

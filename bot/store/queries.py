@@ -110,6 +110,13 @@ def reply_in_flight(session: Session, conversation_id: int) -> str | None:
     return "checking" if any(since is not None for since in rows) else "sending"
 
 
+def reply_leaving_at(session: Session, conversation_id: int, now: datetime) -> datetime | None:
+    """When the latest staff reply still in its SEND_DELAY window leaves (not
+    tried yet, due later than now), or None. A reply the platform is refusing
+    or failing is not counted: its customer is still waiting."""
+    return session.execute(_LEAVING, {"conversation_id": conversation_id, "now": now}).scalar()
+
+
 def who_is_writing(session: Session, conversation_id: int, now: datetime) -> tuple[str, ...]:
     """The people with the composer open for this conversation (an expired row counts as closed)."""
     users = session.scalars(select(Composing.user_id).where(Composing.conversation_id == conversation_id,
@@ -198,6 +205,9 @@ _outbox = Outbox.__table__
 _IN_FLIGHT = select(_outbox.c.uncertain_since).where(_outbox.c.conversation_id == bindparam("conversation_id"),
                                                      _outbox.c.kind.in_(("reply", "private")),
                                                      _outbox.c.state.in_((PENDING, SENDING)))
+_LEAVING = select(func.max(_outbox.c.next_attempt_at)).where(
+    _outbox.c.conversation_id == bindparam("conversation_id"), _outbox.c.kind.in_(("reply", "private")),
+    _outbox.c.state == PENDING, _outbox.c.attempts == 0, _outbox.c.next_attempt_at > bindparam("now"))
 _FIRST_ID = select(func.min(_message.c.id)).where(_message.c.conversation_id == bindparam("conversation_id"),
                                                   _message.c.direction == IN)
 _SEEN = select(_message.c.id, _message.c.slack_ts).where(

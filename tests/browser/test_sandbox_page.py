@@ -210,3 +210,48 @@ def test_with_webhooks_unticked_a_post_arrives_by_polling(tmp_path, browser):
         expect(pete).to_contain_text("found by polling, not pushed", timeout=WAIT_MS)
         expect(page.locator("#timeline .tweet", has_text="found by polling")).to_contain_text(
             "public post mentioning @acme_support")
+
+
+def test_a_one_star_review_is_answered_from_its_thread_and_the_answer_shows_under_it(tmp_path, browser):
+    """The Reviews panel: a customer's 1-star Trustpilot review arrives as one root with its stars (by
+    Trustpilot's webhook), staff answer in the thread, the company reply shows under the review; the
+    customer edits it (shown in the thread, which reopens) and deletes it (said in the thread)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with sandbox(str(tmp_path)) as url:
+        page.goto(url)
+        page.select_option("#staff-user", "U0ALICE")
+        expect(page.locator("#review-platform option")).to_have_text(["Trustpilot"])
+        page.fill("#review-name", "Dana K")
+        page.select_option("#review-stars", "1")
+        page.fill("#review-title", "Disappointing evening")
+        page.fill("#review-text", "Cold food and we waited an hour for it.")
+        page.click("#review-form button")
+        review = page.locator("#reviews .review", has_text="Dana K")
+        expect(review).to_contain_text("★☆☆☆☆", timeout=WAIT_MS)
+        dana = page.locator("#channel .conversation", has_text="Dana K")
+        expect(dana).to_contain_text("Cold food and we waited an hour for it.", timeout=WAIT_MS)
+        expect(dana).to_contain_text("★☆☆☆☆")
+        expect(dana).to_contain_text("Trustpilot")
+        expect(dana).to_contain_text("Waiting on us")
+        expect(page.locator("#channel .conversation")).to_have_count(1)  # one root for one review
+
+        answer = "Dana, we are so sorry about Saturday. Our manager will call you today."
+        dana.locator("textarea").fill(answer)
+        dana.get_by_role("button", name="Reply", exact=True).click()
+        expect(review.locator(".owner")).to_contain_text(answer, timeout=WAIT_MS)  # after SEND_DELAY's Undo
+        expect(review.locator(".owner")).to_have_count(1)
+        expect(dana).to_contain_text("Answered", timeout=WAIT_MS)
+
+        review.get_by_role("button", name="✏️ Edit my review").click()
+        review.locator("select[aria-label='new stars']").select_option("4")
+        review.locator("textarea[aria-label='new text']").fill("They called me the next day and made it right.")
+        review.get_by_role("button", name="Save my changes").click()
+        expect(review).to_contain_text("★★★★☆", timeout=WAIT_MS)
+        expect(dana.locator(".thread")).to_contain_text("revised their review", timeout=WAIT_MS)
+        expect(dana.locator(".thread")).to_contain_text("made it right")
+        expect(dana).to_contain_text("Waiting on us", timeout=WAIT_MS)  # a revised review is a new wait
+
+        review.get_by_role("button", name="🗑️ Delete my review").click()
+        expect(page.locator("#reviews")).to_contain_text("No reviews yet.", timeout=WAIT_MS)
+        expect(dana).to_contain_text("The customer removed this review", timeout=WAIT_MS)
+        expect(page.locator("#channel .conversation")).to_have_count(1)
