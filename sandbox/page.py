@@ -15,6 +15,7 @@ from sandbox.page_views import meta_view, x_dms, x_timeline
 from sandbox.page_hearts import heart_labels
 from sandbox.page_modals import add_modal_routes
 from sandbox.page_reviews import ReviewSite, add_review_routes, reviews_view
+from sandbox.page_threads import threads_customer, threads_view
 from sandbox.slack_emulator import SlackState
 from sandbox.x_emulator import XState
 
@@ -72,16 +73,19 @@ def polling_view(engine) -> list[dict]:
 
 
 def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, graph=None,
-                database_url: str | None = None, reviews: list[ReviewSite] | tuple = (), bluesky=None) -> Flask:
+                database_url: str | None = None, reviews: list[ReviewSite] | tuple = (), bluesky=None,
+                threads=None) -> Flask:
     """webhook_url: the bot's /webhooks/x, for webhook mode (on when X's
     emulator starts with it set); graph: the Facebook Page's emulator;
     database_url: the bot's database, read for the polling line; reviews:
     the review platforms the sandbox runs (sandbox.page_reviews), mounted
-    under the page at their own paths."""
+    under the page at their own paths; threads: the brand's Threads account
+    (sandbox.page_threads), pushing to the bot's /webhooks/meta."""
     app = Flask("sandbox-page")
     from bot.store.db import make_engine
     engine = make_engine(database_url) if database_url else None
     meta_webhook_url = graph.webhook_url if graph else None
+    threads_webhook_url = threads.webhook_url if threads else None
 
     def in_background(target, *args):
         # Slack delivers events asynchronously; so does the emulator here.
@@ -112,7 +116,9 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         staff = [{"id": uid, "name": u["real_name"], "handle": u["display_name"]} for uid, u in slack.users.items()]
         return jsonify({"channel": channel, "escalations": escalations, "x": x_timeline(x), "dms": x_dms(x),
                         "staff": staff, "channels": slack.channels, "private": private, "staff_dms": staff_dms,
-                        "home": home, "webhook": bool(x.webhook_url), "facebook": meta_view(graph) if graph else [],
+                        "home": home, "webhook": bool(x.webhook_url), "facebook": sorted(
+                            (meta_view(graph) if graph else []) + (threads_view(threads) if threads else []),
+                            key=lambda i: i["created_at"], reverse=True),
                         "polling": polling_view(engine),
                         "reviews": reviews_view(list(reviews), request.host_url.rstrip("/"))})
 
@@ -153,6 +159,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
             tagged = kind == "bluesky" and f"@{bluesky.handle}" not in text
             return jsonify({"ok": True, "id": bluesky.customer_mentions(
                 username, f"@{bluesky.handle} {text}" if tagged else text)["uri"]})
+        if kind.startswith("threads") and threads is not None:  # a reply to the brand's post, or a mention
+            made = threads_customer(threads, kind, username, text)
+            if made is not None:
+                return jsonify({"ok": True, "id": made["id"]})
         tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
         return jsonify({"ok": True, "id": tweet["id"]})
 
@@ -165,6 +175,8 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
             graph.webhook_url = meta_webhook_url if form.get("webhook") else None
         for site in reviews:
             site.webhooks(bool(form.get("webhook")))
+        if threads is not None:
+            threads.webhook_url = threads_webhook_url if form.get("webhook") else None
         return jsonify({"ok": True, "webhook": bool(x.webhook_url)})
 
     @app.post("/react")

@@ -5,9 +5,9 @@ under it once staff replied in the review's Slack thread.
 Generic on purpose: the page knows review platforms only as `ReviewSite`s — one
 per platform, each wrapping its emulator's state behind the same five customer
 actions and one common shape of a review (id, name, stars, title, text, times,
-the owner's reply). Adding Google or Yelp is one more `*_site` function here and
-one more entry in sandbox/runner.py's `review_sites`. The drawing is
-sandbox/static/reviews.js."""
+the owner's reply). Google's and Yelp's sites are in sandbox/page_review_sites.py;
+another platform is one more `*_site` function and one more entry in
+sandbox/runner.py's `review_sites`. The drawing is sandbox/static/reviews.js."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,10 +30,12 @@ class ReviewSite:
     environment: Callable[[str], dict]              # the emulator's URL → the bot's settings for it
     leave: Callable[[str, int, str, str], str]      # name, stars, title, text → the review's id
     edit: Callable[[str, int, str, str], None]      # id, stars, title, text
-    delete: Callable[[str], None]
+    delete: Callable[[str], None] | None            # None: the platform never tells an app of a removal
     reviews: Callable[[], list[dict]]               # newest first, in the common shape (trustpilot_reviews)
     webhooks: Callable[[bool], None]                # push each change to the bot, or leave it to polling
     polled_every: str                               # what the page says when webhooks are off
+    deleted_note: str = ""                          # what the page says about a deleted review, when it matters
+    note: str = ""                                  # said under the site's name always (Yelp: polled, never pushed)
 
 
 def trustpilot_site(state: TrustpilotState, bot_url: str) -> ReviewSite:
@@ -74,7 +76,9 @@ def trustpilot_reviews(state: TrustpilotState) -> list[dict]:
 
 def reviews_view(sites: list[ReviewSite], page_url: str) -> list[dict]:
     return [{"platform": s.platform, "label": s.label, "url": page_url + s.mount + s.api_path,
-             "polled_every": s.polled_every, "reviews": s.reviews()} for s in sites]
+             "polled_every": s.polled_every, "deletable": s.delete is not None, "deleted_note": s.deleted_note,
+             "note": s.note,
+             "reviews": s.reviews()} for s in sites]
 
 
 def _bad(error: str, status: int = 400):
@@ -140,6 +144,8 @@ def add_review_routes(app: Flask, sites: list[ReviewSite]) -> None:
         site = site_of(form)
         if site is None or not any(r["id"] == form.get("id") for r in site.reviews()):
             return _bad("no such review (deleted already?)", 404)
+        if site.delete is None:
+            return _bad(site.deleted_note or f"{site.label} reviews cannot be deleted here")
         try:
             site.delete(form["id"])
         except KeyError:   # deleted between the look and the delete (a double click)

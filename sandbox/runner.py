@@ -20,27 +20,36 @@ from bot.store.migrate import upgrade_to_head
 from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
+from sandbox.google_emulator import GoogleState
+from sandbox.page_review_sites import google_site, yelp_site
 from sandbox.page_reviews import ReviewSite, trustpilot_site
 from sandbox.serve import BackgroundServer
 from sandbox.slack_emulator import SlackState, create_slack_emulator
+from sandbox.threads_emulator import ThreadsState, create_threads_emulator
 from sandbox.trustpilot_emulator import TrustpilotState
 from sandbox.x_emulator import XState, create_x_emulator
+from sandbox.yelp_emulator import YelpState
 from service.stopping import StopRequest
 
 
 def review_sites(bot_url: str) -> list[ReviewSite]:
     """The review platforms the sandbox runs, each on its emulator, pushing to the bot's web at bot_url."""
-    return [trustpilot_site(TrustpilotState(), bot_url)]
+    yelp = YelpState()
+    yelp.business("Acme Diner")
+    return [trustpilot_site(TrustpilotState(), bot_url), google_site(GoogleState(), bot_url), yelp_site(yelp)]
 
 
 def sandbox_environment(page_url: str, bot_port: int, database_url: str, slack: SlackState, x: XState,
                         graph: GraphState, reviews: list[ReviewSite] | tuple = (),
-                        bluesky: BlueskyState | None = None) -> dict:
+                        bluesky: BlueskyState | None = None, threads: ThreadsState | None = None) -> dict:
     review_settings = {name: value for site in reviews for name, value in site.environment(page_url + site.mount).items()}
     # Bluesky, and listening: a post naming "Acme" without the @ (X or Bluesky) is a 👂 root after the next pass.
     sky = {"BLUESKY_PDS_URL": f"{page_url}/bluesky", "BLUESKY_HANDLE": bluesky.handle,
            "BLUESKY_APP_PASSWORD": bluesky.app_password, "LISTEN_TERMS": "Acme"} if bluesky else {}
-    return {**review_settings, **sky,
+    # Threads: its webhooks come signed with the Threads app secret, which differs from the Facebook app's.
+    thr = {"THREADS_API_URL": f"{page_url}/threads/v1.0", "THREADS_USER_ID": threads.user_id,
+           "THREADS_TOKEN": threads.token, "THREADS_APP_SECRET": threads.app_secret} if threads else {}
+    return {**review_settings, **sky, **thr,
         "DATABASE_URL": database_url,
         "SLACK_BOT_TOKEN": slack.token, "SLACK_SIGNING_SECRET": slack.signing_secret,
         "SLACK_API_URL": f"{page_url}/slack/api/", "SLACK_CHANNEL": "C0SUPPORT",
@@ -137,11 +146,14 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     graph = GraphState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
     reviews = review_sites(f"http://127.0.0.1:{bot_port}")
     sky = BlueskyState()
-    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url, reviews, bluesky=sky), {
+    thr = ThreadsState(webhook_url=f"http://127.0.0.1:{bot_port}/webhooks/meta")
+    app = DispatcherMiddleware(create_page(slack, x, webhook_url, graph, database_url, reviews, bluesky=sky,
+                                         threads=thr), {
         "/slack": create_slack_emulator(slack), "/x": create_x_emulator(x), "/graph": create_graph_emulator(graph),
-        "/bluesky": create_bluesky_emulator(sky), **{site.mount: site.emulator for site in reviews}})
+        "/bluesky": create_bluesky_emulator(sky), **{site.mount: site.emulator for site in reviews},
+        "/threads": create_threads_emulator(thr)})
     server = BackgroundServer(app, port=port).start()
-    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph, reviews, sky)
+    settings = sandbox_environment(server.url, bot_port, database_url, slack, x, graph, reviews, sky, thr)
     env = {**os.environ, **settings}
     settings_file = Path(data_dir) / "sandbox.env"
     settings_file.write_text(by_hand_settings(settings), encoding="utf-8")
@@ -149,7 +161,7 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     children = [subprocess.Popen([sys.executable, "-m", "bot", command], env=env)
                 for command in ("web", "worker")]
     try:
-        if not _wait_for(f"http://127.0.0.1:{bot_port}/healthz", 30):
+        if not _wait_for(f"http://127.0.0.1:{bot_port}/healthz", 90):
             print("socialdesk sandbox: the bot's web process did not start", file=sys.stderr)
             return 1
         print(f"\n  socialdesk sandbox is running: open {server.url}\n"

@@ -206,6 +206,8 @@ def test_a_customer_post_takes_fewer_round_trips(held_web, deps, graph_state, sl
     # Before issue 20's rework: 39, 24, 25 on SQLite (30, 19, 20 on PostgreSQL); after it, 29, 15, 17 (21, 11, 13);
     # the same session's features then added a read or two per post (Slack's shared posting turns, one per post;
     # the root's labels and who is writing): 31, 18, 20 on SQLite; the first delivery also runs the recovery
-    # pass for Slack events acked by a process that died (two reads): 33.
-    print("ROUNDTRIPS", per_delivery)
-    assert per_delivery[0] <= 34 and max(per_delivery[1:]) <= 21, per_delivery
+    # pass for Slack events acked by a process that died (two reads): 33. Measured on main before item 7's second
+    # pass: 25, 18, 20 on SQLite (20, 14, 16 on PostgreSQL); after it (the posts read back as rows with their labels'
+    # EXISTS, the root's two marks in one SELECT, the pacer's turn returned by the claim): 23, 15, 17 (18, 11, 13).
+    first, follow_up = {"sqlite": (24, 17), "postgresql": (19, 13)}[engine.dialect.name]
+    assert per_delivery[0] <= first and max(per_delivery[1:]) <= follow_up, per_delivery

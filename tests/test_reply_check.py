@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from bot.rules import tone_model
 from bot.rules.reply_check import PERSONAL, check_reply_text, describe
 from tests.helpers import examples
 
@@ -32,11 +33,11 @@ def test_tuning_corpus_rates(report_figure):
     held = {label: sum(1 for lab, _, found in checked if lab == label and found) for label in labels}
     total = {label: sum(1 for lab, _ in rows if lab == label) for label in labels}
     personal_missed = [text for label, text, found in checked
-                       if label in PERSONAL and not any(f.kind == label for f in found)]
+                       if label in PERSONAL & labels and not any(f.kind == label for f in found)]
     tone_held = sum(held[label] for label in TONE) / sum(total[label] for label in TONE)
     good_held = held["good"] / total["good"]
     report_figure(f"reply check, TUNING corpus (rules written on it: not evidence), {len(rows)} replies: personal data held "
-                  f"{sum(held[l] for l in PERSONAL)}/{sum(total[l] for l in PERSONAL)}, bad tone held {tone_held:.1%} "
+                  f"{sum(held[l] for l in PERSONAL & labels)}/{sum(total[l] for l in PERSONAL & labels)}, bad tone held {tone_held:.1%} "
                   f"({sum(held[l] for l in TONE)}/{sum(total[l] for l in TONE)}), good replies held {good_held:.1%} "
                   f"({held['good']}/{total['good']})")
     assert personal_missed == []
@@ -44,24 +45,52 @@ def test_tuning_corpus_rates(report_figure):
     assert good_held <= 0.02
 
 
-HELDOUT = Path(__file__).parent / "fixtures" / "heldout" / "replies.jsonl"
+FIXTURES = Path(__file__).parent / "fixtures"
+# Batch 1 was read and tuned on after its single evaluation: development data.
+# Batch 2 (heldout2/) is the held-out one, added by the lead after the method is frozen.
+DEVELOPMENT = FIXTURES / "heldout" / "replies.jsonl"
+HELDOUT = FIXTURES / "heldout2" / "replies.jsonl"
 
 
-def test_heldout_corpus(report_figure):
-    """Written by a session that never saw the rules (tests/fixtures/heldout/
-    PROVENANCE.md) and run once the method was frozen: the figures, good or bad."""
-    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert len(rows) >= 150
+def batch_figures(rows: list[dict]) -> str:
+    # The tone model loads in the background on first use: wait for it, so a
+    # figure never depends on how far that load had come.
+    from bot.rules import tone_model
+    reader = "phrase families + tone model" if tone_model.available() else "phrase families alone"
     found = [(row["label"], check_reply_text(row["text"])) for row in rows]
     total = Counter(label for label, _ in found)
     held = Counter(label for label, findings in found if findings)
-    as_personal = sum(1 for label, findings in found
-                      if label == "personal_data" and any(f.personal for f in findings))
-    report_figure(f"reply check, HELD-OUT corpus, {len(rows)} replies: bad tone held {held['bad_tone']}/{total['bad_tone']} "
-                  f"({held['bad_tone'] / total['bad_tone']:.1%}), good held {held['ok']}/{total['ok']} "
-                  f"({held['ok'] / total['ok']:.1%}), personal data held {held['personal_data']}/{total['personal_data']} "
-                  f"({as_personal} of them as personal data)")
-    assert sum(total.values()) == len(rows)
+    as_personal = sum(1 for label, findings in found if label == "personal_data" and any(f.personal for f in findings))
+    return (f"{reader}, {len(rows)} replies: bad tone held {held['bad_tone']}/{total['bad_tone']} "
+            f"({held['bad_tone'] / max(total['bad_tone'], 1):.1%}), good held {held['ok']}/{total['ok']} "
+            f"({held['ok'] / max(total['ok'], 1):.1%}), personal data held {held['personal_data']}/{total['personal_data']} "
+            f"({as_personal} of them as personal data)")
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_development_batch_1(report_figure):
+    """Batch 1 and the replies written for issue 25: tuned on, not evidence."""
+    for path, name in ((DEVELOPMENT, "batch 1 (DEVELOPMENT: read and tuned on, not evidence)"),
+                       (FIXTURES / "tuning" / "replies.jsonl", "replies written for issue 25 (TUNING)")):
+        rows = jsonl(path)
+        assert len(rows) >= 100
+        report_figure(f"reply check, {name}, {batch_figures(rows)}")
+    rows = jsonl(DEVELOPMENT)
+    missed = [row["text"] for row in rows if row["label"] == "personal_data"
+              and not any(f.personal for f in check_reply_text(row["text"]))]
+    assert len(missed) <= 1, missed  # the one left: a business's info@ address (a role mailbox passes on purpose)
+
+
+def test_heldout_batch_2(report_figure):
+    """The honest figures, printed whatever they are (evaluated once by the lead)."""
+    if not HELDOUT.exists():
+        pytest.skip(f"{HELDOUT.relative_to(FIXTURES.parent.parent)} is not there yet")
+    rows = jsonl(HELDOUT)
+    assert rows
+    report_figure(f"reply check, HELD-OUT batch 2, {batch_figures(rows)}")
 
 
 # Written for these tests (in no corpus): bad tone in words the lists had no
@@ -108,3 +137,51 @@ def test_a_lone_surrogate_is_checked_without_error():
     # JSON may carry "\ud800"; the tokenizer behind the tone model raised on it.
     assert check_reply_text("sorry \ud800 about that") == ()
     assert check_reply_text("\ud800") == ()
+
+
+@pytest.mark.skipif(not tone_model.available(), reason="socialdesk[nlp] is not installed")  # loads it, blocking
+def test_the_tone_model_holds_what_no_family_catches_and_names_what_it_reads_like():
+    # Written for this test, in no corpus: no phrase family matches it.
+    text = "We have better things to do than read the same complaint twice."
+    (finding,) = check_reply_text(text)
+    assert finding.kind == "tone" and finding.found.startswith("reads like “")
+    assert check_reply_text("We're sorry, we have read your complaint twice and we'll fix it today.") == ()
+
+
+def test_while_the_tone_model_loads_the_families_decide(monkeypatch):
+    monkeypatch.setattr(tone_model, "_ready", lambda: None)
+    assert check_reply_text("We have better things to do than read the same complaint twice.") == ()
+
+
+def test_without_the_tone_model_the_families_decide(monkeypatch, caplog):
+    def broken(texts):
+        raise TypeError("TextEncodeInput must be Union[TextInputSequence, Tuple[InputSequence, InputSequence]]")
+    monkeypatch.setattr(tone_model, "features", broken)
+    monkeypatch.setattr(tone_model, "_ready", lambda: tone_model._Model(None, None, (), None))
+    assert check_reply_text("We have better things to do than read the same complaint twice.") == ()
+    assert "the rules decide" in caplog.text
+
+
+# Written for these tests: personal data beyond e-mail, phone and a Luhn-valid card.
+@pytest.mark.parametrize("text, kind", [
+    ("The refund went to card 4929-1234-5678-9012 today.", "card"),  # printed as a card, Luhn fails: still a card
+    ("Your date of birth 14/02/1988 is on the booking.", "identity"),
+    ("We have your DOB as 3rd March 1975, is that right?", "identity"),
+    ("Passport number 123456789 is on the ticket.", "identity"),
+    ("NI number AB 12 34 56 C was on the form.", "identity"),
+    ("Refund sent to sort code 12-34-56, account 12345678.", "bank"),
+])
+def test_more_personal_data_is_held_and_masked(text, kind):
+    findings = check_reply_text(text)
+    assert [f.kind for f in findings] == [kind]
+    assert findings[0].personal
+    assert not any(digits in describe(findings) for digits in ("1234 5678", "14/02/1988", "123456789", "12 34 56"))
+
+
+@pytest.mark.parametrize("text", [
+    "Order 1234 5678 9012 3456 shipped today.",  # grouped like a card, but no card starts with 1
+    "Your reference is 5021353261 and the parcel is due Friday.",
+    "The sale starts on 14/02 and ends 28/02.",
+])
+def test_order_numbers_and_dates_are_not_personal_data(text):
+    assert not any(f.personal for f in check_reply_text(text))

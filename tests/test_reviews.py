@@ -36,7 +36,7 @@ def test_low_stars_raise_the_priority_through_the_urgency_rules(stars, text, pri
 def _review(**kw):
     fields = dict(text="Cold <!channel> food", author_handle="Dana", author_id="c1", author_name=None, created_at=NOW,
                   external_url="https://www.trustpilot.com/reviews/abc", parked_reason=None, attachments=None,
-                  change=None, rating=2, title="Never *again* <@U1>", location="Leeds & York")
+                  change=None, rating=2, title="Never *again* <@U1>", location="Leeds & York", listened=False)
     fields.update(kw)
     return SimpleNamespace(**fields)
 

@@ -62,34 +62,64 @@ def test_tuning_corpus(report_figure, use_model):
     assert f["praise_raised"] == 0
 
 
-HELDOUT = Path(__file__).parent / "fixtures" / "heldout" / "urgency.jsonl"
+FIXTURES = Path(__file__).parent / "fixtures"
+# Batch 1 was evaluated once, then its misses were read and the method tuned on
+# it: development data now (tests/fixtures/heldout/PROVENANCE.md). Batch 2 is
+# the held-out one, written by a session that never saw the rules; the lead
+# adds it after the method is frozen, and this file only ever reads it here.
+DEVELOPMENT = FIXTURES / "heldout" / "urgency.jsonl"
+HELDOUT = FIXTURES / "heldout2" / "urgency.jsonl"
 URGENT_CLASSES = ("safety", "fraud", "legal", "press")
 
 
-def heldout() -> list[dict]:
-    return [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines() if line.strip()]
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def batch_figures(posts: list[dict], use_model: bool) -> str:
+    f = figures([(post["label"], post["text"]) for post in posts], use_model)
+    guessed = [assess(post["text"], use_model=use_model).priority for post in posts]
+    by_class = Counter(post.get("class", "") for post in posts if post["label"] == "urgent")
+    caught = Counter(post.get("class", "") for post, guess in zip(posts, guessed, strict=True)
+                     if post["label"] == "urgent" and guess == "urgent")
+    confusion = "; ".join(f"{label}→" + "/".join(str(f["seen"][(label, g)]) for g in ORDER) for label in ORDER)
+    return (summary("", f)[2:] + "; urgent by class " + ", ".join(f"{c} {caught[c]}/{by_class[c]}" for c in URGENT_CLASSES)
+            + f"; confusion (columns low/normal/high/urgent) {confusion}")
+
+
+def _reader(use_model: bool) -> str:
+    if use_model and not HAS_MODEL:
+        pytest.skip("socialdesk[nlp] is not installed: the word rules decide alone")
+    return "rules + embedding model" if use_model else "word rules alone"
 
 
 @pytest.mark.parametrize("use_model", [False, True], ids=["rules", "rules+model"])
-def test_heldout_corpus(report_figure, use_model):
-    """Written by a session that never saw the rules (tests/fixtures/heldout/
-    PROVENANCE.md) and run once the method was frozen: these are the figures,
-    good or bad; docs/benchmarks.md has the confusion table. Only what was
-    reached on that first run is held here, so a change cannot quietly lose it."""
-    if use_model and not HAS_MODEL:
-        pytest.skip("socialdesk[nlp] is not installed: the word rules decide alone")
-    posts = heldout()
-    assert len(posts) >= 200
-    f = figures([(post["label"], post["text"]) for post in posts], use_model)
-    by_class = Counter(post["class"] for post in posts if post["label"] == "urgent")
-    caught = Counter(post["class"] for post in posts
-                     if post["label"] == "urgent" and assess(post["text"], use_model=use_model).priority == "urgent")
-    praise = [post["text"] for post in posts if post["class"] == "praise"
-              and assess(post["text"], use_model=use_model).priority in ("high", "urgent")]
-    report_figure(summary(f"urgency, HELD-OUT corpus, {'rules + embedding model' if use_model else 'word rules alone'}",
-                          f) + "; urgent by class " + ", ".join(f"{c} {caught[c]}/{by_class[c]}" for c in URGENT_CLASSES)
-                  + f"; praise posts raised {len(praise)}")
-    assert f["n"] == len(posts)
+def test_development_batch_1(report_figure, use_model):
+    """Batch 1 and the posts written for issue 25: tuned on, so not evidence —
+    printed so a change that loses what they reach shows."""
+    reader = _reader(use_model)
+    for path, name in ((DEVELOPMENT, "batch 1 (DEVELOPMENT: read and tuned on, not evidence)"),
+                       (FIXTURES / "tuning" / "urgency.jsonl", "posts written for issue 25 (TUNING)")):
+        posts = jsonl(path)
+        assert len(posts) >= 200
+        report_figure(f"urgency, {name}, {reader}: {batch_figures(posts, use_model)}")
+    posts = jsonl(DEVELOPMENT)
+    assert sum(assess(p["text"], use_model=use_model).priority == "urgent" for p in posts if p["label"] == "urgent") >= 55
+    assert not [p["text"] for p in posts if p["label"] == "low"
+                and assess(p["text"], use_model=use_model).priority in ("high", "urgent")]
+
+
+@pytest.mark.parametrize("use_model", [False, True], ids=["rules", "rules+model"])
+def test_heldout_batch_2(report_figure, use_model):
+    """The honest figures: batch 2, written by a session that never saw the
+    rules, evaluated once by the lead after the method was frozen. Whatever
+    they are, they are printed; nothing is asserted about them."""
+    reader = _reader(use_model)
+    if not HELDOUT.exists():
+        pytest.skip(f"{HELDOUT.relative_to(FIXTURES.parent.parent)} is not there yet")
+    posts = jsonl(HELDOUT)
+    assert posts
+    report_figure(f"urgency, HELD-OUT batch 2, {reader}: {batch_figures(posts, use_model)}")
 
 
 # Written for these tests (not in either corpus): each says it in words no cue
@@ -142,11 +172,11 @@ def test_safety_words_in_routine_posts_stay_normal(text):
 
 @pytest.mark.skipif(not HAS_MODEL, reason="socialdesk[nlp] is not installed")
 def test_the_model_raises_what_no_cue_catches_and_names_its_nearest_example():
-    text = "my cat has been ill since she ate your new food"
+    text = "the cot side came down with my baby asleep in it"
     assert assess(text, use_model=False).priority == "normal"
     urgency = assess(text)
     assert urgency.priority == "urgent"
-    assert urgency.reason.startswith("sounds like a safety problem (like: “")
+    assert urgency.reason.startswith("sounds like a safety problem (reads like: “")
     nearest = urgency_model.likeness(text).nearest
     assert urgency_model.words_only(nearest).split()[0] in urgency.reason
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from adapters.base import REVISED, ActionKind, InboundPost, NameFinder, can
-from bot.store import conversation_rows as rows
+from bot.store import conversation_rows as rows, publish_rows
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
@@ -249,14 +249,14 @@ def _post_or_park(session: Session, deps: Deps, message: Message, render, thread
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
                   thread_ts: str | None, now: datetime) -> str | None:
-    attempt = store.claim_publish(session, message.id, now, now + deps.settings.delivery_lease)
+    claim = store.claim_to_post(session, message.id, now, now + deps.settings.delivery_lease)
     session.commit()  # the claim is visible to other replicas before the network call
-    if attempt is None:
+    if claim is None:
         return None
     marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
-    try:
+    try:  # claim: (attempt, the channel's shared posting turn)
         return deps.slack.post_unique(message.slack_channel, payload, thread_ts, marker,
-                                      since=message.recorded_at, look_first=attempt > 1)
+                                      since=message.recorded_at, look_first=claim[0] > 1, paced_until=claim[1])
     except Exception:
         # Free it for the next pass at once; that pass looks it up before posting.
         store.release_publish(session, message.id)
@@ -330,7 +330,7 @@ def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: 
                 # Their conversations (and first posts) come in the same SELECT and
                 # stay referenced (the session's identity map is weak): publish
                 # reads them again only after a rollback.
-                loaded = store.messages_to_publish(session, only_ids)
+                loaded = publish_rows.messages_to_publish(session, only_ids)
                 messages = [message for message, _conv, _first in loaded]
                 firsts = {message.conversation_id: first for message, _conv, first in loaded}
             return _publish_in_order(session, deps, now, messages, refresh=only_ids is None, firsts=firsts)

@@ -19,15 +19,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.rules import reply_words as words
+from bot.rules import reply_words as words, tone_model
 
-PERSONAL = frozenset({"email", "phone", "card", "bank"})
-ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
-         "sarcasm": "🙄", "hostile": "😠"}
+PERSONAL = frozenset({"email", "phone", "card", "bank", "identity"})
+ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
+         "sarcasm": "🙄", "hostile": "😠", "tone": "🧊"}
 WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
-        "bank": "a bank account number (IBAN)",
+        "bank": "a bank account number (IBAN, or sort code and account)",
+        "identity": "a date of birth or an identity number (passport, national insurance, social security)",
         "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
-        "sarcasm": "dismissive sarcasm", "hostile": "strongly negative words aimed at the customer, with no "
+        "sarcasm": "dismissive sarcasm", "tone": "a tone that reads like replies we would not send",
+        "hostile": "strongly negative words aimed at the customer, with no "
         "apology or empathy anywhere in the reply"}
 HOSTILE_BELOW = -0.5  # VADER compound score of a sentence that talks to "you"
 
@@ -48,8 +50,8 @@ class Finding:
 
 def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = frozenset()) -> tuple[Finding, ...]:
     """What a reader would regret seeing in `text`; empty if it may go out.
-    (No embedding model here: tried for issue 25, it held plain replies such as
-    "We are looking into it publicly too." — docs/benchmarks.md.)"""
+    Phrase families first; with socialdesk[nlp] the tone model reads what they
+    miss (bot.rules.tone_model)."""
     text = text.replace("’", "'").replace("‘", "'")
     found: list[Finding] = []
     if not private:
@@ -58,18 +60,37 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
         found += [Finding("email", _mask_email(address)) for address in _emails(text, allow)]
         banks = list(_ibans(text))
         found += [Finding("bank", f"{iban[:2]}•• •••• {iban[-4:]}") for iban in banks]
+        accounts = list(_uk_accounts(text))
+        found += [Finding("bank", f"account •••• {digits[-4:]}") for digits in accounts]
+        ids = list(_identities(text))
+        found += [Finding("identity", f"{what} ••••") for what, _ in ids]
+        taken = cards + accounts + [digits for _, digits in ids]
         found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
-                  if digits not in cards and not any(digits in iban for iban in banks)]
+                  if digits not in taken and not any(digits in iban for iban in banks)]
     found += [Finding("blame", match) for match in _matches(_blame_re(), text, negatable=True)]
     found += [Finding("blame", match) for match in _matches(_insult_re(), text)]
     found += [Finding("blame", match) for match in _matches(_condescension_re(), text)]
     found += [Finding("profanity", _mask_word(match)) for match in _matches(_profanity_re(), text)]
-    found += [Finding("shouting", shout) for shout in _shouting(text)]
+    found += [Finding("shouting", shout) for shout in _shouting(_without_quotes(text))]
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
     if not any(f.kind == "blame" for f in found):
-        found += [Finding("hostile", why) for why in _hostile(text)]
+        found += [Finding("hostile", why) for why in _hostile(_without_quotes(text))]
+    if not any(not f.personal for f in found) and not kind_words(text):
+        # No phrase family matched: the tone model (socialdesk[nlp]) may still hear
+        # sarcasm or condescension in new words — never over an apology.
+        heard = tone_model.bad_tone(_without_quotes(text))
+        if heard is not None and heard[0] >= tone_model.BAD_AT:
+            found.append(Finding("tone", f"reads like “{heard[1][:80]}” ({heard[0]:.0%})"))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.found.lower()): f for f in found}
     return tuple(unique.values())
+
+
+_QUOTED = re.compile(r"\"[^\"]{1,200}\"|“[^”]{1,200}”")
+
+
+def _without_quotes(text: str) -> str:
+    """The customer's words quoted back are not our tone."""
+    return _QUOTED.sub(" ", text)
 
 
 def describe(findings: tuple[Finding, ...]) -> str:
@@ -117,7 +138,12 @@ def _cards(text: str):
         if len(groups) > 1 and groups != [4, 6, 5] and any(g != 4 for g in groups[:-1]):
             continue
         digits = re.sub(r"\D", "", raw)
-        if 13 <= len(digits) <= 19 and _luhn(digits):
+        # Grouped as a card is printed and starting as card numbers do (2–6), it
+        # is one even when a digit is mistyped and Luhn fails ("4929-1234-5678-9012"):
+        # the customer's card is exposed all the same. An ungrouped run must pass
+        # Luhn — order and tracking numbers are long runs of digits too.
+        printed = len(groups) > 1 and digits[0] in "23456"
+        if 13 <= len(digits) <= 19 and (printed or _luhn(digits)):
             yield digits
 
 
@@ -130,6 +156,31 @@ def _ibans(text: str):
         iban = match.group().replace(" ", "")
         if 15 <= len(iban) <= 34 and int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1:
             yield iban
+
+
+# A sort code with an account number (UK), or an account number named as one.
+UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,20}?(\d{8})\b|account (?:number|no\.?):?\s*(\d{8})\b",
+                        re.IGNORECASE)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_A_DATE = rf"(?:\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+# Each names what it is, so a reference number is never mistaken for one.
+IDENTITIES = (
+    ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born on|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE)),
+    ("passport number", re.compile(r"passport(?: number| no\.?)?:?\s*(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
+    ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b")),
+    ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])")),
+)
+
+
+def _uk_accounts(text: str):
+    for match in UK_ACCOUNT.finditer(text):
+        yield match.group(1) or match.group(2)
+
+
+def _identities(text: str):
+    for what, pattern in IDENTITIES:
+        for match in pattern.finditer(text):
+            yield what, re.sub(r"\D", "", match.group(1))
 
 
 def _phones(text: str, allow: frozenset[str]):
@@ -181,7 +232,7 @@ def _sarcasm_re():
 
 @lru_cache(maxsize=1)
 def _profanity_re():
-    return _phrases(re.escape(word) for word in words.PROFANITY)
+    return _phrases([re.escape(word) for word in words.PROFANITY] + list(words.MASKED_PROFANITY))
 
 
 NEGATED = re.compile(r"(?:\bnot|n't|\bnever|\bno)\s+(?:\w+\s+)?$", re.IGNORECASE)
@@ -203,6 +254,11 @@ EMPHATIC = frozenset({"NO", "NOT", "NEVER", "STOP", "ALREADY", "NOTHING", "NOBOD
                       "LOOK", "CLEARLY", "DID", "DO", "ALL", "EVERY", "AGAIN", "LISTEN", "WRONG", "YOUR", "YOU"})
 
 
+# A run of capitals only of these is a cheer, not shouting: "THANK YOU for shopping with us!"
+CHEERFUL = frozenset({"THANK", "THANKS", "YOU", "SO", "MUCH", "WELCOME", "HAPPY", "BIRTHDAY", "CONGRATULATIONS",
+                      "CONGRATS", "WELL", "DONE", "NEW", "SALE", "LIVE", "NOW", "FREE", "GOOD", "NEWS", "YAY"})
+
+
 def _shouting(text: str):
     if re.search(r"[!?]*!(?:[!?]*!){2,}|[!?]{4,}", text):
         yield re.search(r"[!?]{3,}", text).group()
@@ -212,7 +268,7 @@ def _shouting(text: str):
         if loud:
             run.append(token)
             continue
-        if len(run) >= 2 or (run and run[0] in EMPHATIC):
+        if (len(run) >= 2 or (run and run[0] in EMPHATIC)) and not set(run) <= CHEERFUL:
             yield " ".join(run)
         run = []
 

@@ -41,6 +41,38 @@ CONDESCENSION = (
     r"next time,? (?:maybe|perhaps|just|try to)?\s*(?:order|buy|check|read|choose|pick)", r"(?:the )?right one next time",
     r"not sure why you (?:thought|think|expected|assumed)", r"why would you (?:think|expect|assume)",
     r"we get it,? you(?:'re| are)", "interesting theory", r"(?:nice|cute|interesting) (?:theory|story|idea)\.",
+    # Issue 25: talking down in everyday words — explaining slowly, "not complicated",
+    # "someone more tech savvy", "have you tried actually…", "rules are rules".
+    r"(?:smaller|simpler|short) words", r"spell (?:it|this|that) out", r"(?:explain|say|put) (?:it|this|that) (?:slowly|simply|more simply|again slowly)",
+    r"(?:explain|say) (?:it|this|that) (?:one more|once more|for the \w+) time", r"how many (?:more )?(?:ways|times) (?:can|do|must|will|should) (?:i|we)",
+    r"(?:not|isn't|is not|it's not) (?:really |that |very |exactly )?complicated", r"(?:isn't|is not|not) (?:everyone's|your) strong (?:suit|point)",
+    "reading comprehension", r"(?:ask|get|find) someone (?:more |a bit more |who is more )?(?:tech[- ]?savvy|technical|competent)",
+    r"have you tried (?:actually |just )?(?:turning (?:it|your)|reading|looking|plugging)", "you'd be surprised how often",
+    r"not sure what (?:else )?(?:to suggest|to tell you|we can tell you|you were expecting|else you (?:were )?expect\w*|you expected)",
+    r"(?:don't|do not) know what (?:else )?to tell you", "rules are rules", r"simple as(?=[.!]|$)",
+    r"you seem to (?:have forgotten|be determined|think)", r"which you (?:seem to have|have|must have) forgotten",
+    r"as (?:i|we)(?:'ve| have)? (?:already|previously) (?:explained|said|mentioned|stated|told)", r"as (?:stated|explained|mentioned|said) (?:twice|already|before|several times|repeatedly)",
+    r"we heard you the first time", r"(?:not|isn't|is not) our job", r"we(?:'re| are) not (?:mind readers|a charity|your (?:personal|mum|mom|servants?))",
+    r"(?:a|just a) (?:shop|business|company|retailer),? not (?:a|your)", "you get what you pay for", r"(?:can't|cannot) be helped",
+    r"not reading all (?:that|this)", r"(?:we|i) (?:don't|do not) (?:normally|usually) (?:respond|reply)", r"rants? like (?:this|yours)",
+    r"maybe (?:next time )?(?:don't|do not|try|ask|measure|read|check)\b", r"next time,? (?:don't|do not)", r"perhaps you should(?:'ve| have)",
+    r"should(?:'ve| have) thought of that", r"if you can't (?:handle|work out|figure out|manage|be bothered|follow)",
+    r"if you won't (?:follow|read|listen)", r"(?:clogging|spamming) (?:up )?(?:our|the)", r"(?:wasting|waste) (?:our|my) time",
+    r"(?:when|once) you(?:'ve| have) calmed down", r"(?:such|a|this) (?:big )?fuss", "you're not special", "you are not special",
+    "where it belongs", "we both know", r"that'?s rich", r"(?:actually|really|just) want help or", r"determined to be (?:angry|difficult|upset)",
+    r"try being (?:polite|nice|patient|reasonable)", r"won't make (?:the \w+|it|us|them) (?:go|come|arrive|any)", "buyer's remorse",
+    r"between you and your (?:bank|courier|provider)", r"hardly our (?:fault|problem)", r"you(?:'re| are) (?:just )?(?:charging|using|doing|holding|fitting|washing) it wrong",
+    r"because you (?:didn't|did not|never) (?:answer|read|check|reply|listen|follow)", r"^meh\b", "squeeze in another", r"(?:daft|silly|dumb) question",
+    r"(?:won't|will not) be entertaining", "kindly refrain", "babysit", r"(?:don't|do not) respond to threats", r"(?:not going|refuse) to argue",
+    r"nothing better to do", r"right after (?:everyone|all the people|the customers) who", r"along with (?:all )?the (?:others|rest|other \w+) you(?:'ve| have)? sent",
+    r"(?:lovely|nice|great) to hear from you again", r"for the (?:\w+th|second|third|hundredth|umpteenth|\d+(?:st|nd|rd|th)) time (?:this|today)",
+    r"(?:all|both) (?:two|three) (?:sentences|words|lines) of it", r"not sure where the confusion", r"where(?:'s| is) the confusion",
+    r"(?:don't|do not) know how to make (?:this|it) (?:any )?(?:simpler|clearer|easier|plainer)",
+    r"(?:amazing|funny|strange|interesting|odd) how (?:everyone|everybody|nobody|no one|this only|it only|you only)",
+    r"literally the first", r"instead of just \w+ing us", r"like we (?:asked|told you|said)",
+    r"skill issue", r"(?:called|there) (?:a|an) [\w ]{1,20} for a reason", r"(?:in|with) big letters", r"everyone knows",
+    r"must be something you (?:did|done)", r"because you complained", r"actually (?:open|read|check|look at) (?:the|your|our)",
+    r"(?:don't|do not) tag us again", r"what exactly do you want us to do", r"more time on your", r"call the (?:news|police|papers)(?=[.!]|$)",
 )
 # Words that insult whoever they are said to.
 INSULT_WORDS = (
@@ -56,6 +88,9 @@ PROFANITY = (
     "sucks", "jackass", "douche", "douchebag", "motherfucker", "omfg", "bs", "give a toss", "give a damn",
     "don't give a", "sod off", "bloody hell", "pissing",
 )
+# Masked or misspelt, it is still swearing in public: f***ing, a**hole, p*ssed, sh1t
+# (regular expressions, unlike the plain words above).
+MASKED_PROFANITY = (r"[a-z]+\*+[a-z]+", r"[a-z]+\*{2,}", r"sh[1!]t\w*", r"f[4u@]ck\w*", r"a(?:ss|rse)hole")
 # Dismissive sarcasm and non-apologies: what reads as contempt to everyone watching.
 SARCASM_PHRASES = (
     "good luck with that", "thanks for nothing", "cool story", "nice try", "if you say so",
@@ -70,6 +105,14 @@ SARCASM_PHRASES = (
     r"(?:worked|works) (?:fine|perfectly|great) for everyone else", "have fun with that", "get right on (?:that|it)", "🙃",
     r"(?:^|[.!?]\s*)k\.?$", r"thanks for the (?:incredibly|really|super|very|oh so) (?:helpful|useful|valuable|insightful)",
     r"wow,? thanks", "thanks,? genius", r"(?:oh )?you poor thing", "cry me a river", "boo hoo", "sorry not sorry",
+    # Issue 25: mock praise, mock surprise, pet names and mock service.
+    r"sure,? because", r"because obviously", r"yes,? because", "who could have guessed", "who would have thought", "funnily enough",
+    r"what a (?:shock|surprise|shocker)", r"shocking that", r"(?:add|added) (?:it|this|yours) to the pile", r"(?:really |truly )?made (?:our|my) day",
+    r"(?:lose|losing) (?:any )?sleep over", "magic wand", r"all by (?:it|him|her)self", "🤡",
+    r"(?:brilliant|great|nice|amazing|excellent|fine) detective work", r"well done (?:for|on) (?:finally|actually)", r"(?:just )?drop everything for you",
+    r"not that (?:it|this)(?:'ll| will) (?:change|make|do)", r"(?:^|[.!?,]\s*)bless(?:,|\s|$)", "sweetie", "sweetheart", r"\bhun\b", "darling",
+    r"\bdude\b", r"honestly,? mate", r"thanks for (?:your|the) (?:essay|novel|lecture|life story)", r"(?:we|i)(?:'ll| will) be sure to prioriti[sz]e",
+    r"(?:^|[.!?]\s*)truly\.", r"how (?:will|would) you (?:ever )?cope", r"a whole (?:day|hour|week) late",
 )
 # Business numbers meant to be published (after the toll-free ones, which are
 # found by rule): UK non-geographic 03, 080, 084, 087.
@@ -90,4 +133,5 @@ ROLE_MAILBOXES = frozenset((
 ))
 # Empathy markers: a sentence with one of these is not hostile, however negative its words.
 EMPATHY = ("sorry", "apolog", "understand", "regret", "appreciate", "thank", "hear you", "our fault",
-           "on us", "unacceptable", "right to be")
+           "on us", "unacceptable", "right to be", "you're right", "you are right", "got this wrong", "got that wrong",
+           "fair point", "took that seriously")

@@ -117,21 +117,47 @@ def urgent_cue(text: str) -> tuple[str, str] | None:
 def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_model: bool = True) -> Urgency:
     """The priority the customer's words (and how often they have written
     while waiting, and a review's stars) suggest, with its reason. With socialdesk[nlp] installed,
-    a post the cues miss but that sounds like an urgent one is urgent too."""
+    the embedding model reads it too: a cue still decides first; the model raises
+    to urgent only when confident, its praise blocks raising, and its reason
+    quotes the labelled example the post reads like."""
     text = text.replace("’", "'").replace("‘", "'")
     cue = urgent_cue(text)
     if cue:
         return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
+    rules = _by_the_rules(text, posts_in_wait, rating)
+    if rules.priority == "low" or not use_model:
+        return rules
+    plain = plain_words(text)
+    like = urgency_model.likeness(plain)
+    if like is None:
+        return rules
+    # Praise blocks raising: "the noise cancelling is insane" reads like praise
+    # however its words look — unless the customer keeps writing or gave 1–2 stars.
+    if like.chances.get("low", 0.0) >= urgency_model.LOW_AT and posts_in_wait < 3 and not _low_rating(rating):
+        return Urgency("low", f"reads like praise: “{_shorten(like.nearest_by_class['low'])}”")
+    if like.urgent >= urgency_model.URGENT_AT and model_may_raise(plain):
+        family = urgent_cue(like.nearest)  # the family of the example it reads like, when a cue names it
+        sounds = f"sounds like a {family[0]} problem" if family else "sounds urgent"
+        return Urgency("urgent", f"{sounds} (reads like: “{_shorten(like.nearest)}”)")
+    if rules.priority == "high":
+        return rules
+    label, chance = like.likeliest(("low", "normal", "high"))
+    if label != "normal" and chance >= urgency_model.CLASS_AT:
+        what = "praise" if label == "low" else "a complaint"
+        return Urgency(label, f"reads like {what}: “{_shorten(like.nearest_by_class[label])}”")
+    return rules
+
+
+def _low_rating(rating: int | None) -> bool:
+    return rating is not None and rating <= LOW_RATING
+
+
+def _by_the_rules(text: str, posts_in_wait: int, rating: int | None) -> Urgency:
     _, _, high, figurative, praise, problems = _patterns()
     plain = _plain(figurative, text)  # "the new burger is fire" is not very negative
     score = _vader().polarity_scores(plain)["compound"]
-    like = urgency_model.likeness(plain) if use_model and model_may_raise(plain) else None
-    if like is not None and like.urgent >= urgency_model.URGENT_AT:
-        family = urgent_cue(like.nearest)  # the family of the example it sounds like, when a cue names it
-        sounds = f"sounds like a {family[0]} problem" if family else "sounds urgent"
-        return Urgency("urgent", f"{sounds} (like: “{_shorten(like.nearest)}”)")
     problem = bool(problems.search(plain))
-    low_rating = rating is not None and rating <= LOW_RATING
+    low_rating = _low_rating(rating)
     reasons = [f"{rating}-star review"] if low_rating else []
     found = high.search(plain)
     if found:
@@ -161,12 +187,14 @@ def plain_words(text: str) -> str:
     return _plain(_patterns()[3], text.replace("’", "'").replace("‘", "'"))
 
 
+# The model hears an incident told in new words, but it also heard one in
+# "a question about my bill": it may raise to urgent only a post that is not
+# plainly cheerful (VADER below this; chosen by cross-validation with URGENT_AT).
+MAY_RAISE_BELOW = 0.3
+
+
 def model_may_raise(plain: str) -> bool:
-    """The model hears an incident told in new words, but it also heard one in
-    "a question about my bill" and "is the heater safe overnight?": it may
-    raise only a post whose words are negative (VADER below 0) — someone
-    telling what went wrong."""
-    return _vader().polarity_scores(plain)["compound"] < 0
+    return _vader().polarity_scores(plain)["compound"] < MAY_RAISE_BELOW
 
 
 def raised(current: str, suggested: str) -> bool:

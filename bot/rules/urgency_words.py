@@ -27,7 +27,15 @@ SAFETY = (
     r"broken? (?:my|his|her|their|our) (?:wrist|arm|leg|ankle|hip|nose|tooth|teeth|finger|toe|collarbone)", "glass in", "metal in", "crashed into", "knocked (?:me|him|her) off",
     "ran (?:me|him|her) off the road", "police", r"(?:call|called|calling|ring|rang) (?:999|911|112)", r"electrical smell",
     r"(?:ill|sick|unwell) after (?:eating|drinking|taking|using)",
-    r"burning smell", r"smell of burning", r"(?:hit|ran over|knocked over|knocked down) (?:my|me|him|her|a)\b",
+    r"burning smell", r"smell of burning",
+    # Issue 25: harm told in everyday words (a jolt, a zap, shattered glass, a family throwing up).
+    r"(?:a |proper )?(?:jolt|zap)\b", r"tingl\w* (?:when|every|from)", r"shatter\w*", "shards", r"throw(?:ing|n)? up", "food poisoning",
+    r"(?:been|was|were|got) (?:violently )?sick", r"chipped (?:a |my |her |his )?tooth", "lost an eye", r"choking (?:risk|hazard)",
+    r"(?:deep|nasty|bad) cuts?", r"cuts? (?:on|all over) (?:my|her|his|their)", r"(?:my|her|his) (?:feet|hands?|fingers?|arms?|legs?|face) (?:are|is|was|were) (?:cut|burnt|burned|bleeding)",
+    "urgent care", r"needs? surgery", "road rash", r"scald\w*", "sharp pieces", r"needle (?:in|baked)",
+    r"could(?:'ve| have) lost", r"(?:nail varnish|chemical|plastic|electrical) smell", r"smell(?:s|ed|ing)? like (?:burn|nail varnish|chemicals?|plastic)",
+    r"(?:electrics|fuse box|rcd|trip switch) (?:went|keeps?|tripped|tripping)", r"(?:went|go) up in flames", r"is it going to (?:go up|explode|catch)",
+    r"popped open (?:on|while|with)", r"(?:red )?raw patch", r"blister\w*", r"(?:missed|nearly hit|landed on) (?:my|our) (?:cat|dog|kid|son|daughter|baby|child|head|foot)", r"(?:hit|ran over|knocked over|knocked down) (?:my|me|him|her|a)\b",
 )
 # Things that hurt people when they go wrong …
 DANGER_THINGS = (
@@ -36,6 +44,8 @@ DANGER_THINGS = (
     "hoverboard", "lithium", "li-?ion", "drone", "car seat", "pram", "buggy", "stroller", "crib", "cot", "high ?chair", "brakes?", "airbag",
     "tyres?", "tires?", "ladder", "radiator", "electric blanket", "lamp", "fridge", "freezer",
     "dryer", "washing machine", "dishwasher", "iron", "cooker", "grill", "bbq", "barbecue", "candle",
+    "hair ?dryer", "straighteners", "laptop", "cell pack", "junction box", "extension lead", "pressure cooker", "lid",
+    "glass", "shelf", "tv stand", "stand", "buckle", "harness", "helmet", "wheel", "handlebars?", "gate", "blind cord", "magnets?",
 )
 # … and what going wrong sounds like (within a few words of one of them).
 HARM_VERBS = (
@@ -43,11 +53,16 @@ HARM_VERBS = (
     r"spark\w*", r"puff(?:ed|ing|s)? up", r"overheat\w*", r"explod\w*", r"burst\w*", r"shock\w*", r"snapp\w*", r"collaps\w*",
     r"came (?:off|apart|loose)", r"fell (?:off|apart|on)", r"crack\w*", r"hot to (?:the )?touch", r"too hot", r"scorch\w*",
     r"scald\w*", r"singe\w*", r"charr\w*", "blackened", r"ignit\w*", "tripped",
+    r"flicker\w*", r"went bang", r"blew off", r"popped (?:open|off)", r"came away", r"snapped", r"discolou?r\w*", r"brown mark",
+    r"leak\w* (?:hot|water) (?:in|on)to", r"(?:so|really|very) hot", r"warm (?:even|when|while)", r"loose", r"split open",
 )
 # Money the customer did not agree to: a money word near a denial.
-MONEY = (r"charges?", r"payments?", r"transactions?", "statement", r"debits?", r"purchases?", "direct debit", r"withdrawals?")
-NOT_MINE = (r"(?:don't|do not|didn't|did not) recogni[sz]e", r"(?:didn't|did not|never) (?:make|made|authori[sz]e|agree|order|place|buy|sign)",
-            "not mine", r"wasn't me", "not me")
+MONEY = (r"charges?", r"payments?", r"transactions?", "statement", r"debits?", r"purchases?", "direct debit", r"withdrawals?",
+         # Issue 25: an account changed or used by someone else is the same story.
+         r"orders?", r"(?:e-?mail|password|address|bank details|phone number|login)s? (?:was |were |has been |got )?(?:changed|updated|reset)",
+         r"saved card", r"authori[sz]ed user", r"loan", r"invoice", r"reward points", r"gift card", r"balance")
+NOT_MINE = (r"(?:don't|do not|didn't|did not|dont|didnt) recogni[sz]e", r"(?:didn't|did not|didnt|never|havent|haven't) (?:make|made|authori[sz]e|agree|order|place|buy|sign|request|appl|add|use|do|did|been)",
+            "not mine", r"(?:isn't|isnt|aren't|arent) mine", "none (?:are|of them are|is) mine", r"wasn't me", r"wasnt me", "not me", r"(?:i )?never did")
 # Someone vulnerable, near harm.
 PEOPLE_AT_RISK = ("kid", "child", "children", "son", "daughter", "baby", "toddler", "infant", "dog", "cat",
                   "grandma", "grandad", "pregnant", "wife", "husband", "mum", "mom", "dad")
@@ -72,6 +87,12 @@ FRAUD = (
     r"locked (?:me )?out of my (?:own )?account and", "fake (?:website|site|account|page|email|text|profile)",
     "data breach", "leaked my", r"claim(?:ing|ed|s)? to be (?:from )?(?:you|your|acme)",
     r"pretend(?:ing|ed|s)? to be (?:from )?(?:you|your)",
+    "cloned", r"card (?:details )?(?:was |were )?used (?:at|on|in)", r"(?:asked|asking|ask) (?:me )?for my (?:pin|card|password|code|details|bank)",
+    r"(?:text|email|message|call|page|site|website|account) (?:from |claiming to be from )?[\"“]?(?:you|acme)", r"fake (?:\w+ )?(?:website|site|version|page|account)",
+    r"login alert", r"money(?:'s| has| is)? (?:gone|missing|taken) from", r"(?:balance|account) (?:went|has gone|is) (?:from .{1,12} )?to (?:zero|0|£0|\$0)",
+    r"maxed out (?:overnight|last night)", r"another device and", r"in my name",
+    "counterfeit", r"selling (?:your|fake) (?:vouchers|gift cards|products|tickets)",
+    r"(?:password|email|e-mail|address) (?:was |has been )?(?:changed|updated)(?: and| to)",
 )
 # The law, regulators, the police.
 LEGAL = (
@@ -81,6 +102,8 @@ LEGAL = (
     "regulator", r"\bfca\b", r"\bcma\b", r"\bftc\b", r"\bico\b", "better business bureau", r"\bbbb\b",
     "attorney general", r"(?:my|our|local) (?:mp|congressman|congresswoman|senator|councillor)\b", "data protection", "gdpr", "subject access request", "cease and desist",
     "breach of contract", "discriminat", "tribunal", "citizens advice", "ofcom", "ofgem", "ofwat",
+    r"letter (?:before|of) (?:action|claim)", "barrister", r"in breach\b", "formal notice", "county court", "legal action", "the courts", "no win no fee",
+    r"\bavocat", "plainte", r"\banwalt", "abogado", "demanda", r"\basa\b", "financial ombudsman",
 )
 # Journalists and the news.
 PRESS = (
@@ -91,6 +114,13 @@ PRESS = (
     "podcast", "guardian", "telegraph", "daily mail", "the times", "herald", r"the sun\b", "the mirror",
     "evening standard", "new york times", "washington post", "wall street journal", "bloomberg", "reuters", r"\bcnn\b",
     "fox news", "sky news", r"\bitv\b", "channel 4", "which\\? magazine", r"\bwhich\?", "tiktok (?:video|followers)",
+    # Issue 25: an audience of their own is the press too (creators, newsletters, blogs).
+    r"\d[\d,.]*\s?(?:k|m|million|thousand)?\+? (?:followers|subscribers|subs|readers|viewers|listeners|views)\b",
+    r"(?:youtube|tiktok|instagram) (?:channel|creator|account)", r"tiktoker", r"(?:content )?creator here", "influencer",
+    r"(?:my|our) (?:blog|newsletter|channel|audience|column)\b", "magazine", r"\bedit (?:a|the)", "local paper",
+    r"\bproducer (?:at|on|for|with)", r"(?:tv|radio) (?:show|programme|program|station)", "media enquir", "press office",
+    r"filming (?:a|outside|at)", "freelance", r"\bi cover\b", r"(?:features?|staff|news|consumer) writer",
+    r"national (?:weekly|daily|paper|newspaper|news)", r"researcher (?:on|at|for) (?:a|the)",
 )
 # Money back, leaving, anger, being ignored: someone should answer soon.
 HIGH = (
@@ -130,7 +160,9 @@ FIGURATIVE = (
     r"fire ?(?:pits?|place|wood|proof|resistant|retardant|extinguisher|doors?|safe|stick|tv|tablet|alarm test)",
     "hot deal", "burning question", "fire drill", "food court", r"(?:like|tastes?|tasted|smells?) (?:of )?burnt (?:toast|sugar|coffee)", "dying to", r"\bsick\b(?= (?:deal|fit|look|trainers))", "fire sale",
     "no emergency", "not an emergency", r"not (?:urgent|dangerous|a safety)", "no (?:one|body) (?:was )?(?:hurt|injured)",
-    "safety (?:tips?|features?)", "allergen (?:info|information|list)", "is (?:it|this) safe", "recall (?:the|my|that|what)",
+    r"smoke-?free", r"fire blankets?", "safety (?:tips?|features?|gates?|glasses|goggles|pins?|harness|catch|catches|locks?)", r"smoke (?:alarms?|detectors?)",
+    r"(?:not|no) (?:a )?complain\w*", r"noise[- ]?cancell?(?:ing|ation)", "no questions asked",
+    r"(?:screaming|crying|shouting|squealing) with (?:joy|laughter|excitement|delight)", "allergen (?:info|information|list)", "is (?:it|this) safe", "recall (?:the|my|that|what)",
 )
 # Questions about money and leaving that are not complaints yet.
 ROUTINE = (r"refund policy", r"return policy", r"cancell?ation policy",

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, Windowed, can
+from adapters.base import ActionKind, Windowed, can, implements
 from adapters.listening import match_reply_refused
 from bot.deps import Deps
 from bot.slack.render import root_message
@@ -30,7 +30,7 @@ def reply_window(deps: Deps, conv: Conversation) -> timedelta | None:
     """How long after the customer's last message the platform takes our
     replies in this conversation; None where it always does."""
     adapter = deps.adapters.get(conv.platform)
-    return adapter.reply_window(conv.private) if isinstance(adapter, Windowed) else None
+    return adapter.reply_window(conv.private) if implements(adapter, Windowed) else None
 
 
 def listening_note(deps: Deps, conv: Conversation, first: Message) -> str | None:
@@ -134,8 +134,8 @@ def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
     latest = store.latest_customer_message(session, conv.id, conv.customer_id) if reply_window(deps, conv) else None
     # A review is one post: once its customer removed it, its root says so (a comment thread goes on).
     removed = first is not None and first.rating is not None and store.latest_change(session, conv.id) == "removed"
-    return _Shown(first, store.reply_in_flight(session, conv.id), latest, store.who_is_writing(session, conv.id, now),
-                  removed)
+    in_flight, writing = store.root_marks(session, conv.id, now)
+    return _Shown(first, in_flight, latest, writing, removed)
 
 
 def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, shown: _Shown,

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack.slack_pace import PACED_FOR, LocalTurns
+from bot.slack.slack_pace import NOT_READ, PACED_FOR, LocalTurns
 from bot.store.db import READ_PROBE
 from bot.store.models import SlackPace
 
 log = logging.getLogger(__name__)
+_PACED_UNTIL = select(SlackPace.__table__.c.paced_until).where(SlackPace.__table__.c.channel == bindparam("channel"))
 
 
 class SharedTurns:
@@ -32,11 +33,14 @@ class SharedTurns:
     def __init__(self, sessions: sessionmaker[Session]):
         self.sessions = sessions
         self.local = LocalTurns()  # kept in step; answers alone while the database is away
+        # Made once: options applied per call, and a statement built per call,
+        # cost more than the indexed read itself (asked before every post).
+        self._probe = sessions.kw["bind"].execution_options(**{READ_PROBE: True})
         self._away = False
 
-    def reserve(self, channel: str, now: float, interval: float, burst: int) -> float | None:
+    def reserve(self, channel: str, now: float, interval: float, burst: int, paced_until=NOT_READ) -> float | None:
         try:
-            turn = self._reserve(channel, now, interval, burst)
+            turn = self._reserve(channel, now, interval, burst, paced_until)
         except (SQLAlchemyError, OSError) as exc:
             self._went_away(exc)
             return self.local.reserve(channel, now, interval, burst)
@@ -57,10 +61,11 @@ class SharedTurns:
             return
         self._came_back()
 
-    def _reserve(self, channel: str, now: float, interval: float, burst: int) -> float | None:
-        # One statement outside any transaction (as /healthz reads): no write lock, no BEGIN.
-        with self.sessions.kw["bind"].connect().execution_options(**{READ_PROBE: True}) as conn:
-            paced_until = conn.scalar(select(SlackPace.paced_until).where(SlackPace.channel == channel))
+    def _reserve(self, channel: str, now: float, interval: float, burst: int, paced_until) -> float | None:
+        if paced_until is NOT_READ:
+            # One statement outside any transaction (as /healthz reads): no write lock, no BEGIN.
+            with self._probe.connect() as conn:
+                paced_until = conn.scalar(_PACED_UNTIL, {"channel": channel})
         if paced_until is None or now >= paced_until:
             return None  # Slack has not pushed back lately, here or in any other process
         with self.sessions() as session:

@@ -10,7 +10,7 @@ from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler,
                                                    RateLimitErrorRetryHandler,
                                                    ServerErrorRetryHandler)
 
-from bot.slack.slack_pace import ChannelPacer
+from bot.slack.slack_pace import NOT_READ, ChannelPacer
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,11 @@ class SlackPoster:
         self._initials: dict[str, str] = {}
 
     def post_unique(self, channel: str, message: dict, thread_ts: str | None, marker: dict[str, str],
-                    since: datetime, look_first: bool, attempts: int = 3) -> str:
+                    since: datetime, look_first: bool, attempts: int = 3, paced_until=NOT_READ) -> str:
         """Post `message` carrying `marker` as Slack message metadata, exactly
         once: when an earlier attempt may have landed (look_first, or a lost
-        answer now), find it by its marker instead of posting again."""
+        answer now), find it by its marker instead of posting again.
+        paced_until: the channel's shared turn as just read (ChannelPacer.wait_turn)."""
         metadata = {"event_type": MARKER_EVENT, "event_payload": marker}
         error: Exception | None = None
         for attempt in range(attempts):
@@ -68,7 +69,7 @@ class SlackPoster:
                     return found
             try:
                 return self.pacer.call(channel, lambda: self._unique_client.chat_postMessage(
-                    channel=channel, thread_ts=thread_ts, metadata=metadata, **message))["ts"]
+                    channel=channel, thread_ts=thread_ts, metadata=metadata, **message), paced_until=paced_until)["ts"]
             except SlackApiError as exc:
                 if exc.response.status_code < 500 and exc.response.get("error") not in _MAYBE_DONE:
                     raise  # refused outright: nothing was posted
@@ -76,6 +77,7 @@ class SlackPoster:
             except OSError as exc:  # timeout or connection lost mid-request
                 error = exc
             log.warning("posting to %s may have failed (%s); checking before retrying", channel, error)
+            paced_until = NOT_READ
         raise error
 
     def find_marked(self, channel: str, marker: dict[str, str], thread_ts: str | None,

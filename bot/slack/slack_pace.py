@@ -31,6 +31,8 @@ from slack_sdk.errors import SlackApiError
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PACED_FOR = 30.0  # seconds a channel stays paced after its last 429 or paced post
+# A caller's hint that it has not read the channel's shared turn (slack_pace.paced_until) itself.
+NOT_READ = object()
 
 
 def retry_after(exc: SlackApiError) -> float | None:
@@ -59,7 +61,7 @@ class LocalTurns:
         self._paced_until: dict[str, float] = {}  # channel → when it goes at once again
         self._lock = threading.Lock()
 
-    def reserve(self, channel: str, now: float, interval: float, burst: int) -> float | None:
+    def reserve(self, channel: str, now: float, interval: float, burst: int, paced_until=NOT_READ) -> float | None:
         with self._lock:
             if now >= self._paced_until.get(channel, now):
                 return None  # Slack has not pushed back lately: no turn to wait for
@@ -93,9 +95,12 @@ class ChannelPacer:
         self.publisher = threading.Lock()
         self.refusals = 0  # 429s met, for logs and benchmarks
 
-    def wait_turn(self, channel: str) -> None:
+    def wait_turn(self, channel: str, paced_until=NOT_READ) -> None:
+        """paced_until: the channel's shared turn as the caller read it in the
+        transaction it committed just before (bot.store.queries.claim_to_post),
+        so shared turns need no read of their own; LocalTurns ignores it."""
         now = self.clock()
-        turn = self.turns.reserve(channel, now, 1.0 / self.rate, self.burst)
+        turn = self.turns.reserve(channel, now, 1.0 / self.rate, self.burst, paced_until)
         if turn is not None and turn > now:
             self.sleep(turn - now)
 
@@ -103,7 +108,7 @@ class ChannelPacer:
         self.refusals += 1
         self.turns.refuse(channel, self.clock(), wait, 1.0 / self.rate, self.burst)
 
-    def call(self, channel: str, send: Callable[[], T], paced: bool = True) -> T:
+    def call(self, channel: str, send: Callable[[], T], paced: bool = True, paced_until=NOT_READ) -> T:
         """send() in the channel's next turn (paced) or at once (methods of
         another tier, e.g. chat.update); again after each 429, as long as
         Slack answers 429: a refusal is Slack saying "not yet", never a
@@ -111,7 +116,8 @@ class ChannelPacer:
         refusals = 0
         while True:
             if paced:
-                self.wait_turn(channel)
+                self.wait_turn(channel, paced_until)
+                paced_until = NOT_READ  # after a 429 the turn is the database's to give
             try:
                 return send()
             except SlackApiError as exc:

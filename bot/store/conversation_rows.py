@@ -109,7 +109,7 @@ def write_back(session: Session, conv: Conversation, loaded: Loaded) -> None:
     changed = {key: value for key in _COLUMNS if (value := getattr(conv, key)) != loaded.columns[key]}
     if changed:
         session.execute(_UPDATE[_conv], {**changed, "row_id": conv.id})
-    added = []
+    added, retimed_by_columns = [], {}
     for kind, alarm in conv.alarms.items():
         before = loaded.alarms.get(kind)
         if before is None:
@@ -120,7 +120,9 @@ def write_back(session: Session, conv: Conversation, loaded: Loaded) -> None:
         retimed = {key: value for key, value, old in (("due_at", alarm.due_at, before[1]),
                                                        ("fired_at", alarm.fired_at, before[2])) if value != old}
         if retimed:
-            session.execute(_UPDATE[_alarm], {**retimed, "row_id": before[0]})
+            retimed_by_columns.setdefault(tuple(retimed), []).append({**retimed, "row_id": before[0]})
+    for changes in retimed_by_columns.values():  # a new priority retimes several alarms alike: one executemany
+        session.execute(_UPDATE[_alarm], changes)
     _insert_alarms(session, conv.id, added)
     for kind, (alarm_id, _due, _fired) in loaded.alarms.items():
         if kind not in conv.alarms:

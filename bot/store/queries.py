@@ -7,14 +7,14 @@ import os
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal, null, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload, lazyload
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import (IN, PENDING, RESOLVED, SENDING, Audit, Composing, Conversation, ConversationKey,
-                              Message, Outbox, PollCursor, RateWindow, SlackEvent, WebhookResult)
+                              Message, Outbox, PollCursor, RateWindow, SlackEvent, SlackPace, WebhookResult)
 
 
 _message, _conversation = Message.__table__, Conversation.__table__
@@ -104,10 +104,21 @@ def reply_in_flight(session: Session, conversation_id: int) -> str | None:
     """"checking" when a reply may have reached the platform and is being
     looked for, "sending" when one is queued, else None (shown on the root).
     Likes are not replies: they never show here."""
-    rows = session.execute(_IN_FLIGHT, {"conversation_id": conversation_id}).scalars().all()
-    if not rows:
+    return _in_flight(session.execute(_IN_FLIGHT, {"conversation_id": conversation_id}).scalars().all())
+
+
+def _in_flight(uncertain_since: list) -> str | None:
+    if not uncertain_since:
         return None
-    return "checking" if any(since is not None for since in rows) else "sending"
+    return "checking" if any(since is not None for since in uncertain_since) else "sending"
+
+
+def root_marks(session: Session, conversation_id: int, now: datetime) -> tuple[str | None, tuple[str, ...]]:
+    """(reply_in_flight, who_is_writing) in one SELECT: the root reads both on
+    every repaint, and most conversations have neither."""
+    rows = session.execute(_ROOT_MARKS, {"conversation_id": conversation_id, "now": now}).all()
+    return (_in_flight([since for kind, since, _user, _at in rows if kind == 0]),
+            tuple(dict.fromkeys(user for kind, _since, user, _at in rows if kind == 1)))
 
 
 def reply_leaving_at(session: Session, conversation_id: int, now: datetime) -> datetime | None:
@@ -134,15 +145,6 @@ def first_customer_message_id(session: Session, conversation_id: int) -> int | N
     """first_customer_message's id alone: a publisher that holds the message
     already needs no second copy of it."""
     return session.execute(_FIRST_ID, {"conversation_id": conversation_id}).scalar()
-
-
-def messages_to_publish(session: Session, ids) -> list[tuple[Message, Conversation, Message]]:
-    """(message, its conversation with its alarms, the conversation's first
-    customer message) for each of `ids` that exists, in the order of `ids`:
-    everything a publisher reads, in one SELECT."""
-    rows = session.execute(_TO_PUBLISH, {"ids": list(ids)}).unique().all()
-    found = {message.id: (message, conv, first) for message, conv, first in rows}
-    return [found[i] for i in ids if i in found]
 
 
 def seen_message(session: Session, platform: str, account: str, external_id: str) -> tuple[int, str | None] | None:
@@ -180,7 +182,16 @@ def claim_publish(session: Session, message_id: int, now: datetime, lease_until:
     """Claim the right to post an inbound message to Slack. Returns the attempt
     number (1 = nobody tried before), or None if it is posted or another live
     process holds it."""
-    return session.execute(_CLAIM, {"message_id": message_id, "now": now, "lease": lease_until}).scalar()
+    claim = claim_to_post(session, message_id, now, lease_until)
+    return claim and claim[0]
+
+
+def claim_to_post(session: Session, message_id: int, now: datetime,
+                  lease_until: datetime) -> tuple[int, float | None] | None:
+    """claim_publish's (attempt, and its channel's shared posting turn —
+    slack_pace.paced_until, None if Slack never pushed back there) in one
+    statement: the pacer then needs no read of its own before the post."""
+    return session.execute(_CLAIM, {"message_id": message_id, "now": now, "lease": lease_until}).first()
 
 
 def store_slack_ts(session: Session, message: Message, ts: str, root_of: Conversation | None = None) -> None:
@@ -201,10 +212,18 @@ def release_publish(session: Session, message_id: int) -> None:
 # The statements every customer post runs, built once, on the tables rather
 # than the mapped classes: building a statement per call, or the ORM's
 # bulk-UPDATE machinery, costs more than the SQLite work they ask for.
-_outbox = Outbox.__table__
+_outbox, _pace = Outbox.__table__, SlackPace.__table__
 _IN_FLIGHT = select(_outbox.c.uncertain_since).where(_outbox.c.conversation_id == bindparam("conversation_id"),
                                                      _outbox.c.kind.in_(("reply", "private")),
                                                      _outbox.c.state.in_((PENDING, SENDING)))
+_composing = Composing.__table__
+# Both of a root's marks, told apart by k (0: a reply in flight, 1: someone writing), the writers oldest first.
+_ROOT_MARKS = union_all(
+    select(literal(0).label("k"), _IN_FLIGHT.selected_columns.uncertain_since.label("since"),
+           null().label("user_id"), null().label("at")).where(*_IN_FLIGHT.whereclause.clauses),
+    select(literal(1), null(), _composing.c.user_id, _composing.c.opened_at)
+    .where(_composing.c.conversation_id == bindparam("conversation_id"),
+           _composing.c.until > bindparam("now", type_=_composing.c.until.type))).order_by("k", "at")
 _LEAVING = select(func.max(_outbox.c.next_attempt_at)).where(
     _outbox.c.conversation_id == bindparam("conversation_id"), _outbox.c.kind.in_(("reply", "private")),
     _outbox.c.state == PENDING, _outbox.c.attempts == 0, _outbox.c.next_attempt_at > bindparam("now"))
@@ -218,19 +237,15 @@ _CLAIM = (update(_message)
                  (_message.c.publish_lease_until.is_(None)) | (_message.c.publish_lease_until < bindparam("now")))
           .values(publish_lease_until=bindparam("lease", type_=_message.c.publish_lease_until.type),
                   publish_attempts=_message.c.publish_attempts + 1)
-          .returning(_message.c.publish_attempts))
+          # SQLite renders RETURNING's names unqualified ("channel = slack_channel"): right by SQL's
+          # scoping while slack_pace has no slack_channel column and message no channel column.
+          .returning(_message.c.publish_attempts,
+                     select(_pace.c.paced_until).where(_pace.c.channel == _message.c.slack_channel)
+                     .correlate(_message).scalar_subquery()))
 _MESSAGE_TS = update(_message).where(_message.c.id == bindparam("message_id")).values(slack_ts=bindparam("ts"))
 _ROOT_TS = (update(_conversation).where(_conversation.c.id == bindparam("conversation_id"))
             .values(slack_root_ts=bindparam("ts")))
 _RELEASE = update(_message).where(_message.c.id == bindparam("message_id")).values(publish_lease_until=None)
-_first_of, _First = _message.alias("first_of"), aliased(Message, name="first")
-_TO_PUBLISH = (select(Message, Conversation, _First)
-               .join(Conversation, Conversation.id == Message.conversation_id)
-               .join(_First, _First.id == select(func.min(_first_of.c.id))
-                     .where(_first_of.c.conversation_id == Conversation.id, _first_of.c.direction == IN)
-                     .scalar_subquery())
-               .where(Message.id.in_(bindparam("ids", expanding=True)))
-               .options(joinedload(Conversation.alarms)))
 
 
 def add_conversation_key(session: Session, platform: str, account: str, thread_id: str,

@@ -58,10 +58,13 @@
     const edit = el("button", "", "✏️ Edit my review");
     edit.type = "button";
     edit.onclick = () => { editing[review.id] = {stars: review.stars, title: review.title || "", text: review.text}; drawReviews(true); };
-    const remove = el("button", "danger", "🗑️ Delete my review");
-    remove.type = "button";
-    remove.onclick = () => post("/review/delete", {platform: site.platform, id: review.id}).then(refresh);
-    row.append(edit, remove);
+    row.append(edit);
+    if (site.deletable) {   // Yelp: no delete (it never tells an app of a removal; site.deleted_note says so)
+      const remove = el("button", "danger", "🗑️ Delete my review");
+      remove.type = "button";
+      remove.onclick = () => post("/review/delete", {platform: site.platform, id: review.id}).then(refresh);
+      row.append(remove);
+    }
     box.append(row);
     return box;
   }
@@ -77,7 +80,8 @@
     if (!force && panel.contains(document.activeElement) && document.activeElement.tagName !== "BUTTON") return;
     const boxes = [];
     for (const site of sites) {
-      boxes.push(el("div", "context", `${esc(site.label)} <small>(emulator: ${esc(site.url)})</small>`));
+      const note = [site.note, site.deleted_note].filter(Boolean).map(n => ` <small>${esc(n)}.</small>`).join("");
+      boxes.push(el("div", "context", `${esc(site.label)} <small>(emulator: ${esc(site.url)})</small>${note}`));
       if (!site.reviews.length) boxes.push(el("p", "empty", "No reviews yet."));
       site.reviews.forEach(review => boxes.push(reviewBox(site, review)));
     }

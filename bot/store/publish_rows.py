@@ -1,0 +1,102 @@
+"""What a publisher reads for the posts a webhook or a poll just recorded, as
+plain rows.
+
+Every customer post is read back once to be posted: the message, its
+conversation with its alarms, and the conversation's first customer message
+(what the root shows). Loaded as three ORM entities with a joined collection
+that read cost more than the Slack call's own client work; here it is one Core
+SELECT, and the instances are filled as the ORM's loader fills them and placed
+in the session as persistent, so everything after (a parked post, a name
+looked up, a rollback that expires them) behaves as with a loaded entity.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+
+from bot.store.models import IN, Alarm, Conversation, ConversationLabel, Message
+
+_message, _conv, _alarm, _label = (Message.__table__, Conversation.__table__, Alarm.__table__,
+                                   ConversationLabel.__table__)
+_first, _first_of = _message.alias("first"), _message.alias("first_of")
+_M, _C = tuple(c.key for c in _message.columns), tuple(c.key for c in _conv.columns)
+_ALARM = (_alarm.c.id, _alarm.c.kind, _alarm.c.due_at, _alarm.c.fired_at)
+# Whether the conversation has labels at all: most have none, and then the
+# root needs no second SELECT to say so.
+_LABELLED = select(_label.c.name).where(_label.c.conversation_id == _conv.c.id).exists()
+_TO_PUBLISH = (select(*_message.columns, *_conv.columns, *_first.columns, _LABELLED, *_ALARM)
+               .select_from(_message.join(_conv, _conv.c.id == _message.c.conversation_id)
+                            .join(_first, _first.c.id == select(func.min(_first_of.c.id))
+                                  .where(_first_of.c.conversation_id == _conv.c.id, _first_of.c.direction == IN)
+                                  .scalar_subquery())
+                            .outerjoin(_alarm, _alarm.c.conversation_id == _conv.c.id))
+               .where(_message.c.id.in_(bindparam("ids", expanding=True))))
+_C_AT, _F_AT = len(_M), len(_M) + len(_C)
+_LABELLED_AT = _F_AT + len(_M)
+
+
+def messages_to_publish(session: Session, ids) -> list[tuple[Message, Conversation, Message]]:
+    """(message, its conversation with its alarms, the conversation's first
+    customer message) for each of `ids` that exists, in the order of `ids`:
+    everything a publisher reads, in one SELECT. One instance per row: a
+    conversation two of the posts share is one object, and a message that is
+    its conversation's first is that first."""
+    rows = session.execute(_TO_PUBLISH, {"ids": list(ids)}).all()
+    messages: dict[int, Message] = {}
+    convs: dict[int, tuple[Conversation, dict]] = {}
+    found: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        message_id, conv_id, first_id = row[0], row[_C_AT], row[_F_AT]
+        if message_id not in messages:
+            messages[message_id] = _held(session, Message, dict(zip(_M, row[:_C_AT], strict=True)))
+        if first_id not in messages:
+            messages[first_id] = _held(session, Message, dict(zip(_M, row[_F_AT:_LABELLED_AT], strict=True)))
+        if conv_id not in convs:
+            convs[conv_id] = (_held(session, Conversation, dict(zip(_C, row[_C_AT:_F_AT], strict=True))),
+                              {"labelled": row[_LABELLED_AT], "alarms": {}})
+        alarm_id, kind, due_at, fired_at = row[_LABELLED_AT + 1:]
+        if alarm_id is not None:
+            convs[conv_id][1]["alarms"][kind] = (alarm_id, due_at, fired_at)
+        found[message_id] = (conv_id, first_id)
+    for conv, loaded in convs.values():
+        _fill(session, conv, loaded)
+    for message in messages.values():
+        _attach(session, message)
+    return [(messages[i], convs[found[i][0]][0], messages[found[i][1]]) for i in ids if i in found]
+
+
+def _held(session: Session, model, values: dict):
+    """The session's own instance of this row if it holds one (never two
+    objects for one row), else a new one holding `values` as read."""
+    held = session.identity_map.get(model.__mapper__.identity_key_from_primary_key((values["id"],)))
+    if held is not None:
+        return held
+    instance = model.__mapper__.class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
+
+
+def _fill(session: Session, conv: Conversation, loaded: dict) -> None:
+    state = conv.__dict__
+    if "alarms" not in state:
+        alarms = {}
+        for kind, (alarm_id, due_at, fired_at) in loaded["alarms"].items():
+            alarms[kind] = _held(session, Alarm, {"id": alarm_id, "conversation_id": conv.id, "kind": kind,
+                                                  "due_at": due_at, "fired_at": fired_at})
+        set_committed_value(conv, "alarms", list(alarms.values()))  # the keyed collection takes its members
+    if not loaded["labelled"] and "labels" not in state:
+        set_committed_value(conv, "labels", [])  # with labels, they load when the root asks
+    for alarm in conv.alarms.values():
+        if alarm not in session:
+            make_transient_to_detached(alarm)  # as read: adding the conversation below cascades to it
+    _attach(session, conv)
+
+
+def _attach(session: Session, instance) -> None:
+    # As persistent, unchanged: a later change is flushed as an UPDATE, a
+    # rollback expires it like any loaded object.
+    if instance in session:
+        return
+    make_transient_to_detached(instance)
+    session.add(instance)
