@@ -58,7 +58,7 @@ def test_escaped_text_has_no_markup_and_comes_back_whole(text):
 def test_a_customer_post_never_pings_links_or_breaks_block_kit(text, handle, name, private):
     msg = SimpleNamespace(text=text, author_handle=handle or "@x", author_id="1", author_name=name,
                           created_at=NOW, external_url="https://x.com/i/web/status/1", parked_reason=None,
-                          attachments=None, change=None,
+                          attachments=None, change=None, listened=False,
                           rating=3 if name else None, title=name, location=name)  # a review: its headline and place are outside text too
     conv = SimpleNamespace(id=7, private=private, customer_handle=handle or "@x", status="waiting", assignee=None,
                            priority="normal", due_at=NOW, snoozed_until=None, posts_in_wait=1,
