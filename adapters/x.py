@@ -15,7 +15,6 @@ from typing import Any, Mapping
 
 import requests
 import tweepy
-from twitter_text import parse_tweet
 
 from adapters import _x_pages as pages
 from adapters import _x_wire as wire
@@ -306,6 +305,7 @@ class XAdapter(XSearching):
     # -- outbound --------------------------------------------------------------
     def measure(self, text: str, kind: ActionKind = ActionKind.REPLY) -> tuple[int, int]:
         # A post by X's weighted count (twitter-text: a URL is 23, CJK and emoji 2); a DM in characters.
+        from twitter_text import parse_tweet  # here: its patterns take ~0.5 s to compile, which poll/web never need
         private = kind is ActionKind.PRIVATE
         return (len(text), MAX_DM_LENGTH) if private else (parse_tweet(text).weightedLength, MAX_WEIGHTED_LENGTH)
 

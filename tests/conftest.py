@@ -136,21 +136,43 @@ def postgres_database():
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_reset(postgres_database):
+    """Empties every table of the run's database between tests: DELETE and a
+    setval per sequence, one round trip on a kept connection. TRUNCATE … RESTART
+    IDENTITY gave every table a new file on disk each time (about 0.1 s a test on
+    an idle VM, half a second on a loaded one; DELETE of a test's few rows is ~10x
+    cheaper). Same end state: no rows, ids from 1 again."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(postgres_database, pool_size=1, pool_pre_ping=True)
+    with engine.connect() as conn:
+        in_database = set(conn.scalars(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")))
+        sequences = list(conn.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")))
+    # Every table the migrations made (a table left out leaks one test's rows into the next);
+    # children before parents, so no foreign key refuses a DELETE.
+    ordered = [table.name for table in reversed(Base.metadata.sorted_tables) if table.name in in_database]
+    ordered = sorted(in_database - set(ordered)) + ordered
+    statement = "; ".join([f'DELETE FROM "{name}"' for name in ordered]
+                          + ([f"SELECT {', '.join(f'setval({name!r}, 1, false)' for name in sequences)}"]
+                             if sequences else []))
+
+    def reset() -> None:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(statement)
+
+    yield reset
+    engine.dispose()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path, sqlite_template):
     if request.param == "sqlite":
         path = tmp_path / "socialdesk.db"
         shutil.copy(sqlite_template, path)
         return f"sqlite:///{path}"
-    url = request.getfixturevalue("postgres_database")
-    from sqlalchemy import create_engine, text
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        # Every table of the models (a table left out leaks one test's rows into the next).
-        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    return url
+    request.getfixturevalue("postgres_reset")()
+    return request.getfixturevalue("postgres_database")
 
 
 # -- emulators -----------------------------------------------------------------------

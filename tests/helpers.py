@@ -91,3 +91,13 @@ class HeldExecutor:
         while self.jobs:
             fn, args, kwargs = self.jobs.pop(0)
             fn(*args, **kwargs)
+
+
+def examples(full: int) -> int:
+    """How many examples a property test draws: `full` where TEST_EXAMPLES=full
+    (make test-shifted sets it, so .ci/run draws every property's full count
+    twice), a third of it (at least 50) in `make test`. Hypothesis's own
+    generation of long texts was most of these tests' time (a 300-example
+    property: 23 s on the loaded VM), for a check that a developer's every run
+    repeated with the same derandomized examples."""
+    return full if os.environ.get("TEST_EXAMPLES") == "full" else max(full // 3, 50)

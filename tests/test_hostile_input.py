@@ -17,15 +17,16 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from sandbox.slack_signing import event_envelope, sign
 from tests.conftest import DrainableExecutor
+from tests.helpers import examples
 from tests.test_x_webhooks import sign as x_sign
 
 # What is checked here happens before the database (the platform's ids are
 # validated in InboundPost, whatever the column sizes): SQLite is enough.
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
-CASES = settings(max_examples=250, deadline=None, derandomize=True, database=None,
+CASES = settings(max_examples=examples(250), deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-SMALL = settings(CASES, max_examples=120)
+SMALL = settings(CASES, max_examples=examples(120))
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False),
                     st.text(max_size=40), st.sampled_from(["", "0", "1.5", "C0SUPPORT", "U0ALICE", "<!channel>",

@@ -96,3 +96,46 @@ def test_0014_moves_the_weekly_report_claims_out_of_slack_event_and_back(tmp_pat
             (event_id, str(at)) for event_id, at in rows)
     finally:
         engine.dispose()
+
+
+def test_the_head_read_without_alembic_is_alembics_head():
+    """Every process's start-up check compares the database with this head
+    without importing Alembic (see check_schema): it must be Alembic's own."""
+    from alembic.script import ScriptDirectory
+
+    from bot.store.migrate import newest_revision
+    assert newest_revision() == ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def test_the_start_up_check_of_a_current_or_older_database_needs_no_alembic_and_says_the_fix(tmp_path):
+    """A process at the newest schema starts without importing Alembic; an older
+    database still gets Alembic's answer and the command that fixes it."""
+    import subprocess
+    import sys
+    import textwrap
+
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    upgrade_to_head(url)
+    older = f"sqlite:///{tmp_path / 'older.db'}"
+    upgrade_to_head(older)
+    command.downgrade(alembic_config(older), "-1")
+    from bot.store.migrate import newest_revision
+    with create_engine(older).connect() as conn:
+        before_head = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    probe = textwrap.dedent(f"""
+        import sys
+        from sqlalchemy import create_engine
+        from bot.store.migrate import SetupError, check_schema
+        check_schema(create_engine({url!r}))
+        print("alembic imported" if "alembic" in sys.modules else "no alembic")
+        try:
+            check_schema(create_engine({older!r}))
+        except SetupError as exc:
+            print(exc)
+    """)
+    said = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          check=True).stdout.splitlines()
+    assert said[0] == "no alembic"
+    assert said[1].startswith(f"the database schema is at revision {before_head} and this version needs "
+                              f"{newest_revision()}:"), said
+    assert said[1].endswith("run `socialdesk migrate`")

@@ -18,9 +18,10 @@ from bot.rules.business_hours import parse_business_hours, parse_holidays
 from bot.env import parse_duration
 from bot.slack.render import followup_message, root_message
 from bot.rules.text import escape_for_slack, slack_to_plain
+from tests.helpers import examples
 from tests.payloads import collect
 
-PROPS = settings(max_examples=300, deadline=None, derandomize=True, database=None)
+PROPS = settings(max_examples=examples(300), deadline=None, derandomize=True, database=None)
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=timezone.utc)
 # Customer text that tries to be markup, mixed with anything at all.
 hostile_text = st.one_of(st.text(max_size=300), st.lists(st.sampled_from([
@@ -57,7 +58,7 @@ def test_escaped_text_has_no_markup_and_comes_back_whole(text):
 def test_a_customer_post_never_pings_links_or_breaks_block_kit(text, handle, name, private):
     msg = SimpleNamespace(text=text, author_handle=handle or "@x", author_id="1", author_name=name,
                           created_at=NOW, external_url="https://x.com/i/web/status/1", parked_reason=None,
-                          attachments=None, change=None,
+                          attachments=None, change=None, listened=False,
                           rating=3 if name else None, title=name, location=name)  # a review: its headline and place are outside text too
     conv = SimpleNamespace(id=7, private=private, customer_handle=handle or "@x", status="waiting", assignee=None,
                            priority="normal", due_at=NOW, snoozed_until=None, posts_in_wait=1,

@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from bot.rules import tone_model
 from bot.rules.reply_check import PERSONAL, check_reply_text, describe
+from tests.helpers import examples
 
 CORPUS = Path(__file__).parent / "fixtures" / "reply_corpus.tsv"
 TONE = {"insult", "profanity", "shouting", "sarcasm"}
@@ -125,7 +126,7 @@ def test_an_iban_is_personal_data_and_masked():
     assert check_reply_text("Order ref GB12ABCD12345678 ships") == ()  # check digits fail
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=600))
 def test_any_text_is_checked_without_error(text):
     for finding in check_reply_text(text) + check_reply_text(text, private=True):

@@ -16,7 +16,7 @@ from bot.store.models import Conversation
 from bot.inbound.poll import poll
 from bot.rules import urgency_model
 from bot.rules.urgency import ORDER, assess
-from tests.helpers import all_text, roots
+from tests.helpers import all_text, examples, roots
 
 CORPUS = Path(__file__).parent / "fixtures" / "urgency_corpus.tsv"
 HAS_MODEL = urgency_model.available()
@@ -199,7 +199,7 @@ def test_the_model_reads_the_words_not_the_handle():
         assert assess(text).priority == "normal"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(max_size=400) | st.just("\ud800 my charger \udfff"))
 def test_any_text_is_assessed_without_error(text):
     assert assess(text).priority in ORDER
