@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.store.models import Conversation, Message, Outbox
 from bot.outbound.relay import Relay, RelayResult
 from bot.slack.slack_out import SLACK_ERRORS
-from handlers.after_ack import Recorded, after_reply, tell
+from handlers.after_ack import Recorded, after_reply, refresh, tell
 from handlers.slack_actions import no_ack, later, refused
 from handlers.slack_ignored import ignored
 
@@ -63,6 +63,8 @@ def register(app: App, deps: Deps) -> None:
         if not decision.ok:
             return
         _show_decided(deps, decision)
+        if decision.stopped and decision.conversation_id:
+            refresh(deps, decision.conversation_id)  # the root said "📤 reply sending": no longer
         if decision.release:
             # A private message from `/social private` has no thread message yet: it gets its 🔒 copy.
             released = Recorded(RelayResult(Relay.QUEUED, decision.conversation_id, decision.outbox_id,

@@ -45,6 +45,8 @@ def test_send_anyway_waits_send_delay_and_can_be_undone(bot, deps, clock, x_stat
         "value": undo["value"]})
     bot.executor.drain()
     assert slack_state.ephemerals[-1]["text"].startswith("↩️ Undone: nothing was sent to X")
+    from tests.helpers import all_text, roots
+    assert "reply sending" not in all_text(roots(slack_state)[0])  # the root says so at once, not at its next repaint
     deliver(deps, clock.advance(seconds=30))
     assert x_state.replies_to(tweet["id"]) == [] and _row(deps).state == CANCELLED
 
@@ -114,6 +116,8 @@ def test_an_undone_reply_lets_the_deferred_warning_go_out(bot, deps, clock, x_st
     bot.staff_says(root["ts"], "Sorry Carol, a new parcel leaves today.")
     bot.executor.drain()
     assert sweep(deps, clock.advance(seconds=6)).warned == []
+    from tests.helpers import all_text, roots
+    assert "reply sending" in all_text(roots(slack_state)[0])
     [notice] = _undo_notices(slack_state, root)
     undo = notice["blocks"][-1]["elements"][0]
     slack_state.user_acts("U0ALICE", "C0SUPPORT", notice["ts"], {
@@ -121,5 +125,6 @@ def test_an_undone_reply_lets_the_deferred_warning_go_out(bot, deps, clock, x_st
         "value": undo["value"]})
     bot.executor.drain()
     assert _row(deps).state == CANCELLED
+    assert "reply sending" not in all_text(roots(slack_state)[0])  # said at once, not at the next repaint
     assert sweep(deps, clock.advance(seconds=deps.settings.delivery_lease.total_seconds() + 10)).warned != []
     assert len(_warnings(slack_state, root)) == 1 and x_state.replies_to(tweet["id"]) == []

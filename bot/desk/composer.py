@@ -142,8 +142,8 @@ def _check_lines(deps: Deps, conv: Conversation, draft: Draft, kind: ActionKind,
             lines.append(f"⛔ {escape_for_slack(refused)}")
         if deps.settings.reply_check != "off":
             findings = check_wording(deps, user, slack_text, kind)
-            then = ("sent as it is, it is held for you to *Send anyway*" if deps.settings.reply_check == "hold"
-                    else "it is sent, and you are told")
+            then = ("Sent as it is, it will be held for you to *Send anyway* or change"
+                    if deps.settings.reply_check == "hold" else "Sent as it is, it goes out and you are told")
             lines.append(f"⚠️ *The reply check found:*\n{escape_for_slack(findings)}\n_{then}_" if findings
                          else "✅ The reply check found nothing to worry about.")
     return lines
