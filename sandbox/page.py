@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from datetime import timezone
 from importlib import resources
 
@@ -82,6 +83,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
     under the page at their own paths; threads: the brand's Threads account
     (sandbox.page_threads), pushing to the bot's /webhooks/meta."""
     app = Flask("sandbox-page")
+    # Each start is a new world (an empty database, fresh emulators): a tab left
+    # open on an earlier run sees the id change and reloads, instead of showing
+    # conversations that no longer exist and taking presses that go nowhere.
+    run_id = uuid.uuid4().hex
     from bot.store.db import make_engine
     engine = make_engine(database_url) if database_url else None
     meta_webhook_url = graph.webhook_url if graph else None
@@ -114,7 +119,7 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
                         "ts": e["message_ts"], "blocks": e.get("blocks") or []}
                        for i, e in enumerate(slack.ephemerals) if not e.get("deleted")][-30:]
         staff = [{"id": uid, "name": u["real_name"], "handle": u["display_name"]} for uid, u in slack.users.items()]
-        return jsonify({"channel": channel, "escalations": escalations, "x": x_timeline(x), "dms": x_dms(x),
+        return jsonify({"run": run_id, "channel": channel, "escalations": escalations, "x": x_timeline(x), "dms": x_dms(x),
                         "staff": staff, "channels": slack.channels, "private": private, "staff_dms": staff_dms,
                         "home": home, "webhook": bool(x.webhook_url), "facebook": sorted(
                             (meta_view(graph) if graph else []) + (threads_view(threads) if threads else []),
@@ -181,11 +186,11 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
 
     @app.post("/react")
     def react():
-        """A staff ❤️ on a customer's message (added, or taken back)."""
+        """A staff ❤️ (like) or 🙈 (hide) on a customer's message, added or taken back."""
         form = request.get_json(silent=True) or {}
-        if form.get("user") not in slack.users or not form.get("ts") or form.get("name") != "heart":
-            return jsonify({"ok": False, "error": "user, ts and name=heart are required"}), 400
-        in_background(slack.user_reacts, form["user"], CHANNEL, form["ts"], "heart", bool(form.get("removed")))
+        if form.get("user") not in slack.users or not form.get("ts") or form.get("name") not in ("heart", "see_no_evil"):
+            return jsonify({"ok": False, "error": "user, ts and name (heart or see_no_evil) are required"}), 400
+        in_background(slack.user_reacts, form["user"], CHANNEL, form["ts"], form["name"], bool(form.get("removed")))
         return jsonify({"ok": True})
 
     @app.post("/staff")

@@ -357,3 +357,22 @@ def test_the_page_shows_the_bots_last_polling_pass_and_webhook(slack_state, x_st
     assert page.get("/state").json["polling"] == [{"feed": "x:1", "polled_at": "2026-12-06T06:00:03.000+00:00",
                                                    "next_at": None, "webhook_at": "2026-12-06T06:00:01.500+00:00"}]
     assert create_page(slack_state, x_state).test_client().get("/state").json["polling"] == []
+
+
+def test_each_start_has_its_own_run_id_so_a_tab_left_open_reloads(slack_state, x_state):
+    """Found in a new user's hour: after a restart a tab still showed the last
+    run's conversations, and presses on them went nowhere without a word."""
+    first = create_page(slack_state, x_state).test_client()
+    run = first.get("/state").get_json()["run"]
+    assert run and first.get("/state").get_json()["run"] == run  # the same for one start
+    assert create_page(slack_state, x_state).test_client().get("/state").get_json()["run"] != run
+    page = first.get("/").get_data(as_text=True)
+    assert "fresh.run !== STATE.run" in page and "location.reload()" in page
+
+
+def test_the_page_offers_hide_beside_like_and_nothing_else(page):
+    """docs/sandbox.md tells a visitor to 🙈 a Threads reply: the page's /react takes it."""
+    for name, status in (("heart", 200), ("see_no_evil", 200), ("white_check_mark", 400), (None, 400)):
+        answer = page.post("/react", json={"user": "U0ALICE", "ts": "1.000001", "name": name})
+        assert answer.status_code == status, name
+    assert "🙈 Hide" in page.get("/").get_data(as_text=True)
