@@ -31,6 +31,7 @@ import requests
 
 from adapters._google_wire import (CertsCache, GoogleSettings, credentials, error_of, no_access_line, push_problem,
                                    read_settings)
+from adapters._bearer import bearer_request
 from adapters.base import (REVISED, ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult,
                            InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
                            empty_reply_problem)
@@ -241,21 +242,10 @@ class GoogleAdapter:
     # -- HTTP -------------------------------------------------------------------------------------------------------
     def _call(self, method: str, path: str, sending: bool = False, for_send: bool = False, at_start: bool = False,
               **kwargs) -> dict:
-        for attempt in (1, 2):
-            headers = {"Authorization": f"Bearer {self._access_token(renew=attempt == 2)}"}
-            try:
-                response = self._http.request(method, self._settings.api_url + path, headers=headers,
-                                              timeout=self._timeout, **kwargs)
-            except requests.ConnectionError as exc:
-                if sending and not isinstance(exc, requests.exceptions.ConnectTimeout):
-                    raise AmbiguousSend(f"Google: connection lost ({type(exc).__name__})") from None
-                raise AdapterError(f"Google Business Profile unreachable ({type(exc).__name__})") from None
-            except requests.Timeout:
-                raise (AmbiguousSend if sending else AdapterError)("Google did not answer in time") from None
-            if response.status_code == 401 and attempt == 1:
-                continue   # the token expired early or was revoked: one fresh token, then it is the credentials
-            return self._answer(response, sending, for_send or sending, at_start)
-        raise AssertionError("unreachable")
+        response = bearer_request(self._http, method, self._settings.api_url + path,
+                                  lambda renew: self._access_token(renew=renew), self._timeout,
+                                  "Google Business Profile", sending, **kwargs)
+        return self._answer(response, sending, for_send or sending, at_start)
 
     def _answer(self, response: requests.Response, sending: bool, for_send: bool, at_start: bool) -> dict:
         status = response.status_code

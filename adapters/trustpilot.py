@@ -29,6 +29,7 @@ from datetime import datetime, timedelta, timezone
 
 import requests
 
+from adapters._bearer import bearer_request
 from adapters.base import (REVISED, ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult,
                            InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimit, RateLimited, SentMessage,
                            empty_reply_problem)
@@ -253,23 +254,10 @@ class TrustpilotAdapter:
     def _call(self, method: str, path: str, sending: bool = False, for_send: bool = False, **kwargs) -> dict:
         """sending: the request may change the review (a lost answer is ambiguous); for_send: part of sending a
         reply, so a refusal is said to staff (PermanentSendError) rather than retried like a poll's."""
-        for attempt in (1, 2):
-            headers = {"Authorization": f"Bearer {self._access_token(renew=attempt == 2)}"}
-            try:
-                response = self._http.request(method, self._settings.api_url + path, headers=headers,
-                                              timeout=self._timeout, **kwargs)
-            except requests.ConnectionError as exc:
-                if sending and not isinstance(exc, requests.exceptions.ConnectTimeout):
-                    raise AmbiguousSend(f"Trustpilot: connection lost ({type(exc).__name__})") from None
-                raise AdapterError(f"Trustpilot unreachable ({type(exc).__name__})") from None
-            except requests.Timeout:
-                if sending:
-                    raise AmbiguousSend("Trustpilot did not answer in time") from None
-                raise AdapterError("Trustpilot did not answer in time") from None
-            if response.status_code == 401 and attempt == 1:
-                continue   # the token expired early or was revoked: one fresh token, then it is the credentials
-            return self._answer(response, sending, for_send or sending)
-        raise AssertionError("unreachable")
+        response = bearer_request(self._http, method, self._settings.api_url + path,
+                                  lambda renew: self._access_token(renew=renew), self._timeout, "Trustpilot",
+                                  sending, **kwargs)
+        return self._answer(response, sending, for_send or sending)
 
     def _answer(self, response: requests.Response, sending: bool, for_send: bool) -> dict:
         status = response.status_code
