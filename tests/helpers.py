@@ -101,3 +101,19 @@ def examples(full: int) -> int:
     property: 23 s on the loaded VM), for a check that a developer's every run
     repeated with the same derandomized examples."""
     return full if os.environ.get("TEST_EXAMPLES") == "full" else max(full // 3, 50)
+
+
+def count_rows(deps, model) -> int:
+    """How many rows a table holds (a model class of bot.store.models)."""
+    from sqlalchemy import func, select
+    with deps.sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def first_conversation(deps):
+    """The first conversation stored (the only one, in most flow tests)."""
+    from sqlalchemy import select
+
+    from bot.store.models import Conversation
+    with deps.sessions() as session:
+        return session.scalar(select(Conversation))

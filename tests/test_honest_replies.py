@@ -11,17 +11,13 @@ from sqlalchemy import select
 
 from bot.outbound.deliver import VERIFY_AFTER, deliver
 from bot.desk.escalation import sweep
-from bot.store.models import FAILED, PENDING, SENT, WAITING, Conversation, Outbox
+from bot.store.models import FAILED, PENDING, SENT, WAITING, Outbox
 from bot.inbound.poll import poll
 from tests.helpers import all_text, roots, thread
 from tests.test_workflow import _command
+from tests.helpers import first_conversation as _conversation
 
 ZERO_WIDTH = "\u200b\u200d\u2060 \ufeff"
-
-
-def _conversation(deps) -> Conversation:
-    with deps.sessions() as session:
-        return session.scalar(select(Conversation))
 
 
 def _outboxes(deps) -> list[Outbox]:

@@ -10,12 +10,13 @@ import json
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.inbound.ingest import publish_unposted
 from bot.store.models import Message, WebhookInbox
 from bot.inbound.poll import poll
 from tests.helpers import HeldExecutor, all_text, roots
+from tests.helpers import count_rows as _count
 
 pytestmark = pytest.mark.meta
 
@@ -38,11 +39,6 @@ def _messenger_batch(graph_state, count: int, start: int = 0) -> dict:
             "timestamp": int(graph_state.clock() * 1000),
             "message": {"mid": f"m_{'Q' * 80}{i:06d}", "text": f"where is order {i}?"}}]})
     return {"object": "page", "entry": entries}
-
-
-def _count(deps, model) -> int:
-    with deps.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model))
 
 
 def test_the_subscription_check_answers_the_challenge_as_plain_text(bot, graph_state):

@@ -17,8 +17,9 @@ import requests
 from sqlalchemy import select
 
 from bot.outbound.deliver import VERIFY_AFTER, deliver
-from bot.store.models import FAILED, PENDING, SENDING, SENT, WAITING, Conversation, Outbox
+from bot.store.models import FAILED, PENDING, SENDING, SENT, WAITING, Outbox
 from tests.helpers import all_text, kill_mid_write, roots, thread
+from tests.helpers import first_conversation as _conversation
 
 pytestmark = pytest.mark.meta
 TEXT = "So sorry, it ships today."
@@ -63,11 +64,6 @@ CHANNELS = {
 def _outbox(deps) -> Outbox:
     with deps.sessions() as session:
         return session.scalar(select(Outbox))
-
-
-def _conversation(deps) -> Conversation:
-    with deps.sessions() as session:
-        return session.scalar(select(Conversation))
 
 
 def _warnings(slack_state, root) -> list[str]:

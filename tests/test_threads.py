@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.inbound.poll import poll
 from bot.inbound.tokens import refresh_tokens, use_stored_tokens
@@ -24,6 +24,7 @@ from bot.store.models import (ANSWERED, PENDING, SENDING, SENT, Audit, Conversat
                               WebhookInbox)
 from tests.helpers import all_text, roots, thread
 from tests.payloads import FIXTURES, load
+from tests.helpers import count_rows as _count
 
 pytestmark = pytest.mark.threads
 ADDED = load(FIXTURES / "slack" / "reaction_added_doc.json").body
@@ -36,11 +37,6 @@ def hooked(bot, threads_state):
     """Threads' webhooks subscribed to the bot's /webhooks/meta."""
     threads_state.webhook_url = bot.server.url + "/webhooks/meta"
     return bot
-
-
-def _count(deps, model) -> int:
-    with deps.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model))
 
 
 def _outbox(deps) -> Outbox:

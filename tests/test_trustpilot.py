@@ -11,12 +11,13 @@ from datetime import timedelta
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.inbound.poll import poll
 from bot.outbound.deliver import VERIFY_AFTER, deliver
-from bot.store.models import ANSWERED, SENT, WAITING, Conversation, Message, Outbox, WebhookInbox
+from bot.store.models import ANSWERED, SENT, WAITING, Message, Outbox, WebhookInbox
 from tests.helpers import all_text, roots, thread
+from tests.helpers import count_rows as _count, first_conversation as _conversation
 
 TEXT = "We are sorry about the wait — a refund is on its way today."
 
@@ -26,16 +27,6 @@ def tp(bot, trustpilot_state):
     """The bot with Trustpilot's subscription pointed at its /webhooks/trustpilot."""
     trustpilot_state.webhook_url = trustpilot_state.subscription_url(bot.server.url)
     return bot
-
-
-def _conversation(deps) -> Conversation:
-    with deps.sessions() as session:
-        return session.scalar(select(Conversation))
-
-
-def _count(deps, model) -> int:
-    with deps.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model))
 
 
 def _review(tp, trustpilot_state, stars=1, text="Cold food and a rude waiter. Never again.", **kw):

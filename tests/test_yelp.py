@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 
 from bot.inbound.poll import poll
 from bot.outbound.deliver import VERIFY_AFTER, deliver
-from bot.store.models import ANSWERED, FAILED, NOTE, SENDING, WAITING, Conversation, Message, Outbox
+from bot.store.models import ANSWERED, FAILED, NOTE, SENDING, WAITING, Message, Outbox
 from tests.helpers import all_text, roots, thread
+from tests.helpers import first_conversation as _conversation
 
 pytestmark = pytest.mark.yelp
 TEXT = "We are sorry about the wait. The manager will call you today."
@@ -33,11 +34,6 @@ def _review(deps, clock, yelp_state, stars=1, text=LONG, name="Dana K."):
     review = yelp_state.review(_business(yelp_state), name, stars, text)
     poll(deps, clock())
     return review
-
-
-def _conversation(deps) -> Conversation:
-    with deps.sessions() as session:
-        return session.scalar(select(Conversation))
 
 
 def _count(deps, model, *where) -> int:
