@@ -92,3 +92,14 @@ def on_each_database(run) -> None:
             print("  PostgreSQL: 127.0.0.1:5432 did not answer; skipped")
             return
         run("PostgreSQL", url)
+
+
+def push_and_poll_lines(pushed: list[float], pushed_floor: list[float], polled: list[float],
+                        polled_floor: list[float], push_what: str, poll_what: str) -> str:
+    """The two lines a post → Slack root bench prints: by push (with the p99 < 1 s
+    target) and by polling, each beside the floor measured in the same run (ms)."""
+    def spread(values):
+        return f"p50 {percentile(values, 50):.1f} ms · p99 {percentile(values, 99):.1f} ms"
+    met = "met" if percentile(pushed, 99) < 1000 else "NOT met"
+    return (f"  by push ({push_what}): {spread(pushed)} · floor {spread(pushed_floor)} · target p99 < 1000 ms: {met}\n"
+            f"  by polling ({poll_what}): {spread(polled)} · floor {spread(polled_floor)}")

@@ -26,7 +26,7 @@ import requests  # noqa: E402
 from flask import Flask  # noqa: E402
 from slack_sdk import WebClient  # noqa: E402
 
-from bench._common import emulated_deps, machine, percentile, sqlite_url  # noqa: E402
+from bench._common import emulated_deps, machine, sqlite_url, push_and_poll_lines  # noqa: E402
 from bot.inbound.poll import poll  # noqa: E402
 from sandbox.google_emulator import GoogleState, create_google_emulator  # noqa: E402
 from sandbox.serve import BackgroundServer  # noqa: E402
@@ -96,13 +96,8 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     print("Google review → Slack root, Google and Slack emulators on loopback, SQLite, no worker:")
-    print(f"  by push ({PUSHED}, one at a time): p50 {percentile(pushed, 50):.1f} ms · p99 "
-          f"{percentile(pushed, 99):.1f} ms · floor p50 {percentile(pushed_floor, 50):.1f} ms · p99 "
-          f"{percentile(pushed_floor, 99):.1f} ms · target p99 < 1000 ms: "
-          f"{'met' if percentile(pushed, 99) < 1000 else 'NOT met'}")
-    print(f"  by polling ({POLLED} passes, two locations, one new review each): p50 "
-          f"{percentile(polled, 50):.1f} ms · p99 {percentile(polled, 99):.1f} ms · floor p50 "
-          f"{percentile(polled_floor, 50):.1f} ms · p99 {percentile(polled_floor, 99):.1f} ms")
+    print(push_and_poll_lines(pushed, pushed_floor, polled, polled_floor, f"{PUSHED}, one at a time",
+                              f"{POLLED} passes, two locations, one new review each"))
     for s in (server, floor_server, gbp_server):
         s.stop()
 
