@@ -74,6 +74,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/business_time.py
 	$(BIN)/python bench/composer.py
 	$(BIN)/python bench/bluesky_poll.py
+	$(BIN)/python bench/review_latency.py
+	$(BIN)/python bench/google_review_latency.py
+	$(BIN)/python bench/yelp_latency.py
+	$(BIN)/python bench/threads_latency.py
+	$(BIN)/python bench/listen_reads.py
+	$(BIN)/python bench/urgency.py
 
 # Re-pin requirements.txt (what the app runs on) and requirements-dev.txt (tests,
 # lint) from pyproject.toml; needs the package registry. requirements.txt ends
