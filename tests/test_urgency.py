@@ -237,3 +237,11 @@ def test_writing_again_and_again_raises_it(bot, deps, clock, x_state, slack_stat
     with deps.sessions() as session:
         conv = session.get(Conversation, 1)
         assert conv.priority == "high" and "wrote 3 times" in conv.priority_reason
+
+
+@pytest.mark.parametrize("text", ["Love the new collection but the sizes run small!",
+                                  "Amazing service, though the parcel was a day late"])
+def test_praise_that_softens_a_complaint_is_not_read_as_praise(text):
+    """Found in a new user's hour: the complaint after the "but" kept double the SLA as praise."""
+    assert assess(text, use_model=False).priority == "normal"
+    assert assess("Love it, thank you so much!", use_model=False).priority == "low"

@@ -152,6 +152,9 @@ def _low_rating(rating: int | None) -> bool:
     return rating is not None and rating <= LOW_RATING
 
 
+_CONTRAST = re.compile(r"\b(?:but|however|although|though|except|only (?:problem|issue|thing))\b", re.IGNORECASE)
+
+
 def _by_the_rules(text: str, posts_in_wait: int, rating: int | None) -> Urgency:
     _, _, high, figurative, praise, problems = _patterns()
     plain = _plain(figurative, text)  # "the new burger is fire" is not very negative
@@ -169,7 +172,9 @@ def _by_the_rules(text: str, posts_in_wait: int, rating: int | None) -> Urgency:
     if shouting(text) and (reasons or score < 0 or problem):
         reasons.append("shouting")  # about a problem; "THANK YOU SO MUCH" is not a complaint
     praised = praise.search(plain)
-    if praised and score >= 0.3 and not problem and posts_in_wait < 3 and not low_rating:
+    # "Love the new collection but the sizes run small!": praise, then the complaint it softens.
+    softened = praised and _CONTRAST.search(plain, praised.end())
+    if praised and not softened and score >= 0.3 and not problem and posts_in_wait < 3 and not low_rating:
         # "Thanks for the quick refund!" is praise however the words look.
         return Urgency("low", f"praise: “{praised.group().strip()}”")
     if reasons:
