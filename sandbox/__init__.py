@@ -1,1 +1,1 @@
-"""Local emulators of Slack, X and Meta that speak the real wire format, plus the demo."""
+"""Local emulators of Slack, X, Meta, Threads, Bluesky, Trustpilot, Google Business Profile and Yelp that speak the real wire format, plus the demo."""

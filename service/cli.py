@@ -19,7 +19,7 @@ COMMANDS = {
     "poll": "one pass: fetch new posts and thread them in Slack",
     "deliver": "one pass: send pending replies to their platforms",
     "sweep": "one pass: SLA warnings, overdue pings and escalations",
-    "sandbox": "local emulators of Slack, X and Meta + the bot, with a page to play customer and staff",
+    "sandbox": "local emulators of Slack, X, Meta, Threads, Bluesky and review sites + the bot, with a page to play customer and staff",
 }
 
 
