@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.store.models import OUT, Conversation, Message
 from bot.outbound.relay import Relay, queue_action
 from bot.rules.text import escape_for_slack
+from bot.outbound.thread_copy import quoted
 
 log = logging.getLogger(__name__)
 
@@ -107,5 +108,4 @@ def send_privately(deps: Deps, conv_id: int, user: str, slack_text: str, request
 def thread_copy_text(user: str, customer_handle: str, label: str, slack_text: str) -> str:
     """What the thread shows of a private message sent with /social private
     (slack_text is Slack markup already; the handle is customer text)."""
-    quoted = "\n".join(f"> {line}" for line in slack_text.splitlines() or [""])
-    return f"🔒 *Sent privately* by <@{user}> to {escape_for_slack(customer_handle)} ({label}):\n{quoted}"
+    return f"🔒 *Sent privately* by <@{user}> to {escape_for_slack(customer_handle)} ({label}):\n{quoted(slack_text)}"

@@ -22,7 +22,7 @@ from bot.store.db import reading
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.outbound.notices import close_undo_notice, post_undo_notice
 from bot.outbound.relay import outbox_key, post_ref
-from bot.outbound.saved import quoted
+from bot.outbound.thread_copy import quoted
 from bot.rules.saved_replies import excerpt, parse_call
 from bot.slack.slack_out import SLACK_ERRORS
 
