@@ -31,14 +31,20 @@ def _at(clock, day: int, hour: int = 10) -> None:
 def _seed(tp, clock, trustpilot_state):
     """Ann 4★ on Wed 2 Dec; Bo 1★, Cy 2★, Dee 5★ on Tue 8 Dec; Cy revises to 3★ on the 9th; Dee removes hers
     on the 10th."""
+    # Each day's deliveries are worked off before the clock moves on: the bot opens a conversation at the time it
+    # works the delivery off (after the ack), so a delivery still queued when the clock jumps would open on the
+    # later day (CI's busy shifted run once counted Ann's 2 Dec review in the week of the 8th).
     _at(clock, 2)
     trustpilot_state.review("Ann", 4, "Good, a bit loud.")
+    tp.executor.drain()
     _at(clock, 8)
     trustpilot_state.review("Bo", 1, "Cold food, rude waiter.")
     cy = trustpilot_state.review("Cy", 2, "Slow.")
     dee = trustpilot_state.review("Dee", 5, "Perfect evening!")
+    tp.executor.drain()
     _at(clock, 9)
     trustpilot_state.revise(cy["id"], stars=3, text="Slow, but they called me to apologise.")
+    tp.executor.drain()
     _at(clock, 10)
     trustpilot_state.delete(dee["id"])
     tp.executor.drain()
