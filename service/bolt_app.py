@@ -30,6 +30,9 @@ for _name in ("slack_bolt", "slack_bolt.App"):
 
 def build_bolt_app(deps: Deps, executor: Executor | None = None) -> App:
     app = App(
+        # Named, Bolt skips inspect.stack() to name the app after its caller's file: that reads the source of every
+        # frame on the stack, a tenth of a second per app under a deep stack (each test builds one).
+        name="socialdesk",
         signing_secret=deps.settings.slack_signing_secret,
         client=deps.slack.client,
         # The listener's database write completes before the ack; slow work is lazy.

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 
@@ -91,6 +92,30 @@ POSTGRES = _postgres_answers() and os.environ.get("TEST_DATABASES", "sqlite,post
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES else [])
 
 
+def pytest_configure(config):
+    # `make test-shifted` gives each worker its own year (tests/clock_shift/sitecustomize.py), once the worker knows
+    # its id: now. Without TEST_CLOCK_SHIFT, or with one shift, there is nothing to choose.
+    # The controller of an xdist run runs no test and must leave the list to the workers it starts.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    controller = not worker and getattr(config.option, "numprocesses", None)
+    if "," in os.environ.get("TEST_CLOCK_SHIFT", "") and not controller:
+        import sitecustomize
+        sitecustomize.for_this_worker(worker)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failure in a shifted run says which year its worker was in: the runs hand tests out by load, so the same
+    test may meet the other shift next time."""
+    outcome = yield
+    report = outcome.get_result()
+    shift = os.environ.get("TEST_CLOCK_SHIFT")
+    if shift and report.when == "call":
+        report.user_properties.append(("clock shift", shift))
+    if shift and report.failed:
+        report.sections.append(("clock shift", shift))
+
+
 def pytest_report_header(config):
     from datetime import datetime
     note = "" if POSTGRES else " (PostgreSQL: not asked for, or 127.0.0.1:5432 did not answer)"
@@ -107,6 +132,10 @@ def report_figure(record_property):
 def pytest_terminal_summary(terminalreporter):
     figures = [value for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
                if report.when == "call" for name, value in report.user_properties if name == "figure"]
+    shifts = Counter(value for reports in terminalreporter.stats.values() for report in reports
+                     for name, value in getattr(report, "user_properties", ()) if name == "clock shift")
+    if shifts:
+        figures.append("clock shifts: " + ", ".join(f"{count} tests at {shift}" for shift, count in sorted(shifts.items())))
     if figures:
         terminalreporter.section("figures measured by the tests")
         for line in figures:
