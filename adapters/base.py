@@ -182,17 +182,8 @@ from adapters.errors import (AdapterError, AmbiguousSend, CredentialsRejected, D
                              PermanentSendError, RateLimited, UnconfirmedSend)
 
 
-# Characters that take no room on screen: a reply made only of these (and
-# spaces) reads as empty to the customer, so it is refused like an empty one.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800"), None)
-
-
-def empty_reply_problem(text: str) -> str | None:
-    """Shared by every adapter's check_reply: nothing a customer could read."""
-    if not text.translate(INVISIBLE).strip():
-        return ("The reply has no visible text, so there is nothing to send (attached files are not "
-                "sent to the customer). Write the answer as text in this thread.")
-    return None
+# Shared by every adapter's check_reply; lives apart so this file stays the seam's types and capabilities.
+from adapters._reply_text import INVISIBLE, empty_reply_problem  # noqa: E402,F401
 
 
 # -- what an adapter is, and what it may be able to do ----------------------------
@@ -257,6 +248,20 @@ class Replier(Protocol):
 @runtime_checkable
 class PrivateMessenger(Protocol):
     def send_private(self, action: OutboundAction) -> SentMessage: ...
+
+
+@runtime_checkable
+class PrivatePerPost(Protocol):
+    """A private channel that reaches some customer posts only (Instagram: comments on the account's own media)."""
+    def private_problem(self, post: PostRef) -> str | None:
+        """Why no private message can answer this post (no network): one line with what to do instead, or None."""
+
+
+def private_problem(adapter, post: PostRef | None) -> str | None:
+    """Why a private message cannot answer this customer post, asked of the adapter (never by platform name)."""
+    if adapter is None or not can(adapter, ActionKind.PRIVATE):
+        return f"{getattr(adapter, 'label', 'This platform')} has no private channel socialdesk can use."
+    return adapter.private_problem(post) if post is not None and implements(adapter, PrivatePerPost) else None
 
 
 @dataclass(frozen=True)
@@ -388,13 +393,3 @@ def implements(adapter, protocol) -> bool:
 
 _IMPLEMENTS: dict[tuple[type, type], bool] = {}
 
-
-def perform(adapter, action: OutboundAction) -> SentMessage:
-    """Carry out one outbox action through the adapter's matching method."""
-    if action.kind is ActionKind.REPLY:
-        return adapter.send_reply(action)
-    if action.kind is ActionKind.PRIVATE:
-        return adapter.send_private(action)
-    if action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
-        return adapter.hide(action) if action.kind is ActionKind.HIDE else adapter.unhide(action)
-    return adapter.like(action) if action.kind is ActionKind.LIKE else adapter.unlike(action)

@@ -112,8 +112,7 @@ class InstagramAdapter(MetaWebhook):
         return bool(author.get("self_ig_scoped_id")) or text_id(author.get("id")) == self._settings.account_id
 
     def _comment_post(self, comment: dict, parent_id: str | None) -> InboundPost | None:
-        """A comment; the minimal webhook shape (no `from`) is shown too, its
-        author unknown."""
+        """A comment; the minimal webhook shape (no `from`) is shown too, its author unknown."""
         author = comment.get("from") if isinstance(comment.get("from"), dict) else {}
         comment_id, author_id = text_id(comment.get("id")), text_id(author.get("id"))
         if not comment_id:
@@ -145,8 +144,7 @@ class InstagramAdapter(MetaWebhook):
             name_pending=known is None)
 
     def find_name(self, author_id: str) -> tuple[str, str | None] | None:
-        """An Instagram DM sender's @username and name (called by the core after
-        the webhook was answered)."""
+        """An Instagram DM sender's @username and name (asked after the webhook was answered)."""
         try:
             person = self.graph.get(author_id, fields="username,name")
         except (AdapterError, PermanentSendError) as exc:
@@ -159,8 +157,7 @@ class InstagramAdapter(MetaWebhook):
         return self._names[author_id]
 
     def parse_webhook(self, payload: dict) -> list[InboundPost]:
-        """Each entry, change and messaging event is read on its own: one that
-        cannot be understood is logged and skipped, never the whole batch."""
+        """Each entry, change and event is read on its own: one not understood is skipped, never the batch."""
         if payload.get("object") != "instagram":
             log.debug("Instagram webhook: a delivery for object %r is not Instagram's; ignored here",
                       payload.get("object"))
@@ -221,8 +218,7 @@ class InstagramAdapter(MetaWebhook):
             platform_label=LABEL, account=self._settings.account_id, attachments=attachments)
 
     def _mentioned(self, media_id: str, comment_id: str | None) -> tuple[dict, str | None]:
-        """What the mention says, or why it cannot be had. Never raises: this
-        runs while Meta waits for the webhook's answer."""
+        """What the mention says, or why it cannot be had. Never raises: Meta waits for the webhook's answer."""
         if comment_id:
             fields = f"mentioned_comment.comment_id({comment_id}){{id,text,timestamp,username,from}}"
         else:
@@ -264,17 +260,23 @@ class InstagramAdapter(MetaWebhook):
     def target_for(self, kind: ActionKind, post: PostRef) -> str:
         if kind in (ActionKind.LIKE, ActionKind.UNLIKE) and post.private:
             return reaction_target(post.author_id, post.external_id)
-        if kind is ActionKind.PRIVATE:
-            if post.private:
-                return f"igsid:{post.author_id}"
-            # A mention in a comment: a private reply to that comment.
-            mentioned = post.external_id.split(":")[2] if post.external_id.startswith(f"{MENTION}:") else None
-            return f"comment:{mentioned or post.external_id}"
+        if kind is ActionKind.PRIVATE:  # a mention has none: private_problem refuses it before a target is needed
+            return f"igsid:{post.author_id}" if post.private else f"comment:{post.external_id}"
         return post.external_id  # a comment id, or mention:<media>:<comment> (POST /{ig-user-id}/mentions)
+
+    def private_problem(self, post: PostRef) -> str | None:
+        # Meta's Private Replies reach comments on the account's own media only (anything else: "(#100) Invalid
+        # parameter: comment_id"); an @-mention sits on someone else's media.
+        if post.private or not post.external_id.startswith((f"{MENTION}:", f"{READ_ONLY}:")):
+            return None
+        return ("Instagram sends private replies only to comments on the account's own posts, and this @-mention is "
+                "on someone else's: answer it publicly in the thread, or ask them to message the account.")
 
     def check_reply(self, text: str, kind: ActionKind = ActionKind.REPLY, about: PostRef | None = None) -> str | None:
         if empty := empty_reply_problem(text):
             return empty
+        if kind is ActionKind.PRIVATE and about is not None and (problem := self.private_problem(about)):
+            return problem
         if about is not None and about.external_id.startswith(f"{READ_ONLY}:"):
             return "Instagram does not let the desk answer this post (the root says why); answer it in the Instagram app."
         if self.measure(text, kind)[0] > MAX_TEXT:
@@ -359,15 +361,13 @@ class InstagramAdapter(MetaWebhook):
         return None
 
     def _wrote(self, comment: dict) -> bool:
-        """The account's own comment: `user` (returned only for the app user's
-        own comments) or `from` naming the account."""
+        """The account's own comment: `user` (only on the app user's own comments) or `from` naming the account."""
         user, author = comment.get("user"), comment.get("from") or {}
         user_id = user.get("id") if isinstance(user, dict) else user
         return self._settings.account_id in (user_id, author.get("id")) or bool(author.get("self_ig_scoped_id"))
 
     def _comment_author(self, comment_id: str) -> str:
-        """The IGSID a private reply to this comment went to: the comment's
-        author (`from.id`), whose DM conversation then holds it."""
+        """The IGSID a private reply to this comment went to: its author (`from.id`), whose DMs then hold it."""
         try:
             author = (self.graph.get(comment_id, fields="id,from").get("from") or {}).get("id")
         except GraphError:

@@ -28,7 +28,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, Measured, can
+from adapters.base import ActionKind, Measured
 from bot.deps import Deps
 from bot.outbound.compose import check_before_queueing, check_wording, compose_reply_text
 from bot.outbound.relay import Relay, RelayResult, post_ref, queue_action, reply_kind
@@ -36,7 +36,7 @@ from bot.outbound.saved import agent_markup
 from bot.outbound.thread_copy import quoted, show_in_thread
 from bot.rules.saved_replies import Call, Customer, expand, values as filled_values
 from bot.rules.text import escape_for_slack
-from bot.slack.root import refresh_root
+from bot.slack.root import cannot_go_privately, refresh_root
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.store import queries as store
 from bot.store.models import OUT, RESOLVED, Composing, Conversation, Message, Outbox
@@ -107,12 +107,11 @@ def as_slack_text(typed: str) -> str:
     return escape_for_slack(typed)
 
 
-def _kinds(deps: Deps, conv: Conversation) -> tuple[ActionKind, ...]:
+def _kinds(deps: Deps, conv: Conversation, latest: Message | None) -> tuple[ActionKind, ...]:
     if conv.private:
         return (ActionKind.PRIVATE,)
-    adapter = deps.adapters.get(conv.platform)
-    return (ActionKind.REPLY, ActionKind.PRIVATE) if adapter and can(adapter, ActionKind.PRIVATE) \
-        else (ActionKind.REPLY,)
+    # Private only where it can reach the customer's latest post (not an Instagram @-mention).
+    return (ActionKind.REPLY,) if cannot_go_privately(deps, conv, latest) else (ActionKind.REPLY, ActionKind.PRIVATE)
 
 
 def measure(deps: Deps, platform: str, slack_text: str, user: str, kind: ActionKind,
@@ -158,7 +157,7 @@ def build_view(deps: Deps, conv_id: int, user: str, draft: Draft | None, now: da
         latest = store.latest_customer_message(session, conv.id, conv.customer_id)
         others = [u for u in store.who_is_writing(session, conv.id, now) if u != user]
         draft = draft or Draft(conv.id)
-        kinds = _kinds(deps, conv)
+        kinds = _kinds(deps, conv, latest)
         default = reply_kind(conv, user, latest) if latest else kinds[0]
         kind = draft.kind if draft.kind in kinds else default
         options = saved_reply_options(session, deps, conv, user)
@@ -288,14 +287,14 @@ def submit(deps: Deps, view: dict, user: str, now: datetime, not_allowed: str | 
         latest = store.latest_customer_message(session, conv.id, conv.customer_id) if conv else None
         if conv is None or latest is None:
             return Submitted({block: "There is nothing from the customer to answer in this conversation."})
-        kinds = _kinds(deps, conv)
+        kinds = _kinds(deps, conv, latest)
         kind = draft.kind if draft.kind in kinds else reply_kind(conv, user, latest)
         saved = find_saved_reply(session, draft.saved) if draft.saved else None
         if saved is not None and saved.private_only:
             # Started from a saved reply marked private-only: it goes privately, as `!name` would.
             if ActionKind.PRIVATE not in kinds:
                 return Submitted({block: f"Not sent: saved reply `{saved.name}` goes only privately, and "
-                                         f"{deps.label(conv.platform)} has no private message here."})
+                                         f"{cannot_go_privately(deps, conv, latest)}"})
             kind = ActionKind.PRIVATE
         refused = check_before_queueing(deps, user, conv.platform, slack_text, kind, post_ref(conv, latest))
         if refused:

@@ -11,25 +11,23 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from adapters.base import ActionKind, can
+from adapters.base import ActionKind
 from bot.store import queries as store
 from bot.desk.actions import ActionResult, _missing
 from bot.deps import Deps
 from bot.store.models import OUT, Conversation, Message
 from bot.outbound.relay import Relay, queue_action
+from bot.slack.root import cannot_go_privately
 from bot.rules.text import escape_for_slack
 from bot.outbound.thread_copy import quoted
 
 log = logging.getLogger(__name__)
 
 
-def _cannot(deps: Deps, conv: Conversation) -> str | None:
-    adapter = deps.adapters.get(conv.platform)
-    if adapter is None:
-        return f"{deps.label(conv.platform)} is not configured here."
-    if not can(adapter, ActionKind.PRIVATE):
-        return f"{adapter.label} has no private channel socialdesk can use."
-    return None
+def _cannot(session, deps: Deps, conv: Conversation) -> str | None:
+    """Why nothing private can answer the customer's latest post here (Instagram: an @-mention on someone else's
+    media takes no private reply), said at once rather than as a ⚠️ after Meta refuses it."""
+    return cannot_go_privately(deps, conv, store.latest_customer_message(session, conv.id, conv.customer_id))
 
 
 def toggle_reply_privately(deps: Deps, conv_id: int, user: str, now: datetime) -> ActionResult:
@@ -39,7 +37,7 @@ def toggle_reply_privately(deps: Deps, conv_id: int, user: str, now: datetime) -
         conv = session.get(Conversation, conv_id, with_for_update=True)
         if conv is None:
             return _missing(conv_id)
-        problem = _cannot(deps, conv) or ("This is already a private conversation: every reply here goes "
+        problem = _cannot(session, deps, conv) or ("This is already a private conversation: every reply here goes "
                                           "privately." if conv.private else None)
         if problem:
             return ActionResult(False, problem, conv_id)
@@ -77,7 +75,7 @@ def send_privately(deps: Deps, conv_id: int, user: str, slack_text: str, request
         conv = session.get(Conversation, conv_id, with_for_update=True)
         if conv is None:
             return PrivateSend(f"There is no conversation #{conv_id}.")
-        problem = _cannot(deps, conv)
+        problem = _cannot(session, deps, conv)
         if problem:
             return PrivateSend(problem, conv_id)
         about = store.latest_customer_message(session, conv.id, conv.customer_id)

@@ -20,15 +20,15 @@ from datetime import datetime
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from adapters.base import REVISED, ActionKind, InboundPost, NameFinder, can
+from adapters.base import REVISED, InboundPost, NameFinder
 from bot.store import conversation_rows as rows, publish_rows
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, set_priority
 from bot.deps import Deps
 from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
 from bot.slack.render import followup_message, root_message
-from bot.slack.root import (WINDOW_WARNING, listening_note, park, parking_if_refused, refresh_root, root_update,
-                            window_closes)
+from bot.slack.root import (WINDOW_WARNING, cannot_go_privately, listening_note, park, parking_if_refused,
+                            refresh_root, root_update, window_closes)
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.rules.urgency import assess, raised
 
@@ -182,7 +182,7 @@ def publish(session: Session, deps: Deps, message: Message, now: datetime, repai
             first_id = store.first_customer_message_id(session, conv.id)
             first = message if first_id == message.id else session.get(Message, first_id)
         look_up_name(session, deps, conv, first)
-        private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
+        private_ok = cannot_go_privately(deps, conv, first) is None
         closes = window_closes(deps, conv, first.created_at)
         ts = _post_or_park(session, deps, first, lambda: root_message(
             conv, first, label, now, can_private=private_ok, window_closes=closes,

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, or_, select, update
 
 from adapters.base import (ActionKind, AdapterError, AmbiguousSend, DuplicatePost, OutboundAction,
-                           PermanentSendError, RateLimited, SentFinder, SentMessage, UnconfirmedSend, can, perform)
+                           PermanentSendError, RateLimited, SentFinder, SentMessage, UnconfirmedSend, can)
 from bot.store import queries as store
 from bot.rules.conversations import record_customer_post, record_staff_reply
 from bot.deps import Deps, backoff
@@ -377,3 +377,14 @@ def _fail(session, deps: Deps, row: Outbox, reason: str, now: datetime, result: 
         refresh_root(session, deps, session.get(Conversation, row.conversation_id), now)
     except SLACK_ERRORS as exc:
         log.warning("outbox %s: root refresh failed: %s", row.id, exc)
+
+
+def perform(adapter, action: OutboundAction) -> SentMessage:
+    """Carry out one outbox action through the adapter's matching method."""
+    if action.kind is ActionKind.REPLY:
+        return adapter.send_reply(action)
+    if action.kind is ActionKind.PRIVATE:
+        return adapter.send_private(action)
+    if action.kind in (ActionKind.HIDE, ActionKind.UNHIDE):
+        return adapter.hide(action) if action.kind is ActionKind.HIDE else adapter.unhide(action)
+    return adapter.like(action) if action.kind is ActionKind.LIKE else adapter.unlike(action)

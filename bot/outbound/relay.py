@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from adapters.base import ActionKind, PostRef
+from bot.slack.root import cannot_go_privately, post_ref  # noqa: F401 (post_ref: imported from here too)
 from adapters.listening import match_reply_refused
 from bot.store import queries as store
 from bot.store.db import reading
@@ -76,11 +77,6 @@ def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
     # Channel + message ts is stable across Slack's event retries; the kind lets
     # one message cause one action of each kind.
     return f"slack:{channel}:{ts}:{kind.value}"
-
-
-def post_ref(conv: Conversation, post: Message) -> PostRef:
-    return PostRef(external_id=post.external_id, author_id=post.author_id or conv.customer_id,
-                   private=conv.private or post.private, created_at=post.created_at, listened=bool(post.listened))
 
 
 def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
@@ -254,6 +250,8 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
         # Expanded after the ack, once its sender's name can be asked of Slack ({agent}).
         author_known = False
         kind = ActionKind.PRIVATE if found[1].private_only else kind
+    if kind is ActionKind.PRIVATE and (no_private := cannot_go_privately(deps, conv, target)):
+        return _answered_elsewhere(session, message, conv, no_private, now)  # said now, not as a ⚠️ after Meta refuses
     if kind is ActionKind.REPLY and target.listened:
         refused = match_reply_refused(deps.adapters.get(conv.platform))
         if refused:  # X's 2026 rule: a match that did not tag the brand takes no public reply from here

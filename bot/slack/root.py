@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from adapters.base import ActionKind, Windowed, can, implements
+from adapters.base import ActionKind, PostRef, Windowed, can, implements, private_problem
 from adapters.listening import match_reply_refused
 from bot.deps import Deps
 from bot.slack.render import root_message
@@ -31,6 +31,20 @@ def reply_window(deps: Deps, conv: Conversation) -> timedelta | None:
     replies in this conversation; None where it always does."""
     adapter = deps.adapters.get(conv.platform)
     return adapter.reply_window(conv.private) if implements(adapter, Windowed) else None
+
+
+def post_ref(conv: Conversation, post: Message) -> PostRef:
+    return PostRef(external_id=post.external_id, author_id=post.author_id or conv.customer_id,
+                   private=conv.private or post.private, created_at=post.created_at, listened=bool(post.listened))
+
+
+def cannot_go_privately(deps: Deps, conv: Conversation, about: Message | None) -> str | None:
+    """Why no private message can answer `about` (the customer's post) here, in the adapter's words — the 🔒
+    button is not offered, and /social private or a private saved reply is refused at once — or None."""
+    adapter = deps.adapters.get(conv.platform)
+    if adapter is None:
+        return f"{deps.label(conv.platform)} is not configured here."
+    return private_problem(adapter, post_ref(conv, about)) if about is not None else private_problem(adapter, None)
 
 
 def listening_note(deps: Deps, conv: Conversation, first: Message) -> str | None:
@@ -141,7 +155,7 @@ def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
 def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, shown: _Shown,
             first: Message | None) -> None:
     closes = window_closes(deps, conv, shown.latest.created_at if shown.latest else None)
-    private_ok = can(deps.adapters.get(conv.platform), ActionKind.PRIVATE)
+    private_ok = cannot_go_privately(deps, conv, first) is None
     parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
         root_message(conv, first, deps.label(conv.platform, conv.private), now, shown.in_flight, private_ok, closes,
