@@ -50,9 +50,10 @@ def register(app: App, deps: Deps) -> None:
         if _on_private_notice(body):
             # The held notice was private: only the press's response_url can
             # change it (Slack offers no other way to touch an ephemeral). It
-            # becomes the answer, without buttons, whatever the answer is.
+            # becomes the answer — with the buttons still open if it stays held.
             try:
-                respond(text=decision.message, replace_original=True)
+                respond(text=decision.message, replace_original=True,
+                        **({"blocks": decision.blocks} if decision.blocks else {}))
             except Exception as exc:  # noqa: BLE001 — the decision stands; only the notice stays stale
                 log.warning("outbox %s: the notice pressed could not be replaced: %s", decision.outbox_id, exc)
         elif not decision.stopped:

@@ -44,7 +44,8 @@ def test_a_flagged_reply_is_held_and_send_anyway_sends_it_exactly_once(bot, deps
     notice = _told(slack_state)[-1]
     assert "Held — not sent to X" in notice["text"] and "•••• 4567" in notice["text"] and "stop whining" in notice["text"]
     assert "555-123-4567" not in notice["text"]  # the notice does not repeat the personal data
-    assert _buttons(notice) == ["Send anyway", "Send privately", "Cancel"]
+    # Its tone ("stop whining") is no less rude in a DM: Send privately is not offered.
+    assert _buttons(notice) == ["Send anyway", "Cancel"]
     assert "raised_hand" in {r["name"] for r in slack_state.find("C0SUPPORT", message["ts"]).get("reactions", [])}
     row = _row(deps)
     assert row.state == HELD
@@ -88,6 +89,32 @@ def test_send_privately_turns_a_held_public_reply_into_one_dm(bot, deps, clock, 
     assert x_state.replies_to(tweet["id"]) == []
     assert x_state.brand_dms_to(x_state.add_user("carol")) == [
         "Carol, I've found your order under carol.smith@gmail.com, refund done"]
+
+
+def test_send_privately_is_offered_only_when_every_finding_is_personal_data(bot, deps, clock, x_state,
+                                                                             slack_state, carol):
+    tweet, root = carol
+    bot.staff_says(root["ts"], "Sure, call me on 07700 900123")
+    assert _buttons(_told(slack_state)[-1]) == ["Send anyway", "Send privately", "Cancel"]
+    _press(bot, "reply_cancel", _row(deps).id)
+    bot.staff_says(root["ts"], "Calm down, call me on 07700 900123")
+    notice = _told(slack_state)[-1]
+    assert "•••• 0123" in notice["text"] and "Calm down" in notice["text"]
+    assert _buttons(notice) == ["Send anyway", "Cancel"]
+
+
+def test_send_privately_pressed_on_a_stale_notice_with_tone_findings_keeps_it_held(bot, deps, clock, x_state,
+                                                                                   slack_state, carol):
+    """A notice posted before this rule still shows Send privately: pressing it sends nothing and says why."""
+    tweet, root = carol
+    bot.staff_says(root["ts"], "Calm down, call me on 07700 900123")
+    row = _row(deps)
+    _press(bot, "reply_send_privately", row.id)
+    told = _told(slack_state)[-1]["text"]
+    assert told.startswith("✋ Still held: sending it privately hides personal data, not its tone") and "Calm down" in told
+    deliver(deps, clock.advance(minutes=5))
+    assert _row(deps).state == HELD and _row(deps).kind == "reply"
+    assert x_state.replies_to(tweet["id"]) == [] and x_state.brand_dms_to(x_state.add_user("carol")) == []
 
 
 def test_editing_a_held_reply_checks_it_again(bot, deps, clock, x_state, slack_state, carol):

@@ -15,15 +15,17 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from adapters.base import ActionKind, can
+from adapters.base import ActionKind
 from bot.store import queries as store
 from bot.deps import Deps
 from bot.store.db import reading
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
+from bot.outbound.compose import check_wording
 from bot.outbound.notices import close_undo_notice, post_undo_notice
 from bot.outbound.relay import outbox_key, post_ref
 from bot.outbound.thread_copy import quoted
 from bot.rules.saved_replies import excerpt, parse_call
+from bot.slack.root import cannot_go_privately
 from bot.slack.slack_out import SLACK_ERRORS
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class Decision:
     conversation_id: int | None = None
     send_at: datetime | None = None   # released: it waits SEND_DELAY like any reply, undoable until then
     stopped: str | None = None        # "cancelled" (held) or "undone" (waiting): it never left
+    blocks: list | None = None        # still held: the notice pressed, again, with the buttons that still apply
 
 
 def _own_row(session, outbox_id: int, user: str) -> Outbox | str:
@@ -94,9 +97,21 @@ def send_anyway(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decisio
                         row.conversation_id, send_at)
 
 
+def _private_fixes_it(deps: Deps, row: Outbox, conv: Conversation, about: Message | None) -> str | None:
+    """None when sending it privately answers every finding: a DM is the fix for personal data, never for
+    tone — the same text checked as a private message must come out clean. Else why it stays held."""
+    if conv.private or row.kind != ActionKind.REPLY.value:
+        return f"{deps.label(row.platform)} has no private channel for this reply."
+    if no_private := cannot_go_privately(deps, conv, about):
+        return no_private
+    tone = check_wording(deps, row.staff_user, row.slack_text, ActionKind.PRIVATE)
+    return (f"✋ Still held: sending it privately hides personal data, not its tone, and it has:\n{tone}\n"
+            "Edit your message (it is checked again), *Send anyway*, or *Cancel*.") if tone else None
+
+
 def send_privately(deps: Deps, outbox_id: int, user: str, now: datetime) -> Decision:
-    """A held public reply goes as a private message instead (personal data
-    belongs there); its findings on tone, if any, are overridden too."""
+    """A held public reply goes as a private message instead — offered, and done,
+    only when every finding is personal data (a private message carries it safely)."""
     due, send_at, when = _released(deps, now)
     with deps.sessions() as session:
         row = _own_row(session, outbox_id, user)
@@ -104,9 +119,13 @@ def send_privately(deps: Deps, outbox_id: int, user: str, now: datetime) -> Deci
             return Decision(False, row)
         conv = session.get(Conversation, row.conversation_id)
         adapter = deps.adapters.get(row.platform)
-        if adapter is None or not can(adapter, ActionKind.PRIVATE) or conv.private:
-            return Decision(False, f"{deps.label(row.platform)} has no private channel for this reply.")
         about = store.latest_customer_message(session, conv.id, conv.customer_id)
+        if row.state != HELD:
+            return Decision(False, _too_late(deps, row), row.id)
+        if why := _private_fixes_it(deps, row, conv, about):  # pressed on a notice older than this rule
+            _, blocks = held_notice(deps, row.id, row.check_findings or "", row.platform, False)
+            return Decision(False, why, row.id, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": why}},
+                                                        blocks[-1]])
         message = session.get(Message, row.message_id)
         key = outbox_key(message.slack_channel, message.slack_ts, ActionKind.PRIVATE) if message.slack_ts \
             else row.idempotency_key
@@ -193,9 +212,8 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
         row = session.get(Outbox, outbox_id)
         conv = session.get(Conversation, row.conversation_id)
         message = session.get(Message, row.message_id)
-        adapter = deps.adapters.get(row.platform)
-        private_possible = (row.kind == ActionKind.REPLY.value and not conv.private and adapter is not None
-                            and can(adapter, ActionKind.PRIVATE))
+        about = store.latest_customer_message(session, conv.id, conv.customer_id)
+        private_possible = held and _private_fixes_it(deps, row, conv, about) is None
         where = (conv.slack_channel, row.staff_user, conv.slack_root_ts)
         platform, slack_ts = row.platform, message.slack_ts
         private = row.kind == ActionKind.PRIVATE.value or conv.private
