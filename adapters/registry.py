@@ -61,6 +61,10 @@ PLATFORMS: tuple[Platform, ...] = (
 )
 
 
+def platform_names() -> tuple[str, ...]:
+    return tuple(platform.name for platform in PLATFORMS)
+
+
 def review_platforms() -> tuple[str, ...]:
     return tuple(platform.name for platform in PLATFORMS if platform.reviews)
 

@@ -101,18 +101,30 @@ def _database_url(reader: EnvReader) -> str:
     return url
 
 
+# Variable families with one member per platform: the suffix names the platform (SLA_FIRST_RESPONSE_X).
+PER_PLATFORM = {"SLA_FIRST_RESPONSE_": "first", "SLA_NEXT_RESPONSE_": "next"}
+
+
 def _sla_overrides(env: Mapping[str, str], reader: EnvReader) -> dict[str, timedelta]:
     """SLA_FIRST_RESPONSE_X=30m style per-platform overrides. Reviews platforms
     (the registry says which) wait SLA_REVIEWS (24h) for every answer: a good
-    public answer matters more than a fast one. A platform's own variable wins."""
-    from adapters.registry import review_platforms  # see _platform_settings
+    public answer matters more than a fast one. A platform's own variable wins.
+    A suffix that names no platform (SLA_FIRST_RESPONSE_TWITTER) is an error:
+    ignored, it would leave the default SLA in force without a word."""
+    from adapters.registry import platform_names, review_platforms  # see _platform_settings
     reviews = reader.duration("SLA_REVIEWS", "24h") or timedelta(hours=24)
     overrides = {f"{kind}:{name}": reviews for name in review_platforms() for kind in ("first", "next")}
-    for name in env:
-        for prefix in ("SLA_FIRST_RESPONSE_", "SLA_NEXT_RESPONSE_"):
-            if name.startswith(prefix) and env[name].strip():
-                kind = "first" if prefix.startswith("SLA_FIRST") else "next"
-                overrides[f"{kind}:{name[len(prefix):].lower()}"] = reader.duration(name, "1h")
+    suffixes = [name.upper() for name in platform_names()]
+    for name in sorted(env):
+        for prefix, kind in PER_PLATFORM.items():
+            if not (name.startswith(prefix) and env[name].strip()):
+                continue
+            suffix = name[len(prefix):]
+            if suffix.upper() not in suffixes:
+                reader.check(name, f"{suffix!r} names no platform; the suffix is one of {', '.join(suffixes)} "
+                                   f"(e.g. {prefix}{suffixes[0]})")
+                continue
+            overrides[f"{kind}:{suffix.lower()}"] = reader.duration(name, "1h")
     return overrides
 
 

@@ -41,6 +41,14 @@ def test_a_pass_says_only_its_line_when_platforms_are_off(env):
 
 
 @SQLITE_ONLY
+def test_a_typo_in_a_per_platform_sla_stops_the_pass_in_one_line(env):
+    result = _run(["sweep"], {**env, "SLA_FIRST_RESPONSE_TWITTER": "30m"})
+    assert result.returncode != 0 and "nothing due" not in result.stdout + result.stderr
+    [line] = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert "SLA_FIRST_RESPONSE_TWITTER" in line and "one of X, FACEBOOK" in line
+
+
+@SQLITE_ONLY
 def test_the_worker_says_once_at_start_which_platforms_are_off(env):
     process = subprocess.Popen([sys.executable, "-m", "bot", "worker"], env={**os.environ, **env},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

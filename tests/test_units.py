@@ -55,6 +55,19 @@ def test_every_bad_variable_is_named_at_once_in_one_line():
     assert "\n" not in str(raised.value) and "'@oncall' is not a Slack user" in str(raised.value)
 
 
+def test_a_per_platform_sla_with_an_unknown_suffix_is_an_error_listing_the_valid_ones():
+    """SLA_FIRST_RESPONSE_TWITTER=30m used to be ignored: the default SLA stayed, without a word."""
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"SLA_FIRST_RESPONSE_TWITTER": "30m", "SLA_NEXT_RESPONSE_FB": "2h", "PORT": "99999",
+                       "SLA_FIRST_RESPONSE_X": "30m"})
+    assert sorted(raised.value.variables) == ["PORT", "SLA_FIRST_RESPONSE_TWITTER", "SLA_NEXT_RESPONSE_FB"]
+    said = str(raised.value)
+    assert "\n" not in said and "SLA_FIRST_RESPONSE_TWITTER: 'TWITTER' names no platform" in said
+    assert "X, FACEBOOK, INSTAGRAM, TRUSTPILOT, GOOGLE, YELP, BLUESKY, THREADS" in said
+    overrides = load_settings({"SLA_FIRST_RESPONSE_X": "30m", "SLA_NEXT_RESPONSE_threads": "2h"}).sla_overrides
+    assert overrides["first:x"] == timedelta(minutes=30) and overrides["next:threads"] == timedelta(hours=2)
+
+
 def test_web_listens_everywhere_unless_told_otherwise():
     assert load_settings({}).web_host == "0.0.0.0"
     assert load_settings({"WEB_HOST": " 127.0.0.1 "}).web_host == "127.0.0.1"
