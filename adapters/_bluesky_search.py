@@ -19,10 +19,16 @@ from adapters.listening import Search
 log = logging.getLogger(__name__)
 
 SEARCH_PAGES = 4            # a pass reads at most 400 posts per term
-# The cursor is the newest post's time; Bluesky's index can take a post in a
-# little after its time (since compares sortAt), so each pass looks back this
-# much further — posts seen again are the same rows (the desk's unique keys).
+# The cursor is the newest match's sortAt and when the last look-back ran
+# ("<newest> <looked back>"). A pass asks only for what is newer than the newest
+# (`since` is inclusive, so 1 ms past it): with nothing new it reads nothing —
+# it used to look back INDEX_LAG every pass and read its newest match again
+# each time (2 → 9 reads in 30 s for one match). Bluesky's index can take a post
+# in a little after its sortAt, though, so once per INDEX_LAG a pass looks back
+# to INDEX_LAG before the last look-back: a post indexed since then has a sortAt
+# after that. Posts seen again are the same rows (the desk's unique keys).
 INDEX_LAG = timedelta(minutes=5)
+JUST_AFTER = timedelta(milliseconds=1)
 
 
 def digest(term: str) -> str:
@@ -49,11 +55,17 @@ class BlueskySearching:
     def search_since(self, term: str, cursor: str | None, start_time: datetime | None,
                      most: int | None = None) -> FetchResult:
         me = self.account_id()
-        since = wire.when(cursor) if cursor else start_time
+        newest_at, looked_back = _read_cursor(cursor)
+        now, since = self.clock(), start_time
+        look_back = newest_at is not None and (looked_back is None or now - looked_back >= INDEX_LAG)
+        if newest_at is not None:
+            since = newest_at + JUST_AFTER
+            if look_back:
+                since = min(since, (looked_back or newest_at) - INDEX_LAG)
         params = {"q": term, "sort": "latest", "limit": 100}
         if since:
-            params["since"] = _iso(since - INDEX_LAG if cursor else since)
-        posts, newest, reads = [], cursor, 0
+            params["since"] = _iso(since)
+        posts, newest, reads = [], newest_at, 0
         for page in range(SEARCH_PAGES):
             try:
                 body = self._read(self.client.app.bsky.feed.search_posts, params)
@@ -66,8 +78,8 @@ class BlueskySearching:
             reads += len(views)
             for view in views:
                 when = _sort_at(view)
-                if when and (newest is None or when > (wire.when(newest) or when)):
-                    newest = when.isoformat().replace("+00:00", "Z")
+                if when and (newest is None or when > newest):
+                    newest = when
                 try:
                     post = match_from_view(view, me, self._settings.handle)
                 except ValueError as exc:
@@ -79,7 +91,22 @@ class BlueskySearching:
                 break
             params["cursor"] = body["cursor"]
         limit = wire.rate_limit(self.client.request.last_headers)
-        return FetchResult(posts=list(reversed(posts)), cursor=newest, rate_limit=limit, reads=reads)
+        # A first pass (from start_time) reads all there is, a look-back as good as any.
+        looked_now = look_back or newest_at is None
+        moved = newest != newest_at or looked_now
+        kept = _cursor(newest, now if looked_now else looked_back) if moved and newest else None
+        return FetchResult(posts=list(reversed(posts)), cursor=kept, rate_limit=limit, reads=reads)
+
+
+def _read_cursor(cursor: str | None) -> tuple[datetime | None, datetime | None]:
+    """(the newest match's sortAt, when the last look-back ran); a cursor from before the look-back was
+    kept apart is only the first, and looks back on its next pass."""
+    newest, _, looked_back = (cursor or "").partition(" ")
+    return wire.when(newest), wire.when(looked_back)
+
+
+def _cursor(newest: datetime, looked_back: datetime | None) -> str:
+    return _iso(newest) + (f" {_iso(looked_back)}" if looked_back else "")
 
 
 def _sort_at(view: dict) -> datetime | None:

@@ -63,6 +63,7 @@ class BlueskyAdapter(KeptSession, BlueskySearching):
         self.client = Client(base_url=settings.pds_url, request=_Request(timeout))
         self._chat: Client | None = None
         self._did: str | None = None
+        self.clock = lambda: datetime.now(timezone.utc)  # the desk's clock once wired (service/wiring.py)
         self._seen_marked: str | None = None
         # web's lazy listeners send from several threads: one login, not one each
         # (createSession allows 30 per 5 minutes).
