@@ -185,3 +185,15 @@ def test_more_personal_data_is_held_and_masked(text, kind):
 ])
 def test_order_numbers_and_dates_are_not_personal_data(text):
     assert not any(f.personal for f in check_reply_text(text))
+
+
+@pytest.mark.parametrize("text,shouted", [
+    ("Please do NOT open the box, a courier collects it.", []),   # one emphatic word: emphasis (was 📢)
+    ("It is NOT covered by the warranty, sorry.", []),
+    ("This is NOT OK at ALL.", ["NOT", "ALL"]),                   # two loud words: shouting
+    ("We have ALREADY refunded you, please CHECK your bank.", ["ALREADY", "CHECK"]),
+    ("NO.", ["NO"]),                                              # the whole reply: shouting
+    ("Please READ the message we sent you.", ["READ"]),          # a command at the reader, in capitals
+])
+def test_shouting_takes_more_than_one_loud_word_most_of_the_reply_or_a_command(text, shouted):
+    assert [f.found for f in check_reply_text(text) if f.kind == "shouting"] == shouted

@@ -135,8 +135,9 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
                       for h in busiest if figures.posts_by_hour[h]) or "no posts"
     lines = [f"*socialdesk report, {len(figures.days)} days* ({first:%d %b} – {last:%d %b}, {figures.timezone})",
              f"Conversations: {figures.conversations} ({by_platform})",
-             f"First response: median {against_sla(figures.median_first_s, figures.sla_s)} · 90th percentile "
-             f"{against_sla(figures.p90_first_s, figures.sla_s)} · SLA {duration(figures.sla_s)}",
+             f"First response: median {against_sla(figures.median_first_s, figures.sla_s, 'median')} · 90th "
+             f"percentile {against_sla(figures.p90_first_s, figures.sla_s, '90th percentile')} · "
+             f"SLA {duration(figures.sla_s)}",
              f"Answered within SLA: {within}"]
     for platform, f in figures.platforms.items():
         if f.answered:

@@ -259,18 +259,29 @@ CHEERFUL = frozenset({"THANK", "THANKS", "YOU", "SO", "MUCH", "WELCOME", "HAPPY"
                       "CONGRATS", "WELL", "DONE", "NEW", "SALE", "LIVE", "NOW", "FREE", "GOOD", "NEWS", "YAY"})
 
 
+# One emphatic capital among ordinary words is emphasis, not shouting: "Please do NOT open the box" was held.
+# Shouting is two or more loud words, or loud words making up this share of the reply's words ("NO."), or a
+# single command at the reader in capitals ("Please LISTEN to what we said"): that one is aimed at them.
+SHOUTED_SHARE = 0.5
+COMMANDS = frozenset({"READ", "CHECK", "LOOK", "LISTEN", "STOP"})
+
+
 def _shouting(text: str):
     if re.search(r"[!?]*!(?:[!?]*!){2,}|[!?]{4,}", text):
         yield re.search(r"[!?]{3,}", text).group()
-    run: list[str] = []
-    for token in TOKEN.findall(text) + [""]:
+    runs, run, tokens = [], [], TOKEN.findall(text)
+    for token in tokens + [""]:
         loud = token.isalpha() and len(token) >= 2 and token.isupper() and token not in words.ACRONYMS
         if loud:
             run.append(token)
             continue
         if (len(run) >= 2 or (run and run[0] in EMPHATIC)) and not set(run) <= CHEERFUL:
-            yield " ".join(run)
+            runs.append(run)
         run = []
+    loud_words = sum(len(r) for r in runs)
+    share = loud_words / max(1, sum(t.isalpha() for t in tokens))
+    if loud_words >= 2 or (loud_words and share >= SHOUTED_SHARE) or any(r == [w] for r in runs for w in COMMANDS):
+        yield from (" ".join(r) for r in runs)
 
 
 @lru_cache(maxsize=1)
