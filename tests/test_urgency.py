@@ -3,6 +3,8 @@ angry post becomes a high-priority root with its reason and half the SLA; a
 person's choice is never overridden by the words."""
 from __future__ import annotations
 
+import logging
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -206,16 +208,20 @@ def test_any_text_is_assessed_without_error(text):
 
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1h")
-def test_an_angry_post_is_high_priority_with_its_reason_and_half_the_sla(bot, deps, clock, x_state, slack_state):
+def test_an_angry_post_is_high_priority_with_its_reason_and_half_the_sla(bot, deps, clock, x_state, slack_state,
+                                                                       caplog):
     x_state.customer_mentions("ann", "@acme_support I want a refund, the jacket fell apart")
     x_state.customer_mentions("bo", "@acme_support what are your opening hours?")
-    poll(deps, clock())
+    with caplog.at_level(logging.INFO, logger="bot.inbound.ingest"):
+        poll(deps, clock())
     with deps.sessions() as session:
         ann, bo = (session.query(Conversation).filter_by(customer_handle=h).one() for h in ("@ann", "@bo"))
     assert (ann.priority, bo.priority) == ("high", "normal")
     assert ann.due_at - ann.waiting_since == timedelta(minutes=30)
     root = next(r for r in roots(slack_state) if "@ann" in all_text(r))
     assert "priority high (“refund”)" in all_text(root)
+    said = [r.getMessage() for r in caplog.records if "from the customer's words" in r.getMessage()]
+    assert said == [f"#{ann.id} priority high from the customer's words: “refund”"]  # once, by number (was "#new")
 
 
 def test_a_persons_choice_is_never_overridden_by_the_words(bot, deps, clock, x_state, slack_state):

@@ -67,6 +67,8 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
         customer_wrote(deps, conv, post, now)  # before its one INSERT, so no UPDATE follows it
         conv, loaded = _store_new_conversation(session, conv, post)
         fresh = loaded is None
+        if fresh and conv.priority_reason:
+            log.info("#%s priority %s from the customer's words: %s", conv.id, conv.priority, conv.priority_reason)
     elif not known_thread:
         store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
     message_id = store.insert_unless_present(
@@ -113,11 +115,9 @@ def _new_conversation(channel: str, post: InboundPost, now: datetime) -> Convers
 
 def _store_new_conversation(session: Session, conv: Conversation,
                             post: InboundPost) -> tuple[Conversation, rows.Loaded | None]:
-    """Store a conversation for a thread nobody has seen, with its key — or,
-    when another process recorded the same thread at the same moment (two
-    webhook deliveries of one thread recorded side by side), take theirs: the
-    thread key is unique, so exactly one conversation wins. (conversation,
-    None when it is ours; as read when it is theirs)"""
+    """Store a conversation for a thread nobody has seen, with its key — or, when another process recorded the
+    same thread at the same moment (two webhook deliveries side by side), take theirs: the thread key is unique,
+    so exactly one wins. (conversation, None when it is ours; as read when it is theirs)"""
     rows.insert_conversation(session, conv)
     if store.insert_unless_present(session, ConversationKey, THREAD_KEY, platform=post.platform,
                                    account=post.account, external_thread_id=post.thread_id,
@@ -136,10 +136,9 @@ def message_is_first(conv: Conversation) -> bool:
 
 def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: datetime, new: bool,
                           rating: int | None = None, low: bool = False) -> None:
-    """The customer's words (and how often they wrote while waiting) may raise
-    the priority — and with it shorten the SLA; never one a person chose, and
-    never lower except for a brand-new conversation (praise → low). low: it
-    starts low (a listening match), and only words above normal change that."""
+    """The customer's words (and how often they wrote while waiting) may raise the priority — and with it
+    shorten the SLA; never one a person chose, and never lower except for a brand-new conversation (praise →
+    low). low: it starts low (a listening match), and only words above normal change that."""
     if conv.priority_by_staff:
         return
     urgency = assess(text, conv.posts_in_wait, rating)
@@ -149,7 +148,8 @@ def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: dateti
         return
     set_priority(conv, urgency.priority, now, deps.policy, from_words=True)
     conv.priority_reason = urgency.reason[:200] or None
-    log.info("#%s priority %s from the customer's words: %s", conv.id or "new", urgency.priority, urgency.reason)
+    if conv.id is not None:  # a new conversation's is said once stored, under its number (record_post), not "#new"
+        log.info("#%s priority %s from the customer's words: %s", conv.id, urgency.priority, urgency.reason)
 
 
 def arm_window_alarm(deps: Deps, conv: Conversation, customer_wrote: datetime) -> None:
