@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SCOPE = "https://www.googleapis.com/auth/business.manage"
 DEFAULT_API = "https://mybusiness.googleapis.com/v4"
+DEFAULT_INFO = "https://mybusinessbusinessinformation.googleapis.com/v1"  # locations' titles (locations.get)
 DEFAULT_OAUTH = "https://oauth2.googleapis.com/token"
 DEFAULT_CERTS = "https://www.googleapis.com/oauth2/v1/certs"   # PEM certificates by key id, as google-auth reads them
 ISSUERS = ("accounts.google.com", "https://accounts.google.com")
@@ -46,6 +47,7 @@ class GoogleSettings:
     refresh_token: str | None
     push_audience: str | None             # both set: Pub/Sub push on /webhooks/google
     push_service_account: str | None
+    info_url: str = DEFAULT_INFO          # the Business Information API: what each location is called
 
     @property
     def push(self) -> bool:
@@ -95,8 +97,9 @@ def read_settings(reader: EnvReader) -> GoogleSettings | None:
     if bool(audience) != bool(push_account):
         reader.check("GOOGLE_PUSH_AUDIENCE" if push_account else "GOOGLE_PUSH_SERVICE_ACCOUNT",
                      "Pub/Sub push needs both GOOGLE_PUSH_AUDIENCE and GOOGLE_PUSH_SERVICE_ACCOUNT")
+    info_url = (reader.url("GBP_INFO_URL", DEFAULT_INFO) or DEFAULT_INFO).rstrip("/")
     return GoogleSettings(api.rstrip("/"), oauth, certs, account, locations, info, *(client if not key_path
-                          else (None, None, None)), audience, push_account)
+                          else (None, None, None)), audience, push_account, info_url)
 
 
 def credentials(settings: GoogleSettings):

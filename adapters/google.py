@@ -44,6 +44,7 @@ PAGE_SIZE = 50          # the most reviews.list gives per page
 MAX_PAGES = 10          # a catch-up reads at most this many pages per location per pass; the next goes on
 MAX_REPLY_BYTES = 4096  # ReviewReply.comment: "The maximum length is 4096 bytes"
 QUOTA_WINDOW = timedelta(minutes=1)   # Google's quotas are per minute (300 QPM by default)
+TITLE_RETRY = timedelta(hours=1)      # a location title that could not be read is asked again after this
 EVENTS = {"NEW_REVIEW": None, "UPDATED_REVIEW": REVISED}
 # The v4 API gives no public link per review: the owner's review list on Business Profile is where staff see it.
 REVIEWS_PAGE = "https://business.google.com/reviews"
@@ -90,6 +91,8 @@ class GoogleAdapter:
         self._credentials = credentials(settings)
         self._token_lock = threading.Lock()
         self._prefix = f"accounts/{settings.account_id}/locations/"
+        self._titles: dict[str, str] = {}           # location id → its title, read once per process
+        self._title_failed: dict[str, datetime] = {}  # location id → when reading its title last failed
 
     # -- who --------------------------------------------------------------------------------------------------------
     @property
@@ -128,10 +131,32 @@ class GoogleAdapter:
                 author_name=None, text=review.get("comment") or "",
                 created_at=_time(review.get("updateTime")) if change else _time(review.get("createTime")),
                 url=REVIEWS_PAGE, platform_label=LABEL, account=self._settings.account_id, change=change,
-                rating=STARS.get(review.get("starRating")), location=f"location {name.split('/')[3]}")
+                rating=STARS.get(review.get("starRating")), location=self._location(name.split("/")[3]))
         except ValueError as exc:
             log.warning("Google review %s skipped: %s", name[:120], exc)
             return None
+
+    def _location(self, location_id: str) -> str:
+        """What the root names the location by: its title on Business Profile ("Acme Diner Soho"; Business
+        Information API, locations.get?readMask=title), else "location <id>". A title that cannot be read (that API
+        not enabled for the project, an outage) never holds a review up; it is asked again after TITLE_RETRY."""
+        if location_id in self._titles:
+            return self._titles[location_id]
+        failed = self._title_failed.get(location_id)
+        if failed is None or self.clock() - failed >= TITLE_RETRY:
+            try:
+                response = bearer_request(self._http, "GET", f"{self._settings.info_url}/locations/{location_id}",
+                                          lambda renew: self._access_token(renew=renew), self._timeout,
+                                          "Google Business Profile", params={"readMask": "title"})
+                title = self._answer(response, False, False, False).get("title")
+            except (AdapterError, PermanentSendError) as exc:
+                title = None
+                log.warning("Google location %s: its title could not be read (%s); shown by its id", location_id, exc)
+            if isinstance(title, str) and title.strip():
+                self._titles[location_id] = title.strip()[:200]
+                return self._titles[location_id]
+            self._title_failed[location_id] = self.clock()
+        return f"location {location_id}"
 
     # -- polling ----------------------------------------------------------------------------------------------------
     def feeds(self) -> list[Feed]:

@@ -9,6 +9,7 @@ cloud.google.com/pubsub/docs/push and authenticate-push-subscriptions; developer
 - GET /v4/accounts/{a}/locations/{l}/reviews?pageSize (1–50)&pageToken&orderBy (updateTime desc by default)
   → {reviews, averageRating, totalReviewCount, nextPageToken}; GET …/reviews/{r};
   PUT …/reviews/{r}/reply {"comment"} (≤ 4096 bytes) → the ReviewReply; DELETE …/reviews/{r}/reply → {};
+- GET /v1/locations/{l}?readMask=title (the Business Information API, readMask required) → {"name", "title"};
 - errors {"error": {"code", "message", "status"[, "details"]}}: 401 UNAUTHENTICATED, 403 PERMISSION_DENIED,
   404 NOT_FOUND, 400 INVALID_ARGUMENT, 429 RESOURCE_EXHAUSTED — with quota_limit_value "0" for a project Google has
   not approved yet (access="pending"), every call;
@@ -69,6 +70,8 @@ def _key(name: str) -> tuple[str, str, str]:
 class GoogleState:
     account_id: str = "10948672553041837520"
     location_ids: tuple = ("3184902244750127893", "9031475520318844011")
+    location_titles: dict = field(default_factory=lambda: {"3184902244750127893": "Acme Diner Soho",
+                                                           "9031475520318844011": "Acme Diner Camden"})
     client_id: str = "1032778654114-sandbox0emulator.apps.googleusercontent.com"
     client_secret: str = "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"
     refresh_token: str = "1//0sandbox-google-refresh-token"
@@ -236,8 +239,13 @@ def create_google_emulator(state: GoogleState) -> Flask:
 
     @app.before_request
     def api_guard():
+        if request.path.startswith("/v1/locations/"):  # the Business Information API: locations/{l}
+            return _guard(["", "v4", "accounts", state.account_id, "locations", request.path.split("/")[3]])
         if not request.path.startswith("/v4/"):
             return None
+        return _guard(request.path.split("/"))
+
+    def _guard(parts: list[str]):
         given = request.headers.get("Authorization", "").removeprefix("Bearer ")
         with state.lock:
             expires = state.tokens.get(given)
@@ -253,10 +261,15 @@ def create_google_emulator(state: GoogleState) -> Flask:
             return _error(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Requests' and limit 'Requests "
                           "per minute' of service 'mybusiness.googleapis.com' for consumer "
                           "'project_number:1032778654114'.", _quota(limit))
-        parts = request.path.split("/")
         if len(parts) < 6 or parts[3] != state.account_id or parts[5] not in state.location_ids:
             return _error(403, "PERMISSION_DENIED", "The caller does not have permission")
         return None
+
+    @app.get("/v1/locations/<location>")
+    def location(location: str):
+        if "title" not in request.args.get("readMask", "").split(","):
+            return _error(400, "INVALID_ARGUMENT", "Request contains an invalid argument.")  # readMask is required
+        return jsonify({"name": f"locations/{location}", "title": state.location_titles.get(location, "")})
 
     @app.get("/v4/accounts/<account>/locations/<location>/reviews")
     def reviews(account: str, location: str):
@@ -339,6 +352,7 @@ if __name__ == "__main__":   # python -m sandbox.google_emulator [port]: the emu
     from sandbox.serve import BackgroundServer
     server = BackgroundServer(create_google_emulator(GoogleState()), port=int(sys.argv[1]) if sys.argv[1:] else 0)
     print(f"Google Business Profile emulator on {server.url} (GBP_API_URL={server.url}/v4, "
-          f"GOOGLE_OAUTH_URL={server.url}/token, GOOGLE_CERTS_URL={server.url}/oauth2/v1/certs)", flush=True)
+          f"GBP_INFO_URL={server.url}/v1, GOOGLE_OAUTH_URL={server.url}/token, "
+          f"GOOGLE_CERTS_URL={server.url}/oauth2/v1/certs)", flush=True)
     server.start()
     threading.Event().wait()

@@ -25,7 +25,7 @@ def google_site(state: GoogleState, bot_url: str) -> ReviewSite:
 
     def environment(url: str) -> dict:
         # The bot's identity: an OAuth client and a manager's refresh token, exchanged at the emulator's /token.
-        return {"GBP_API_URL": f"{url}/v4", "GOOGLE_OAUTH_URL": f"{url}/token",
+        return {"GBP_API_URL": f"{url}/v4", "GBP_INFO_URL": f"{url}/v1", "GOOGLE_OAUTH_URL": f"{url}/token",
                 "GOOGLE_CERTS_URL": f"{url}/oauth2/v1/certs", "GBP_ACCOUNT_ID": state.account_id,
                 "GBP_LOCATION_IDS": ",".join(state.location_ids), "GOOGLE_CLIENT_ID": state.client_id,
                 "GOOGLE_CLIENT_SECRET": state.client_secret, "GOOGLE_REFRESH_TOKEN": state.refresh_token,

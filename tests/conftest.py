@@ -354,7 +354,7 @@ def env(request, database_url, slack_emulator, x_emulator, slack_state, x_state)
                     TRUSTPILOT_WEBHOOK_SECRET=tp_state.webhook_secret)
     if request.node.get_closest_marker("google"):  # a Business Profile account on the Google emulator as well
         gbp, gbp_state = request.getfixturevalue("google_emulator"), request.getfixturevalue("google_state")
-        meta.update(GBP_API_URL=f"{gbp.url}/v4", GOOGLE_OAUTH_URL=f"{gbp.url}/token",
+        meta.update(GBP_API_URL=f"{gbp.url}/v4", GBP_INFO_URL=f"{gbp.url}/v1", GOOGLE_OAUTH_URL=f"{gbp.url}/token",
                     GOOGLE_CERTS_URL=f"{gbp.url}/oauth2/v1/certs", GBP_ACCOUNT_ID=gbp_state.account_id,
                     GBP_LOCATION_IDS=",".join(gbp_state.location_ids), GOOGLE_CLIENT_ID=gbp_state.client_id,
                     GOOGLE_CLIENT_SECRET=gbp_state.client_secret, GOOGLE_REFRESH_TOKEN=gbp_state.refresh_token,

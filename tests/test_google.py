@@ -49,7 +49,7 @@ def test_a_review_by_push_is_one_root_with_its_stars_and_polling_it_again_change
     assert google_state.webhook_answers == [200]
     [root] = roots(slack_state)
     shown = all_text(root)
-    for part in ("Google", "★☆☆☆☆", "Cold food and a rude waiter", "Dana K", google_state.location_ids[0],
+    for part in ("Google", "★☆☆☆☆", "Cold food and a rude waiter", "Dana K", "📍 Acme Diner Soho",
                  "priority high (1-star review"):
         assert part in shown, part
     poll(deps, clock.advance(minutes=1))
@@ -87,7 +87,7 @@ def test_polling_first_then_the_push_of_the_same_review_shows_once(gbp, deps, cl
     review = google_state.review("Sam", 4, "Lovely staff, slow kitchen.", location=1, push=False)
     poll(deps, clock())
     [root] = roots(slack_state)
-    assert "★★★★☆" in all_text(root) and google_state.location_ids[1] in all_text(root)
+    assert "★★★★☆" in all_text(root) and "📍 Acme Diner Camden" in all_text(root)
     google_state.push("NEW_REVIEW", review)
     gbp.executor.drain()
     assert len(roots(slack_state)) == 1 and _count(deps, Message) == 1
