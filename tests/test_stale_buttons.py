@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.outbound.deliver import deliver
-from bot.store.models import CANCELLED, SENT
+from bot.store.models import CANCELLED, HELD, SENT
 from tests.helpers import latest_outbox as _row
 from tests.helpers import thread
 
@@ -81,7 +81,8 @@ def test_after_cancel_the_held_notice_has_no_buttons_and_a_second_press_is_answe
     tweet, root = carol
     message, _ = bot.staff_says(root["ts"], FLAGGED)
     held = _held_notice(slack_state)
-    assert _buttons(slack_state.ephemerals[held]) == ["Send anyway", "Send privately", "Cancel"]
+    # "Calm down" is tone: a DM would not fix it, so Send privately is not offered.
+    assert _buttons(slack_state.ephemerals[held]) == ["Send anyway", "Cancel"]
     slack_state.user_presses_ephemeral("U0ALICE", held, "reply_cancel")
     bot.executor.drain()
     shown = slack_state.ephemerals[held]
@@ -100,6 +101,26 @@ def test_after_cancel_the_held_notice_has_no_buttons_and_a_second_press_is_answe
     notes = [m["text"] for m in thread(slack_state, root) if m["text"].startswith("✖️")]
     assert notes == ["✖️ *Not sent* to X: the reply marked ✖️ was held, then cancelled by its author. "
                      "The customer never saw it."]
+
+
+def test_send_privately_on_an_older_notice_keeps_a_tone_finding_held_and_its_other_buttons(
+        bot, deps, clock, x_state, slack_state, carol):
+    """A notice from before the rule still shows Send privately: pressed, it says why the reply stays held and
+    keeps Send anyway and Cancel; nothing goes out, publicly or in a DM."""
+    tweet, root = carol
+    bot.staff_says(root["ts"], FLAGGED)
+    held = _held_notice(slack_state)
+    [actions] = [b for b in slack_state.ephemerals[held]["blocks"] if b.get("type") == "actions"]
+    actions["elements"].insert(1, {"type": "button", "text": {"type": "plain_text", "text": "Send privately"},
+                                   "action_id": "reply_send_privately", "value": str(_row(deps).id)})
+    slack_state.user_presses_ephemeral("U0ALICE", held, "reply_send_privately")
+    bot.executor.drain()
+    shown = slack_state.ephemerals[held]
+    assert shown["text"].startswith("✋ Still held: sending it privately hides personal data, not its tone")
+    assert _buttons(shown) == ["Send anyway", "Cancel"]
+    deliver(deps, clock.advance(minutes=5))
+    assert _row(deps).state == HELD and x_state.replies_to(tweet["id"]) == []
+    assert x_state.brand_dms_to(x_state.add_user("carol")) == []
 
 
 def test_send_anyway_replaces_the_held_notice_with_its_answer(bot, deps, clock, x_state, slack_state, carol):
