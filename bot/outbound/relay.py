@@ -251,6 +251,8 @@ def record_staff_message(session: Session, deps: Deps, channel: str, thread_ts: 
         author_known = False
         kind = ActionKind.PRIVATE if found[1].private_only else kind
     if kind is ActionKind.PRIVATE and (no_private := cannot_go_privately(deps, conv, target)):
+        if conv.reply_privately_by == user:
+            conv.reply_privately_by = None  # armed before the platform said no: the next message is public
         return _answered_elsewhere(session, message, conv, no_private, now)  # said now, not as a ⚠️ after Meta refuses
     if kind is ActionKind.REPLY and target.listened:
         refused = match_reply_refused(deps.adapters.get(conv.platform))

@@ -44,7 +44,7 @@ def cannot_go_privately(deps: Deps, conv: Conversation, about: Message | None) -
     adapter = deps.adapters.get(conv.platform)
     if adapter is None:
         return f"{deps.label(conv.platform)} is not configured here."
-    return private_problem(adapter, post_ref(conv, about)) if about is not None else private_problem(adapter, None)
+    return private_problem(adapter, post_ref(conv, about) if about is not None else None)
 
 
 def listening_note(deps: Deps, conv: Conversation, first: Message) -> str | None:
