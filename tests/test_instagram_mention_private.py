@@ -93,3 +93,17 @@ def test_a_private_reply_to_a_comment_on_the_accounts_media_still_goes(webhooks_
     answer = _command(bot, f"private #{_conv(deps, '@max').id} Sorry Max, DM us your order number")
     assert answer.startswith("🔒 Sending privately to @max")
     assert [s["recipient"] for s in _private_sends(graph_state)] == [{"comment_id": comment["id"]}]
+
+
+def test_the_composer_offers_send_as_private_on_a_comment_and_not_on_a_mention(webhooks_on, deps, clock,
+                                                                               graph_state, slack_state):
+    from bot.desk.composer import build_view
+    bot = webhooks_on
+    graph_state.ig_mentions_account("vera.k", "@acme.shop the zip broke after a week")
+    graph_state.ig_customer_comments("max", "broken zip")
+    bot.executor.drain()
+
+    def send_as(handle):
+        view = build_view(deps, _conv(deps, handle).id, "U0ALICE", None, clock())
+        return [b for b in view["blocks"] if b.get("label", {}).get("text") == "Send as"]
+    assert send_as("@vera.k") == [] and len(send_as("@max")) == 1
