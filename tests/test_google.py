@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.inbound.poll import poll
 from bot.outbound.deliver import VERIFY_AFTER, deliver
 from bot.store.models import ANSWERED, SENT, WAITING, Message, Outbox, WebhookInbox
-from tests.helpers import all_text, roots, thread
+from tests.helpers import SQLITE_ONLY, all_text, roots, thread
 from tests.helpers import count_rows as _count, first_conversation as _conversation
 
 TEXT = "We are sorry about the wait — a refund is on its way today."
@@ -251,7 +251,6 @@ def test_a_revoked_refresh_token_is_one_clear_line(deps, clock, google_state, sl
     assert any("Google refused the credentials" in r.getMessage() for r in caplog.records)
 
 
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about the command, not the database
 
 
 @SQLITE_ONLY
