@@ -121,6 +121,23 @@ def test_a_removed_review_published_again_reopens_and_a_second_removal_is_said_a
 
 
 @pytest.mark.trustpilot
+def test_a_trustpilot_review_whose_deletion_webhook_was_lost_is_found_by_the_read_before_a_reply(
+        tp, deps, clock, trustpilot_state, slack_state):
+    review = _tp_review(tp, trustpilot_state)
+    [root] = roots(slack_state)
+    trustpilot_state.delete(review["id"], push=False)
+    tp.staff_says(root["ts"], TEXT)
+    deliver(deps, clock.advance(minutes=1))
+    assert trustpilot_state.reply_posts == []
+    assert _conversation(deps).status == RESOLVED and _gone_notices(slack_state, root) == 1
+    notice = next(m for m in thread(slack_state, root) if GONE in all_text(m))
+    assert "Dana K" in all_text(notice) and "Someone else" not in all_text(notice)   # the reviewer, as last seen
+    trustpilot_state.push("service-review-deleted", review)   # the webhook after all: said once
+    tp.executor.drain()
+    assert _gone_notices(slack_state, root) == 1
+
+
+@pytest.mark.trustpilot
 def test_a_revised_reviews_root_shows_the_current_stars_and_what_they_were(tp, deps, clock, trustpilot_state,
                                                                           slack_state):
     review = _tp_review(tp, trustpilot_state, stars=2, text="Slow.")

@@ -54,7 +54,8 @@ def seen_again(session: Session, post: InboundPost) -> InboundPost | None:
     if post.change == REMOVED:
         return replace(post, external_id=f"{post.external_id}:{gone + 1}"[:512])
     log.info("%s review %s is back after its removal: reopened as a revision", post.platform, post.thread_id[:80])
-    return replace(post, external_id=f"{post.external_id}:back:{gone}"[:512], change=REVISED)
+    # Its wait starts when the desk saw it back: the version's own time may be from before the removal.
+    return replace(post, external_id=f"{post.external_id}:back:{gone}"[:512], change=REVISED, created_at=None)
 
 
 def removal(session: Session, conversation_id: int, post: InboundPost) -> Removal:
@@ -69,7 +70,7 @@ def removal(session: Session, conversation_id: int, post: InboundPost) -> Remova
         return Removal(None, True)
     if post.rating is None:
         post = replace(post, text=last.text, rating=last.rating, title=last.title, location=last.location,
-                       author_handle=last.author_handle or post.author_handle)
+                       author_id=last.author_id, author_handle=last.author_handle or post.author_handle)
     return Removal(post, True)
 
 
@@ -101,7 +102,7 @@ def listing_news(session: Session, listing: Listing, now: datetime) -> list[Inbo
     for thread_id, change, created_at in held:
         if change == REMOVED:
             back = listing.present.get(thread_id)
-            news += [back] if back is not None else []
+            news += [replace(back, created_at=None)] if back is not None else []   # back now, not at its updateTime
         elif thread_id not in listing.present and created_at <= now - LISTING_SETTLES:
             log.info("%s review %s is no longer listed: its author removed it", listing.platform, thread_id[:120])
             news += [post for post in [listing.gone(thread_id)] if post is not None]

@@ -169,10 +169,11 @@ def attachment_blocks(msg: Message) -> list[dict]:
     return blocks
 
 
-def fallback_text(platform_label: str, msg: Message) -> str:
+def fallback_text(platform_label: str, msg: Message, rating: int | None = None) -> str:
+    """The notification text; rating: a review's current stars, when a revision changed them."""
     shown = msg.text if not msg.parked_reason else "(cannot be shown in Slack)"
     if msg.rating is not None and not msg.parked_reason:
-        shown = f"{stars(msg.rating)} {shown}"
+        shown = f"{stars(rating or msg.rating)} {shown}"
     cut = shown[:FALLBACK_CHARS] + ("…" if len(shown) > FALLBACK_CHARS else "")
     ear = "👂 " if msg.listened else ""  # a listening match, in the notification too
     return f"{ear}{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
@@ -291,7 +292,7 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
             + " writing"
     status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]},
               action_buttons(conv, can_private)]
-    return {"text": fallback_text(platform_label, first), "blocks": blocks,
+    return {"text": fallback_text(platform_label, first, review and review.rating), "blocks": blocks,
             "attachments": [{"color": urgency_color(conv, now), "blocks": status,
                              "fallback": f"#{conv.id} {conv.status}"}],
             "unfurl_links": False, "unfurl_media": False}
