@@ -14,8 +14,9 @@ content/review-data):
   account's Pub/Sub topic, naming the review (reviewName) and its location (locationName); a push subscription
   POSTs {"message": {"data": base64 of that JSON, "attributes", "messageId", "publishTime"}, "subscription"}
   with a Google-signed OIDC token (cloud.google.com/pubsub/docs/push).
-A notification names the review only, so the review is read (one GET) after the push was answered; a review
-Google no longer has is said in its thread (the customer removed it).
+A notification names the review only, so the review is read (one GET) after the push was answered. Google sends
+nothing when a review is deleted: a review it no longer has — 404 on that read or on the read before a reply
+(ReviewGone carries the removal), or missing from a location's whole list (FetchResult.listing) — is said as removed.
 """
 from __future__ import annotations
 

@@ -83,6 +83,7 @@ def test_a_removed_review_stops_its_sla_clock_and_leaves_the_queue_and_app_home(
     assert GONE in all_text(notice) and "SLA alarms stopped" in all_text(notice)
     assert "Cold food and a rude waiter" in all_text(notice)   # what went
     assert "The customer removed this review" in all_text(roots(slack_state)[0])
+    assert "revised" not in all_text(roots(slack_state)[0])   # removed is not revised
     # Days later: no warning, no overdue ping, no escalation for a review that is not there.
     swept = sweep(deps, clock.advance(days=3))
     assert (swept.warned, swept.breached, swept.escalated) == ([], [], [])

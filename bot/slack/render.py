@@ -97,10 +97,11 @@ def review_blocks(msg: Message, now_reads: Message | None = None) -> list[dict]:
         return []
     current = now_reads.rating if now_reads is not None and now_reads.rating is not None else msg.rating
     line = f"*{stars(current)}* {current}/5"
-    if now_reads is not None:
-        was = f"was {stars(msg.rating)}, " if current != msg.rating else ""
-        when = f" {slack_date(now_reads.created_at, '{date_short}')}" if now_reads.change == "revised" else ""
-        line += f" ({was}revised{when})"
+    was = f"was {stars(msg.rating)}" if current != msg.rating else ""
+    if now_reads is not None and now_reads.change == "revised":
+        line += f" ({was + ', ' if was else ''}revised {slack_date(now_reads.created_at, '{date_short}')})"
+    elif was:  # removed after a revision: the stars it had last
+        line += f" ({was})"
     if msg.title:
         line += f" · *{escape_for_slack(msg.title)}*"
     if msg.location:
