@@ -90,6 +90,7 @@ def test_a_removed_review_stops_its_sla_clock_and_leaves_the_queue_and_app_home(
     assert not [m for m in thread(slack_state, root) if "Overdue" in all_text(m)]
     assert f"#{conv.id}" not in _command(tp, "queue") and f"#{conv.id}" not in _command(tp, "overdue")
     assert f"#{conv.id}" not in _home(deps)
+    assert "socialdesk ✅ resolved it: the customer removed the review" in _command(tp, f"audit #{conv.id}")
     # Trustpilot sends the deletion again (a retry): said once.
     trustpilot_state.push("service-review-deleted", review)
     tp.executor.drain()

@@ -82,7 +82,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
             rows.delete_conversation(session, conv.id)  # it would wait for a post that is not in it
         return None
     if review_gone:
-        reviews.taken_down(conv, now)
+        reviews.taken_down(session, conv, now)
     elif someone_else or changed_earlier:
         conv.updated_at = now  # shown in the thread; only a new post of the customer starts a wait
     elif not fresh:  # a fresh conversation's clock started above

@@ -74,10 +74,12 @@ def removal(session: Session, conversation_id: int, post: InboundPost) -> Remova
     return Removal(post, True)
 
 
-def taken_down(conv: Conversation, now: datetime) -> None:
+def taken_down(session: Session, conv: Conversation, now: datetime) -> None:
     """Nothing left to answer: resolved, so no warning, overdue ping or escalation comes, and neither the queue
-    nor App Home lists it as waiting. A reply in the thread is still refused by the platform (⚠️)."""
+    nor App Home lists it as waiting. A reply in the thread is still refused by the platform (⚠️). The audit
+    names why, since no person resolved it."""
     resolve(conv, now)
+    store.audit(session, now, "socialdesk", "resolve", conv.id, "the customer removed the review")
     log.info("#%s: the customer removed the review; resolved, its SLA alarms stopped", conv.id)
 
 
