@@ -78,11 +78,11 @@ def latest_customer_message(session: Session, conversation_id: int, customer_id:
                           .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))
 
 
-def latest_change(session: Session, conversation_id: int) -> str | None:
-    """How the customer last changed a post of this conversation ("edited",
-    "revised", "removed"), or None: a removed review says so on its root."""
-    return session.scalar(select(Message.change).where(Message.conversation_id == conversation_id,
-                                                       Message.direction == IN, Message.change.is_not(None))
+def latest_review(session: Session, conversation_id: int) -> Message | None:
+    """A review conversation's latest version of its review as the desk saw it — the first post, a revision or
+    its removal (Message.change) — or None when the conversation holds no review (no post with stars)."""
+    return session.scalar(select(Message).where(Message.conversation_id == conversation_id, Message.direction == IN,
+                                                Message.rating.is_not(None))
                           .order_by(Message.id.desc()).limit(1))
 
 
