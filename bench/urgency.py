@@ -71,7 +71,7 @@ def train() -> None:
 
 
 def lobo() -> None:
-    from bot.rules import urgency
+    from bot.rules import tone_model, urgency
     from tests.corpora import development
     _need_model()
     started = time.perf_counter()
@@ -90,7 +90,7 @@ def lobo() -> None:
         for n, name in [*enumerate(names), (None, "POOLED")]:
             pairs = [(label, guess) for (label, _, b), guess in zip(rows, guesses, strict=True) if n in (None, b)]
             print("  " + f.line(name, f.figures(pairs), confusion=n is None or n == len(names) - 1))
-    for line in f.lobo_replies((0.7, 0.8, 0.9)):
+    for line in f.lobo_replies((0.8, 0.9, tone_model.BAD_AT)):
         print(line)
     print(f"({time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
 

@@ -10,7 +10,7 @@ saw — which mixing the batches and cutting five folds does not.
 Roles: TUNING (written beside the rules), DEVELOPMENT (held out once, read
 and tuned on since), HELD-OUT (written blind, evaluated once after the
 method is frozen: printed, never trained on). Batch 3 is added by the lead;
-until its folder exists it is skipped.
+until its files (urgency.jsonl, replies.jsonl) exist it is not collected.
 """
 from __future__ import annotations
 
@@ -34,8 +34,12 @@ class Batch:
     replies: tuple[str, ...]  # (reply check)
 
     @property
-    def there(self) -> bool:
-        return all((FIXTURES / path).exists() for path in self.posts + self.replies)
+    def has_posts(self) -> bool:
+        return all((FIXTURES / path).exists() for path in self.posts)
+
+    @property
+    def has_replies(self) -> bool:
+        return all((FIXTURES / path).exists() for path in self.replies)
 
     @property
     def title(self) -> str:
@@ -62,7 +66,7 @@ BATCHES = (
 
 
 def development() -> tuple[Batch, ...]:
-    """The batches a method may be built, trained and tuned on."""
+    """The batches a method may be built, trained and tuned on (each has posts and replies)."""
     return tuple(batch for batch in BATCHES if batch.role != HELD_OUT)
 
 

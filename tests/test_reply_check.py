@@ -44,7 +44,7 @@ def test_tuning_corpus_rates():
 
 # Every batch of labelled replies from one list (tests/corpora.py); batch 3
 # (HELD-OUT) is collected once the lead adds tests/fixtures/heldout3/.
-PRESENT = [batch for batch in BATCHES if batch.there]
+PRESENT = [batch for batch in BATCHES if batch.has_replies]
 
 
 def batch_figures(rows: list[dict]) -> tuple[str, Counter, Counter, list[str]]:

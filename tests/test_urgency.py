@@ -63,7 +63,7 @@ URGENT_CLASSES = ("safety", "fraud", "legal", "press")
 # ones, batches 1 and 2 as DEVELOPMENT (read, tuned and trained on), and
 # batch 3 as HELD-OUT once the lead adds tests/fixtures/heldout3/ — until
 # then it is not collected at all.
-PRESENT = [batch for batch in BATCHES if batch.there]
+PRESENT = [batch for batch in BATCHES if batch.has_posts]
 
 
 def batch_figures(posts: list[dict], use_model: bool) -> tuple[str, dict]:
@@ -146,8 +146,8 @@ def test_praise_is_low_however_it_is_put(text):
     "is the heater safe to leave on overnight?", "I have a nut allergy, which bars are safe?",
     "what's your refund policy on sale items?",
 ])
-# (The embedding model, when installed, raises about 2 % of routine posts to
-# urgent — "we had a fire drill" among them: bench/urgency.py --cv.)
+# (The embedding model, when installed, raises about 1 routine post in 9 to
+# urgent when it never saw their writer: bench/urgency.py --lobo.)
 def test_safety_words_in_routine_posts_stay_normal(text):
     assert assess(text, use_model=False).priority == "normal"
 

@@ -2,11 +2,11 @@
 no phrase family has yet: logistic regression over the WordLlama sentence
 vector (bot.rules.urgency_model.embedder — the optional socialdesk[nlp]
 extra, nothing downloaded) beside hashed word and word-pair counts, trained
-offline by `bench/urgency.py --train-tone` into tone_model.json.
+offline on every development batch by `bench/urgency.py --train` into tone_model.json.
 
 Without the extra the phrase families decide alone. The model holds a reply
-only when it is confident (BAD_AT, chosen by cross-validation on the tuning
-replies so that good replies are rarely held) and never one with an apology
+only when it is confident (BAD_AT, chosen by leaving one writer out at a
+time so that good replies are rarely held) and never one with an apology
 or empathy in it; the finding quotes the bad example the reply reads like.
 """
 from __future__ import annotations

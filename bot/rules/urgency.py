@@ -4,9 +4,10 @@ one signal. It only ever raises a conversation's priority, and never one
 staff set by hand; the priority shortens the SLA as it always did
 (bot.rules.sla.PRIORITY_FACTORS). The cue families are in
 bot.rules.urgency_words; bot.rules.urgency_model is the optional embedding
-model. tests/test_urgency.py prints the accuracy on the held-out corpus
-(tests/fixtures/heldout/, written by someone who never saw these rules) apart
-from the tuning corpus they were written beside (docs/benchmarks.md).
+model. tests/test_urgency.py prints the accuracy on every batch of labelled
+posts under its role (tests/corpora.py): the held-out one, written by someone
+who never saw these rules, apart from those it was tuned or trained on
+(docs/benchmarks.md).
 """
 from __future__ import annotations
 
