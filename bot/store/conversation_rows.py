@@ -176,6 +176,7 @@ def write_back(session: Session, conv: Conversation, loaded: Loaded) -> None:
 # it asks for. Without .values(), the columns written are the parameters
 # named after them ("row_id" names none).
 _INSERT = insert(_conv).returning(_conv.c.id)
+_INSERT_ALARMS = insert(_alarm)
 _UPDATE = {table: update(table).where(table.c.id == bindparam("row_id")) for table in (_conv, _alarm)}
 
 
@@ -183,4 +184,4 @@ def _insert_alarms(session: Session, conversation_id: int, alarms) -> None:
     rows = [{"conversation_id": conversation_id, "kind": a.kind, "due_at": a.due_at, "fired_at": a.fired_at}
             for a in alarms]
     if rows:
-        session.execute(insert(_alarm), rows)
+        session.execute(_INSERT_ALARMS, rows)
