@@ -33,19 +33,17 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
                 now: datetime) -> int | None:
     """Store a customer post. Returns the id of the message still to publish,
     or None if it was published before (a re-fetch or a webhook retry)."""
-    seen = store.seen_message(session, post.platform, post.account, post.external_id)
-    if seen is not None:
+    # The conversation as rows, locked, and whether the post was seen, in one
+    # SELECT: read and written without the ORM's per-object costs (bot.store.conversation_rows).
+    place = rows.conversation_of_post(session, post.platform, post.account, post.thread_id, post.author_id,
+                                      post.private, post.external_id)
+    if place.seen is not None:
         again = reviews.seen_again(session, post)  # a review gone and back (or back and gone again) is news
         if again is None:
-            return seen.id if seen.slack_ts is None else None
-        post = again
-    # The conversation as rows, locked: read and written without the ORM's
-    # per-object costs (bot.store.conversation_rows), once per post.
-    found = rows.conversation_by_key(session, post.platform, post.account, post.thread_id)
-    known_thread = found is not None
-    found = found or rows.open_conversation_of_customer(session, post.platform, post.account, post.author_id,
-                                                        post.private)
-    conv, loaded = found or (None, None)
+            seen_id, seen_ts = place.seen
+            return seen_id if seen_ts is None else None
+        post = again  # re-keyed only: the same thread, account and author, so the place read above still holds
+    conv, loaded, known_thread = place.conv, place.loaded, place.known_thread
     if conv is None and post.change == reviews.REMOVED:
         # Nothing to show and nobody to answer: a post we never saw, taken back.
         log.info("%s post %s: removed before the desk saw it; ignored (nothing to show)", post.platform,
