@@ -10,7 +10,9 @@ Linux to send it SIGTERM when its parent dies (prctl PR_SET_PDEATHSIG, which
 survives the exec), then becomes the program. A wrapper that execs rather than
 subprocess's preexec_fn: the sandbox has threads running when it starts its
 children, and preexec_fn is not safe then (it runs Python between fork and
-exec). Elsewhere than Linux there is no such call; the children are stopped
+exec). Linux sends the signal when the *thread* that started the child ends,
+so run_sandbox starts them from the thread it runs in and stops them before it
+returns. Elsewhere than Linux there is no such call; the children are stopped
 only when the sandbox stops normally (Ctrl-C, SIGTERM)."""
 from __future__ import annotations
 
