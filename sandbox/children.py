@@ -65,7 +65,8 @@ def port_holder(port: int, proc: Path = Path("/proc")) -> tuple[int, str] | None
         try:
             if inodes & set(_links(entry / "fd")):
                 words = (entry / "cmdline").read_bytes().rstrip(b"\0").split(b"\0")
-                return int(entry.name), " ".join(w.decode(errors="replace") for w in words)
+                # One line whatever the arguments hold (a `python -c` program has newlines).
+                return int(entry.name), " ".join(" ".join(w.decode(errors="replace") for w in words).split())
         except OSError:  # gone meanwhile, or another user's
             continue
     return None

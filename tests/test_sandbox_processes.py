@@ -121,6 +121,18 @@ def test_a_taken_port_names_the_process_holding_it(tmp_path, capsys):
     assert "Ctrl-C" not in said and said.count("\n") == 1
 
 
+@linux_only
+def test_the_holder_is_named_on_one_line_whatever_its_arguments():
+    program = "import socket, sys\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\nprint(s.getsockname()[1], flush=True)\nsys.stdin.read()"
+    holder = subprocess.Popen([sys.executable, "-c", program], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    with killed_on_failure(holder):
+        port = int(holder.stdout.readline())
+        pid, command = port_holder(port)
+        holder.stdin.close()
+        assert holder.wait(timeout=30) == 0
+    assert pid == holder.pid and "\n" not in command and "import socket, sys s = socket.socket()" in command
+
+
 def test_without_proc_the_advice_is_the_terminal(tmp_path):
     assert port_holder(8001, proc=tmp_path) is None  # no /proc (macOS): run_sandbox says Ctrl-C, as before
 
