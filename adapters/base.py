@@ -3,10 +3,12 @@ edge, one error family, and capabilities instead of platform-name checks."""
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable, Mapping, Protocol, Sequence, runtime_checkable
+
+# Text made storable, and a reply nobody could read, live in adapters/text.py; adapters import them from here.
+from adapters.text import INVISIBLE, _cut, clean_text, empty_reply_problem  # noqa: F401
 
 
 class ActionKind(str, enum.Enum):
@@ -17,28 +19,6 @@ class ActionKind(str, enum.Enum):
     UNLIKE = "unlike"
     HIDE = "hide"          # a customer's public post hidden from view on the platform (moderation)
     UNHIDE = "unhide"
-
-
-# Characters no stored or shown text may hold: NUL (PostgreSQL refuses it in
-# text), the other C0/C1 controls but tab and newlines, and lone surrogates
-# (a JSON "\\ud800" escape decodes to one; no database encoding can store it).
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def clean_text(value) -> str | None:
-    """Outside text made storable: numbers become text (older Meta deliveries
-    send ids as JSON numbers), None stays None, and characters no database can
-    hold are dropped (surrogates become U+FFFD). Anything else is malformed."""
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValueError(f"expected text, got {type(value).__name__}")
-    text = str(value)
-    return _UNSTORABLE.sub(lambda m: "\ufffd" if "\ud800" <= m.group() <= "\udfff" else "", text)
-
-
-def _cut(value: str | None, longest: int) -> str | None:
-    return value[:longest - 1] + "…" if value and len(value) > longest else value
 
 
 # An attachment of this kind marks the post read-only: the platform lets nobody
@@ -175,24 +155,25 @@ class FetchResult:
     cursor: str | None             # what to pass next time (None: unchanged)
     rate_limit: RateLimit | None   # from the last response's headers
     reads: int = 0                 # posts the platform counted as read (billed per post on X)
+    listing: "Listing | None" = None  # the pass read everything under a prefix: what is not there is gone
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Everything the platform lists under `prefix` (all of a Google location's reviews, read to the last
+    page), for a platform that sends nothing when a post is deleted: a thread we hold under the prefix that is
+    not `present` was removed by its author (`gone` builds that removal); one we hold as removed that is present
+    again was published again (its post as it reads now, a revision, reopens it)."""
+    platform: str
+    account: str
+    prefix: str                                  # the thread ids (review names) it covers start with this
+    present: Mapping[str, InboundPost]           # thread id → the post as it reads now (change "revised")
+    gone: Callable[[str], "InboundPost | None"]  # thread id → its removal
 
 
 # The error family lives in adapters/errors.py; every adapter and the core import it from here.
 from adapters.errors import (AdapterError, AmbiguousSend, CredentialsRejected, DuplicatePost,  # noqa: E402,F401
-                             PermanentSendError, RateLimited, UnconfirmedSend)
-
-
-# Characters that take no room on screen: a reply made only of these (and
-# spaces) reads as empty to the customer, so it is refused like an empty one.
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2800"), None)
-
-
-def empty_reply_problem(text: str) -> str | None:
-    """Shared by every adapter's check_reply: nothing a customer could read."""
-    if not text.translate(INVISIBLE).strip():
-        return ("The reply has no visible text, so there is nothing to send (attached files are not "
-                "sent to the customer). Write the answer as text in this thread.")
-    return None
+                             PermanentSendError, PostGone, RateLimited, UnconfirmedSend)
 
 
 # -- what an adapter is, and what it may be able to do ----------------------------

@@ -27,6 +27,17 @@ class PermanentSendError(Exception):
     The message is shown to staff in the thread, so it says what to do."""
 
 
+class PostGone(PermanentSendError):
+    """The platform no longer has the customer's post (a 404 reading it back
+    before a reply): refused like any permanent error, and — where the
+    adapter can build it — `removal`, the author's removal of that post as an
+    InboundPost, is recorded as if the platform had said so."""
+
+    def __init__(self, message: str, removal=None):
+        super().__init__(message)
+        self.removal = removal
+
+
 class CredentialsRejected(PermanentSendError):
     """The platform rejected our credentials (401): nothing works until an
     operator fixes them. A one-shot command exits non-zero; the worker backs off."""

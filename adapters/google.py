@@ -14,8 +14,9 @@ content/review-data):
   account's Pub/Sub topic, naming the review (reviewName) and its location (locationName); a push subscription
   POSTs {"message": {"data": base64 of that JSON, "attributes", "messageId", "publishTime"}, "subscription"}
   with a Google-signed OIDC token (cloud.google.com/pubsub/docs/push).
-A notification names the review only, so the review is read (one GET) after the push was answered; a review
-Google no longer has is said in its thread (the customer removed it).
+A notification names the review only, so the review is read (one GET) after the push was answered. Google sends
+nothing when a review is deleted: a review it no longer has — 404 on that read or on the read before a reply
+(ReviewGone carries the removal), or missing from a location's whole list (FetchResult.listing) — is said as removed.
 """
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ from adapters._google_wire import (CertsCache, GoogleSettings, credentials, erro
                                    read_settings)
 from adapters._bearer import bearer_request
 from adapters.base import (REVISED, ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult,
-                           InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimited, SentMessage,
-                           empty_reply_problem)
+                           InboundPost, Listing, OutboundAction, PermanentSendError, PostGone, PostRef, RateLimited,
+                           SentMessage, empty_reply_problem)
 
 __all__ = ["GoogleAdapter", "GooglePushAdapter", "build", "read_settings"]
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def _time(value) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-class ReviewGone(PermanentSendError):
+class ReviewGone(PostGone):
     """Google answered 404: the review is not there any more (the customer removed it)."""
 
 
@@ -142,22 +143,26 @@ class GoogleAdapter:
     def fetch_reviews(self, location: str, cursor: str | None, start_time: datetime | None) -> FetchResult:
         """Newest update first, page by page, down to the newest update an earlier pass saw (the cursor) or the
         backfill's start. A review new since then is one post; an older one updated since is its revision (each keyed
-        by what it says, so one seen by push already changes nothing)."""
+        by what it says, so one seen by push already changes nothing). When the pages read reach the list's end —
+        every pass for a location of up to 50 reviews — they are the location's whole list: the Listing lets the
+        poll find reviews deleted since (Google sends no notification for a deletion) and ones back."""
         since = _time(cursor) or start_time
         found: list[InboundPost] = []
-        newest, token = cursor, None
+        listed: dict[str, dict] = {}
+        newest, token, older = cursor, None, False
         for _ in range(MAX_PAGES):
             params = {"pageSize": PAGE_SIZE, "orderBy": "updateTime desc", **({"pageToken": token} if token else {})}
             body = self._call("GET", f"/{self._prefix}{location}/reviews", params=params)
-            older = False
             for review in (r for r in body.get("reviews") or [] if isinstance(r, dict)):
+                if isinstance(review.get("name"), str):
+                    listed[review["name"]] = review
                 created = _time(review.get("createTime"))
                 updated = _time(review.get("updateTime")) or created
                 if updated and (newest is None or updated > _time(newest)):
                     newest = updated.isoformat()
-                if since and updated and updated < since:   # strictly older: the cursor's own second may be new
+                if older or (since and updated and updated < since):   # strictly older: the cursor's second may be new
                     older = True
-                    break
+                    continue
                 revised = None not in (created, updated) and updated != created
                 # Written after the cursor: new to us (its latest text is its first post). At the cursor's own
                 # time it was on the page that set the cursor, so a later update is a revision.
@@ -169,7 +174,12 @@ class GoogleAdapter:
             if older or not token:
                 break
         found.sort(key=lambda p: p.created_at or datetime.min.replace(tzinfo=timezone.utc))
-        return FetchResult(found, newest, None)
+        return FetchResult(found, newest, None, listing=None if token else self._listing(location, listed))
+
+    def _listing(self, location: str, listed: dict[str, dict]) -> Listing:
+        present = {name: post for name, review in listed.items() if (post := self._post(review, REVISED)) is not None}
+        return Listing(self.platform, self._settings.account_id, f"{self._prefix}{location}/reviews/", present,
+                       lambda name: self._post({"name": name}, "removed"))
 
     # -- replies ----------------------------------------------------------------------------------------------------
     def measure(self, text: str, kind: ActionKind) -> tuple[int, int]:
@@ -198,7 +208,10 @@ class GoogleAdapter:
         return self._sent(action)
 
     def _settled(self, action: OutboundAction) -> SentMessage | None:
-        reply = self._call("GET", f"/{action.target}", for_send=True).get("reviewReply")
+        try:
+            reply = self._call("GET", f"/{action.target}", for_send=True).get("reviewReply")
+        except ReviewGone as exc:   # Google sends nothing when a review is deleted: this read is how we learn it
+            raise ReviewGone(str(exc), self._post({"name": action.target}, "removed")) from None
         text = reply.get("comment") if isinstance(reply, dict) else None
         if isinstance(text, str) and text.strip() == action.text.strip():
             return self._sent(action)

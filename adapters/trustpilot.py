@@ -31,8 +31,8 @@ import requests
 
 from adapters._bearer import bearer_request
 from adapters.base import (REVISED, ActionKind, AdapterError, AmbiguousSend, CredentialsRejected, Feed, FetchResult,
-                           InboundPost, OutboundAction, PermanentSendError, PostRef, RateLimit, RateLimited, SentMessage,
-                           empty_reply_problem)
+                           InboundPost, OutboundAction, PermanentSendError, PostGone, PostRef, RateLimit, RateLimited,
+                           SentMessage, empty_reply_problem)
 from bot.env import EnvReader
 
 log = logging.getLogger(__name__)
@@ -221,7 +221,10 @@ class TrustpilotAdapter:
         return post.external_id.split(":", 1)[0]   # a revision's or removal's id starts with the review's
 
     def _review(self, review_id: str) -> dict:
-        return self._call("GET", f"/private/reviews/{review_id}", for_send=True)
+        try:
+            return self._call("GET", f"/private/reviews/{review_id}", for_send=True)
+        except PostGone as exc:   # its deletion webhook lost (or never subscribed): this read is how we learn it
+            raise PostGone(str(exc), self._post({"id": review_id}, "removed")) from None
 
     def send_reply(self, action: OutboundAction) -> SentMessage:
         """One company reply per review: what is there is read first — our own text already there is the reply
@@ -280,7 +283,7 @@ class TrustpilotAdapter:
         if not for_send:
             raise AdapterError(f"Trustpilot answered {status} ({why})")
         if status == 404:
-            raise PermanentSendError(f"Trustpilot does not know this review any more ({why}): it may have been "
+            raise PostGone(f"Trustpilot does not know this review any more ({why}): it may have been "
                                      "removed. Nothing was sent.")
         raise PermanentSendError(f"Trustpilot refused it ({status}: {why}). Nothing was sent.")
 

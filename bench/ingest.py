@@ -28,7 +28,8 @@ from sqlalchemy import create_engine, event, text  # noqa: E402
 
 from adapters.base import InboundPost  # noqa: E402
 from bench._common import emulated_deps, machine, sqlite_url  # noqa: E402
-from bot.inbound.ingest import publish_unposted, record_posts  # noqa: E402
+from bot.inbound.ingest import publish_unposted  # noqa: E402
+from bot.inbound.record import record_posts  # noqa: E402
 
 N = 1000
 

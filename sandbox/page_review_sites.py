@@ -43,7 +43,8 @@ def google_site(state: GoogleState, bot_url: str) -> ReviewSite:
         delete=state.remove, reviews=lambda: google_reviews(state), webhooks=webhooks,
         # adapters/google.py paces itself only after a 429: otherwise every POLL_INTERVAL (3 s in the sandbox).
         polled_every="every POLL_INTERVAL (3 s here)",
-        deleted_note="Google sends no notice of a deleted review: the bot never learns of it")
+        deleted_note=("Google sends no notice of a deleted review: the bot learns it at its next poll of the "
+                      "location's reviews (once it has held it 10 minutes), or when a reply finds it gone"))
 
 
 def google_reviews(state: GoogleState) -> list[dict]:

@@ -11,6 +11,7 @@ from bot.slack.shared_pace import SharedTurns
 from bot.slack.slack_out import SlackPoster, make_slack_client
 from bot.slack.slack_pace import ChannelPacer
 from bot.rules.sla import SlaPolicy
+from bot.rules.urgency import warm as warm_urgency
 
 
 def build_policy(settings: Settings) -> SlaPolicy:
@@ -33,4 +34,5 @@ def build_deps(settings: Settings, engine=None) -> Deps:
         if hasattr(adapter, "clock"):
             # Late-bound: a test that swaps deps.clock swaps the adapter's too.
             adapter.clock = lambda: deps.clock()
+    warm_urgency()  # once per process: not in the first customer post's time
     return deps

@@ -8,6 +8,12 @@ import sys
 import threading
 from contextlib import contextmanager
 
+import pytest
+
+# A test about a command's words, a configuration error or another system, never the database it is given: one
+# database is enough (PostgreSQL would only run the same lines again, in a process of its own).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
 
 def roots(slack_state, channel: str = "C0SUPPORT") -> list[dict]:
     return slack_state.roots(channel)

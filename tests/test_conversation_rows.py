@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from adapters.base import InboundPost
-from bot.inbound.ingest import record_posts
+from bot.inbound.record import record_posts
 from bot.store import conversation_rows as rows
 from bot.store.models import Alarm, Conversation
 

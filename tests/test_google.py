@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot.inbound.poll import poll
 from bot.outbound.deliver import VERIFY_AFTER, deliver
-from bot.store.models import ANSWERED, SENT, WAITING, Message, Outbox, WebhookInbox
-from tests.helpers import all_text, roots, thread
+from bot.store.models import ANSWERED, RESOLVED, SENT, WAITING, Message, Outbox, WebhookInbox
+from tests.helpers import SQLITE_ONLY, all_text, roots, thread
 from tests.helpers import count_rows as _count, first_conversation as _conversation
 
 TEXT = "We are sorry about the wait — a refund is on its way today."
@@ -141,7 +141,7 @@ def test_a_review_removed_before_its_update_was_read_is_said(gbp, deps, google_s
     google_state.push("UPDATED_REVIEW", review)
     gbp.executor.drain()
     [root] = roots(slack_state)
-    assert "removed or hid" in all_text(thread(slack_state, root)[-1])
+    assert "removed their review" in all_text(thread(slack_state, root)[-1])
 
 
 def test_a_staff_reply_is_one_put_through_a_slack_retry(gbp, deps, clock, google_state, slack_state):
@@ -212,7 +212,7 @@ def test_a_reply_to_a_removed_review_is_refused_in_the_thread(gbp, deps, clock, 
     assert google_state.reply_puts == []
     warnings = [all_text(m) for m in thread(slack_state, root) if "⚠️" in m.get("text", "")]
     assert len(warnings) == 1 and "may have removed it" in warnings[0]
-    assert _conversation(deps).status == WAITING
+    assert _conversation(deps).status == RESOLVED   # the 404 said the review is gone: nothing left to answer
 
 
 def test_a_reply_over_googles_4096_bytes_is_refused_at_once(gbp, deps, clock, google_state, slack_state):
@@ -251,7 +251,6 @@ def test_a_revoked_refresh_token_is_one_clear_line(deps, clock, google_state, sl
     assert any("Google refused the credentials" in r.getMessage() for r in caplog.records)
 
 
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about the command, not the database
 
 
 @SQLITE_ONLY

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from adapters.base import InboundPost
 from bot.desk import labels
-from bot.inbound.ingest import publish_unposted, record_posts
+from bot.inbound.ingest import publish_unposted
+from bot.inbound.record import record_posts
 from bot.store.models import PENDING, Composing, Conversation, Message, Outbox
 from bot.store.publish_rows import messages_to_publish
 from tests.helpers import all_text, roots

@@ -12,7 +12,7 @@ import sys
 
 import requests
 
-from tests.helpers import killed_on_failure
+from tests.helpers import SQLITE_ONLY, killed_on_failure
 from tests.test_processes import _wait_for_line
 
 
@@ -54,6 +54,7 @@ def test_web_prints_only_json_gunicorn_included(env):
     assert process.returncode == 0
 
 
+@SQLITE_ONLY
 def test_a_bad_log_format_is_a_one_line_configuration_error(env):
     result = subprocess.run([sys.executable, "-m", "bot", "poll"], env={**os.environ, **env, "LOG_FORMAT": "xml"},
                             capture_output=True, text=True, timeout=60)

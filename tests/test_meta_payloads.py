@@ -94,7 +94,7 @@ def test_each_real_meta_payload_is_shown_or_ignored_with_a_reason(payload, make_
         assert not missing, f"{payload.name}: not shown {missing} in:\n{text}"
     else:
         assert roots(slack_state) == [], f"{payload.name} opened a conversation"
-        said = [r.getMessage() for r in caplog.records if r.name.startswith(("adapters", "bot.inbound.ingest"))]
+        said = [r.getMessage() for r in caplog.records if r.name.startswith(("adapters", "bot.inbound.record"))]
         assert any("ignored" in line for line in said), f"{payload.name}: no log line says why: {said}"
 
 

@@ -12,13 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.helpers import killed_on_failure
+from tests.helpers import SQLITE_ONLY, killed_on_failure
 from tests.test_processes import _wait_for_line
 
 ROOT = Path(__file__).resolve().parent.parent
-SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # about the commands, not the database
 
 
 def _run(args, env, **kwargs):

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from tests.helpers import roots
+from tests.helpers import SQLITE_ONLY, roots
 
 REPR = re.compile(r"\w+Result\(|\bNone\b|Traceback")
 
@@ -49,6 +49,7 @@ def test_a_closed_rate_limit_window_is_said_with_its_time(env, x_state):
     assert _run(["poll"], env).stdout == result.stdout  # the window holds a second run too
 
 
+@SQLITE_ONLY
 def test_an_unmigrated_database_is_one_line_naming_the_fix(env, tmp_path):
     (tmp_path / "new.db").touch()  # e.g. created by hand, never migrated
     result = _run(["poll"], {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/new.db"})
@@ -56,6 +57,7 @@ def test_an_unmigrated_database_is_one_line_naming_the_fix(env, tmp_path):
     assert result.stderr == "socialdesk poll: the database has no socialdesk tables yet: run `socialdesk migrate`\n"
 
 
+@SQLITE_ONLY
 def test_a_missing_sqlite_file_is_named_and_not_created(env, tmp_path):
     result = _run(["sweep"], {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/typo.db"})
     assert result.returncode == 1 and result.stderr == (
@@ -64,6 +66,7 @@ def test_a_missing_sqlite_file_is_named_and_not_created(env, tmp_path):
     assert not (tmp_path / "typo.db").exists()
 
 
+@SQLITE_ONLY
 def test_an_unreachable_database_is_one_line_without_the_password(env):
     result = _run(["sweep"], {**env, "DATABASE_URL": "postgresql://support:hunter2@127.0.0.1:9/desk"})
     assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
@@ -71,6 +74,7 @@ def test_an_unreachable_database_is_one_line_without_the_password(env):
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
 
 
+@SQLITE_ONLY
 def test_every_bad_variable_is_named_at_once_in_one_line(env):
     result = _run(["deliver"], {**env, "LOG_LEVEL": "LOUD", "SLA_WARN_BEFORE": "soon",
                                 "DATABASE_URL": "postgresql://u:hunter2@db:port/desk"})
@@ -80,12 +84,14 @@ def test_every_bad_variable_is_named_at_once_in_one_line(env):
     assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
 
 
+@SQLITE_ONLY
 def test_credentials_x_rejects_are_one_line_and_a_non_zero_exit(env):
     result = _run(["poll"], {**env, "X_API_KEY": "revoked-key"})
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stdout.startswith("poll: X") and "X rejected the credentials (401 Unauthorized)" in result.stdout
 
 
+@SQLITE_ONLY
 def test_a_wrong_slack_token_is_one_line_for_every_command(env):
     for command in ("web", "poll", "worker"):
         result = _run([command], {**env, "SLACK_BOT_TOKEN": "xoxb-not-the-right-one"})

@@ -3,7 +3,6 @@
 bad tone is held, <= 2 % of good replies are held."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from bot.rules import tone_model
 from bot.rules.reply_check import PERSONAL, check_reply_text, describe
+from tests.corpora import BATCHES, HELD_OUT
 from tests.helpers import examples
 
 CORPUS = Path(__file__).parent / "fixtures" / "reply_corpus.tsv"
@@ -24,7 +24,7 @@ def _corpus() -> list[tuple[str, str]]:
     return [(label, text) for label, text in rows]
 
 
-def test_tuning_corpus_rates(report_figure):
+def test_tuning_corpus_rates():
     rows = _corpus()
     assert len(rows) >= 240
     labels = {label for label, _ in rows}
@@ -36,61 +36,45 @@ def test_tuning_corpus_rates(report_figure):
                        if label in PERSONAL & labels and not any(f.kind == label for f in found)]
     tone_held = sum(held[label] for label in TONE) / sum(total[label] for label in TONE)
     good_held = held["good"] / total["good"]
-    report_figure(f"reply check, TUNING corpus (rules written on it: not evidence), {len(rows)} replies: personal data held "
-                  f"{sum(held[l] for l in PERSONAL & labels)}/{sum(total[l] for l in PERSONAL & labels)}, bad tone held {tone_held:.1%} "
-                  f"({sum(held[l] for l in TONE)}/{sum(total[l] for l in TONE)}), good replies held {good_held:.1%} "
-                  f"({held['good']}/{total['good']})")
+    # Its figures are printed by test_batch, as "first corpus (TUNING)".
     assert personal_missed == []
     assert tone_held >= 0.90
     assert good_held <= 0.02
 
 
-FIXTURES = Path(__file__).parent / "fixtures"
-# Batch 1 was read and tuned on after its single evaluation: development data.
-# Batch 2 (heldout2/) is the held-out one, added by the lead after the method is frozen.
-DEVELOPMENT = FIXTURES / "heldout" / "replies.jsonl"
-HELDOUT = FIXTURES / "heldout2" / "replies.jsonl"
+# Every batch of labelled replies from one list (tests/corpora.py); batch 3
+# (HELD-OUT) is collected once the lead adds tests/fixtures/heldout3/.
+PRESENT = [batch for batch in BATCHES if batch.has_replies]
 
 
-def batch_figures(rows: list[dict]) -> str:
+def batch_figures(rows: list[dict]) -> tuple[str, Counter, Counter, list[str]]:
     # The tone model loads in the background on first use: wait for it, so a
     # figure never depends on how far that load had come.
-    from bot.rules import tone_model
     reader = "phrase families + tone model" if tone_model.available() else "phrase families alone"
-    found = [(row["label"], check_reply_text(row["text"])) for row in rows]
-    total = Counter(label for label, _ in found)
-    held = Counter(label for label, findings in found if findings)
-    as_personal = sum(1 for label, findings in found if label == "personal_data" and any(f.personal for f in findings))
-    return (f"{reader}, {len(rows)} replies: bad tone held {held['bad_tone']}/{total['bad_tone']} "
+    found = [(row["label"], row["text"], check_reply_text(row["text"])) for row in rows]
+    total = Counter(label for label, _, _ in found)
+    held = Counter(label for label, _, findings in found if findings)
+    missed = [text for label, text, findings in found if label == "personal_data" and not any(f.personal for f in findings)]
+    line = (f"{reader}, {len(rows)} replies: bad tone held {held['bad_tone']}/{total['bad_tone']} "
             f"({held['bad_tone'] / max(total['bad_tone'], 1):.1%}), good held {held['ok']}/{total['ok']} "
-            f"({held['ok'] / max(total['ok'], 1):.1%}), personal data held {held['personal_data']}/{total['personal_data']} "
-            f"({as_personal} of them as personal data)")
+            f"({held['ok'] / max(total['ok'], 1):.1%}), personal data held as personal data "
+            f"{total['personal_data'] - len(missed)}/{total['personal_data']}")
+    return line, held, total, missed
 
 
-def jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def test_development_batch_1(report_figure):
-    """Batch 1 and the replies written for issue 25: tuned on, not evidence."""
-    for path, name in ((DEVELOPMENT, "batch 1 (DEVELOPMENT: read and tuned on, not evidence)"),
-                       (FIXTURES / "tuning" / "replies.jsonl", "replies written for issue 25 (TUNING)")):
-        rows = jsonl(path)
-        assert len(rows) >= 100
-        report_figure(f"reply check, {name}, {batch_figures(rows)}")
-    rows = jsonl(DEVELOPMENT)
-    missed = [row["text"] for row in rows if row["label"] == "personal_data"
-              and not any(f.personal for f in check_reply_text(row["text"]))]
-    assert len(missed) <= 1, missed  # the one left: a business's info@ address (a role mailbox passes on purpose)
-
-
-def test_heldout_batch_2(report_figure):
-    """The honest figures, printed whatever they are (evaluated once by the lead)."""
-    if not HELDOUT.exists():
-        pytest.skip(f"{HELDOUT.relative_to(FIXTURES.parent.parent)} is not there yet")
-    rows = jsonl(HELDOUT)
+@pytest.mark.parametrize("batch", PRESENT, ids=lambda batch: batch.name.replace(" ", "-"))
+def test_batch(report_figure, batch):
+    """Each batch's figures under its role; HELD-OUT ones are printed, never asserted."""
+    rows = batch.read_replies()
     assert rows
-    report_figure(f"reply check, HELD-OUT batch 2, {batch_figures(rows)}")
+    line, held, total, missed = batch_figures(rows)
+    report_figure(f"reply check, {batch.title}, {line}")
+    if batch.role == HELD_OUT:
+        return
+    # Tuned on: no good reply is held more than 2 % of the time, and personal data
+    # is always held — but for batch 1's info@ address of a bakery (a role mailbox passes on purpose).
+    assert held["ok"] <= 0.02 * total["ok"]
+    assert len(missed) <= (batch.name == "batch 1"), missed
 
 
 # Written for these tests (in no corpus): bad tone in words the lists had no
@@ -170,6 +154,11 @@ def test_without_the_tone_model_the_families_decide(monkeypatch, caplog):
     ("Passport number 123456789 is on the ticket.", "identity"),
     ("NI number AB 12 34 56 C was on the form.", "identity"),
     ("Refund sent to sort code 12-34-56, account 12345678.", "bank"),
+    # Issue 25, batch 2 showed these formats missed; written anew for the tests.
+    ("Your online banking passcode is now 55Tiger!, keep it safe.", "secret"),
+    ("We've set the memorable word to 'marmalade' for you.", "secret"),
+    ("Your NHS number 943 476 5919 is on the letter.", "identity"),
+    ("The courier left it at 27 Orchard Close as you asked.", "address"),
 ])
 def test_more_personal_data_is_held_and_masked(text, kind):
     findings = check_reply_text(text)
@@ -182,6 +171,11 @@ def test_more_personal_data_is_held_and_masked(text, kind):
     "Order 1234 5678 9012 3456 shipped today.",  # grouped like a card, but no card starts with 1
     "Your reference is 5021353261 and the parcel is due Friday.",
     "The sale starts on 14/02 and ends 28/02.",
+    "Never share your PIN or password with anyone, we will never ask for them.",
+    "The CVV is the 3 digits on the back of the card.",
+    "Our branch at 4 High Street opens at 9.",
+    "Your refund went out under transaction ID TXN-00482913.",
+    "Promo code SPRING24 takes 10% off.",
 ])
 def test_order_numbers_and_dates_are_not_personal_data(text):
     assert not any(f.personal for f in check_reply_text(text))

@@ -41,15 +41,42 @@ def _review(**kw):
     return SimpleNamespace(**fields)
 
 
+def _conv(**kw):
+    fields = dict(id=3, private=False, customer_handle="Dana", status="waiting", assignee=None,
+                  priority="high", priority_reason="2-star review", priority_by_staff=False, due_at=NOW,
+                  snoozed_until=None, posts_in_wait=1, reply_privately_by=None, waiting_since=NOW,
+                  platform="trustpilot", warned_at=None, warn_at=None, labels=[])
+    fields.update(kw)
+    return SimpleNamespace(**fields)
+
+
 def test_a_review_root_shows_its_stars_headline_location_and_link_escaped():
-    conv = SimpleNamespace(id=3, private=False, customer_handle="Dana", status="waiting", assignee=None,
-                           priority="high", priority_reason="2-star review", priority_by_staff=False, due_at=NOW,
-                           snoozed_until=None, posts_in_wait=1, reply_privately_by=None, waiting_since=NOW,
-                           platform="trustpilot", warned_at=None, warn_at=None, labels=[])
+    conv = _conv()
     shown = all_text(root_message(conv, _review(), "Trustpilot", NOW))
     assert "★★☆☆☆ 2/5" in shown.replace("*", "")
     assert "Never *again* &lt;@U1&gt;" in shown and "📍 Leeds &amp; York" in shown
     assert "<https://www.trustpilot.com/reviews/abc|open review>" in shown and "<!channel>" not in shown
+
+
+def test_a_revised_reviews_root_shows_the_current_stars_what_they_were_and_when():
+    revision = _review(change="revised", rating=3, created_at=NOW + timedelta(days=3))
+    shown = all_text(root_message(_conv(), _review(), "Trustpilot", NOW, review=revision)).replace("*", "")
+    assert f"★★★☆☆ 3/5 (was ★★☆☆☆, revised <!date^{int(revision.created_at.timestamp())}^" in shown
+    assert "2/5" not in shown and "Cold" in shown   # the first text stays; the revision's is in the thread
+    assert shown.startswith("Trustpilot · Dana: ★★★☆☆")   # the notification text too
+    same_stars = _review(change="revised", rating=2, created_at=NOW)
+    assert "★★☆☆☆ 2/5 (revised " in all_text(root_message(_conv(), _review(), "Trustpilot", NOW,
+                                                         review=same_stars)).replace("*", "")
+
+
+def test_a_removed_reviews_root_says_so_and_not_that_it_was_revised():
+    gone = _review(change="removed", rating=2)
+    shown = all_text(root_message(_conv(status="resolved"), _review(), "Trustpilot", NOW, review=gone))
+    assert "The customer removed this review" in shown and "revised" not in shown and "2/5" in shown
+    after_revision = _review(change="removed", rating=4)
+    shown = all_text(root_message(_conv(status="resolved"), _review(), "Trustpilot", NOW,
+                                  review=after_revision)).replace("*", "")
+    assert "★★★★☆ 4/5 (was ★★☆☆☆)" in shown
 
 
 def test_a_revision_in_the_thread_says_so_with_its_new_stars():

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.inbound.ingest import publish_unposted, record_post
+from bot.inbound.ingest import publish_unposted
+from bot.inbound.record import record_post
 from bot.store.models import Message
 from bot.inbound.poll import poll
 from tests.helpers import kill_mid_write, roots, thread

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.inbound.poll import poll
 from bot.outbound.deliver import VERIFY_AFTER, deliver
-from bot.store.models import ANSWERED, SENT, WAITING, Message, Outbox, WebhookInbox
+from bot.store.models import ANSWERED, RESOLVED, SENT, WAITING, Message, Outbox, WebhookInbox
 from tests.helpers import all_text, roots, thread
 from tests.helpers import count_rows as _count, first_conversation as _conversation
 
@@ -121,7 +121,7 @@ def test_a_deleted_review_is_said_in_its_thread(tp, deps, trustpilot_state, slac
     trustpilot_state.delete(review["id"])
     tp.executor.drain()
     [root] = roots(slack_state)
-    assert "removed or hid" in all_text(thread(slack_state, root)[-1])
+    assert "removed their review" in all_text(thread(slack_state, root)[-1])
     assert "The customer removed this review" in all_text(root)   # the root says it too
 
 
@@ -246,7 +246,7 @@ def test_a_reply_to_a_deleted_review_is_refused_in_the_thread_and_nothing_is_pos
     assert trustpilot_state.reply_posts == []
     warnings = [all_text(m) for m in thread(slack_state, root) if "⚠️" in m.get("text", "")]
     assert len(warnings) == 1 and "may have been removed" in warnings[0]
-    assert _conversation(deps).status == WAITING
+    assert _conversation(deps).status == RESOLVED   # resolved when the deletion came: nothing left to answer
 
 
 @pytest.mark.trustpilot

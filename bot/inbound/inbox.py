@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from adapters.base import WebhookSource
 from bot.store import queries as store
 from bot.deps import Deps, backoff
-from bot.inbound.ingest import record_posts
+from bot.inbound.record import record_posts
 from bot.store.models import SlackEvent, WebhookInbox
 
 log = logging.getLogger(__name__)

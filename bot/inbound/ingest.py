@@ -1,4 +1,5 @@
-"""A customer post becomes a Slack root message or a reply in its thread.
+"""A recorded customer post (bot.inbound.record) becomes a Slack root message
+or a reply in its thread.
 
 Order of events for each post: record it (message row + clock) and commit;
 claim it (a lease, so two replicas never post the same row) and commit; post
@@ -13,157 +14,21 @@ the original, so it never blocks the customers after it.
 """
 from __future__ import annotations
 
-import json
 import logging
 from datetime import datetime
 
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from adapters.base import REVISED, ActionKind, InboundPost, NameFinder, can
-from bot.store import conversation_rows as rows, publish_rows
-from bot.store import queries as store
-from bot.rules.conversations import record_customer_post, set_priority
+from adapters.base import ActionKind, InboundPost, NameFinder, can
 from bot.deps import Deps
-from bot.store.models import IN, WAITING, Conversation, ConversationKey, Message
+from bot.inbound.record import SLACK_OR_DATABASE_AWAY, record_post
 from bot.slack.render import followup_message, root_message
-from bot.slack.root import (WINDOW_WARNING, listening_note, park, parking_if_refused, refresh_root, root_update,
-                            window_closes)
-from bot.slack.slack_out import SLACK_ERRORS
-from bot.rules.urgency import assess, raised
+from bot.slack.root import listening_note, park, parking_if_refused, refresh_root, root_update, window_closes
+from bot.store import publish_rows
+from bot.store import queries as store
+from bot.store.models import Conversation, Message
 
 log = logging.getLogger(__name__)
-# Not one post's fault: everything waits for the next pass.
-SLACK_OR_DATABASE_AWAY = (*SLACK_ERRORS, OperationalError)
-
-
-def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
-                now: datetime) -> int | None:
-    """Store a customer post. Returns the id of the message still to publish,
-    or None if it was published before (a re-fetch or a webhook retry)."""
-    seen = store.seen_message(session, post.platform, post.account, post.external_id)
-    if seen is not None:
-        return seen.id if seen.slack_ts is None else None
-    # The conversation as rows, locked: read and written without the ORM's
-    # per-object costs (bot.store.conversation_rows), once per post.
-    found = rows.conversation_by_key(session, post.platform, post.account, post.thread_id)
-    known_thread = found is not None
-    found = found or rows.open_conversation_of_customer(session, post.platform, post.account, post.author_id,
-                                                        post.private)
-    conv, loaded = found or (None, None)
-    if conv is None and post.change == "removed":
-        # Nothing to show and nobody to answer: a post we never saw, taken back.
-        log.info("%s post %s: removed before the desk saw it; ignored (nothing to show)", post.platform,
-                 post.external_id[:80])
-        return None
-    # In a private 1:1 thread every message is the customer's (their DM answering
-    # a private reply joins the public conversation under their DM identity).
-    someone_else = conv is not None and conv.customer_id != post.author_id and not post.private
-    # an edit of a post we showed (a revised review is a new wait: shown and answered again)
-    changed_earlier = post.change not in (None, REVISED) and conv is not None
-    fresh = conv is None
-    if fresh:
-        conv = _new_conversation(deps.listen_channel if post.listened else channel, post, now)
-        customer_wrote(deps, conv, post, now)  # before its one INSERT, so no UPDATE follows it
-        conv, loaded = _store_new_conversation(session, conv, post)
-        fresh = loaded is None
-    elif not known_thread:
-        store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
-    message_id = store.insert_unless_present(
-        session, Message, MESSAGE_KEY, conversation_id=conv.id, direction=IN, platform=post.platform,
-        account=post.account, external_id=post.external_id, external_url=post.url,
-        slack_channel=conv.slack_channel, author_id=post.author_id, author_handle=post.author_handle,
-        author_name=post.author_name, text=post.text, change=post.change, private=post.private,
-        attachments=attachments_json(post.attachments), name_pending=post.name_pending,
-        rating=post.rating, title=post.title, location=post.location, listened=post.listened,
-        created_at=post.created_at or now, recorded_at=now)
-    if message_id is None:  # recorded concurrently by another process
-        if fresh:
-            rows.delete_conversation(session, conv.id)  # it would wait for a post that is not in it
-        return None
-    if someone_else or changed_earlier:
-        conv.updated_at = now  # shown in the thread; only a new post of the customer starts a wait
-    elif not fresh:  # a fresh conversation's clock started above
-        customer_wrote(deps, conv, post, now)
-    if not fresh:
-        rows.write_back(session, conv, loaded)
-    return message_id
-
-
-def customer_wrote(deps: Deps, conv: Conversation, post: InboundPost, now: datetime) -> None:
-    """The customer's own new post: the clock, the window alarm, the priority."""
-    record_customer_post(conv, post.created_at or now, now, deps.policy)
-    arm_window_alarm(deps, conv, post.created_at or now)
-    new = message_is_first(conv)
-    prioritise_from_words(deps, conv, post.text, now, new=new, rating=post.rating, low=post.listened and new)
-
-
-MESSAGE_KEY = ("platform", "account", "external_id")  # uq_message_external
-THREAD_KEY = ("platform", "account", "external_thread_id")  # uq_conversation_key
-
-
-def _new_conversation(channel: str, post: InboundPost, now: datetime) -> Conversation:
-    return Conversation(platform=post.platform, account=post.account, private=post.private,
-                        customer_id=post.author_id,
-                        customer_handle=post.author_handle, customer_name=post.author_name,
-                        slack_channel=channel, status=WAITING, posts_in_wait=0,
-                        priority="low" if post.listened else "normal", created_at=now, updated_at=now,
-                        alarms={})  # a new conversation has none: nothing to load
-
-
-def _store_new_conversation(session: Session, conv: Conversation,
-                            post: InboundPost) -> tuple[Conversation, rows.Loaded | None]:
-    """Store a conversation for a thread nobody has seen, with its key — or,
-    when another process recorded the same thread at the same moment (two
-    webhook deliveries of one thread recorded side by side), take theirs: the
-    thread key is unique, so exactly one conversation wins. (conversation,
-    None when it is ours; as read when it is theirs)"""
-    rows.insert_conversation(session, conv)
-    if store.insert_unless_present(session, ConversationKey, THREAD_KEY, platform=post.platform,
-                                   account=post.account, external_thread_id=post.thread_id,
-                                   conversation_id=conv.id) is not None:
-        return conv, None
-    rows.delete_conversation(session, conv.id)  # theirs won: ours never held a post
-    theirs = rows.conversation_by_key(session, post.platform, post.account, post.thread_id)
-    if theirs is None:
-        raise RuntimeError(f"thread {post.thread_id[:80]} is taken, yet no conversation holds it")
-    return theirs
-
-
-def message_is_first(conv: Conversation) -> bool:
-    return conv.slack_root_ts is None and conv.posts_in_wait <= 1 and conv.first_response_at is None
-
-
-def prioritise_from_words(deps: Deps, conv: Conversation, text: str, now: datetime, new: bool,
-                          rating: int | None = None, low: bool = False) -> None:
-    """The customer's words (and how often they wrote while waiting) may raise
-    the priority — and with it shorten the SLA; never one a person chose, and
-    never lower except for a brand-new conversation (praise → low). low: it
-    starts low (a listening match), and only words above normal change that."""
-    if conv.priority_by_staff:
-        return
-    urgency = assess(text, conv.posts_in_wait, rating)
-    if low and not raised("normal", urgency.priority):
-        return
-    if urgency.priority == conv.priority or not (new or raised(conv.priority, urgency.priority)):
-        return
-    set_priority(conv, urgency.priority, now, deps.policy, from_words=True)
-    conv.priority_reason = urgency.reason[:200] or None
-    log.info("#%s priority %s from the customer's words: %s", conv.id or "new", urgency.priority, urgency.reason)
-
-
-def arm_window_alarm(deps: Deps, conv: Conversation, customer_wrote: datetime) -> None:
-    """The thread is warned an hour before the window closes (bot.desk.escalation)."""
-    closes = window_closes(deps, conv, customer_wrote)
-    if closes is not None:
-        conv.window_at = closes - WINDOW_WARNING
-        conv.window_warned_at = None
-
-
-def attachments_json(attachments) -> str | None:
-    if not attachments:
-        return None
-    return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
 
 
 def publish(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None,
@@ -273,44 +138,6 @@ def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
             return None
         message = session.get(Message, message_id)
         return message.conversation_id if publish_or_park(session, deps, message, now) else None
-
-
-def record_posts(deps: Deps, posts, now: datetime) -> list[int]:
-    """Record posts (a polled page, a webhook delivery) under their unique keys
-    in one transaction: the ids of the messages still to publish. Retries and
-    posts already seen change nothing. If a post cannot be stored, the batch is
-    recorded again post by post, each in its own savepoint, so that one is
-    logged and skipped and the rest are kept (savepoints cost a round trip
-    each, so only a batch that needs them pays for them)."""
-    with deps.sessions() as session:
-        try:
-            ids = [record_post(session, deps.channel, deps, post, now) for post in posts]
-            session.commit()
-            return [i for i in ids if i is not None]
-        except SLACK_OR_DATABASE_AWAY:
-            raise
-        except Exception:  # noqa: BLE001 - one bad post never stops the others: find it below
-            session.rollback()
-    ids = []
-    with deps.sessions() as session:
-        for post in posts:
-            try:
-                with session.begin_nested():
-                    message_id = record_post(session, deps.channel, deps, post, now)
-            except SLACK_OR_DATABASE_AWAY:
-                raise
-            except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
-                skipped(post.platform, post.external_id, exc)
-                continue
-            if message_id is not None:
-                ids.append(message_id)
-        session.commit()
-        return ids
-
-
-def skipped(platform: str, external_id: str, exc: Exception) -> None:
-    log.error("%s post %s could not be stored (%s: %s); skipped, the others go on", platform,
-              external_id[:80], type(exc).__name__, str(exc).splitlines()[0][:200] if str(exc) else "")
 
 
 def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: datetime | None = None) -> int:

@@ -16,10 +16,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import update
 
 from adapters.base import AdapterError, CredentialsRejected, Feed, Poller, RateLimit, RateLimited
-from bot.inbound import inbox
+from bot.inbound import inbox, reviews
 from bot.store import queries as store
 from bot.deps import Deps, backoff
-from bot.inbound.ingest import SLACK_OR_DATABASE_AWAY, ingest_post, publish_unposted, skipped
+from bot.inbound.ingest import ingest_post, publish_unposted
+from bot.inbound.record import SLACK_OR_DATABASE_AWAY, skipped
 from bot.store.models import PollCursor
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.inbound.tokens import use_stored_tokens
@@ -213,7 +214,7 @@ def _fetch_and_post(deps, feed: Feed, cursor, start_time, now, window_key, sessi
                                        f"retrying after {_at(cursor.next_poll_at)}")
     posted, threads = 0, set()
     try:
-        for post in result.posts:
+        for post in [*result.posts, *_listing_news(deps, result, now)]:
             try:
                 conversation = ingest_post(deps, post, now)
             except SLACK_OR_DATABASE_AWAY:
@@ -235,6 +236,14 @@ def _fetch_and_post(deps, feed: Feed, cursor, start_time, now, window_key, sessi
     if result.rate_limit and result.rate_limit.remaining <= 0:
         store.close_window(session, window_key, result.rate_limit.reset_at)
     return AccountPoll(name, posted, len(threads))
+
+
+def _listing_news(deps: Deps, result, now: datetime) -> list:
+    """A platform that never says a post was deleted (Google reviews): its complete list does (bot.inbound.reviews)."""
+    if result.listing is None:
+        return []
+    with deps.sessions() as session:
+        return reviews.listing_news(session, result.listing, now)
 
 
 def _why_not_now(session, key: str, now: datetime, paced: bool) -> str:

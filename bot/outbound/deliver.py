@@ -36,6 +36,7 @@ from bot.store.models import FAILED, PENDING, RESOLVED, SENDING, SENT, Conversat
 from bot.outbound.notices import close_undo_notice, post_due_notices, say_before_replacing
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.outbound.compose import compose_reply_text
+from bot.inbound.ingest import ingest_post
 from bot.inbound.tokens import use_stored_tokens
 
 log = logging.getLogger(__name__)
@@ -195,6 +196,7 @@ def _deliver_one(deps: Deps, row_id: int, owner: str, now: datetime, result: Del
             _fail(session, deps, row, str(exc), now, result, unsure=True)
         except PermanentSendError as exc:
             _fail(session, deps, row, str(exc), now, result)
+            _gone(deps, exc, now)
         except AmbiguousSend as exc:
             _retry_at(session, row, owner, now + backoff(row.attempts), str(exc), uncertain_since=now)
             result.checking += 1
@@ -220,6 +222,19 @@ def _customer_last_wrote(deps: Deps, row: Outbox) -> datetime | None:
         conv = session.get(Conversation, row.conversation_id)
         latest = store.latest_customer_message(session, conv.id, conv.customer_id)
         return latest.created_at if latest else None
+
+
+def _gone(deps: Deps, exc: PermanentSendError, now: datetime) -> None:
+    """The platform no longer has the post (PostGone, e.g. Google's 404 on a deleted review): recorded as its
+    author's removal — said once in the thread; a review's clock stops. If Slack is away, the poll's next pass
+    posts it."""
+    removal = getattr(exc, "removal", None)
+    if removal is None:
+        return
+    try:
+        ingest_post(deps, removal, now)
+    except Exception as error:  # noqa: BLE001 - recorded or not, the reply's outcome is settled already
+        log.warning("%s post %s: its removal not shown yet (%s)", removal.platform, removal.thread_id[:80], error)
 
 
 def _send_once(adapter, action: OutboundAction, uncertain_since: datetime | None, now: datetime,

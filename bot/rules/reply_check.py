@@ -21,12 +21,15 @@ from functools import lru_cache
 
 from bot.rules import reply_words as words, tone_model
 
-PERSONAL = frozenset({"email", "phone", "card", "bank", "identity"})
-ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
+PERSONAL = frozenset({"email", "phone", "card", "bank", "identity", "secret", "address"})
+ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "secret": "🔑", "address": "🏠", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
          "sarcasm": "🙄", "hostile": "😠", "tone": "🧊"}
 WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
         "bank": "a bank account number (IBAN, or sort code and account)",
-        "identity": "a date of birth or an identity number (passport, national insurance, social security)",
+        "identity": "a date of birth or an identity number (passport, national insurance, social security, "
+        "driving licence, tax or health number)",
+        "secret": "a password, PIN, card security code or security answer",
+        "address": "a home street address",
         "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
         "sarcasm": "dismissive sarcasm", "tone": "a tone that reads like replies we would not send",
         "hostile": "strongly negative words aimed at the customer, with no "
@@ -64,6 +67,10 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
         found += [Finding("bank", f"account •••• {digits[-4:]}") for digits in accounts]
         ids = list(_identities(text))
         found += [Finding("identity", f"{what} ••••") for what, _ in ids]
+        secrets = list(_secrets(text))
+        found += [Finding("secret", f"{what} ••••") for what, _ in secrets]
+        found += [Finding("address", f"•• {street}") for street in _addresses(text)]
+        ids += secrets
         taken = cards + accounts + [digits for _, digits in ids]
         found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
                   if digits not in taken and not any(digits in iban for iban in banks)]
@@ -101,7 +108,8 @@ def describe(findings: tuple[Finding, ...]) -> str:
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Digits with the separators people write numbers with; what they are is decided below.
-NUMBER = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ().\-/]{4,24}\d(?![\w])")
+# A number glued to letters by a hyphen is a reference ("TXN-00482913"), not a phone.
+NUMBER = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)?\(?\d[\d ().\-/]{4,24}\d(?![\w])")
 CARD = re.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
 DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
 TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
@@ -169,7 +177,33 @@ IDENTITIES = (
     ("passport number", re.compile(r"passport(?: number| no\.?)?:?\s*(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b")),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])")),
+    # Any identity number named as one, in any country's format ("Medicare number
+    # 2123 45670 1", "PAN ABCDE1234F", "driving licence MORGA753116SM9IJ"): the
+    # name says what it is; four digits or more say it is the number itself.
+    ("identity number", re.compile(
+        r"\b(?:medicare|pps|pan|sin|aadhaa?r|tax file|tfn|nhs|social insurance|national (?:id|identity)|id card|"
+        r"identity card|health (?:card|insurance)|(?:driving|driver'?s) licen[cs]e|licen[cs]e|permit|visa)"
+        r"(?: card)?(?: number| no\.?| #)?:?\s*(?:is\s+)?([A-Z0-9](?:[A-Z0-9]|[ -](?=\d)){5,20})", re.IGNORECASE)),
 )
+# A secret that opens an account, whoever it belongs to: a password, PIN, card
+# security code or security answer, followed (within a few small words) by a
+# value — quoted, or a word with a digit in it. "Never share your PIN" and "the
+# CVV is the 3 digits on the back" name one without giving it.
+SECRET = re.compile(
+    r"\b(password|passcode|pass code|passphrase|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+    r"memorable (?:word|answer|information|date)|(?:one[- ]time|verification|login|access) (?:code|passcode))\b"
+    r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be)){0,4}\W+"
+    r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|(?=\S*\d)[^\s,;]{3,40})", re.IGNORECASE)
+# A street address: a house number, a capitalised street name and its kind
+# ("14 Acacia Avenue", "301 W 57th St", "5 Mill Lane"). A shop's or an office's
+# address is meant to be published: one after "store", "branch" … passes.
+ADDRESS = re.compile(
+    r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z0-9][\w'-]*\.? ){1,3}"
+    r"(Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Cres|Terrace|Gardens|"
+    r"Grove|Boulevard|Blvd|Mews|Row|Square|Walk|Hill|Parade|Rise|View)\b")
+PUBLIC_PLACE = re.compile(r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|"
+                          r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b[^.!?]{0,30}$",
+                          re.IGNORECASE)
 
 
 def _uk_accounts(text: str):
@@ -180,7 +214,20 @@ def _uk_accounts(text: str):
 def _identities(text: str):
     for what, pattern in IDENTITIES:
         for match in pattern.finditer(text):
-            yield what, re.sub(r"\D", "", match.group(1))
+            digits = re.sub(r"\D", "", match.group(1))
+            if len(digits) >= 4:  # "pan in the dishwasher" names no number
+                yield what, digits
+
+
+def _secrets(text: str):
+    for match in SECRET.finditer(text):
+        yield match.group(1).lower(), re.sub(r"\D", "", match.group(2))
+
+
+def _addresses(text: str):
+    for match in ADDRESS.finditer(text):
+        if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
+            yield match.group(1)
 
 
 def _phones(text: str, allow: frozenset[str]):

@@ -88,12 +88,20 @@ def stars(rating: int) -> str:
     return "★" * rating + "☆" * (5 - rating)
 
 
-def review_blocks(msg: Message) -> list[dict]:
+def review_blocks(msg: Message, now_reads: Message | None = None) -> list[dict]:
     """A review's stars, headline and location above its text (nothing for
-    posts that are not reviews)."""
+    posts that are not reviews). now_reads: its latest version since (a
+    revision, or its removal with the stars it last had): the stars shown are
+    the current ones, and the line says it was revised and what it was."""
     if msg.rating is None:
         return []
-    line = f"*{stars(msg.rating)}* {msg.rating}/5"
+    current = now_reads.rating if now_reads is not None and now_reads.rating is not None else msg.rating
+    line = f"*{stars(current)}* {current}/5"
+    was = f"was {stars(msg.rating)}" if current != msg.rating else ""
+    if now_reads is not None and now_reads.change == "revised":
+        line += f" ({was + ', ' if was else ''}revised {slack_date(now_reads.created_at, '{date_short}')})"
+    elif was:  # removed after a revision: the stars it had last
+        line += f" ({was})"
     if msg.title:
         line += f" · *{escape_for_slack(msg.title)}*"
     if msg.location:
@@ -162,10 +170,11 @@ def attachment_blocks(msg: Message) -> list[dict]:
     return blocks
 
 
-def fallback_text(platform_label: str, msg: Message) -> str:
+def fallback_text(platform_label: str, msg: Message, rating: int | None = None) -> str:
+    """The notification text; rating: a review's current stars, when a revision changed them."""
     shown = msg.text if not msg.parked_reason else "(cannot be shown in Slack)"
     if msg.rating is not None and not msg.parked_reason:
-        shown = f"{stars(msg.rating)} {shown}"
+        shown = f"{stars(rating or msg.rating)} {shown}"
     cut = shown[:FALLBACK_CHARS] + ("…" if len(shown) > FALLBACK_CHARS else "")
     ear = "👂 " if msg.listened else ""  # a listening match, in the notification too
     return f"{ear}{platform_label} · {escape_for_slack(msg.author_handle or '')}: {escape_for_slack(cut)}"
@@ -256,24 +265,25 @@ PRIVATE_NOTE = "🔒 *Private message* — replies in this thread go to {who} pr
 
 def root_message(conv: Conversation, first: Message, platform_label: str, now: datetime,
                  in_flight: str | None = None, can_private: bool = False,
-                 window_closes: datetime | None = None, writing: tuple[str, ...] = (), removed: bool = False,
+                 window_closes: datetime | None = None, writing: tuple[str, ...] = (), review: Message | None = None,
                  listening: str | None = None) -> dict:
     """chat.postMessage / chat.update arguments (minus channel and ts).
-    writing: who has the composer open for it (✍️ Reply); removed: the
-    customer took this review back since (said above its text); listening:
-    what a 👂 root says the team can do with a listening match."""
+    writing: who has the composer open for it (✍️ Reply); review: a review's
+    latest version since its first post — a revision (its stars shown, "was …,
+    revised …") or its removal (said above its text); listening: what a 👂
+    root says the team can do with a listening match."""
     line = author_line(platform_label, first, conv.private)
     if first.change:  # the first the desk saw of it was an edit or a removal
         line = CHANGE_LOOK.get(first.change, first.change) + " · " + line
     blocks = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]}]
     if listening:  # a 👂 listening match: what the team can do, as the platform allows
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": listening}]})
-    if removed:
+    if review is not None and review.change == "removed":
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": REMOVED_REVIEW}]})
     if conv.private:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": PRIVATE_NOTE.format(
             who=escape_for_slack(conv.customer_handle), label=platform_label)}]})
-    blocks += review_blocks(first) + text_sections(first, platform_label)
+    blocks += review_blocks(first, review) + text_sections(first, platform_label)
     line = status_line(conv, now, in_flight)
     if window_closes is not None and conv.status != RESOLVED:
         line += (" · 💬 reply window " + ("*closed* " if now >= window_closes else "closes ")
@@ -283,14 +293,16 @@ def root_message(conv: Conversation, first: Message, platform_label: str, now: d
             + " writing"
     status = [{"type": "context", "elements": [{"type": "mrkdwn", "text": line}]},
               action_buttons(conv, can_private)]
-    return {"text": fallback_text(platform_label, first), "blocks": blocks,
+    return {"text": fallback_text(platform_label, first, review and review.rating), "blocks": blocks,
             "attachments": [{"color": urgency_color(conv, now), "blocks": status,
                              "fallback": f"#{conv.id} {conv.status}"}],
             "unfurl_links": False, "unfurl_media": False}
 
 
-REMOVED_REVIEW = ("🗑️ *The customer removed this review.* Its last text is below; there is nothing left to "
-                  "answer on the platform.")
+REMOVED_REVIEW = ("🗑️ *The customer removed this review.* There is nothing left to answer on the platform: "
+                  "resolved, no SLA alarms. If they publish it again, it reopens.")
+REMOVED_REVIEW_LOOK = ("🗑️ *The customer removed their review* — nothing left to answer: resolved, its SLA alarms "
+                       "stopped (its last text below)")
 CHANGE_LOOK = {"edited": "✏️ *The customer edited a post* (new text below)",
                "removed": "🗑️ *The customer removed or hid a post* (its last text below)",
                "revised": "✏️ *The customer revised their review* (reopened; now reads as below)"}
@@ -301,7 +313,9 @@ def followup_message(msg: Message, platform_label: str, someone_else: bool = Fal
     (a bystander replying in the same platform thread) — shown, marked, and
     never what a staff reply answers."""
     line = author_line(platform_label, msg, private)
-    if msg.change:
+    if msg.change == "removed" and msg.rating is not None:
+        line = REMOVED_REVIEW_LOOK + " · " + line
+    elif msg.change:
         line = CHANGE_LOOK.get(msg.change, msg.change) + " · " + line
     if someone_else:
         line = "👥 *Someone else* (not the customer; replies do not go to them) · " + line

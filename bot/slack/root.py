@@ -124,7 +124,7 @@ class _Shown:
     in_flight: str | None
     latest: Message | None
     writing: tuple[str, ...]
-    removed: bool
+    review: Message | None   # a review's latest version (a revision, its removal), when not its first post
 
 
 def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
@@ -132,10 +132,10 @@ def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
     first = first or store.first_customer_message(session, conv.id)
     # The customer's latest post only dates a messaging window; where the platform has none, it is not read.
     latest = store.latest_customer_message(session, conv.id, conv.customer_id) if reply_window(deps, conv) else None
-    # A review is one post: once its customer removed it, its root says so (a comment thread goes on).
-    removed = first is not None and first.rating is not None and store.latest_change(session, conv.id) == "removed"
+    # A review is one post: its root shows its current stars, and says so once its customer removed it.
+    review = store.latest_review(session, conv.id) if first is not None and first.rating is not None else None
     in_flight, writing = store.root_marks(session, conv.id, now)
-    return _Shown(first, in_flight, latest, writing, removed)
+    return _Shown(first, in_flight, latest, writing, review if review is not None and review.id != first.id else None)
 
 
 def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, shown: _Shown,
@@ -145,4 +145,4 @@ def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, sho
     parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
         root_message(conv, first, deps.label(conv.platform, conv.private), now, shown.in_flight, private_ok, closes,
-                     shown.writing, removed=shown.removed, listening=listening_note(deps, conv, first))))
+                     shown.writing, review=shown.review, listening=listening_note(deps, conv, first))))

@@ -10,12 +10,12 @@ caller's transaction.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.store.models import RESOLVED, Alarm, Conversation, ConversationKey
+from bot.store.models import RESOLVED, Alarm, Conversation, ConversationKey, Message
 
-_conv, _alarm, _key = Conversation.__table__, Alarm.__table__, ConversationKey.__table__
+_conv, _alarm, _key, _message = Conversation.__table__, Alarm.__table__, ConversationKey.__table__, Message.__table__
 _COLUMNS = tuple(c.key for c in _conv.columns)
 _ALARM = (_alarm.c.id.label("alarm_id"), _alarm.c.kind.label("alarm_kind"),
           _alarm.c.due_at.label("alarm_due_at"), _alarm.c.fired_at.label("alarm_fired_at"))
@@ -37,19 +37,69 @@ def _locked_with_alarms(where):
             .where(where).with_for_update(of=_conv))
 
 
-_BY_KEY = _locked_with_alarms(_conv.c.id == select(_key.c.conversation_id).where(
+_KEY_HOLDER = select(_key.c.conversation_id).where(
     _key.c.platform == bindparam("platform"), _key.c.account == bindparam("account"),
-    _key.c.external_thread_id == bindparam("thread_id")).scalar_subquery())
+    _key.c.external_thread_id == bindparam("thread_id")).scalar_subquery()
+_BY_KEY = _locked_with_alarms(_conv.c.id == _KEY_HOLDER)
 # The customer's open conversation with this brand account, in the same kind
 # of channel: a DM never lands in a public thread, nor a public post in a DM thread.
 # The status is asked again outside: PostgreSQL checks the outer conditions
 # once more on a row it waited to lock, so one resolved meanwhile is not
 # taken (as with the ORM finder's single SELECT … FOR UPDATE).
 _newest = _conv.alias("newest")  # named apart from the outer query's conversation: never correlated
-_OPEN_OF_CUSTOMER = _locked_with_alarms((_conv.c.status != RESOLVED) & (_conv.c.id == select(_newest.c.id).where(
+_CUSTOMERS_OPEN = (select(_newest.c.id).where(
     _newest.c.platform == bindparam("platform"), _newest.c.account == bindparam("account"),
     _newest.c.customer_id == bindparam("customer_id"), _newest.c.private == bindparam("private"),
-    _newest.c.status != RESOLVED).order_by(_newest.c.id.desc()).limit(1).scalar_subquery()))
+    _newest.c.status != RESOLVED).order_by(_newest.c.id.desc()).limit(1).scalar_subquery())
+
+
+def _seen(column):
+    return select(column).where(_message.c.platform == bindparam("platform"),
+                                _message.c.account == bindparam("account"),
+                                _message.c.external_id == bindparam("external_id")).scalar_subquery()
+
+
+# Everything a customer post reads before it is recorded, in one SELECT: the
+# conversation its thread feeds, else the customer's open one (a thread's own
+# conversation is taken whatever its status), locked, with its alarms; whether
+# the thread was known; and the post itself if it was recorded before (a
+# re-fetch or a webhook retry) — three SELECTs, one per post each, before.
+_OF_POST = (select(_conv, *_ALARM, _KEY_HOLDER.label("by_key"), _seen(_message.c.id).label("seen_id"),
+                   _seen(_message.c.slack_ts).label("seen_ts"))
+            .select_from(_conv.outerjoin(_alarm, _alarm.c.conversation_id == _conv.c.id))
+            .where(_conv.c.id == func.coalesce(_KEY_HOLDER, _CUSTOMERS_OPEN),
+                   _KEY_HOLDER.is_not(None) | (_conv.c.status != RESOLVED))
+            .with_for_update(of=_conv))
+_SEEN = select(_message.c.id, _message.c.slack_ts).where(
+    _message.c.platform == bindparam("platform"), _message.c.account == bindparam("account"),
+    _message.c.external_id == bindparam("external_id"))
+
+
+class PostsPlace:
+    """What conversation_of_post found: the conversation (None when the post
+    starts one), as read; whether its thread was known; and (id, slack_ts) of
+    the post when it was recorded before, else None."""
+    __slots__ = ("conv", "loaded", "known_thread", "seen")
+
+    def __init__(self, conv, loaded, known_thread: bool, seen):
+        self.conv, self.loaded, self.known_thread, self.seen = conv, loaded, known_thread, seen
+
+
+def conversation_of_post(session: Session, platform: str, account: str, thread_id: str, customer_id: str,
+                         private: bool, external_id: str) -> PostsPlace:
+    """The conversation a post belongs in, locked — its thread's, else its
+    customer's open one (as queries.find_conversation_by_key, then
+    find_open_conversation_of_customer) — and whether the post was seen."""
+    found = session.execute(_OF_POST, {"platform": platform, "account": account, "thread_id": thread_id,
+                                       "customer_id": customer_id, "private": private,
+                                       "external_id": external_id}).all()
+    if not found:  # a new thread of a customer with nothing open: a post seen before is all but impossible
+        seen = session.execute(_SEEN, {"platform": platform, "account": account, "external_id": external_id}).first()
+        return PostsPlace(None, None, False, seen)
+    first = found[0]
+    conv, loaded = _build(found)
+    return PostsPlace(conv, loaded, first.by_key is not None,
+                      (first.seen_id, first.seen_ts) if first.seen_id is not None else None)
 
 
 def conversation_by_key(session: Session, platform: str, account: str,
@@ -57,13 +107,6 @@ def conversation_by_key(session: Session, platform: str, account: str,
     """The conversation a platform thread feeds, locked (as queries.find_conversation_by_key)."""
     return _build(session.execute(_BY_KEY, {"platform": platform, "account": account,
                                             "thread_id": thread_id}).all())
-
-
-def open_conversation_of_customer(session: Session, platform: str, account: str, customer_id: str,
-                                  private: bool) -> tuple[Conversation, Loaded] | None:
-    """As queries.find_open_conversation_of_customer, locked."""
-    return _build(session.execute(_OPEN_OF_CUSTOMER, {"platform": platform, "account": account,
-                                                      "customer_id": customer_id, "private": private}).all())
 
 
 def _build(rows) -> tuple[Conversation, Loaded] | None:
@@ -133,6 +176,7 @@ def write_back(session: Session, conv: Conversation, loaded: Loaded) -> None:
 # it asks for. Without .values(), the columns written are the parameters
 # named after them ("row_id" names none).
 _INSERT = insert(_conv).returning(_conv.c.id)
+_INSERT_ALARMS = insert(_alarm)
 _UPDATE = {table: update(table).where(table.c.id == bindparam("row_id")) for table in (_conv, _alarm)}
 
 
@@ -140,4 +184,4 @@ def _insert_alarms(session: Session, conversation_id: int, alarms) -> None:
     rows = [{"conversation_id": conversation_id, "kind": a.kind, "due_at": a.due_at, "fired_at": a.fired_at}
             for a in alarms]
     if rows:
-        session.execute(insert(_alarm), rows)
+        session.execute(_INSERT_ALARMS, rows)

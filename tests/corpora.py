@@ -1,0 +1,78 @@
+"""The labelled posts and replies of issue 25, as one list of batches: who
+wrote each, and what it may be used for. tests/test_urgency.py and
+tests/test_reply_check.py print their figures from it, and bench/urgency.py
+trains the shipped models on, and cross-validates over, the same list.
+
+A batch is one writer (or one sitting), so leaving one out at a time
+(bench/urgency.py --lobo) predicts how the method reads a writer it never
+saw — which mixing the batches and cutting five folds does not.
+
+Roles: TUNING (written beside the rules), DEVELOPMENT (held out once, read
+and tuned on since), HELD-OUT (written blind, evaluated once after the
+method is frozen: printed, never trained on). Batch 3 is added by the lead;
+until its files (urgency.jsonl, replies.jsonl) exist it is not collected.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HELD_OUT = "HELD-OUT"
+# The first corpus's reply labels, as the batches spell them.
+_REPLY_LABELS = {"good": "ok", "insult": "bad_tone", "sarcasm": "bad_tone", "profanity": "bad_tone",
+                 "shouting": "bad_tone", "email": "personal_data", "phone": "personal_data",
+                 "card": "personal_data", "bank": "personal_data"}
+
+
+@dataclass(frozen=True)
+class Batch:
+    name: str
+    role: str                # TUNING, DEVELOPMENT or HELD-OUT
+    posts: tuple[str, ...]   # files under tests/fixtures/ (urgency)
+    replies: tuple[str, ...]  # (reply check)
+
+    @property
+    def has_posts(self) -> bool:
+        return all((FIXTURES / path).exists() for path in self.posts)
+
+    @property
+    def has_replies(self) -> bool:
+        return all((FIXTURES / path).exists() for path in self.replies)
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.role})"
+
+    def read_posts(self) -> list[dict]:
+        """{"label", "text", "class"?} for every post of the batch."""
+        return [row for path in self.posts for row in _read(FIXTURES / path)]
+
+    def read_replies(self) -> list[dict]:
+        """{"label": ok | bad_tone | personal_data, "text"} for every reply of the batch."""
+        rows = [row for path in self.replies for row in _read(FIXTURES / path)]
+        return [{**row, "label": _REPLY_LABELS.get(row["label"], row["label"])} for row in rows]
+
+
+BATCHES = (
+    Batch("first corpus", "TUNING", ("urgency_corpus.tsv",), ("reply_corpus.tsv",)),
+    Batch("written for issue 25", "TUNING", ("tuning/urgency.jsonl", "tuning/check_urgency.jsonl"),
+          ("tuning/replies.jsonl", "tuning/check_replies.jsonl")),
+    Batch("batch 1", "DEVELOPMENT", ("heldout/urgency.jsonl",), ("heldout/replies.jsonl",)),
+    Batch("batch 2", "DEVELOPMENT", ("heldout2/urgency.jsonl",), ("heldout2/replies.jsonl",)),
+    Batch("batch 3", HELD_OUT, ("heldout3/urgency.jsonl",), ("heldout3/replies.jsonl",)),
+)
+
+
+def development() -> tuple[Batch, ...]:
+    """The batches a method may be built, trained and tuned on (each has posts and replies)."""
+    return tuple(batch for batch in BATCHES if batch.role != HELD_OUT)
+
+
+def _read(path: Path) -> list[dict]:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".tsv":  # label <tab> … <tab> text; "#" lines are comments
+        rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+        return [{"label": row[0], "text": row[-1]} for row in rows]
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
