@@ -12,6 +12,7 @@ import requests
 from flask import Flask, jsonify, request
 
 from sandbox.emoji import EMOJI
+from sandbox.page_bluesky import bluesky_customer, bluesky_view
 from sandbox.page_views import meta_view, x_dms, x_timeline
 from sandbox.page_hearts import heart_labels
 from sandbox.page_modals import add_modal_routes
@@ -21,6 +22,8 @@ from sandbox.slack_emulator import SlackState
 from sandbox.x_emulator import XState
 
 CHANNEL = "C0SUPPORT"
+# The reactions a staff member may put on a customer's post from the page: each is one the bot acts on.
+REACTIONS = ("heart", "see_no_evil", "eyes", "white_check_mark", "zzz")
 
 
 def _message_view(message: dict, state: SlackState, heart=None) -> dict:
@@ -51,6 +54,20 @@ def escape_mentions(slack: SlackState, text: str) -> str:
         uid = names.get(match.group(1).lower())
         return f"<@{uid}|{match.group(1)}>" if uid else match.group(0)
     return re.sub(r"(?<![<\w])@(\w+)", mention, text.strip())
+
+
+def mention_colleagues(slack: SlackState, text: str) -> str:
+    """A staff message as Slack's client sends it: &, < and > escaped, and
+    "@alice" of a person in the workspace as `<@U0ALICE>` (the client turns a
+    picked name into a mention; the bot reads a message addressed to a
+    colleague as internal). An unknown @name stays text, as Slack leaves it."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    names = {u["display_name"].lower(): uid for uid, u in slack.users.items()}
+
+    def mention(match: re.Match) -> str:
+        uid = names.get(match.group(1).lower())
+        return f"<@{uid}>" if uid else match.group(0)
+    return re.sub(r"(?<!\w)@([\w.-]*\w)", mention, text)
 
 
 def polling_view(engine) -> list[dict]:
@@ -102,7 +119,7 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
 
     @app.get("/state")
     def state():
-        heart = heart_labels(x, graph)
+        heart = heart_labels(x, graph, bluesky)
         with slack.lock:
             roots = sorted(slack.roots(CHANNEL), key=lambda m: m["ts"], reverse=True)
             channel = [{**_message_view(root, slack, heart),
@@ -124,7 +141,7 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
                         "home": home, "webhook": bool(x.webhook_url), "facebook": sorted(
                             (meta_view(graph) if graph else []) + (threads_view(threads) if threads else []),
                             key=lambda i: i["created_at"], reverse=True),
-                        "polling": polling_view(engine),
+                        "bluesky": bluesky_view(bluesky) if bluesky else [], "polling": polling_view(engine),
                         "reviews": reviews_view(list(reviews), request.host_url.rstrip("/"))})
 
     @app.get("/emoji.json")
@@ -160,10 +177,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
                   "instagram_mention": graph.ig_mentions_account} if graph else {}
         if kind in makers:
             return jsonify({"ok": True, "id": makers[kind](username, text)["id"]})
-        if kind.startswith("bluesky") and bluesky is not None:  # a mention (@ added if missing), or naming the brand
-            tagged = kind == "bluesky" and f"@{bluesky.handle}" not in text
-            return jsonify({"ok": True, "id": bluesky.customer_mentions(
-                username, f"@{bluesky.handle} {text}" if tagged else text)["uri"]})
+        if kind.startswith("bluesky") and bluesky is not None:  # a mention, a post naming the brand, or a DM
+            made = bluesky_customer(bluesky, kind, username, text)
+            if made is not None:
+                return jsonify({"ok": True, "id": made})
         if kind.startswith("threads") and threads is not None:  # a reply to the brand's post, or a mention
             made = threads_customer(threads, kind, username, text)
             if made is not None:
@@ -186,10 +203,11 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
 
     @app.post("/react")
     def react():
-        """A staff ❤️ (like) or 🙈 (hide) on a customer's message, added or taken back."""
+        """A staff reaction on a customer's message, added or taken back: ❤️ (like), 🙈 (hide), 👀 (claim),
+        ✅ (resolve), 💤 (snooze) — the ones the bot acts on (handlers/slack_actions.py)."""
         form = request.get_json(silent=True) or {}
-        if form.get("user") not in slack.users or not form.get("ts") or form.get("name") not in ("heart", "see_no_evil"):
-            return jsonify({"ok": False, "error": "user, ts and name (heart or see_no_evil) are required"}), 400
+        if form.get("user") not in slack.users or not form.get("ts") or form.get("name") not in REACTIONS:
+            return jsonify({"ok": False, "error": f"user, ts and name ({', '.join(REACTIONS)}) are required"}), 400
         in_background(slack.user_reacts, form["user"], CHANNEL, form["ts"], form["name"], bool(form.get("removed")))
         return jsonify({"ok": True})
 
@@ -198,7 +216,9 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         form = request.get_json(silent=True) or {}
         if not form.get("thread_ts") or not (form.get("text") or "").strip() or form.get("user") not in slack.users:
             return jsonify({"ok": False, "error": "thread, staff member and text are required"}), 400
-        in_background(slack.user_posts, form["user"], CHANNEL, form["text"], form["thread_ts"])
+        # As Slack's client sends it: & < > escaped, then "@bob" of a colleague as <@U0BOB>.
+        in_background(slack.user_posts, form["user"], CHANNEL, mention_colleagues(slack, form["text"]),
+                      form["thread_ts"], True, False)
         return jsonify({"ok": True})
 
     @app.post("/command")

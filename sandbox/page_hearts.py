@@ -7,22 +7,25 @@ from __future__ import annotations
 
 from adapters.base import PostRef, heart_for
 from adapters.registry import PLATFORMS
+from sandbox.page_bluesky import private_ids
 
 COLLEAGUES_ONLY = "(colleagues only)"
 
 
-def _private_ids(x, graph) -> set[str]:
+def _private_ids(x, graph, bluesky) -> set[str]:
     found = {e["id"] for e in x.dm_events}
+    if bluesky is not None:
+        found |= private_ids(bluesky)
     if graph is not None:
         found |= {m["id"] for msgs in graph.messages.values() for m in msgs}
         found |= {m["id"] for msgs in graph.ig_messages.values() for m in msgs}
     return found
 
 
-def heart_labels(x, graph):
+def heart_labels(x, graph, bluesky=None):
     """A function from a customer post's Slack marker ({platform, external_id})
     to its button's words, with the emulators' private ids read once."""
-    private = _private_ids(x, graph)
+    private = _private_ids(x, graph, bluesky)
     # heart() needs neither settings nor network: an adapter not built from settings can answer it.
     adapters = {p.name: object.__new__(p.build) for p in PLATFORMS if isinstance(p.build, type)}
     from adapters.bluesky import BlueskyAdapter  # built on demand (its SDK is slow to import); the sandbox has it

@@ -17,6 +17,7 @@ import requests
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
 from bot.store.migrate import upgrade_to_head
+from sandbox.children import guarded, port_holder
 from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 from sandbox.graph_emulator import GraphState, create_graph_emulator
 from sandbox.page import create_page
@@ -100,6 +101,17 @@ def _port_free(port: int) -> bool:
     return True
 
 
+def _who_holds(port: int) -> str:
+    """What to stop: the process on the port by its id where /proc tells (a
+    sandbox's orphan has no terminal to press Ctrl-C in), else the usual suspect."""
+    holder = port_holder(port)
+    if holder is None:
+        return "is another `make demo` still running? Stop it (Ctrl-C in its terminal)"
+    pid, command = holder
+    shown = command if len(command) <= 80 else command[:77] + "..."
+    return f"held by process {pid} ({shown}); stop it (kill {pid})"
+
+
 def _wait_for(url: str, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -118,9 +130,8 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     taken = [p for p in (port, bot_port) if not _port_free(p)]
     if taken:
         # Before the database is touched: it may be a sandbox still running on it.
-        print(f"socialdesk sandbox: port {taken[0]} is in use — is another `make demo` still running? Stop it "
-              f"(Ctrl-C in its terminal), or start this one elsewhere: {_this_command()} --port {port + 100} "
-              f"--data {data_dir}-{port + 100}", file=sys.stderr)
+        print(f"socialdesk sandbox: port {taken[0]} is in use — {_who_holds(taken[0])}, or start this one "
+              f"elsewhere: {_this_command()} --port {port + 100} --data {data_dir}-{port + 100}", file=sys.stderr)
         return 1
     Path(data_dir).mkdir(parents=True, exist_ok=True)
     # Held while this sandbox runs: a second one on the same folder would empty the first one's database.
@@ -158,7 +169,8 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
     settings_file = Path(data_dir) / "sandbox.env"
     settings_file.write_text(by_hand_settings(settings), encoding="utf-8")
     upgrade_to_head(database_url)
-    children = [subprocess.Popen([sys.executable, "-m", "bot", command], env=env)
+    # guarded: each gets SIGTERM if this process dies without stopping them (sandbox.children).
+    children = [subprocess.Popen(guarded([sys.executable, "-m", "bot", command]), env=env)
                 for command in ("web", "worker")]
     try:
         if not _wait_for(f"http://127.0.0.1:{bot_port}/healthz", 90):

@@ -370,9 +370,10 @@ def test_each_start_has_its_own_run_id_so_a_tab_left_open_reloads(slack_state, x
     assert "fresh.run !== STATE.run" in page and "location.reload()" in page
 
 
-def test_the_page_offers_hide_beside_like_and_nothing_else(page):
-    """docs/sandbox.md tells a visitor to 🙈 a Threads reply: the page's /react takes it."""
-    for name, status in (("heart", 200), ("see_no_evil", 200), ("white_check_mark", 400), (None, 400)):
+def test_the_page_offers_hide_beside_like(page):
+    """docs/sandbox.md tells a visitor to 🙈 a Threads reply: the page's /react takes it
+    (and 👀 ✅ 💤: tests/test_sandbox_bluesky.py)."""
+    for name, status in (("heart", 200), ("see_no_evil", 200), ("thumbsup", 400), (None, 400)):
         answer = page.post("/react", json={"user": "U0ALICE", "ts": "1.000001", "name": name})
         assert answer.status_code == status, name
     assert "🙈 Hide" in page.get("/").get_data(as_text=True)

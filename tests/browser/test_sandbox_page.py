@@ -105,6 +105,10 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         dave = page.locator("#channel .conversation", has_text="@dave")
         expect(dave).to_contain_text("posted 2 times", timeout=WAIT_MS)
         expect(dave).to_have_count(1)
+        # 👀 ✅ 💤 act on a root only (as in Slack): the follow-up in the thread offers ❤️ and 🙈 alone.
+        expect(dave.get_by_role("button", name="+ 👀", exact=True)).to_have_count(1)
+        expect(dave.locator(".thread").get_by_role("button", name="🙈 Hide", exact=True)).to_have_count(1)
+        expect(dave.locator(".thread").get_by_role("button", name="+ 👀", exact=True)).to_have_count(0)
         dave.locator("select[aria-label=Priority]").select_option(label="🔴 Urgent")
         expect(dave).to_contain_text("priority urgent", timeout=WAIT_MS)
 
@@ -188,6 +192,20 @@ def test_dms_reply_privately_and_likes_in_the_browser_by_webhook(tmp_path, brows
         lena.locator("textarea").fill("It does, from next week!")
         lena.get_by_role("button", name="Reply", exact=True).click()
         expect(page_side.filter(has_text="from next week")).to_have_count(1, timeout=WAIT_MS)
+
+        # Bluesky (polled: it has no webhooks): a DM, claimed with the 👀 reaction button, answered from its
+        # thread; both sides show on the Bluesky panel (it had none: Bluesky showed nowhere on the right).
+        _post_as_customer(page, "gus", "Can I change my address?", kind="bluesky_dm")
+        sky = page.locator("#bluesky .tweet")
+        expect(sky.filter(has_text="Can I change my address?")).to_contain_text("DM to @acme.bsky.social")
+        gus = page.locator("#channel .conversation", has_text="@gus.bsky.social")
+        expect(gus).to_contain_text("Bluesky", timeout=WAIT_MS)
+        gus.get_by_role("button", name="+ 👀", exact=True).click()
+        expect(gus.get_by_role("button", name="− 👀", exact=True)).to_be_visible(timeout=WAIT_MS)
+        gus.locator("textarea").fill("Sure Gus, send it here.")
+        gus.get_by_role("button", name="Reply", exact=True).click()
+        expect(page.locator("#bluesky .tweet.brand", has_text="send it here")).to_contain_text(
+            "DM to @gus.bsky.social", timeout=WAIT_MS)
 
 
 def test_with_webhooks_unticked_a_post_arrives_by_polling(tmp_path, browser):
