@@ -11,8 +11,8 @@ from tests.helpers import latest_outbox as _row
 from tests.helpers import thread
 
 FLAGGED = "Calm down, call me on 07700 900123"
-
-
+# Only personal data: a DM is its fix, so the held notice offers Send privately (never for tone).
+PERSONAL_ONLY = "Sorry Carol, call me on 07700 900123"
 
 
 def _undo_notices(slack_state, root: dict) -> list[dict]:
@@ -66,13 +66,13 @@ def test_send_anyway_leaves_once_the_delay_is_over(bot, deps, clock, x_state, sl
 @pytest.mark.settings(SEND_DELAY="10s")
 def test_send_privately_waits_send_delay_too(bot, deps, clock, x_state, slack_state, carol):
     tweet, root = carol
-    held = _release(bot, slack_state, root, FLAGGED, "reply_send_privately")
+    held = _release(bot, slack_state, root, PERSONAL_ONLY, "reply_send_privately")
     assert slack_state.ephemerals[held]["text"].endswith("instead of publicly in 10 s; Undo in the thread until then.")
     carol_id = x_state.add_user("carol")
     assert x_state.brand_dms_to(carol_id) == []
     assert len(_undo_notices(slack_state, root)) == 1
     deliver(deps, clock.advance(seconds=11))
-    assert x_state.brand_dms_to(carol_id) == [FLAGGED] and x_state.replies_to(tweet["id"]) == []
+    assert x_state.brand_dms_to(carol_id) == [PERSONAL_ONLY] and x_state.replies_to(tweet["id"]) == []
 
 
 @pytest.mark.settings(SEND_DELAY="10s")
