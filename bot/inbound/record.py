@@ -38,7 +38,8 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     place = rows.conversation_of_post(session, post.platform, post.account, post.thread_id, post.author_id,
                                       post.private, post.external_id)
     if place.seen is not None:
-        again = reviews.seen_again(session, post)  # a review gone and back (or back and gone again) is news
+        # a review gone and back (or back and gone again) is news; its thread's conversation was read just now
+        again = reviews.seen_again(session, post, place.conv.id if place.known_thread else None)
         if again is None:
             seen_id, seen_ts = place.seen
             return seen_id if seen_ts is None else None

@@ -38,14 +38,17 @@ class Removal(NamedTuple):
     review: bool               # it takes a review down: the conversation's clock stops
 
 
-def seen_again(session: Session, post: InboundPost) -> InboundPost | None:
+def seen_again(session: Session, post: InboundPost, conversation_id: int | None = None) -> InboundPost | None:
     """A post whose key is recorded already, re-keyed when it is news after all — a removal of a review that came
-    back since, or a review back after its removal — or None (a retry, a re-read: nothing new)."""
+    back since, or a review back after its removal — or None (a retry, a re-read: nothing new).
+    `conversation_id`: its thread's conversation, when the caller has read it already (a poll re-reads a whole
+    page of reviews every pass)."""
     if post.rating is None and post.change != REMOVED:
         return None   # only reviews come and go
-    conversation_id = session.scalar(select(ConversationKey.conversation_id).where(
-        ConversationKey.platform == post.platform, ConversationKey.account == post.account,
-        ConversationKey.external_thread_id == post.thread_id))
+    if conversation_id is None:
+        conversation_id = session.scalar(select(ConversationKey.conversation_id).where(
+            ConversationKey.platform == post.platform, ConversationKey.account == post.account,
+            ConversationKey.external_thread_id == post.thread_id))
     latest = store.latest_review(session, conversation_id) if conversation_id is not None else None
     if latest is None or (latest.change == REMOVED) == (post.change == REMOVED):
         return None
