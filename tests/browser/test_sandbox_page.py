@@ -26,15 +26,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The demo's 10 s Undo window, shortened: no test here presses Undo
+# (tests/test_send_delay.py does); each reply waited the whole window,
+# and the DM test alone sent six (95 s of its run, 4 min 51 s for the six tests).
+TEST_SEND_DELAY = "2s"
+
+
 @contextmanager
 def sandbox(data_dir: str):
     """One `make demo` run, on its own ports, stopped like Ctrl-C."""
     port, ready, stop = _free_port(), threading.Event(), threading.Event()
+    before = os.environ.get("SEND_DELAY")
+    os.environ["SEND_DELAY"] = TEST_SEND_DELAY  # read by run_sandbox as it starts
     outcome = {}
     runner = threading.Thread(target=lambda: outcome.setdefault("rc", run_sandbox(
         port=port, bot_port=_free_port(), data_dir=data_dir, ready=ready, stop=stop)), daemon=True)
     runner.start()
-    assert ready.wait(60), f"sandbox did not start: {outcome}"
+    started = ready.wait(60)
+    if before is None:  # the children have their environment now
+        os.environ.pop("SEND_DELAY", None)
+    else:
+        os.environ["SEND_DELAY"] = before
+    assert started, f"sandbox did not start: {outcome}"
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -80,7 +93,7 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         brand = page.locator("#timeline .tweet.brand")
         expect(brand).to_contain_text("@carol Sorry Carol, we're on it: your parcel left today.", timeout=WAIT_MS)
         expect(brand).to_have_count(1)
-        # SEND_DELAY=10s: the Undo sat in the thread under the reply; once it left, the notice says so, no button.
+        # SEND_DELAY (2 s here): the Undo sat in the thread under the reply; once it left, the notice says so, no button.
         expect(carol.locator(".thread")).to_contain_text("📤 Sent to X.", timeout=WAIT_MS)
         expect(carol).to_contain_text("Answered", timeout=WAIT_MS)
         expect(carol).to_contain_text("📤", timeout=WAIT_MS)
