@@ -32,27 +32,24 @@ test: $(NLP_STAMP)
 test-scale: $(STAMP)
 	$(BIN)/python -m pytest tests/test_scale_out.py -m scale
 
-# The suite with the wall clock a year ahead and a year back, in the test
-# process and every process it starts (tests/clock_shift/sitecustomize.py,
-# time-machine), on SQLite: no test may depend on today's date.
-# One pass: worker gw0 runs its tests a year ahead, gw1 a year back, and the
-# processes they start inherit their worker's year. Every test runs shifted
-# once; xdist hands tests out by load, so which test meets which year changes
-# from run to run (a failure names its year; the summary counts both).
-# The whole suite, not a selection of "tests that read the clock": 2/3 of the
-# SQLite tests read today's date through the injected `clock` fixture (it starts
-# at now), most of the rest start real processes (which read the wall clock) or
-# call code that reads it itself (adapters' default clocks, the database-outage
-# timestamps, Slack's signature age): a static selection would drop only the cheap
-# pure tests (test_layout & co., seconds) and leave a blind spot for a new test
-# whose code under test reads the clock unseen. tests/test_clock_shift.py fails
-# if the shift stops reaching a test calling datetime.now() or a process it starts.
+# No test may depend on today's date: each meets today once and a year ahead or
+# back once (tests/clock_shifting.py, time-machine; the processes a test starts
+# inherit its year through tests/clock_shift/sitecustomize.py). With PostgreSQL,
+# `make test` already runs every test that has both database variants on
+# PostgreSQL at today's date and on SQLite shifted (worker gw0 a year ahead, gw1
+# a year back); this runs, shifted, the rest — the tests without a database and
+# those on SQLite alone. Without PostgreSQL it runs the whole suite on SQLite.
+# The whole rest, not a selection of "tests that read the clock": most start
+# real processes (which read the wall clock) or call code that reads it itself;
+# a static selection would leave a blind spot for a new test whose code reads
+# the clock unseen. tests/test_clock_shift.py fails if the shift stops reaching
+# a test calling datetime.now() or a process it starts.
 # They also draw every hypothesis property's full count of examples
 # (TEST_EXAMPLES=full; `make test` draws a third: examples() in tests/helpers.py).
 # sitecustomize imports time_machine before pytest could rewrite its plugin: harmless, so quiet.
 SHIFTED_PYTEST := -W "ignore::pytest.PytestAssertRewriteWarning"
 test-shifted: $(NLP_STAMP)
-	TEST_EXAMPLES=full TEST_DATABASES=sqlite TEST_CLOCK_SHIFT=+365d,-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
+	TEST_EXAMPLES=full TEST_CLOCK_SHIFT=+365d,-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp

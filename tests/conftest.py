@@ -8,7 +8,6 @@ import os
 import shutil
 import socket
 import uuid
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta, timezone
 
@@ -28,6 +27,9 @@ from sandbox.x_emulator import XState, create_x_emulator
 from sandbox.yelp_emulator import YelpState, create_yelp_emulator
 from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
 from sandbox.threads_emulator import ThreadsState, create_threads_emulator
+# The clock shift's hooks and fixture, taken in as this conftest's own.
+from tests.clock_shifting import (clock_shift_here, pytest_collection_modifyitems, pytest_configure,  # noqa: F401
+                                  pytest_runtest_makereport, shift_counts)
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "TRUSTPILOT_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
@@ -87,33 +89,9 @@ def _postgres_answers() -> bool:
         return False
 
 
-# TEST_DATABASES=sqlite limits a run to SQLite (the shifted-clock runs use it).
+# TEST_DATABASES=sqlite limits a run to SQLite.
 POSTGRES = _postgres_answers() and os.environ.get("TEST_DATABASES", "sqlite,postgresql") != "sqlite"
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES else [])
-
-
-def pytest_configure(config):
-    # `make test-shifted` gives each worker its own year (tests/clock_shift/sitecustomize.py), once the worker knows
-    # its id: now. Without TEST_CLOCK_SHIFT, or with one shift, there is nothing to choose.
-    # The controller of an xdist run runs no test and must leave the list to the workers it starts.
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    controller = not worker and getattr(config.option, "numprocesses", None)
-    if "," in os.environ.get("TEST_CLOCK_SHIFT", "") and not controller:
-        import sitecustomize
-        sitecustomize.for_this_worker(worker)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """A failure in a shifted run says which year its worker was in: the runs hand tests out by load, so the same
-    test may meet the other shift next time."""
-    outcome = yield
-    report = outcome.get_result()
-    shift = os.environ.get("TEST_CLOCK_SHIFT")
-    if shift and report.when == "call":
-        report.user_properties.append(("clock shift", shift))
-    if shift and report.failed:
-        report.sections.append(("clock shift", shift))
 
 
 def pytest_report_header(config):
@@ -132,10 +110,8 @@ def report_figure(record_property):
 def pytest_terminal_summary(terminalreporter):
     figures = [value for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
                if report.when == "call" for name, value in report.user_properties if name == "figure"]
-    shifts = Counter(value for reports in terminalreporter.stats.values() for report in reports
-                     for name, value in getattr(report, "user_properties", ()) if name == "clock shift")
-    if shifts:
-        figures.append("clock shifts: " + ", ".join(f"{count} tests at {shift}" for shift, count in sorted(shifts.items())))
+    if shifts := shift_counts(terminalreporter):
+        figures.append(shifts)
     if figures:
         terminalreporter.section("figures measured by the tests")
         for line in figures:

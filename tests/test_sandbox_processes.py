@@ -83,18 +83,21 @@ def test_a_sigkilled_sandbox_takes_its_web_and_worker_with_it(tmp_path):
     port = _two_free_ports()
     sandbox = subprocess.Popen([sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--data",
                                 str(tmp_path / "data")], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True, env={**os.environ, "SEND_DELAY": "0s"})
+                               stderr=subprocess.STDOUT, text=True, env={**os.environ, "SEND_DELAY": "0s"})
     children: set[int] = set()
     try:
         with killed_on_failure(sandbox):
-            started = threading.Event()
+            settled, said = threading.Event(), []
 
-            def read():
+            def read():  # until it says it is running, or stops (a port taken meanwhile: its one line says so)
                 for line in sandbox.stdout:
+                    said.append(line)
                     if "socialdesk sandbox is running" in line:
-                        started.set()
+                        settled.set()
+                settled.set()
             threading.Thread(target=read, daemon=True).start()
-            assert started.wait(120), "the sandbox never said it was running"
+            settled.wait(120)
+            assert any("socialdesk sandbox is running" in line for line in said), f"the sandbox said: {said}"
             children = _descendants(sandbox.pid)
             commands = {Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in children}
             assert any(b"-m bot web" in c for c in commands) and any(b"-m bot worker" in c for c in commands), commands
