@@ -32,21 +32,38 @@ def _free_port() -> int:
 TEST_SEND_DELAY = "2s"
 
 
+def _start(data_dir: str):
+    """A sandbox on two ports found free; `settled` is set once it runs or has stopped (outcome["rc"])."""
+    port, settled, stop, outcome = _free_port(), threading.Event(), threading.Event(), {}
+
+    def run():
+        outcome["rc"] = run_sandbox(port=port, bot_port=_free_port(), data_dir=data_dir, ready=settled, stop=stop)
+        settled.set()
+    runner = threading.Thread(target=run, daemon=True)
+    runner.start()
+    started = settled.wait(60) and "rc" not in outcome
+    return port, stop, outcome, runner, started
+
+
 @contextmanager
 def sandbox(data_dir: str):
     """One `make demo` run, on its own ports, stopped like Ctrl-C."""
-    port, ready, stop = _free_port(), threading.Event(), threading.Event()
     before = os.environ.get("SEND_DELAY")
     os.environ["SEND_DELAY"] = TEST_SEND_DELAY  # read by run_sandbox as it starts
-    outcome = {}
-    runner = threading.Thread(target=lambda: outcome.setdefault("rc", run_sandbox(
-        port=port, bot_port=_free_port(), data_dir=data_dir, ready=ready, stop=stop)), daemon=True)
-    runner.start()
-    started = ready.wait(60)
-    if before is None:  # the children have their environment now
-        os.environ.pop("SEND_DELAY", None)
-    else:
-        os.environ["SEND_DELAY"] = before
+    try:
+        # A port found free can be taken by another process before the sandbox checks it; the sandbox then says
+        # so and stops at once (rc 1): a new pair of ports, not a failed test.
+        for _attempt in range(3):
+            port, stop, outcome, runner, started = _start(data_dir)
+            if outcome.get("rc") != 1:
+                break
+    finally:  # the children have their environment now
+        if before is None:
+            os.environ.pop("SEND_DELAY", None)
+        else:
+            os.environ["SEND_DELAY"] = before
+    if not started:
+        stop.set()
     assert started, f"sandbox did not start: {outcome}"
     try:
         yield f"http://127.0.0.1:{port}"
