@@ -9,7 +9,9 @@ plain text through slack_sdk to the same emulator: the ratio is socialdesk's
 overhead over the minimum one stored post and one Slack message cost on
 this machine (target <= 3x, issue 20; the protocol alone is about 2.1x). 1,000 posts in threads of three: a
 new conversation, then two follow-ups in its thread (each repaints the root).
-It also prints the SQL statements the real path runs per post.
+It also prints the SQL statements the real path runs per post. The process
+settles its heap once started, as web workers and the worker do
+(service.wiring.settle_heap), so a run meets the collector as they do.
 
 Run: .venv/bin/python bench/ingest.py
 """
@@ -30,6 +32,7 @@ from adapters.base import InboundPost  # noqa: E402
 from bench._common import emulated_deps, machine, sqlite_url  # noqa: E402
 from bot.inbound.ingest import publish_unposted  # noqa: E402
 from bot.inbound.record import record_posts  # noqa: E402
+from service.wiring import settle_heap  # noqa: E402
 
 N = 1000
 
@@ -47,6 +50,7 @@ def main() -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE bare (id INTEGER PRIMARY KEY, body TEXT)"))
+    settle_heap()  # as a web worker does once started (service/cli.py)
     statements = []
     event.listen(deps.sessions.kw["bind"], "before_cursor_execute", lambda *args: statements.append(1))
     now = datetime.now(timezone.utc)

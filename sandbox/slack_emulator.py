@@ -77,7 +77,12 @@ class SlackState(SlackPeople):
         return f"{int(self.clock())}.{next(self._ts):06d}"
 
     def find(self, channel: str, ts: str) -> dict | None:
-        return next((m for m in self.messages if m["channel"] == channel and m["ts"] == ts), None)
+        # Newest first: what the app updates or reacts to is nearly always
+        # recent, and a scan from the oldest made each chat.update cost in
+        # proportion to every message ever posted (bench/ingest.py's 1,000
+        # roots and follow-ups: ~70 us a repaint by the end, charged to the app).
+        # A ts is unique per message, so the message found is the same.
+        return next((m for m in reversed(self.messages) if m["channel"] == channel and m["ts"] == ts), None)
 
     def thread(self, channel: str, root_ts: str) -> list[dict]:
         return [m for m in self.messages if m["channel"] == channel and m.get("thread_ts") == root_ts

@@ -104,6 +104,8 @@ def _dispatch(args, settings: Settings) -> int:
     deps = build_deps(settings)
     if args.command == "worker":
         from service.scheduler import run_worker
+        from service.wiring import settle_heap
+        settle_heap()
         run_worker(deps)
         return 0
     from handlers.jobs import ONE_SHOT
@@ -118,14 +120,16 @@ def _serve_web(settings: Settings, port: int) -> int:
     def factory():
         from service.bolt_app import build_bolt_app
         from service.web import create_web_app
-        from service.wiring import build_deps
+        from service.wiring import build_deps, settle_heap
         deps = build_deps(settings)
         bolt = build_bolt_app(deps)
         if settings.slack_app_token:
             # Slack spreads events over up to 10 Socket Mode connections: one per worker is fine.
             from slack_bolt.adapter.socket_mode import SocketModeHandler
             SocketModeHandler(bolt, settings.slack_app_token).connect()
-        return create_web_app(deps, bolt)
+        app = create_web_app(deps, bolt)
+        settle_heap()
+        return app
 
     serve(factory, port, settings.web_concurrency, host=settings.web_host, access_log=logging.getLogger().isEnabledFor(logging.DEBUG))
     return 0

@@ -1,6 +1,8 @@
 """Build the per-process dependencies from Settings."""
 from __future__ import annotations
 
+import gc
+
 from adapters.registry import build_adapters
 from bot.rules.calendar import build_calendar
 from bot.config import Settings
@@ -36,3 +38,14 @@ def build_deps(settings: Settings, engine=None) -> Deps:
             adapter.clock = lambda: deps.clock()
     warm_urgency()  # once per process: not in the first customer post's time
     return deps
+
+
+def settle_heap() -> None:
+    """Once a long-running process (a web worker, the worker) has built all
+    it keeps: collect the start-up garbage and freeze what is left, so the
+    collector's full passes never walk those objects again (gc.freeze). In
+    bench/ingest.py one full pass over the ~150,000 objects alive after start
+    took ~200 ms of a 1,000-post run, 0.2 ms a post; frozen, none ran. Not for
+    one-shot commands: the collection itself costs about as much, once."""
+    gc.collect()
+    gc.freeze()

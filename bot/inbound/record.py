@@ -108,12 +108,11 @@ THREAD_KEY = ("platform", "account", "external_thread_id")  # uq_conversation_ke
 
 
 def _new_conversation(channel: str, post: InboundPost, now: datetime) -> Conversation:
-    return Conversation(platform=post.platform, account=post.account, private=post.private,
-                        customer_id=post.author_id,
-                        customer_handle=post.author_handle, customer_name=post.author_name,
-                        slack_channel=channel, status=WAITING, posts_in_wait=0,
-                        priority="low" if post.listened else "normal", created_at=now, updated_at=now,
-                        alarms={})  # a new conversation has none: nothing to load
+    return rows.new_conversation(platform=post.platform, account=post.account, private=post.private,
+                                 customer_id=post.author_id,
+                                 customer_handle=post.author_handle, customer_name=post.author_name,
+                                 slack_channel=channel, status=WAITING, posts_in_wait=0,
+                                 priority="low" if post.listened else "normal", created_at=now, updated_at=now)
 
 
 def _store_new_conversation(session: Session, conv: Conversation,

@@ -10,8 +10,11 @@ caller's transaction.
 """
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, configure_mappers
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.models import RESOLVED, Alarm, Conversation, ConversationKey, Message
 
@@ -116,16 +119,34 @@ def _build(rows) -> tuple[Conversation, Loaded] | None:
     alarms = {row.alarm_kind: (row.alarm_id, row.alarm_due_at, row.alarm_fired_at)
               for row in rows if row.alarm_id is not None}
     conv = _unsaved(Conversation, columns)
-    conv.alarms = {kind: _unsaved(Alarm, {"id": alarm_id, "conversation_id": columns["id"], "kind": kind,
-                                          "due_at": due_at, "fired_at": fired_at})
-                   for kind, (alarm_id, due_at, fired_at) in alarms.items()}
+    # As the loader fills a collection, without an event per member (a third of what assigning it cost).
+    set_committed_value(conv, "alarms", [_unsaved(Alarm, {"id": alarm_id, "conversation_id": columns["id"],
+                                                          "kind": kind, "due_at": due_at, "fired_at": fired_at})
+                                         for kind, (alarm_id, due_at, fired_at) in alarms.items()])
     return conv, Loaded(columns, alarms)
+
+
+@functools.cache
+def _mappers_configured() -> None:
+    # What a constructor's first call does (new_instance() does not): the
+    # relationships set up, so set_committed_value finds the alarms collection.
+    configure_mappers()
+
+
+def new_conversation(**columns) -> Conversation:
+    """A conversation not stored yet, holding `columns` and no alarms, as
+    insert_conversation stores it: filled like a loaded one (_unsaved), which
+    costs a tenth of the constructor."""
+    conv = _unsaved(Conversation, columns)
+    set_committed_value(conv, "alarms", [])
+    return conv
 
 
 def _unsaved(model, values: dict):
     """An instance holding `values` as read, in no session: filled as the
     ORM's own loader fills one (a constructor call sets attribute by attribute,
     with their events, and costs as much as the SELECT)."""
+    _mappers_configured()
     instance = model.__mapper__.class_manager.new_instance()
     instance.__dict__.update(values)
     return instance
