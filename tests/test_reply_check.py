@@ -159,6 +159,15 @@ def test_without_the_tone_model_the_families_decide(monkeypatch, caplog):
     ("We've set the memorable word to 'marmalade' for you.", "secret"),
     ("Your NHS number 943 476 5919 is on the letter.", "identity"),
     ("The courier left it at 27 Orchard Close as you asked.", "address"),
+    # Batch 3 missed these formats (a code given after a clause, a 3-4 local
+    # number, an address after a depot named earlier); written anew for the tests.
+    ("The verification code we emailed you is 837261, it expires soon.", "secret"),
+    ("The PIN we set on the card for you is 4471.", "secret"),
+    ("Got it, your new landline 555-0187 is saved.", "phone"),
+    ("It's at the sorting office now, so we'll bring it to 9 Larch Hwy on Monday.", "address"),
+    ("We'll post the replacement to M5V 2T6 this week.", "address"),
+    ("Refund sent to account number 0012345678 this morning.", "bank"),
+    ("SSN 123456789 is now on the claim.", "identity"),
 ])
 def test_more_personal_data_is_held_and_masked(text, kind):
     findings = check_reply_text(text)
@@ -176,6 +185,9 @@ def test_more_personal_data_is_held_and_masked(text, kind):
     "Our branch at 4 High Street opens at 9.",
     "Your refund went out under transaction ID TXN-00482913.",
     "Promo code SPRING24 takes 10% off.",
+    "Never share the code we send you with anyone, not even us.",
+    "Your order number is 123-4567.",
+    "Our Leeds store is at 12 Briggate, LS1 6HD, open till 8pm.",
 ])
 def test_order_numbers_and_dates_are_not_personal_data(text):
     assert not any(f.personal for f in check_reply_text(text))
