@@ -87,6 +87,12 @@ def test_batch(report_figure, batch):
     "Oh, you poor thing, a parcel two hours late.",
     "If it were that urgent you could have collected it yourself.",
     "Please LISTEN to what we said yesterday.",
+    # Round 5: threats, mocking what they might do, jibes as questions, exasperation.
+    "Go ahead and call your lawyer, we'll wait.",
+    "What part of 'final sale' did you miss?",
+    "Ugh, fine, we'll check it again.",
+    "Any more messages like this will be ignored.",
+    "Hate to break it to you, but a parcel a day late is not a crisis.",
 ])
 def test_new_phrasings_of_bad_tone_are_held_by_the_rules(text):
     assert check_reply_text(text) != ()
@@ -98,6 +104,8 @@ def test_new_phrasings_of_bad_tone_are_held_by_the_rules(text):
     "Next time you order, the code WELCOME5 still works.",
     "That sounds awful, I'm sorry. Could you DM us your order number?",
     "Nobody should have to wait this long — sorry, it's with the courier now.",
+    "Ugh, that sounds miserable. So sorry — can you DM us your order number?",
+    "Please call your bank and use the number on the back of your card.",
 ])
 def test_kind_replies_with_hard_words_go_out(text):
     assert check_reply_text(text) == ()

@@ -133,7 +133,7 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     text = text.replace("’", "'").replace("‘", "'")
     plain = _plain(_patterns()[3], text)  # blanked once, read three times (plain_words is the same)
     cue = urgent_cue(text, plain)
-    if cue and not _mended(plain):
+    if cue and not _mended(plain, cue[1]):
         return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
     rules = _by_the_rules(text, posts_in_wait, rating, plain)
     if rules.priority == "low" or not use_model:
@@ -164,13 +164,15 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     return rules
 
 
-def _mended(plain: str) -> bool:
+def _mended(plain: str, cue: str) -> bool:
     """A danger told as past and put right, in thanks ("the burnt smell is gone
-    since you replaced the toaster, thanks!"): its cue is history, not news."""
+    since you replaced the toaster, thanks!"): its cue is history, not news.
+    The mood is read without the cue's own words ("fraud" alone is -0.6)."""
     _, _, _, _, praise, _, resolved = _patterns()
     found = resolved.search(plain)
-    return bool(found and praise.search(plain) and not _CONTRAST.search(plain, found.end())
-                and _vader().polarity_scores(plain)["compound"] >= 0.5)
+    if not (found and praise.search(plain)) or _CONTRAST.search(plain, found.end()):
+        return False
+    return _vader().polarity_scores(" ".join(plain.split()).replace(cue, " "))["compound"] >= 0.5
 
 
 def _low_rating(rating: int | None) -> bool:
