@@ -43,7 +43,7 @@ PLAIN_REPLIES = ["We are looking into it publicly too.", "Lena, your tracking nu
                  "The item you returned was used, so the refund is partial."]
 
 
-URGENT_SWEEP = (0.6, 0.65, 0.75)
+URGENT_SWEEP = (0.6, 0.7, 0.75)
 
 
 def _need_model() -> None:
@@ -94,7 +94,7 @@ def lobo() -> None:
         for n, name in [*enumerate(names), (None, "POOLED")]:
             pairs = [(label, guess) for (label, _, b), guess in zip(rows, guesses, strict=True) if n in (None, b)]
             print("  " + f.line(name, f.figures(pairs), confusion=n is None or n == len(names) - 1))
-    for line in f.lobo_replies((0.8, 0.85, 0.9, tone_model.BAD_AT)):
+    for line in f.lobo_replies((0.8, 0.85, 0.93, tone_model.BAD_AT)):
         print(line)
     print(f"({time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
 
