@@ -88,17 +88,9 @@ def _likeness(saved: dict, vector, head_row):
                                   {label: "" for label in ORDER}, float(head["urgent"]), float(head["praise"]))
 
 
-# How the method read posts before the heads (26eec51): the four-class model's
-# own urgent and low chances, at the thresholds it shipped with.
-BEFORE = {"URGENT_AT": 0.5, "PRAISE_AT": 0.5, "QUIET_AT": 1.1, "MAY_RAISE_BELOW": 0.3}
-
-
-def assess_with(text: str, like, settings: dict | None = None, before: bool = False) -> str:
+def assess_with(text: str, like, settings: dict | None = None) -> str:
     """bot.rules.urgency.assess with this Likeness in place of the shipped model's."""
     from bot.rules import urgency, urgency_model
-    if before:
-        like = urgency_model.Likeness(like.chances, like.nearest_by_class, like.chances["urgent"], like.chances["low"])
-        settings = {**BEFORE, **(settings or {})}
     with ExitStack() as stack:
         # As likeness() does: a scrap of a post ("hey", "worker started") gets no reading.
         stack.enter_context(mock.patch.object(urgency_model, "likeness", lambda plain: like if len(
