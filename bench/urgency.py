@@ -4,10 +4,10 @@ embedding models; and the figure that predicts a new writer — leave one
 batch (one writer) out at a time (bench/_urgency_fit.py, tests/corpora.py).
 
 Run:   .venv/bin/python bench/urgency.py            ms/post and memory, rules alone and rules + model
-       .venv/bin/python bench/urgency.py --lobo     the method as shipped and as it was before the heads
-                                                    (26eec51), each batch scored by models trained on
-                                                    the others; per batch and pooled, with confusion;
-                                                    then the reply check's tone model the same way
+       .venv/bin/python bench/urgency.py --lobo     the word rules alone and the method as shipped (and its
+                                                    urgent head at other thresholds), each batch scored by
+                                                    models trained on the others; per batch and pooled, with
+                                                    confusion; then the reply check's tone model the same way
        .venv/bin/python bench/urgency.py --train    writes bot/rules/urgency_model.json and
                                                     tone_model.json from every development batch
                                                     (needs socialdesk[nlp])
@@ -41,6 +41,9 @@ PLAIN_REPLIES = ["We are looking into it publicly too.", "Lena, your tracking nu
                  "Your order ships Monday and should arrive by Wednesday.",
                  "We checked with the courier and it was delivered at 2pm.",
                  "The item you returned was used, so the refund is partial."]
+
+
+URGENT_SWEEP = (0.6, 0.7, 0.75)
 
 
 def _need_model() -> None:
@@ -79,18 +82,19 @@ def lobo() -> None:
     names = [batch.title for batch in development()]
     methods = {
         "word rules alone": [urgency.assess(text, use_model=False).priority for _, text, _ in rows],
-        "before: four-class model (26eec51)": [f.assess_with(text, like, before=True)
-                                               for (_, text, _), like in zip(rows, likes, strict=True)],
         "now: urgent and praise heads": [f.assess_with(text, like) for (_, text, _), like in zip(rows, likes, strict=True)],
     }
+    for at in URGENT_SWEEP:  # the urgent head's threshold, beside the shipped one
+        methods[f"  the same, urgent head at {at}"] = [f.assess_with(text, like, {"URGENT_AT": at})
+                                                     for (_, text, _), like in zip(rows, likes, strict=True)]
     print(f"leave one batch out: {len(rows)} posts in {len(names)} batches; each batch scored by models trained "
-          f"on the others (the cue families were widened on all but batch 2: their share flatters the rest)")
+          f"on the others (the cue families were widened on every batch: their share flatters each fold)")
     for method, guesses in methods.items():
         print(method)
         for n, name in [*enumerate(names), (None, "POOLED")]:
             pairs = [(label, guess) for (label, _, b), guess in zip(rows, guesses, strict=True) if n in (None, b)]
             print("  " + f.line(name, f.figures(pairs), confusion=n is None or n == len(names) - 1))
-    for line in f.lobo_replies((0.8, 0.9, tone_model.BAD_AT)):
+    for line in f.lobo_replies((0.8, 0.85, 0.93, tone_model.BAD_AT)):
         print(line)
     print(f"({time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
 

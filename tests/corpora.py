@@ -9,8 +9,10 @@ saw — which mixing the batches and cutting five folds does not.
 
 Roles: TUNING (written beside the rules), DEVELOPMENT (held out once, read
 and tuned on since), HELD-OUT (written blind, evaluated once after the
-method is frozen: printed, never trained on). Batch 3 is added by the lead;
-until its files (urgency.jsonl, replies.jsonl) exist it is not collected.
+method is frozen: printed, never trained on). Batch 3 was held out once
+(scored 2026-12-06) and is development data since; batch 4 is added by the
+lead, and until its files (urgency.jsonl, replies.jsonl) exist it is not
+collected.
 """
 from __future__ import annotations
 
@@ -61,7 +63,8 @@ BATCHES = (
           ("tuning/replies.jsonl", "tuning/check_replies.jsonl")),
     Batch("batch 1", "DEVELOPMENT", ("heldout/urgency.jsonl",), ("heldout/replies.jsonl",)),
     Batch("batch 2", "DEVELOPMENT", ("heldout2/urgency.jsonl",), ("heldout2/replies.jsonl",)),
-    Batch("batch 3", HELD_OUT, ("heldout3/urgency.jsonl",), ("heldout3/replies.jsonl",)),
+    Batch("batch 3", "DEVELOPMENT", ("heldout3/urgency.jsonl",), ("heldout3/replies.jsonl",)),
+    Batch("batch 4", HELD_OUT, ("heldout4/urgency.jsonl",), ("heldout4/replies.jsonl",)),
 )
 
 

@@ -87,6 +87,12 @@ def test_batch(report_figure, batch):
     "Oh, you poor thing, a parcel two hours late.",
     "If it were that urgent you could have collected it yourself.",
     "Please LISTEN to what we said yesterday.",
+    # Round 5: threats, mocking what they might do, jibes as questions, exasperation.
+    "Go ahead and call your lawyer, we'll wait.",
+    "What part of 'final sale' did you miss?",
+    "Ugh, fine, we'll check it again.",
+    "Any more messages like this will be ignored.",
+    "Hate to break it to you, but a parcel a day late is not a crisis.",
 ])
 def test_new_phrasings_of_bad_tone_are_held_by_the_rules(text):
     assert check_reply_text(text) != ()
@@ -98,6 +104,8 @@ def test_new_phrasings_of_bad_tone_are_held_by_the_rules(text):
     "Next time you order, the code WELCOME5 still works.",
     "That sounds awful, I'm sorry. Could you DM us your order number?",
     "Nobody should have to wait this long — sorry, it's with the courier now.",
+    "Ugh, that sounds miserable. So sorry — can you DM us your order number?",
+    "Please call your bank and use the number on the back of your card.",
 ])
 def test_kind_replies_with_hard_words_go_out(text):
     assert check_reply_text(text) == ()
@@ -159,6 +167,15 @@ def test_without_the_tone_model_the_families_decide(monkeypatch, caplog):
     ("We've set the memorable word to 'marmalade' for you.", "secret"),
     ("Your NHS number 943 476 5919 is on the letter.", "identity"),
     ("The courier left it at 27 Orchard Close as you asked.", "address"),
+    # Batch 3 missed these formats (a code given after a clause, a 3-4 local
+    # number, an address after a depot named earlier); written anew for the tests.
+    ("The verification code we emailed you is 837261, it expires soon.", "secret"),
+    ("The PIN we set on the card for you is 4471.", "secret"),
+    ("Got it, your new landline 555-0187 is saved.", "phone"),
+    ("It's at the sorting office now, so we'll bring it to 9 Larch Hwy on Monday.", "address"),
+    ("We'll post the replacement to M5V 2T6 this week.", "address"),
+    ("Refund sent to account number 0012345678 this morning.", "bank"),
+    ("SSN 123456789 is now on the claim.", "identity"),
 ])
 def test_more_personal_data_is_held_and_masked(text, kind):
     findings = check_reply_text(text)
@@ -176,6 +193,9 @@ def test_more_personal_data_is_held_and_masked(text, kind):
     "Our branch at 4 High Street opens at 9.",
     "Your refund went out under transaction ID TXN-00482913.",
     "Promo code SPRING24 takes 10% off.",
+    "Never share the code we send you with anyone, not even us.",
+    "Your order number is 123-4567.",
+    "Our Leeds store is at 12 Briggate, LS1 6HD, open till 8pm.",
 ])
 def test_order_numbers_and_dates_are_not_personal_data(text):
     assert not any(f.personal for f in check_reply_text(text))

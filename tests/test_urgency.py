@@ -122,6 +122,16 @@ PARAPHRASES = [
     ("press", "I'm a journalist at the Evening Standard working on a story about your refunds"),
     ("press", "Producer at a consumer podcast here: would you like to give a statement?"),
     ("press", "I'm writing an article on delivery firms and your name keeps coming up"),
+    # Round 5: families by what happened (batch 3 showed them missing), written anew.
+    ("safety", "the toaster went pop last night and there are black marks up the tiles behind it"),
+    ("safety", "My neighbour collapsed in your car park and nobody at the desk knew first aid"),
+    ("safety", "since taking the new batch my dad's throat feels tight and he's wheezing"),
+    ("fraud", "someone signed into my account from Spain at 4am, I was asleep, please lock it"),
+    ("fraud", "I typed my card details into that page before I saw the link isn't yours"),
+    ("legal", "I've reported you to the Department of Fair Trading and I'm taking legal advice"),
+    ("legal", "Under the Equality Act you have to make the changing rooms accessible"),
+    ("press", "I write the money column for a Sunday paper and my readers keep asking about you"),
+    ("press", "Could a spokesperson give us a statement for tonight's bulletin?"),
 ]
 
 
@@ -136,6 +146,8 @@ def test_paraphrased_urgent_posts_are_urgent_with_their_family(family, text):
     "@acme the new pizza is fire 🔥🔥", "You absolutely killed it with the winter range @acme",
     "THANK YOU SO MUCH!!! you saved my holiday", "Got my refund in two days, thanks so much!",
     "no worries at all, all sorted now, cheers", "Brilliant staff at your Leeds branch, thank you",
+    # A danger told as past and put right, in thanks: no cue raises it.
+    "The smoking charger is all sorted now since you swapped it, thank you so much, love it!",
 ])
 def test_praise_is_low_however_it_is_put(text):
     assert assess(text, use_model=False).priority == "low"

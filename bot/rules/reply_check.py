@@ -112,6 +112,8 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-
 NUMBER = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)?\(?\d[\d ().\-/]{4,24}\d(?![\w])")
 CARD = re.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
 DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
+REFERENCE = re.compile(r"\b(?:order|ref|reference|case|ticket|invoice|booking|tracking|item|sku|model|part|id|no|"
+                       r"number is|#)\W*(?:number|no\.?|#)?\W*$", re.IGNORECASE)
 TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
 
 
@@ -167,7 +169,9 @@ def _ibans(text: str):
 
 
 # A sort code with an account number (UK), or an account number named as one.
-UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,20}?(\d{8})\b|account (?:number|no\.?):?\s*(\d{8})\b",
+# A routing number, BSB or bank account number named as one, in any country's length.
+UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,20}?(\d{8})\b|"
+                        r"(?:account|acct\.?|a/c|routing|aba|bsb|transit) (?:number|no\.?|#)?:?\s*(?:is\s+)?(\d(?:[ -]?\d){5,16})\b",
                         re.IGNORECASE)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _A_DATE = rf"(?:\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
@@ -182,6 +186,7 @@ IDENTITIES = (
     # name says what it is; four digits or more say it is the number itself.
     ("identity number", re.compile(
         r"\b(?:medicare|pps|pan|sin|aadhaa?r|tax file|tfn|nhs|social insurance|national (?:id|identity)|id card|"
+        r"ssn|social security|tax (?:id|code|reference)|tin|ein|itin|utr|ird|bsn|"
         r"identity card|health (?:card|insurance)|(?:driving|driver'?s) licen[cs]e|licen[cs]e|permit|visa)"
         r"(?: card)?(?: number| no\.?| #)?:?\s*(?:is\s+)?([A-Z0-9](?:[A-Z0-9]|[ -](?=\d)){5,20})", re.IGNORECASE)),
 )
@@ -189,21 +194,36 @@ IDENTITIES = (
 # security code or security answer, followed (within a few small words) by a
 # value — quoted, or a word with a digit in it. "Never share your PIN" and "the
 # CVV is the 3 digits on the back" name one without giving it.
+_SECRET_NAME = (r"\b(password|passcode|pass code|passphrase|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+                r"memorable (?:word|answer|information|date)|"
+                r"(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in) "
+                r"(?:code|passcode|pin))\b")
+_SECRET_VALUE = r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|(?=\S*\d)[^\s,;]{3,40})"
 SECRET = re.compile(
-    r"\b(password|passcode|pass code|passphrase|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
-    r"memorable (?:word|answer|information|date)|(?:one[- ]time|verification|login|access) (?:code|passcode))\b"
-    r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be)){0,4}\W+"
-    r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|(?=\S*\d)[^\s,;]{3,40})", re.IGNORECASE)
+    _SECRET_NAME + r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be)){0,4}\W+"
+    + _SECRET_VALUE, re.IGNORECASE)
+# … or named, then a short clause, then given: "the 2FA code we texted you is
+# 550021", "the password we reset it to is Welcome2024". The value must follow
+# a word that gives it (is, was, to, as, a colon), so "never share the code
+# we send you" names one without giving it.
+SECRET_GIVEN = re.compile(_SECRET_NAME + r"[^.!?\n]{1,40}?(?:\b(?:is|was|to|as|now|be)|:)\s+" + _SECRET_VALUE, re.IGNORECASE)
 # A street address: a house number, a capitalised street name and its kind
 # ("14 Acacia Avenue", "301 W 57th St", "5 Mill Lane"). A shop's or an office's
 # address is meant to be published: one after "store", "branch" … passes.
 ADDRESS = re.compile(
     r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z0-9][\w'-]*\.? ){1,3}"
     r"(Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Cres|Terrace|Gardens|"
-    r"Grove|Boulevard|Blvd|Mews|Row|Square|Walk|Hill|Parade|Rise|View)\b")
-PUBLIC_PLACE = re.compile(r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|"
-                          r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b[^.!?]{0,30}$",
-                          re.IGNORECASE)
+    r"Grove|Boulevard|Blvd|Mews|Row|Square|Walk|Hill|Parade|Rise|View|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|"
+    r"Green|Gate|Heights|Quay|Wharf|Alley|Crt|Cl|Pde|Tce|Hwy)\b"
+    # … or a postcode (UK "SW1A 1AA", Canada "M5V 2T6"): it places a home as surely.
+    r"|(?<![\w-])([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d)(?![\w-])")
+_PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|"
+           r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b")
+# The place named just before its address: "our branch at", "the store on", "depot:".
+PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|on|in|located at|found at|address(?: is)?|:)"
+                          r"|\s*[:,(-])\s*$", re.IGNORECASE)
+# A postcode after a shop's street address is the shop's too: "our Leeds store is at 12 Briggate, LS1 6HD".
+PUBLIC_POSTCODE = re.compile(_PLACES + r"[^.!?]{0,40}$", re.IGNORECASE)
 
 
 def _uk_accounts(text: str):
@@ -220,14 +240,16 @@ def _identities(text: str):
 
 
 def _secrets(text: str):
-    for match in SECRET.finditer(text):
-        yield match.group(1).lower(), re.sub(r"\D", "", match.group(2))
+    for pattern in (SECRET, SECRET_GIVEN):
+        for match in pattern.finditer(text):
+            yield match.group(1).lower(), re.sub(r"\D", "", match.group(2))
 
 
 def _addresses(text: str):
     for match in ADDRESS.finditer(text):
-        if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
-            yield match.group(1)
+        public = PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE
+        if not public.search(text[max(0, match.start() - 60):match.start()]):
+            yield match.group(1) or "postcode"
 
 
 def _phones(text: str, allow: frozenset[str]):
@@ -241,7 +263,11 @@ def _phones(text: str, allow: frozenset[str]):
         groups = [g for g in re.split(r"[ ().\-/]+", raw) if g]
         written_as_phone = 9 <= len(digits) <= 12 and len(groups) >= 2 and all(len(g) >= 2 for g in groups[1:])
         national = len(digits) in (10, 11) and digits.startswith("0") and len(groups) == 1
-        if international or written_as_phone or national:
+        # A North American local number ("555-0142") is seven digits as 3-4; an
+        # order or case number written so says what it is just before it.
+        local = re.fullmatch(r"\d{3}[-. ]\d{4}", raw) is not None and not REFERENCE.search(
+            text[max(0, match.start() - 30):match.start()])
+        if international or written_as_phone or national or local:
             yield digits
 
 

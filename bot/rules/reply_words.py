@@ -135,3 +135,34 @@ ROLE_MAILBOXES = frozenset((
 EMPATHY = ("sorry", "apolog", "understand", "regret", "appreciate", "thank", "hear you", "our fault",
            "on us", "unacceptable", "right to be", "you're right", "you are right", "got this wrong", "got that wrong",
            "fair point", "took that seriously")
+
+# Round 5 (batch 3 read): polite-sounding rudeness by what it does, not its words —
+# a threat to the customer, mocking what they might do about it, a question
+# that is a jibe, exasperation, gossip about them, telling them to keep perspective.
+CONDESCENSION += (
+    # Threatening the customer.
+    r"(?:ban|block|suspend|close|mute|report) your (?:account|profile)", r"(?:legal|further|formal) action against you",
+    r"(?:further|any more|future|more) (?:messages|posts|tweets|complaints|emails)[^.!?]{0,20} (?:will|shall) be ignored",
+    r"(?:last|final) time (?:we|i)(?:'ll| will)? (?:respond|reply|answer)", r"(?:we|i) won't miss", r"keep (?:posting|tweeting|tagging) (?:like )?this",
+    r"we(?:'ll| will) (?:stop|no longer be) (?:responding|replying)",
+    # Mocking what the customer might do about it.
+    r"(?:go ahead and |go on,? )?(?:call|ring|tell|get) your (?:lawyer|solicitor|mum|mom|reporter)\b(?! (?:team|office|department))", r"see (?:how far|where) (?:that|it) gets you",
+    r"see if (?:they|anyone|anybody) (?:care|cares)", r"good luck finding", r"(?:can|may) write whatever (?:they|you) (?:like|want)",
+    r"your ['\"“‘](?:lawyer|emergency|solicitor|complaint|urgent|problem|journalist|reporter|review)['\"”’]",
+    # A question that is a jibe.
+    r"did (?:somebody|someone|we) (?:forget|not read|not check)", r"what part of\b", r"happy now\?", r"are you always (?:this|so)",
+    r"do you (?:honestly|really|seriously|actually) (?:think|believe|expect)", r"have you tried not\b", r"is today special",
+    # Telling them to keep perspective, or that we are too busy for them.
+    "just saying", "hate to break it to you", r"it'?s called (?:a|an|the)\b", r"look it up", r"try scrolling", r"(?:doesn't|does not|don't) revolve around",
+    r"keep (?:some )?perspective", r"(?:nobody|no one|no-one) died", r"when we feel like it", r"when we get (?:to|round to|around to) it",
+    r"(?:don't|do not) have time for (?:this|you)", r"(?:doing|do) you a favou?r", "manage your expectations", r"if (?:you|u) (?:don't|dont|do not) like it",
+    r"customers who actually", r"(?:^|[.!?]\s*)next\.", "cry more", r"drop everything for (?:you|your)", r"tr(?:y|ies) (?:a bit |a little )?harder",
+    r"believe (?:him|her|them|the \w+) over you", r"(?:it )?must be your (?:phone|device|wifi|fault|end|internet|computer)",
+    r"(?:user|customer) stupidity", r"\b(?:read|check|look)\.\s+(?:the|your)\.", r"if (?:people|customers|you) (?:stopped|would stop|quit)",
+    r"(?:driver|engineer|courier|team|staff|technician|neighbou?r)\w* (?:said|says|tells us|told us) (?:that )?(?:you|your)\b[^.!?]{0,40}"
+    r"(?:rude|mess|never|weren't|were not|wasn't|lying|aggressive|dirty|filthy)", r"between us,",
+    # Exasperation.
+    r"^(?:ugh|meh|pfft|sigh|jeez|geez)[,.!]*\s+(?:fine|ok|okay|whatever|again|we.ll|i.ll)\b", r"(?:^|[.!?]\s*|ugh,? )fine[.,]", r"(?:^|[.!?]\s+)again\.?$", r"\blol\b",
+    r"(?:one|1)[- ]star review[^.!?]{0,3}[.!,]?\s*(?:really|very|so) (?:helpful|useful)", r"congrat\w*,? you(?:'ve| have)",
+    r"(?:we|i) (?:really |honestly |genuinely |simply )(?:don't|do not) care",
+)

@@ -51,7 +51,7 @@ def _patterns():
     # Blanked before the cues are read (same length, so positions hold).
     figurative = (_cues(words.PRAISE_FIGURES), _cues(words.FIGURATIVE + words.ROUTINE))
     problem = re.compile("|".join(words.PROBLEM), re.IGNORECASE)
-    return urgent, harm, _cues(words.HIGH), figurative, _cues(words.PRAISE), problem
+    return urgent, harm, _cues(words.HIGH), figurative, _cues(words.PRAISE), problem, _cues(words.RESOLVED)
 
 
 def _plain(figures: tuple[re.Pattern, re.Pattern], text: str) -> str:
@@ -111,7 +111,7 @@ def urgent_cue(text: str, plain: str | None = None) -> tuple[str, str] | None:
     """(family, words) of the first safety, fraud, legal or press cue in the post, or None.
     Figures of speech ("your sale is fire", "no one was hurt") are blanked first
     (`plain`: the text so blanked, when the caller has it)."""
-    urgent, harm, _, figurative, _, _ = _patterns()
+    urgent, harm, _, figurative, _, _, _ = _patterns()
     plain = _plain(figurative, text) if plain is None else plain
     # The cue that comes first in the post names the family: "my lawyer says
     # this is fraud" is a legal matter before it is a fraud one.
@@ -133,7 +133,7 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     text = text.replace("’", "'").replace("‘", "'")
     plain = _plain(_patterns()[3], text)  # blanked once, read three times (plain_words is the same)
     cue = urgent_cue(text, plain)
-    if cue:
+    if cue and not _mended(plain, cue[1]):
         return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
     rules = _by_the_rules(text, posts_in_wait, rating, plain)
     if rules.priority == "low" or not use_model:
@@ -164,6 +164,17 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     return rules
 
 
+def _mended(plain: str, cue: str) -> bool:
+    """A danger told as past and put right, in thanks ("the burnt smell is gone
+    since you replaced the toaster, thanks!"): its cue is history, not news.
+    The mood is read without the cue's own words ("fraud" alone is -0.6)."""
+    _, _, _, _, praise, _, resolved = _patterns()
+    found = resolved.search(plain)
+    if not (found and praise.search(plain)) or _CONTRAST.search(plain, found.end()):
+        return False
+    return _vader().polarity_scores(" ".join(plain.split()).replace(cue, " "))["compound"] >= 0.5
+
+
 def _low_rating(rating: int | None) -> bool:
     return rating is not None and rating <= LOW_RATING
 
@@ -172,7 +183,7 @@ _CONTRAST = re.compile(r"\b(?:but|however|although|though|except|only (?:problem
 
 
 def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str) -> Urgency:
-    _, _, high, _, praise, problems = _patterns()
+    _, _, high, _, praise, problems, _ = _patterns()
     # plain: "the new burger is fire" is not very negative
     score = _vader().polarity_scores(plain)["compound"]
     problem = bool(problems.search(plain))

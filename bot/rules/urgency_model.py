@@ -30,16 +30,16 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 MODEL = Path(__file__).with_name("urgency_model.json")
-# Chosen together by leaving one writer out at a time over the 971
-# development posts (bench/urgency.py --lobo, docs/benchmarks.md); the praise
-# head setting "low" from 0.3 lowered twice the complaints (high → low 18, not
-# 9) for the same praise raised. The urgent head was frozen at 0.55 (LOBO:
-# urgent 263/274, 64 posts wrongly raised to urgent); the flow tests then met
-# ordinary reviews it raised to urgent, paging the desk ("It was fine. Parking
-# was hard to find." 0.67, "Cold food and a rude waiter." 0.60). At 0.7, LOBO:
-# urgent 255/274 (93.1 %), 44 wrongly raised, 79.1 % right (was 78.5 %);
-# 0.75: 252/274, 37, 79.3 %. Decided on the flow tests and LOBO, not batch 3.
-URGENT_AT = 0.7    # the urgent head this sure: raise to urgent
+# Chosen together by leaving one writer out at a time (bench/urgency.py
+# --lobo, docs/benchmarks.md); the praise head setting "low" from 0.3 lowered
+# twice the complaints (high → low 18, not 9) for the same praise raised. The
+# urgent head went 0.55 → 0.7 when the flow tests met ordinary reviews it
+# raised ("It was fine. Parking was hard to find." 0.67). Round 5, over 1,291
+# posts in five batches, with the character n-grams and the widened families:
+# at 0.7 urgent 338/354, 52 posts wrongly raised to urgent; at 0.65, 343/354
+# and 59; at 0.6, 347/354 and 62 — 0.65, where batch 2's fold went 74 → 77 of
+# 80. The flow tests' reviews now score 0.39 and 0.33.
+URGENT_AT = 0.65   # the urgent head this sure: raise to urgent
 PRAISE_AT = 0.5    # the praise head this sure: low, and the words may not raise it
 QUIET_AT = 0.2     # the praise head this sure: the model may not raise it (the rules still may)
 CLASS_AT = 0.5     # the four-class model this sure of low or high for a post the rules left normal
@@ -76,10 +76,29 @@ def bag_of_words(text: str):
     return row / norm if norm else row
 
 
-def head_features(vectors, texts: list[str]):
-    """What the two heads read: the sentence vector beside the hashed words."""
+def bag_of_chars(text: str):
+    """Character 3–5-grams of the words hashed into BUCKETS, L2-normalised: a
+    writer the model never saw spells, inflects and compounds words it knows
+    ("overheatin", "e-bike"/"ebike", "scammed"/"scammers"), and the shared
+    pieces carry over where whole words do not. Left one writer out at a time,
+    they caught 327 of 354 urgent posts rather than 321 at the same posts wrongly raised."""
     import numpy as np
-    return np.hstack([vectors, np.array([bag_of_words(text) for text in texts]).reshape(len(texts), BUCKETS)])
+    padded = " " + " ".join(re.findall(r"[a-z0-9']+", words_only(text).lower())) + " "
+    row = np.zeros(BUCKETS, dtype=np.float32)
+    for n in (3, 4, 5):
+        for i in range(len(padded) - n + 1):
+            row[zlib.crc32(("c" + padded[i:i + n]).encode("utf-8", "replace")) % BUCKETS] = 1.0
+    norm = np.linalg.norm(row)
+    return row / norm if norm else row
+
+
+def head_features(vectors, texts: list[str]):
+    """What the heads (and the tone model) read: the sentence vector beside the
+    hashed words and the hashed character n-grams."""
+    import numpy as np
+    words = np.array([bag_of_words(text) for text in texts]).reshape(len(texts), BUCKETS)
+    chars = np.array([bag_of_chars(text) for text in texts]).reshape(len(texts), BUCKETS)
+    return np.hstack([vectors, words, chars])
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,7 @@ HIGH = (
     "angry", "livid", "fuming", "complain", "charged twice", "overcharg", "double charged", "charged me again",
     "hidden fee", "still waiting", r"still no\b", "still hasn't", "still haven't", "nobody (?:answers|replies|has)",
     "no one (?:answers|replies|has)", "no (?:reply|response|answer)", "ignor(?:e|ed|ing) me", "anyone there", "on hold",
-    "switching to", "competitor", "a joke", "ruined", "terrible", "awful", "appalling", "shocking", "horrendous",
+    r"switching to (?!your|you\b)", "competitor", "a joke", "ruined", "terrible", "awful", "appalling", "shocking", "horrendous",
     "horrible", "rude", "useless", "incompetent", "pathetic", "ridiculous", "rip(?:-| )?off", "ripped off", "lied",
     "lying", "liars?", "misleading", "false advertising", "never arrived", "never turned up",
     "broken too", "declined", "urgent", r"(?:[3-9]|\d\d+) days (?:late|now|and)", r"\d+ (?:weeks|months) (?:late|now|and)",
@@ -161,7 +161,7 @@ FIGURATIVE = (
     "hot deal", "burning question", "fire drill", "food court", r"(?:like|tastes?|tasted|smells?) (?:of )?burnt (?:toast|sugar|coffee)", "dying to", r"\bsick\b(?= (?:deal|fit|look|trainers))", "fire sale",
     "no emergency", "not an emergency", r"not (?:urgent|dangerous|a safety)", "no (?:one|body) (?:was )?(?:hurt|injured)",
     r"smoke-?free", r"fire blankets?", "safety (?:tips?|features?|gates?|glasses|goggles|pins?|harness|catch|catches|locks?)", r"smoke (?:alarms?|detectors?)",
-    r"(?:not|no) (?:a )?complain\w*", r"noise[- ]?cancell?(?:ing|ation)", "no questions asked",
+    r"(?:not|no) (?:a )?complain\w*", r"(?:mirror|scales?|camera|photos?|pictures?) (?:is|are|was|were|keeps?) lying", r"noise[- ]?cancell?(?:ing|ation)", "no questions asked",
     r"(?:screaming|crying|shouting|squealing) with (?:joy|laughter|excitement|delight)", "allergen (?:info|information|list)", "is (?:it|this) safe", "recall (?:the|my|that|what)",
 )
 # Questions about money and leaving that are not complaints yet.
@@ -171,3 +171,75 @@ ROUTINE = (r"refund policy", r"return policy", r"cancell?ation policy",
 PROBLEM = (r"\?", r"\bnot\b", "n't", r"\bnever\b", r"\bbroke", r"\bwrong\b", r"\bissue", r"\bproblem", r"\berror",
            r"\blate\b", r"\bmissing\b", r"\bhelp (?:me|us|please)\b", r"please help", r"need (?:some )?help", r"\bstill\b",
            r"unfortunately", r"\bexcept\b", r"thanks for nothing", r"\bno\b(?! (?:worries|problem|bother|fuss|hassle))")
+
+# Round 5 (batch 3 read): families by what happened, not by the word a writer
+# chose. A body in trouble is an emergency whatever caused it; a thing that
+# went pop or left black marks is a thing that nearly caught fire; money or an
+# account used while the customer was elsewhere is fraud; a law named by name is
+# legal; someone who asks for a statement on camera is the press.
+SAFETY += (
+    # The body in trouble, in a bystander's words.
+    r"collaps(?:e|ed|ing)\b(?! (?:the|my|our|your) (?:box|table|chair|tent|stroller|pram|buggy))", "unconscious", "unresponsive",
+    r"not (?:breathing|responding|answering properly|waking)", r"(?:can't|cannot|can not|struggling to|hard to) breathe?",
+    r"(?:trouble|difficulty|problems?) breathing", r"breathing (?:weird|funny|strange|oddly|badly|heavily|fast|shallow)",
+    r"blue (?:around|round|in) the (?:lips|mouth|face)", r"(?:lips|face) (?:went|turned|going|is|are) blue", "fainted", "passed out",
+    r"seizures?", r"throat (?:feels |felt |is |was |went )?(?:tight|closing|swollen|swelling)", r"\bhives\b", "overdos",
+    r"wrong (?:dose|dosage|strength|tablets|pills|medicine|medication|prescription)", r"first aid(?:er)?", r"(?:dizzy|faint) and",
+    r"(?:wrist|arm|leg|ankle|hip|nose|rib|finger|toe|collarbone)s? (?:is |was |are |were |might be |could be )?(?:broken|fractured)",
+    r"fractur\w*", r"concuss\w*", r"gagg(?:ed|ing)", r"(?:to|at) the (?:emergency |out of hours )?vets?\b", r"co alarm",
+    r"(?:exposed|live|bare) wires?", r"wires? (?:hanging|sticking) (?:out|off|loose)",
+    r"(?:brake|brakes|steering|pedal)\b[^.!?]{0,30}(?:to the floor|spongy|gave way|locked up|won't stop|didn't stop)",
+    r"hard shoulder", r"went (?:pop|bang|fizz)", r"(?:black|scorch|burn|burnt) marks?", "sooty", r"black (?:soot|residue|smoke)",
+)
+DANGER_THINGS += ("isolator", "fuse", "pedal", "steering", "rivet", "bolt", "bracket", "frame", "seat", "bed", "bunk",
+                  "ceiling", "light fitting", "shower", "outlet", "adapter", "adaptor", "appliance", "tablets?", "pills?")
+HARM_VERBS += (r"buckl\w*", r"shear\w*", r"gave way", r"gave out", r"hanging (?:off|out|loose)", r"went pop", r"popp(?:ed|ing)",
+               r"black(?:ened)? marks?", r"scorch marks?", r"fizz\w*", r"crackl\w*", r"buzz(?:ed|ing)? and", r"snapped off")
+PEOPLE_AT_RISK += ("partner", "mother", "father", "brother", "sister", "nan", "gran", "granny", "grandson", "granddaughter",
+                   "elderly", "neighbour", "neighbor", "puppy", "kitten", "pet", "twins?", "newborn", "kids", "my lab")
+HARM_TO_PEOPLE += (r"gagg\w*", r"collaps\w*", r"fainted", r"unconscious", r"dizzy", r"drowsy", r"sleepy", r"concuss\w*",
+                   r"(?:is|was|might be) broken", r"fractur\w*", r"\bvet\b", r"fell (?:onto|off|down|into)")
+# Money or an account used while the customer was elsewhere, asleep, or never there.
+MONEY += (r"transfers?", r"tickets?", r"flights?", r"bookings?", r"sessions?", r"devices?", r"\bsim\b",
+          r"logins?", r"sign[- ]ins?", r"subscriptions?", r"redeemed", r"withdrawn", r"spent", r"bought", r"spending")
+NOT_MINE += (r"(?:i|we) (?:was|were) (?:asleep|at work|abroad|at home|in bed)", r"(?:never|not) (?:even )?been to",
+             r"(?:i|we) (?:don't|do not|not|didn't|did not) know", r"(?:don't|do not|didn't) recogni[sz]e",
+             r"(?:didn't|did not|never) (?:book|redeem|transfer|log|move|swap|send|change|request|spend|sign)",
+             r"(?:it )?wasn't (?:me|us)", r"nothing to do with me")
+FRAUD += (
+    r"sim[- ]swap", r"(?:moved|ported|transferred) my number", r"new sim", r"(?:logged|signed) in(?:to)? (?:to )?(?:my )?account (?:from|in)",
+    r"active session", r"new device (?:was |has been |got )?(?:added|registered|linked)",
+    r"(?:someone|somebody) (?:in|from) (?:another|a different) (?:country|city|state)",
+    r"(?:e-?mail|phone|number|address|recovery \w+)\w* (?:is|was) (?:now |changed to )?(?:someone|somebody) else'?s",
+    r"(?:entered|typed|gave|shared|put in|handed over|confirmed) (?:them )?my (?:bank |card |login |account )?(?:details|password|pin|code|card|2fa|otp)",
+    r"(?:fake|spoof\w*|impostor|imposter|copycat|cloned?) (?:@\w+ )?(?:account|profile|page|number|caller)",
+    r"(?:that|the|this) link (?:isn't|is not|wasn't|was not) (?:your|you)", r"look(?:s|ed)? like (?:it'?s |it was )?from (?:you|your)",
+    r"asking (?:people |customers |everyone )?for (?:their |your )?(?:card|bank|account) (?:numbers?|details)",
+    r"balance (?:is|was|went to|showing|shows|now) (?:now )?(?:£|\$|€|r)?0\b", r"(?:account|card) (?:was |has been |got )?(?:emptied|drained)",
+)
+# A law or its enforcer named by name; data rights exercised.
+LEGAL += (
+    r"(?:equality|consumer rights|data protection|disabilit(?:y|ies)[\w ]{0,20}|fair credit[\w ]{0,12}|privacy|consumer protection|"
+    r"trade descriptions|sale of goods|consumer guarantees|fair trading) act\b", r"\bccpa\b", r"\bhipaa\b", r"\bpipeda\b", r"\bada\b",
+    "right to be forgotten", r"right to (?:erasure|deletion|access)", r"delete (?:all|every|everything)[^.!?]{0,30}(?:data|information|details)",
+    "consumer affairs", "fair trading", r"(?:taking|seeking|sought|get(?:ting)?) (?:legal |formal )?advice", "consumer law",
+    r"\b(?:accc|asic|cfpb|acma|ofsted|cqc)\b", r"(?:human rights|equality|trade|utilities|public service) commission",
+    r"report(?:ed|ing)? (?:you|@\w+|this|them|it) to (?:the |my )?(?:\w+ ){0,3}(?:dept|department|authority|agency|commission|board|bureau)",
+)
+# Someone who asks for a statement, an interview or a camera is the press, whatever the outlet.
+PRESS += (
+    r"(?:give|share|provide|issue|make|send) (?:us |me )?(?:a|an|your) (?:official )?statement", "official statement",
+    "spokesperson", "on camera", r"(?:a|this|our) segment (?:on|about)", r"(?:tv|radio|news) (?:segment|crew|piece|report)",
+    r"interview (?:with )?(?:a |your )?(?:spokesperson|representative|someone|ceo|manager)", r"(?:local|national|regional|evening) news",
+    r"news here", r"(?:our|my) (?:viewers|readers|listeners|audience) (?:tell|have told|say|told|report)",
+    r"(?:we've|we have) been contacted by", r"(?:write|writes|edit|edits) (?:the|a) (?:\w+ ){0,3}column", "columnist",
+    r"consumer (?:column|show|programme|program|reporter|champion)", r"(?:for|in) (?:our|my|an upcoming|a) (?:story|piece|report|feature|segment|episode)",
+)
+# A danger told as past and mended, in thanks: "the charger overheating problem
+# is totally fixed with the replacement, great product". With praise and a
+# cheerful post (bot.rules.urgency), no cue raises it.
+RESOLVED = (
+    r"(?:is|are|was|were|all|totally|completely|fully|now|got) (?:been )?(?:fixed|sorted|resolved|gone)", r"sorted (?:it|that|this|everything)",
+    r"(?:gone|fixed|sorted|fine|perfect) since", r"since you (?:replaced|fixed|sorted|swapped|refunded)", r"all (?:good|fine|cool|sorted|safe) now",
+    r"works? (?:perfectly|great|fine) now", r"no (?:more|longer) (?:problems?|issues?)",
+)
