@@ -10,9 +10,10 @@ saw — which mixing the batches and cutting five folds does not.
 Roles: TUNING (written beside the rules), DEVELOPMENT (held out once, read
 and tuned on since), HELD-OUT (written blind, evaluated once after the
 method is frozen: printed, never trained on). Batch 3 was held out once
-(scored 2026-12-06) and is development data since; batch 4 is added by the
-lead, and until its files (urgency.jsonl, replies.jsonl) exist it is not
-collected.
+(scored 2026-12-06) and is development data since; so is batch 4 (scored
+once at 6d44e6b, then its personal-data misses read and mended). Batch 5 is
+added by the lead, and until its files (urgency.jsonl, replies.jsonl) exist
+it is not collected.
 """
 from __future__ import annotations
 
@@ -34,6 +35,9 @@ class Batch:
     role: str                # TUNING, DEVELOPMENT or HELD-OUT
     posts: tuple[str, ...]   # files under tests/fixtures/ (urgency)
     replies: tuple[str, ...]  # (reply check)
+    # Whether the shipped models (bot/rules/*_model.json) were trained on it: `bench/urgency.py --train` takes every
+    # development batch, so whoever retrains sets this to True for the batches it took.
+    in_models: bool = True
 
     @property
     def has_posts(self) -> bool:
@@ -64,7 +68,11 @@ BATCHES = (
     Batch("batch 1", "DEVELOPMENT", ("heldout/urgency.jsonl",), ("heldout/replies.jsonl",)),
     Batch("batch 2", "DEVELOPMENT", ("heldout2/urgency.jsonl",), ("heldout2/replies.jsonl",)),
     Batch("batch 3", "DEVELOPMENT", ("heldout3/urgency.jsonl",), ("heldout3/replies.jsonl",)),
-    Batch("batch 4", HELD_OUT, ("heldout4/urgency.jsonl",), ("heldout4/replies.jsonl",)),
+    # Read for its personal-data misses after its one held-out scoring (6d44e6b); the models were not retrained
+    # on it: trained with it, the tone model put a plain reply of the flow tests ("We are looking into it
+    # publicly too.") at 0.92, over its 0.9 line — the next round retrains and chooses the line again.
+    Batch("batch 4", "DEVELOPMENT", ("heldout4/urgency.jsonl",), ("heldout4/replies.jsonl",), in_models=False),
+    Batch("batch 5", HELD_OUT, ("heldout5/urgency.jsonl",), ("heldout5/replies.jsonl",)),
 )
 
 

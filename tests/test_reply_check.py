@@ -111,6 +111,44 @@ def test_kind_replies_with_hard_words_go_out(text):
     assert check_reply_text(text) == ()
 
 
+@pytest.mark.parametrize("text, kind", [
+    # Written the long way round (bot/rules/reply_disguise.py): digits as words, "at" and "dot".
+    ("Our driver will ring you on oh-seven-seven-oh-oh, nine-oh-oh, one-two-three.", "phone"),
+    ("We rang zero two zero seven nine four six zero eight eight one and left a message.", "phone"),
+    ("The card ending five five five five, five five five five, five five five five, four four four four is "
+     "cancelled.", "card"),
+    ("Your invoice went to tom dot baker at example dot org this morning.", "email"),
+    ("Receipt re-sent to j.okafor (at) example (dot) net!", "email"),
+    # Health said of the customer: a condition, treatment or record.
+    ("Because you're epileptic we've turned off the flashing effects on your account.", "health"),
+    ("Congratulations Amy Chen on your IVF news, a gift is on its way!", "health"),
+    ("Hi Raj, your GP records say you can't take ibuprofen, so we've swapped it.", "health"),
+    ("Sorry Dan, we know your depression has made this month hard.", "health"),
+    # A code handed over without its name.
+    ("Type 448120 at the prompt and you're in.", "secret"),
+    ("Please enter 7731 to unlock the locker.", "secret"),
+    # A passport number in brackets; an address with an Indian street kind.
+    ("We've noted your passport (no. K7719203) on the booking.", "identity"),
+    ("The courier will leave it with your neighbour at 44 Shanti Vihar.", "address"),
+])
+def test_personal_data_written_the_long_way_round_is_held(text, kind):
+    assert kind in {finding.kind for finding in check_reply_text(text)}
+    assert not any(finding.personal for finding in check_reply_text(text, private=True))  # a DM may say it
+
+
+@pytest.mark.parametrize("text", [
+    "If you have a nut allergy, the ingredients list is on the box.",
+    "We've sent a link to your recovery email.",
+    "You're expecting a refund of £12 by Friday.",
+    "Your prescription order is ready, sorry for the wait!",
+    "Wishing you a speedy recovery, and sorry again about the step.",
+    "Someone one two three … we'll count you in!",
+    "Meet us at the pop-up at Westfield this weekend.",
+])
+def test_the_long_way_round_families_leave_kind_replies_alone(text):
+    assert not any(finding.personal for finding in check_reply_text(text))
+
+
 def test_an_iban_is_personal_data_and_masked():
     findings = check_reply_text("We've refunded GB82 WEST 1234 5698 7654 32 today")
     assert [f.kind for f in findings] == ["bank"]

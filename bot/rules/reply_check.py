@@ -19,17 +19,17 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.rules import reply_words as words, tone_model
+from bot.rules import reply_disguise as disguise, reply_words as words, tone_model
 
-PERSONAL = frozenset({"email", "phone", "card", "bank", "identity", "secret", "address"})
-ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "secret": "🔑", "address": "🏠", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
+PERSONAL = frozenset({"email", "phone", "card", "bank", "identity", "secret", "address", "health"})
+ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "secret": "🔑", "address": "🏠", "health": "🩺", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
          "sarcasm": "🙄", "hostile": "😠", "tone": "🧊"}
 WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
         "bank": "a bank account number (IBAN, or sort code and account)",
         "identity": "a date of birth or an identity number (passport, national insurance, social security, "
         "driving licence, tax or health number)",
         "secret": "a password, PIN, card security code or security answer",
-        "address": "a home street address",
+        "address": "a home street address", "health": "the customer's health (a condition, treatment or record)",
         "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
         "sarcasm": "dismissive sarcasm", "tone": "a tone that reads like replies we would not send",
         "hostile": "strongly negative words aimed at the customer, with no "
@@ -58,6 +58,8 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     text = text.replace("’", "'").replace("‘", "'")
     found: list[Finding] = []
     if not private:
+        seen = text  # the rest of this block reads personal data in `seen`: digits and addresses spelled out, written
+        text = disguise.undisguised(text)  # as digits and one address; the tone below reads the words as written
         cards = list(_cards(text))
         found += [Finding("card", f"•••• {digits[-4:]}") for digits in cards]
         found += [Finding("email", _mask_email(address)) for address in _emails(text, allow)]
@@ -70,10 +72,12 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
         secrets = list(_secrets(text))
         found += [Finding("secret", f"{what} ••••") for what, _ in secrets]
         found += [Finding("address", f"•• {street}") for street in _addresses(text)]
+        found += [Finding("health", condition) for condition in disguise.health(text)]
         ids += secrets
         taken = cards + accounts + [digits for _, digits in ids]
         found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
                   if digits not in taken and not any(digits in iban for iban in banks)]
+        text = seen
     found += [Finding("blame", match) for match in _matches(_blame_re(), text, negatable=True)]
     found += [Finding("blame", match) for match in _matches(_insult_re(), text)]
     found += [Finding("blame", match) for match in _matches(_condescension_re(), text)]
@@ -178,7 +182,8 @@ _A_DATE = rf"(?:\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? 
 # Each names what it is, so a reference number is never mistaken for one.
 IDENTITIES = (
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born on|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE)),
-    ("passport number", re.compile(r"passport(?: number| no\.?)?:?\s*(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
+    # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
+    ("passport number", re.compile(r"passport\W{0,3}(?:number|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b")),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])")),
     # Any identity number named as one, in any country's format ("Medicare number
@@ -214,7 +219,9 @@ ADDRESS = re.compile(
     r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z0-9][\w'-]*\.? ){1,3}"
     r"(Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Cres|Terrace|Gardens|"
     r"Grove|Boulevard|Blvd|Mews|Row|Square|Walk|Hill|Parade|Rise|View|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|"
-    r"Green|Gate|Heights|Quay|Wharf|Alley|Crt|Cl|Pde|Tce|Hwy)\b"
+    r"Green|Gate|Heights|Quay|Wharf|Alley|Crt|Cl|Pde|Tce|Hwy|"
+    # … and the kinds of an Indian address ("12 Gandhi Nagar", "4 MG Marg", "22 Lajpat Colony")
+    r"Nagar|Marg|Colony|Layout|Vihar|Enclave|Bagh|Puram)\b"
     # … or a postcode (UK "SW1A 1AA", Canada "M5V 2T6"): it places a home as surely.
     r"|(?<![\w-])([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d)(?![\w-])")
 _PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|"
@@ -243,6 +250,7 @@ def _secrets(text: str):
     for pattern in (SECRET, SECRET_GIVEN):
         for match in pattern.finditer(text):
             yield match.group(1).lower(), re.sub(r"\D", "", match.group(2))
+    yield from disguise.codes_given(text)
 
 
 def _addresses(text: str):

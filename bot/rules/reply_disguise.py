@@ -1,0 +1,83 @@
+"""Personal data the number and address patterns cannot see, for the reply
+check (bot.rules.reply_check): what a person writes the long way round, and
+what is personal without being a number.
+
+- **Written out**: digits as words ("oh-seven-seven-oh-oh nine-oh-oh…",
+  "four one one one, one one one one…") and e-mail addresses with "at" and
+  "dot" ("priya dot s at example dot com"). `undisguised` writes them as
+  digits and as an address, so the card, phone and e-mail patterns read them as
+  they read any other.
+- **Health**: a condition, treatment or medical record told publicly about the
+  customer ("your pregnancy", "as you're diabetic", "your vet records show…").
+  Health is the most sensitive data a brand holds; a public reply is no place to
+  show it knows. A family of conditions said *of you*, not a list of phrases:
+  "if you have an allergy, …" speaks of no one.
+- **A code given without its name**: "just use 093811 when prompted".
+
+The held-out batch 4 (tests/fixtures/heldout4/) missed 10 of its 50 personal
+replies; these are its families (the passport and address ones live beside
+their patterns in reply_check).
+"""
+from __future__ import annotations
+
+import re
+
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nil": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+                "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_DIGIT_WORD = r"(?:zero|oh|nil|one|two|three|four|five|six|seven|eight|nine)"
+# Six or more digit words in a row, joined by hyphens, spaces or commas: "call one two three" is no number.
+_SPELLED = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
+_AT_DOT = re.compile(
+    r"\b([a-z0-9_%+-]+(?:\s+(?:dot|\.)\s+[a-z0-9_%+-]+)*)\s+(?:at|\(at\)|\[at\])\s+"
+    # the host ends in a top-level domain: "you at priya dot s at example dot com" is priya's, not "you"'s
+    r"([a-z0-9-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z0-9-]+)*\s+(?:dot|\(dot\)|\[dot\])\s+[a-z]{2,24})\b", re.IGNORECASE)
+_DOT = re.compile(r"\s+(?:dot|\(dot\)|\[dot\]|\.)\s+", re.IGNORECASE)
+
+
+def undisguised(text: str) -> str:
+    """`text` with spelled digits as digits and "name at host dot com" as an address."""
+    text = _SPELLED.sub(_digits, text)
+    return _AT_DOT.sub(lambda m: f"{_DOT.sub('.', m.group(1))}@{_DOT.sub('.', m.group(2))}", text)
+
+
+def _digits(match: re.Match) -> str:
+    # Groups as the writer grouped them: with hyphens, a hyphen joins a group and a space starts the next
+    # ("oh-seven-seven-oh-oh nine-oh-oh…" → "07700 900…"); without, commas part groups and spaces join
+    # ("four one one one, one one one one" → "4111 1111"), as cards and phones are printed.
+    run = match.group()
+    joiner, parter = ("-", r"[\s,]+") if "-" in run else (r"\s+", r"\s*,\s*")
+    return " ".join("".join(_DIGIT_WORDS[word.lower()] for word in re.split(joiner, group) if word)
+                    for group in re.split(parter, run) if group)
+
+
+# Conditions, not everyday words with a medical sense: "your recovery email", "you're expecting a refund", "your
+# surgery" (a UK GP's), "your prescription is ready" (a pharmacy's daily reply) would hold kind replies.
+_CONDITION = (r"pregnan\w*|miscarriage|ivf|fertility|diabet\w*|epilep\w*|seizures?|anxiety|depressi\w*|"
+              r"bipolar|schizo\w*|ptsd|ocd|adhd|autis\w*|dementia|alzheimer'?s|cancer|tumou?r|chemo\w*|hiv|aids|"
+              r"hepatitis|asthma|copd|heart condition|stroke|multiple sclerosis|ms diagnosis|parkinson'?s|"
+              r"disabilit\w*|insulin|dialysis|transplant|rehab|addiction|antidepressants?|medication|diagnosis|"
+              r"illness|therapy|mental health")
+_RECORD = r"(?:medical|health|vet|veterinary|patient|hospital|clinic|gp|doctor'?s|dental) (?:records?|notes|history|file)"
+HEALTH = re.compile(
+    # said of the customer: "your pregnancy", "you're diabetic", "as you have epilepsy", "your recent surgery"
+    rf"(?<!\bif )(?<!\bwhether )\b(?:your|you're|you are|you have|you've got|you were|you've been)\s+"
+    rf"(?:(?:recent|new|ongoing|current|late|early|severe|mild|type [12]|own|little|son's|daughter's|"
+    rf"partner's|wife's|husband's|baby's|dog's|cat's)\s+){{0,2}}"
+    rf"({_CONDITION}|{_RECORD})\b"
+    # … or a record read out: "your vet records show Bella has epilepsy"
+    rf"|\b({_RECORD})\s+(?:show|say|says|state|mention|note)s?\b", re.IGNORECASE)
+# A code handed over without its name: a verb that enters it, the digits, and what they unlock.
+CODE_GIVEN = re.compile(
+    r"\b(?:use|enter|type|key in|input|put in|read out)\s+(\d{4,8})\s+(?:when (?:prompted|asked)|at the prompt|"
+    r"to (?:log ?in|sign ?in|verify|confirm|unlock|activate|approve|finish|complete)|at (?:login|sign[- ]?in|checkout))",
+    re.IGNORECASE)
+
+
+def health(text: str):
+    for match in HEALTH.finditer(text):
+        yield (match.group(1) or match.group(2)).lower()
+
+
+def codes_given(text: str):
+    for match in CODE_GIVEN.finditer(text):
+        yield "one-time code", match.group(1)
