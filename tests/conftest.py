@@ -18,18 +18,10 @@ from bot.config import load_settings
 from bot.store.migrate import upgrade_to_head
 from bot.store.models import Base
 from sandbox.serve import BackgroundServer
-from sandbox.slack_emulator import SlackState, create_slack_emulator
 from sandbox.slack_signing import event_envelope, json_request
-from sandbox.graph_emulator import GraphState, create_graph_emulator
-from sandbox.google_emulator import GoogleState, create_google_emulator
-from sandbox.trustpilot_emulator import TrustpilotState, create_trustpilot_emulator
-from sandbox.x_emulator import XState, create_x_emulator
-from sandbox.yelp_emulator import YelpState, create_yelp_emulator
-from sandbox.bluesky_emulator import BlueskyState, create_bluesky_emulator
-from sandbox.threads_emulator import ThreadsState, create_threads_emulator
-# The clock shift's hooks and fixture, taken in as this conftest's own.
-from tests.clock_shifting import (clock_shift_here, pytest_collection_modifyitems, pytest_configure,  # noqa: F401
-                                  pytest_runtest_makereport, shift_counts)
+
+# The emulators' fixtures, and the clock shift's hooks and fixture (each module says why).
+pytest_plugins = ["tests.emulators", "tests.clock_shifting"]
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "TRUSTPILOT_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",
@@ -110,6 +102,7 @@ def report_figure(record_property):
 def pytest_terminal_summary(terminalreporter):
     figures = [value for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
                if report.when == "call" for name, value in report.user_properties if name == "figure"]
+    from tests.clock_shifting import shift_counts  # a plugin of this conftest (pytest_plugins), loaded by now
     if shifts := shift_counts(terminalreporter):
         figures.append(shifts)
     if figures:
@@ -178,114 +171,6 @@ def database_url(request, tmp_path, sqlite_template):
         return f"sqlite:///{path}"
     request.getfixturevalue("postgres_reset")()
     return request.getfixturevalue("postgres_database")
-
-
-# -- emulators -----------------------------------------------------------------------
-
-@pytest.fixture
-def slack_state(clock):
-    # Echoes on, as in real Slack: our own posts, edits and reactions come back as events.
-    return SlackState(echo_bot_messages=True, clock=lambda: clock().timestamp())
-
-
-@pytest.fixture
-def x_state(clock):
-    return XState(clock=lambda: clock().timestamp())
-
-
-@pytest.fixture
-def graph_state(clock):
-    return GraphState(clock=lambda: clock().timestamp())
-
-
-@pytest.fixture
-def graph_emulator(graph_state):
-    server = BackgroundServer(create_graph_emulator(graph_state)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def trustpilot_state(clock):
-    return TrustpilotState(clock=lambda: clock().timestamp())
-
-
-@pytest.fixture
-def trustpilot_emulator(trustpilot_state):
-    server = BackgroundServer(create_trustpilot_emulator(trustpilot_state)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def google_state(clock):
-    return GoogleState(clock=lambda: clock().timestamp())
-
-
-@pytest.fixture
-def google_emulator(google_state):
-    server = BackgroundServer(create_google_emulator(google_state)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def yelp_state(clock):
-    state = YelpState(clock=lambda: clock().timestamp())
-    state.business("Acme Diner")
-    return state
-
-
-@pytest.fixture
-def yelp_emulator(yelp_state):
-    server = BackgroundServer(create_yelp_emulator(yelp_state)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def webhooks_on(bot, graph_state):
-    """The Graph emulator pushes every change to the bot's /webhooks/meta."""
-    graph_state.webhook_url = bot.server.url + "/webhooks/meta"
-    return bot
-
-
-@pytest.fixture
-def bluesky_state(clock):
-    return BlueskyState(clock=lambda: clock().timestamp())
-
-
-@pytest.fixture
-def bluesky_emulator(bluesky_state):
-    server = BackgroundServer(create_bluesky_emulator(bluesky_state)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def threads_state(clock):
-    return ThreadsState(clock=lambda: clock().timestamp())
-
-
-@pytest.fixture
-def threads_emulator(threads_state):
-    server = BackgroundServer(create_threads_emulator(threads_state)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def slack_emulator(slack_state):
-    server = BackgroundServer(create_slack_emulator(slack_state)).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def x_emulator(x_state):
-    server = BackgroundServer(create_x_emulator(x_state)).start()
-    yield server
-    server.stop()
 
 
 class FakeClock:
