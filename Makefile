@@ -24,13 +24,9 @@ $(NLP_STAMP): $(STAMP) requirements-nlp.txt
 	$(BIN)/pip install --quiet -r requirements-nlp.txt
 	touch $(NLP_STAMP)
 
-# Three pytest workers on two cores: with two, the suite kept 1.6 cores busy (514 s of CPU in 5 min 21 s: a
-# test waits on the processes, servers and sockets it starts); with three, 4 min 46 s for the same 2,048 tests
-# (quiet 2-core VM, 2026-12-06). The suite passes at a load average of 8.
-PYTEST_WORKERS := 3
 test: $(NLP_STAMP)
 	$(BIN)/ruff check --quiet .
-	$(BIN)/python -m pytest --ignore=tests/browser -m "not scale" -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest --ignore=tests/browser -m "not scale" -n 2
 
 # Three real workers on PostgreSQL, one SIGKILLed (tests/test_scale_out.py).
 test-scale: $(STAMP)
@@ -53,7 +49,7 @@ test-scale: $(STAMP)
 # sitecustomize imports time_machine before pytest could rewrite its plugin: harmless, so quiet.
 SHIFTED_PYTEST := -W "ignore::pytest.PytestAssertRewriteWarning"
 test-shifted: $(NLP_STAMP)
-	TEST_EXAMPLES=full TEST_CLOCK_SHIFT=+365d,-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n $(PYTEST_WORKERS)
+	TEST_EXAMPLES=full TEST_CLOCK_SHIFT=+365d,-365d PYTHONPATH=$(CURDIR)/tests/clock_shift $(BIN)/python -m pytest $(SHIFTED_PYTEST) --ignore=tests/browser -q -n 2
 
 # The sandbox page in Debian's chromium (apt-get install -y chromium) via Playwright.
 BROWSER_STAMP := $(VENV)/.browser-stamp

@@ -5,7 +5,7 @@ it starts, which inherit PYTHONPATH) by TEST_CLOCK_SHIFT, e.g. "+365d" or
 A list ("+365d,-365d") gives each pytest-xdist worker one of them in turn
 (gw0 the first, gw1 the second…): one pass of the suite then runs every test
 shifted, a year ahead on one worker and a year back on the other. The worker
-learns its id only once pytest configures it, so tests/conftest.py calls
+learns its id only once pytest configures it, so tests/clock_shifting.py calls
 `for_this_worker()` then; the processes a test starts inherit the single
 shift it chose.
 
