@@ -14,7 +14,7 @@ from flask import Flask, jsonify, request
 from sandbox.emoji import EMOJI
 from sandbox.page_bluesky import bluesky_customer, bluesky_view
 from sandbox.page_views import meta_view, x_dms, x_timeline
-from sandbox.page_hearts import heart_labels
+from sandbox.page_hearts import reaction_labels
 from sandbox.page_modals import add_modal_routes
 from sandbox.page_reviews import ReviewSite, add_review_routes, reviews_view
 from sandbox.page_threads import threads_customer, threads_view
@@ -26,10 +26,10 @@ CHANNEL = "C0SUPPORT"
 REACTIONS = ("heart", "see_no_evil", "eyes", "white_check_mark", "zzz")
 
 
-def _message_view(message: dict, state: SlackState, heart=None) -> dict:
+def _message_view(message: dict, state: SlackState, labels=None) -> dict:
     """What the page needs to draw a message as Slack would: its blocks (the
     bot's real buttons and menus included) and attachments, names for ids;
-    heart: what a ❤️ on a customer's post does (sandbox.page_hearts)."""
+    labels: what a ❤️ and a 🙈 on a customer's post do (sandbox.page_hearts)."""
     user = message.get("user")
     author = "socialdesk" if message.get("bot_id") else state.users.get(user, {}).get("real_name", user)
     # A customer's post (the bot marks each with its platform id): staff may ❤️ it.
@@ -39,7 +39,8 @@ def _message_view(message: dict, state: SlackState, heart=None) -> dict:
             "text": message.get("text", ""), "blocks": message.get("blocks") or [],
             "attachments": [{"color": a.get("color"), "blocks": a.get("blocks") or []}
                             for a in message.get("attachments") or []],
-            "customer_post": customer_post, "heart": heart(marker) if heart and customer_post else None,
+            "customer_post": customer_post,
+            **(labels(marker) if labels and customer_post else {"heart": None, "hide": None}),
             "files": [{"url": f["url_private"], "title": f.get("title") or f["name"]} for f in message.get("files") or []],
             "reactions": [{"name": r["name"], "count": r["count"], "users": list(r["users"])}
                           for r in message.get("reactions", []) if r["count"]]}
@@ -119,11 +120,11 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
 
     @app.get("/state")
     def state():
-        heart = heart_labels(x, graph, bluesky)
+        labels = reaction_labels(x, graph, bluesky)
         with slack.lock:
             roots = sorted(slack.roots(CHANNEL), key=lambda m: m["ts"], reverse=True)
-            channel = [{**_message_view(root, slack, heart),
-                        "replies": [_message_view(m, slack, heart) for m in slack.thread(CHANNEL, root["ts"])]}
+            channel = [{**_message_view(root, slack, labels),
+                        "replies": [_message_view(m, slack, labels) for m in slack.thread(CHANNEL, root["ts"])]}
                        for root in roots]
             escalations = [_message_view(m, slack) for m in slack.roots("C0ESCALATE")][-10:]
             # Each person's DM with the app (the report sent to them) and their App Home (views.publish).

@@ -1,11 +1,13 @@
-"""What the demo page's ❤️ button says on a customer's message: the name the
-product's own adapter gives a ❤️ on that kind of message (Liker.heart: "Like on
-X", "React on Messenger"), or that it stays among colleagues. Which kind of
+"""What the demo page's ❤️ and 🙈 buttons say on a customer's message: the name
+the product's own adapter gives a ❤️ on that kind of message (Liker.heart: "Like
+on X", "React on Messenger") and whether a 🙈 hides it there (Hider: "Hide on
+Threads"), or that the reaction stays among colleagues (the bot then says why,
+privately). Which kind of
 message it is, the page learns from the emulators holding it: a DM or
 Messenger message is private, anything else public."""
 from __future__ import annotations
 
-from adapters.base import PostRef, heart_for
+from adapters.base import PostRef, heart_for, hide_problem
 from adapters.registry import PLATFORMS
 from sandbox.page_bluesky import private_ids
 
@@ -22,17 +24,20 @@ def _private_ids(x, graph, bluesky) -> set[str]:
     return found
 
 
-def heart_labels(x, graph, bluesky=None):
+def reaction_labels(x, graph, bluesky=None):
     """A function from a customer post's Slack marker ({platform, external_id})
-    to its button's words, with the emulators' private ids read once."""
+    to its buttons' words ({"heart", "hide"}), with the emulators' private ids read once."""
     private = _private_ids(x, graph, bluesky)
     # heart() needs neither settings nor network: an adapter not built from settings can answer it.
     adapters = {p.name: object.__new__(p.build) for p in PLATFORMS if isinstance(p.build, type)}
     from adapters.bluesky import BlueskyAdapter  # built on demand (its SDK is slow to import); the sandbox has it
     adapters["bluesky"] = object.__new__(BlueskyAdapter)
 
-    def label(marker: dict) -> str:
+    def labels(marker: dict) -> dict:
         external_id = str(marker.get("external_id", ""))
         post = PostRef(external_id, "", external_id.split("#")[0] in private)
-        return heart_for(adapters.get(marker.get("platform")), post).name or COLLEAGUES_ONLY
-    return label
+        adapter = adapters.get(marker.get("platform"))
+        hides = adapter is not None and hide_problem(adapter, post) is None
+        return {"heart": heart_for(adapter, post).name or COLLEAGUES_ONLY,
+                "hide": f"Hide on {adapter.label}" if hides else COLLEAGUES_ONLY}
+    return labels

@@ -196,6 +196,19 @@ def test_the_sandbox_button_names_what_a_heart_does_there(webhooks_on, deps, clo
     assert buttons == {"facebook comment": "Like on Facebook", "messenger message": "React on Messenger",
                        "instagram comment": "(colleagues only)",
                        "instagram dm": "React on Instagram DM", "x post": "Like on X", "x dm": "(colleagues only)"}
+    # 🙈 hides a post only where an app may (Threads, tests/test_threads.py): here it stays among colleagues.
+    assert {root["hide"] for root in shown} == {"(colleagues only)"}
+
+
+def test_the_sandbox_hide_button_says_hide_only_where_the_platform_hides():
+    """The page offered "🙈 Hide" on every customer message; only Threads lets an app hide one (the bot says why
+    privately elsewhere), so elsewhere the button says the 🙈 stays among colleagues, as ❤️'s does."""
+    from sandbox.page_hearts import reaction_labels
+    from sandbox.x_emulator import XState
+    labels = reaction_labels(XState(), None)
+    assert labels({"platform": "threads", "external_id": "17890000000000001"})["hide"] == "Hide on Threads"
+    for platform in ("x", "facebook", "instagram", "bluesky", "trustpilot", "no such platform"):
+        assert labels({"platform": platform, "external_id": "1"})["hide"] == "(colleagues only)", platform
 
 
 def test_a_heart_on_a_customers_edit_likes_the_comment_itself(webhooks_on, clock, graph_state, slack_state):

@@ -376,4 +376,4 @@ def test_the_page_offers_hide_beside_like(page):
     for name, status in (("heart", 200), ("see_no_evil", 200), ("thumbsup", 400), (None, 400)):
         answer = page.post("/react", json={"user": "U0ALICE", "ts": "1.000001", "name": name})
         assert answer.status_code == status, name
-    assert "🙈 Hide" in page.get("/").get_data(as_text=True)
+    assert '"🙈 " + (m.hide || "(colleagues only)")' in page.get("/").get_data(as_text=True)

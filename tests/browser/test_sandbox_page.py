@@ -137,7 +137,7 @@ def test_a_support_shift_in_the_browser_through_the_bots_own_buttons(tmp_path, b
         expect(dave).to_have_count(1)
         # 👀 ✅ 💤 act on a root only (as in Slack): the follow-up in the thread offers ❤️ and 🙈 alone.
         expect(dave.get_by_role("button", name="+ 👀", exact=True)).to_have_count(1)
-        expect(dave.locator(".thread").get_by_role("button", name="🙈 Hide", exact=True)).to_have_count(1)
+        expect(dave.locator(".thread").get_by_role("button", name="🙈 (colleagues only)", exact=True)).to_have_count(1)
         expect(dave.locator(".thread").get_by_role("button", name="+ 👀", exact=True)).to_have_count(0)
         dave.locator("select[aria-label=Priority]").select_option(label="🔴 Urgent")
         expect(dave).to_contain_text("priority urgent", timeout=WAIT_MS)
