@@ -107,3 +107,19 @@ def test_the_composer_offers_send_as_private_on_a_comment_and_not_on_a_mention(w
         view = build_view(deps, _conv(deps, handle).id, "U0ALICE", None, clock())
         return [b for b in view["blocks"] if b.get("label", {}).get("text") == "Send as"]
     assert send_as("@vera.k") == [] and len(send_as("@max")) == 1
+
+
+def test_a_mention_thread_the_customer_then_comments_in_offers_the_private_reply_the_command_takes(
+        webhooks_on, deps, graph_state, slack_state):
+    """The root decided the 🔒 button from the conversation's first message (a mention: none) while
+    `/social private` answers the latest (a comment on our own media: it may): the button follows the latest."""
+    bot = webhooks_on
+    graph_state.ig_mentions_account("vera.k", "@acme.shop the zip broke after a week")
+    bot.executor.drain()
+    graph_state.ig_customer_comments("vera.k", "and the pocket tore too")
+    bot.executor.drain()
+    assert len([r for r in roots(slack_state) if "@vera.k" in all_text(r)]) == 1  # one conversation
+    assert _offers_private(_root(slack_state, "@vera.k"))
+    conv = _conv(deps, "@vera.k")
+    answer = _command(bot, f"private #{conv.id} Sorry Vera, DM us your order number")
+    assert not answer.startswith(WHY)

@@ -139,6 +139,7 @@ class _Shown:
     latest: Message | None
     writing: tuple[str, ...]
     review: Message | None   # a review's latest version (a revision, its removal), when not its first post
+    private_ok: bool         # whether 🔒 Reply privately is offered: as /social private decides, on the latest post
 
 
 def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
@@ -149,14 +150,21 @@ def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
     # A review is one post: its root shows its current stars, and says so once its customer removed it.
     review = store.latest_review(session, conv.id) if first is not None and first.rating is not None else None
     in_flight, writing = store.root_marks(session, conv.id, now)
-    return _Shown(first, in_flight, latest, writing, review if review is not None and review.id != first.id else None)
+    # /social private answers the customer's latest post: a thread that began with one no private reply can
+    # answer (an Instagram @-mention) offers the button once a later one can (a comment on the account's media).
+    # Read only then: most first posts can be answered privately, and so can their threads.
+    private_ok = first is not None and cannot_go_privately(deps, conv, first) is None
+    if first is not None and not private_ok:
+        about = latest or store.latest_customer_message(session, conv.id, conv.customer_id)
+        private_ok = about is not None and about.id != first.id and cannot_go_privately(deps, conv, about) is None
+    return _Shown(first, in_flight, latest, writing, review if review is not None and review.id != first.id else None,
+                  private_ok)
 
 
 def _update(session: Session, deps: Deps, conv: Conversation, now: datetime, shown: _Shown,
             first: Message | None) -> None:
     closes = window_closes(deps, conv, shown.latest.created_at if shown.latest else None)
-    private_ok = cannot_go_privately(deps, conv, first) is None
     parking_if_refused(session, first, lambda: deps.slack.update(
         conv.slack_channel, conv.slack_root_ts,
-        root_message(conv, first, deps.label(conv.platform, conv.private), now, shown.in_flight, private_ok, closes,
+        root_message(conv, first, deps.label(conv.platform, conv.private), now, shown.in_flight, shown.private_ok, closes,
                      shown.writing, review=shown.review, listening=listening_note(deps, conv, first))))
