@@ -39,13 +39,14 @@ def shifted_run() -> bool:
     return bool(os.environ.get("TEST_CLOCK_SHIFT"))
 
 
-def _twin_key(item, backend: str, other: str) -> str | None:
-    """The id of this test's twin on the other database, or None if it has no database parameter."""
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    if params.get("database_url") != backend:
-        return None
+def _database(item) -> str | None:
+    return getattr(getattr(item, "callspec", None), "params", {}).get("database_url")
+
+
+def _sqlite_id(item) -> str:
+    """The id of a PostgreSQL test's SQLite twin."""
     name, _, ids = item.nodeid.partition("[")
-    return f"{name}[{ids.replace(backend, other, 1)}"
+    return f"{name}[{ids.replace('postgresql', 'sqlite', 1)}"
 
 
 def pytest_configure(config):
@@ -60,14 +61,15 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     # Twins exist only when PostgreSQL answered (and TEST_DATABASES allows it): otherwise nothing changes.
-    on_postgres = {_twin_key(item, "postgresql", "sqlite") for item in items} - {None}
-    twinned = [item for item in items if _twin_key(item, "sqlite", "sqlite") in on_postgres]
+    on_postgres = {item for item in items if _database(item) == "postgresql"}
+    twins = {_sqlite_id(item) for item in on_postgres}
+    twinned = [item for item in items if _database(item) == "sqlite" and item.nodeid in twins]
     if not shifted_run():  # make test: these SQLite variants meet a shifted year
         for item in twinned:
             item.stash[_SHIFTED_HERE] = True
         return
     # make test-shifted: SQLite only (PostgreSQL's clock is not ours), and not what make test shifted already.
-    done = set(twinned) | {item for item in items if _twin_key(item, "postgresql", "sqlite")}
+    done = set(twinned) | on_postgres
     config.hook.pytest_deselected(items=[item for item in items if item in done])
     items[:] = [item for item in items if item not in done]
 

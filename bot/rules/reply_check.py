@@ -57,27 +57,8 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     miss (bot.rules.tone_model)."""
     text = text.replace("’", "'").replace("‘", "'")
     found: list[Finding] = []
-    if not private:
-        seen = text  # the rest of this block reads personal data in `seen`: digits and addresses spelled out, written
-        text = disguise.undisguised(text)  # as digits and one address; the tone below reads the words as written
-        cards = list(_cards(text))
-        found += [Finding("card", f"•••• {digits[-4:]}") for digits in cards]
-        found += [Finding("email", _mask_email(address)) for address in _emails(text, allow)]
-        banks = list(_ibans(text))
-        found += [Finding("bank", f"{iban[:2]}•• •••• {iban[-4:]}") for iban in banks]
-        accounts = list(_uk_accounts(text))
-        found += [Finding("bank", f"account •••• {digits[-4:]}") for digits in accounts]
-        ids = list(_identities(text))
-        found += [Finding("identity", f"{what} ••••") for what, _ in ids]
-        secrets = list(_secrets(text))
-        found += [Finding("secret", f"{what} ••••") for what, _ in secrets]
-        found += [Finding("address", f"•• {street}") for street in _addresses(text)]
-        found += [Finding("health", condition) for condition in disguise.health(text)]
-        ids += secrets
-        taken = cards + accounts + [digits for _, digits in ids]
-        found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
-                  if digits not in taken and not any(digits in iban for iban in banks)]
-        text = seen
+    if not private:  # digits and addresses spelled out are read as written plainly; the tone below reads the words
+        found += _personal(disguise.undisguised(text), allow)
     found += [Finding("blame", match) for match in _matches(_blame_re(), text, negatable=True)]
     found += [Finding("blame", match) for match in _matches(_insult_re(), text)]
     found += [Finding("blame", match) for match in _matches(_condescension_re(), text)]
@@ -94,6 +75,29 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
             found.append(Finding("tone", f"reads like “{heard[1][:80]}” ({heard[0]:.0%})"))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.found.lower()): f for f in found}
     return tuple(unique.values())
+
+
+def _personal(text: str, allow: frozenset[str]) -> list[Finding]:
+    """The personal data in `text` (spelled-out digits and "at"/"dot" addresses already written plainly)."""
+    found: list[Finding] = []
+    cards = list(_cards(text))
+    found += [Finding("card", f"•••• {digits[-4:]}") for digits in cards]
+    found += [Finding("email", _mask_email(address)) for address in _emails(text, allow)]
+    banks = list(_ibans(text))
+    found += [Finding("bank", f"{iban[:2]}•• •••• {iban[-4:]}") for iban in banks]
+    accounts = list(_uk_accounts(text))
+    found += [Finding("bank", f"account •••• {digits[-4:]}") for digits in accounts]
+    ids = list(_identities(text))
+    found += [Finding("identity", f"{what} ••••") for what, _ in ids]
+    secrets = list(_secrets(text))
+    found += [Finding("secret", f"{what} ••••") for what, _ in secrets]
+    found += [Finding("address", f"•• {street}") for street in _addresses(text)]
+    found += [Finding("health", condition) for condition in disguise.health(text)]
+    ids += secrets
+    taken = cards + accounts + [digits for _, digits in ids]
+    found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
+              if digits not in taken and not any(digits in iban for iban in banks)]
+    return found
 
 
 _QUOTED = re.compile(r"\"[^\"]{1,200}\"|“[^”]{1,200}”")
@@ -219,7 +223,7 @@ ADDRESS = re.compile(
     r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z0-9][\w'-]*\.? ){1,3}"
     r"(Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Cres|Terrace|Gardens|"
     r"Grove|Boulevard|Blvd|Mews|Row|Square|Walk|Hill|Parade|Rise|View|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|"
-    r"Green|Gate|Heights|Quay|Wharf|Alley|Crt|Cl|Pde|Tce|Hwy|"
+    r"Green|Gate|Heights|Quay|Wharf|Alley|Crt|Cl|Pde|Tce|"
     # … and the kinds of an Indian address ("12 Gandhi Nagar", "4 MG Marg", "22 Lajpat Colony")
     r"Nagar|Marg|Colony|Layout|Vihar|Enclave|Bagh|Puram)\b"
     # … or a postcode (UK "SW1A 1AA", Canada "M5V 2T6"): it places a home as surely.

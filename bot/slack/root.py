@@ -156,7 +156,7 @@ def _root_reads(session: Session, deps: Deps, conv: Conversation, now: datetime,
     private_ok = first is not None and cannot_go_privately(deps, conv, first) is None
     if first is not None and not private_ok:
         about = latest or store.latest_customer_message(session, conv.id, conv.customer_id)
-        private_ok = about is not None and about.id != first.id and cannot_go_privately(deps, conv, about) is None
+        private_ok = about is not None and cannot_go_privately(deps, conv, about) is None
     return _Shown(first, in_flight, latest, writing, review if review is not None and review.id != first.id else None,
                   private_ok)
 
