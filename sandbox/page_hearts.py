@@ -1,8 +1,8 @@
 """What the demo page's ❤️ and 🙈 buttons say on a customer's message: the name
 the product's own adapter gives a ❤️ on that kind of message (Liker.heart: "Like
 on X", "React on Messenger") and whether a 🙈 hides it there (Hider: "Hide on
-Threads"), or that the reaction stays among colleagues (the bot then says why,
-privately). Which kind of
+Threads"), or that the reaction stays among colleagues (the bot sends nothing
+to the platform and logs why, in one line). Which kind of
 message it is, the page learns from the emulators holding it: a DM or
 Messenger message is private, anything else public."""
 from __future__ import annotations
