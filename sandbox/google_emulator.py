@@ -41,6 +41,7 @@ TOKEN_LIFETIME = 3599
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 STAR_WORDS = {1: "ONE", 2: "TWO", 3: "THREE", 4: "FOUR", 5: "FIVE"}
 _KEYS: dict = {}
+_SIGNERS: dict = {}
 
 
 def _iso(moment: float) -> str:
@@ -64,6 +65,15 @@ def _key(name: str) -> tuple[str, str, str]:
                                 serialization.NoEncryption()).decode()
         _KEYS[name] = (secrets.token_hex(20), pem, cert.public_bytes(serialization.Encoding.PEM).decode())
     return _KEYS[name]
+
+
+def _signer(name: str):
+    """The key's signer, made once per process: parsing the PEM checks the RSA key, ~20 ms every push."""
+    if name not in _SIGNERS:
+        from google.auth import crypt
+        kid, pem, _ = _key(name)
+        _SIGNERS[name] = crypt.RSASigner.from_string(pem, key_id=kid)
+    return _SIGNERS[name]
 
 
 @dataclass
@@ -154,13 +164,12 @@ class GoogleState:
     def push_token(self, audience: str | None = None, email: str | None = None, verified: bool = True,
                    issuer: str = "https://accounts.google.com", key: str | None = None, lifetime: int = 3600) -> str:
         """An OIDC token as Pub/Sub signs it for a push subscription's service account (RS256, kid)."""
-        from google.auth import crypt, jwt
-        kid, pem, _ = _key(key or self.signing_key)
+        from google.auth import jwt
         now = int(self.token_clock())
         claims = {"aud": audience or self.push_audience, "azp": "108234760951736829137",
                   "email": email or self.push_service_account, "email_verified": verified, "exp": now + lifetime,
                   "iat": now, "iss": issuer, "sub": "108234760951736829137"}
-        return jwt.encode(crypt.RSASigner.from_string(pem, key_id=kid), claims).decode()
+        return jwt.encode(_signer(key or self.signing_key), claims).decode()
 
     def envelope(self, kind: str, review: dict) -> dict:
         location = review["name"].rsplit("/reviews/", 1)[0]
