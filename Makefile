@@ -5,6 +5,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
+# The tests start about 150 Python processes (web, workers, one-shot passes) beside
+# pytest's own: bytecode kept in __pycache__ (git-ignored) spares each of them
+# compiling the project again, also where the environment says not to keep it.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: demo test test-scale test-shifted test-browser bench lock clean
 
 $(STAMP): pyproject.toml requirements.txt requirements-dev.txt
