@@ -42,7 +42,12 @@ MODEL = Path(__file__).with_name("urgency_model.json")
 URGENT_AT = 0.65   # the urgent head this sure: raise to urgent
 PRAISE_AT = 0.5    # the praise head this sure: low, and the words may not raise it
 QUIET_AT = 0.2     # the praise head this sure: the model may not raise it (the rules still may)
-CLASS_AT = 0.5     # the four-class model this sure of low or high for a post the rules left normal
+# The four-class model this sure of low (of high) for a post the rules left normal. Round 6: one line for
+# each, chosen by leaving one batch out (bench/urgency.py --lobo).
+LOW_AT = 0.5
+HIGH_AT = 0.5
+# The urgent head this sure to raise past high a post the rules found high for a named reason.
+URGENT_OVER_HIGH_AT = 0.65
 # Below this many words ("hey", "worker started") a post gives the model too
 # little to go on: it raised such scraps to urgent. An urgent post says what
 # happened; a cue catches the short ones ("FRAUD!").
