@@ -18,13 +18,13 @@ from bot.rules.urgency import assess
     # The same fault again.
     "This is the fifth engineer you've sent and the dishwasher still leaks",
     # A date that cannot move.
-    "the flight leaves tomorrow and the passport wallet I ordered from you still hasn't come",
+    "The suit for my son's graduation was promised by Friday and the graduation is tomorrow morning",
     # Who the customer is, beside a problem.
     "I'm deaf and your only way to rebook is a phone line, I can't use it",
     "She's 91 and you've cut her broadband off, she can't call anyone",
     # Leaving, money in limbo, exasperation.
     "Thinking about moving to a different broadband provider after this week",
-    "Where is my refund? your email said it left on the 3rd",
+    "Where is my money? The app says paid on Friday and nothing has landed",
     "Are you seriously joking, the bed arrived with no slats",
 ])
 def test_a_complaint_that_needs_an_answer_soon_is_high_by_the_rules(text):
@@ -44,13 +44,16 @@ def test_a_danger_or_complaint_word_said_lightly_stays_normal(text):
 
 
 @pytest.mark.parametrize("text", [
-    "🥐☕️😍 @acme",                                                                  # emoji alone, none unhappy
-    "Rough start with a lost parcel in May, but they sorted it and it's been brilliant since",  # ends well
+    "🛁 ✨ 🧴 @acme",                                                                  # emoji alone, none unhappy
+    "Had a problem with a missing parcel in May, but they sorted it and it's been brilliant since",  # ends well
     "OMG the cake!!! it's gorgeous!!! my son is screaming!!!",                      # a harm word in joy
-    "The driver was so kind to my gran in her wheelchair, thank you",               # who, not a problem
 ])
 def test_praise_is_low_and_never_raised(text):
     assert assess(text, use_model=False).priority == "low"
+
+
+def test_who_the_customer_is_raises_only_beside_a_problem():
+    assert assess("The driver was so kind to my gran in her wheelchair, thank you", use_model=False).priority == "low"
 
 
 @pytest.mark.parametrize("family, text", [
@@ -71,7 +74,7 @@ def test_a_joke_about_the_radio_is_not_the_press():
 
 @pytest.mark.parametrize("text", [
     "Closing the ticket.", "As previously stated, the form is on our website.",
-    "I'll say it slowly for you: the code is on the box.", "Enough is enough, we've done what we can.",
+    "I'll go really slowly this time: the code is on the box.", "Enough is enough, we've done what we can.",
     "Plenty of other customers are happy with the sofa.", "Maybe it's how you're using it.",
     "At your age you might want a family member to set it up.",
     "If you leave that review we'll be forced to pursue the unpaid balance.",
@@ -91,7 +94,7 @@ def test_warm_replies_pass(text):
     ("Here are your 2FA backup codes: 4821-9930, 1177-2045.", "secret"),
     ("Login: sam_k / pass: Maple!22", "secret"),
     ("Your optician report shows early glaucoma, so the lenses were changed.", "health"),
-    ("We rang you on 086 555 1234 this morning.", "phone"),
+    ("We rang you on 087 555 1234 this morning.", "phone"),
     ("Your NRIC S7654321A is on file for the warranty.", "identity"),
 ])
 def test_personal_data_in_new_formats_is_held(text, kind):
