@@ -158,7 +158,11 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
             and posts_in_wait < 3 and not _low_rating(rating) and not named):
         return Urgency("low", f"reads like praise: “{_shorten(like.nearest_by_class['low'])}”")
     if like.praise >= urgency_model.QUIET_AT:
-        return rules  # it might be praise ("I named my cat after your mascot"): the model raises nothing
+        # It might be praise ("I named my cat after your mascot"): the model raises nothing — and capitals or a
+        # strong mood alone, with no complaint named, are joy as often as anger ("I AM SCREAMING"): left normal.
+        if rules.priority == "high" and not named and like.praise >= urgency_model.JOY_AT:
+            return Urgency("normal", "")
+        return rules
     # A post the rules found high for a named reason (a vulnerable customer, a missed date) reads like an
     # emergency to the model more often than it is one: it needs a surer head to be raised past high.
     urgent_at = urgency_model.URGENT_OVER_HIGH_AT if named else urgency_model.URGENT_AT
@@ -169,7 +173,7 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     if rules.priority == "high":
         return rules
     label, chance = like.likeliest(("low", "normal", "high"))
-    if label != "normal" and chance >= (urgency_model.LOW_AT if label == "low" else urgency_model.HIGH_AT):
+    if label != "normal" and chance >= urgency_model.CLASS_AT:
         what = "praise" if label == "low" else "a complaint"
         return Urgency(label, f"reads like {what}: “{_shorten(like.nearest_by_class[label])}”")
     return rules
