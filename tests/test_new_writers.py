@@ -61,6 +61,9 @@ def test_who_the_customer_is_raises_only_beside_a_problem():
     ("safety", "the hallway smells of rotten eggs since your engineer serviced the boiler"),
     ("legal", "My friend is a paralegal and says to keep every message you send me"),
     ("press", "I present the consumer slot on local radio, happy to read out a statement if you send one"),
+    ("safety", "my toddler pulled the shelf over on himself, it was not fixed to the wall properly"),
+    ("safety", "the treadmill kept speeding up on its own and threw my dad off the back"),
+    ("safety", "the car seat strap came undone on the motorway with my daughter in it"),
 ])
 def test_new_urgent_families_are_urgent_and_named(family, text):
     urgency = assess(text, use_model=False)

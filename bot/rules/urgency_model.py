@@ -74,11 +74,15 @@ BUCKETS = 2048
 _TOKEN = re.compile(r"[a-z0-9']+|[^\sa-z0-9]")
 
 
-def bag_of_words(text: str):
+def bag_of_words(text: str, punctuation: bool = True):
     """Word and word-pair presence hashed into BUCKETS, L2-normalised: the
-    vector averages words away ("my card is in my hand"), the pairs keep them."""
+    vector averages words away ("my card is in my hand"), the pairs keep them.
+    Without `punctuation`, marks are left out: a writer's habit (full stops on
+    every curt reply) is not a tone (round 6)."""
     import numpy as np
     tokens = _TOKEN.findall(words_only(text).lower())
+    if not punctuation:
+        tokens = [token for token in tokens if token[0].isalnum() or token[0] == "'"]
     row = np.zeros(BUCKETS, dtype=np.float32)
     for feature in tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]:
         row[zlib.crc32(feature.encode("utf-8", "replace")) % BUCKETS] = 1.0
@@ -102,11 +106,11 @@ def bag_of_chars(text: str):
     return row / norm if norm else row
 
 
-def head_features(vectors, texts: list[str]):
-    """What the heads (and the tone model) read: the sentence vector beside the
-    hashed words and the hashed character n-grams."""
+def head_features(vectors, texts: list[str], punctuation: bool = True):
+    """What the heads (and the tone model, without punctuation) read: the
+    sentence vector beside the hashed words and the hashed character n-grams."""
     import numpy as np
-    words = np.array([bag_of_words(text) for text in texts]).reshape(len(texts), BUCKETS)
+    words = np.array([bag_of_words(text, punctuation) for text in texts]).reshape(len(texts), BUCKETS)
     chars = np.array([bag_of_chars(text) for text in texts]).reshape(len(texts), BUCKETS)
     return np.hstack([vectors, words, chars])
 

@@ -340,3 +340,8 @@ PRAISE += ("big up", "fair play", "credit where", r"fab\b", "faultless", "flawle
            r"can't wait", r"counting (?:down )?the days", "nothing beats", "regret nothing", "with my life", "whole personality",
            r"(?:biggest|number one|#1) fan", "obsessed", r"forever\b", "unpaid marketing", "streak", r"(?:a|an absolute|such a|total|real) gem\b", r"so (?:kind|helpful|patient|lovely)", r"angels?\b")
 RESOLVED += (r"fixed (?:everything|it all|it|the \w+|my \w+)", r"(?:made|put) (?:it|things) right", r"came through",r"(?:been|is|are|was) (?:\w+ )?(?:solid|flawless|faultless|great|perfect|fine|fab|brilliant|spot on) (?:ever )?since", r"since then")
+# A thing that fell on, threw off or let go of someone: furniture tipping onto a child, a machine throwing a
+# rider, a strap coming undone with a child in the seat.
+HARM_TO_PEOPLE += (r"(?:fell|pulled|tipped|toppled|came down) (?:\w+ )?(?:over )?on(?:to)? (?:him|her|them|himself|herself|themselves|me)\b",)
+HARM_VERBS += (r"came undone", r"undid itself", r"tipped over", r"toppled")
+SAFETY += (r"threw (?:me|him|her|them|my \w+) (?:off|out)\b", r"(?:pulled|tipped|toppled) (?:\w+ ){0,2}over on(?:to)? (?:him|her|them|himself|herself|my|our)")
