@@ -102,3 +102,23 @@ def test_warm_replies_pass(text):
 ])
 def test_personal_data_in_new_formats_is_held(text, kind):
     assert kind in {finding.kind for finding in check_reply_text(text)}
+
+
+def test_the_tone_model_reads_words_not_a_writers_punctuation():
+    """Trained on seven batches with marks among its hashed words, the tone model weighed a full stop as bad
+    tone (+1.0 of the 0.90 it gave "We are looking into it publicly too."): the batches' writers end curt
+    replies with one. The heads that read a post keep their marks ("?!" says someone is waiting)."""
+    import numpy as np
+    from bot.rules import urgency_model
+    plain = urgency_model.bag_of_words("We are looking into it publicly too.", punctuation=False)
+    assert np.array_equal(plain, urgency_model.bag_of_words("We are looking into it publicly too", punctuation=False))
+    assert not np.array_equal(urgency_model.bag_of_words("hello?!"), urgency_model.bag_of_words("hello"))
+
+
+@pytest.mark.skipif(not __import__("bot.rules.tone_model", fromlist=["x"]).available(),
+                    reason="socialdesk[nlp] is not installed")
+def test_plain_replies_of_the_flow_tests_pass_the_tone_model():
+    from bench.urgency import PLAIN_REPLIES
+    from bot.rules import tone_model
+    for text in PLAIN_REPLIES:
+        assert tone_model.bad_tone(text)[0] < tone_model.BAD_AT, text
