@@ -46,7 +46,7 @@ def test_a_danger_or_complaint_word_said_lightly_stays_normal(text):
 @pytest.mark.parametrize("text", [
     "🛁 ✨ 🧴 @acme",                                                                  # emoji alone, none unhappy
     "Had a problem with a missing parcel in May, but they sorted it and it's been brilliant since",  # ends well
-    "OMG the cake!!! it's gorgeous!!! my son is screaming!!!",                      # a harm word in joy
+    "OMG THE CAKE!!! IT'S GORGEOUS!!! MY SON IS SCREAMING!!!",                      # a harm word in joy, shouted
 ])
 def test_praise_is_low_and_never_raised(text):
     assert assess(text, use_model=False).priority == "low"
@@ -68,6 +68,15 @@ def test_who_the_customer_is_raises_only_beside_a_problem():
 def test_new_urgent_families_are_urgent_and_named(family, text):
     urgency = assess(text, use_model=False)
     assert (urgency.priority, urgency.reason.split(":")[0]) == ("urgent", family)
+
+
+@pytest.mark.parametrize("text", [
+    "Great service as always! Also FYI the charger I bought is sparking when I plug it in",
+    "Amazing food!! My daughter had an allergic reaction to the satay though",
+    "my kid swallowed a battery lol what do I do",                                   # laughing, still harm
+])
+def test_a_danger_told_politely_or_laughing_is_still_urgent(text):
+    assert assess(text, use_model=False).priority == "urgent"
 
 
 def test_a_joke_about_the_radio_is_not_the_press():

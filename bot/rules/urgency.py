@@ -196,13 +196,17 @@ def _in_jest(plain: str, cue: str) -> bool:
     _, _, _, _, praise, problems, _ = _patterns()
     rest = " ".join(plain.split()).replace(cue, " ")
     mood = _vader().polarity_scores(rest)["compound"]
-    if _asides()[1].search(plain):
-        return mood >= 0
-    # … or in joy: "OMG THE CAKE!!!! IT'S BEAUTIFUL!!!! MY DAUGHTER IS SCREAMING!!!"
-    return "!" in rest and bool(praise.search(rest)) and mood >= JOY and not problems.search(rest)
+    if _asides()[1].search(plain):  # laughing, and nothing else in the post says harm or trouble ("lol" is +0.4 alone)
+        unmarked = _asides()[1].sub(" ", rest)
+        return (_vader().polarity_scores(unmarked)["compound"] >= JEST_MOOD and not problems.search(rest)
+                and not urgent_cue(rest))
+    # … or in joy, shouted: "OMG THE CAKE!!!! IT'S BEAUTIFUL!!!! MY DAUGHTER IS SCREAMING!!!" ("Great service!
+    # the charger I bought is sparking" is a danger told politely, not joy).
+    return shouting(plain) and bool(praise.search(rest)) and mood >= JOY and not problems.search(rest)
 
 
 JOY = 0.6  # VADER of a post, its cue left out, that says a danger word in joy
+JEST_MOOD = 0.3  # … and with laughter: "my kid swallowed a battery lol what do I do" (0.0 without its cue) stays a cue
 
 
 def _low_rating(rating: int | None) -> bool:
