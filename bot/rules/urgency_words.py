@@ -301,7 +301,7 @@ HIGH += (
 # A complaint said as small: a minor gripe is asked about, not escalated ("Bit disappointed … Not a big deal").
 HEDGES = (r"not a (?:big|huge) deal", "just saying", r"\bminor\b", r"small (?:gripe|thing|niggle|complaint)", r"\b(?:bit|tad|little|slightly) (?:disappoint|annoy|stale|flat|bright|loud|small|big)",
           r"no biggie", r"otherwise (?:great|nice|lovely|fine|good|perfect|a great)", r"not complaining", r"just annoying", r"still works", r"\bnot the end of the world",
-          r"\bmaybe (?:change|add|consider)", r"\blol\b")
+          r"\bmaybe (?:change|add|consider)")
 # Said in jest or in joy: a danger word with laughter is a figure ("your hot sauce nearly killed me lol").
 JEST = (r"\blol\b", r"\blmao\b", r"\bhaha\w*", r"😂", r"🤣", r"😅", r"😹", r"\bjk\b", r"in the best (?:possible )?way", r"kids,? eh", r"false alarm")
 # Figures of speech of harm, read as nothing: hyperbole a new writer reaches for.
