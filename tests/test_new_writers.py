@@ -38,6 +38,7 @@ def test_a_complaint_that_needs_an_answer_soon_is_high_by_the_rules(text):
     "That chilli sauce nearly killed me lol, do you do a bigger bottle?",           # a danger word in jest
     "I'd kill for a gluten-free option on the menu, any plans?",                    # hyperbole
     "The new throw is dangerously cosy, is there a matching cushion?",
+    "Does the murder mystery dinner still run on Fridays?",                         # a question's mood is its topic
 ])
 def test_a_danger_or_complaint_word_said_lightly_stays_normal(text):
     assert assess(text, use_model=False).priority == "normal"
@@ -92,8 +93,8 @@ def test_a_joke_about_the_radio_is_not_the_press():
     "If you leave that review we'll be forced to pursue the unpaid balance.",
     "It's the man with the toaster again, can someone else deal with him", "OK boomer",
 ])
-def test_new_phrasings_of_bad_tone_are_held(text):
-    assert check_reply_text(text)
+def test_new_phrasings_of_bad_tone_are_held_by_a_family(text):
+    assert {finding.kind for finding in check_reply_text(text)} - {"tone"}  # a phrase family, not the model
 
 
 @pytest.mark.parametrize("text", ["This made our day, thank you for the photo!", "lol same, hope the toast survived!"])

@@ -240,7 +240,9 @@ def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str)
     if posts_in_wait >= 3:
         reasons.append(f"wrote {posts_in_wait} times")
     named = bool(reasons)
-    if score <= -0.6 and not hedged:
+    # A question's mood is mostly what it asks about ("is the killer deal still on?", "the panic button on the
+    # alarm kit, is it included?"): its mood alone raises nothing (round 6).
+    if score <= -0.6 and not hedged and (named or "?" not in plain):
         reasons.append(f"very negative (VADER {score:+.2f})")
     if shouting(text) and (reasons or score < 0 or problem):
         reasons.append("shouting")  # about a problem; "THANK YOU SO MUCH" is not a complaint
