@@ -45,6 +45,7 @@ def test_a_danger_or_complaint_word_said_lightly_stays_normal(text):
 
 
 @pytest.mark.parametrize("text", [
+    "👏👏 ta 👏",                                                                      # a word among happy emoji
     "🛁 ✨ 🧴 @acme",                                                                  # emoji alone, none unhappy
     "Had a problem with a missing parcel in May, but they sorted it and it's been brilliant since",  # ends well
     "OMG THE CAKE!!! IT'S GORGEOUS!!! MY SON IS SCREAMING!!!",                      # a harm word in joy, shouted

@@ -258,11 +258,16 @@ def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str)
         return Urgency("low", f"praise: “{ending}”"), False
     if not _NO_EMOJI.sub("", words_free(text)) and not _UNHAPPY_EMOJI.search(text) and _EMOJI.search(text) and not low_rating:
         return Urgency("low", "praise: emoji"), False  # "🎬 🍿 ❤️ @CastleCinemas 🙌": no word, no unhappy face
+    # A few words among happy emoji ("👍👍 ta 👍"): VADER scores no emoji, so the praise is taken as said.
+    if (praised and _EMOJI.search(text) and len(_WORD.findall(words_free(text))) <= SHORT_PRAISE and not problem
+            and not _UNHAPPY_EMOJI.search(text) and not low_rating and posts_in_wait < 3):
+        return Urgency("low", f"praise: “{praised.group().strip()}”"), False
     if reasons:
         return Urgency("high", ", ".join(reasons)), named
     return Urgency("normal", ""), False
 
 
+SHORT_PRAISE = 3  # words, beside emoji
 _EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _NO_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]|" r"[\s\W\d]+")
 

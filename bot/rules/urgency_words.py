@@ -338,7 +338,7 @@ DANGER_THINGS += ("chairlift", "ski lift", "lift", r"bar", "rail", "railing", "b
 PRAISE += ("big up", "fair play", "credit where", r"fab\b", "faultless", "flawless", "rock solid", "spotless", "world class",
            "like a dream", r"sound (?:man|lad|woman|guy|people)", r"ta\b", "hats off", "chuffed", "buzzing", "ride or die",
            r"can't wait", r"counting (?:down )?the days", "nothing beats", "regret nothing", "with my life", "whole personality",
-           r"(?:biggest|number one|#1) fan", "obsessed", r"forever\b", "unpaid marketing", "streak", r"(?:a|an absolute|such a|total|real) gem\b", r"so (?:kind|helpful|patient|lovely)", r"angels?\b")
+           r"(?:biggest|number one|#1) fan", "obsessed", r"forever\b", "unpaid marketing", "streak", r"so good\b", r"(?:a|an absolute|such a|total|real) gem\b", r"so (?:kind|helpful|patient|lovely)", r"angels?\b")
 RESOLVED += (r"fixed (?:everything|it all|it|the \w+|my \w+)", r"(?:made|put) (?:it|things) right", r"came through",r"(?:been|is|are|was) (?:\w+ )?(?:solid|flawless|faultless|great|perfect|fine|fab|brilliant|spot on) (?:ever )?since", r"since then")
 # A thing that fell on, threw off or let go of someone: furniture tipping onto a child, a machine throwing a
 # rider, a strap coming undone with a child in the seat.
