@@ -94,7 +94,7 @@ def lobo() -> None:
         for n, name in [*enumerate(names), (None, "POOLED")]:
             pairs = [(label, guess) for (label, _, b), guess in zip(rows, guesses, strict=True) if n in (None, b)]
             print("  " + f.line(name, f.figures(pairs), confusion=n is None or n == len(names) - 1))
-    for line in f.lobo_replies((0.8, 0.85, 0.93, tone_model.BAD_AT)):
+    for line in f.lobo_replies((0.85, 0.9, tone_model.BAD_AT)):
         print(line)
     print(f"({time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
 

@@ -11,9 +11,10 @@ Roles: TUNING (written beside the rules), DEVELOPMENT (held out once, read
 and tuned on since), HELD-OUT (written blind, evaluated once after the
 method is frozen: printed, never trained on). Batch 3 was held out once
 (scored 2026-12-06) and is development data since; so is batch 4 (scored
-once at 6d44e6b, then its personal-data misses read and mended). Batch 5 is
-added by the lead, and until its files (urgency.jsonl, replies.jsonl) exist
-it is not collected.
+once at 6d44e6b, then its personal-data misses read and mended), and batch 5
+(written blind 15:40–15:44 UTC, scored once at 244309d on 2026-12-06 15:47 UTC,
+development since round 6 began at 17:35 UTC). Batch 6 is added by the lead,
+and until its files (urgency.jsonl, replies.jsonl) exist it is not collected.
 """
 from __future__ import annotations
 
@@ -68,11 +69,13 @@ BATCHES = (
     Batch("batch 1", "DEVELOPMENT", ("heldout/urgency.jsonl",), ("heldout/replies.jsonl",)),
     Batch("batch 2", "DEVELOPMENT", ("heldout2/urgency.jsonl",), ("heldout2/replies.jsonl",)),
     Batch("batch 3", "DEVELOPMENT", ("heldout3/urgency.jsonl",), ("heldout3/replies.jsonl",)),
-    # Read for its personal-data misses after its one held-out scoring (6d44e6b); the models were not retrained
-    # on it: trained with it, the tone model put a plain reply of the flow tests ("We are looking into it
-    # publicly too.") at 0.92, over its 0.9 line — the next round retrains and chooses the line again.
-    Batch("batch 4", "DEVELOPMENT", ("heldout4/urgency.jsonl",), ("heldout4/replies.jsonl",), in_models=False),
-    Batch("batch 5", HELD_OUT, ("heldout5/urgency.jsonl",), ("heldout5/replies.jsonl",)),
+    # Scored once as held-out (6d44e6b), then read for its personal-data misses; trained on since round 6.
+    Batch("batch 4", "DEVELOPMENT", ("heldout4/urgency.jsonl",), ("heldout4/replies.jsonl",)),
+    # Written blind (PROVENANCE.md in its folder), scored once as held-out at 244309d (2026-12-06 15:47 UTC);
+    # development data since 2026-12-06 17:35 UTC (round 6): read, tuned and trained on.
+    Batch("batch 5", "DEVELOPMENT", ("heldout5/urgency.jsonl",), ("heldout5/replies.jsonl",)),
+    # Written blind and added by the lead after round 6 freezes; not collected until its files exist.
+    Batch("batch 6", HELD_OUT, ("heldout6/urgency.jsonl",), ("heldout6/replies.jsonl",), in_models=False),
 )
 
 

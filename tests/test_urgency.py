@@ -167,7 +167,8 @@ def test_safety_words_in_routine_posts_stay_normal(text):
 
 @pytest.mark.skipif(not HAS_MODEL, reason="socialdesk[nlp] is not installed")
 def test_the_model_raises_what_no_cue_catches_and_names_its_nearest_example():
-    text = "my toddler pulled the shelf over on himself, it was not fixed to the wall properly"
+    # Round 6: the shelf that toppled onto a toddler (this test's example until then) is a cue now.
+    text = "my son put one of the little round cells from the remote in his mouth and now he is coughing"
     assert assess(text, use_model=False).priority == "normal"
     urgency = assess(text)
     assert urgency.priority == "urgent"

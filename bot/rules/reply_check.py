@@ -196,7 +196,9 @@ IDENTITIES = (
     ("identity number", re.compile(
         r"\b(?:medicare|pps|pan|sin|aadhaa?r|tax file|tfn|nhs|social insurance|national (?:id|identity)|id card|"
         r"ssn|social security|tax (?:id|code|reference)|tin|ein|itin|utr|ird|bsn|"
-        r"identity card|health (?:card|insurance)|(?:driving|driver'?s) licen[cs]e|licen[cs]e|permit|visa)"
+        r"identity card|health (?:card|insurance)|(?:driving|driver'?s) licen[cs]e|licen[cs]e|permit|visa|"
+        # round 6: national identity numbers by their names elsewhere (Singapore's NRIC, Malaysia's MyKad …)
+        r"nric|fin|mykad|hkid|cpr|personnummer|curp|rut|dni|nie|cnp|pesel|bvn|nin|cpf|rfc|ktp|emirates id|iqama|codice fiscale)"
         r"(?: card)?(?: number| no\.?| #)?:?\s*(?:is\s+)?([A-Z0-9](?:[A-Z0-9]|[ -](?=\d)){5,20})", re.IGNORECASE)),
 )
 # A secret that opens an account, whoever it belongs to: a password, PIN, card
@@ -205,9 +207,12 @@ IDENTITIES = (
 # CVV is the 3 digits on the back" name one without giving it.
 _SECRET_NAME = (r"\b(password|passcode|pass code|passphrase|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
                 r"memorable (?:word|answer|information|date)|"
-                r"(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in) "
-                r"(?:code|passcode|pin))\b")
-_SECRET_VALUE = r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|(?=\S*\d)[^\s,;]{3,40})"
+                r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
+                # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
+                r"backup|recovery|lock|door|gate|alarm|locker|key ?safe|entry|unlock)\s+){1,2}"
+                r"(?:codes?|passcodes?|pins?)|pass(?=\s*:))\b")
+# … quoted, digits in groups ("55 81 20"), or a word with a digit in it.
+_SECRET_VALUE = r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?=\S*\d)[^\s,;]{3,40})"
 SECRET = re.compile(
     _SECRET_NAME + r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be)){0,4}\W+"
     + _SECRET_VALUE, re.IGNORECASE)
@@ -286,7 +291,9 @@ def _phones(text: str, allow: frozenset[str]):
 def _toll_free(digits: str) -> bool:
     """A company's free-phone or business line (1-800-…, 0800 …, 0345 …) is meant to be published."""
     national = digits[1:] if digits.startswith("1") and len(digits) == 11 else digits
-    return (national[:3] in TOLL_FREE and len(national) == 10) or digits.startswith(words.BUSINESS_NUMBER_PREFIXES)
+    # UK 084/087 business lines have eleven digits; ten from 08x are an Irish mobile ("087 123 4567", round 6).
+    business = digits.startswith(words.BUSINESS_NUMBER_PREFIXES) and not (digits[:3] in ("084", "087") and len(digits) != 11)
+    return (national[:3] in TOLL_FREE and len(national) == 10) or business
 
 
 # -- tone ---------------------------------------------------------------------------

@@ -56,8 +56,10 @@ _CONDITION = (r"pregnan\w*|miscarriage|ivf|fertility|diabet\w*|epilep\w*|seizure
               r"bipolar|schizo\w*|ptsd|ocd|adhd|autis\w*|dementia|alzheimer'?s|cancer|tumou?r|chemo\w*|hiv|aids|"
               r"hepatitis|asthma|copd|heart condition|stroke|multiple sclerosis|ms diagnosis|parkinson'?s|"
               r"disabilit\w*|insulin|dialysis|transplant|rehab|addiction|antidepressants?|medication|diagnosis|"
-              r"illness|therapy|mental health")
-_RECORD = r"(?:medical|health|vet|veterinary|patient|hospital|clinic|gp|doctor'?s|dental) (?:records?|notes|history|file)"
+              r"illness|therapy|mental health|hearing loss|sight loss|vision loss|glaucoma|macular degeneration|arthritis")
+# A record, report or result from anyone who treats: "your audiologist report shows …" (round 6).
+_RECORD = (r"(?:medical|health|vet|veterinary|patient|hospital|clinic|gp|doctor'?s|dental|audiolog\w*|hearing|eye|optician(?:'?s)?|sight|"
+           r"blood|scan|lab|x-?ray|mri|biopsy|psychiatric|therapy|physio\w*) (?:records?|notes|history|file|report|results?|tests?|assessment)")
 HEALTH = re.compile(
     # said of the customer: "your pregnancy", "you're diabetic", "as you have epilepsy", "your recent surgery"
     rf"(?<!\bif )(?<!\bwhether )\b(?:your|you're|you are|you have|you've got|you were|you've been)\s+"

@@ -107,7 +107,7 @@ SARCASM_PHRASES = (
     r"wow,? thanks", "thanks,? genius", r"(?:oh )?you poor thing", "cry me a river", "boo hoo", "sorry not sorry",
     # Issue 25: mock praise, mock surprise, pet names and mock service.
     r"sure,? because", r"because obviously", r"yes,? because", "who could have guessed", "who would have thought", "funnily enough",
-    r"what a (?:shock|surprise|shocker)", r"shocking that", r"(?:add|added) (?:it|this|yours) to the pile", r"(?:really |truly )?made (?:our|my) day",
+    r"what a (?:shock|surprise|shocker)", r"shocking that", r"(?:add|added) (?:it|this|yours) to the pile", r"(?:really|truly|sure|certainly) made (?:our|my) day",
     r"(?:lose|losing) (?:any )?sleep over", "magic wand", r"all by (?:it|him|her)self", "🤡",
     r"(?:brilliant|great|nice|amazing|excellent|fine) detective work", r"well done (?:for|on) (?:finally|actually)", r"(?:just )?drop everything for you",
     r"not that (?:it|this)(?:'ll| will) (?:change|make|do)", r"(?:^|[.!?,]\s*)bless(?:,|\s|$)", "sweetie", "sweetheart", r"\bhun\b", "darling",
@@ -162,7 +162,42 @@ CONDESCENSION += (
     r"(?:driver|engineer|courier|team|staff|technician|neighbou?r)\w* (?:said|says|tells us|told us) (?:that )?(?:you|your)\b[^.!?]{0,40}"
     r"(?:rude|mess|never|weren't|were not|wasn't|lying|aggressive|dirty|filthy)", r"between us,",
     # Exasperation.
-    r"^(?:ugh|meh|pfft|sigh|jeez|geez)[,.!]*\s+(?:fine|ok|okay|whatever|again|we.ll|i.ll)\b", r"(?:^|[.!?]\s*|ugh,? )fine[.,]", r"(?:^|[.!?]\s+)again\.?$", r"\blol\b",
+    r"^(?:ugh|meh|pfft|sigh|jeez|geez)[,.!]*\s+(?:fine|ok|okay|whatever|again|we.ll|i.ll)\b", r"(?:^|[.!?]\s*|ugh,? )fine[.,]", r"(?:^|[.!?]\s+)again\.?$", r"\blol(?=[.!?]*$|,? (?:ok|okay|fine|no|sure|whatever|good luck))",
     r"(?:one|1)[- ]star review[^.!?]{0,3}[.!,]?\s*(?:really|very|so) (?:helpful|useful)", r"congrat\w*,? you(?:'ve| have)",
     r"(?:we|i) (?:really |honestly |genuinely |simply )(?:don't|do not) care",
+)
+
+# Round 6 (batches 4 and 5 read): the same acts in a new writer's words —
+# shutting the door on them, counting how often they wrote, comparing them
+# with better customers, blaming how they use it, their age or ability, a
+# threat over a review, gossip, and weary sighs.
+CONDESCENSION += (
+    # Shutting the door.
+    r"(?:^|[.!?]\s*)closing (?:the|this|your) (?:ticket|case|chat|thread)[.!]*$", r"(?:^|[.!?]\s*)(?:bye|goodbye|bye now)[.!]*$",
+    r"heard (?:this|that) (?:one )?before", r"(?:not going to|won't|will not|refuse to) repeat (?:myself|ourselves)",
+    r"as previously (?:stated|said|explained|mentioned)", r"\bumpteen", r"said (?:it )?(?:many|several|countless|a (?:hundred|million)) times",
+    r"(?:second|third|fourth|fifth|\w+th) time (?:i'm|i am|we're|we are|i've|we've) (?:explaining|said|saying|telling|explained)",
+    r"(?:go|say it|explain it|explain this|break it down)\b[^.!?]{0,25}slowly", r"break (?:it|this) down for you", r"keep (?:this|it) simple",
+    r"counting is hard", r"(?:getting|this is) tedious", r"(?:will|'ll) (?:come|arrive|get there|be there|be done) when (?:it|he|she|they) (?:comes|arrives|gets? there|is done)",
+    r"enough is enough", r"bent over backwards", r"good grief", r"(?:^|[.!?]\s*)sigh\b", r"(?:^|[.!?,]\s*)(?:jeez|geez|chill)\b",
+    r"whatever helps you sleep", r"ok,? boomer", r"touch grass", r"(?:it's|its|it is) just an? \w+\.", r"doubt (?:anyone|anybody|they) (?:will|would) care",
+    r"however will you (?:ever )?(?:cope|survive|manage)", r"alert the (?:press|media|authorities)", r"(?:^|[.!?]\s*)(?:somewhere|eventually)\.",
+    r"friendly reminder that", r"another (?:expert|genius|lawyer|critic|professor|detective)\b", r"you have google",
+    r"(?:second|third|fourth|fifth|sixth|\d+th|umpteenth|hundredth) (?:message|email|post|tweet|call|complaint) (?:about|on|regarding)",
+    # Comparing them with better customers.
+    r"(?:literally )?(?:for )?everyone else\b", r"(?:plenty|lots|most|thousands|hundreds) of (?:other )?(?:customers|people|users|guests) (?:are|have|seem|manage|love|like)",
+    r"ahead of you who", r"who (?:were|are|was) (?:polite|patient|nice)",
+    # Blaming how they use it, or what they did.
+    r"how you(?:'re| are) using it", r"if you(?:'d| had) (?:turned up|been|read|checked|listened|arrived|answered|bothered)",
+    r"(?:^|[.!?]\s*)(?:honestly,? )?who (?:orders|books|buys|leaves|expects|does|waits)\b[^.!?]{0,60}\?", r"like an? grown-?up", r"fix careless",
+    r"\b(?:lazy|careless) (?:password|people|customers|mistakes?)",
+    # Their age or ability.
+    r"at your age", r"(?:should|might) (?:probably )?(?:have|get|ask|want)\b[^.!?]{0,25}(?:landline|family member|grandchild|younger)", r"zoom in next time",
+    # A threat over what they might post.
+    r"forced to (?:pursue|take action|report|refer)", r"pursue you", r"refer your (?:account|case|details) to (?:our|the) (?:legal|debt|collections)",
+    r"for defamation", r"if you (?:leave|post|write) (?:that|this|a|the) (?:review|post|comment)",
+    # Gossip about them, in the reply.
+    r"(?:it's|its) the (?:lady|guy|man|woman|one|bloke) (?:with|from|who)\b", r"(?:someone|somebody) else (?:deal with|handle|take) (?:her|him|them|this)",
+    # Their message as noise.
+    r"just venting", r"(?:i've|we've|i have|we have) got a queue",
 )

@@ -54,6 +54,12 @@ def _patterns():
     return urgent, harm, _cues(words.HIGH), figurative, _cues(words.PRAISE), problem, _cues(words.RESOLVED)
 
 
+@lru_cache(maxsize=1)
+def _asides():
+    """(a complaint said as small, a danger said in jest, who the customer is): round 6."""
+    return _cues(words.HEDGES), _cues(words.JEST), _cues(words.NEEDS)
+
+
 def _plain(figures: tuple[re.Pattern, re.Pattern], text: str) -> str:
     """`text` with its figures of speech read literally: "the burger is fire"
     as praise, "fire pit" and "no one was hurt" as nothing. Same length, so
@@ -133,9 +139,9 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     text = text.replace("’", "'").replace("‘", "'")
     plain = _plain(_patterns()[3], text)  # blanked once, read three times (plain_words is the same)
     cue = urgent_cue(text, plain)
-    if cue and not _mended(plain, cue[1]):
+    if cue and not _mended(plain, cue[1]) and not _in_jest(plain, cue[1]):
         return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
-    rules = _by_the_rules(text, posts_in_wait, rating, plain)
+    rules, named = _by_the_rules(text, posts_in_wait, rating, plain)
     if rules.priority == "low" or not use_model:
         return rules
     like = urgency_model.likeness(plain)
@@ -146,12 +152,21 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     # Lowering doubles the wait, so both readers must agree: the praise head,
     # and the four-class model not finding it likelier urgent than praise ("the
     # cot side came down with my baby asleep in it" read like the pet posts).
+    # A complaint the rules named ("thinking of cancelling", "who trains your staff") is not lowered by the
+    # model: only a post raised by its tone alone (capitals, VADER) may be joy ("I AM SCREAMING").
     if (like.praise >= urgency_model.PRAISE_AT and like.chances.get("low", 0.0) >= like.chances.get("urgent", 0.0)
-            and posts_in_wait < 3 and not _low_rating(rating)):
+            and posts_in_wait < 3 and not _low_rating(rating) and not named):
         return Urgency("low", f"reads like praise: “{_shorten(like.nearest_by_class['low'])}”")
     if like.praise >= urgency_model.QUIET_AT:
-        return rules  # it might be praise ("I named my cat after your mascot"): the model raises nothing
-    if like.urgent >= urgency_model.URGENT_AT and model_may_raise(plain):
+        # It might be praise ("I named my cat after your mascot"): the model raises nothing — and capitals or a
+        # strong mood alone, with no complaint named, are joy as often as anger ("I AM SCREAMING"): left normal.
+        if rules.priority == "high" and not named and like.praise >= urgency_model.JOY_AT:
+            return Urgency("normal", "")
+        return rules
+    # A post the rules found high for a named reason (a vulnerable customer, a missed date) reads like an
+    # emergency to the model more often than it is one: it needs a surer head to be raised past high.
+    urgent_at = urgency_model.URGENT_OVER_HIGH_AT if named else urgency_model.URGENT_AT
+    if like.urgent >= urgent_at and model_may_raise(plain):
         family = urgent_cue(like.nearest)  # the family of the example it reads like, when a cue names it
         sounds = f"sounds like a {family[0]} problem" if family else "sounds urgent"
         return Urgency("urgent", f"{sounds} (reads like: “{_shorten(like.nearest)}”)")
@@ -175,6 +190,25 @@ def _mended(plain: str, cue: str) -> bool:
     return _vader().polarity_scores(" ".join(plain.split()).replace(cue, " "))["compound"] >= 0.5
 
 
+def _in_jest(plain: str, cue: str) -> bool:
+    """A danger word said laughing ("your hot sauce nearly killed me lol", "false alarm, all good"): a figure,
+    unless the rest of the post is unhappy. The mood is read without the cue's own words."""
+    _, _, _, _, praise, problems, _ = _patterns()
+    rest = " ".join(plain.split()).replace(cue, " ")
+    mood = _vader().polarity_scores(rest)["compound"]
+    if _asides()[1].search(plain):  # laughing, and nothing else in the post says harm or trouble ("lol" is +0.4 alone)
+        unmarked = _asides()[1].sub(" ", rest)
+        return (_vader().polarity_scores(unmarked)["compound"] >= JEST_MOOD and not problems.search(rest)
+                and not urgent_cue(rest))
+    # … or in joy, shouted: "OMG THE CAKE!!!! IT'S BEAUTIFUL!!!! MY DAUGHTER IS SCREAMING!!!" ("Great service!
+    # the charger I bought is sparking" is a danger told politely, not joy).
+    return shouting(plain) and bool(praise.search(rest)) and mood >= JOY and not problems.search(rest)
+
+
+JOY = 0.6  # VADER of a post, its cue left out, that says a danger word in joy
+JEST_MOOD = 0.3  # … and with laughter: "my kid swallowed a battery lol what do I do" (0.0 without its cue) stays a cue
+
+
 def _low_rating(rating: int | None) -> bool:
     return rating is not None and rating <= LOW_RATING
 
@@ -182,19 +216,33 @@ def _low_rating(rating: int | None) -> bool:
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|except|only (?:problem|issue|thing))\b", re.IGNORECASE)
 
 
-def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str) -> Urgency:
+# Emoji that say something is wrong: a post of emoji alone is praise unless one of these is in it.
+_UNHAPPY_EMOJI = re.compile("[\U0001F620\U0001F621\U0001F624\U0001F92C\U0001F44E\U0001F494\U0001F612\U0001F644"
+                            "\U0001F922\U0001F92E\U0001F4A9\U0001F615\U0001F61E\U0001F61F\U0001F622\u2639\u26A0\u274C\U0001F6AB]")
+
+
+def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str) -> tuple[Urgency, bool]:
+    """The rules' priority, and whether a complaint was named (a cue, a rating, writing again) rather than heard
+    in the tone alone (capitals, VADER)."""
     _, _, high, _, praise, problems, _ = _patterns()
+    hedged = _asides()[0].search(plain)
     # plain: "the new burger is fire" is not very negative
     score = _vader().polarity_scores(plain)["compound"]
     problem = bool(problems.search(plain))
     low_rating = _low_rating(rating)
     reasons = [f"{rating}-star review"] if low_rating else []
-    found = high.search(plain)
+    # Said as small ("bit disappointed … not a big deal"), a complaint's words and mood raise nothing.
+    found = None if hedged else high.search(plain)
+    if not found and (score < 0 or (problem and not praise.search(plain))):  # who they are ("I'm 84") matters beside a problem
+        found = _asides()[2].search(plain)
     if found:
         reasons.append(f"“{found.group().strip()}”")
     if posts_in_wait >= 3:
         reasons.append(f"wrote {posts_in_wait} times")
-    if score <= -0.6:
+    named = bool(reasons)
+    # A question's mood is mostly what it asks about ("is the killer deal still on?", "the panic button on the
+    # alarm kit, is it included?"): its mood alone raises nothing (round 6).
+    if score <= -0.6 and not hedged and (named or "?" not in plain):
         reasons.append(f"very negative (VADER {score:+.2f})")
     if shouting(text) and (reasons or score < 0 or problem):
         reasons.append("shouting")  # about a problem; "THANK YOU SO MUCH" is not a complaint
@@ -203,10 +251,49 @@ def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str)
     softened = praised and _CONTRAST.search(plain, praised.end())
     if praised and not softened and score >= 0.3 and not problem and posts_in_wait < 3 and not low_rating:
         # "Thanks for the quick refund!" is praise however the words look.
-        return Urgency("low", f"praise: “{praised.group().strip()}”")
+        return Urgency("low", f"praise: “{praised.group().strip()}”"), False
+    # A story that ends well: a problem, then "but they sorted it and it's been flawless since".
+    ending = _ends_well(plain, found)
+    if ending and posts_in_wait < 3 and not low_rating:
+        return Urgency("low", f"praise: “{ending}”"), False
+    if not _NO_EMOJI.sub("", words_free(text)) and not _UNHAPPY_EMOJI.search(text) and _EMOJI.search(text) and not low_rating:
+        return Urgency("low", "praise: emoji"), False  # "🎬 🍿 ❤️ @CastleCinemas 🙌": no word, no unhappy face
+    # A few words among happy emoji ("👍👍 ta 👍"): VADER scores no emoji, so the praise is taken as said.
+    if (praised and _EMOJI.search(text) and len(_WORD.findall(words_free(text))) <= SHORT_PRAISE and not problem
+            and not _UNHAPPY_EMOJI.search(text) and not low_rating and posts_in_wait < 3):
+        return Urgency("low", f"praise: “{praised.group().strip()}”"), False
     if reasons:
-        return Urgency("high", ", ".join(reasons))
-    return Urgency("normal", "")
+        return Urgency("high", ", ".join(reasons)), named
+    return Urgency("normal", ""), False
+
+
+SHORT_PRAISE = 3  # words, beside emoji
+_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_NO_EMOJI = re.compile("[\U0001F300-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]|" r"[\s\W\d]+")
+
+
+def words_free(text: str) -> str:
+    """The text without handles, hashtags and links."""
+    return _NOT_WORDS.sub(" ", text)
+
+
+_TURN = re.compile(_CONTRAST.pattern + r"|\bturned (?:\w+ ){1,3}around\b", re.IGNORECASE)
+
+
+def _ends_well(plain: str, complaint: re.Match | None) -> str:
+    """The praise in the last clause after a turn ("… but they sorted it and it's been flawless since",
+    "turned my terrible week around, thank you"), when the complaint came before the turn, something was
+    put right, and that clause names no problem; else ""."""
+    _, _, _, _, praise, problems, resolved = _patterns()
+    turns = list(_TURN.finditer(plain))
+    if not turns or (complaint and complaint.start() >= turns[-1].end()):
+        return ""
+    last = plain[turns[-1].end():]
+    found = praise.search(last)
+    if (found and (resolved.search(plain) or "around" in turns[-1].group()) and not problems.search(last)
+            and _vader().polarity_scores(last)["compound"] >= 0.3):
+        return found.group().strip()
+    return ""
 
 
 def _shorten(text: str, words_kept: int = 8) -> str:
