@@ -13,8 +13,10 @@ method is frozen: printed, never trained on). Batch 3 was held out once
 (scored 2026-12-06) and is development data since; so is batch 4 (scored
 once at 6d44e6b, then its personal-data misses read and mended), and batch 5
 (written blind 15:40–15:44 UTC, scored once at 244309d on 2026-12-06 15:47 UTC,
-development since round 6 began at 17:35 UTC). Batch 6 is added by the lead,
-and until its files (urgency.jsonl, replies.jsonl) exist it is not collected.
+development since round 6 began at 17:35 UTC). Batch 6 (written blind 17:34–
+17:38 UTC) was added by the lead after round 6 froze at 996a93e and scored once
+at 18:39 UTC (docs/benchmarks.md, "Batch 6, held out"); a batch's files that
+are not there are not collected.
 """
 from __future__ import annotations
 
