@@ -54,6 +54,14 @@ def test_praise_is_low_and_never_raised(text):
     assert assess(text, use_model=False).priority == "low"
 
 
+@pytest.mark.parametrize("text", ["👀 @acme 👀", "🙏🙏🙏", "👏👏 ta 👏"])
+def test_emoji_from_a_customer_who_wrote_again_and_again_are_not_praise(text):
+    """A customer's fourth post in the wait, emoji alone or a word among them, is waiting, not thanking."""
+    for use_model in (False, True):
+        urgency = assess(text, posts_in_wait=4, use_model=use_model)
+        assert urgency.priority == "high" and "wrote 4 times" in urgency.reason
+
+
 def test_who_the_customer_is_raises_only_beside_a_problem():
     assert assess("The driver was so kind to my gran in her wheelchair, thank you", use_model=False).priority == "low"
 

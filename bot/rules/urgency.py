@@ -256,7 +256,8 @@ def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str)
     ending = _ends_well(plain, found)
     if ending and posts_in_wait < 3 and not low_rating:
         return Urgency("low", f"praise: “{ending}”"), False
-    if not _NO_EMOJI.sub("", words_free(text)) and not _UNHAPPY_EMOJI.search(text) and _EMOJI.search(text) and not low_rating:
+    if (not _NO_EMOJI.sub("", words_free(text)) and not _UNHAPPY_EMOJI.search(text) and _EMOJI.search(text)
+            and not low_rating and posts_in_wait < 3):  # "🙏🙏" as a fourth post in the wait is waiting, not thanks
         return Urgency("low", "praise: emoji"), False  # "🎬 🍿 ❤️ @CastleCinemas 🙌": no word, no unhappy face
     # A few words among happy emoji ("👍👍 ta 👍"): VADER scores no emoji, so the praise is taken as said.
     if (praised and _EMOJI.search(text) and len(_WORD.findall(words_free(text))) <= SHORT_PRAISE and not problem
