@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-
-from slack_bolt import App
+from typing import TYPE_CHECKING
 
 from bot.outbound import held
 from adapters.base import ActionKind
@@ -31,6 +30,9 @@ from bot.inbound.inbox import keep_slack_event, slack_event_done
 from handlers.after_ack import Recorded, after_reply, settle_leftovers, tell, waited_for_root
 from handlers.slack_ignored import ignored
 from handlers.slack_inbox import SlackRecorder, recover
+
+if TYPE_CHECKING:  # the worker and one-shot passes import this module for its recovery pass, never Bolt
+    from slack_bolt import App
 
 log = logging.getLogger(__name__)
 # Message subtypes that are still a person writing in the thread.
