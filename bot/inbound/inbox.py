@@ -64,11 +64,12 @@ def record(deps: Deps, inbox_id: int, route: str, adapters, body: bytes | dict, 
     except Exception as exc:  # noqa: BLE001 - the answer went out long ago: retry, or say why not
         _failed(deps, inbox_id, route, now, attempts, exc)
         return None
-    ids = record_posts(deps, posts, now, claimed)
-    with deps.sessions() as session:
+
+    def done(session: Session, ids: list[int]) -> None:
+        # In the transaction that records the posts: the row goes with them, never before, one commit fewer.
         session.execute(delete(WebhookInbox).where(WebhookInbox.id == inbox_id))
         store.count_webhook(session, route, "accepted" if ids else "nothing_new")
-        session.commit()
+    ids = record_posts(deps, posts, now, claimed, before_commit=done)
     label = " / ".join(a.label for a in adapters)
     if ids:
         log.info("%s webhook: %d new post%s", label, len(ids), "" if len(ids) == 1 else "s")

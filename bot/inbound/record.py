@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -183,7 +184,8 @@ def attachments_json(attachments) -> str | None:
     return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
 
 
-def record_posts(deps: Deps, posts, now: datetime, claimed: dict | None = None) -> list[int]:
+def record_posts(deps: Deps, posts, now: datetime, claimed: dict | None = None,
+                 before_commit: Callable[[Session, list[int]], None] | None = None) -> list[int]:
     """Record posts (a polled page, a webhook delivery) under their unique keys
     in one transaction: the ids of the messages still to publish. Retries and
     posts already seen change nothing. If a post cannot be stored, the batch is
@@ -191,15 +193,19 @@ def record_posts(deps: Deps, posts, now: datetime, claimed: dict | None = None) 
     logged and skipped and the rest are kept (savepoints cost a round trip
     each, so only a batch that needs them pays for them). claimed: the new
     messages are stored claimed for posting by the caller (record_post), one
-    transaction fewer than claiming them apart: {message id: lease} once committed."""
+    transaction fewer than claiming them apart: {message id: lease} once committed.
+    before_commit(session, ids): the caller's own writes, in the same transaction."""
     batch = None if claimed is None else {}
     with deps.sessions() as session:
         try:
-            ids = [record_post(session, deps.channel, deps, post, now, batch) for post in posts]
+            ids = [i for i in (record_post(session, deps.channel, deps, post, now, batch) for post in posts)
+                   if i is not None]
+            if before_commit is not None:
+                before_commit(session, ids)
             session.commit()
             if batch:
                 claimed.update(batch)
-            return [i for i in ids if i is not None]
+            return ids
         except SLACK_OR_DATABASE_AWAY:
             raise
         except Exception:  # noqa: BLE001 - one bad post never stops the others: find it below
@@ -219,6 +225,8 @@ def record_posts(deps: Deps, posts, now: datetime, claimed: dict | None = None) 
             kept.update(one or {})  # a post skipped above took its claim back with its savepoint
             if message_id is not None:
                 ids.append(message_id)
+        if before_commit is not None:
+            before_commit(session, ids)
         session.commit()
         if claimed is not None:
             claimed.update(kept)
