@@ -62,14 +62,15 @@ class Recorder:
                 self.recording.release()
 
     def _record(self, inbox_id: int, route: str, adapters: list[WebhookSource], body: dict) -> None:
+        claimed: dict = {}  # the new posts, claimed for this process's publisher as they are recorded
         try:
-            ids = inbox.record(self.deps, inbox_id, route, adapters, body, self.deps.clock())
+            ids = inbox.record(self.deps, inbox_id, route, adapters, body, self.deps.clock(), claimed=claimed)
         except Exception:  # noqa: BLE001 - a background thread must log, not vanish
             log.exception("%s webhook: delivery %s kept but not recorded yet; the next pass retries",
                           route, inbox_id)
             return
         if ids:
-            self.to_publish.append(ids)
+            self.to_publish.append((ids, claimed))
             self.executor.submit(self.publish_waiting)
 
     def publish_waiting(self) -> None:
@@ -82,21 +83,24 @@ class Recorder:
         while self.to_publish and self.publishing.acquire(blocking=False):
             try:
                 while self.to_publish:
-                    ids = []
+                    ids, claimed = [], {}
                     while self.to_publish:
-                        ids.extend(self.to_publish.popleft())
-                    publish_recorded(self.deps, ids)
+                        more, their_claims = self.to_publish.popleft()
+                        ids.extend(more)
+                        claimed.update(their_claims)
+                    publish_recorded(self.deps, ids, claimed)
             finally:
                 self.publishing.release()
 
 
-def publish_recorded(deps: Deps, message_ids: list[int]) -> None:
-    """Post what the webhook recorded. A Slack failure leaves the rows
-    unposted; the worker's next poll pass retries them."""
+def publish_recorded(deps: Deps, message_ids: list[int], claimed: dict | None = None) -> None:
+    """Post what the webhook recorded (claimed: those claimed as they were
+    recorded, {id: lease}). A Slack failure leaves the rows unposted; the
+    worker's next poll pass retries them."""
     if not message_ids:
         return
     try:
-        publish_unposted(deps, deps.clock(), only_ids=message_ids)
+        publish_unposted(deps, deps.clock(), only_ids=message_ids, claimed=claimed)
     except SLACK_ERRORS as exc:
         log.warning("webhook posts recorded but not yet in Slack (%s); the next pass retries", exc)
     except Exception:  # noqa: BLE001 - a background thread must log, not vanish

@@ -51,23 +51,25 @@ def read_posts(adapters, payload: dict) -> list:
 
 
 def record(deps: Deps, inbox_id: int, route: str, adapters, body: bytes | dict, now: datetime,
-           attempts: int = 1) -> list[int] | None:
+           attempts: int = 1, claimed: dict | None = None) -> list[int] | None:
     """Read a kept delivery, record its posts, drop its row and count it for
     /metrics: the ids of the messages still to publish. None when it could not
     be read now (an account not yet identified, a look-up that failed): the
     row is retried with backoff, and given up — in one ERROR line — only
-    after GIVE_UP attempts (polling remains the safety net)."""
+    after GIVE_UP attempts (polling remains the safety net). claimed: the new
+    posts are claimed for the caller's publisher as they are recorded (record_posts)."""
     try:
         payload = json.loads(body) if isinstance(body, bytes) else body  # web hands in what it parsed already
         posts = read_posts(adapters, payload if isinstance(payload, dict) else {})
     except Exception as exc:  # noqa: BLE001 - the answer went out long ago: retry, or say why not
         _failed(deps, inbox_id, route, now, attempts, exc)
         return None
-    ids = record_posts(deps, posts, now)
-    with deps.sessions() as session:
+
+    def done(session: Session, ids: list[int]) -> None:
+        # In the transaction that records the posts: the row goes with them, never before, one commit fewer.
         session.execute(delete(WebhookInbox).where(WebhookInbox.id == inbox_id))
         store.count_webhook(session, route, "accepted" if ids else "nothing_new")
-        session.commit()
+    ids = record_posts(deps, posts, now, claimed, before_commit=done)
     label = " / ".join(a.label for a in adapters)
     if ids:
         log.info("%s webhook: %d new post%s", label, len(ids), "" if len(ids) == 1 else "s")

@@ -8,6 +8,12 @@ and commit. A crash after the post leaves a row with no slack_ts: the next pass
 (publish_unposted) sees it was attempted and finds the message in Slack by its
 metadata instead of posting it twice.
 
+A webhook's posts are claimed in the transaction that records them
+(record_posts(claimed=…)): one commit fewer a post. Such a claim is renewed
+before its post once half its lease has run (a surge at Slack's limit can hold
+a post for minutes) — by compare-and-swap, so a claim another process took
+over after the lease ran out is left to it — and given back if unused.
+
 A post Slack refuses for good (invalid_blocks, msg_too_long, …: retrying the
 same message can never work) is parked: shown as a short notice with a link to
 the original, so it never blocks the customers after it.
@@ -25,11 +31,15 @@ from bot.inbound.record import SLACK_OR_DATABASE_AWAY, record_post
 from bot.slack.render import followup_message, root_message
 from bot.slack.root import (cannot_go_privately, listening_note, park, parking_if_refused, refresh_root, root_update,
                             window_closes)
+from bot.slack.slack_pace import NOT_READ
 from bot.store import publish_rows
 from bot.store import queries as store
 from bot.store.models import Conversation, Message
 
 log = logging.getLogger(__name__)
+# In a publishing session's info: the posts it holds claims on from their recording ({message id: lease}),
+# and the posting turn read with them (channel, paced_until): only the pass's first post is that fresh.
+CLAIMED, TURN = "socialdesk_claimed", "socialdesk_turn"
 
 
 def publish(session: Session, deps: Deps, message: Message, now: datetime, repaint: set | None = None,
@@ -90,6 +100,7 @@ def look_up_name(session: Session, deps: Deps, conv: Conversation, message: Mess
     handle; it never holds the post back."""
     if not message.name_pending:
         return
+    session.info.pop(TURN, None)  # the platform's answer may take a while: the turn read before is old then
     adapter = deps.adapters.get(message.platform)
     found = None
     if isinstance(adapter, NameFinder):
@@ -115,8 +126,7 @@ def _post_or_park(session: Session, deps: Deps, message: Message, render, thread
 
 def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
                   thread_ts: str | None, now: datetime) -> str | None:
-    claim = store.claim_to_post(session, message.id, now, now + deps.settings.delivery_lease)
-    session.commit()  # the claim is visible to other replicas before the network call
+    claim = _claim(session, deps, message, now)
     if claim is None:
         return None
     marker = {"platform": message.platform, "external_id": message.external_id or str(message.id)}
@@ -130,6 +140,43 @@ def _post_claimed(session: Session, deps: Deps, message: Message, payload: dict,
         raise
 
 
+def _claim(session: Session, deps: Deps, message: Message, now: datetime) -> tuple[int, float | None] | None:
+    """(attempt, the channel's shared posting turn) for posting `message` now,
+    or None when another process holds it or posted it. Committed before the
+    network call: no transaction stays open across it, and the claim is
+    visible to other replicas."""
+    held = session.info.get(CLAIMED, {}).pop(message.id, None)
+    channel, turn = session.info.pop(TURN, (None, NOT_READ))
+    if held is None:
+        claim = store.claim_to_post(session, message.id, now, now + deps.settings.delivery_lease)
+    else:  # claimed as it was recorded (attempt 1)
+        at = max(now, deps.clock())
+        if at < held - deps.settings.delivery_lease / 2:
+            session.commit()  # nothing to write, as a rule: only ends the session's transaction, if any
+            return 1, turn if channel == message.slack_channel else NOT_READ
+        # Half its lease gone (a surge held it): renewed unless its lease ran out and another process took it.
+        claim = publish_rows.renew_claim(session, message.id, 1, held, at + deps.settings.delivery_lease)
+    session.commit()
+    return claim
+
+
+def _give_back(session: Session) -> None:
+    """Claims taken at recording that no post used (the pass stopped, or the
+    post's root is another process's to post): free for the next pass at once."""
+    left = session.info.pop(CLAIMED, None)
+    if not left:
+        return
+    try:
+        session.rollback()
+        for message_id, held in left.items():
+            publish_rows.unclaim(session, message_id, 1, held)
+        session.commit()
+    except Exception as exc:  # noqa: BLE001 - their leases run out instead
+        session.rollback()
+        log.warning("claims on %d unposted post(s) not given back (%s); free once their lease runs out",
+                    len(left), exc)
+
+
 def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
     """Record and publish one post. The conversation id if it was new to Slack."""
     with deps.sessions() as session:
@@ -141,11 +188,13 @@ def ingest_post(deps: Deps, post: InboundPost, now: datetime) -> int | None:
         return message.conversation_id if publish_or_park(session, deps, message, now) else None
 
 
-def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: datetime | None = None) -> int:
+def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: datetime | None = None,
+                     claimed: dict | None = None) -> int:
     """Post what an earlier pass recorded but could not get into Slack (or, with only_ids, what a
     webhook just recorded), oldest first, one pass per process at a time (a recovery pass finding
     one at work tries next time). Slack or the database away stops the pass; a post failing on its
-    own is parked; a 429 is waited out (the pacer); a root is repainted once, after its last post."""
+    own is parked; a 429 is waited out (the pacer); a root is repainted once, after its last post.
+    claimed: {message id: lease} of only_ids claimed as they were recorded (record_posts)."""
     if not deps.slack.pacer.publisher.acquire(blocking=only_ids is not None):
         log.debug("unposted posts left to the next pass: this process is posting already")
         return 0
@@ -157,11 +206,20 @@ def publish_unposted(deps: Deps, now: datetime, only_ids=None, recorded_before: 
             else:
                 # Their conversations (and first posts) come in the same SELECT and
                 # stay referenced (the session's identity map is weak): publish
-                # reads them again only after a rollback.
-                loaded = publish_rows.messages_to_publish(session, only_ids)
+                # reads them again only after a rollback. Posts claimed already need
+                # no transaction before their post: read outside one.
+                turns = {}
+                loaded = publish_rows.messages_to_publish(session, only_ids, turns, outside=bool(claimed))
                 messages = [message for message, _conv, _first in loaded]
                 firsts = {message.conversation_id: first for message, _conv, first in loaded}
-            return _publish_in_order(session, deps, now, messages, refresh=only_ids is None, firsts=firsts)
+                if claimed and messages:
+                    session.info[CLAIMED] = {i: claimed[i] for i in only_ids if i in claimed}
+                    session.info[TURN] = (messages[0].slack_channel, turns[messages[0].id])
+            try:
+                return _publish_in_order(session, deps, now, messages, refresh=only_ids is None, firsts=firsts)
+            finally:
+                session.info.pop(TURN, None)
+                _give_back(session)
     finally:
         deps.slack.pacer.publisher.release()
 

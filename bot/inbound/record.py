@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -30,9 +31,11 @@ SLACK_OR_DATABASE_AWAY = (*SLACK_ERRORS, OperationalError)
 
 
 def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
-                now: datetime) -> int | None:
+                now: datetime, claimed: dict | None = None) -> int | None:
     """Store a customer post. Returns the id of the message still to publish,
-    or None if it was published before (a re-fetch or a webhook retry)."""
+    or None if it was published before (a re-fetch or a webhook retry).
+    claimed: {message id: lease} — a new message is stored claimed for
+    posting by this process (claim_lease), and said so there."""
     # The conversation as rows, locked, and whether the post was seen, in one
     # SELECT: read and written without the ORM's per-object costs (bot.store.conversation_rows).
     place = rows.conversation_of_post(session, post.platform, post.account, post.thread_id, post.author_id,
@@ -70,6 +73,8 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
             log.info("#%s priority %s from the customer's words: %s", conv.id, conv.priority, conv.priority_reason)
     elif not known_thread:
         store.add_conversation_key(session, post.platform, post.account, post.thread_id, conv.id)
+    # Claimed as claim_to_post would claim a first attempt; its lease is said to the caller exactly as stored.
+    claim = {} if claimed is None else {"publish_lease_until": claim_lease(deps, now), "publish_attempts": 1}
     message_id = store.insert_unless_present(
         session, Message, MESSAGE_KEY, conversation_id=conv.id, direction=IN, platform=post.platform,
         account=post.account, external_id=post.external_id, external_url=post.url,
@@ -77,7 +82,9 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
         author_name=post.author_name, text=post.text, change=post.change, private=post.private,
         attachments=attachments_json(post.attachments), name_pending=post.name_pending,
         rating=post.rating, title=post.title, location=post.location, listened=post.listened,
-        created_at=post.created_at or now, recorded_at=now)
+        created_at=post.created_at or now, recorded_at=now, **claim)
+    if message_id is not None and claim:
+        claimed[message_id] = claim["publish_lease_until"]
     if message_id is None:  # recorded concurrently by another process
         if fresh:
             rows.delete_conversation(session, conv.id)  # it would wait for a post that is not in it
@@ -91,6 +98,12 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
     if not fresh:
         rows.write_back(session, conv, loaded)
     return message_id
+
+
+def claim_lease(deps: Deps, now: datetime) -> datetime:
+    """Until when a post claimed as it is recorded is this process's to post
+    (bot.inbound.ingest renews it if the post waits longer)."""
+    return max(now, deps.clock()) + deps.settings.delivery_lease
 
 
 def customer_wrote(deps: Deps, conv: Conversation, post: InboundPost, now: datetime) -> None:
@@ -171,36 +184,52 @@ def attachments_json(attachments) -> str | None:
     return json.dumps([{"kind": a.kind, "url": a.url, "name": a.name} for a in attachments])
 
 
-def record_posts(deps: Deps, posts, now: datetime) -> list[int]:
+def record_posts(deps: Deps, posts, now: datetime, claimed: dict | None = None,
+                 before_commit: Callable[[Session, list[int]], None] | None = None) -> list[int]:
     """Record posts (a polled page, a webhook delivery) under their unique keys
     in one transaction: the ids of the messages still to publish. Retries and
     posts already seen change nothing. If a post cannot be stored, the batch is
     recorded again post by post, each in its own savepoint, so that one is
     logged and skipped and the rest are kept (savepoints cost a round trip
-    each, so only a batch that needs them pays for them)."""
+    each, so only a batch that needs them pays for them). claimed: the new
+    messages are stored claimed for posting by the caller (record_post), one
+    transaction fewer than claiming them apart: {message id: lease} once committed.
+    before_commit(session, ids): the caller's own writes, in the same transaction."""
+    batch = None if claimed is None else {}
     with deps.sessions() as session:
         try:
-            ids = [record_post(session, deps.channel, deps, post, now) for post in posts]
+            ids = [i for i in (record_post(session, deps.channel, deps, post, now, batch) for post in posts)
+                   if i is not None]
+            if before_commit is not None:
+                before_commit(session, ids)
             session.commit()
-            return [i for i in ids if i is not None]
+            if batch:
+                claimed.update(batch)
+            return ids
         except SLACK_OR_DATABASE_AWAY:
             raise
         except Exception:  # noqa: BLE001 - one bad post never stops the others: find it below
             session.rollback()
-    ids = []
+    ids, kept = [], {}
     with deps.sessions() as session:
         for post in posts:
+            one = None if claimed is None else {}
             try:
                 with session.begin_nested():
-                    message_id = record_post(session, deps.channel, deps, post, now)
+                    message_id = record_post(session, deps.channel, deps, post, now, one)
             except SLACK_OR_DATABASE_AWAY:
                 raise
             except Exception as exc:  # noqa: BLE001 - one bad post never stops the others
                 skipped(post.platform, post.external_id, exc)
                 continue
+            kept.update(one or {})  # a post skipped above took its claim back with its savepoint
             if message_id is not None:
                 ids.append(message_id)
+        if before_commit is not None:
+            before_commit(session, ids)
         session.commit()
+        if claimed is not None:
+            claimed.update(kept)
         return ids
 
 

@@ -48,6 +48,16 @@ READ_PROBE = "socialdesk_read_probe"
 READ_ONLY = "socialdesk_read_only"
 
 
+def outside_transaction(engine: Engine) -> Engine:
+    """The engine for single statements outside any transaction (READ_PROBE:
+    on SQLite no BEGIN, so no write lock taken or waited for), made once per
+    engine: applying options per call costs more than an indexed read."""
+    probe = engine.__dict__.get("socialdesk_probe")
+    if probe is None:
+        probe = engine.socialdesk_probe = engine.execution_options(**{READ_PROBE: True})
+    return probe
+
+
 class WriteHealth:
     """Whether this process's database work is failing: the newest failure
     (not a unique-key conflict, which is how duplicates are refused) against
