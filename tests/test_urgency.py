@@ -98,8 +98,15 @@ def test_batch(report_figure, batch, use_model):
     report_figure(f"urgency, {batch.title}, {reader}: {line}")
     if batch.role == HELD_OUT:
         return
-    if use_model and batch.in_models:  # trained on these: praise is never raised, no urgent post lowered to praise
-        assert f["praise_raised"] == 0
+    if use_model and batch.in_models:  # trained on these: the model raises no praise, lowers no urgent post to praise
+        # What the cues raise the model cannot lower (a cue decides first): batch 6's "JUST GOT MY TICKETS …
+        # CANNOT BREATHE" and "Forgot my PIN so many times … Anyway, all good" are the words' doing; no family was
+        # widened for them when the reader changed (docs/benchmarks.md, "A different reader").
+        by_model = [post["text"] for post in posts if post["label"] == "low"
+                    and (guess := assess(post["text"]).priority) in ("high", "urgent")
+                    and ORDER.index(guess) > ORDER.index(assess(post["text"], use_model=False).priority)]
+        assert by_model == []
+        assert f["praise_raised"] <= figures([(p["label"], p["text"]) for p in posts], False)["praise_raised"]
         assert f["seen"][("urgent", "low")] == 0
     if batch.name == "batch 1":
         assert f["seen"][("urgent", "urgent")] >= 55
