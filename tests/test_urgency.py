@@ -268,3 +268,19 @@ def test_praise_that_softens_a_complaint_is_not_read_as_praise(text):
     """Found in a new user's hour: the complaint after the "but" kept double the SLA as praise."""
     assert assess(text, use_model=False).priority == "normal"
     assert assess("Love it, thank you so much!", use_model=False).priority == "low"
+
+
+def test_praise_in_words_stops_the_model_raising(monkeypatch):
+    # A model sure it is urgent (or a complaint) does not raise a post that says thanks in words the rules know —
+    # the trouble it hears is a story that ended well — but raises the same trouble told without them.
+    sure = urgency_model.Likeness({"low": 0.02, "normal": 0.03, "high": 0.9, "urgent": 0.05},
+                                  {c: "the battery swelled up and hissed" for c in ORDER}, urgent=0.95, praise=0.0)
+    monkeypatch.setattr(urgency_model, "likeness", lambda plain: sure)
+    ended_well = "Lost my luggage on a work trip and your team went above and beyond to find it"
+    assert assess(ended_well, use_model=False).priority == "normal"
+    assert assess(ended_well).priority == "normal"
+    assert assess("Lost my luggage on a work trip and nobody from your team has called me back").priority == "urgent"
+    sure_high = urgency_model.Likeness(sure.chances, sure.nearest_by_class, urgent=0.1, praise=0.0)
+    monkeypatch.setattr(urgency_model, "likeness", lambda plain: sure_high)
+    assert assess(ended_well).priority == "normal"
+    assert assess("Lost my luggage on a work trip and nobody from your team has called me back").priority == "high"
