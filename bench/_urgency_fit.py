@@ -22,20 +22,25 @@ ORDER = ("low", "normal", "high", "urgent")
 
 def fit(vectors, labels: list[str], l2: float = 0.1, steps: int = 1500, rate: float = 0.5, order=ORDER):
     """Multinomial logistic regression, classes weighted to balance, by plain
-    gradient descent: small enough to read, and numpy is all it needs."""
+    gradient descent: small enough to read, and numpy is all it needs. In
+    float32: each step reads the whole matrix twice, so its time is memory
+    (one fold of the heads 303 s in float64, fed float32 rows that numpy
+    widened at every step; 36 s in float32, the same figures on batch 6)."""
     import numpy as np
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    across = np.ascontiguousarray(vectors.T)
     classes = [c for c in order if c in set(labels)]
     y = np.array([classes.index(label) for label in labels])
     counts = np.bincount(y, minlength=len(classes))
-    sample_weight = (len(y) / (len(classes) * counts))[y]
-    onehot = np.eye(len(classes))[y]
-    weights = np.zeros((len(classes), vectors.shape[1]))
-    bias = np.zeros(len(classes))
+    sample_weight = (len(y) / (len(classes) * counts))[y].astype(np.float32)
+    onehot = np.eye(len(classes), dtype=np.float32)[y]
+    weights = np.zeros((len(classes), vectors.shape[1]), dtype=np.float32)
+    bias = np.zeros(len(classes), dtype=np.float32)
     for _ in range(steps):
         logits = vectors @ weights.T + bias
         odds = np.exp(logits - logits.max(axis=1, keepdims=True))
         error = (odds / odds.sum(axis=1, keepdims=True) - onehot) * sample_weight[:, None] / len(y)
-        weights -= rate * (error.T @ vectors + l2 * weights / len(y))
+        weights -= rate * ((across @ error).T + l2 * weights / len(y))
         bias -= rate * error.sum(axis=0)
     return classes, weights, bias
 
@@ -140,8 +145,12 @@ def replies() -> list[tuple[str, str, int]]:
 
 
 def train_tone(texts: list[str], bad: list[bool], features) -> dict:
+    """The tone model of bot/rules/tone_model.py, with its bad examples and their sentence vectors (the features'
+    first columns), so that a process does not read them again at load."""
+    from bot.rules import minilm, urgency_model
     saved = _saved(fit(features, ["bad" if b else "good" for b in bad], order=("good", "bad")))
     saved["bad_examples"] = [text for text, b in zip(texts, bad, strict=True) if b]
+    saved["example_vectors"] = urgency_model.pack(features[[i for i, b in enumerate(bad) if b], :minilm.DIMENSIONS])
     return saved
 
 
@@ -153,13 +162,12 @@ def lobo_replies(bad_at: tuple[float, ...]) -> list[str]:
     rows = replies()
     tone = [i for i, (label, _, _) in enumerate(rows) if label in ("ok", "bad_tone")]
     features = tone_model.features([rows[i][1] for i in tone])
-    embed = tone_model.urgency_model.embedder()
     held: dict[tuple[float, int], Counter] = {}
     for n in sorted({b for _, _, b in rows}):
         rest = [k for k, i in enumerate(tone) if rows[i][2] != n]
         saved = train_tone([rows[tone[k]][1] for k in rest], [rows[tone[k]][0] == "bad_tone" for k in rest], features[rest])
         model = tone_model._Model(np.array(saved["weights"]), np.array(saved["bias"]), tuple(saved["bad_examples"]),
-                                  embed(saved["bad_examples"]))
+                                  tone_model.urgency_model.unpack(saved["example_vectors"], len(saved["bad_examples"])))
         for at in bad_at:
             with mock.patch.object(tone_model, "_ready", lambda model=model: model), \
                     mock.patch.object(tone_model, "BAD_AT", at):

@@ -17,6 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.inbound.listen import listen
 from bot.inbound.poll import poll
 from bot.outbound.deliver import deliver
+from bot.rules import urgency_model
 from bot.store.models import Conversation, Message
 from tests.helpers import all_text, roots, thread
 
@@ -44,7 +45,10 @@ def _samples(text: str) -> dict:
 
 
 @pytest.mark.settings(**LISTEN)
-def test_an_x_match_is_one_low_priority_ear_root_in_the_listen_channel(deps, clock, x_state, slack_state):
+def test_an_x_match_is_one_low_priority_ear_root_in_the_listen_channel(deps, clock, x_state, slack_state, monkeypatch):
+    # The flow, not the reading: the words alone leave the tagged post normal. The optional MiniLM reader reads
+    # "Acme Cloud is down for me" as praise (low) — a known misreading (docs/benchmarks.md, "A different reader").
+    monkeypatch.setattr(urgency_model, "likeness", lambda plain: None)
     x_state.customer_mentions("nina", "Acme & their new app look different today")
     tagged = x_state.customer_mentions("omar", "@acme_support Acme Cloud is down for me")
     x_state.post(x_state.brand_id, "Acme Cloud: scheduled maintenance tonight")

@@ -1,5 +1,5 @@
 """A second reader of a staff reply's tone, for the sarcasm and condescension
-no phrase family has yet: logistic regression over the WordLlama sentence
+no phrase family has yet: logistic regression over the MiniLM sentence
 vector (bot.rules.urgency_model.embedder — the optional socialdesk[nlp]
 extra, nothing downloaded) beside hashed word and word-pair counts, trained
 offline on every development batch by `bench/urgency.py --train` into tone_model.json.
@@ -67,8 +67,10 @@ def _model() -> _Model | None:
     saved = json.loads(MODEL.read_text(encoding="utf-8"))
     examples = tuple(saved["bad_examples"])
     log.info("reply check: phrase families and the tone model (%d bad examples)", len(examples))
+    vectors = (urgency_model.unpack(saved["example_vectors"], len(examples)) if "example_vectors" in saved
+               else embed(list(examples)))
     return _Model(np.array(saved["weights"], dtype=np.float32), np.array(saved["bias"], dtype=np.float32),
-                  examples, embed(list(examples)))
+                  examples, vectors)
 
 
 def available() -> bool:
@@ -83,7 +85,7 @@ _loader: list[threading.Thread] = []
 def _ready() -> _Model | None:
     """The model if it is loaded; otherwise start loading it in the background
     and answer None. The reply check runs while Slack waits for an ack (3 s),
-    and loading WordLlama takes 1–7 s on a loaded VM: the first replies of a
+    and loading the sentence model takes 1–3 s on a loaded VM: the first replies of a
     process are read by the phrase families alone rather than risk the ack."""
     if _model.cache_info().currsize:
         return _model()

@@ -1,8 +1,9 @@
 """A second reader of the customer's words for what the cue families miss,
-over WordLlama sentence embeddings (a static model shipped inside its PyPI
-package — nothing is downloaded, ever), trained offline on every development
-batch (tests/corpora.py) by `bench/urgency.py --train` into urgency_model.json
-beside this file (numpy weights and the labelled examples, ~200 KiB). Three
+over sentence vectors from all-MiniLM-L6-v2 (bot.rules.minilm: a small
+transformer shipped inside a PyPI wheel — nothing is downloaded, ever),
+trained offline on every development batch (tests/corpora.py) by
+`bench/urgency.py --train` into urgency_model.json beside this file (numpy
+weights, the labelled examples and their vectors, ~2 MiB). Three
 logistic regressions: two heads that each answer one question — is it
 urgent? is it praise? — over the vector beside hashed words and word pairs,
 and a four-class one (low / normal / high / urgent) over the vector that
@@ -20,6 +21,7 @@ model only when confident, its praise blocks raising).
 """
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -27,6 +29,8 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from bot.rules import minilm
 
 log = logging.getLogger(__name__)
 MODEL = Path(__file__).with_name("urgency_model.json")
@@ -146,25 +150,27 @@ class _Model:
 
 @lru_cache(maxsize=1)
 def embedder():
-    """WordLlama's embed function, loaded from the package's own files; None
-    when the optional package is absent."""
-    try:
-        import wordllama
-    except ImportError:
+    """texts -> L2-normalised sentence vectors of their words (handles and
+    links left out); None when the optional extra is absent."""
+    read = minilm.reader()
+    if read is None:
         return None
-    # The wheel ships the weights and the tokenizer; pointing the cache at the
-    # package makes it find both there, and disable_download makes a missing
-    # file an error instead of a call to the network.
-    home = Path(wordllama.__file__).parent
-    model = wordllama.WordLlama.load(cache_dir=home, disable_download=True)
-    import numpy as np
 
     def embed(texts):
-        # A text with no known word has no direction: a zero row, which every
-        # reader of these vectors takes as "nothing to say".
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.nan_to_num(model.embed([words_only(text) for text in texts], norm=True))
+        return read([words_only(text) for text in texts])
     return embed
+
+
+def pack(vectors) -> str:
+    """The examples' vectors as the model files keep them: int8 (a cosine's ranking survives it), base64.
+    Reading 2,571 examples at load took ~30 s on the loaded VM; saved at training, they load in milliseconds."""
+    import numpy as np
+    return base64.b64encode(np.round(np.asarray(vectors) * 127).astype(np.int8).tobytes()).decode("ascii")
+
+
+def unpack(text: str, rows: int):
+    import numpy as np
+    return np.frombuffer(base64.b64decode(text), dtype=np.int8).reshape(rows, -1).astype(np.float32) / 127
 
 
 @lru_cache(maxsize=1)
@@ -179,8 +185,9 @@ def _model() -> _Model | None:
     log.info("urgency: word rules and the embedding model (%d labelled examples)", len(examples))
     heads = {name: (np.array(head["weights"], dtype=np.float32), np.array(head["bias"], dtype=np.float32))
              for name, head in saved["heads"].items()}
+    vectors = unpack(saved["example_vectors"], len(examples)) if "example_vectors" in saved else embed(examples)
     return _Model(embed, np.array(saved["weights"], dtype=np.float32), np.array(saved["bias"], dtype=np.float32),
-                  tuple(saved["classes"]), examples, embed(examples), tuple(label for label, _ in saved["examples"]),
+                  tuple(saved["classes"]), examples, vectors, tuple(label for label, _ in saved["examples"]),
                   heads)
 
 
