@@ -77,3 +77,13 @@ def test_the_models_keep_the_vectors_of_their_examples():
     for i in (0, len(model.examples) - 1):
         again = model.embed([urgency.plain_words(model.examples[i])])[0]
         assert float(again @ model.example_vectors[i]) > 0.99  # int8 as saved: a cosine of 1 within rounding
+
+
+@needs_reader
+def test_numpy_reads_with_one_thread_once_the_reader_is_loaded():
+    # OpenBLAS's spare threads spin between the heads' products: the model's CPU doubled for no gain in time,
+    # taken from the web workers, the worker and PostgreSQL on the same cores.
+    from threadpoolctl import threadpool_info
+    minilm.reader()(["the heater started smoking and melted the plug"])
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas), blas
