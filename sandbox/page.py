@@ -13,7 +13,7 @@ from flask import Flask, jsonify, request
 
 from sandbox.emoji import EMOJI
 from sandbox.page_bluesky import bluesky_customer, bluesky_view
-from sandbox.page_views import meta_view, x_dms, x_timeline
+from sandbox.page_views import meta_view, with_brand_handle, x_dms, x_timeline
 from sandbox.page_hearts import reaction_labels
 from sandbox.page_modals import add_modal_routes
 from sandbox.page_reviews import ReviewSite, add_review_routes, reviews_view
@@ -186,7 +186,13 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
             made = threads_customer(threads, kind, username, text)
             if made is not None:
                 return jsonify({"ok": True, "id": made["id"]})
-        tweet = x.customer_mentions(username, text, in_reply_to=form.get("in_reply_to") or None)
+        in_reply_to = form.get("in_reply_to") or None
+        if not kind and not in_reply_to:
+            # "X: public post (mention)": a newcomer clears the prefilled text and types a complaint without the
+            # @ — on X that is no mention, and nothing reached the desk. The @ added if missing, as for Bluesky;
+            # "x_named" is the post that names the brand without it (listening).
+            text = with_brand_handle(x, text)
+        tweet = x.customer_mentions(username, text, in_reply_to=in_reply_to)
         return jsonify({"ok": True, "id": tweet["id"]})
 
     @app.post("/delivery")

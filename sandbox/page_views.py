@@ -18,7 +18,8 @@ def x_timeline(x) -> list[dict]:
             if replied in author:
                 to = f"public reply to {author[replied]}"
             else:
-                to = "public post" + (f" mentioning {brand}" if t["author_id"] != x.brand_id else "")
+                to = "public post" + (f" mentioning {brand}" if t["author_id"] != x.brand_id and x.mentions_brand(t)
+                                      else "")
             shown.append({"id": t["id"], "author": author[t["id"]], "text": t["text"], "created_at": t["created_at"],
                           "in_reply_to": replied, "to": to})
     return shown
@@ -76,3 +77,9 @@ def meta_view(graph) -> list[dict]:
 
 def _graph_time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def with_brand_handle(x, text: str) -> str:
+    """`text` as a post mentioning the brand on X: its @handle put in front if it is not in it."""
+    handle = "@" + x.users[x.brand_id]["username"]
+    return text if handle.lower() in text.lower() else f"{handle} {text}"

@@ -47,6 +47,19 @@ def test_customer_post_shows_in_the_state(page, x_state):
     assert {s["id"] for s in state["staff"]} == {"U0ALICE", "U0BOB", "U0MANAGER"}
 
 
+def test_an_x_post_typed_without_the_at_still_mentions_the_brand_and_a_named_one_is_no_mention(page, x_state):
+    # A newcomer clears the prefilled "@acme_support …" and types a complaint: on X without the @ it is no
+    # mention, and nothing reached the desk while the page said "mentioning @acme_support".
+    assert page.post("/customer", json={"username": "dana", "text": "my kettle is sparking"}).json["ok"]
+    assert page.post("/customer", json={"username": "xena", "text": "Acme lost my parcel again",
+                                        "kind": "x_named"}).json["ok"]
+    shown = {t["author"]: t for t in page.get("/state").json["x"]}
+    assert shown["@dana"]["text"] == "@acme_support my kettle is sparking"
+    assert shown["@dana"]["to"] == "public post mentioning @acme_support"
+    assert shown["@xena"]["text"] == "Acme lost my parcel again" and shown["@xena"]["to"] == "public post"
+    assert [x_state.mentions_brand(t) for t in x_state.tweets.values()] == [True, False]
+
+
 def test_a_slash_command_names_people_as_slack_sends_them(slack_state):
     from sandbox.page import escape_mentions
     assert escape_mentions(slack_state, " assign #1 @bob ") == "assign #1 <@U0BOB|bob>"
