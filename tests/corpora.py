@@ -16,8 +16,10 @@ once at 6d44e6b, then its personal-data misses read and mended), and batch 5
 development since round 6 began at 17:35 UTC). Batch 6 (written blind 17:34–
 17:38 UTC) was added by the lead after round 6 froze at 996a93e and scored once
 at 18:39 UTC (docs/benchmarks.md, "Batch 6, held out"), and is development
-data since 19:40 UTC, when the change of reader began; a batch's files that
-are not there are not collected.
+data since 19:40 UTC, when the change of reader began. Batch 7 (written
+blind 19:39–19:45 UTC) was scored once at 20:46:47 UTC and is development
+data since round 8 (21:17 UTC); a batch's files that are not there are not
+collected.
 """
 from __future__ import annotations
 
@@ -84,9 +86,13 @@ BATCHES = (
     # Written blind 17:34–17:38 UTC (PROVENANCE.md in its folder), scored once as held-out at 18:39 UTC after
     # round 6 froze (996a93e); development data since 19:40 UTC (issue 25's change of method): trained on.
     Batch("batch 6", "DEVELOPMENT", ("heldout6/urgency.jsonl",), ("heldout6/replies.jsonl",), rules_read=False),
-    # Written blind by another session while the reader changed; added by the lead after this method freezes and
-    # scored once. Not collected until its files exist.
-    Batch("batch 7", HELD_OUT, ("heldout7/urgency.jsonl",), ("heldout7/replies.jsonl",), in_models=False,
+    # Written blind while the reader changed (PROVENANCE.md in its folder; sha256 of every file checked), scored
+    # once as held-out at 20:46:47 UTC on the MiniLM reader (s7-reader7 at 670edae); development data since round 8
+    # (21:17 UTC): trained on, and the model's lines re-chosen over it. Its misses were not read into the rules.
+    Batch("batch 7", "DEVELOPMENT", ("heldout7/urgency.jsonl",), ("heldout7/replies.jsonl",), rules_read=False),
+    # Written blind by another session during round 8; added by the lead after this method freezes and scored
+    # once. Not collected until its files exist.
+    Batch("batch 8", HELD_OUT, ("heldout8/urgency.jsonl",), ("heldout8/replies.jsonl",), in_models=False,
           rules_read=False),
 )
 
