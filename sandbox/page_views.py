@@ -80,6 +80,6 @@ def _graph_time(epoch: float) -> str:
 
 
 def with_brand_handle(x, text: str) -> str:
-    """`text` as a post mentioning the brand on X: its @handle put in front if it is not in it."""
-    handle = "@" + x.users[x.brand_id]["username"]
-    return text if handle.lower() in text.lower() else f"{handle} {text}"
+    """`text` as a post mentioning the brand on X: its @handle put in front
+    unless the emulator already reads it as a mention."""
+    return text if x.mentions_brand({"text": text}) else f"@{x.users[x.brand_id]['username']} {text}"
