@@ -136,6 +136,23 @@ def test_kind_replies_with_hard_words_go_out(text):
     # A passport number in brackets; an address with an Indian street kind.
     ("We've noted your passport (no. K7719203) on the booking.", "identity"),
     ("The courier will leave it with your neighbour at 44 Shanti Vihar.", "address"),
+    # Round 9 (families read off batches 6–8's misses; these sentences are in no corpus).
+    ("Noted that the passenger's asthma diagnosis needs a seat near the galley, Mr Osei.", "health"),
+    ("Mrs Lindqvist, her blood test results from Tuesday are back.", "health"),
+    ("The chef knows your daughter is severely allergic to sesame.", "health"),
+    ("Your repeat prescription for atorvastatin has been posted, Paul.", "health"),
+    ("We've packed the lisinopril 10mg separately this time.", "health"),
+    ("Your login code is 4 4 8 1 2 0, it lasts ten minutes.", "secret"),
+    ("OTP: ( 3 3 9 0 1 2 )", "secret"),
+    ("Done! The door code is now seven-one-one-four.", "secret"),
+    ("The passport number we hold for you is X4471203.", "identity"),
+    ("Scan received: P<IRLMURPHY<<SIOBHAN<<<<<<<<", "identity"),
+    ("The driver who hit your car is Tom; his number is 555-0163.", "phone"),
+    ("Call Priya at (555) 0177 to swap the tickets.", "phone"),
+    ("The fitter has your Eircode T12 X5KH and comes at nine.", "address"),
+    ("Parcel redirected to 9 Elm Street, Austin, TX 78701 as asked.", "address"),
+    ("Your pension of £1,240 a month was paid into the wrong account.", "finances"),
+    ("We checked and her overdraft is now 300 GBP.", "finances"),
 ])
 def test_personal_data_written_the_long_way_round_is_held(text, kind):
     assert kind in {finding.kind for finding in check_reply_text(text)}
@@ -150,6 +167,13 @@ def test_personal_data_written_the_long_way_round_is_held(text, kind):
     "Wishing you a speedy recovery, and sorry again about the step.",
     "Someone one two three … we'll count you in!",
     "Meet us at the pop-up at Westfield this weekend.",
+    "If you're allergic to nuts, every allergen is listed on the menu.",
+    "Is anyone allergic to anything? Tell the crew at boarding.",
+    "Your prescription is ready for collection, sorry for the wait!",
+    "We've refunded $54 to your card; your balance will update overnight.",
+    "Write to our complaints team by post at 12 Quay Street, Leeds.",
+    "The order number is 555-0199, quote it when you call.",
+    "Ask any pharmacist about a flu test, they're free this month.",
 ])
 def test_the_long_way_round_families_leave_kind_replies_alone(text):
     assert not any(finding.personal for finding in check_reply_text(text))

@@ -21,8 +21,8 @@ from functools import lru_cache
 
 from bot.rules import reply_disguise as disguise, reply_words as words, tone_model
 
-PERSONAL = frozenset({"email", "phone", "card", "bank", "identity", "secret", "address", "health"})
-ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "secret": "🔑", "address": "🏠", "health": "🩺", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
+PERSONAL = frozenset({"email", "phone", "card", "bank", "identity", "secret", "address", "health", "finances"})
+ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "secret": "🔑", "address": "🏠", "health": "🩺", "finances": "💰", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
          "sarcasm": "🙄", "hostile": "😠", "tone": "🧊"}
 WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
         "bank": "a bank account number (IBAN, or sort code and account)",
@@ -30,6 +30,7 @@ WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a paym
         "driving licence, tax or health number)",
         "secret": "a password, PIN, card security code or security answer",
         "address": "a home street address", "health": "the customer's health (a condition, treatment or record)",
+        "finances": "what someone earns, holds or owes (a salary, a balance, a debt)",
         "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
         "sarcasm": "dismissive sarcasm", "tone": "a tone that reads like replies we would not send",
         "hostile": "strongly negative words aimed at the customer, with no "
@@ -93,6 +94,7 @@ def _personal(text: str, allow: frozenset[str]) -> list[Finding]:
     found += [Finding("secret", f"{what} ••••") for what, _ in secrets]
     found += [Finding("address", f"•• {street}") for street in _addresses(text)]
     found += [Finding("health", condition) for condition in disguise.health(text)]
+    found += [Finding("finances", f"{what} ••••") for what in disguise.finances(text)]
     ids += secrets
     taken = cards + accounts + [digits for _, digits in ids]
     found += [Finding("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
@@ -121,7 +123,9 @@ NUMBER = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)?\(?\d[\d ().\-/]{4,24}\d
 CARD = re.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
 DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
 REFERENCE = re.compile(r"\b(?:order|ref|reference|case|ticket|invoice|booking|tracking|item|sku|model|part|id|no|"
-                       r"number is|#)\W*(?:number|no\.?|#)?\W*$", re.IGNORECASE)
+                       # "his number is 555-0147" is a person's phone (round 9)
+                       r"(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bmy )(?<!\byour )number is|#)\W*(?:number|no\.?|#)?\W*$",
+                       re.IGNORECASE)
 TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
 
 
@@ -187,7 +191,11 @@ _A_DATE = rf"(?:\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? 
 IDENTITIES = (
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born on|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE)),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
-    ("passport number", re.compile(r"passport\W{0,3}(?:number|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
+    # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
+    ("passport number", re.compile(r"passport (?:number|no\.?)(?: \w+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
+                                   r"|passport\W{0,3}(?:number|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
+    # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
+    ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)")),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b")),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])")),
     # Any identity number named as one, in any country's format ("Medicare number
@@ -210,9 +218,12 @@ _SECRET_NAME = (r"\b(password|passcode|pass code|passphrase|pin(?: number| code)
                 r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
                 # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
                 r"backup|recovery|lock|door|gate|alarm|locker|key ?safe|entry|unlock)\s+){1,2}"
-                r"(?:codes?|passcodes?|pins?)|pass(?=\s*:))\b")
+                r"(?:codes?|passcodes?|pins?)|pass(?=\s*:)|otp)\b")
 # … quoted, digits in groups ("55 81 20"), or a word with a digit in it.
-_SECRET_VALUE = r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?=\S*\d)[^\s,;]{3,40})"
+# Round 9 (batches 6–8): digit by digit ("7 7 3 0 1 2", "[ 5 1 9 2 0 4 ]") and in words ("nine-three-four-one").
+_SECRET_VALUE = (r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|[\[(]\s*\d(?:\s*\d){3,7}\s*[\])]|\d(?:\s\d){3,7}\b|"
+                 rf"{disguise.DIGIT_WORD}(?:[\s,-]+{disguise.DIGIT_WORD}){{3,7}}\b|"
+                 r"\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?=\S*\d)[^\s,;]{3,40})")
 SECRET = re.compile(
     _SECRET_NAME + r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be)){0,4}\W+"
     + _SECRET_VALUE, re.IGNORECASE)
@@ -232,8 +243,10 @@ ADDRESS = re.compile(
     # … and the kinds of an Indian address ("12 Gandhi Nagar", "4 MG Marg", "22 Lajpat Colony")
     r"Nagar|Marg|Colony|Layout|Vihar|Enclave|Bagh|Puram)\b"
     # … or a postcode (UK "SW1A 1AA", Canada "M5V 2T6"): it places a home as surely.
-    r"|(?<![\w-])([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d)(?![\w-])")
-_PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|"
+    r"|(?<![\w-])([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d"
+    # … Ireland's Eircode ("D04 X1Y2"), and a US state with its ZIP code ("Austin, TX 78701") (round 9)
+    r"|[AC-FHKNPRTV-Y]\d[\dW] [\dAC-FHKNPRTV-Y]{4}|(?<=, )[A-Z]{2} \d{5}(?:-\d{4})?)(?![\w-])")
+_PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|by post|team|department|"
            r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b")
 # The place named just before its address: "our branch at", "the store on", "depot:".
 PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|on|in|located at|found at|address(?: is)?|:)"
@@ -250,15 +263,16 @@ def _uk_accounts(text: str):
 def _identities(text: str):
     for what, pattern in IDENTITIES:
         for match in pattern.finditer(text):
-            digits = re.sub(r"\D", "", match.group(1))
-            if len(digits) >= 4:  # "pan in the dishwasher" names no number
+            value = next(group for group in match.groups() if group)
+            digits = re.sub(r"\D", "", value)
+            if len(digits) >= 4 or value.startswith("P<"):  # "pan in the dishwasher" names no number
                 yield what, digits
 
 
 def _secrets(text: str):
     for pattern in (SECRET, SECRET_GIVEN):
         for match in pattern.finditer(text):
-            yield match.group(1).lower(), re.sub(r"\D", "", match.group(2))
+            yield match.group(1).lower(), re.sub(r"\D", "", disguise.undisguised(match.group(2)))
     yield from disguise.codes_given(text)
 
 
@@ -282,7 +296,7 @@ def _phones(text: str, allow: frozenset[str]):
         national = len(digits) in (10, 11) and digits.startswith("0") and len(groups) == 1
         # A North American local number ("555-0142") is seven digits as 3-4; an
         # order or case number written so says what it is just before it.
-        local = re.fullmatch(r"\d{3}[-. ]\d{4}", raw) is not None and not REFERENCE.search(
+        local = re.fullmatch(r"\d{3}[-. ]\d{4}|\(\d{3}\) ?\d{4}", raw) is not None and not REFERENCE.search(
             text[max(0, match.start() - 30):match.start()])
         if international or written_as_phone or national or local:
             yield digits

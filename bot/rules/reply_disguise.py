@@ -13,6 +13,7 @@ what is personal without being a number.
   show it knows. A family of conditions said *of you*, not a list of phrases:
   "if you have an allergy, …" speaks of no one.
 - **A code given without its name**: "just use 093811 when prompted".
+- **Finances**: what someone earns, holds or owes, with the sum (round 9).
 
 The held-out batch 4 (tests/fixtures/heldout4/) missed 10 of its 50 personal
 replies; these are its families (the passport and address ones live beside
@@ -24,9 +25,9 @@ import re
 
 _DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "nil": "0", "one": "1", "two": "2", "three": "3", "four": "4",
                 "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
-_DIGIT_WORD = r"(?:zero|oh|nil|one|two|three|four|five|six|seven|eight|nine)"
+DIGIT_WORD = r"(?:zero|oh|nil|one|two|three|four|five|six|seven|eight|nine)"
 # Six or more digit words in a row, joined by hyphens, spaces or commas: "call one two three" is no number.
-_SPELLED = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
+_SPELLED = re.compile(rf"\b{DIGIT_WORD}(?:[\s,-]+{DIGIT_WORD}){{5,}}\b", re.IGNORECASE)
 _AT_DOT = re.compile(
     r"\b([a-z0-9_%+-]+(?:\s+(?:dot|\.)\s+[a-z0-9_%+-]+)*)\s+(?:at|\(at\)|\[at\])\s+"
     # the host ends in a top-level domain: "you at priya dot s at example dot com" is priya's, not "you"'s
@@ -56,7 +57,14 @@ _CONDITION = (r"pregnan\w*|miscarriage|ivf|fertility|diabet\w*|epilep\w*|seizure
               r"bipolar|schizo\w*|ptsd|ocd|adhd|autis\w*|dementia|alzheimer'?s|cancer|tumou?r|chemo\w*|hiv|aids|"
               r"hepatitis|asthma|copd|heart condition|stroke|multiple sclerosis|ms diagnosis|parkinson'?s|"
               r"disabilit\w*|insulin|dialysis|transplant|rehab|addiction|antidepressants?|medication|diagnosis|"
-              r"illness|therapy|mental health|hearing loss|sight loss|vision loss|glaucoma|macular degeneration|arthritis")
+              r"illness|therapy|mental health|hearing loss|sight loss|vision loss|glaucoma|macular degeneration|arthritis|"
+              r"(?:medical|health) condition")
+# A medicine by the endings of its international non-proprietary name (WHO stems: -pril, -sartan, -statin, -olol,
+# -oxetine …) — endings no everyday word has — and a few common names without one.
+_DRUG = (r"[a-z]{3,}(?:pril|sartan|statin|olol|oxetine|traline|azepam|zolam|prazole|cillin|mycin|cycline|floxacin|"
+         r"formin|gliptin|triptan|setron|dronate|tidine|lukast|semide|thiazide|mab)|insulin|paracetamol|ibuprofen|"
+         r"codeine|morphine|tramadol|warfarin|lithium|methadone|levothyroxine|sertraline|prozac|zoloft|xanax|"
+         r"adderall|ritalin|epipen|inhaler|antibiotics?|antidepressants?")
 # A record, report or result from anyone who treats: "your audiologist report shows …" (round 6).
 _RECORD = (r"(?:medical|health|vet|veterinary|patient|hospital|clinic|gp|doctor'?s|dental|audiolog\w*|hearing|eye|optician(?:'?s)?|sight|"
            r"blood|scan|lab|x-?ray|mri|biopsy|psychiatric|therapy|physio\w*) (?:records?|notes|history|file|report|results?|tests?|assessment)")
@@ -64,10 +72,22 @@ HEALTH = re.compile(
     # said of the customer: "your pregnancy", "you're diabetic", "as you have epilepsy", "your recent surgery"
     rf"(?<!\bif )(?<!\bwhether )\b(?:your|you're|you are|you have|you've got|you were|you've been)\s+"
     rf"(?:(?:recent|new|ongoing|current|late|early|severe|mild|type [12]|own|little|son's|daughter's|"
-    rf"partner's|wife's|husband's|baby's|dog's|cat's)\s+){{0,2}}"
+    rf"partner's|wife's|husband's|baby's|dog's|cat's|child's|kid's|mum's|mom's|dad's|mother's|father's)\s+){{0,2}}"
     rf"({_CONDITION}|{_RECORD})\b"
     # … or a record read out: "your vet records show Bella has epilepsy"
-    rf"|\b({_RECORD})\s+(?:show|say|says|state|mention|note)s?\b", re.IGNORECASE)
+    rf"|\b({_RECORD})\s+(?:show|say|says|state|mention|note)s?\b"
+    # … or a condition named beside what a clinic does with it, whoever it is of: "a diabetes diagnosis", "her HIV test
+    # results", "the medical condition (epilepsy)" — no kind reply names someone's test or diagnosis (round 9, batch 6–8)
+    rf"|(?<!\bif )(?<!\bany )\b(?:a|an|the|his|her|their|your|\w+'s)\s+(?:({_RECORD})|({_CONDITION})\s+(?:tests?|results?|"
+    rf"diagnosis|status|treatment|medication|screening|clinic|appointment|referral))\b"
+    # … or an allergy said of someone, not offered as a case: "is allergic to penicillin" (not "if you're allergic to …")
+    rf"|(?<!\bif )(?<!\bwhether )\b(?:(?:you|he|she|they|we)(?:'re|'s| are| is| was| were)|is|are|was|were)\s+"
+    rf"(?:severely\s+|very\s+|badly\s+)?"
+    rf"(allergic to \w+)"
+    # … or a medicine named for someone: "prescription for sertraline 50mg", "your dose of metformin" (a named drug, not
+    # "your prescription is ready", a pharmacy's daily reply)
+    rf"|\b(?:prescription|repeat|dose|dosage|refill|supply)\s+(?:for|of)\s+((?:[A-Za-z]+\s+)?\d+\s?(?:mg|mcg|ml)\b|{_DRUG})"
+    rf"|\b({_DRUG})\s+\d+\s?(?:mg|mcg)\b", re.IGNORECASE)
 # A code handed over without its name: a verb that enters it, the digits, and what they unlock.
 CODE_GIVEN = re.compile(
     r"\b(?:use|enter|type|key in|input|put in|read out)\s+(\d{4,8})\s+(?:when (?:prompted|asked)|at the prompt|"
@@ -77,9 +97,21 @@ CODE_GIVEN = re.compile(
 
 def health(text: str):
     for match in HEALTH.finditer(text):
-        yield (match.group(1) or match.group(2)).lower()
+        yield next(group for group in match.groups() if group).lower()
 
 
 def codes_given(text: str):
     for match in CODE_GIVEN.finditer(text):
         yield "one-time code", match.group(1)
+
+
+# What someone earns, holds or owes, with the sum: "your salary of $54,000", "your account balance, we told him it
+# was £3,204.17" (round 9, batch 8). A refund or a price is the brand's own money and names no one's finances.
+FINANCES = re.compile(r"\b(?:your|his|her|their)\s+(?:\w+\s+){0,2}?(salary|income|wages|earnings|pension|savings|"
+                      r"(?:account |bank |current )?balance|debts?|arrears|overdraft|credit (?:score|limit|rating)|net worth)"
+                      r"\b[^.!?\n]{0,40}?(?:[$£€¥₹]\s?\d|\d[\d,.]*\s?(?:usd|gbp|eur|dollars|pounds|euros)\b)", re.IGNORECASE)
+
+
+def finances(text: str):
+    for match in FINANCES.finditer(text):
+        yield match.group(1).lower()
