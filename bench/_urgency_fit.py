@@ -168,15 +168,17 @@ def lobo_replies(bad_at: tuple[float, ...]) -> list[str]:
         saved = train_tone([rows[tone[k]][1] for k in rest], [rows[tone[k]][0] == "bad_tone" for k in rest], features[rest])
         model = tone_model._Model(np.array(saved["weights"]), np.array(saved["bias"]), tuple(saved["bad_examples"]),
                                   tone_model.urgency_model.unpack(saved["example_vectors"], len(saved["bad_examples"])))
-        for at in bad_at:
+        for at in bad_at:  # a line, or (the line, the line for short replies)
+            long_at, short_at = at if isinstance(at, tuple) else (at, at)
             with mock.patch.object(tone_model, "_ready", lambda model=model: model), \
-                    mock.patch.object(tone_model, "BAD_AT", at):
+                    mock.patch.object(tone_model, "BAD_AT", long_at), mock.patch.object(tone_model, "BAD_AT_SHORT", short_at):
                 held[(at, n)] = Counter((label, bool(found)) for label, text, b in rows if b == n
                                         for found in [reply_check.check_reply_text(text)])
     names = [batch.title for batch in development()]
     out = []
     for at in bad_at:
-        out.append(f"tone model at BAD_AT {at}:")
+        out.append(f"tone model at BAD_AT {at}:" if not isinstance(at, tuple)
+                   else f"tone model at BAD_AT {at[0]}, under {tone_model.SHORT_WORDS} words {at[1]}:")
         for n, name in [*enumerate(names), (None, "POOLED")]:
             seen = sum((held[(at, b)] for b in range(len(names)) if n in (None, b)), Counter())
             parts = [f"{what} held {seen[(label, True)]}/{seen[(label, True)] + seen[(label, False)]} "

@@ -40,7 +40,9 @@ from bench import _urgency_fit as f  # noqa: E402
 PLAIN_REPLIES = ["We are looking into it publicly too.", "Lena, your tracking number is on its way.",
                  "Your order ships Monday and should arrive by Wednesday.",
                  "We checked with the courier and it was delivered at 2pm.",
-                 "The item you returned was used, so the refund is partial."]
+                 "The item you returned was used, so the refund is partial.",
+                 # the flow tests' (tests/test_reply_hold.py and the sandbox's): round 8 held them back from 0.88
+                 "Notably, your parcel was found!", "Hi hob, on it."]
 
 
 URGENT_SWEEP = (0.6, 0.7, 0.75)
@@ -95,8 +97,10 @@ def lobo() -> None:
         print(method)
         for n, name in [*enumerate(names), (None, "POOLED")]:
             pairs = [(label, guess) for (label, _, b), guess in zip(rows, guesses, strict=True) if n in (None, b)]
+            if not pairs:  # a batch of replies only (the plain staff replies)
+                continue
             print("  " + f.line(name, f.figures(pairs), confusion=n is None or n == len(names) - 1))
-    for line in f.lobo_replies((0.85, 0.9, tone_model.BAD_AT)):
+    for line in f.lobo_replies((0.7, 0.75, 0.8, 0.85, 0.93, (0.75, 0.93), (tone_model.BAD_AT, tone_model.BAD_AT_SHORT))):
         print(line)
     print(f"({time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
 

@@ -140,4 +140,4 @@ def test_plain_replies_of_the_flow_tests_pass_the_tone_model():
     from bench.urgency import PLAIN_REPLIES
     from bot.rules import tone_model
     for text in PLAIN_REPLIES:
-        assert tone_model.bad_tone(text)[0] < tone_model.BAD_AT, text
+        assert tone_model.bad_tone(text)[0] < tone_model.line(text), text

@@ -71,10 +71,12 @@ def test_batch(report_figure, batch):
     report_figure(f"reply check, {batch.title}, {line}")
     if batch.role == HELD_OUT:
         return
-    if batch.in_models:  # the tone model was trained on these: it holds none of their good replies
+    if batch.in_models:  # the tone model was trained on these: it holds hardly any of their good replies
+        # (round 9's line 0.8 holds one of the 240 plain staff replies it was trained on, at 0.81: a regularised
+        # model does not fit every row it learned from; at 0.93 it held none of any batch)
         kind = [row["text"] for row in rows if row["label"] == "ok"
                 and any(f.kind == "tone" for f in check_reply_text(row["text"]))]
-        assert kind == []
+        assert len(kind) <= 0.01 * total["ok"], kind
     if not batch.rules_read:  # batch 6: its 3 good replies held and 8 personal-data misses are the families' to mend
         return
     # Tuned on: no good reply is held more than 2 % of the time, and personal data
@@ -115,6 +117,35 @@ def test_new_phrasings_of_bad_tone_are_held_by_the_rules(text):
 ])
 def test_kind_replies_with_hard_words_go_out(text):
     assert check_reply_text(text) == ()
+
+
+@pytest.mark.parametrize("text", [
+    # Round 9: a texting keyword, an insult at ourselves, a name VADER reads as a feeling (in no corpus).
+    "Reply STOP to 70070 and the texts end today.",
+    "Silly me, I sent the wrong link. Here's the right one.",
+    "Ugh, stupid keyboard: I meant Friday, not Monday.",
+    "Dumb question on my side: was it the blue one or the red one?",
+    "Hi Rob, that's sorted for you.",
+    "@grace_hope your parcel is at the depot.",
+])
+def test_plain_replies_that_only_look_loud_rude_or_hostile_pass_the_families(monkeypatch, text):
+    # The families alone (as while the tone model loads, or without the extra): the model reads some of these as
+    # curt on its own account — "Ugh, stupid keyboard: …" 0.90 (docs/benchmarks.md, round 9).
+    monkeypatch.setattr(tone_model, "_ready", lambda: None)
+    assert check_reply_text(text) == ()
+
+
+@pytest.mark.parametrize("text", [
+    "STOP messaging us about this.",
+    "That's a stupid question, honestly.",
+    "Your stupid phone is the problem, not our app.",
+    "Rob, you are a liar and a thief.",
+])
+def test_the_same_words_aimed_at_the_customer_are_still_held(text):
+    assert check_reply_text(text) != ()
+
+
+
 
 
 @pytest.mark.parametrize("text, kind", [

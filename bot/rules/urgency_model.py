@@ -45,7 +45,11 @@ MODEL = Path(__file__).with_name("urgency_model.json")
 # 80. The flow tests' reviews now score 0.39 and 0.33. Round 6 (seven batches): at 0.65 one joke was raised
 # to urgent ("2am, baby awake, me whispering sweet nothings to a tin of …", 0.65); at 0.7 praise raised 0,
 # urgent caught 500 → 497 of 514.
-URGENT_AT = 0.7    # the urgent head this sure: raise to urgent
+# Round 9 (batch 8 trained on; eleven batches, 2,891 posts, left one out): at 0.7 urgent 723/754 (95.9 %), 25 left
+# normal, 113 raised wrongly, right 85.3 %; at 0.6, 731/754 (96.9 %), 18 left normal, 122 raised wrongly, right
+# 85.5 %, praise raised 10 either way; the two newest writers' folds (batches 7 and 8) 78 → 79 and 73 → 75 of 80.
+# A safety, fraud, legal or press post left at normal is the miss issue 25 names first: 0.6.
+URGENT_AT = 0.6    # the urgent head this sure: raise to urgent
 PRAISE_AT = 0.5    # the praise head this sure: low, and the words may not raise it
 QUIET_AT = 0.2     # the praise head this sure: the model may not raise it (the rules still may)
 CLASS_AT = 0.5     # the four-class model this sure of low or high for a post the rules left normal

@@ -1,0 +1,230 @@
+"""Personal data in a staff reply, for the reply check (bot.rules.reply_check):
+what must never be posted publicly — e-mail addresses, phone numbers, payment
+cards that pass Luhn, IBANs and account numbers, identity numbers, secrets,
+home addresses — each named by what it is and masked, so the finding can be
+shown without showing the data. The long way round (digits in words, health,
+finances) is bot.rules.reply_disguise's.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.rules import reply_disguise as disguise, reply_words as words
+
+
+def found(text: str, allow: frozenset[str]) -> list[tuple[str, str]]:
+    """The personal data in `text` (spelled-out digits and "at"/"dot" addresses already written plainly)."""
+    found: list[tuple[str, str]] = []
+    cards = list(_cards(text))
+    found += [("card", f"•••• {digits[-4:]}") for digits in cards]
+    found += [("email", _mask_email(address)) for address in _emails(text, allow)]
+    banks = list(_ibans(text))
+    found += [("bank", f"{iban[:2]}•• •••• {iban[-4:]}") for iban in banks]
+    accounts = list(_uk_accounts(text))
+    found += [("bank", f"account •••• {digits[-4:]}") for digits in accounts]
+    ids = list(_identities(text))
+    found += [("identity", f"{what} ••••") for what, _ in ids]
+    secrets = list(_secrets(text))
+    found += [("secret", f"{what} ••••") for what, _ in secrets]
+    found += [("address", f"•• {street}") for street in _addresses(text)]
+    found += [("health", condition) for condition in disguise.health(text)]
+    found += [("finances", f"{what} ••••") for what in disguise.finances(text)]
+    ids += secrets
+    taken = cards + accounts + [digits for _, digits in ids]
+    found += [("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
+              if digits not in taken and not any(digits in iban for iban in banks)]
+    return found
+
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# Digits with the separators people write numbers with; what they are is decided below.
+# A number glued to letters by a hyphen is a reference ("TXN-00482913"), not a phone.
+NUMBER = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)?\(?\d[\d ().\-/]{4,24}\d(?![\w])")
+CARD = re.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
+DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
+REFERENCE = re.compile(r"\b(?:order|ref|reference|case|ticket|invoice|booking|tracking|item|sku|model|part|id|no|"
+                       # "his number is 555-0147" is a person's phone (round 9)
+                       r"(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bmy )(?<!\byour )number is|#)\W*(?:number|no\.?|#)?\W*$",
+                       re.IGNORECASE)
+TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
+
+
+def _emails(text: str, allow: frozenset[str]):
+    for address in EMAIL.findall(text):
+        local, _, domain = address.lower().partition("@")
+        if local.split("+")[0] in words.ROLE_MAILBOXES:
+            continue  # support@…, help@…: a team's address, not a person's
+        if address.lower() in allow or f"@{domain}" in allow:
+            continue
+        yield address
+
+
+def _mask_email(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if i % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _cards(text: str):
+    for match in CARD.finditer(text):
+        raw = match.group()
+        groups = [len(g) for g in re.split(r"[ -]", raw)]
+        # As cards are written: one run, groups of four, or Amex's 4-6-5.
+        if len(groups) > 1 and groups != [4, 6, 5] and any(g != 4 for g in groups[:-1]):
+            continue
+        digits = re.sub(r"\D", "", raw)
+        # Grouped as a card is printed and starting as card numbers do (2–6), it
+        # is one even when a digit is mistyped and Luhn fails ("4929-1234-5678-9012"):
+        # the customer's card is exposed all the same. An ungrouped run must pass
+        # Luhn — order and tracking numbers are long runs of digits too.
+        printed = len(groups) > 1 and digits[0] in "23456"
+        if 13 <= len(digits) <= 19 and (printed or _luhn(digits)):
+            yield digits
+
+
+IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])")
+
+
+def _ibans(text: str):
+    """IBANs as people write them (grouped by four or not) whose check digits hold (ISO 13616, mod 97)."""
+    for match in IBAN.finditer(text):
+        iban = match.group().replace(" ", "")
+        if 15 <= len(iban) <= 34 and int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1:
+            yield iban
+
+
+# A sort code with an account number (UK), or an account number named as one.
+# A routing number, BSB or bank account number named as one, in any country's length.
+UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,20}?(\d{8})\b|"
+                        r"(?:account|acct\.?|a/c|routing|aba|bsb|transit) (?:number|no\.?|#)?:?\s*(?:is\s+)?(\d(?:[ -]?\d){5,16})\b",
+                        re.IGNORECASE)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_A_DATE = rf"(?:\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+# Each names what it is, so a reference number is never mistaken for one.
+IDENTITIES = (
+    ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born on|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE)),
+    # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
+    # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
+    ("passport number", re.compile(r"passport (?:number|no\.?)(?: \w+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
+                                   r"|passport\W{0,3}(?:number|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
+    # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
+    ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)")),
+    ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b")),
+    ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])")),
+    # Any identity number named as one, in any country's format ("Medicare number
+    # 2123 45670 1", "PAN ABCDE1234F", "driving licence MORGA753116SM9IJ"): the
+    # name says what it is; four digits or more say it is the number itself.
+    ("identity number", re.compile(
+        r"\b(?:medicare|pps|pan|sin|aadhaa?r|tax file|tfn|nhs|social insurance|national (?:id|identity)|id card|"
+        r"ssn|social security|tax (?:id|code|reference)|tin|ein|itin|utr|ird|bsn|"
+        r"identity card|health (?:card|insurance)|(?:driving|driver'?s) licen[cs]e|licen[cs]e|permit|visa|"
+        # round 6: national identity numbers by their names elsewhere (Singapore's NRIC, Malaysia's MyKad …)
+        r"nric|fin|mykad|hkid|cpr|personnummer|curp|rut|dni|nie|cnp|pesel|bvn|nin|cpf|rfc|ktp|emirates id|iqama|codice fiscale)"
+        r"(?: card)?(?: number| no\.?| #)?:?\s*(?:is\s+)?([A-Z0-9](?:[A-Z0-9]|[ -](?=\d)){5,20})", re.IGNORECASE)),
+)
+# A secret that opens an account, whoever it belongs to: a password, PIN, card
+# security code or security answer, followed (within a few small words) by a
+# value — quoted, or a word with a digit in it. "Never share your PIN" and "the
+# CVV is the 3 digits on the back" name one without giving it.
+_SECRET_NAME = (r"\b(password|passcode|pass code|passphrase|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+                r"memorable (?:word|answer|information|date)|"
+                r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
+                # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
+                r"backup|recovery|lock|door|gate|alarm|locker|key ?safe|entry|unlock)\s+){1,2}"
+                r"(?:codes?|passcodes?|pins?)|pass(?=\s*:)|otp)\b")
+# … quoted, digits in groups ("55 81 20"), or a word with a digit in it.
+# Round 9 (batches 6–8): digit by digit ("7 7 3 0 1 2", "[ 5 1 9 2 0 4 ]") and in words ("nine-three-four-one").
+_SECRET_VALUE = (r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|[\[(]\s*\d(?:\s*\d){3,7}\s*[\])]|\d(?:\s\d){3,7}\b|"
+                 rf"{disguise.DIGIT_WORD}(?:[\s,-]+{disguise.DIGIT_WORD}){{3,7}}\b|"
+                 r"\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?=\S*\d)[^\s,;]{3,40})")
+SECRET = re.compile(
+    _SECRET_NAME + r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be)){0,4}\W+"
+    + _SECRET_VALUE, re.IGNORECASE)
+# … or named, then a short clause, then given: "the 2FA code we texted you is
+# 550021", "the password we reset it to is Welcome2024". The value must follow
+# a word that gives it (is, was, to, as, a colon), so "never share the code
+# we send you" names one without giving it.
+SECRET_GIVEN = re.compile(_SECRET_NAME + r"[^.!?\n]{1,40}?(?:\b(?:is|was|to|as|now|be)|:)\s+" + _SECRET_VALUE, re.IGNORECASE)
+# A street address: a house number, a capitalised street name and its kind
+# ("14 Acacia Avenue", "301 W 57th St", "5 Mill Lane"). A shop's or an office's
+# address is meant to be published: one after "store", "branch" … passes.
+ADDRESS = re.compile(
+    r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? (?:[NSEW]\.? )?(?:[A-Z0-9][\w'-]*\.? ){1,3}"
+    r"(Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Close|Drive|Dr|Way|Place|Pl|Court|Ct|Crescent|Cres|Terrace|Gardens|"
+    r"Grove|Boulevard|Blvd|Mews|Row|Square|Walk|Hill|Parade|Rise|View|Highway|Hwy|Parkway|Pkwy|Circle|Cir|Trail|"
+    r"Green|Gate|Heights|Quay|Wharf|Alley|Crt|Cl|Pde|Tce|"
+    # … and the kinds of an Indian address ("12 Gandhi Nagar", "4 MG Marg", "22 Lajpat Colony")
+    r"Nagar|Marg|Colony|Layout|Vihar|Enclave|Bagh|Puram)\b"
+    # … or a postcode (UK "SW1A 1AA", Canada "M5V 2T6"): it places a home as surely.
+    r"|(?<![\w-])([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d"
+    # … Ireland's Eircode ("D04 X1Y2"), and a US state with its ZIP code ("Austin, TX 78701") (round 9)
+    r"|[AC-FHKNPRTV-Y]\d[\dW] [\dAC-FHKNPRTV-Y]{4}|(?<=, )[A-Z]{2} \d{5}(?:-\d{4})?)(?![\w-])")
+_PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|by post|team|department|"
+           r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b")
+# The place named just before its address: "our branch at", "the store on", "depot:".
+PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|on|in|located at|found at|address(?: is)?|:)"
+                          r"|\s*[:,(-])\s*$", re.IGNORECASE)
+# A postcode after a shop's street address is the shop's too: "our Leeds store is at 12 Briggate, LS1 6HD".
+PUBLIC_POSTCODE = re.compile(_PLACES + r"[^.!?]{0,40}$", re.IGNORECASE)
+
+
+def _uk_accounts(text: str):
+    for match in UK_ACCOUNT.finditer(text):
+        yield match.group(1) or match.group(2)
+
+
+def _identities(text: str):
+    for what, pattern in IDENTITIES:
+        for match in pattern.finditer(text):
+            value = next(group for group in match.groups() if group)
+            digits = re.sub(r"\D", "", value)
+            if len(digits) >= 4 or value.startswith("P<"):  # "pan in the dishwasher" names no number
+                yield what, digits
+
+
+def _secrets(text: str):
+    for pattern in (SECRET, SECRET_GIVEN):
+        for match in pattern.finditer(text):
+            yield match.group(1).lower(), re.sub(r"\D", "", disguise.undisguised(match.group(2)))
+    yield from disguise.codes_given(text)
+
+
+def _addresses(text: str):
+    for match in ADDRESS.finditer(text):
+        public = PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE
+        if not public.search(text[max(0, match.start() - 60):match.start()]):
+            yield match.group(1) or "postcode"
+
+
+def _phones(text: str, allow: frozenset[str]):
+    allowed = {re.sub(r"\D", "", entry) for entry in allow if not re.search(r"[A-Za-z@]", entry)}
+    for match in NUMBER.finditer(text):
+        raw = match.group().strip(" .-/")
+        digits = re.sub(r"\D", "", raw)
+        if DATE.fullmatch(raw) or digits in allowed or _toll_free(digits):
+            continue
+        international = raw.startswith(("+", "00")) and 8 <= len(digits) <= 15
+        groups = [g for g in re.split(r"[ ().\-/]+", raw) if g]
+        written_as_phone = 9 <= len(digits) <= 12 and len(groups) >= 2 and all(len(g) >= 2 for g in groups[1:])
+        national = len(digits) in (10, 11) and digits.startswith("0") and len(groups) == 1
+        # A North American local number ("555-0142") is seven digits as 3-4; an
+        # order or case number written so says what it is just before it.
+        local = re.fullmatch(r"\d{3}[-. ]\d{4}|\(\d{3}\) ?\d{4}", raw) is not None and not REFERENCE.search(
+            text[max(0, match.start() - 30):match.start()])
+        if international or written_as_phone or national or local:
+            yield digits
+
+
+def _toll_free(digits: str) -> bool:
+    """A company's free-phone or business line (1-800-…, 0800 …, 0345 …) is meant to be published."""
+    national = digits[1:] if digits.startswith("1") and len(digits) == 11 else digits
+    # UK 084/087 business lines have eleven digits; ten from 08x are an Irish mobile ("087 123 4567", round 6).
+    business = digits.startswith(words.BUSINESS_NUMBER_PREFIXES) and not (digits[:3] in ("084", "087") and len(digits) != 11)
+    return (national[:3] in TOLL_FREE and len(national) == 10) or business
