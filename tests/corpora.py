@@ -97,8 +97,8 @@ BATCHES = (
     # Written blind during round 8 (PROVENANCE.md in its folder), scored once as held-out at 21:42:50 UTC (round 8,
     # 8891828); development data since round 9 (22:40 UTC): its personal-data misses read into the families, trained on.
     Batch("batch 8", "DEVELOPMENT", ("heldout8/urgency.jsonl",), ("heldout8/replies.jsonl",), rules_read=False),
-    # Written blind 22:32–22:36 UTC by a session that opened only its brief; added by the lead after round 9 freezes
-    # and scored once. Not collected until its files exist.
+    # Written blind 22:32–22:36 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
+    # with its sha256 at 22:37, copied unchanged after round 9 froze (dbab734) and scored once at 23:11:53 UTC.
     Batch("batch 9", HELD_OUT, ("heldout9/urgency.jsonl",), ("heldout9/replies.jsonl",), in_models=False,
           rules_read=False),
 )
