@@ -127,6 +127,8 @@ def test_kind_replies_with_hard_words_go_out(text):
     "Dumb question on my side: was it the blue one or the red one?",
     "Hi Rob, that's sorted for you.",
     "@grace_hope your parcel is at the depot.",
+    "We fired up the ovens early for your order, enjoy!",
+    "The killer deals end Sunday, so grab yours while you can.",
 ])
 def test_plain_replies_that_only_look_loud_rude_or_hostile_pass_the_families(monkeypatch, text):
     # The families alone (as while the tone model loads, or without the extra): the model reads some of these as
@@ -184,6 +186,14 @@ def test_the_same_words_aimed_at_the_customer_are_still_held(text):
     ("Parcel redirected to 9 Elm Street, Austin, TX 78701 as asked.", "address"),
     ("Your pension of £1,240 a month was paid into the wrong account.", "finances"),
     ("We checked and her overdraft is now 300 GBP.", "finances"),
+    # Round 10 (batch 9's misses, as families; these sentences are in no corpus).
+    ("The pin we just texted you is 5521, it works once.", "secret"),
+    ("Refund sent to IBAN GB00 TEST 1234 5612 3456 78 today.", "bank"),
+    ("Our records say Ama was born 3 March 1990, so the senior fare doesn't apply.", "identity"),
+    ("Your ID card, number Y7654321-K, is on the booking.", "identity"),
+    ("The licence number as we have it is ABCDE 123456 XY9ZZ.", "identity"),
+    ("Her consultant's letter mentions epilepsy, so we've moved her to a quiet room.", "health"),
+    ("We've told the kitchen your husband has a severe shellfish allergy.", "health"),
 ])
 def test_personal_data_written_the_long_way_round_is_held(text, kind):
     assert kind in {finding.kind for finding in check_reply_text(text)}
@@ -205,6 +215,11 @@ def test_personal_data_written_the_long_way_round_is_held(text, kind):
     "Write to our complaints team by post at 12 Quay Street, Leeds.",
     "The order number is 555-0199, quote it when you call.",
     "Ask any pharmacist about a flu test, they're free this month.",
+    "Let us know if your child has a nut allergy and we'll swap the dessert.",
+    "Does anyone in your party have a gluten intolerance?",
+    "Please bring a letter from your GP if you need the accessible room.",
+    "The code we send by text expires after ten minutes; never share it.",
+    "Your licence renewal reminder goes out in 2026.",
 ])
 def test_the_long_way_round_families_leave_kind_replies_alone(text):
     assert not any(finding.personal for finding in check_reply_text(text))

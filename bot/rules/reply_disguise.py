@@ -95,9 +95,23 @@ CODE_GIVEN = re.compile(
     re.IGNORECASE)
 
 
+# Round 10 (batch 9): a letter from whoever treats, read out ("your GP letter mentions depression"), and an allergy
+# someone has ("your son … has a peanut allergy") — not one asked about ("if your child has a nut allergy, …").
+LETTER = re.compile(r"\b(?:gp|doctor'?s|hospital|clinic|consultant'?s?|specialist'?s?) letter\s+(?:shows?|says?|states?|"
+                    r"mentions?|notes?|confirms?|lists?)\s+(\w+(?: \w+)?)", re.IGNORECASE)
+HAS_ALLERGY = re.compile(r"\b(?:has|have|has got|'s got|suffers from)\s+(?:an?\s+)?(?:severe\s+|serious\s+|bad\s+)?"
+                         r"((?:\w+\s+)?(?:allergy|intolerance))\b", re.IGNORECASE)
+ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
+
+
 def health(text: str):
     for match in HEALTH.finditer(text):
         yield next(group for group in match.groups() if group).lower()
+    for match in LETTER.finditer(text):
+        yield match.group(1).lower()
+    for match in HAS_ALLERGY.finditer(text):
+        if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
+            yield match.group(1).lower()
 
 
 def codes_given(text: str):

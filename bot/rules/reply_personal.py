@@ -96,7 +96,10 @@ def _ibans(text: str):
     """IBANs as people write them (grouped by four or not) whose check digits hold (ISO 13616, mod 97)."""
     for match in IBAN.finditer(text):
         iban = match.group().replace(" ", "")
-        if 15 <= len(iban) <= 34 and int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1:
+        named = re.search(r"\biban\W{0,12}$", text[max(0, match.start() - 14):match.start()], re.IGNORECASE)
+        # Named as one, it is one even when its check digits fail (a mistyped or test IBAN, round 10: batch 9's
+        # "IBAN DE00 1234 …"): the customer's account is shown all the same.
+        if 15 <= len(iban) <= 34 and (named or int("".join(str(int(c, 36)) for c in iban[4:] + iban[:4])) % 97 == 1):
             yield iban
 
 
@@ -107,9 +110,19 @@ UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,20}?(\d{8}
                         re.IGNORECASE)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _A_DATE = rf"(?:\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
+# Any identity number named as one, in any country's format ("Medicare number 2123 45670 1", "PAN ABCDE1234F",
+# "driving licence MORGA753116SM9IJ"): the name says what it is; four digits or more say it is the number itself.
+_ID_NAMES = (
+    r"\b(?:medicare|pps|pan|sin|aadhaa?r|tax file|tfn|nhs|social insurance|national (?:id|identity)|id card|"
+    r"ssn|social security|tax (?:id|code|reference)|tin|ein|itin|utr|ird|bsn|"
+    r"identity card|health (?:card|insurance)|(?:driving|driver'?s) licen[cs]e|licen[cs]e|permit|visa|"
+    # round 6: national identity numbers by their names elsewhere (Singapore's NRIC, Malaysia's MyKad …)
+    r"nric|fin|mykad|hkid|cpr|personnummer|curp|rut|dni|nie|cnp|pesel|bvn|nin|cpf|rfc|ktp|emirates id|iqama|codice fiscale)")
+# Letters and digits, joined by hyphens ("DL-TEST-12-34567", "X1234567-T") or by spaces before digits (round 10).
+_ID_VALUE = r"([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|[ ](?=\d)){5,20})"
 # Each names what it is, so a reference number is never mistaken for one.
 IDENTITIES = (
-    ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born on|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE)),
+    ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE)),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
     # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
     ("passport number", re.compile(r"passport (?:number|no\.?)(?: \w+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
@@ -118,22 +131,19 @@ IDENTITIES = (
     ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)")),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b")),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])")),
-    # Any identity number named as one, in any country's format ("Medicare number
-    # 2123 45670 1", "PAN ABCDE1234F", "driving licence MORGA753116SM9IJ"): the
-    # name says what it is; four digits or more say it is the number itself.
-    ("identity number", re.compile(
-        r"\b(?:medicare|pps|pan|sin|aadhaa?r|tax file|tfn|nhs|social insurance|national (?:id|identity)|id card|"
-        r"ssn|social security|tax (?:id|code|reference)|tin|ein|itin|utr|ird|bsn|"
-        r"identity card|health (?:card|insurance)|(?:driving|driver'?s) licen[cs]e|licen[cs]e|permit|visa|"
-        # round 6: national identity numbers by their names elsewhere (Singapore's NRIC, Malaysia's MyKad …)
-        r"nric|fin|mykad|hkid|cpr|personnummer|curp|rut|dni|nie|cnp|pesel|bvn|nin|cpf|rfc|ktp|emirates id|iqama|codice fiscale)"
-        r"(?: card)?(?: number| no\.?| #)?:?\s*(?:is\s+)?([A-Z0-9](?:[A-Z0-9]|[ -](?=\d)){5,20})", re.IGNORECASE)),
+    ("identity number", re.compile(_ID_NAMES + r"(?: card)?,?(?: number| no\.?| #)?(?: as| of)?:?\s*(?:is\s+)?" + _ID_VALUE,
+                                   re.IGNORECASE)),
+    # … named, then a short clause, then given: "the licence number as we have it is ABCDE 123456 XY9ZZ" (round 10)
+    ("identity number", re.compile(_ID_NAMES + r"(?: card)?(?: number| no\.?)(?: \w+){1,4}? (?:is|as|reads):?\s*" + _ID_VALUE,
+                                   re.IGNORECASE)),
 )
 # A secret that opens an account, whoever it belongs to: a password, PIN, card
 # security code or security answer, followed (within a few small words) by a
 # value — quoted, or a word with a digit in it. "Never share your PIN" and "the
 # CVV is the 3 digits on the back" name one without giving it.
-_SECRET_NAME = (r"\b(password|passcode|pass code|passphrase|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+_SECRET_NAME = (r"\b(password|passcode|pass code|passphrase|"
+                # round 10: the code sent to the customer's phone, named by how it came ("the code we texted you")
+                r"(?:code|pin)(?= (?:that )?(?:we|i) (?:just )?(?:texted|sms'?e?d|sent (?:to )?your (?:phone|mobile)))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
                 r"memorable (?:word|answer|information|date)|"
                 r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
                 # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
