@@ -101,8 +101,8 @@ BATCHES = (
     # with its sha256 at 22:37, copied unchanged after round 9 froze (dbab734) and scored once at 23:11:53 UTC.
     # Round 10 (23:20 UTC): development data — its personal-data misses read into the families, trained on.
     Batch("batch 9", "DEVELOPMENT", ("heldout9/urgency.jsonl",), ("heldout9/replies.jsonl",), rules_read=False),
-    # Written blind by another session during round 10; added by the lead after round 10 freezes and scored once.
-    # Not collected until its files exist.
+    # Written blind 23:12–23:16 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
+    # with its sha256 at 23:16, copied unchanged after round 10 froze (2d220de) and scored once at 23:26:24 UTC.
     Batch("batch 10", HELD_OUT, ("heldout10/urgency.jsonl",), ("heldout10/replies.jsonl",), in_models=False,
           rules_read=False),
 )
