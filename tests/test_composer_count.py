@@ -12,6 +12,7 @@ from twitter_text import parse_tweet
 
 from adapters.base import ActionKind
 from bot.desk.composer import as_slack_text, measure
+from tests.helpers import SQLITE_ONLY
 
 CORPUS = Path(__file__).parent / "fixtures" / "reply_corpus.tsv"
 EXTRA = ["日本語のサポートです。ご不便をおかけして申し訳ありません。", "🙂👍🏽 thanks!", "See https://example.com/a/very/long/path?q=1 ok",
@@ -30,6 +31,8 @@ def _around(text: str, limit: int) -> list[str]:
     return [text, " ".join([text] * times), " ".join([text] * (times + 1))]
 
 
+# Counting reads no table (measure without look-ups): once is enough, not once per database (~5 s of CPU each).
+@SQLITE_ONLY
 @pytest.mark.meta
 def test_the_modal_counts_as_the_platform_and_its_check_do(deps, report_figure):
     cases = [(platform, kind) for platform in ("x", "facebook", "instagram")
