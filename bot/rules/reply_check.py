@@ -57,6 +57,7 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     Phrase families first; with socialdesk[nlp] the tone model reads what they
     miss (bot.rules.tone_model)."""
     text = text.replace("’", "'").replace("‘", "'")
+    ours = _without_quotes(text)  # the customer's words quoted back are not our tone
     found: list[Finding] = []
     if not private:  # digits and addresses spelled out are read as written plainly; the tone below reads the words
         found += [Finding(kind, what) for kind, what in personal.found(disguise.undisguised(text), allow)]
@@ -64,15 +65,15 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     found += [Finding("blame", match) for match in _matches(_insult_re(), text, at_us=True)]
     found += [Finding("blame", match) for match in _matches(_condescension_re(), text, at_us=True)]
     found += [Finding("profanity", _mask_word(match)) for match in _matches(_profanity_re(), text)]
-    found += [Finding("shouting", shout) for shout in _shouting(_without_quotes(text))]
+    found += [Finding("shouting", shout) for shout in _shouting(ours)]
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
     if not any(f.kind == "blame" for f in found):
-        found += [Finding("hostile", why) for why in _hostile(_without_quotes(text))]
+        found += [Finding("hostile", why) for why in _hostile(ours)]
     if not any(not f.personal for f in found) and not kind_words(text):
         # No phrase family matched: the tone model (socialdesk[nlp]) may still hear
         # sarcasm or condescension in new words — never over an apology.
-        heard = tone_model.bad_tone(_without_quotes(text))
-        if heard is not None and heard[0] >= tone_model.line(_without_quotes(text)):
+        heard = tone_model.bad_tone(ours)
+        if heard is not None and heard[0] >= tone_model.line(ours):
             found.append(Finding("tone", f"reads like “{heard[1][:80]}” ({heard[0]:.0%})"))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.found.lower()): f for f in found}
     return tuple(unique.values())
@@ -162,7 +163,7 @@ COMMANDS = frozenset({"READ", "CHECK", "LOOK", "LISTEN", "STOP"})
 
 
 # A keyword to text back is written in capitals by every brand: "Text STOP to 60123" (round 9: batches 6, 7 and 8).
-SMS_KEYWORD = re.compile(r"\b((?:text|reply|send|sms|type|message)\s+)[A-Z]{2,12}(?=\s+(?:to|and|for|at)\b)", re.IGNORECASE)
+SMS_KEYWORD = re.compile(r"\b((?i:text|reply|send|sms|type|message)\s+)[A-Z]{2,12}(?=\s+(?i:to|and|for|at)\b)")
 
 
 def _shouting(text: str):

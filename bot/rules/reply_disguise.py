@@ -80,10 +80,6 @@ HEALTH = re.compile(
     # results", "the medical condition (epilepsy)" — no kind reply names someone's test or diagnosis (round 9, batch 6–8)
     rf"|(?<!\bif )(?<!\bany )\b(?:a|an|the|his|her|their|your|\w+'s)\s+(?:({_RECORD})|({_CONDITION})\s+(?:tests?|results?|"
     rf"diagnosis|status|treatment|medication|screening|clinic|appointment|referral))\b"
-    # … or an allergy said of someone, not offered as a case: "is allergic to penicillin" (not "if you're allergic to …")
-    rf"|(?<!\bif )(?<!\bwhether )\b(?:(?:you|he|she|they|we)(?:'re|'s| are| is| was| were)|is|are|was|were)\s+"
-    rf"(?:severely\s+|very\s+|badly\s+)?"
-    rf"(allergic to \w+)"
     # … or a medicine named for someone: "prescription for sertraline 50mg", "your dose of metformin" (a named drug, not
     # "your prescription is ready", a pharmacy's daily reply)
     rf"|\b(?:prescription|repeat|dose|dosage|refill|supply)\s+(?:for|of)\s+((?:[A-Za-z]+\s+)?\d+\s?(?:mg|mcg|ml)\b|{_DRUG})"
@@ -95,12 +91,15 @@ CODE_GIVEN = re.compile(
     re.IGNORECASE)
 
 
-# Round 10 (batch 9): a letter from whoever treats, read out ("your GP letter mentions depression"), and an allergy
-# someone has ("your son … has a peanut allergy") — not one asked about ("if your child has a nut allergy, …").
+# Round 10 (batch 9): a letter from whoever treats, read out ("your GP letter mentions depression"). An allergy said
+# of someone ("is allergic to penicillin", round 9; "your son … has a peanut allergy", round 10) — not one asked
+# about ("if you're allergic to …", "if your child has a nut allergy, …").
 LETTER = re.compile(r"\b(?:gp|doctor'?s|hospital|clinic|consultant'?s?|specialist'?s?) letter\s+(?:shows?|says?|states?|"
                     r"mentions?|notes?|confirms?|lists?)\s+(\w+(?: \w+)?)", re.IGNORECASE)
-HAS_ALLERGY = re.compile(r"\b(?:has|have|has got|'s got|suffers from)\s+(?:an?\s+)?(?:severe\s+|serious\s+|bad\s+)?"
-                         r"((?:\w+\s+)?(?:allergy|intolerance))\b", re.IGNORECASE)
+ALLERGIES = (re.compile(r"\b(?:is|are|was|were|'s|'re)\s+(?:severely\s+|very\s+|badly\s+)?(allergic to \w+)",
+                        re.IGNORECASE),
+             re.compile(r"\b(?:has|have|has got|'s got|suffers from)\s+(?:an?\s+)?(?:severe\s+|serious\s+|bad\s+)?"
+                        r"((?:\w+\s+)?(?:allergy|intolerance))\b", re.IGNORECASE))
 ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
 
 
@@ -109,7 +108,7 @@ def health(text: str):
         yield next(group for group in match.groups() if group).lower()
     for match in LETTER.finditer(text):
         yield match.group(1).lower()
-    for match in HAS_ALLERGY.finditer(text):
+    for match in (match for pattern in ALLERGIES for match in pattern.finditer(text)):
         if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
             yield match.group(1).lower()
 

@@ -121,21 +121,23 @@ _ID_NAMES = (
 # Letters and digits, joined by hyphens ("DL-TEST-12-34567", "X1234567-T") or by spaces before digits (round 10).
 _ID_VALUE = r"([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|[ ](?=\d)){5,20})"
 # Each names what it is, so a reference number is never mistaken for one.
+# (what, pattern, the digits its value needs to be a number: "pan in the dishwasher" names none; a passport's
+# machine-readable line is one without any)
 IDENTITIES = (
-    ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE)),
+    ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE), 4),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
     # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
     ("passport number", re.compile(r"passport (?:number|no\.?)(?: \w+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
-                                   r"|passport\W{0,3}(?:number|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE)),
+                                   r"|passport\W{0,3}(?:number|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE), 4),
     # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
-    ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)")),
-    ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b")),
-    ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])")),
+    ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)"), 0),
+    ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b"), 4),
+    ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])"), 4),
     ("identity number", re.compile(_ID_NAMES + r"(?: card)?,?(?: number| no\.?| #)?(?: as| of)?:?\s*(?:is\s+)?" + _ID_VALUE,
-                                   re.IGNORECASE)),
+                                   re.IGNORECASE), 4),
     # … named, then a short clause, then given: "the licence number as we have it is ABCDE 123456 XY9ZZ" (round 10)
     ("identity number", re.compile(_ID_NAMES + r"(?: card)?(?: number| no\.?)(?: \w+){1,4}? (?:is|as|reads):?\s*" + _ID_VALUE,
-                                   re.IGNORECASE)),
+                                   re.IGNORECASE), 4),
 )
 # A secret that opens an account, whoever it belongs to: a password, PIN, card
 # security code or security answer, followed (within a few small words) by a
@@ -191,11 +193,10 @@ def _uk_accounts(text: str):
 
 
 def _identities(text: str):
-    for what, pattern in IDENTITIES:
+    for what, pattern, needs in IDENTITIES:
         for match in pattern.finditer(text):
-            value = next(group for group in match.groups() if group)
-            digits = re.sub(r"\D", "", value)
-            if len(digits) >= 4 or value.startswith("P<"):  # "pan in the dishwasher" names no number
+            digits = re.sub(r"\D", "", next(group for group in match.groups() if group))
+            if len(digits) >= needs:
                 yield what, digits
 
 
