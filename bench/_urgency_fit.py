@@ -76,7 +76,7 @@ def post_features(texts: list[str]):
 
 def train_urgency(labels: list[str], vectors, heads) -> dict:
     """The three models of bot/rules/urgency_model.py, as urgency_model.json holds them."""
-    saved = _saved(fit(vectors, labels))
+    saved = _saved(fit(heads, labels))  # round 11: the four-class model reads what the heads read
     saved["heads"] = {name: _saved(fit(heads, [name if label == cls else "other" for label in labels],
                                        order=("other", name)))
                       for name, cls in (("urgent", "urgent"), ("praise", "low"))}
@@ -86,7 +86,7 @@ def train_urgency(labels: list[str], vectors, heads) -> dict:
 def _likeness(saved: dict, vector, head_row):
     import numpy as np
     from bot.rules import urgency_model
-    four = predict((saved["classes"], np.array(saved["weights"]), np.array(saved["bias"])), vector[None, :])[0]
+    four = predict((saved["classes"], np.array(saved["weights"]), np.array(saved["bias"])), head_row[None, :])[0]
     head = {name: predict((h["classes"], np.array(h["weights"]), np.array(h["bias"])), head_row[None, :])[0][1]
             for name, h in saved["heads"].items()}
     return urgency_model.Likeness(dict(zip(saved["classes"], map(float, four), strict=True)),

@@ -63,7 +63,7 @@ def train() -> None:
     saved["example_vectors"] = urgency_model.pack(vectors)  # read once here, not by every process at load
     f.write(urgency_model.MODEL, saved,
             "bench/urgency.py --train over every development batch of tests/corpora.py — all-MiniLM-L6-v2 int8 "
-            "(384); heads: the vector beside hashed words and pairs", [[label, text] for label, text, _ in rows])
+            "(384); all three models: the vector beside hashed words, pairs and character n-grams", [[label, text] for label, text, _ in rows])
     print(f"wrote {urgency_model.MODEL.relative_to(ROOT)}: {len(rows)} labelled posts, "
           f"{urgency_model.MODEL.stat().st_size / 1024:.0f} KiB")
     replies = [(label, text) for label, text, _ in f.replies() if label in ("ok", "bad_tone")]

@@ -103,7 +103,11 @@ BATCHES = (
     Batch("batch 9", "DEVELOPMENT", ("heldout9/urgency.jsonl",), ("heldout9/replies.jsonl",), rules_read=False),
     # Written blind 23:12–23:16 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
     # with its sha256 at 23:16, copied unchanged after round 10 froze (2d220de) and scored once at 23:26:24 UTC.
-    Batch("batch 10", HELD_OUT, ("heldout10/urgency.jsonl",), ("heldout10/replies.jsonl",), in_models=False,
+    # Round 11 (2026-12-07 01:00 UTC): development data — trained on, the method changed over it; rules not read.
+    Batch("batch 10", "DEVELOPMENT", ("heldout10/urgency.jsonl",), ("heldout10/replies.jsonl",), rules_read=False),
+    # Written blind 00:49–00:54 UTC on 2026-12-07 by a session that opened only its brief (PROVENANCE.md in its
+    # folder), sealed with its sha256 at 00:56, copied unchanged after round 11 froze; scored once.
+    Batch("batch 11", HELD_OUT, ("heldout11/urgency.jsonl",), ("heldout11/replies.jsonl",), in_models=False,
           rules_read=False),
 )
 

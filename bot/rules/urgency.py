@@ -139,13 +139,11 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     text = text.replace("’", "'").replace("‘", "'")
     plain = _plain(_patterns()[3], text)  # blanked once, read three times (plain_words is the same)
     cue = urgent_cue(text, plain)
-    if cue and not _mended(plain, cue[1]) and not _in_jest(plain, cue[1]):
+    like = urgency_model.likeness(plain) if use_model else None
+    if cue and not _mended(plain, cue[1]) and not _in_jest(plain, cue[1]) and not _cue_doubted(like):
         return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
     rules, named = _by_the_rules(text, posts_in_wait, rating, plain)
-    if rules.priority == "low" or not use_model:
-        return rules
-    like = urgency_model.likeness(plain)
-    if like is None:
+    if rules.priority == "low" or like is None:
         return rules
     # Praise blocks raising: "the noise cancelling is insane" reads like praise
     # however its words look — unless the customer keeps writing or gave 1–2 stars.
@@ -155,7 +153,7 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     # A complaint the rules named ("thinking of cancelling", "who trains your staff") is not lowered by the
     # model: only a post raised by its tone alone (capitals, VADER) may be joy ("I AM SCREAMING").
     if (like.praise >= urgency_model.PRAISE_AT and like.chances.get("low", 0.0) >= like.chances.get("urgent", 0.0)
-            and posts_in_wait < 3 and not _low_rating(rating) and not named):
+            and like.urgent < urgency_model.LOWER_BELOW and posts_in_wait < 3 and not _low_rating(rating) and not named):
         return Urgency("low", f"reads like praise: “{_shorten(like.nearest_by_class['low'])}”")
     if like.praise >= urgency_model.QUIET_AT:
         # It might be praise ("I named my cat after your mascot"): the model raises nothing — and capitals or a
@@ -181,6 +179,17 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
         what = "praise" if label == "low" else "a complaint"
         return Urgency(label, f"reads like {what}: “{_shorten(like.nearest_by_class[label])}”")
     return rules
+
+
+def _cue_doubted(like: urgency_model.Likeness | None) -> bool:
+    """Both of the model's readers hear a routine post where a cue heard an emergency: the urgent head is
+    far from sure and the four-class model finds it likelier routine or praise than trouble ("does the carbon
+    monoxide detector need a separate battery?", "my lawyer friend recommended you, how do I sign up?",
+    "the explosion flavour crisps are sold out"). Those the rules then read as they read any post, and the
+    model may still lower them to praise. Round 11 (the lines' comment in bot.rules.urgency_model): of 648 urgent
+    posts a cue caught, each read by models that never saw its batch, none was doubted."""
+    return (like is not None and like.urgent < urgency_model.CUE_DOUBT_AT
+            and like.chances.get("normal", 0.0) + like.chances.get("low", 0.0) >= urgency_model.CUE_ROUTINE_AT)
 
 
 def _mended(plain: str, cue: str) -> bool:
