@@ -164,6 +164,10 @@ SECRET = re.compile(
 # a word that gives it (is, was, to, as, a colon), so "never share the code
 # we send you" names one without giving it.
 SECRET_GIVEN = re.compile(_SECRET_NAME + r"[^.!?\n]{1,40}?(?:\b(?:is|was|to|as|now|be)|:)\s+" + _SECRET_VALUE, re.IGNORECASE)
+# … or a login given whole, the user name and the password side by side: "here's your login so you can check the
+# booking: rahul_k88 / mango@123" (round 12).
+CREDENTIALS = re.compile(r"\b(login|log-in|log ?in details|sign-?in details|credentials|user ?name and password)\b"
+                         r"[^.!?\n]{0,40}?:\s*(\S{3,40}\s*/\s*\S{3,40})", re.IGNORECASE)
 # A street address: a house number, a capitalised street name and its kind
 # ("14 Acacia Avenue", "301 W 57th St", "5 Mill Lane"). A shop's or an office's
 # address is meant to be published: one after "store", "branch" … passes.
@@ -178,6 +182,9 @@ ADDRESS = re.compile(
     r"|(?<![\w-])([A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}|[A-Z]\d[A-Z] \d[A-Z]\d"
     # … Ireland's Eircode ("D04 X1Y2"), and a US state with its ZIP code ("Austin, TX 78701") (round 9)
     r"|[AC-FHKNPRTV-Y]\d[\dW] [\dAC-FHKNPRTV-Y]{4}|(?<=, )[A-Z]{2} \d{5}(?:-\d{4})?)(?![\w-])")
+# A flat or house by its number before a named building or area and a comma: "Flat 3B, Lotus Residency, Baner"
+# (round 12: the addresses of places named, not numbered along a street).
+FLAT = re.compile(r"\b(Flat|Apt|Apartment|House No\.?) \d{1,4}[A-Z]?, (?:[A-Z][\w'-]* ){0,3}[A-Z][\w'-]*,")
 _PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|by post|team|department|"
            r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b")
 # The place named just before its address: "our branch at", "the store on", "depot:".
@@ -201,7 +208,7 @@ def _identities(text: str):
 
 
 def _secrets(text: str):
-    for pattern in (SECRET, SECRET_GIVEN):
+    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS):
         for match in pattern.finditer(text):
             yield match.group(1).lower(), re.sub(r"\D", "", disguise.undisguised(match.group(2)))
     yield from disguise.codes_given(text)
@@ -212,6 +219,9 @@ def _addresses(text: str):
         public = PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE
         if not public.search(text[max(0, match.start() - 60):match.start()]):
             yield match.group(1) or "postcode"
+    for match in FLAT.finditer(text):
+        if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
+            yield match.group(1).lower()
 
 
 def _phones(text: str, allow: frozenset[str]):

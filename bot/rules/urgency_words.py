@@ -207,7 +207,8 @@ NOT_MINE += (r"(?:i|we) (?:was|were) (?:asleep|at work|abroad|at home|in bed)", 
              r"(?:didn't|did not|never) (?:book|redeem|transfer|log|move|swap|send|change|request|spend|sign)",
              r"(?:it )?wasn't (?:me|us)", r"nothing to do with me")
 FRAUD += (
-    r"sim[- ]swap", r"(?:moved|ported|transferred) my number", r"new sim", r"(?:logged|signed) in(?:to)? (?:to )?(?:my )?account (?:from|in)",
+    r"sim[- ]swap", r"(?:moved|ported|transferred) my number", r"new sim (?:was |has been |got )?(?:activated|issued|registered)",
+    r"(?:number|account)(?:'s| has| was| is)? (?:been |now )?(?:moved|ported|transferred|switched) (?:over )?to (?:a )?new sim", r"(?:logged|signed) in(?:to)? (?:to )?(?:my )?account (?:from|in)",
     r"active session", r"new device (?:was |has been |got )?(?:added|registered|linked)",
     r"(?:someone|somebody) (?:in|from) (?:another|a different) (?:country|city|state)",
     r"(?:e-?mail|phone|number|address|recovery \w+)\w* (?:is|was) (?:now |changed to )?(?:someone|somebody) else'?s",
@@ -345,3 +346,19 @@ RESOLVED += (r"fixed (?:everything|it all|it|the \w+|my \w+)", r"(?:made|put) (?
 HARM_TO_PEOPLE += (r"(?:fell|pulled|tipped|toppled|came down) (?:\w+ )?(?:over )?on(?:to)? (?:him|her|them|himself|herself|themselves|me)\b",)
 HARM_VERBS += (r"came undone", r"undid itself", r"tipped over", r"toppled")
 SAFETY += (r"threw (?:me|him|her|them|my \w+) (?:off|out)\b", r"(?:pulled|tipped|toppled) (?:\w+ ){0,2}over on(?:to)? (?:him|her|them|himself|herself|my|our)")
+# Round 12, batch 11's misses as families. Safety: a child or an animal shut in, a child lost, someone old stuck.
+SAFETY += (r"(?:kid|child|baby|toddler|dog|puppy|cat|pet|son|daughter|\dyo|\d-year-old) (?:is |was |has been |got )?"
+           r"(?:locked|trapped|shut|stuck) (?:in|inside)\b",
+           r"no ?one knows where (?:she|he|they|my \w+|our \w+) (?:is|are)\b",
+           r"(?:left|dropped|forgot) (?:my|our) (?:\d-year-old|child|kid|son|daughter|toddler|baby)\b[^.!?]{0,30}(?:wrong stop|alone|behind)",
+           r"stair ?lift[^.!?]{0,40}(?:stuck|jammed|trapped)")
+# Fraud: the customer's contact details changed by someone else (the account's way back in taken).
+MONEY += (r"new (?:phone |mobile )?(?:number|e-?mail|device|payee) (?:was |has been |got )?added", r"profile (?:was |has been )?(?:updated|changed)")
+# Legal: a complaint filed with a body that enforces.
+LEGAL += (r"(?:filed|lodged|made|submitted) (?:a (?:formal )?complaint )?with (?:the )?(?:\w+ ){0,4}"
+          r"(?:commission|ombudsman|regulator|tribunal|authority)\b",)
+# Press: someone writing for a publication about a topic, or citing its readers.
+PRESS += (r"(?:i'm|i am|we're|we are) writing for (?!my |our |him|her|them|a friend|someone|somebody|help|advice|support|info)"
+          r"(?:\w+ ){1,4}(?:on|about)\b", r"reader (?:complaints|letters|emails|messages|stories)")
+# A product named for what it is not: a pharmacy's blister pack.
+ROUTINE += (r"blister ?packs?",)
