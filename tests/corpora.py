@@ -107,8 +107,9 @@ BATCHES = (
     Batch("batch 10", "DEVELOPMENT", ("heldout10/urgency.jsonl",), ("heldout10/replies.jsonl",), rules_read=False),
     # Written blind 00:49–00:54 UTC on 2026-12-07 by a session that opened only its brief (PROVENANCE.md in its
     # folder), sealed with its sha256 at 00:56, copied unchanged after round 11 froze (5e7f27b) and scored once at
-    # 01:48:28 UTC. Round 12 (01:55 UTC): development data — its misses read into the families, trained on.
-    Batch("batch 11", "DEVELOPMENT", ("heldout11/urgency.jsonl",), ("heldout11/replies.jsonl",)),
+    # 01:48:28 UTC. Round 12 (01:55 UTC): development data — trained on; its urgent misses and two of its nine
+    # personal-data misses read into the families (the rest left, as batches 6–10's were: rules_read=False).
+    Batch("batch 11", "DEVELOPMENT", ("heldout11/urgency.jsonl",), ("heldout11/replies.jsonl",), rules_read=False),
     # Written blind 01:49–01:54 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
     # with its sha256 at 01:54, copied unchanged after round 12 froze; scored once.
     Batch("batch 12", HELD_OUT, ("heldout12/urgency.jsonl",), ("heldout12/replies.jsonl",), in_models=False,
