@@ -111,8 +111,14 @@ BATCHES = (
     # personal-data misses read into the families (the rest left, as batches 6–10's were: rules_read=False).
     Batch("batch 11", "DEVELOPMENT", ("heldout11/urgency.jsonl",), ("heldout11/replies.jsonl",), rules_read=False),
     # Written blind 01:49–01:54 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
-    # with its sha256 at 01:54, copied unchanged after round 12 froze; scored once.
-    Batch("batch 12", HELD_OUT, ("heldout12/urgency.jsonl",), ("heldout12/replies.jsonl",), in_models=False,
+    # with its sha256 at 01:54, copied unchanged after round 12 froze (2870d2f) and scored once at 02:14:05 UTC.
+    # Round 13 (02:30 UTC): development data — its urgent misses and four of its five personal-data misses read into
+    # the families; not trained on (the models are round 12's, trained on batches 1–11).
+    Batch("batch 12", "DEVELOPMENT", ("heldout12/urgency.jsonl",), ("heldout12/replies.jsonl",), in_models=False,
+          rules_read=False),
+    # Written blind 02:25–02:30 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
+    # with its sha256 at 02:34, copied unchanged after round 13 froze; scored once.
+    Batch("batch 13", HELD_OUT, ("heldout13/urgency.jsonl",), ("heldout13/replies.jsonl",), in_models=False,
           rules_read=False),
 )
 

@@ -83,7 +83,12 @@ HEALTH = re.compile(
     # … or a medicine named for someone: "prescription for sertraline 50mg", "your dose of metformin" (a named drug, not
     # "your prescription is ready", a pharmacy's daily reply)
     rf"|\b(?:prescription|repeat|dose|dosage|refill|supply)\s+(?:for|of)\s+((?:[A-Za-z]+\s+)?\d+\s?(?:mg|mcg|ml)\b|{_DRUG})"
-    rf"|\b({_DRUG})\s+\d+\s?(?:mg|mcg)\b", re.IGNORECASE)
+    rf"|\b({_DRUG})\s+\d+\s?(?:mg|mcg)\b"
+    # … or treated for it, or moved about a hospital by it: "you're being treated for depression", "moved from the
+    # cardiac unit to ward 4" (round 13, batch 12)
+    rf"|\b(?:treated|treatment|admitted|being seen) for\s+({_CONDITION})\b"
+    rf"|\b(?:moved|admitted|transferred)\s+(?:from|to|into)\s+(?:the\s+)?((?:cardiac|cancer|oncology|maternity|psychiatric|stroke|"
+    rf"intensive care|icu|dementia|mental health|renal|dialysis)\s+(?:unit|ward))", re.IGNORECASE)
 # A code handed over without its name: a verb that enters it, the digits, and what they unlock.
 CODE_GIVEN = re.compile(
     r"\b(?:use|enter|type|key in|input|put in|read out)\s+(\d{4,8})\s+(?:when (?:prompted|asked)|at the prompt|"

@@ -128,7 +128,7 @@ IDENTITIES = (
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
     # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
     ("passport number", re.compile(r"passport (?:number|no\.?)(?: \w+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
-                                   r"|passport\W{0,3}(?:number|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE), 4),
+                                   r"|passports?\W{0,3}(?:numbers?|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE), 4),
     # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
     ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)"), 0),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b"), 4),
@@ -136,7 +136,8 @@ IDENTITIES = (
     ("identity number", re.compile(_ID_NAMES + r"(?: card)?,?(?: number| no\.?| #)?(?: as| of)?:?\s*(?:is\s+)?" + _ID_VALUE,
                                    re.IGNORECASE), 4),
     # … named, then a short clause, then given: "the licence number as we have it is ABCDE 123456 XY9ZZ" (round 10)
-    ("identity number", re.compile(_ID_NAMES + r"(?: card)?(?: number| no\.?)(?: \w+){1,4}? (?:is|as|reads):?\s*" + _ID_VALUE,
+    # … or with no "number" at all: "the driving licence we have on file is HARPE912034JL9AB" (round 13)
+    ("identity number", re.compile(_ID_NAMES + r"(?: card)?(?: number| no\.?)?(?: \w+){1,4}? (?:is|as|reads):?\s*" + _ID_VALUE,
                                    re.IGNORECASE), 4),
 )
 # A secret that opens an account, whoever it belongs to: a password, PIN, card

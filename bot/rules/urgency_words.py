@@ -349,8 +349,10 @@ SAFETY += (r"threw (?:me|him|her|them|my \w+) (?:off|out)\b", r"(?:pulled|tipped
 # Round 12, batch 11's misses as families. Safety: a child or an animal shut in, a child lost, someone old stuck.
 SAFETY += (r"(?:kid|child|baby|toddler|dog|puppy|cat|pet|son|daughter|\dyo|\d-year-old) (?:is |was |has been |got )?"
            r"(?:locked|trapped|shut|stuck) (?:in|inside)\b",
-           r"no ?one knows where (?:she|he|they|my \w+|our \w+) (?:is|are)\b",
-           r"(?:left|dropped|forgot) (?:my|our) (?:\d-year-old|child|kid|son|daughter|toddler|baby)\b[^.!?]{0,30}(?:wrong stop|alone|behind)",
+           # round 13 (batch 12): "nobody knows where it is", "left my two kids alone", "my 6 year old on the coach"
+           r"(?:no ?one|nobody) knows where (?:she|he|they|it|my \w+|our \w+) (?:is|are)\b",
+           r"(?:left|dropped|forgot) (?:my|our|the) (?:\w+ )?(?:\d[- ]?(?:year[- ]old|yo)|child(?:ren)?|kids?|sons?|daughters?|"
+           r"toddler|baby)\b[^.!?]{0,30}(?:wrong stop|alone|behind|on the (?:coach|bus|train|plane))",
            r"stair ?lift[^.!?]{0,40}(?:stuck|jammed|trapped)")
 # Fraud: the customer's contact details changed by someone else (the account's way back in taken).
 MONEY += (r"new (?:phone |mobile )?(?:number|e-?mail|device|payee) (?:was |has been |got )?added", r"profile (?:was |has been )?(?:updated|changed)")
@@ -362,3 +364,18 @@ PRESS += (r"(?:i'm|i am|we're|we are) writing for (?!my |our |him|her|them|a fri
           r"(?:\w+ ){1,4}(?:on|about)\b", r"reader (?:complaints|letters|emails|messages|stories)")
 # A product named for what it is not: a pharmacy's blister pack.
 ROUTINE += (r"blister ?packs?",)
+# Round 13, batch 12's misses. Fraud: a wallet's seed phrase asked for, a caller posing as a named company, a SIM
+# swapped, an account opened in the customer's name, "was that really you?".
+FRAUD += (r"(?:seed|recovery|secret) phrase", r"(?:swapped|ported) my sim", r"sim (?:was |got |been )?(?:swapped|hijacked)",
+          r"(?:called|rang|phoned|texted|emailed|messaged)[^.!?]{0,25}(?:saying|claiming|said|claimed) (?:they|he|she) "
+          r"(?:was|were|are|is) from\b", r"(?:gave|told|read) (?:him|her|them) (?:his|her|their|my) (?:card|bank|pin|account)",
+          r"(?:opened|took out|applied for) (?:a |an )?(?:new )?(?:\w+ )?(?:account|loan|card|credit)[^.!?]{0,20}in (?:my|her|his|their) name",
+          r"never opened (?:one|an account|it|this)", r"(?:is|was) (?:that|this|it) (?:actually|really) (?:you|them|from you)",
+          r"(?:someone|somebody)'?s? (?:has )?(?:been )?using my")
+# Safety: a call bell that does not answer, a driver who will not let the passenger out, fumes in a cabin, a pet
+# breathing fast with pale gums.
+SAFETY += (r"call bell", r"(?:won't|wouldn't|refused to|refuses to) let (?:me|us|her|him|them) out", r"locked the doors?",
+           r"exhaust (?:smell|fumes)", r"gums (?:look |are |were |went )?(?:pale|white|blue|grey)",
+           r"breathing (?:really |very |so )?(?:fast|heavily|shallow)")
+# Legal: a firm acting for its client.
+LEGAL += (r"(?:has|have) instructed (?:us|this firm|me)", r"(?:direct|send|address) all (?:further )?correspondence")
