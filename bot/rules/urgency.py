@@ -139,11 +139,16 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     text = text.replace("’", "'").replace("‘", "'")
     plain = _plain(_patterns()[3], text)  # blanked once, read three times (plain_words is the same)
     cue = urgent_cue(text, plain)
-    like = urgency_model.likeness(plain) if use_model else None
-    if cue and not _mended(plain, cue[1]) and not _in_jest(plain, cue[1]) and not _cue_doubted(like):
-        return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
+    like = None  # the model reads a post once, and only where its reading can change the answer
+    if cue and not _mended(plain, cue[1]) and not _in_jest(plain, cue[1]):
+        like = urgency_model.likeness(plain) if use_model else None
+        if not _cue_doubted(like):
+            return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
     rules, named = _by_the_rules(text, posts_in_wait, rating, plain)
-    if rules.priority == "low" or like is None:
+    if rules.priority == "low" or not use_model:
+        return rules
+    like = like or urgency_model.likeness(plain)
+    if like is None:
         return rules
     # Praise blocks raising: "the noise cancelling is insane" reads like praise
     # however its words look — unless the customer keeps writing or gave 1–2 stars.
