@@ -50,6 +50,14 @@ class Deps:
             return platform.title() + (" (private)" if private else "")
         return adapter.private_label if private else adapter.label
 
+    def lease_until(self, now: datetime, at_least: timedelta = timedelta(0)) -> datetime:
+        """Until when a claim taken now is this process's: DELIVERY_LEASE (or
+        at_least) from the later of `now` and the clock. A pass's `now` is when
+        it began: a claim late in a long pass counted from it was born expired,
+        and another process took the row over while this one was still sending
+        it (the scale test on a slow host: a customer's root posted twice)."""
+        return max(now, self.clock()) + max(self.settings.delivery_lease, at_least)
+
     def where_sent(self, row) -> str:
         """Where an outbox row goes, as people call it: a private one goes to
         the platform's private channel ("Messenger", "X DM"), not "Facebook"."""

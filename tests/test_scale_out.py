@@ -49,6 +49,11 @@ def _pings(slack_state) -> Counter:
                        if m.get("thread_ts") and "*Overdue*" in (m.get("text") or ""))
 
 
+def _lookups(slack_state) -> int:
+    with slack_state.lock:
+        return sum(method in ("conversations.replies", "conversations.history") for method, _ in slack_state.calls)
+
+
 def _newcomer_roots(slack_state, new_ids: set) -> set:
     with slack_state.lock:
         return {m["ts"] for m in slack_state.roots("C0SUPPORT")
@@ -132,7 +137,8 @@ def test_three_workers_share_the_work_and_survive_a_sigkill(env, deps, clock, x_
     report_figure(f"3 workers, one SIGKILLed mid-send after {caught['sent']} of {PENDING} replies: its reply "
                   f"(already on X) marked sent, not sent again, {taken_over:.1f} s later (DELIVERY_LEASE {LEASE_S} s); "
                   f"all replies done {finished_in:.1f} s after the kill; {len(roots)} roots, "
-                  f"{len(_pings(slack_state))} overdue pings, nothing twice")
+                  f"{len(_pings(slack_state))} overdue pings, nothing twice; {_lookups(slack_state)} Slack lookups "
+                  f"(a takeover's look before posting)")
 
 
 @pytest.mark.settings(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s")

@@ -4,6 +4,7 @@ SIGKILL between Slack's answer and our commit."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -244,6 +245,43 @@ def test_a_slow_sweeper_does_not_post_a_ping_another_took_over(deps, clock, x_st
     with deps.sessions() as session:  # the slow one reaches that ping at last: it is not its own any more
         assert not _still_ours(session, deps, conv_id, "breach", slow_claim)
     assert len(_overdue_in(slack_state, root=roots(slack_state)[0])) == 1
+
+
+def _all_overdue(slack_state) -> list[dict]:
+    with slack_state.lock:
+        return [m for m in slack_state.messages if "*Overdue*" in (m.get("text") or "")]
+
+
+def test_a_slow_sweeper_claims_only_what_it_can_post_within_its_lease(make_deps, clock, x_state, slack_state):
+    """Found by the scale test on a slow host: a sweeper claimed every due ping at
+    once; its lease ran out long before it reached the last, and the other
+    workers took the rest over as retries (a Slack lookup before each ping).
+    Here each ping takes a second and the lease is five: a second worker that
+    sweeps midway shares the unclaimed pings and takes none of the first's over."""
+    from bot.desk.escalation import sweep
+    settings = dict(SLA_FIRST_RESPONSE="1m", SLA_WARN_BEFORE="0s", DELIVERY_LEASE="5s")
+    slow, other = make_deps(**settings), make_deps(**settings)
+    for n in range(12):
+        x_state.customer_mentions(f"cus{n}", f"@acme_support hello {n}")
+    poll(slow, clock())
+    clock.advance(minutes=2)
+    midway = {}
+
+    def one_second_a_ping(message: dict) -> None:
+        if "*Overdue*" not in message["text"] or "result" in midway:
+            return  # the other worker's own pings take no time
+        clock.advance(seconds=1)
+        if len(_all_overdue(slack_state)) == 6:
+            midway["result"] = sweep(other, clock())
+
+    slack_state.on_post = one_second_a_ping
+    first = sweep(slow, clock()).breached
+    second = midway["result"].breached
+    assert first and second and not set(first) & set(second)
+    pinged = Counter(m["thread_ts"] for m in _all_overdue(slack_state))
+    assert len(pinged) == 12 and set(pinged.values()) == {1}
+    methods = [method for method, _ in slack_state.calls]
+    assert "conversations.replies" not in methods and "conversations.history" not in methods  # nothing taken over
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

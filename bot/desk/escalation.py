@@ -8,12 +8,19 @@ posted and clears due_at once Slack has it. So the same ping is never sent
 twice, one claimed by a worker that died is retried (looking first) when the
 lease runs out, and the cost grows with due alarms, not with open
 conversations. A new kind is a new entry in LEVELS, not a new column.
+
+A sweep claims a level's due alarms in rounds, each sized to what it can post
+within half a lease at the pace measured so far (the first round, one alarm).
+One claim of every due alarm outlived its lease on a slow host (3 workers, 200
+overdue pings due, 5 s lease: 499 claimed at once, 472 of them lost to the
+other sweepers, whose takeovers each look in Slack first), and pings came a
+minute late.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import select, update
@@ -61,16 +68,16 @@ def find_due(session, column, now: datetime, limit: int = BATCH) -> list[int]:
 
 
 def claim_due(session, kind: str, now: datetime, lease_until: datetime | None = None,
-              limit: int = BATCH, also_clear=()) -> list[int]:
+              limit: int = BATCH, also_clear=(), skip=()) -> list[int]:
     """Claim every due alarm of one kind in one statement (the conversations'
     ids). The outer `due_at <= now` is re-checked under each row lock, so of two
     sweepers each alarm goes to one. The claim is a lease: due_at moves to
     lease_until and fired_at to now (the claim's token); the post clears due_at
     (see _still_ours and _fire_all). A sweeper killed mid-batch leaves its alarms due
     again at lease_until, fired: the next sweep retries them, looking first.
-    also_clear: kinds this one makes moot (no warning after the overdue ping)."""
-    due = (select(Alarm.id).where(Alarm.kind == kind, Alarm.due_at <= now)
-           .order_by(Alarm.due_at).limit(limit).scalar_subquery())
+    also_clear: kinds this one makes moot (no warning after the overdue ping).
+    skip: conversations this sweep has handled already (those put back stay for the next)."""
+    due = _due(kind, now, skip).with_only_columns(Alarm.id).limit(limit).scalar_subquery()
     claimed = session.execute(update(Alarm).where(Alarm.id.in_(due), Alarm.due_at <= now)
                               .values(due_at=lease_until, fired_at=now).returning(Alarm.conversation_id)
                               .execution_options(synchronize_session=False))
@@ -81,16 +88,19 @@ def claim_due(session, kind: str, now: datetime, lease_until: datetime | None = 
     return ids
 
 
+def _due(kind: str, now: datetime, skip=()):
+    # ORDER BY due_at + LIMIT, so the planner walks the (kind, due_at) index.
+    query = select(Alarm.conversation_id).where(Alarm.kind == kind, Alarm.due_at <= now).order_by(Alarm.due_at)
+    return query.where(Alarm.conversation_id.not_in(skip)) if skip else query
+
+
 def claim_level(session, kind: str, now: datetime, lease_until: datetime | None = None, also_clear=(),
-                limit: int = BATCH) -> tuple[list[int], set[int]]:
+                limit: int = BATCH, skip=()) -> tuple[list[int], set[int]]:
     """Claim one kind's due alarms; also say which of them are retries: due
     again although fired before, i.e. an earlier attempt failed somewhere
     (maybe after Slack stored the ping), so look before posting again."""
-    # ORDER BY + LIMIT like the claim, so the planner walks the alarm index.
-    retrying = set(session.scalars(select(Alarm.conversation_id)
-                                   .where(Alarm.kind == kind, Alarm.due_at <= now, Alarm.fired_at.is_not(None))
-                                   .order_by(Alarm.due_at).limit(limit)))
-    return claim_due(session, kind, now, lease_until, limit=limit, also_clear=also_clear), retrying
+    retrying = set(session.scalars(_due(kind, now, skip).where(Alarm.fired_at.is_not(None)).limit(limit)))
+    return claim_due(session, kind, now, lease_until, limit=limit, also_clear=also_clear, skip=skip), retrying
 
 
 def _alarm(conv_id: int, kind: str, claimed_at: datetime):
@@ -103,7 +113,7 @@ def _still_ours(session, deps: Deps, conv_id: int, kind: str, now: datetime) -> 
     """Renew the lease just before posting. False when another sweeper took the
     alarm over after our lease ran out (a long batch), or a staff action
     disarmed it meanwhile: then this sweep must not post it."""
-    lease_until = max(now, deps.clock()) + deps.settings.delivery_lease
+    lease_until = deps.lease_until(now)
     renewed = session.execute(_alarm(conv_id, kind, now).where(Alarm.due_at.is_not(None))
                               .values(due_at=lease_until)).rowcount
     session.commit()
@@ -111,53 +121,70 @@ def _still_ours(session, deps: Deps, conv_id: int, kind: str, now: datetime) -> 
 
 
 def _fire_all(deps: Deps, kind: str, now: datetime, post, also_clear=()) -> list[int]:
-    if deps.stopping():  # nothing claimed: the next worker's sweep finds these levels due
-        return []
-    with deps.sessions() as session:
-        claimed, retrying = claim_level(session, kind, now, now + deps.settings.delivery_lease, also_clear)
-        session.commit()
-        fired = []
-        for conv_id in claimed:
-            if deps.stopping():
-                # Due again now, the claim's token kept: the next sweep takes it at once and,
-                # as for any claim that was not finished, looks for its ping before posting.
-                session.execute(_alarm(conv_id, kind, now).values(due_at=now))
-                session.commit()
-                continue
-            conv = session.get(Conversation, conv_id, populate_existing=True)
-            if conv.slack_root_ts is None:
-                # Its root is not in Slack yet (publishing lags behind, or Slack refused it for
-                # now): a ping now would land in the channel, not the thread. Due again next sweep.
-                session.execute(_alarm(conv_id, kind, now).values(due_at=now, fired_at=None))
-                session.commit()
-                continue
-            leaves_at = store.reply_leaving_at(session, conv_id, now)
-            if leaves_at is not None:
-                # A staff reply is counting down its SEND_DELAY (Undo) window: a ping now
-                # would call for an answer that is seconds from leaving. Due again once it
-                # should have left; sent, it disarms the alarm; undone, the ping follows.
-                session.execute(_alarm(conv_id, kind, now).values(
-                    due_at=leaves_at + deps.settings.delivery_lease, fired_at=None))
-                session.commit()
-                continue
-            session.commit()  # no transaction (SQLite write lock) across the Slack call
-            if not _still_ours(session, deps, conv_id, kind, now):
-                continue
-            try:
-                post(session, conv, Ping(deps, conv, kind, now, conv_id in retrying))
-            except SLACK_ERRORS as exc:
-                # Slack refused: put the alarm back (due now) so the next sweep tries again.
-                log.warning("#%s: %s not posted (%s); will retry", conv_id, kind, exc)
-                session.execute(_alarm(conv_id, kind, now).values(due_at=now))
-                session.commit()
-                continue
-            session.execute(_alarm(conv_id, kind, now).values(due_at=None))  # spent: the lease ends
-            if kind == "breach":  # posted once per breached wait: counted for /metrics
-                store.audit(session, now, "socialdesk", "sla_breach", conv_id)
+    """Up to BATCH of one level's due alarms, claimed a round at a time (the
+    module's docstring says why); an alarm put back due waits for the next sweep."""
+    lease = deps.settings.delivery_lease
+    fired: list[int] = []
+    handled: list[int] = []
+    size, spent = 1, timedelta(0)  # the first round measures the pace
+    while len(handled) < BATCH and not deps.stopping():  # stopping: the next worker's sweep finds them due
+        with deps.sessions() as session:
+            claimed, retrying = claim_level(session, kind, now, deps.lease_until(now), also_clear,
+                                            limit=min(size, BATCH - len(handled)), skip=handled)
             session.commit()
-            fired.append(conv_id)
-            log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(kind, kind))
-        return fired
+            started = deps.clock()
+            fired += [conv_id for conv_id in claimed
+                      if _fire_one(session, deps, kind, now, conv_id, conv_id in retrying, post)]
+            spent += deps.clock() - started
+        handled += claimed
+        if len(claimed) < size:
+            break  # nothing more due
+        per_alarm = spent / len(handled)
+        size = BATCH if per_alarm <= timedelta(0) else max(1, int(lease / 2 / per_alarm))
+    return fired
+
+
+def _fire_one(session, deps: Deps, kind: str, now: datetime, conv_id: int, retrying: bool, post) -> bool:
+    """Post one claimed alarm's ping; False when it was put back or is no longer ours."""
+    if deps.stopping():
+        # Due again now, the claim's token kept: the next sweep takes it at once and,
+        # as for any claim that was not finished, looks for its ping before posting.
+        session.execute(_alarm(conv_id, kind, now).values(due_at=now))
+        session.commit()
+        return False
+    conv = session.get(Conversation, conv_id, populate_existing=True)
+    if conv.slack_root_ts is None:
+        # Its root is not in Slack yet (publishing lags behind, or Slack refused it for
+        # now): a ping now would land in the channel, not the thread. Due again next sweep.
+        session.execute(_alarm(conv_id, kind, now).values(due_at=now, fired_at=None))
+        session.commit()
+        return False
+    leaves_at = store.reply_leaving_at(session, conv_id, now)
+    if leaves_at is not None:
+        # A staff reply is counting down its SEND_DELAY (Undo) window: a ping now
+        # would call for an answer that is seconds from leaving. Due again once it
+        # should have left; sent, it disarms the alarm; undone, the ping follows.
+        session.execute(_alarm(conv_id, kind, now).values(
+            due_at=leaves_at + deps.settings.delivery_lease, fired_at=None))
+        session.commit()
+        return False
+    session.commit()  # no transaction (SQLite write lock) across the Slack call
+    if not _still_ours(session, deps, conv_id, kind, now):
+        return False
+    try:
+        post(session, conv, Ping(deps, conv, kind, now, retrying))
+    except SLACK_ERRORS as exc:
+        # Slack refused: put the alarm back (due now) so the next sweep tries again.
+        log.warning("#%s: %s not posted (%s); will retry", conv_id, kind, exc)
+        session.execute(_alarm(conv_id, kind, now).values(due_at=now))
+        session.commit()
+        return False
+    session.execute(_alarm(conv_id, kind, now).values(due_at=None))  # spent: the lease ends
+    if kind == "breach":  # posted once per breached wait: counted for /metrics
+        store.audit(session, now, "socialdesk", "sla_breach", conv_id)
+    session.commit()
+    log.info("#%s %s posted", conv_id, _LEVEL_NAMES.get(kind, kind))
+    return True
 
 
 def _who_to_ping(deps: Deps, conv: Conversation) -> str:

@@ -88,7 +88,7 @@ def recover(deps: Deps, now: datetime, limit: int = 50) -> list[int]:
     for inbox_id in stale:
         with deps.sessions() as session:
             row = session.get(WebhookInbox, inbox_id)
-            if row is None or not _claim(session, row, now, deps.settings.delivery_lease):
+            if row is None or not _claim(session, row, now, deps.lease_until(now, timedelta(seconds=60))):
                 continue  # another process took it
             session.commit()
             adapters = [deps.adapters[p] for p in row.sources.split(",")
@@ -99,10 +99,10 @@ def recover(deps: Deps, now: datetime, limit: int = 50) -> list[int]:
     return found
 
 
-def _claim(session: Session, row: WebhookInbox, now: datetime, lease: timedelta) -> bool:
+def _claim(session: Session, row: WebhookInbox, now: datetime, lease_until: datetime) -> bool:
     return session.execute(
         update(WebhookInbox).where(WebhookInbox.id == row.id, WebhookInbox.lease_until < now)
-        .values(lease_until=now + max(lease, timedelta(seconds=60)), attempts=WebhookInbox.attempts + 1)
+        .values(lease_until=lease_until, attempts=WebhookInbox.attempts + 1)
         .execution_options(synchronize_session=False)).rowcount == 1
 
 

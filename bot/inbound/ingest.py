@@ -148,7 +148,7 @@ def _claim(session: Session, deps: Deps, message: Message, now: datetime) -> tup
     held = session.info.get(CLAIMED, {}).pop(message.id, None)
     channel, turn = session.info.pop(TURN, (None, NOT_READ))
     if held is None:
-        claim = store.claim_to_post(session, message.id, now, now + deps.settings.delivery_lease)
+        claim = store.claim_to_post(session, message.id, now, deps.lease_until(now))
     else:  # claimed as it was recorded (attempt 1)
         at = max(now, deps.clock())
         if at < held - deps.settings.delivery_lease / 2:

@@ -144,7 +144,7 @@ def safety_net_wait(cursor: PollCursor | None, now: datetime, poll_interval: tim
 
 def poll_feed(deps: Deps, feed: Feed, owner: str, now: datetime, paced: bool) -> AccountPoll:
     key, name = feed.key, feed.name
-    lease = now + max(deps.settings.delivery_lease, timedelta(seconds=60))
+    lease = deps.lease_until(now, timedelta(seconds=60))
     window_key = f"{key}:read"
     with deps.sessions() as session:
         store.ensure_cursor(session, key)

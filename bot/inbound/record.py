@@ -103,7 +103,7 @@ def record_post(session: Session, channel: str, deps: Deps, post: InboundPost,
 def claim_lease(deps: Deps, now: datetime) -> datetime:
     """Until when a post claimed as it is recorded is this process's to post
     (bot.inbound.ingest renews it if the post waits longer)."""
-    return max(now, deps.clock()) + deps.settings.delivery_lease
+    return deps.lease_until(now)
 
 
 def customer_wrote(deps: Deps, conv: Conversation, post: InboundPost, now: datetime) -> None:

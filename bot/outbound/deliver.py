@@ -140,7 +140,7 @@ def _claim(session, row_id: int, owner: str, now: datetime, deps: Deps) -> bool:
     died_mid_send = case((Outbox.state == SENDING, Outbox.lease_until), else_=Outbox.uncertain_since)
     claimed = session.execute(
         update(Outbox).where(Outbox.id == row_id, _due(now))
-        .values(state=SENDING, lease_owner=owner, lease_until=now + deps.settings.delivery_lease,
+        .values(state=SENDING, lease_owner=owner, lease_until=deps.lease_until(now),
                 attempts=Outbox.attempts + 1, uncertain_since=died_mid_send)
         .execution_options(synchronize_session=False))
     return claimed.rowcount == 1

@@ -67,7 +67,7 @@ def post_due_notices(deps: Deps, now: datetime, only_id: int | None = None, limi
         with deps.sessions() as session:
             claimed = session.execute(
                 update(Outbox).where(Outbox.id == row_id, Outbox.notice_due_at <= now)
-                .values(notice_due_at=now + deps.settings.delivery_lease,
+                .values(notice_due_at=deps.lease_until(now),
                         notice_attempts=Outbox.notice_attempts + 1)
                 .execution_options(synchronize_session=False)).rowcount == 1
             if not claimed:
