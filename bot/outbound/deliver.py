@@ -91,11 +91,12 @@ def deliver(deps: Deps, now: datetime, only_id: int | None = None, limit: int = 
     if only_id is None and deps.sessions.kw["bind"].dialect.name == "postgresql":
         # One row at a time, the next due row no other worker holds (FOR UPDATE
         # SKIP LOCKED): N workers spread over the outbox instead of all racing
-        # for its first row.
+        # for its first row. Due by the clock at each claim, not when the pass began:
+        # a row whose sender died is taken over once its lease ends, not a pass later.
         passed: set[int] = set()
         while (len(passed) < limit and not deps.stopping()
-               and (claimed := _claim_next(deps, owner, now, passed, result)) is not None):
-            _deliver_one(deps, claimed[0], owner, now, result, claimed_after_death=claimed[1])
+               and (claimed := _claim_next(deps, owner, at := max(now, deps.clock()), passed, result)) is not None):
+            _deliver_one(deps, claimed[0], owner, at, result, claimed_after_death=claimed[1])
     else:
         with reading(deps.sessions) as session:  # a look: the claim below takes the write lock, briefly
             query = select(Outbox.id).where(_due(now)).order_by(Outbox.id).limit(limit)
