@@ -171,7 +171,7 @@ def stale_slack_events(deps: Deps, now: datetime, limit: int = 50) -> list[tuple
             took = session.execute(
                 update(SlackEvent).where(SlackEvent.event_id == event_id, SlackEvent.body.is_not(None),
                                          SlackEvent.lease_until < now)
-                .values(lease_until=now + max(deps.settings.delivery_lease, timedelta(seconds=60)),
+                .values(lease_until=deps.lease_until(now, timedelta(seconds=60)),
                         attempts=SlackEvent.attempts + 1)
                 .returning(SlackEvent.body, SlackEvent.received_at)).first()
             session.commit()
