@@ -120,6 +120,10 @@ BATCHES = (
     # with its sha256 at 02:34, copied unchanged after round 13 froze; scored once.
     Batch("batch 13", HELD_OUT, ("heldout13/urgency.jsonl",), ("heldout13/replies.jsonl",), in_models=False,
           rules_read=False),
+    # Written blind 05:33–05:37 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
+    # with its sha256 at 05:38, copied unchanged (round 13's method, no round since) and scored once.
+    Batch("batch 14", HELD_OUT, ("heldout14/urgency.jsonl",), ("heldout14/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
