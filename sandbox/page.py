@@ -247,7 +247,10 @@ def create_page(slack: SlackState, x: XState, webhook_url: str | None = None, gr
         element = form.get("action")
         if form.get("user") not in slack.users or not form.get("ts") or not isinstance(element, dict) \
                 or not element.get("action_id"):
-            return jsonify({"ok": False, "error": "user, ts and action are required"}), 400
+            # Said whole: a newcomer trying the route by hand sent "action" as the action_id's name.
+            return jsonify({"ok": False, "error": "user (a sandbox user id), ts and action (the button or menu as "
+                                                  "the bot drew it: an object with its action_id and value) are "
+                                                  "required"}), 400
         if "ephemeral" in form:
             # A private notice's button: Slack sends container.is_ephemeral and a response_url,
             # through which the app replaces the notice (sandbox.slack_responses).

@@ -22,7 +22,7 @@ def test_the_private_copy_appears_once_when_slack_loses_its_answer(bot, deps, cl
     bot.executor.drain()
     assert response.status_code == 200
     assert x_state.brand_dms_to(x_state.add_user("jo")) == ["So sorry Jo, DM us."]
-    copies = [m for m in thread(slack_state, roots(slack_state)[0]) if "Sent privately" in m["text"]]
+    copies = [m for m in thread(slack_state, roots(slack_state)[0]) if "Private reply" in m["text"]]
     assert len(copies) == 1
     assert any(r["name"] == "outbox_tray" for r in copies[0].get("reactions", []))  # 📤 on the one copy
 

@@ -210,7 +210,7 @@ def test_social_private_is_checked_for_tone_not_for_personal_data(bot, deps, clo
     _press(bot, "reply_send_anyway", _row(deps).id)
     carol_id = x_state.add_user("carol")
     assert x_state.brand_dms_to(carol_id) == ["Your login is carol.smith@gmail.com", "Nice try, Carol."]
-    copies = [m["text"] for m in thread(slack_state, roots(slack_state)[0]) if "Sent privately" in m["text"]]
+    copies = [m["text"] for m in thread(slack_state, roots(slack_state)[0]) if "Private reply" in m["text"]]
     assert [c.rsplit("\n> ", 1)[-1] for c in copies] == ["Your login is carol.smith@gmail.com", "Nice try, Carol."]
 
 

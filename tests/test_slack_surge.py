@@ -90,7 +90,7 @@ def test_a_private_answer_is_copied_to_its_thread_while_customer_posts_queue(bot
     try:
         assert x_state.brand_dms_to(x_state.add_user("jo")) == ["So sorry Jo, DM us please."]
         [copy] = thread(limited, jo_root)
-        assert "Sent privately" in copy["text"]
+        assert "Private reply" in copy["text"]
         assert len(roots(limited)) < 1 + len(names)  # customer posts still queued meanwhile
     finally:
         release.set()

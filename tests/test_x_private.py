@@ -55,7 +55,7 @@ def test_social_private_sends_one_dm_and_no_public_reply(bot, deps, clock, x_sta
     assert x_state.brand_dms_to(jo) == ["So sorry Jo, please DM us the order number."]
     assert x_state.replies_to(tweet["id"]) == []
     [copy] = thread(slack_state, roots(slack_state)[0])
-    assert "Sent privately" in copy["text"] and "please DM us" in copy["text"]
+    assert "Private reply" in copy["text"] and "please DM us" in copy["text"]
     assert any(r["name"] == "outbox_tray" for r in copy.get("reactions", []))
     assert _conv(deps, "@jo").status == "answered"
     assert _command(bot, "private #999 hello") == "There is no conversation #999."

@@ -106,4 +106,6 @@ def send_privately(deps: Deps, conv_id: int, user: str, slack_text: str, request
 def thread_copy_text(user: str, customer_handle: str, label: str, slack_text: str) -> str:
     """What the thread shows of a private message sent with /social private
     (slack_text is Slack markup already; the handle is customer text)."""
-    return f"🔒 *Sent privately* by <@{user}> to {escape_for_slack(customer_handle)} ({label}):\n{quoted(slack_text)}"
+    # Posted when the reply is queued, before its Undo window and the send: "Sent privately" told a newcomer it
+    # had gone while Undo was still offered. 📤 on this copy says when the platform took it.
+    return f"🔒 *Private reply* by <@{user}> to {escape_for_slack(customer_handle)} ({label}):\n{quoted(slack_text)}"
