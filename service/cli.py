@@ -23,8 +23,27 @@ COMMANDS = {
 }
 
 
+class _Version(argparse.Action):
+    """`socialdesk --version`: the release and the schema it migrates to (what an operator asks before an upgrade).
+    Read only when asked: every process builds this parser."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+        from bot.store.migrate import newest_revision
+        try:
+            release = version("socialdesk")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            release = "(not installed)"
+        print(f"socialdesk {release} (database schema {newest_revision() or 'unknown'})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socialdesk", description="Slack as a social-media customer-service desk.")
+    parser.add_argument("--version", action=_Version, help="print the release and its database schema, and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     for name, help_text in COMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)

@@ -56,6 +56,17 @@ def test_the_worker_says_once_at_start_which_platforms_are_off(env):
     assert sum("Facebook and Messenger are off" in line for line in said) == 1
 
 
+def test_version_names_the_release_and_the_schema_it_migrates_to_with_no_configuration():
+    """Asked for by a new user; what an operator checks before `socialdesk migrate` on an upgrade."""
+    from importlib.metadata import version
+    from alembic.script import ScriptDirectory
+    from bot.store.migrate import alembic_config
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    said = _run(["--version"], {})
+    assert (said.returncode, said.stdout, said.stderr) == (
+        0, f"socialdesk {version('socialdesk')} (database schema {head})\n", "")
+
+
 def test_migrate_says_one_line_on_a_fresh_database_and_one_when_there_is_nothing_to_do(tmp_path):
     from alembic.script import ScriptDirectory
     from bot.store.migrate import alembic_config
