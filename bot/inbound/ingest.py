@@ -155,7 +155,7 @@ def _claim(session: Session, deps: Deps, message: Message, now: datetime) -> tup
             session.commit()  # nothing to write, as a rule: only ends the session's transaction, if any
             return 1, turn if channel == message.slack_channel else NOT_READ
         # Half its lease gone (a surge held it): renewed unless its lease ran out and another process took it.
-        claim = publish_rows.renew_claim(session, message.id, 1, held, at + deps.settings.delivery_lease)
+        claim = publish_rows.renew_claim(session, message.id, 1, held, deps.lease_until(at))
     session.commit()
     return claim
 
