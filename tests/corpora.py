@@ -113,17 +113,16 @@ BATCHES = (
     # Written blind 01:49–01:54 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
     # with its sha256 at 01:54, copied unchanged after round 12 froze (2870d2f) and scored once at 02:14:05 UTC.
     # Round 13 (02:30 UTC): development data — its urgent misses and four of its five personal-data misses read into
-    # the families; not trained on (the models are round 12's, trained on batches 1–11).
-    Batch("batch 12", "DEVELOPMENT", ("heldout12/urgency.jsonl",), ("heldout12/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # the families. Round 14 (2026-12-07 07:05 UTC): trained on.
+    Batch("batch 12", "DEVELOPMENT", ("heldout12/urgency.jsonl",), ("heldout12/replies.jsonl",), rules_read=False),
     # Written blind 02:25–02:30 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
-    # with its sha256 at 02:34, copied unchanged after round 13 froze; scored once.
-    Batch("batch 13", HELD_OUT, ("heldout13/urgency.jsonl",), ("heldout13/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # with its sha256 at 02:34, copied unchanged after round 13 froze and scored once at 02:49:18 UTC.
+    # Round 14 (07:05 UTC): development data — its personal-data misses read into the families, trained on.
+    Batch("batch 13", "DEVELOPMENT", ("heldout13/urgency.jsonl",), ("heldout13/replies.jsonl",), rules_read=False),
     # Written blind 05:33–05:37 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
-    # with its sha256 at 05:38, copied unchanged (round 13's method, no round since) and scored once.
-    Batch("batch 14", HELD_OUT, ("heldout14/urgency.jsonl",), ("heldout14/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # with its sha256 at 05:38, copied unchanged (round 13's method, no round since) and scored once at 05:38:36 UTC.
+    # Round 14 (07:05 UTC): development data — its personal-data misses read into the families, trained on.
+    Batch("batch 14", "DEVELOPMENT", ("heldout14/urgency.jsonl",), ("heldout14/replies.jsonl",), rules_read=False),
 )
 
 

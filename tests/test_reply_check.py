@@ -325,3 +325,52 @@ def test_order_numbers_and_dates_are_not_personal_data(text):
 ])
 def test_shouting_takes_more_than_one_loud_word_most_of_the_reply_or_a_command(text, shouted):
     assert [f.found for f in check_reply_text(text) if f.kind == "shouting"] == shouted
+
+
+# Round 14: a sentence-initial family ("… Bye.", "… Next.", "… Again.") was anchored after a full stop inside the
+# phrase, where the phrases' own word-boundary guard refused it: it only ever matched at the reply's start.
+@pytest.mark.parametrize("text", [
+    "We can't do anything more. Bye.",
+    "Your parcel is in the depot. Next.",
+    "It's been explained. Again.",
+])
+def test_a_curt_last_sentence_is_held_after_other_sentences(text):
+    assert check_reply_text(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Hi Jo, we've noted that your dad has dementia and set up the account for his carer.", "health"),
+    ("Sorry to hear about Priya's seizure on the train last month.", "health"),
+    ("Your medical exemption for diabetes is on file now.", "health"),
+    ("We've checked passport number 987654321 and your seat is booked.", "identity"),
+    ("Done, your driving licence number was changed to SMITH701234AB9CD.", "identity"),
+    ("The refund went to the account ending 4321, sort code 20-00-00.", "bank"),
+    ("Your password hint 'first car + 88' has been reset.", "secret"),
+])
+def test_round_14_personal_data_families(text, kind):
+    assert kind in {f.kind for f in check_reply_text(text) if f.personal}
+
+
+@pytest.mark.parametrize("text", [
+    "Our stores have dementia-friendly hours every Tuesday morning.",
+    "If your son has epilepsy, please tell the ride staff before boarding.",
+    "We'd hate to lose you, Sam. I've sent you a direct line to our loyalty team.",
+    "We've blocked your card as a precaution and our fraud team will call you today.",
+    "Thanks so much for the lovely message, have a great weekend. Bye!",
+    "Appreciate you giving us the chance to respond before posting, our comms team will DM you.",
+])
+def test_round_14_kind_replies_pass(text):
+    assert check_reply_text(text) == ()
+
+
+@pytest.mark.parametrize("text", [
+    "Thanks for your \"concerns\". Noted.",
+    "Good luck with your complaint to the ombudsman 👍",
+    "What more do you want from us?",
+    "Chasing won't change how long it takes.",
+    "Please refer to my previous reply, which covers this.",
+    "That's not on us, the box says keep dry.",
+    "Meant to send this to Jay: she's been at it all week.",
+])
+def test_round_14_tone_families(text):
+    assert any(not f.personal for f in check_reply_text(text))

@@ -194,7 +194,8 @@ def _vader():
 def kind_words(text: str) -> bool:
     """An apology, thanks or empathy anywhere in the reply: then VADER does
     not hold it, however negative its other words."""
-    lowered = text.lower().replace("’", "'")
+    # "that's not on us" is the opposite of owning it ("that's on us" is an apology; round 14, batch 12)
+    lowered = text.lower().replace("’", "'").replace("not on us", "")
     return any(marker in lowered for marker in words.EMPATHY)
 
 
@@ -205,7 +206,12 @@ _NAMES = re.compile(r"@\w+|^\s*[A-Z][a-z]+(?=,)|(?<=[\w,] )[A-Z][a-z]+\b")
 
 
 # … nor is an idiom of enthusiasm: "we fired up the ovens", "the killer deals end Sunday" (round 10: batches 7 and 9).
-_IDIOMS = re.compile(r"\bfired up\b|\bkiller (?:deals?|features?|prices?|offers?|apps?|combo|views?)\b|\bto die for\b|"
+# … nor a protective act or a wish to keep them: "your card has been blocked", "we've frozen the card", "our fraud
+# team", "we'd hate to lose you" (round 14: batches 13 and 14's good replies held as hostile).
+_IDIOMS = re.compile(r"\b(?:blocked|froze|frozen|cancelled|canceled|suspended) (?:the|your) (?:card|account|payment)s?\b|"
+                     r"\b(?:card|account|payment)s? (?:has |have )?(?:been |was |is )?(?:blocked|frozen|cancelled|canceled)\b|"
+                     r"\bfraud (?:team|department|unit|check|checks|prevention)\b|\b(?:would|'d) hate to (?:lose|see) you\b|"
+                     r"\bfired up\b|\bkiller (?:deals?|features?|prices?|offers?|apps?|combo|views?)\b|\bto die for\b|"
                      r"\bdead (?:easy|simple|handy)\b|\bcrush(?:ed|ing) it\b", re.IGNORECASE)
 
 

@@ -105,6 +105,18 @@ ALLERGIES = (re.compile(r"\b(?:is|are|was|were|'s|'re)\s+(?:severely\s+|very\s+|
                         re.IGNORECASE),
              re.compile(r"\b(?:has|have|has got|'s got|suffers from)\s+(?:an?\s+)?(?:severe\s+|serious\s+|bad\s+)?"
                         r"((?:\w+\s+)?(?:allergy|intolerance))\b", re.IGNORECASE))
+# Round 14 (batches 13 and 14): a diagnosis said of someone by name or pronoun — "Mr Lee … has dementia", "Tom's
+# seizure last week", "his epilepsy records", "your medical exemption for epilepsy". Diagnoses only: "has a
+# disability access ramp", "her anxiety about flying", "dementia-friendly hours" are not someone's record.
+_DIAGNOSIS = (r"pregnan\w*|diabet\w*|epilep\w*|seizures?|bipolar|schizo\w*|ptsd|dementia|alzheimer'?s|cancer|"
+              r"tumou?r|hiv|hepatitis|copd|heart condition|multiple sclerosis|parkinson'?s|depression|autism|adhd|"
+              r"glaucoma|macular degeneration|arthritis|asthma|crohn'?s|coeliac|celiac")
+DIAGNOSED = (re.compile(rf"\b(?:has|had|have|has got|suffers from|diagnosed with|living with|lives with)\s+"
+                        rf"(?:(?:early|late|mild|severe|advanced|type [12])[- ](?:onset )?)?({_DIAGNOSIS})\b(?!-)",
+                        re.IGNORECASE),
+             re.compile(rf"\b(?:his|her|their|[A-Z][a-z]+'s)\s+(?:recent\s+|last\s+|latest\s+)?({_DIAGNOSIS})\b(?!-)",
+                        re.IGNORECASE),
+             re.compile(rf"\bexemptions? for\s+(?:his |her |your |their )?({_DIAGNOSIS})\b", re.IGNORECASE))
 ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
 
 
@@ -113,7 +125,7 @@ def health(text: str):
         yield next(group for group in match.groups() if group).lower()
     for match in LETTER.finditer(text):
         yield match.group(1).lower()
-    for match in (match for pattern in ALLERGIES for match in pattern.finditer(text)):
+    for match in (match for pattern in ALLERGIES + DIAGNOSED for match in pattern.finditer(text)):
         if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
             yield match.group(1).lower()
 

@@ -106,6 +106,9 @@ def _ibans(text: str):
 # A sort code with an account number (UK), or an account number named as one.
 # A routing number, BSB or bank account number named as one, in any country's length.
 UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,20}?(\d{8})\b|"
+                        # … or beside the account's last digits: "account ending 5678, sort code 40-11-22" (round 14)
+                        r"(?:account|acct\.?|a/c) ending(?: in)?:?\s*\d{2,4}\b[^.!?\d]{0,30}?sort code:?\s*(\d{2}[- ]?\d{2}[- ]?\d{2})\b|"
+                        r"sort code:?\s*(\d{2}[- ]?\d{2}[- ]?\d{2})\b[^.!?\d]{0,30}?(?:account|acct\.?|a/c) ending(?: in)?:?\s*\d{2,4}\b|"
                         r"(?:account|acct\.?|a/c|routing|aba|bsb|transit) (?:number|no\.?|#)?:?\s*(?:is\s+)?(\d(?:[ -]?\d){5,16})\b",
                         re.IGNORECASE)
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
@@ -126,25 +129,28 @@ _ID_VALUE = r"([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|[ ](?=\d)){5,20})"
 IDENTITIES = (
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE), 4),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
+    # (the words before "is" hold no digits: "passport number 123456789 and your booking is confirmed", round 14)
     # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
-    ("passport number", re.compile(r"passport (?:number|no\.?)(?: \w+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
+    ("passport number", re.compile(r"passport (?:number|no\.?)(?: [^\W\d]+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
                                    r"|passports?\W{0,3}(?:numbers?|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE), 4),
     # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
     ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)"), 0),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b"), 4),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])"), 4),
-    ("identity number", re.compile(_ID_NAMES + r"(?: card)?,?(?: number| no\.?| #)?(?: as| of)?:?\s*(?:is\s+)?" + _ID_VALUE,
+    ("identity number", re.compile(_ID_NAMES + r"(?: card)?,?(?: number| no\.?| #)?(?: as| of| to)?:?\s*(?:is\s+)?" + _ID_VALUE,
                                    re.IGNORECASE), 4),
     # … named, then a short clause, then given: "the licence number as we have it is ABCDE 123456 XY9ZZ" (round 10)
     # … or with no "number" at all: "the driving licence we have on file is HARPE912034JL9AB" (round 13)
-    ("identity number", re.compile(_ID_NAMES + r"(?: card)?(?: number| no\.?)?(?: \w+){1,4}? (?:is|as|reads):?\s*" + _ID_VALUE,
+    # … or changed to it: "your licence number was updated to OKAFO801234TU9AB" (round 14)
+    ("identity number", re.compile(_ID_NAMES + r"(?: card)?(?: number| no\.?)?(?: \w+){1,4}? (?:is|as|reads|(?:changed|updated|set|"
+                                   r"corrected|amended) to):?\s*" + _ID_VALUE,
                                    re.IGNORECASE), 4),
 )
 # A secret that opens an account, whoever it belongs to: a password, PIN, card
 # security code or security answer, followed (within a few small words) by a
 # value — quoted, or a word with a digit in it. "Never share your PIN" and "the
 # CVV is the 3 digits on the back" name one without giving it.
-_SECRET_NAME = (r"\b(password|passcode|pass code|passphrase|"
+_SECRET_NAME = (r"\b(password (?:hint|reminder)|password|passcode|pass code|passphrase|"
                 # round 10: the code sent to the customer's phone, named by how it came ("the code we texted you")
                 r"(?:code|pin)(?= (?:that )?(?:we|i) (?:just )?(?:texted|sms'?e?d|sent (?:to )?your (?:phone|mobile)))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
                 r"memorable (?:word|answer|information|date)|"
@@ -197,7 +203,7 @@ PUBLIC_POSTCODE = re.compile(_PLACES + r"[^.!?]{0,40}$", re.IGNORECASE)
 
 def _uk_accounts(text: str):
     for match in UK_ACCOUNT.finditer(text):
-        yield match.group(1) or match.group(2)
+        yield re.sub(r"\D", "", next(group for group in match.groups() if group))
 
 
 def _identities(text: str):

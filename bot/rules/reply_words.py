@@ -31,7 +31,7 @@ BLAME_PHRASES = (
 CONDESCENSION = (
     r"(?:isn't|is not|it's not|its not|wasn't|not) (?:really )?(?:that|very|exactly) (?:hard|difficult|complicated)",
     "rocket science", "brain surgery", r"(?:paid|pay|paying) (?:more )?attention", r"(?:try|start|maybe try) reading",
-    r"before (?:tweeting|complaining|posting|moaning|whining|ranting|kicking off)", r"refuse(?:s|d)? to (?:follow|read|listen)",
+    r"(?<!respond )(?<!reply )(?<!comment )before (?:tweeting|complaining|posting|moaning|whining|ranting|kicking off)", r"refuse(?:s|d)? to (?:follow|read|listen)",
     r"(?:basic|simple|clear) instructions", r"that'?s on you", r"(?:a|an) you (?:issue|problem|thing)",
     r"(?:that's |this is )?what happens when you", r"(?:a little|some|more) patience would", "(?:not|isn't) (?:all|everything) (?:is )?about you",
     r"changed your mind (?:again|twice)", "make up your mind", r"(?:most|other|all (?:our )?other|every other) (?:customers?|people|users?) "
@@ -51,7 +51,7 @@ CONDESCENSION = (
     r"not sure what (?:else )?(?:to suggest|to tell you|we can tell you|you were expecting|else you (?:were )?expect\w*|you expected)",
     r"(?:don't|do not) know what (?:else )?to tell you", "rules are rules", r"simple as(?=[.!]|$)",
     r"you seem to (?:have forgotten|be determined|think)", r"which you (?:seem to have|have|must have) forgotten",
-    r"as (?:i|we)(?:'ve| have)? (?:already|previously) (?:explained|said|mentioned|stated|told)", r"as (?:stated|explained|mentioned|said) (?:twice|already|before|several times|repeatedly)",
+    r"as (?:i|we)(?:'ve| have)? (?:already|previously) (?:explained|said|mentioned|stated|told)", r"as (?:stated|explained|mentioned|said) (?:twice|already|before|(?:several|numerous|multiple|many) times|repeatedly)",
     r"we heard you the first time", r"(?:not|isn't|is not) our job", r"we(?:'re| are) not (?:mind readers|a charity|your (?:personal|mum|mom|servants?))",
     r"(?:a|just a) (?:shop|business|company|retailer),? not (?:a|your)", "you get what you pay for", r"(?:can't|cannot) be helped",
     r"not reading all (?:that|this)", r"(?:we|i) (?:don't|do not) (?:normally|usually) (?:respond|reply)", r"rants? like (?:this|yours)",
@@ -99,20 +99,20 @@ SARCASM_PHRASES = (
     "news flash", "per my last", "as per my previous", "not sure what you expected", "what did you expect",
     "sorry you feel that way", "sorry if you feel", "sorry that you feel", "with all due respect",
     "no offense", "no offence", "🙄", "shocker", "you must be joking", r"you(?:'ve| have) got to be kidding",
-    r"are you (?:kidding|serious|joking)", r"seriously\?", r"(?:^|[.!?]\s*)(?:whatever|typical|nope)(?=[.!])",
+    r"are you (?:kidding|serious|joking)", r"seriously\?", r"(?:^|(?<=[.!?])\s*)(?:whatever|typical|nope)(?=[.!])",
     r"lol,? no", r"haha,? no", "lmao", "rofl", r"you know\.",
     r"how will you (?:ever )?(?:survive|cope|manage)", "must be nice", r"finally (?:read|figured|understood|noticed|worked out)",
     r"(?:worked|works) (?:fine|perfectly|great) for everyone else", "have fun with that", "get right on (?:that|it)", "🙃",
-    r"(?:^|[.!?]\s*)k\.?$", r"thanks for the (?:incredibly|really|super|very|oh so) (?:helpful|useful|valuable|insightful)",
+    r"(?:^|(?<=[.!?])\s*)k\.?$", r"thanks for the (?:incredibly|really|super|very|oh so) (?:helpful|useful|valuable|insightful)",
     r"wow,? thanks", "thanks,? genius", r"(?:oh )?you poor thing", "cry me a river", "boo hoo", "sorry not sorry",
     # Issue 25: mock praise, mock surprise, pet names and mock service.
     r"sure,? because", r"because obviously", r"yes,? because", "who could have guessed", "who would have thought", "funnily enough",
     r"what a (?:shock|surprise|shocker)", r"shocking that", r"(?:add|added) (?:it|this|yours) to the pile", r"(?:really|truly|sure|certainly) made (?:our|my) day",
     r"(?:lose|losing) (?:any )?sleep over", "magic wand", r"all by (?:it|him|her)self", "🤡",
     r"(?:brilliant|great|nice|amazing|excellent|fine) detective work", r"well done (?:for|on) (?:finally|actually)", r"(?:just )?drop everything for you",
-    r"not that (?:it|this)(?:'ll| will) (?:change|make|do)", r"(?:^|[.!?,]\s*)bless(?:,|\s|$)", "sweetie", "sweetheart", r"\bhun\b", "darling",
+    r"not that (?:it|this)(?:'ll| will) (?:change|make|do)", r"(?:^|(?<=[.!?,])\s*)bless(?:,|\s|$)", "sweetie", "sweetheart", r"\bhun\b", "darling",
     r"\bdude\b", r"honestly,? mate", r"thanks for (?:your|the) (?:essay|novel|lecture|life story)", r"(?:we|i)(?:'ll| will) be sure to prioriti[sz]e",
-    r"(?:^|[.!?]\s*)truly\.", r"how (?:will|would) you (?:ever )?cope", r"a whole (?:day|hour|week) late",
+    r"(?:^|(?<=[.!?])\s*)truly\.", r"how (?:will|would) you (?:ever )?cope", r"a whole (?:day|hour|week) late", r"a whole \d+ (?:minutes|mins|hours|days)",
 )
 # Business numbers meant to be published (after the toll-free ones, which are
 # found by rule): UK non-geographic 03, 080, 084, 087.
@@ -148,7 +148,8 @@ CONDESCENSION += (
     # Mocking what the customer might do about it.
     r"(?:go ahead and |go on,? )?(?:call|ring|tell|get) your (?:lawyer|solicitor|mum|mom|reporter)\b(?! (?:team|office|department))", r"see (?:how far|where) (?:that|it) gets you",
     r"see if (?:they|anyone|anybody) (?:care|cares)", r"good luck finding", r"(?:can|may) write whatever (?:they|you) (?:like|want)",
-    r"your ['\"“‘](?:lawyer|emergency|solicitor|complaint|urgent|problem|journalist|reporter|review)['\"”’]",
+    r"your ['\"“‘](?:lawyer|emergency|solicitor|complaint|urgent|problem|journalist|reporter|review|feedback|concerns?|"
+    r"issue|experience|opinion|research|advice|expertise)['\"”’]",
     # A question that is a jibe.
     r"did (?:somebody|someone|we) (?:forget|not read|not check)", r"what part of\b", r"happy now\?", r"are you always (?:this|so)",
     r"do you (?:honestly|really|seriously|actually) (?:think|believe|expect)", r"have you tried not\b", r"is today special",
@@ -156,13 +157,13 @@ CONDESCENSION += (
     "just saying", "hate to break it to you", r"it'?s called (?:a|an|the)\b", r"look it up", r"try scrolling", r"(?:doesn't|does not|don't) revolve around",
     r"keep (?:some )?perspective", r"(?:nobody|no one|no-one) died", r"when we feel like it", r"when we get (?:to|round to|around to) it",
     r"(?:don't|do not) have time for (?:this|you)", r"(?:doing|do) you a favou?r", "manage your expectations", r"if (?:you|u) (?:don't|dont|do not) like it",
-    r"customers who actually", r"(?:^|[.!?]\s*)next\.", "cry more", r"drop everything for (?:you|your)", r"tr(?:y|ies) (?:a bit |a little )?harder",
+    r"customers who actually", r"(?:^|(?<=[.!?])\s*)next\.", "cry more", r"drop everything for (?:you|your)", r"tr(?:y|ies) (?:a bit |a little )?harder",
     r"believe (?:him|her|them|the \w+) over you", r"(?:it )?must be your (?:phone|device|wifi|fault|end|internet|computer)",
     r"(?:user|customer) stupidity", r"\b(?:read|check|look)\.\s+(?:the|your)\.", r"if (?:people|customers|you) (?:stopped|would stop|quit)",
     r"(?:driver|engineer|courier|team|staff|technician|neighbou?r)\w* (?:said|says|tells us|told us) (?:that )?(?:you|your)\b[^.!?]{0,40}"
     r"(?:rude|mess|never|weren't|were not|wasn't|lying|aggressive|dirty|filthy)", r"between us,",
     # Exasperation.
-    r"^(?:ugh|meh|pfft|sigh|jeez|geez)[,.!]*\s+(?:fine|ok|okay|whatever|again|we.ll|i.ll)\b", r"(?:^|[.!?]\s*|ugh,? )fine[.,]", r"(?:^|[.!?]\s+)again\.?$", r"\blol(?=[.!?]*$|,? (?:ok|okay|fine|no|sure|whatever|good luck))",
+    r"^(?:ugh|meh|pfft|sigh|jeez|geez)[,.!]*\s+(?:fine|ok|okay|whatever|again|we.ll|i.ll)\b", r"(?:^|(?<=[.!?])\s*|ugh,? )fine[.,]", r"(?:^|(?<=[.!?])\s+)again\.?$", r"\blol(?=[.!?]*$|,? (?:ok|okay|fine|no|sure|whatever|good luck))",
     r"(?:one|1)[- ]star review[^.!?]{0,3}[.!,]?\s*(?:really|very|so) (?:helpful|useful)", r"congrat\w*,? you(?:'ve| have)",
     r"(?:we|i) (?:really |honestly |genuinely |simply )(?:don't|do not) care",
 )
@@ -173,23 +174,23 @@ CONDESCENSION += (
 # threat over a review, gossip, and weary sighs.
 CONDESCENSION += (
     # Shutting the door.
-    r"(?:^|[.!?]\s*)closing (?:the|this|your) (?:ticket|case|chat|thread)[.!]*$", r"(?:^|[.!?]\s*)(?:bye|goodbye|bye now)[.!]*$",
+    r"(?:^|(?<=[.!?])\s*)closing (?:the|this|your) (?:ticket|case|chat|thread)[.!]*$", r"(?:^|(?<=[.!?])\s*)(?:bye|goodbye|bye now)\.?$",
     r"heard (?:this|that) (?:one )?before", r"(?:not going to|won't|will not|refuse to) repeat (?:myself|ourselves)",
     r"as previously (?:stated|said|explained|mentioned)", r"\bumpteen", r"said (?:it )?(?:many|several|countless|a (?:hundred|million)) times",
     r"(?:second|third|fourth|fifth|\w+th) time (?:i'm|i am|we're|we are|i've|we've) (?:explaining|said|saying|telling|explained)",
     r"(?:go|say it|explain it|explain this|break it down)\b[^.!?]{0,25}slowly", r"break (?:it|this) down for you", r"keep (?:this|it) simple",
     r"counting is hard", r"(?:getting|this is) tedious", r"(?:will|'ll) (?:come|arrive|get there|be there|be done) when (?:it|he|she|they) (?:comes|arrives|gets? there|is done)",
-    r"enough is enough", r"bent over backwards", r"good grief", r"(?:^|[.!?]\s*)sigh\b", r"(?:^|[.!?,]\s*)(?:jeez|geez|chill)\b",
+    r"enough is enough", r"bent over backwards", r"good grief", r"(?:^|(?<=[.!?])\s*)sigh\b", r"(?:^|(?<=[.!?,])\s*)(?:jeez|geez|chill)\b",
     r"whatever helps you sleep", r"ok,? boomer", r"touch grass", r"(?:it's|its|it is) just an? \w+\.", r"doubt (?:anyone|anybody|they) (?:will|would) care",
-    r"however will you (?:ever )?(?:cope|survive|manage)", r"alert the (?:press|media|authorities)", r"(?:^|[.!?]\s*)(?:somewhere|eventually)\.",
+    r"however (?:will|did) you (?:ever )?(?:cope|survive|manage)", r"alert the (?:press|media|authorities)", r"(?:^|(?<=[.!?])\s*)(?:somewhere|eventually)\.",
     r"friendly reminder that", r"another (?:expert|genius|lawyer|critic|professor|detective)\b", r"you have google",
     r"(?:second|third|fourth|fifth|sixth|\d+th|umpteenth|hundredth) (?:message|email|post|tweet|call|complaint) (?:about|on|regarding)",
     # Comparing them with better customers.
-    r"(?:literally )?(?:for )?everyone else\b", r"(?:plenty|lots|most|thousands|hundreds) of (?:other )?(?:customers|people|users|guests) (?:are|have|seem|manage|love|like)",
+    r"(?:literally )?(?:for )?everyone else\b", r"(?:plenty|lots|loads|most|millions|thousands|hundreds) of (?:our |other )?(?:customers|people|users|guests|members) (?:are|have|seem|manage|love|like|can|use)",
     r"ahead of you who", r"who (?:were|are|was) (?:polite|patient|nice)",
     # Blaming how they use it, or what they did.
     r"how you(?:'re| are) using it", r"if you(?:'d| had) (?:turned up|been|read|checked|listened|arrived|answered|bothered)",
-    r"(?:^|[.!?]\s*)(?:honestly,? )?who (?:orders|books|buys|leaves|expects|does|waits)\b[^.!?]{0,60}\?", r"like an? grown-?up", r"fix careless",
+    r"(?:^|(?<=[.!?])\s*)(?:honestly,? )?who (?:orders|books|buys|leaves|expects|does|waits)\b[^.!?]{0,60}\?", r"like an? grown-?up", r"fix careless",
     r"\b(?:lazy|careless) (?:password|people|customers|mistakes?)",
     # Their age or ability.
     r"at your age", r"(?:should|might) (?:probably )?(?:have|get|ask|want)\b[^.!?]{0,25}(?:landline|family member|grandchild|younger)", r"zoom in next time",
@@ -200,4 +201,28 @@ CONDESCENSION += (
     r"(?:it's|its) the (?:lady|guy|man|woman|one|bloke) (?:with|from|who)\b", r"(?:someone|somebody) else (?:deal with|handle|take) (?:her|him|them|this)",
     # Their message as noise.
     r"just venting", r"(?:i've|we've|i have|we have) got a queue",
+)
+
+# Round 14 (batches 12–14 read): the same acts again in other words — scare quotes round what they sent, good luck
+# with their lawyer, thanks "I guess", what more they could want, asking again will not change it, being told to
+# chill or refer to an earlier message, a threat over what they post or owe, "basic stuff", "why didn't you just",
+# the responsibility theirs "not ours", a dismissed safety worry, and gossip sent to the wrong chat.
+CONDESCENSION += (
+    r"good luck with (?:the|your) (?:lawyer|solicitor|claim|complaint|review|case|ombudsman|regulator|reporter|journalist)",
+    r"what (?:more|else) do you want", r"(?:asking|chasing|complaining|posting|shouting|messaging|tagging us)(?: (?:again|more|about it))? "
+    r"(?:won't|will not|doesn't|does not|isn't going to) (?:change|help|speed|make)",
+    r"(?:gonna |going to )?need you to (?:chill|calm down|relax)", r"refer to (?:my|our) (?:previous|last|earlier) (?:message|reply|answer|response|email)",
+    r"as (?:we|i) (?:already )?knew (?:it )?would", r"which we(?:'ll| will)(?: be)? ignor\w*", r"\bactual (?:emergencies|problems|customers|work)\b",
+    r"keep (?:posting|tweeting|tagging)[^.!?]{0,25}(?:like this|about us)",
+    r"(?:pass|passing|hand|handing) your (?:account|details|case)[^.!?]{0,30} to (?:our |the )?(?:collections?|debt|legal)",
+    r"(?:really |pretty |very )?basic (?:stuff|housekeeping|maths|math|hygiene)", r"why (?:didn't|did not|don't|do not) you just",
+    r"not to be rude,? but", r"not by (?:shouting|ranting|complaining|moaning) (?:online|on here|publicly|in public)",
+    r"(?:your|the (?:tenant|customer|landlord|owner)'?s?) responsibility[^.!?]{0,40}?,? not (?:ours|us|mine)", r"(?:that's|that is|it's|this is) not on us",
+    r"kids will be kids", r"(?:we're|we are|i'm|i am) sure (?:it|the \w+)(?:'s| is) nothing", r"one more time,? slowly",
+    r"meant to (?:dm|send|message|post|forward) (?:this|that) to", r"wrong (?:chat|channel|window|thread),? sorry",
+    r"(?:house|home|flat|place|room|kitchen) was (?:a (?:mess|tip|state|pigsty)|filthy|disgusting)",
+)
+SARCASM_PHRASES += (
+    r"thanks? (?:you )?for [^.!?]{1,40},? i guess", r"congrat\w* on (?:finally|actually)",
+    r"i'?m sure your [^!?]{0,40}? will be (?:very |so |really )?(?:interested|thrilled|impressed|fascinated)",
 )

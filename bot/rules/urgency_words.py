@@ -379,3 +379,14 @@ SAFETY += (r"call bell", r"(?:won't|wouldn't|refused to|refuses to) let (?:me|us
            r"breathing (?:really |very |so )?(?:fast|heavily|shallow)")
 # Legal: a firm acting for its client.
 LEGAL += (r"(?:has|have) instructed (?:us|this firm|me)", r"(?:direct|send|address) all (?:further )?correspondence")
+# Round 14, batches 13 and 14's urgent misses. Press: a journalist in the customer's first language, a piece for a
+# paper's pages. Fraud: money taken from the card by someone else, said in the words of a second language.
+PRESS += (r"periodista|journaliste|giornalista|jornalista|journalistin|dziennikarz\w*|gazeteci",
+          r"(?:doing|writing|working on) a (?:piece|story|feature|report) (?:for|on|about)\b",
+          r"(?:business|money|consumer|travel|news|city|finance) pages")
+FRAUD += (r"(?:someone|somebody|they) (?:has |have )?(?:take|took|taken|stole|stolen|steal) (?:money|£|\$|€|\d)[^.!?]{0,20}"
+          r"(?:from|out of|on) my (?:card|account|bank)",)
+NOT_MINE += (r"\bi (?:not|no|did not|didn't) (?:buy|bought|order|ordered) (?:nothing|anything|it|this|that)",)
+# A fan's joke about their own habit, said as the post's last words: "stickers on my laptop, my bottle and my helmet.
+# I might have a problem" (round 14, batch 12) — "I might have a problem with my order" names one and stays.
+FIGURATIVE += (r"(?:i )?(?:might|may|think i) have a (?:slight |small |tiny )?problem(?=\s*(?:[.!]|😂|🤣|😅|🙈|$))",)
