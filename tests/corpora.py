@@ -124,9 +124,9 @@ BATCHES = (
     # Round 14 (07:05 UTC): development data — its personal-data misses read into the families, trained on.
     Batch("batch 14", "DEVELOPMENT", ("heldout14/urgency.jsonl",), ("heldout14/replies.jsonl",), rules_read=False),
     # Written blind 06:57–07:03 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
-    # with its sha256 at 07:03, copied unchanged after round 14 froze (209859e); scored once.
-    Batch("batch 15", HELD_OUT, ("heldout15/urgency.jsonl",), ("heldout15/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # with its sha256 at 07:03, copied unchanged after round 14 froze (209859e) and scored once at 07:25:17 UTC.
+    # Round 15 (07:27 UTC): development data — its reply check misses read into the families, trained on.
+    Batch("batch 15", "DEVELOPMENT", ("heldout15/urgency.jsonl",), ("heldout15/replies.jsonl",), rules_read=False),
 )
 
 

@@ -73,10 +73,13 @@ def test_batch(report_figure, batch):
         return
     if batch.in_models:  # the tone model was trained on these: it holds hardly any of their good replies
         # (round 9's line 0.8 holds one of the 240 plain staff replies it was trained on, at 0.81: a regularised
-        # model does not fit every row it learned from; at 0.93 it held none of any batch)
+        # model does not fit every row it learned from; at 0.93 it held none of any batch). Round 15's model,
+        # trained with batch 15's short curt replies, holds 3 of those 240 at 0.81–0.89 ("Posting the fix here for
+        # everyone."); raising the line to 0.85 would hold 2 fewer there and, left one writer out, 29 fewer of 1,207
+        # bad-tone replies for 4 fewer of 2,234 good ones — so the line stays, and here the issue's own line holds.
         kind = [row["text"] for row in rows if row["label"] == "ok"
                 and any(f.kind == "tone" for f in check_reply_text(row["text"]))]
-        assert len(kind) <= 0.01 * total["ok"], kind
+        assert len(kind) <= 0.02 * total["ok"], kind
     if not batch.rules_read:  # batch 6: its 3 good replies held and 8 personal-data misses are the families' to mend
         return
     # Tuned on: no good reply is held more than 2 % of the time, and personal data
@@ -373,4 +376,46 @@ def test_round_14_kind_replies_pass(text):
     "Meant to send this to Jay: she's been at it all week.",
 ])
 def test_round_14_tone_families(text):
+    assert any(not f.personal for f in check_reply_text(text))
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("We've refunded 4111 1111 **** 1111, Ana.", "card"),
+    ("The card ending 4444, expiry 09/28, was charged twice: refunded now.", "card"),
+    ("Hi Lee, the date of birth we hold is the twenty-first of March, nineteen ninety.", "identity"),
+    ("Your car's registration AB12 CDE is on the pass now.", "identity"),
+    ("Your new one-time code, it's 448-912.", "secret"),
+    ("The memorable word hint on your account is your house number, 4411.", "secret"),
+    ("The engineer found your home router in Leeds on Mill Lane was fine.", "address"),
+    ("We left it with your neighbour at number 9 as you asked.", "address"),
+    ("Great news, you're staying at the Harbour Inn until Friday, so we'll courier the keys there.", "whereabouts"),
+    ("Your daughter is at the information desk by herself, a member of staff is with her now.", "whereabouts"),
+    ("Your swimming lessons are every Monday and Wednesday at 7pm at our Leith pool.", "whereabouts"),
+    ("We've noted your son Leo's severe sesame allergy on the booking.", "health"),
+    ("As you're registered blind, your statements will come in large print.", "health"),
+    ("Congratulations on the pregnancy, Meera! Your cover now includes maternity care.", "health"),
+])
+def test_round_15_personal_data_families(text, kind):
+    assert kind in {f.kind for f in check_reply_text(text) if f.personal}
+
+
+@pytest.mark.parametrize("text", [
+    "If you're away from the 3rd, just tell us and we'll hold the parcel.",
+    "Our Leith pool is open every Monday at 7am for early swims.",
+    "If your child has a nut allergy, please speak to the manager before ordering.",
+    "I can see why you're upset. I've asked a manager to look at the photos with you today.",
+])
+def test_round_15_kind_replies_pass(text):
+    assert check_reply_text(text) == ()
+
+
+@pytest.mark.parametrize("text", [
+    "note to team: same customer again, just send the template",
+    "People who raise chargebacks get blacklisted. Just so you know.",
+    "The fault is probably something on your device, not ours.",
+    "As I said in my last two replies, the refund takes a week. Hope that's clearer.",
+    "Thanks for the 1 star, really helps 👍",
+    "Bulbs get hot, that's normal. No need for the drama.",
+])
+def test_round_15_tone_families(text):
     assert any(not f.personal for f in check_reply_text(text))

@@ -21,16 +21,18 @@ from functools import lru_cache
 
 from bot.rules import reply_disguise as disguise, reply_personal as personal, reply_words as words, tone_model
 
-PERSONAL = frozenset({"email", "phone", "card", "bank", "identity", "secret", "address", "health", "finances"})
-ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "secret": "🔑", "address": "🏠", "health": "🩺", "finances": "💰", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
+PERSONAL = frozenset({"email", "phone", "card", "bank", "identity", "secret", "address", "health", "finances", "whereabouts"})
+ICONS = {"email": "📧", "phone": "📞", "card": "💳", "bank": "🏦", "identity": "🪪", "secret": "🔑", "address": "🏠", "health": "🩺",
+         "finances": "💰", "whereabouts": "📍", "blame": "🗯️", "profanity": "🤬", "shouting": "📢",
          "sarcasm": "🙄", "hostile": "😠", "tone": "🧊"}
 WHAT = {"email": "an e-mail address", "phone": "a phone number", "card": "a payment card number",
         "bank": "a bank account number (IBAN, or sort code and account)",
         "identity": "a date of birth or an identity number (passport, national insurance, social security, "
-        "driving licence, tax or health number)",
+        "driving licence, tax or health number, a car's registration)",
         "secret": "a password, PIN, card security code or security answer",
         "address": "a home street address", "health": "the customer's health (a condition, treatment or record)",
         "finances": "what someone earns, holds or owes (a salary, a balance, a debt)",
+        "whereabouts": "where someone is or when they are away (a stay, a child on their own, a weekly routine)",
         "blame": "blame or an insult aimed at the customer", "profanity": "profanity", "shouting": "shouting",
         "sarcasm": "dismissive sarcasm", "tone": "a tone that reads like replies we would not send",
         "hostile": "strongly negative words aimed at the customer, with no "

@@ -117,6 +117,14 @@ DIAGNOSED = (re.compile(rf"\b(?:has|had|have|has got|suffers from|diagnosed with
              re.compile(rf"\b(?:his|her|their|[A-Z][a-z]+'s)\s+(?:recent\s+|last\s+|latest\s+)?({_DIAGNOSIS})\b(?!-)",
                         re.IGNORECASE),
              re.compile(rf"\bexemptions? for\s+(?:his |her |your |their )?({_DIAGNOSIS})\b", re.IGNORECASE))
+# Round 15 (batch 15): an allergy as someone's ("your daughter Mia's severe peanut allergy"), a disability said of the
+# customer ("since you're registered blind"), a pregnancy congratulated in public.
+DIAGNOSED += (re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:severe\s+|serious\s+|bad\s+)?((?:\w+\s+)?(?:allergy|intolerance))\b",
+                         re.IGNORECASE),
+              re.compile(r"\b(?:you're|you are|is|she's|he's|they're)\s+(?:registered\s+|severely\s+|profoundly\s+)?(blind|deaf|partially sighted|"
+                         r"visually impaired|hard of hearing|a wheelchair user)\b", re.IGNORECASE),
+              re.compile(r"\b(?:congrat\w*|sorry|condolences)[^.!?]{0,20}?\b(?:on|about|for) (?:the|your) (pregnan\w*|miscarriage|diagnosis)\b",
+                         re.IGNORECASE))
 ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
 
 
@@ -128,6 +136,27 @@ def health(text: str):
     for match in (match for pattern in ALLERGIES + DIAGNOSED for match in pattern.finditer(text)):
         if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
             yield match.group(1).lower()
+
+
+# Where someone is, will be or is not — a stay with its end date, a child on their own, a weekly routine with its time:
+# "you're checked into the Seaview Hostel in Anjuna until the 12th", "your son Jack is at gate B14 on his own", "your
+# PT sessions are every Tuesday and Thursday at 6am" (round 15: batches 14 and 15). A home known to be empty, or a
+# person known to be alone, is what a stranger reading along should never learn.
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
+WHEREABOUTS = (
+    re.compile(r"\byou(?:'re| are|'ll be| will be)\s+((?:checked in(?:to)?|staying (?:at|in)|away|abroad|on holiday|out of the country)\b"
+               r"[^.!?]{0,60}?\b(?:until|till|til|from|between)\b)", re.IGNORECASE),
+    re.compile(r"\b((?:son|daughter|child|kid|boy|girl|grandson|granddaughter)\b[^.!?]{0,60}?\b(?:on (?:his|her|their) own|alone|"
+               r"by (?:him|her|them)sel(?:f|ves)|unaccompanied))\b", re.IGNORECASE),
+    re.compile(rf"\byour\b[^.!?]{{0,40}}?\b((?:every|each)\s+{_DAY}(?:\s*(?:,|and|&)\s*{_DAY})*\s+at\s+\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm)?)",
+               re.IGNORECASE),
+)
+
+
+def whereabouts(text: str):
+    for match in (match for pattern in WHEREABOUTS for match in pattern.finditer(text)):
+        if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
+            yield " ".join(match.group(1).split()[:6]).lower()
 
 
 def codes_given(text: str):

@@ -29,6 +29,7 @@ def found(text: str, allow: frozenset[str]) -> list[tuple[str, str]]:
     found += [("address", f"•• {street}") for street in _addresses(text)]
     found += [("health", condition) for condition in disguise.health(text)]
     found += [("finances", f"{what} ••••") for what in disguise.finances(text)]
+    found += [("whereabouts", what) for what in disguise.whereabouts(text)]
     ids += secrets
     taken = cards + accounts + [digits for _, digits in ids]
     found += [("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
@@ -72,7 +73,18 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+# Round 15 (batch 15): a card shown with its middle masked ("4111 1111 **** 1111" still gives 12 of 16 digits), or
+# its last digits beside its expiry date — together they pay online at many merchants.
+CARD_MASKED = re.compile(r"(?<![\w*•])\d{4}[ -]\d{4}[ -][*•xX#]{4}[ -]\d{4}(?![\w*•])")
+CARD_EXPIRY = re.compile(r"\b(?:card|ending|ends)\b[^.!?]{0,30}?\b(\d{4})\b[^.!?\d]{0,15}?\b(?:expiry|exp\.?|expires|expiring|"
+                         r"valid (?:to|until|thru|through))(?: date)?\W{0,3}(?:is\W+)?\d{1,2}/\d{2,4}\b", re.IGNORECASE)
+
+
 def _cards(text: str):
+    for match in CARD_MASKED.finditer(text):
+        yield re.sub(r"\D", "", match.group())
+    for match in CARD_EXPIRY.finditer(text):
+        yield match.group(1)
     for match in CARD.finditer(text):
         raw = match.group()
         groups = [len(g) for g in re.split(r"[ -]", raw)]
@@ -115,6 +127,8 @@ _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
 _A_DATE = rf"(?:\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? {_MONTHS},? \d{{4}}|{_MONTHS} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}})"
 # Any identity number named as one, in any country's format ("Medicare number 2123 45670 1", "PAN ABCDE1234F",
 # "driving licence MORGA753116SM9IJ"): the name says what it is; four digits or more say it is the number itself.
+_DAY_WORD = (r"(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+             r"\w+teenth|twentieth|twenty[- ]\w+|thirtieth|thirty[- ]first)")
 _ID_NAMES = (
     r"\b(?:medicare|pps|pan|sin|aadhaa?r|tax file|tfn|nhs|social insurance|national (?:id|identity)|id card|"
     r"ssn|social security|tax (?:id|code|reference)|tin|ein|itin|utr|ird|bsn|"
@@ -127,12 +141,19 @@ _ID_VALUE = r"([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|[ ](?=\d)){5,20})"
 # (what, pattern, the digits its value needs to be a number: "pan in the dishwasher" names none; a passport's
 # machine-readable line is one without any)
 IDENTITIES = (
+    # … or the day in words and the month named: "the date of birth on file is the third of May, nineteen …" (round 15)
+    ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?)\W+(?:\w+\W+){{0,4}}?((?:the )?{_DAY_WORD} (?:of )?{_MONTHS}"
+                                 rf"|{_MONTHS} (?:the )?{_DAY_WORD})\b", re.IGNORECASE), 0),
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE), 4),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
     # (the words before "is" hold no digits: "passport number 123456789 and your booking is confirmed", round 14)
     # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
     ("passport number", re.compile(r"passport (?:number|no\.?)(?: [^\W\d]+){1,5}? (?:is|was|reads|:)\s*([A-Z0-9]{6,9})\b"
                                    r"|passports?\W{0,3}(?:numbers?|no\.?|#)?\W{0,3}(?:is\s*)?([A-Z0-9]{6,9})\b", re.IGNORECASE), 4),
+    # A car's registration: it finds the car, and with it where its driver is (round 15: "your hire car, rego …")
+    ("vehicle registration", re.compile(r"(?:(?:car|vehicle|van|motorbike)(?:'s)? (?:registration|reg|rego|plate)(?: number| no\.?)?|"
+                                        r"number plate|licen[cs]e plate|\brego)\W{0,3}(?:is\W+)?([A-Z0-9]{2,4}[- ]?[A-Z0-9]{2,4})\b",
+                                        re.IGNORECASE), 2),
     # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
     ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)"), 0),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b"), 4),
@@ -164,13 +185,16 @@ _SECRET_VALUE = (r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|[\[(]\s*\d(?:\s*\
                  rf"{disguise.DIGIT_WORD}(?:[\s,-]+{disguise.DIGIT_WORD}){{3,7}}\b|"
                  r"\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?=\S*\d)[^\s,;]{3,40})")
 SECRET = re.compile(
-    _SECRET_NAME + r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be)){0,4}\W+"
+    _SECRET_NAME + r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be|it's|it is|"
+    r"which is)){0,4}\W+"
     + _SECRET_VALUE, re.IGNORECASE)
 # … or named, then a short clause, then given: "the 2FA code we texted you is
 # 550021", "the password we reset it to is Welcome2024". The value must follow
 # a word that gives it (is, was, to, as, a colon), so "never share the code
 # we send you" names one without giving it.
 SECRET_GIVEN = re.compile(_SECRET_NAME + r"[^.!?\n]{1,40}?(?:\b(?:is|was|to|as|now|be)|:)\s+" + _SECRET_VALUE, re.IGNORECASE)
+# … or a hint that gives the secret away with its digits: "your PIN hint on file is your birthday, 0312" (round 15)
+HINT = re.compile(r"\b((?:pin|password|passcode|memorable \w+) (?:hint|reminder))\b[^.!?\n]{0,40}?\b(\d{4,8})\b", re.IGNORECASE)
 # … or a login given whole, the user name and the password side by side: "here's your login so you can check the
 # booking: rahul_k88 / mango@123" (round 12).
 CREDENTIALS = re.compile(r"\b(login|log-in|log ?in details|sign-?in details|credentials|user ?name and password)\b"
@@ -215,13 +239,22 @@ def _identities(text: str):
 
 
 def _secrets(text: str):
-    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS):
+    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS, HINT):
         for match in pattern.finditer(text):
             yield match.group(1).lower(), re.sub(r"\D", "", disguise.undisguised(match.group(2)))
     yield from disguise.codes_given(text)
 
 
+# Round 15 (batches 14 and 15): a home placed without its number — "your home IP in Halifax on Birch Street" — and a
+# neighbour's house by its number: "left with your neighbour Mrs Ellis at number 12".
+HOME_STREET = re.compile(r"\b(?:your|his|her|their) (?:home|house|flat)\b[^.!?]{0,40}?\b(?:on|in) ((?:[A-Z][\w'-]* ){1,3}"
+                         r"(?:Street|Road|Avenue|Lane|Close|Drive|Way|Crescent|Terrace|Gardens|Grove|Place))\b")
+NEIGHBOUR = re.compile(r"\bneighbou?r\b[^.!?]{0,40}?\bat (?:number|no\.?|#) ?(\d{1,4}[A-Za-z]?)\b", re.IGNORECASE)
+
+
 def _addresses(text: str):
+    yield from (match.group(1) for match in HOME_STREET.finditer(text))
+    yield from (f"number {match.group(1)}" for match in NEIGHBOUR.finditer(text))
     for match in ADDRESS.finditer(text):
         public = PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE
         if not public.search(text[max(0, match.start() - 60):match.start()]):

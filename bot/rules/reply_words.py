@@ -134,7 +134,7 @@ ROLE_MAILBOXES = frozenset((
 # Empathy markers: a sentence with one of these is not hostile, however negative its words.
 EMPATHY = ("sorry", "apolog", "understand", "regret", "appreciate", "thank", "hear you", "our fault",
            "on us", "unacceptable", "right to be", "you're right", "you are right", "got this wrong", "got that wrong",
-           "fair point", "took that seriously")
+           "fair point", "took that seriously", "see why you're upset", "see why you are upset")
 
 # Round 5 (batch 3 read): polite-sounding rudeness by what it does, not its words —
 # a threat to the customer, mocking what they might do about it, a question
@@ -225,4 +225,23 @@ CONDESCENSION += (
 SARCASM_PHRASES += (
     r"thanks? (?:you )?for [^.!?]{1,40},? i guess", r"congrat\w* on (?:finally|actually)",
     r"i'?m sure your [^!?]{0,40}? will be (?:very |so |really )?(?:interested|thrilled|impressed|fascinated)",
+)
+
+# Round 15 (batch 15 read): gossip typed into the customer's thread, a threat over their custom or a chargeback, the
+# fault on their side, counting earlier replies, "hope that's clearer now", mock thanks for a bad review, the drama.
+CONDESCENSION += (
+    r"note to (?:team|self|all)\b", r"serial complainer", r"whose turn is it", r"can (?:you|someone|somebody) (?:deal with|take|handle) this one",
+    r"(?:he's|she's|they're|he is|she is) (?:useless|hopeless|a nightmare)", r"(?:crying|moaning|whining) about",
+    r"whether we want you as a customer", r"blacklist(?:ed)?\b", r"land you in (?:legal )?trouble", r"(?:i'd|i would) delete this",
+    r"you (?:have|need) to accept", r"(?:problem|issue|fault) (?:might|must|may|could) be on your (?:side|end)",
+    r"(?:probably|likely|must be) something (?:on|at|with) your (?:device|end|side|phone|computer)",
+    r"as (?:i|we) (?:mentioned|said|explained) in (?:my|our) last", r"hope (?:that's|that is|this is) clearer", r"it'?s literally (?:in|on) the",
+    r"if you want to leave", r"(?:no need for|enough of|spare us) the drama", r"(?:don't|do not) know what you expected",
+    r"(?:^|(?<=[.!?])\s*)(?:we're|we are|i'm|i am) busy\.", r"that'?s what (?:the|our) [\w ]{1,20} is for",
+    r"(?:^|(?<=[.!?])\s*)(?:read|check) the (?:faqs?|manual|instructions|website|terms)\.?$", r"not happening",
+    r"(?:isn't|is not|won't|will not) (?:going to )?get you (?:a |your )?(?:faster|quicker|bigger|better)",
+)
+SARCASM_PHRASES += (
+    r"\bok(?:ay)?,? whatever\b", r"patience,? which", r"(?:^|(?<=[.!?])\s*)very (?:creative|original|mature)\.",
+    r"(?:one|1)[- ]star(?: review)?,?[^.!?]{0,5}(?:really|very|so) (?:helps?|helpful|useful)", r"a customer who'?s actually",
 )

@@ -141,7 +141,9 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     cue = urgent_cue(text, plain)
     like = None  # the model reads a post once, and only where its reading can change the answer
     if cue and not _mended(plain, cue[1]) and not _in_jest(plain, cue[1]):
-        like = urgency_model.likeness(plain) if use_model else None
+        like = urgency_model.likeness(plain) if use_model and not _low_rating(rating) else None
+        # A 1–2-star review is a complaint already: its cue is never doubted as routine (round 15: "the waiter
+        # called the police on us", 1 star, read by the retrained model as routine).
         if not _cue_doubted(like):
             return Urgency("urgent", f"{cue[0]}: “{cue[1]}”")
     rules, named = _by_the_rules(text, posts_in_wait, rating, plain)
