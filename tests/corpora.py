@@ -127,6 +127,10 @@ BATCHES = (
     # with its sha256 at 07:03, copied unchanged after round 14 froze (209859e) and scored once at 07:25:17 UTC.
     # Round 15 (07:27 UTC): development data — its reply check misses read into the families, trained on.
     Batch("batch 15", "DEVELOPMENT", ("heldout15/urgency.jsonl",), ("heldout15/replies.jsonl",), rules_read=False),
+    # Written blind 07:25–07:39 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
+    # with its sha256 at 07:39, copied unchanged after round 15 froze (146e181); scored once.
+    Batch("batch 16", HELD_OUT, ("heldout16/urgency.jsonl",), ("heldout16/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
