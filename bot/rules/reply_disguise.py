@@ -156,7 +156,7 @@ WHEREABOUTS = (
 def whereabouts(text: str):
     for match in (match for pattern in WHEREABOUTS for match in pattern.finditer(text)):
         if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
-            yield " ".join(match.group(1).split()[:6]).lower()
+            yield " ".join(match.group(1).split()[:6])  # as written: "checked into the Seaview Hotel until"
 
 
 def codes_given(text: str):
