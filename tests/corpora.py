@@ -131,6 +131,10 @@ BATCHES = (
     # with its sha256 at 07:39, copied unchanged after round 15 froze (146e181); scored once.
     Batch("batch 16", HELD_OUT, ("heldout16/urgency.jsonl",), ("heldout16/replies.jsonl",), in_models=False,
           rules_read=False),
+    # Written blind 08:15–08:20 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
+    # with its sha256 at 08:22, copied unchanged (round 15's method, no round since) and scored once.
+    Batch("batch 17", HELD_OUT, ("heldout17/urgency.jsonl",), ("heldout17/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
