@@ -419,3 +419,31 @@ def test_round_15_kind_replies_pass(text):
 ])
 def test_round_15_tone_families(text):
     assert any(not f.personal for f in check_reply_text(text))
+
+
+# A review of rounds 14–15's families against everyday kind replies no batch had: as frozen (146e181) they held 19 of these 21.
+@pytest.mark.parametrize("text", [
+    "Your subscription box ships every Monday at 9am.",
+    "We've blacklisted the scam number that texted you.",
+    "Sorry, the upgrade is not happening this month, we'll post when it is.",
+    "You need to accept the new terms in the app to continue.",
+    "If you want to leave a review, here's the link.",
+    "That's what our team is for! Happy to help.",
+    "Any questions? Check the FAQ.",
+    "Our kitchens follow basic hygiene rules and more.",
+    "Sorry, we meant to send that to your email.",
+    "Sorry the room was filthy on arrival, we've refunded the night.",
+    "Please refer to our previous email for the tracking link.",
+    "We've passed your case to our legal team, who will contact you.",
+    "As I mentioned in my last message, the refund is on its way.",
+    "Thanks for your patience, which we really appreciate.",
+    "We sent a password reminder on 3 March 2024 to your email.",
+    "Your home branch in King Street can help with that.",
+    "We have asthma inhalers in stock at every branch.",
+    "For your allergy questions, see the menu online.",
+    "While you're away from your desk, the app keeps syncing.",
+    "A child under 14 cannot travel alone on our trains.",
+    "The audiobook range is blind-friendly.",
+])
+def test_everyday_kind_replies_pass_the_newer_families(text):
+    assert check_reply_text(text) == ()

@@ -212,7 +212,8 @@ _NAMES = re.compile(r"@\w+|^\s*[A-Z][a-z]+(?=,)|(?<=[\w,] )[A-Z][a-z]+\b")
 # team", "we'd hate to lose you" (round 14: batches 13 and 14's good replies held as hostile).
 _IDIOMS = re.compile(r"\b(?:blocked|froze|frozen|cancelled|canceled|suspended) (?:the|your) (?:card|account|payment)s?\b|"
                      r"\b(?:card|account|payment)s? (?:has |have )?(?:been |was |is )?(?:blocked|frozen|cancelled|canceled)\b|"
-                     r"\bfraud (?:team|department|unit|check|checks|prevention)\b|\b(?:would|'d) hate to (?:lose|see) you\b|"
+                     r"\bfraud (?:team|department|unit|check|checks|prevention)\b|"
+                     r"\b(?:blocked|blacklisted|reported|removed) (?:the|this|that|these|those) (?:scam|spam|fake|phishing)\b|\b(?:would|'d) hate to (?:lose|see) you\b|"
                      r"\bfired up\b|\bkiller (?:deals?|features?|prices?|offers?|apps?|combo|views?)\b|\bto die for\b|"
                      r"\bdead (?:easy|simple|handy)\b|\bcrush(?:ed|ing) it\b", re.IGNORECASE)
 

@@ -111,18 +111,21 @@ ALLERGIES = (re.compile(r"\b(?:is|are|was|were|'s|'re)\s+(?:severely\s+|very\s+|
 _DIAGNOSIS = (r"pregnan\w*|diabet\w*|epilep\w*|seizures?|bipolar|schizo\w*|ptsd|dementia|alzheimer'?s|cancer|"
               r"tumou?r|hiv|hepatitis|copd|heart condition|multiple sclerosis|parkinson'?s|depression|autism|adhd|"
               r"glaucoma|macular degeneration|arthritis|asthma|crohn'?s|coeliac|celiac")
-DIAGNOSED = (re.compile(rf"\b(?:has|had|have|has got|suffers from|diagnosed with|living with|lives with)\s+"
-                        rf"(?:(?:early|late|mild|severe|advanced|type [12])[- ](?:onset )?)?({_DIAGNOSIS})\b(?!-)",
+# … not a shop's range or a service named after one: "we have asthma inhalers", "dementia-friendly hours".
+_NOT_SOMEONES = r"(?!-| (?:inhalers?|kits?|tests?|testing|friendly|awareness|products?|medication|medicines?|care|support|services?|"
+_NOT_SOMEONES += r"range|month|week|day|charity|research|clinics?|nurses?|team|questions?|info|information|menu|guide|card|policy|advice|needs)\b)"
+DIAGNOSED = (re.compile(rf"(?<!\bwe )(?<!\bwe also )(?<!\bwe still )\b(?:has|had|have|has got|suffers from|diagnosed with|living with|lives with)\s+"
+                        rf"(?:(?:early|late|mild|severe|advanced|type [12])[- ](?:onset )?)?({_DIAGNOSIS})\b{_NOT_SOMEONES}",
                         re.IGNORECASE),
-             re.compile(rf"\b(?:his|her|their|[A-Z][a-z]+'s)\s+(?:recent\s+|last\s+|latest\s+)?({_DIAGNOSIS})\b(?!-)",
+             re.compile(rf"\b(?:his|her|their|[A-Z][a-z]+'s)\s+(?:recent\s+|last\s+|latest\s+)?({_DIAGNOSIS})\b{_NOT_SOMEONES}",
                         re.IGNORECASE),
              re.compile(rf"\bexemptions? for\s+(?:his |her |your |their )?({_DIAGNOSIS})\b", re.IGNORECASE))
 # Round 15 (batch 15): an allergy as someone's ("your daughter Mia's severe peanut allergy"), a disability said of the
 # customer ("since you're registered blind"), a pregnancy congratulated in public.
-DIAGNOSED += (re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:severe\s+|serious\s+|bad\s+)?((?:\w+\s+)?(?:allergy|intolerance))\b",
+DIAGNOSED += (re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:severe\s+|serious\s+|bad\s+)?((?:\w+\s+)?(?:allergy|intolerance))\b" + _NOT_SOMEONES,
                          re.IGNORECASE),
               re.compile(r"\b(?:you're|you are|is|she's|he's|they're)\s+(?:registered\s+|severely\s+|profoundly\s+)?(blind|deaf|partially sighted|"
-                         r"visually impaired|hard of hearing|a wheelchair user)\b", re.IGNORECASE),
+                         r"visually impaired|hard of hearing|a wheelchair user)\b(?!-)", re.IGNORECASE),
               re.compile(r"\b(?:congrat\w*|sorry|condolences)[^.!?]{0,20}?\b(?:on|about|for) (?:the|your) (pregnan\w*|miscarriage|diagnosis)\b",
                          re.IGNORECASE))
 ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
@@ -144,11 +147,14 @@ def health(text: str):
 # person known to be alone, is what a stranger reading along should never learn.
 _DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?"
 WHEREABOUTS = (
-    re.compile(r"\byou(?:'re| are|'ll be| will be)\s+((?:checked in(?:to)?|staying (?:at|in)|away|abroad|on holiday|out of the country)\b"
-               r"[^.!?]{0,60}?\b(?:until|till|til|from|between)\b)", re.IGNORECASE),
-    re.compile(r"\b((?:son|daughter|child|kid|boy|girl|grandson|granddaughter)\b[^.!?]{0,60}?\b(?:on (?:his|her|their) own|alone|"
-               r"by (?:him|her|them)sel(?:f|ves)|unaccompanied))\b", re.IGNORECASE),
-    re.compile(rf"\byour\b[^.!?]{{0,40}}?\b((?:every|each)\s+{_DAY}(?:\s*(?:,|and|&)\s*{_DAY})*\s+at\s+\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm)?)",
+    re.compile(r"\byou(?:'re| are|'ll be| will be)\s+((?:checked in(?:to)?|staying (?:at|in))\b[^.!?]{0,60}?\b(?:until|till|til)\b|"
+               r"(?:away|abroad|on holiday|out of the country)\s+(?:until|till|til|between)\b)", re.IGNORECASE),
+    # … someone's child, not a rule about children ("a child under 14 cannot travel alone")
+    re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+)?((?:son|daughter|child|kid|boy|girl|grandson|granddaughter)\b"
+               r"[^.!?]{0,60}?\b(?:on (?:his|her|their) own|alone|by (?:him|her|them)sel(?:f|ves)|unaccompanied))\b", re.IGNORECASE),
+    # … a person's own sessions, not a service's timetable ("your box ships every Monday at 9am")
+    re.compile(rf"\byour\b[^.!?]{{0,25}}?\b(?:sessions?|class(?:es)?|lessons?|appointments?|visits?|shifts?|training|walks?|"
+               rf"pick-?ups?|drop-?offs?)\b[^.!?]{{0,15}}?((?:every|each)\s+{_DAY}(?:\s*(?:,|and|&)\s*{_DAY})*\s+at\s+\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm)?)",
                re.IGNORECASE),
 )
 

@@ -194,7 +194,8 @@ SECRET = re.compile(
 # we send you" names one without giving it.
 SECRET_GIVEN = re.compile(_SECRET_NAME + r"[^.!?\n]{1,40}?(?:\b(?:is|was|to|as|now|be)|:)\s+" + _SECRET_VALUE, re.IGNORECASE)
 # … or a hint that gives the secret away with its digits: "your PIN hint on file is your birthday, 0312" (round 15)
-HINT = re.compile(r"\b((?:pin|password|passcode|memorable \w+) (?:hint|reminder))\b[^.!?\n]{0,40}?\b(\d{4,8})\b", re.IGNORECASE)
+HINT = re.compile(r"\b((?:pin|password|passcode|memorable \w+) (?:hint|reminder))\b[^.!?\n]{0,40}?(?:\bis\b|\bwas\b|:)[^.!?\n]{0,25}?"
+                  r"\b(?!(?:19|20)\d\d\b)(\d{4,8})\b", re.IGNORECASE)  # not a year: "the reminder was sent in 2024"
 # … or a login given whole, the user name and the password side by side: "here's your login so you can check the
 # booking: rahul_k88 / mango@123" (round 12).
 CREDENTIALS = re.compile(r"\b(login|log-in|log ?in details|sign-?in details|credentials|user ?name and password)\b"
@@ -247,7 +248,7 @@ def _secrets(text: str):
 
 # Round 15 (batches 14 and 15): a home placed without its number — "your home IP in Halifax on Birch Street" — and a
 # neighbour's house by its number: "left with your neighbour Mrs Ellis at number 12".
-HOME_STREET = re.compile(r"\b(?:your|his|her|their) (?:home|house|flat)\b[^.!?]{0,40}?\b(?:on|in) ((?:[A-Z][\w'-]* ){1,3}"
+HOME_STREET = re.compile(r"\b(?:your|his|her|their) (?:home|house|flat)\b(?! branch| store| page| screen| team)[^.!?]{0,40}?\b(?:on|in) ((?:[A-Z][\w'-]* ){1,3}"
                          r"(?:Street|Road|Avenue|Lane|Close|Drive|Way|Crescent|Terrace|Gardens|Grove|Place))\b")
 NEIGHBOUR = re.compile(r"\bneighbou?r\b[^.!?]{0,40}?\bat (?:number|no\.?|#) ?(\d{1,4}[A-Za-z]?)\b", re.IGNORECASE)
 

@@ -209,18 +209,18 @@ CONDESCENSION += (
 # the responsibility theirs "not ours", a dismissed safety worry, and gossip sent to the wrong chat.
 CONDESCENSION += (
     r"good luck with (?:the|your) (?:lawyer|solicitor|claim|complaint|review|case|ombudsman|regulator|reporter|journalist)",
-    r"what (?:more|else) do you want", r"(?:asking|chasing|complaining|posting|shouting|messaging|tagging us)(?: (?:again|more|about it))? "
+    r"what (?:more|else) do you want(?! to)", r"(?:asking|chasing|complaining|posting|shouting|messaging|tagging us)(?: (?:again|more|about it))? "
     r"(?:won't|will not|doesn't|does not|isn't going to) (?:change|help|speed|make)",
-    r"(?:gonna |going to )?need you to (?:chill|calm down|relax)", r"refer to (?:my|our) (?:previous|last|earlier) (?:message|reply|answer|response|email)",
+    r"(?:gonna |going to )?need you to (?:chill|calm down|relax)", r"refer to (?:my|our) (?:previous|last|earlier) (?:message|reply|answer|response|email)[^.!?]{0,30}(?:already|answered|explained)",
     r"as (?:we|i) (?:already )?knew (?:it )?would", r"which we(?:'ll| will)(?: be)? ignor\w*", r"\bactual (?:emergencies|problems|customers|work)\b",
     r"keep (?:posting|tweeting|tagging)[^.!?]{0,25}(?:like this|about us)",
-    r"(?:pass|passing|hand|handing) your (?:account|details|case)[^.!?]{0,30} to (?:our |the )?(?:collections?|debt|legal)",
-    r"(?:really |pretty |very )?basic (?:stuff|housekeeping|maths|math|hygiene)", r"why (?:didn't|did not|don't|do not) you just",
+    r"(?:pass|passing|hand|handing) your (?:account|details|case)[^.!?]{0,30} to (?:our |the )?(?:collections?|debt)",
+    r"(?:really |pretty |very )?basic (?:stuff|housekeeping)", r"why (?:didn't|did not|don't|do not) you just",
     r"not to be rude,? but", r"not by (?:shouting|ranting|complaining|moaning) (?:online|on here|publicly|in public)",
     r"(?:your|the (?:tenant|customer|landlord|owner)'?s?) responsibility[^.!?]{0,40}?,? not (?:ours|us|mine)", r"(?:that's|that is|it's|this is) not on us",
     r"kids will be kids", r"(?:we're|we are|i'm|i am) sure (?:it|the \w+)(?:'s| is) nothing", r"one more time,? slowly",
-    r"meant to (?:dm|send|message|post|forward) (?:this|that) to", r"wrong (?:chat|channel|window|thread),? sorry",
-    r"(?:house|home|flat|place|room|kitchen) was (?:a (?:mess|tip|state|pigsty)|filthy|disgusting)",
+    r"meant to (?:dm|send|message|post|forward) (?:this|that) to(?! you\b| your\b)", r"wrong (?:chat|channel|window|thread),? sorry",
+    r"(?:said|says|reckons|told us) (?:the|your|her|his|their) (?:house|home|flat|place|kitchen) was (?:a (?:mess|tip|state|pigsty)|filthy|disgusting)",
 )
 SARCASM_PHRASES += (
     r"thanks? (?:you )?for [^.!?]{1,40},? i guess", r"congrat\w* on (?:finally|actually)",
@@ -232,16 +232,17 @@ SARCASM_PHRASES += (
 CONDESCENSION += (
     r"note to (?:team|self|all)\b", r"serial complainer", r"whose turn is it", r"can (?:you|someone|somebody) (?:deal with|take|handle) this one",
     r"(?:he's|she's|they're|he is|she is) (?:useless|hopeless|a nightmare)", r"(?:crying|moaning|whining) about",
-    r"whether we want you as a customer", r"blacklist(?:ed)?\b", r"land you in (?:legal )?trouble", r"(?:i'd|i would) delete this",
-    r"you (?:have|need) to accept", r"(?:problem|issue|fault) (?:might|must|may|could) be on your (?:side|end)",
-    r"(?:probably|likely|must be) something (?:on|at|with) your (?:device|end|side|phone|computer)",
-    r"as (?:i|we) (?:mentioned|said|explained) in (?:my|our) last", r"hope (?:that's|that is|this is) clearer", r"it'?s literally (?:in|on) the",
-    r"if you want to leave", r"(?:no need for|enough of|spare us) the drama", r"(?:don't|do not) know what you expected",
-    r"(?:^|(?<=[.!?])\s*)(?:we're|we are|i'm|i am) busy\.", r"that'?s what (?:the|our) [\w ]{1,20} is for",
-    r"(?:^|(?<=[.!?])\s*)(?:read|check) the (?:faqs?|manual|instructions|website|terms)\.?$", r"not happening",
+    r"whether we want you as a customer", r"(?:get|be|are|were) blacklisted", r"blacklist you\b", r"land you in (?:legal )?trouble", r"(?:i'd|i would) delete this",
+    r"(?:at some point|eventually),? you (?:have|need) to accept",
+    r"(?:probably|likely|must be) something on your (?:device|end|side)",
+    r"as (?:i|we) (?:mentioned|said|explained) in (?:my|our) last (?:two|three|four|five|few|several|\d+) (?:replies|messages|emails|answers)",
+    r"hope (?:that's|that is|this is) clearer now", r"it'?s literally (?:in|on) the",
+    r"if you want to leave(?: us)?,", r"(?:no need for|enough of|spare us) the drama", r"(?:don't|do not) know what you expected",
+    r"^(?:we're|we are|i'm|i am) busy\.",
+    r"^(?:read|check) the (?:faqs?|manual|instructions|website|terms)\.?$", r"(?:^|(?<=[.!?])\s*)not happening\.",
     r"(?:isn't|is not|won't|will not) (?:going to )?get you (?:a |your )?(?:faster|quicker|bigger|better)",
 )
 SARCASM_PHRASES += (
-    r"\bok(?:ay)?,? whatever\b", r"patience,? which", r"(?:^|(?<=[.!?])\s*)very (?:creative|original|mature)\.",
+    r"\bok(?:ay)?,? whatever\b", r"patience,? which (?:we (?:notice|see|can see)|seems|is (?:running|wearing))", r"(?:^|(?<=[.!?])\s*)very (?:creative|original|mature)\.",
     r"(?:one|1)[- ]star(?: review)?,?[^.!?]{0,5}(?:really|very|so) (?:helps?|helpful|useful)", r"a customer who'?s actually",
 )
