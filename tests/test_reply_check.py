@@ -59,7 +59,7 @@ def batch_figures(rows: list[dict]) -> tuple[str, Counter, Counter, list[str]]:
             f"({held['bad_tone'] / max(total['bad_tone'], 1):.1%}), good held {held['ok']}/{total['ok']} "
             f"({held['ok'] / max(total['ok'], 1):.1%}), personal data held as personal data "
             f"{total['personal_data'] - len(missed)}/{total['personal_data']}")
-    return line, held, total, missed
+    return line, held, total, missed, found
 
 
 @pytest.mark.parametrize("batch", PRESENT, ids=lambda batch: batch.name.replace(" ", "-"))
@@ -67,7 +67,7 @@ def test_batch(report_figure, batch):
     """Each batch's figures under its role; HELD-OUT ones are printed, never asserted."""
     rows = batch.read_replies()
     assert rows
-    line, held, total, missed = batch_figures(rows)
+    line, held, total, missed, found = batch_figures(rows)
     report_figure(f"reply check, {batch.title}, {line}")
     if batch.role == HELD_OUT:
         return
@@ -77,8 +77,7 @@ def test_batch(report_figure, batch):
         # trained with batch 15's short curt replies, holds 3 of those 240 at 0.81–0.89 ("Posting the fix here for
         # everyone."); raising the line to 0.85 would hold 2 fewer there and, left one writer out, 29 fewer of 1,207
         # bad-tone replies for 4 fewer of 2,234 good ones — so the line stays, and here the issue's own line holds.
-        kind = [row["text"] for row in rows if row["label"] == "ok"
-                and any(f.kind == "tone" for f in check_reply_text(row["text"]))]
+        kind = [text for label, text, findings in found if label == "ok" and any(f.kind == "tone" for f in findings)]
         assert len(kind) <= 0.02 * total["ok"], kind
     if not batch.rules_read:  # batch 6: its 3 good replies held and 8 personal-data misses are the families' to mend
         return

@@ -103,11 +103,14 @@ def test_batch(report_figure, batch, use_model):
         # What the cues raise the model cannot lower (a cue decides first): batch 6's "JUST GOT MY TICKETS …
         # CANNOT BREATHE" and "Forgot my PIN so many times … Anyway, all good" are the words' doing; no family was
         # widened for them when the reader changed (docs/benchmarks.md, "A different reader").
-        by_model = [post["text"] for post in posts if post["label"] == "low"
-                    and (guess := assess(post["text"]).priority) in ("high", "urgent")
-                    and ORDER.index(guess) > ORDER.index(assess(post["text"], use_model=False).priority)]
+        # The model's guesses are the figures' own (each post read once: the model's reads are most of the suite's
+        # CPU in these tests); the words alone are cheap.
+        words = [assess(post["text"], use_model=False).priority for post in posts]
+        by_model = [post["text"] for post, guess, plain in zip(posts, f["guessed"], words, strict=True)
+                    if post["label"] == "low" and guess in ("high", "urgent") and ORDER.index(guess) > ORDER.index(plain)]
         assert by_model == []
-        assert f["praise_raised"] <= figures([(p["label"], p["text"]) for p in posts], False)["praise_raised"]
+        assert f["praise_raised"] <= sum(1 for post, plain in zip(posts, words, strict=True)
+                                         if post["label"] == "low" and plain in ("high", "urgent"))
         assert f["seen"][("urgent", "low")] == 0
     if batch.name == "batch 1":
         assert f["seen"][("urgent", "urgent")] >= 55
