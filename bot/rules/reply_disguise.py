@@ -112,8 +112,9 @@ _DIAGNOSIS = (r"pregnan\w*|diabet\w*|epilep\w*|seizures?|bipolar|schizo\w*|ptsd|
               r"tumou?r|hiv|hepatitis|copd|heart condition|multiple sclerosis|parkinson'?s|depression|autism|adhd|"
               r"glaucoma|macular degeneration|arthritis|asthma|crohn'?s|coeliac|celiac")
 # … not a shop's range or a service named after one: "we have asthma inhalers", "dementia-friendly hours".
-_NOT_SOMEONES = r"(?!-| (?:inhalers?|kits?|tests?|testing|friendly|awareness|products?|medication|medicines?|care|support|services?|"
-_NOT_SOMEONES += r"range|month|week|day|charity|research|clinics?|nurses?|team|questions?|info|information|menu|guide|card|policy|advice|needs)\b)"
+_NOT_SOMEONES = (r"(?!-| (?:inhalers?|kits?|tests?|testing|friendly|awareness|products?|medication|medicines?|care|support|services?|"
+                 r"range|month|week|day|charity|research|clinics?|nurses?|team|questions?|info|information|menu|guide|card|policy|"
+                 r"advice|needs)\b)")
 DIAGNOSED = (re.compile(rf"(?<!\bwe )(?<!\bwe also )(?<!\bwe still )\b(?:has|had|have|has got|suffers from|diagnosed with|living with|lives with)\s+"
                         rf"(?:(?:early|late|mild|severe|advanced|type [12])[- ](?:onset )?)?({_DIAGNOSIS})\b{_NOT_SOMEONES}",
                         re.IGNORECASE),
@@ -136,9 +137,14 @@ def health(text: str):
         yield next(group for group in match.groups() if group).lower()
     for match in LETTER.finditer(text):
         yield match.group(1).lower()
-    for match in (match for pattern in ALLERGIES + DIAGNOSED for match in pattern.finditer(text)):
+    yield from (match.group(1).lower() for match in _said(ALLERGIES + DIAGNOSED, text))
+
+
+def _said(patterns, text: str):
+    """The patterns' matches that state, not ask ("if your son has epilepsy, …" asks)."""
+    for match in (match for pattern in patterns for match in pattern.finditer(text)):
         if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
-            yield match.group(1).lower()
+            yield match
 
 
 # Where someone is, will be or is not — a stay with its end date, a child on their own, a weekly routine with its time:
@@ -160,9 +166,8 @@ WHEREABOUTS = (
 
 
 def whereabouts(text: str):
-    for match in (match for pattern in WHEREABOUTS for match in pattern.finditer(text)):
-        if not ASKED.search(text[max(0, match.start() - 40):match.start()]):
-            yield " ".join(match.group(1).split()[:6])  # as written: "checked into the Seaview Hotel until"
+    # as written: "checked into the Seaview Hotel until"
+    yield from (" ".join(match.group(1).split()[:6]) for match in _said(WHEREABOUTS, text))
 
 
 def codes_given(text: str):
