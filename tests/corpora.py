@@ -128,13 +128,13 @@ BATCHES = (
     # Round 15 (07:27 UTC): development data — its reply check misses read into the families, trained on.
     Batch("batch 15", "DEVELOPMENT", ("heldout15/urgency.jsonl",), ("heldout15/replies.jsonl",), rules_read=False),
     # Written blind 07:25–07:39 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
-    # with its sha256 at 07:39, copied unchanged after round 15 froze (146e181); scored once.
-    Batch("batch 16", HELD_OUT, ("heldout16/urgency.jsonl",), ("heldout16/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # with its sha256 at 07:39, copied unchanged after round 15 froze (146e181); scored once at 07:52:16 UTC.
+    # Round 16 (2026-12-07 09:45 UTC): development data — its misses read into the families, trained on.
+    Batch("batch 16", "DEVELOPMENT", ("heldout16/urgency.jsonl",), ("heldout16/replies.jsonl",), rules_read=False),
     # Written blind 08:15–08:20 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed
-    # with its sha256 at 08:22, copied unchanged (round 15's method, no round since) and scored once.
-    Batch("batch 17", HELD_OUT, ("heldout17/urgency.jsonl",), ("heldout17/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # with its sha256 at 08:22, copied unchanged (round 15's method, no round since) and scored once at 08:25:19 UTC.
+    # Round 16 (2026-12-07 09:45 UTC): development data — its misses read into the families, trained on.
+    Batch("batch 17", "DEVELOPMENT", ("heldout17/urgency.jsonl",), ("heldout17/replies.jsonl",), rules_read=False),
 )
 
 

@@ -71,7 +71,7 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
     if not any(f.kind == "blame" for f in found):
         found += [Finding("hostile", why) for why in _hostile(ours)]
-    if not any(not f.personal for f in found) and not kind_words(text):
+    if not any(not f.personal for f in found) and not kind_words(text) and not PROTECTIVE.search(text):
         # No phrase family matched: the tone model (socialdesk[nlp]) may still hear
         # sarcasm or condescension in new words — never over an apology.
         heard = tone_model.bad_tone(ours)
@@ -210,10 +210,14 @@ _NAMES = re.compile(r"@\w+|^\s*[A-Z][a-z]+(?=,)|(?<=[\w,] )[A-Z][a-z]+\b")
 # … nor is an idiom of enthusiasm: "we fired up the ovens", "the killer deals end Sunday" (round 10: batches 7 and 9).
 # … nor a protective act or a wish to keep them: "your card has been blocked", "we've frozen the card", "our fraud
 # team", "we'd hate to lose you" (round 14: batches 13 and 14's good replies held as hostile).
-_IDIOMS = re.compile(r"\b(?:blocked|froze|frozen|cancelled|canceled|suspended) (?:the|your) (?:card|account|payment)s?\b|"
-                     r"\b(?:card|account|payment)s? (?:has |have )?(?:been |was |is )?(?:blocked|frozen|cancelled|canceled)\b|"
-                     r"\bfraud (?:team|department|unit|check|checks|prevention)\b|"
-                     r"\b(?:blocked|blacklisted|reported|removed) (?:the|this|that|these|those) (?:scam|spam|fake|phishing)\b|\b(?:would|'d) hate to (?:lose|see) you\b|"
+_PROTECTIVE = (r"\b(?:blocked|froze|frozen|cancelled|canceled|suspended) (?:the|your) (?:card|account|payment)s?\b|"
+               r"\b(?:card|account|payment)s? (?:has |have )?(?:been |was |is )?(?:blocked|frozen|cancelled|canceled)\b|"
+               r"\bfraud (?:team|department|unit|check|checks|prevention)\b|"
+               r"\b(?:blocked|blacklisted|reported|removed) (?:the|this|that|these|those) (?:scam|spam|fake|phishing)\b")
+# … which is kind whatever the tone model hears in it: round 16's model heard "we've blacklisted the scam number that
+# texted you" (0.80) like "WE HAVE ALREADY REFUNDED YOU".
+PROTECTIVE = re.compile(_PROTECTIVE, re.IGNORECASE)
+_IDIOMS = re.compile(_PROTECTIVE + r"|\b(?:would|'d) hate to (?:lose|see) you\b|"
                      r"\bfired up\b|\bkiller (?:deals?|features?|prices?|offers?|apps?|combo|views?)\b|\bto die for\b|"
                      r"\bdead (?:easy|simple|handy)\b|\bcrush(?:ed|ing) it\b", re.IGNORECASE)
 

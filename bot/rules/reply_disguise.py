@@ -35,9 +35,26 @@ _AT_DOT = re.compile(
 _DOT = re.compile(r"\s+(?:dot|\(dot\)|\[dot\]|\.)\s+", re.IGNORECASE)
 
 
+# A house number in words where an address begins: "out to fourteen Heol y Bryn, Llandeilo", "at flat two, twenty seven
+# Marine Parade" (round 16) — after "to", "at" or a flat's comma, before a capitalised name: "open at eight, Monday to
+# Friday" has no name after its number.
+_UNITS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+          "eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_HOUSE_NUMBER = re.compile(rf"(?<=\bto |\bat |[a-z], )((?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_UNITS[:9])}))?|{'|'.join(_UNITS)})"
+                           r"(?-i:(?= (?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)[A-Z]))", re.IGNORECASE)
+
+
+def _house_number(match: re.Match) -> str:
+    tens, _, unit = match.group(1).lower().replace("-", " ").partition(" ")
+    if tens in _TENS:
+        return str(20 + 10 * _TENS.index(tens) + (_UNITS.index(unit) + 1 if unit else 0))
+    return str(_UNITS.index(tens) + 1)
+
+
 def undisguised(text: str) -> str:
     """`text` with spelled digits as digits and "name at host dot com" as an address."""
-    text = _SPELLED.sub(_digits, text)
+    text = _HOUSE_NUMBER.sub(_house_number, _SPELLED.sub(_digits, text))
     return _AT_DOT.sub(lambda m: f"{_DOT.sub('.', m.group(1))}@{_DOT.sub('.', m.group(2))}", text)
 
 
@@ -58,7 +75,7 @@ _CONDITION = (r"pregnan\w*|miscarriage|ivf|fertility|diabet\w*|epilep\w*|seizure
               r"hepatitis|asthma|copd|heart condition|stroke|multiple sclerosis|ms diagnosis|parkinson'?s|"
               r"disabilit\w*|insulin|dialysis|transplant|rehab|addiction|antidepressants?|medication|diagnosis|"
               r"illness|therapy|mental health|hearing loss|sight loss|vision loss|glaucoma|macular degeneration|arthritis|"
-              r"(?:medical|health) condition")
+              r"(?:medical|health) condition|crohn'?s|coeliac|celiac|cerebral palsy|\bibs")
 # A medicine by the endings of its international non-proprietary name (WHO stems: -pril, -sartan, -statin, -olol,
 # -oxetine …) — endings no everyday word has — and a few common names without one.
 _DRUG = (r"[a-z]{3,}(?:pril|sartan|statin|olol|oxetine|traline|azepam|zolam|prazole|cillin|mycin|cycline|floxacin|"
@@ -91,7 +108,7 @@ HEALTH = re.compile(
     rf"intensive care|icu|dementia|mental health|renal|dialysis)\s+(?:unit|ward))", re.IGNORECASE)
 # A code handed over without its name: a verb that enters it, the digits, and what they unlock.
 CODE_GIVEN = re.compile(
-    r"\b(?:use|enter|type|key in|input|put in|read out)\s+(\d{4,8})\s+(?:when (?:prompted|asked)|at the prompt|"
+    r"\b(?:use|enter|type|key in|input|put in|read out)\s+(?:the\s+)?(?:code\s+)?(\d{4,8})\s+(?:when (?:prompted|asked)|at the prompt|"
     r"to (?:log ?in|sign ?in|verify|confirm|unlock|activate|approve|finish|complete)|at (?:login|sign[- ]?in|checkout))",
     re.IGNORECASE)
 
@@ -110,7 +127,7 @@ ALLERGIES = (re.compile(r"\b(?:is|are|was|were|'s|'re)\s+(?:severely\s+|very\s+|
 # disability access ramp", "her anxiety about flying", "dementia-friendly hours" are not someone's record.
 _DIAGNOSIS = (r"pregnan\w*|diabet\w*|epilep\w*|seizures?|bipolar|schizo\w*|ptsd|dementia|alzheimer'?s|cancer|"
               r"tumou?r|hiv|hepatitis|copd|heart condition|multiple sclerosis|parkinson'?s|depression|autism|adhd|"
-              r"glaucoma|macular degeneration|arthritis|asthma|crohn'?s|coeliac|celiac")
+              r"glaucoma|macular degeneration|arthritis|asthma|crohn'?s|coeliac|celiac|cerebral palsy")
 # … not a shop's range or a service named after one: "we have asthma inhalers", "dementia-friendly hours".
 _NOT_SOMEONES = (r"(?!-| (?:inhalers?|kits?|tests?|testing|friendly|awareness|products?|medication|medicines?|care|support|services?|"
                  r"range|month|week|day|charity|research|clinics?|nurses?|team|questions?|info|information|menu|guide|card|policy|"
@@ -129,6 +146,8 @@ DIAGNOSED += (re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:severe\s+
                          r"visually impaired|hard of hearing|a wheelchair user)\b(?!-)", re.IGNORECASE),
               re.compile(r"\b(?:congrat\w*|sorry|condolences)[^.!?]{0,20}?\b(?:on|about|for) (?:the|your) (pregnan\w*|miscarriage|diagnosis)\b",
                          re.IGNORECASE))
+# Round 16 (batch 17): a condition noted on the customer's file ("we've noted your wheelchair use and epilepsy on the file").
+DIAGNOSED += (re.compile(rf"\b(?:noted|recorded|logged|flagged|added)\s+your\b[^.!?]{{0,40}}?\b({_DIAGNOSIS})\b{_NOT_SOMEONES}", re.IGNORECASE),)
 ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
 
 
@@ -165,9 +184,30 @@ WHEREABOUTS = (
 )
 
 
+# Round 16 (batches 16 and 17): a hotel room by its number, dates away from home, a house left empty or its key's
+# hiding place, a named child's school or club with its day and time.
+_SCHOOL = r"(?:[A-Z][\w'-]*\s+){1,3}(?:Primary|Academy|High School|Secondary|Grammar|School|College|Nursery|Montessori)\b|Ysgol(?:\s+[A-Z][\w'-]*){1,4}"
+WHEREABOUTS += (
+    re.compile(r"\b(?:moved|upgraded|put|booked|checked)\s+you\s+(?:in)?to\s+(room \d{2,5})\b|\byou(?:'re| are)\s+in\s+(room \d{2,5})\b"
+               r"|\byour room(?: number)?\s+(?:is\s+|will be\s+)(\d{3,5})\b", re.IGNORECASE),
+    re.compile(r"\byou(?:'ll| will) be\s+((?:camping|away|travelling|traveling|abroad|on holiday)\b[^.!?]{0,30}?\b(?:from|between|until|till)\s+\d)"
+               r"|\bwhile you(?:'re| are) (away (?:in|at) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?,? \d)"
+               r"|\b(?:your|his|her|their) ((?:house|home|flat|place) will be empty)\b"
+               r"|\b(key (?:is )?under the (?:mat|doormat|pot|plant ?pot|flowerpot|stone|bin))\b"
+               r"|\b(arriving (?:on )?\w+day,? (?:and )?leaving)\b", re.IGNORECASE),
+    re.compile(rf"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+){{0,2}}?(?:son|daughter|child|kid|grandson|granddaughter|boy|girl)\b"
+               rf"[^.!?]{{0,80}}?\b({_SCHOOL})"
+               rf"|\b[A-Z][a-z]+'s\b[^.!?]{{0,60}}?\b(?:to|at|from)\s+({_SCHOOL})"
+               rf"|\b(?:to|at)\s+({_SCHOOL})[^.!?]{{0,30}}?\b(?:class|Room \d|Year \d)"),
+    re.compile(rf"\b(?:your|his|her|their|[A-Z][a-z]+'s)\b[^.!?]{{0,50}}?\b(?:club|class(?:es)?|lessons?|training|practice)\b"
+               rf"[^.!?]{{0,60}}?\b((?:(?:on|for|every)\s+)?{_DAY}\s+at\s+\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm)?)", re.IGNORECASE),
+)
+
+
 def whereabouts(text: str):
     # as written: "checked into the Seaview Hotel until"
-    yield from (" ".join(match.group(1).split()[:6]) for match in _said(WHEREABOUTS, text))
+    for match in _said(WHEREABOUTS, text):
+        yield " ".join(next(group for group in match.groups() if group).split()[:6])
 
 
 def codes_given(text: str):
@@ -182,6 +222,12 @@ FINANCES = re.compile(r"\b(?:your|his|her|their)\s+(?:\w+\s+){0,2}?(salary|incom
                       r"\b[^.!?\n]{0,40}?(?:[$£€¥₹]\s?\d|\d[\d,.]*\s?(?:usd|gbp|eur|dollars|pounds|euros)\b)", re.IGNORECASE)
 
 
+# … the sum first: "based on your £42,000 salary", "your £28k income as a nurse" (round 16)
+FINANCES_SUM_FIRST = re.compile(r"\b(?:your|his|her|their)\s+(?:[$£€¥₹]\s?\d[\d,.]*k?|\d[\d,.]*k?\s?(?:usd|gbp|eur))\s+"
+                                r"(?:a year\s+|annual\s+|yearly\s+|monthly\s+)?(salary|income|wages|earnings|pension|savings|balance|debts?|"
+                                r"arrears|overdraft)\b", re.IGNORECASE)
+
+
 def finances(text: str):
-    for match in FINANCES.finditer(text):
-        yield match.group(1).lower()
+    for pattern in (FINANCES, FINANCES_SUM_FIRST):
+        yield from (match.group(1).lower() for match in pattern.finditer(text))

@@ -145,6 +145,8 @@ IDENTITIES = (
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?)\W+(?:\w+\W+){{0,4}}?((?:the )?{_DAY_WORD} (?:of )?{_MONTHS}"
                                  rf"|{_MONTHS} (?:the )?{_DAY_WORD})\b", re.IGNORECASE), 0),
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE), 4),
+    # … or the age reached on the day: "we see you turned 40 on 2 May 1985" (round 16)
+    ("date of birth", re.compile(rf"\bturn(?:ed|s|ing)\s+\d{{1,3}}\s+on\s+({_A_DATE})", re.IGNORECASE), 4),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
     # (the words before "is" hold no digits: "passport number 123456789 and your booking is confirmed", round 14)
     # … "the passport number on file is 123456789" (round 9; first, or "number" would be read as the number)
@@ -154,6 +156,11 @@ IDENTITIES = (
     ("vehicle registration", re.compile(r"(?:(?:car|vehicle|van|motorbike)(?:'s)? (?:registration|reg|rego|plate)(?: number| no\.?)?|"
                                         r"number plate|licen[cs]e plate|\brego)\W{0,3}(?:is\W+)?([A-Z0-9]{2,4}[- ]?[A-Z0-9]{2,4})\b",
                                         re.IGNORECASE), 2),
+    # … named by "registration" or "plate" alone, the plate in capitals with its digits ("registration AB12 CDE", "plate WXY
+    # 1234"), or a British plate as printed, which no reference shares: "your car BD51 SMR is parked in bay 14" (round 16).
+    ("vehicle registration", re.compile(r"\b(?:registration|reg|plate)(?: number| no\.?)?\W{0,3}(?:is\W+)?"
+                                        r"((?-i:[A-Z]{1,3}[ -]?\d{1,4}(?:[ -]?[A-Z]{1,3})?))(?![\w-])", re.IGNORECASE), 2),
+    ("vehicle registration", re.compile(r"(?<![\w-])([A-Z]{2}\d{2} ?[A-Z]{3})(?![\w-])"), 2),
     # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
     ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)"), 0),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b"), 4),
@@ -173,7 +180,7 @@ IDENTITIES = (
 # CVV is the 3 digits on the back" name one without giving it.
 _SECRET_NAME = (r"\b(password (?:hint|reminder)|password|passcode|pass code|passphrase|"
                 # round 10: the code sent to the customer's phone, named by how it came ("the code we texted you")
-                r"(?:code|pin)(?= (?:that )?(?:we|i) (?:just )?(?:texted|sms'?e?d|sent (?:to )?your (?:phone|mobile)))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+                r"(?:code|pin)(?= (?:that )?(?:we|i) (?:just )?(?:texted|sms'?e?d|sent (?:to )?(?:you\b|your (?:phone|mobile))))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
                 r"memorable (?:word|answer|information|date)|"
                 r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
                 # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
@@ -222,6 +229,11 @@ _PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|resta
 # The place named just before its address: "our branch at", "the store on", "depot:".
 PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|on|in|located at|found at|address(?: is)?|:)"
                           r"|\s*[:,(-])\s*$", re.IGNORECASE)
+# A street named first, as in French, Spanish, Italian, Portuguese and Welsh ("8 rue des Lilas", "fourteen Heol y Bryn,
+# Llandeilo" once its number is written as digits), or a German one with its number after (round 16).
+STREET_FIRST = re.compile(r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? ((?:rue|avenue|boulevard|chemin|allée|calle|avenida|carrer|plaza|paseo|"
+                          r"via|viale|piazza|corso|strada|rua|travessa|largo|Heol|Ffordd|Stryd|L[oô]n|Rhodfa)) (?:[\w'-]+ ){0,3}?[A-Z]"
+                          r"|\b[A-Z][a-zäöüß]+(straße|strasse|weg|gasse|platz|allee) \d{1,4}[a-z]?\b")
 # A postcode after a shop's street address is the shop's too: "our Leeds store is at 12 Briggate, LS1 6HD".
 PUBLIC_POSTCODE = re.compile(_PLACES + r"[^.!?]{0,40}$", re.IGNORECASE)
 
@@ -239,8 +251,13 @@ def _identities(text: str):
                 yield what, digits
 
 
+# A wallet's recovery words quoted back: "you entered the phrase "apple river stone…" on the fake site" (round 16).
+SEED = re.compile(r"\b(?:entered|typed|gave|shared|sent|used)\s+(?:the|your|a)\s+((?:seed |recovery |secret |wallet )?phrase)\s+"
+                  r"(['\"“‘][^'\"”’\n]{2,60}['\"”’])", re.IGNORECASE)
+
+
 def _secrets(text: str):
-    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS, HINT):
+    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS, HINT, SEED):
         for match in pattern.finditer(text):
             yield match.group(1).lower(), re.sub(r"\D", "", disguise.undisguised(match.group(2)))
     yield from disguise.codes_given(text)
@@ -260,6 +277,9 @@ def _addresses(text: str):
         public = PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE
         if not public.search(text[max(0, match.start() - 60):match.start()]):
             yield match.group(1) or "postcode"
+    for match in STREET_FIRST.finditer(text):
+        if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
+            yield (match.group(1) or match.group(2)).lower()
     for match in FLAT.finditer(text):
         if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
             yield match.group(1).lower()

@@ -43,7 +43,7 @@ CONDESCENSION = (
     r"we get it,? you(?:'re| are)", "interesting theory", r"(?:nice|cute|interesting) (?:theory|story|idea)\.",
     # Issue 25: talking down in everyday words — explaining slowly, "not complicated",
     # "someone more tech savvy", "have you tried actually…", "rules are rules".
-    r"(?:smaller|simpler|short) words", r"spell (?:it|this|that) out", r"(?:explain|say|put) (?:it|this|that) (?:slowly|simply|more simply|again slowly)",
+    r"(?:smaller|simpler|short) words", r"spell (?:it|this|that) out", r"(?<!can )(?<!could )(?:explain|say|put) (?:it|this|that) (?:slowly|simply|more simply|again slowly)",
     r"(?:explain|say) (?:it|this|that) (?:one more|once more|for the \w+) time", r"how many (?:more )?(?:ways|times) (?:can|do|must|will|should) (?:i|we)",
     r"(?:not|isn't|is not|it's not) (?:really |that |very |exactly )?complicated", r"(?:isn't|is not|not) (?:everyone's|your) strong (?:suit|point)",
     "reading comprehension", r"(?:ask|get|find) someone (?:more |a bit more |who is more )?(?:tech[- ]?savvy|technical|competent)",
@@ -130,6 +130,8 @@ ROLE_MAILBOXES = frozenset((
     "info", "hello", "hi", "team", "contact", "press", "media", "privacy", "billing", "sales", "feedback",
     "noreply", "no-reply", "returns", "orders", "complaints", "social", "accessibility", "careers", "jobs",
     "security", "legal", "accounts", "bookings", "reservations",
+    # round 16: a team's mailbox the batches' brands gave ("Email groups@…", "email it to claims@…")
+    "groups", "claims", "enquiries", "inquiries", "events", "membership", "members", "trade", "wholesale", "schools",
 ))
 # Empathy markers: a sentence with one of these is not hostile, however negative its words.
 EMPATHY = ("sorry", "apolog", "understand", "regret", "appreciate", "thank", "hear you", "our fault",
@@ -178,7 +180,7 @@ CONDESCENSION += (
     r"heard (?:this|that) (?:one )?before", r"(?:not going to|won't|will not|refuse to) repeat (?:myself|ourselves)",
     r"as previously (?:stated|said|explained|mentioned)", r"\bumpteen", r"said (?:it )?(?:many|several|countless|a (?:hundred|million)) times",
     r"(?:second|third|fourth|fifth|\w+th) time (?:i'm|i am|we're|we are|i've|we've) (?:explaining|said|saying|telling|explained)",
-    r"(?:go|say it|explain it|explain this|break it down)\b[^.!?]{0,25}slowly", r"break (?:it|this) down for you", r"keep (?:this|it) simple",
+    r"(?<!can )(?<!could )(?<!will )(?:go|say it|explain it|explain this|break it down)\b[^.!?]{0,25}slowly", r"break (?:it|this) down for you", r"keep (?:this|it) simple",
     r"counting is hard", r"(?:getting|this is) tedious", r"(?:will|'ll) (?:come|arrive|get there|be there|be done) when (?:it|he|she|they) (?:comes|arrives|gets? there|is done)",
     r"enough is enough", r"bent over backwards", r"good grief", r"(?:^|(?<=[.!?])\s*)sigh\b", r"(?:^|(?<=[.!?,])\s*)(?:jeez|geez|chill)\b",
     r"whatever helps you sleep", r"ok,? boomer", r"touch grass", r"(?:it's|its|it is) just an? \w+\.", r"doubt (?:anyone|anybody|they) (?:will|would) care",
@@ -244,5 +246,39 @@ CONDESCENSION += (
 )
 SARCASM_PHRASES += (
     r"\bok(?:ay)?,? whatever\b", r"patience,? which (?:we (?:notice|see|can see)|seems|is (?:running|wearing))", r"(?:^|(?<=[.!?])\s*)very (?:creative|original|mature)\.",
-    r"(?:one|1)[- ]star(?: review)?,?[^.!?]{0,5}(?:really|very|so) (?:helps?|helpful|useful)", r"a customer who'?s actually",
+    r"(?:one|1)[- ]star(?: review)?(?:,?[^.!?]{0,5}|[.!]\s*)(?:really|very|so) (?:helps?|helpful|useful)", r"a customer who'?s actually",
+)
+
+# Round 16 (batches 16 and 17 read): the door shut in three words ("Already answered. See above.", "Policy is policy.",
+# "Yes, and?"), blame that names what they chose or could not manage, their English or their age, a mock promise to
+# rebuild everything "just for you", jokes at their expense, a threat dressed as a note, and gossip about "her".
+# Whole replies where a kind one shares the words ("Not our department, but I've passed it on").
+CONDESCENSION += (
+    r"already (?:answered|explained|escalated|replied)\.\s*(?:see above|wait)\b", r"(?:^|(?<=[.!?])\s*)(?:see above|wait)\.?$",
+    r"^not our (?:department|problem|issue|job|responsibility)\.?$", r"^(?:can't|cannot) help\.", r"\bpolicy is policy\b", r"^yes,? and\?",
+    r"^(?:refund|request|claim|complaint) (?:declined|denied|rejected)\.\s*(?:terms apply|no exceptions|final)",
+    r"(?:^|(?<=[.!?])\s*)noted\.\s*closing\b", r"\bnoted and closed\b", r"(?:^|(?<=[.!?])\s*)closing this now\.?$",
+    r"(?:that's|that is|it's|it is) (?:really|honestly|entirely|totally|kind of|rather) on you\b", r"\byou chose the cheapest\b",
+    r"if you could (?:manage|be bothered) to\b", r"know more about (?:our|the|this) \w+ than you", r"\bproper english\b",
+    r"ask a younger (?:relative|person|family member|friend|colleague)", r"(?:doesn't|does not|don't|do not) work by magic",
+    r"(?:i'm|i am|we're|we are) sure,? as an? \w+,? you (?:understand|know|appreciate)",
+    r"your little (?:mix-?up|mistake|error|slip|tantrum|rant|meltdown)", r"(?:we've|we have|i've|i have) skimmed\b",
+    r"(?:about )?as good as your (?:\w+ )?(?:spelling|grammar|english|driving|cooking)", r"your (?:review |message |post )?spelling\b",
+    r"(?:someone|somebody) needs a (?:new )?hobby", r"maybe (?:it's|its|it is|they're|he's|she's) protesting",
+    r"bet you(?:'re| are) glad you didn't", r"think of all the [\w-]+ you (?:got|get) done",
+    r"(?:i|we) can't fix everything\b", r"(?:i've|i have) been (?:on|here|working|up) since \d",
+    r"we(?:'ll| will) be in touch if (?:this|it) (?:continues|happens again|carries on)", r"we(?:'ll| will) remember this\b",
+    r"\bstall (?:her|him|them)\b", r"so (?:she|he)(?:'ll)? (?:stops|shuts up|goes away|gives up)\b", r"(?:she|he)(?:'ll| will) probably give up",
+    r"another (?:ombudsman|regulator|chargeback|complaint|refund) one\b", r"(?:she's|he's|she has|he has) posted on every\b",
+    r"can (?:someone|somebody) tell [A-Z]\w+ (?:his|her|their)\b", r"(?:^|(?<=[.!?])\s*)twice\.",
+    r"as (?:mentioned|said|explained|stated) in (?:literally |just about |pretty much )?every\b",
+)
+SARCASM_PHRASES += (
+    r"(?:rebuild|redesign|change|rewrite|reroute|rethink|reinvent) (?:the|our) (?:entire|whole) [\w ]{1,20}? just for you",
+    r"all the attention it deserves", r"(?:the|those|whoever) \w* ?who (?:definitely|clearly|obviously|apparently) caused",
+    r"you(?:'ve| have) (?:discovered|found) [^.!?]{1,30} at last", r"(?:i'm|i am|we're|we are) sure (?:they'll|they will) be perfect",
+    r"(?:we'll|we will) put that on (?:our|the) (?:website|homepage|posters?|billboards?|mugs?)", r"never happened (?:before )?in the history",
+    r"(?:^|(?<=[.!?])\s*)lucky you[!.]", r"(?:we'll|we will|i'll|i will) send (?:a|you a) (?:counsellor|therapist|search party|tissues?)\b",
+    r"(?:meeting|meet|live up to) your (?:premium|high|exacting|royal|lofty) standards", r"people used to (?:get married|live|manage|survive) (?:in|without)",
+    r"will survive without\b", r"the ['\"“‘]disaster['\"”’]",
 )
