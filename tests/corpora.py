@@ -135,6 +135,11 @@ BATCHES = (
     # with its sha256 at 08:22, copied unchanged (round 15's method, no round since) and scored once at 08:25:19 UTC.
     # Round 16 (2026-12-07 09:45 UTC): development data — its misses read into the families, trained on.
     Batch("batch 17", "DEVELOPMENT", ("heldout17/urgency.jsonl",), ("heldout17/replies.jsonl",), rules_read=False),
+    # Written blind 09:27–09:32 UTC by a session that opened only its brief (PROVENANCE.md in its folder; asked for 40
+    # near-miss kind replies among its 120), sealed with its sha256 at 09:32, copied unchanged after round 16 froze
+    # (1f590da) and scored once.
+    Batch("batch 18", HELD_OUT, ("heldout18/urgency.jsonl",), ("heldout18/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
