@@ -137,9 +137,8 @@ BATCHES = (
     Batch("batch 17", "DEVELOPMENT", ("heldout17/urgency.jsonl",), ("heldout17/replies.jsonl",), rules_read=False),
     # Written blind 09:27–09:32 UTC by a session that opened only its brief (PROVENANCE.md in its folder; asked for 40
     # near-miss kind replies among its 120), sealed with its sha256 at 09:32, copied unchanged after round 16 froze
-    # (1f590da) and scored once.
-    Batch("batch 18", HELD_OUT, ("heldout18/urgency.jsonl",), ("heldout18/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # (1f590da) and scored once at 10:05:48 UTC. Round 17 (10:06 UTC): development data — its misses read, trained on.
+    Batch("batch 18", "DEVELOPMENT", ("heldout18/urgency.jsonl",), ("heldout18/replies.jsonl",), rules_read=False),
 )
 
 

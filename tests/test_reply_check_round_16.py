@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from bot.rules import tone_model
 from bot.rules.reply_check import check_reply_text
+
+# The tone model loads in the background on first use; load it now (blocking), so these replies are read by the
+# families and the model together however this file is run.
+tone_model.available()
 
 
 @pytest.mark.parametrize("text, kind", [

@@ -191,10 +191,13 @@ WHEREABOUTS += (
     re.compile(r"\b(?:moved|upgraded|put|booked|checked)\s+you\s+(?:in)?to\s+(room \d{2,5})\b|\byou(?:'re| are)\s+in\s+(room \d{2,5})\b"
                r"|\byour room(?: number)?\s+(?:is\s+|will be\s+)(\d{3,5})\b", re.IGNORECASE),
     re.compile(r"\byou(?:'ll| will) be\s+((?:camping|away|travelling|traveling|abroad|on holiday)\b[^.!?]{0,30}?\b(?:from|between|until|till)\s+\d)"
-               r"|\bwhile you(?:'re| are) (away (?:in|at) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?,? \d)"
-               r"|\b(?:your|his|her|their) ((?:house|home|flat|place) will be empty)\b"
+               r"|\b(?:while |since )?you(?:'re| are|'ll be| will be) (away (?:on \w+ )?(?:in|at) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?,? (?:from )?(?:the )?\d)"
+               r"|\b(?:your|his|her|their|the) ((?:house|home|flat|place) will be empty)\b|\b((?:no one|no-one|nobody) will be (?:home|in))\b"
                r"|\b(key (?:is )?under the (?:mat|doormat|pot|plant ?pot|flowerpot|stone|bin))\b"
                r"|\b(arriving (?:on )?\w+day,? (?:and )?leaving)\b", re.IGNORECASE),
+    # … or where they are right now, seen by a tracker: "our driver can see you're at the fuel station by the A82 now"
+    # (round 17) — a place with a name, not a step of a form
+    re.compile(r"\b(?:can see|we see|shows?|tracking shows) (?:that )?you(?:'re| are) ((?:at|near|by) (?=[^.!?]{0,40}?[A-Z])[^.!?]{3,50}?) now\b"),
     re.compile(rf"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+){{0,2}}?(?:son|daughter|child|kid|grandson|granddaughter|boy|girl)\b"
                rf"[^.!?]{{0,80}}?\b({_SCHOOL})"
                rf"|\b[A-Z][a-z]+'s\b[^.!?]{{0,60}}?\b(?:to|at|from)\s+({_SCHOOL})"

@@ -164,6 +164,10 @@ IDENTITIES = (
     # A passport's machine-readable line: "P<GBRSMITH<<JOHN<<<" (round 9).
     ("passport number", re.compile(r"\b(P<[A-Z]{3}[A-Z<]{4,}\d*)"), 0),
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b"), 4),
+    # … partly masked, it still names the person's number: "your National Insurance number QQ 12 ** ** C" (round 17)
+    ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?[\d*•xX]{2} ?[\d*•xX]{2} ?[A-D])(?![\w*•])"), 2),
+    # A British driving licence number: the surname's first five letters, six digits, initials, a digit, two letters
+    ("driving licence number", re.compile(r"\b([A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2})\b"), 6),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])"), 4),
     ("identity number", re.compile(_ID_NAMES + r"(?: card)?,?(?: number| no\.?| #)?(?: as| of| to)?:?\s*(?:is\s+)?" + _ID_VALUE,
                                    re.IGNORECASE), 4),
@@ -180,7 +184,7 @@ IDENTITIES = (
 # CVV is the 3 digits on the back" name one without giving it.
 _SECRET_NAME = (r"\b(password (?:hint|reminder)|password|passcode|pass code|passphrase|"
                 # round 10: the code sent to the customer's phone, named by how it came ("the code we texted you")
-                r"(?:code|pin)(?= (?:that )?(?:we|i) (?:just )?(?:texted|sms'?e?d|sent (?:to )?(?:you\b|your (?:phone|mobile))))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+                r"(?:code|pin)(?= (?:that )?(?:we|i) (?:just )?(?:texted|sms'?e?d|sent(?= is\b| was\b| (?:to )?(?:you\b|your (?:phone|mobile)))))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
                 r"memorable (?:word|answer|information|date)|"
                 r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
                 # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
@@ -285,12 +289,16 @@ def _addresses(text: str):
             yield match.group(1).lower()
 
 
+# A number said to be the brand's own: "on our support number, +44 …", "our helpline: …" (round 17).
+OUR_LINE = re.compile(r"\bour (?:\w+ )?(?:number|line|helpline|hotline|phone line|whatsapp)\b[^.!?\d]{0,12}$", re.IGNORECASE)
+
+
 def _phones(text: str, allow: frozenset[str]):
     allowed = {re.sub(r"\D", "", entry) for entry in allow if not re.search(r"[A-Za-z@]", entry)}
     for match in NUMBER.finditer(text):
         raw = match.group().strip(" .-/")
         digits = re.sub(r"\D", "", raw)
-        if DATE.fullmatch(raw) or digits in allowed or _toll_free(digits):
+        if DATE.fullmatch(raw) or digits in allowed or _toll_free(digits) or OUR_LINE.search(text[max(0, match.start() - 40):match.start()]):
             continue
         international = raw.startswith(("+", "00")) and 8 <= len(digits) <= 15
         groups = [g for g in re.split(r"[ ().\-/]+", raw) if g]

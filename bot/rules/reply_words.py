@@ -282,3 +282,30 @@ SARCASM_PHRASES += (
     r"(?:meeting|meet|live up to) your (?:premium|high|exacting|royal|lofty) standards", r"people used to (?:get married|live|manage|survive) (?:in|without)",
     r"will survive without\b", r"the ['\"“‘]disaster['\"”’]",
 )
+
+# Round 17 (batch 18 read): blame put as a fact about them ("perhaps the instructions could have been clearer", "it
+# isn't really our job to remind you", "a slot you'll actually be home for"), "a business owner like yourself", "I
+# think we know how to pack a cake", a refund held until a review comes down, "so-called", a colleague asked to "deal
+# with this farmer", mock joy at their leaving, and wit at their expense ("bold strategy", "read your mind").
+CONDESCENSION += (
+    r"(?:perhaps|maybe) (?:the|your) (?:\w+ )?(?:instructions|details|address|directions|notes) could have been clearer", r"\bbold strategy\b",
+    r"never thought to\b", r"(?:really |quite |very )+simple once you", r"(?:don't|do not) (?:comment|respond|speak) to small (?:blogs|accounts|sites|publications)",
+    r"we did see the (?:first|other|previous|last) (?:one|two|three|four|five|\w+)", r"(?:isn't|is not) (?:really )?our job to",
+    r"can (?:someone|somebody)(?: in \w+)? (?:deal with|take|handle) this \w+", r"file it with (?:all )?the others",
+    r"(?:i'm|i am|we're|we are) sure an? [\w ]{1,25}? like yourself", r"go ahead and take us to", r"we have lawyers for this",
+    r"(?:i|we) think we know how to", r"(?:wouldn't|would not) have [\w ]{1,20}? if (?:you had|you'd|it had been (?:charged|used|installed|stored|fitted|kept))",
+    r"(?:will|'ll) be ignored\b", r"trying it on\b", r"(?:for|after) a freebie", r"shame you didn't",
+    r"(?:ask|get) (?:a friend|someone|somebody|a relative|a family member) (?:who speaks|who can speak|with better) english",
+    r"(?:^|(?<=[.!?])\s*)we won't keep you\.?$", r"should really have (?:had )?(?:backup|a backup|spare|a plan)",
+    r"is a choice\. we respect it", r"(?:^|(?<=[.!?])\s*)kind of\.$",
+    r"(?:refund|replacement|credit|voucher)[^.!?]{0,25}once (?:it's|it is|the review is|you've|you have) (?:removed|deleted|taken down|edited)",
+    r"in (?:my|our) (?:previous|last|earlier) (?:two|three|four|five|six|seven|eight|nine|ten|\d+) (?:replies|messages|emails|answers)",
+    r"please (?:don't|do not) reply to this (?:thread|post|tweet|message)\.?$", r"^(?:issue|case|ticket) closed\.",
+    r"you(?:'ll| will)? actually be (?:home|in|there|around)", r"most (?:customers|people) find the (?:wait|delay|price|fee|process) (?:reasonable|fine|acceptable|normal)",
+    r"\bso-called\b",
+)
+SARCASM_PHRASES += (
+    r"(?:wasn't|isn't|weren't|aren't) (?:quite )?(?:luxurious|fancy|posh|glamorous|grand|premium|special|exclusive) enough for you",
+    r"thanks for your (?:second|third|fourth|fifth|sixth|\w+th) (?:message|email|post|tweet|call) (?:today|this week|this morning)",
+    r"thrilled you(?:'ve| have) found a better", r"best of luck with them\b", r"(?:read|reading) your mind", r"bless you for trying",
+)

@@ -390,9 +390,11 @@ NOT_MINE += (r"\bi (?:not|no|did not|didn't) (?:buy|bought|order|ordered) (?:not
 # A fan's joke about their own habit, said as the post's last words: "stickers on my laptop, my bottle and my helmet.
 # I might have a problem" (round 14, batch 12) — "I might have a problem with my order" names one and stays.
 FIGURATIVE += (r"(?:i )?(?:might|may|think i) have a (?:slight |small |tiny )?problem(?=\s*(?:[.!]|😂|🤣|😅|🙈|$))",)
-# Round 16 (batches 16 and 17): a heater glowing red by a curtain, a chair that pinned someone's legs, a stronger dose
-# than theirs already taken; a cot's side that came down (round 16's model read "the cot side came down with my baby
-# asleep in it" as praise, near "BABY SLEPT 7 HOURS IN THE NEW SNUGRIDE": a thing that fell on a child is named now).
+# Rounds 16–17 (batches 16–18): a heater glowing red, legs pinned, a stronger dose taken, a cot side that came down; credit
+# opened in one's name, a payment "I never set up"; praise naming the complaint it did not need ("not one outage").
 HARM_VERBS += (r"came down",)
-SAFETY += (r"glowing (?:red|orange)", r"pinned (?:his|her|my|their|our) (?:legs?|arms?|hands?|fingers?|foot|feet)",
-           r"(?:higher|double|stronger) dose\b")
+SAFETY += (r"glowing (?:red|orange)", r"pinned (?:his|her|my|their|our) (?:legs?|arms?|hands?|fingers?|foot|feet)", r"(?:higher|double|stronger) dose\b")
+FRAUD += (r"(?:opened|took out|set up|applied for) (?:a |an )?[\w ]{0,25}?(?:account|loan|card|credit)[^.!?]{0,20}? in my (?:company's |business's )?name",
+          r"(?:account|card|loan|credit) i never (?:applied|asked|signed up) for")
+NOT_MINE += (r"(?:didn't|did not|never) set (?:that |it |this |them )?up",)
+PRAISE_FIGURES += (r"without (?:a |one )?(?:single )?(?:complaint|grumble|moan)", r"not (?:one|a single) (?:outage|problem|issue|fault|hiccup|complaint)")
