@@ -139,6 +139,11 @@ BATCHES = (
     # near-miss kind replies among its 120), sealed with its sha256 at 09:32, copied unchanged after round 16 froze
     # (1f590da) and scored once at 10:05:48 UTC. Round 17 (10:06 UTC): development data — its misses read, trained on.
     Batch("batch 18", "DEVELOPMENT", ("heldout18/urgency.jsonl",), ("heldout18/replies.jsonl",), rules_read=False),
+    # Written blind 10:06–10:10 UTC by a session that opened only its brief (PROVENANCE.md in its folder; 55 near-miss
+    # kind replies among its 120), sealed with its sha256 at 10:12, copied unchanged after round 17 froze (2c4262c) and
+    # scored once.
+    Batch("batch 19", HELD_OUT, ("heldout19/urgency.jsonl",), ("heldout19/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
