@@ -3,7 +3,7 @@ reason in a few words, from rules you can read here plus VADER sentiment as
 one signal. It only ever raises a conversation's priority, and never one
 staff set by hand; the priority shortens the SLA as it always did
 (bot.rules.sla.PRIORITY_FACTORS). The cue families are in
-bot.rules.urgency_words; bot.rules.urgency_model is the optional embedding
+bot.rules.urgency_words (and bot.rules.mood_words); bot.rules.urgency_model is the optional embedding
 model. tests/test_urgency.py prints the accuracy on every batch of labelled
 posts under its role (tests/corpora.py): the held-out one, written by someone
 who never saw these rules, apart from those it was tuned or trained on
@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.rules import urgency_model, urgency_words as words
+from bot.rules import mood_words, urgency_model, urgency_words as words
 from bot.rules.reply_words import ACRONYMS
 
 ORDER = ("low", "normal", "high", "urgent")
@@ -49,15 +49,15 @@ def _patterns():
             ("safety", _near(words.ALLERGY, words.ALLERGY_HARM)),
             ("fraud", _near(words.MONEY, words.NOT_MINE)))
     # Blanked before the cues are read (same length, so positions hold).
-    figurative = (_cues(words.PRAISE_FIGURES), _cues(words.FIGURATIVE + words.ROUTINE))
-    problem = re.compile("|".join(words.PROBLEM), re.IGNORECASE)
-    return urgent, harm, _cues(words.HIGH), figurative, _cues(words.PRAISE), problem, _cues(words.RESOLVED)
+    figurative = (_cues(mood_words.PRAISE_FIGURES), _cues(mood_words.FIGURATIVE + mood_words.ROUTINE))
+    problem = re.compile("|".join(mood_words.PROBLEM), re.IGNORECASE)
+    return urgent, harm, _cues(mood_words.HIGH), figurative, _cues(mood_words.PRAISE), problem, _cues(mood_words.RESOLVED)
 
 
 @lru_cache(maxsize=1)
 def _asides():
     """(a complaint said as small, a danger said in jest, who the customer is): round 6."""
-    return _cues(words.HEDGES), _cues(words.JEST), _cues(words.NEEDS)
+    return _cues(mood_words.HEDGES), _cues(mood_words.JEST), _cues(mood_words.NEEDS)
 
 
 def _plain(figures: tuple[re.Pattern, re.Pattern], text: str) -> str:
