@@ -141,9 +141,8 @@ BATCHES = (
     Batch("batch 18", "DEVELOPMENT", ("heldout18/urgency.jsonl",), ("heldout18/replies.jsonl",), rules_read=False),
     # Written blind 10:06–10:10 UTC by a session that opened only its brief (PROVENANCE.md in its folder; 55 near-miss
     # kind replies among its 120), sealed with its sha256 at 10:12, copied unchanged after round 17 froze (2c4262c) and
-    # scored once.
-    Batch("batch 19", HELD_OUT, ("heldout19/urgency.jsonl",), ("heldout19/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # scored once at 10:26:38 UTC. Round 18 (10:31 UTC): development data — its misses read, trained on.
+    Batch("batch 19", "DEVELOPMENT", ("heldout19/urgency.jsonl",), ("heldout19/replies.jsonl",), rules_read=False),
 )
 
 

@@ -152,3 +152,5 @@ ROUTINE += (r"blister ?packs?",)
 FIGURATIVE += (r"(?:i )?(?:might|may|think i) have a (?:slight |small |tiny )?problem(?=\s*(?:[.!]|😂|🤣|😅|🙈|$))",)
 # Round 17 (batch 18): praise naming the complaint it did not need ("without a single complaint", "not one outage").
 PRAISE_FIGURES += (r"without (?:a |one )?(?:single )?(?:complaint|grumble|moan)", r"not (?:one|a single) (?:outage|problem|issue|fault|hiccup|complaint)")
+# Round 18 (batch 19): "my son has discovered the washing machine. Alert the press." — the press called in jest.
+FIGURATIVE += (r"alert the (?:press|media|papers|authorities)",)

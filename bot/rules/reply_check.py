@@ -212,7 +212,9 @@ _NAMES = re.compile(r"@\w+|^\s*[A-Z][a-z]+(?=,)|(?<=[\w,] )[A-Z][a-z]+\b")
 # team", "we'd hate to lose you" (round 14: batches 13 and 14's good replies held as hostile).
 _PROTECTIVE = (r"\b(?:blocked|froze|frozen|cancelled|canceled|suspended) (?:the|your) (?:card|account|payment)s?\b|"
                r"\b(?:card|account|payment)s? (?:has |have )?(?:been |was |is )?(?:blocked|frozen|cancelled|canceled)\b|"
-               r"\bfraud (?:team|department|unit|check|checks|prevention)\b|"
+               r"\bfraud (?:team|department|unit|check|checks|prevention|specialists?|investigators?|advis[eo]rs?)\b|"
+               # … nor a customer's rights told them (round 18): "refer your complaint to the ombudsman", "raise a dispute"
+               r"\b(?:refer|escalate|take) your complaint to\b|\braise a dispute\b|\bif you(?:'re| are) not happy with\b|"
                r"\b(?:blocked|blacklisted|reported|removed) (?:the|this|that|these|those) (?:scam|spam|fake|phishing)\b")
 # … which is kind whatever the tone model hears in it: round 16's model heard "we've blacklisted the scam number that
 # texted you" (0.80) like "WE HAVE ALREADY REFUNDED YOU".

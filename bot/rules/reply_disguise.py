@@ -52,9 +52,18 @@ def _house_number(match: re.Match) -> str:
     return str(_UNITS.index(tens) + 1)
 
 
+# "double oh", "triple seven" (round 18: "oh seven seven double oh, nine double oh, three one two"), and four digits
+# in words after a card's "ending" or "starting" ("the card ending four one one one").
+_REPEATED = re.compile(rf"\b(double|triple)[\s-]+({DIGIT_WORD})\b", re.IGNORECASE)
+_CARD_END = re.compile(rf"\b((?:ending|starting|beginning)(?: in| with)? )({DIGIT_WORD}(?:[\s-]+{DIGIT_WORD}){{3}})\b", re.IGNORECASE)
+
+
 def undisguised(text: str) -> str:
     """`text` with spelled digits as digits and "name at host dot com" as an address."""
-    text = _HOUSE_NUMBER.sub(_house_number, _SPELLED.sub(_digits, text))
+    text = _SPELLED.sub(_digits, _REPEATED.sub(lambda m: " ".join([m.group(2)] * (2 if m.group(1).lower() == "double" else 3)), text))
+    # … a whole card spelled out is read above; only four words after "ending" are left for this
+    text = _CARD_END.sub(lambda m: m.group(1) + "".join(_DIGIT_WORDS[w.lower()] for w in re.split(r"[\s-]+", m.group(2))), text)
+    text = _HOUSE_NUMBER.sub(_house_number, text)
     return _AT_DOT.sub(lambda m: f"{_DOT.sub('.', m.group(1))}@{_DOT.sub('.', m.group(2))}", text)
 
 
@@ -186,12 +195,12 @@ WHEREABOUTS = (
 
 # Round 16 (batches 16 and 17): a hotel room by its number, dates away from home, a house left empty or its key's
 # hiding place, a named child's school or club with its day and time.
-_SCHOOL = r"(?:[A-Z][\w'-]*\s+){1,3}(?:Primary|Academy|High School|Secondary|Grammar|School|College|Nursery|Montessori)\b|Ysgol(?:\s+[A-Z][\w'-]*){1,4}"
+_SCHOOL = r"(?:[A-Z][\w'-]*\s+){1,3}(?:Primary|Academy|High School|High|Secondary|Grammar|School|College|Nursery|Montessori)\b|Ysgol(?:\s+[A-Z][\w'-]*){1,4}"
 WHEREABOUTS += (
     re.compile(r"\b(?:moved|upgraded|put|booked|checked)\s+you\s+(?:in)?to\s+(room \d{2,5})\b|\byou(?:'re| are)\s+in\s+(room \d{2,5})\b"
-               r"|\byour room(?: number)?\s+(?:is\s+|will be\s+)(\d{3,5})\b", re.IGNORECASE),
+               r"|\byour (?:hotel )?room(?: number)?,?\s+(?:is\s+|will be\s+)?(\d{3,5})\b", re.IGNORECASE),
     re.compile(r"\byou(?:'ll| will) be\s+((?:camping|away|travelling|traveling|abroad|on holiday)\b[^.!?]{0,30}?\b(?:from|between|until|till)\s+\d)"
-               r"|\b(?:while |since )?you(?:'re| are|'ll be| will be) (away (?:on \w+ )?(?:in|at) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?,? (?:from )?(?:the )?\d)"
+               r"|\b(?:you(?:'re| are|'ll be| will be)|is|are|will be) (away (?:on \w+ )?(?:in|at) [A-Z][\w'-]*(?: [A-Z][\w'-]*)?,? (?:from )?(?:the )?\d)"
                r"|\b(?:your|his|her|their|the) ((?:house|home|flat|place) will be empty)\b|\b((?:no one|no-one|nobody) will be (?:home|in))\b"
                r"|\b(key (?:is )?under the (?:mat|doormat|pot|plant ?pot|flowerpot|stone|bin))\b"
                r"|\b(arriving (?:on )?\w+day,? (?:and )?leaving)\b", re.IGNORECASE),
@@ -225,12 +234,13 @@ FINANCES = re.compile(r"\b(?:your|his|her|their)\s+(?:\w+\s+){0,2}?(salary|incom
                       r"\b[^.!?\n]{0,40}?(?:[$£€¥₹]\s?\d|\d[\d,.]*\s?(?:usd|gbp|eur|dollars|pounds|euros)\b)", re.IGNORECASE)
 
 
-# … the sum first: "based on your £42,000 salary", "your £28k income as a nurse" (round 16)
+# … the sum first: "based on your £42,000 salary", "your £28k income as a nurse" (round 16), "the £2,400 gambling
+# debt" (round 18: a debt by its kind, not a fee or a refund)
 FINANCES_SUM_FIRST = re.compile(r"\b(?:your|his|her|their)\s+(?:[$£€¥₹]\s?\d[\d,.]*k?|\d[\d,.]*k?\s?(?:usd|gbp|eur))\s+"
                                 r"(?:a year\s+|annual\s+|yearly\s+|monthly\s+)?(salary|income|wages|earnings|pension|savings|balance|debts?|"
-                                r"arrears|overdraft)\b", re.IGNORECASE)
+                                r"arrears|overdraft)\b|\bthe\s+[$£€]\s?\d[\d,.]*k?\s+(?:\w+\s+){0,2}?(debts?|arrears|overdraft)\b", re.IGNORECASE)
 
 
 def finances(text: str):
     for pattern in (FINANCES, FINANCES_SUM_FIRST):
-        yield from (match.group(1).lower() for match in pattern.finditer(text))
+        yield from (next(group for group in match.groups() if group).lower() for match in pattern.finditer(text))

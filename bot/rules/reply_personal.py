@@ -80,7 +80,14 @@ CARD_EXPIRY = re.compile(r"\b(?:card|ending|ends)\b[^.!?]{0,30}?\b(\d{4})\b[^.!?
                          r"valid (?:to|until|thru|through))(?: date)?\W{0,3}(?:is\W+)?\d{1,2}/\d{2,4}\b", re.IGNORECASE)
 
 
+# Its first digits beside its last: "the card ending 1111, starting 4111" (round 18) — most of a number told.
+CARD_BOTH_ENDS = re.compile(r"\b(?:starting|beginning)(?: with)? (\d{4,6})\b[^.!?]{0,30}?\bending(?: in| with)? (\d{4})\b|"
+                            r"\bending(?: in| with)? (\d{4})\b[^.!?]{0,30}?\b(?:starting|beginning)(?: with)? (\d{4,6})\b", re.IGNORECASE)
+
+
 def _cards(text: str):
+    for match in CARD_BOTH_ENDS.finditer(text):
+        yield match.group(2) or match.group(3)
     for match in CARD_MASKED.finditer(text):
         yield re.sub(r"\D", "", match.group())
     for match in CARD_EXPIRY.finditer(text):
@@ -166,6 +173,11 @@ IDENTITIES = (
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D])\b"), 4),
     # … partly masked, it still names the person's number: "your National Insurance number QQ 12 ** ** C" (round 17)
     ("national insurance number", re.compile(r"\b([A-Z]{2} ?\d{2} ?[\d*•xX]{2} ?[\d*•xX]{2} ?[A-D])(?![\w*•])"), 2),
+    # Round 18 (batch 19): "your ID number 12345678" (a national ID by no other name; "your order ID" is a reference),
+    # and a visa or permit with its end: "since your visa expires on 30 June" — a person's immigration status.
+    ("identity number", re.compile(r"\byour (?:national )?id (?:number|no\.?)\W{0,3}(?:is\W+)?(\d{6,12})\b", re.IGNORECASE), 6),
+    ("immigration status", re.compile(r"\byour (visa|residence permit|work permit|immigration status|asylum claim|refugee status|leave to remain)\b"
+                                      r"[^.!?]{0,20}?\b(?:expires|expired|ends|ended|runs out|ran out|was refused|is pending|has lapsed)", re.IGNORECASE), 0),
     # A British driving licence number: the surname's first five letters, six digits, initials, a digit, two letters
     ("driving licence number", re.compile(r"\b([A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2})\b"), 6),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])"), 4),
@@ -184,7 +196,7 @@ IDENTITIES = (
 # CVV is the 3 digits on the back" name one without giving it.
 _SECRET_NAME = (r"\b(password (?:hint|reminder)|password|passcode|pass code|passphrase|"
                 # round 10: the code sent to the customer's phone, named by how it came ("the code we texted you")
-                r"(?:code|pin)(?= (?:that )?(?:we|i) (?:just )?(?:texted|sms'?e?d|sent(?= is\b| was\b| (?:to )?(?:you\b|your (?:phone|mobile)))))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+                r"(?:code|pin)(?= (?:that )?(?:(?:we|i) (?:just )?(?:texted|sms'?e?d|sent(?= is\b| was\b| (?:to )?(?:you\b|your (?:phone|mobile))))|you (?:read out|gave|were given|received|got)))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
                 r"memorable (?:word|answer|information|date)|"
                 r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
                 # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
@@ -277,10 +289,16 @@ NEIGHBOUR = re.compile(r"\bneighbou?r\b[^.!?]{0,40}?\bat (?:number|no\.?|#) ?(\d
 def _addresses(text: str):
     yield from (match.group(1) for match in HOME_STREET.finditer(text))
     yield from (f"number {match.group(1)}" for match in NEIGHBOUR.finditer(text))
+    street_end = None
     for match in ADDRESS.finditer(text):
         public = PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE
-        if not public.search(text[max(0, match.start() - 60):match.start()]):
+        if public.search(text[max(0, match.start() - 60):match.start()]):
+            continue
+        # "14 Elm Road, Leeds LS6 2AB" is one address: its postcode is not a second finding (a new user's trial)
+        if match.group(1) or street_end is None or match.start() - street_end > 40:
             yield match.group(1) or "postcode"
+        if match.group(1):
+            street_end = match.end()
     for match in STREET_FIRST.finditer(text):
         if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
             yield (match.group(1) or match.group(2)).lower()

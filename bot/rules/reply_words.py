@@ -309,3 +309,24 @@ SARCASM_PHRASES += (
     r"thanks for your (?:second|third|fourth|fifth|sixth|\w+th) (?:message|email|post|tweet|call) (?:today|this week|this morning)",
     r"thrilled you(?:'ve| have) found a better", r"best of luck with them\b", r"(?:read|reading) your mind", r"bless you for trying",
 )
+
+# Round 18 (batch 19 read): the sting in one sentence of a kind reply ("if you'd chosen the premium slot this wouldn't
+# have happened", "please try to actually be in this time"), the customer's trade or age held against them, a
+# threat of a ban or of collectors "less friendly than us", a refusal that mocks ("it's only a choir rehearsal"), a
+# note meant for a colleague ("[internal] … clearly lying"), and the door shut ("Complaint closed. No further action.").
+CONDESCENSION += (
+    r"(?:anyone|anybody|those) who (?:bothers|bother|cares|care) to (?:look|read|check)", r"maybe a grandchild", r"tricky for older (?:customers|people|folk)",
+    r"an? (?:qualified|professional|experienced) [\w ]{1,20}? should (?:know|have known|understand)", r"turning yourself off and on",
+    r"if you(?:'d| had) (?:chosen|picked|paid for|booked|bought|gone for) [^.!?]{0,30}(?:this|it) (?:wouldn't|would not) have happened",
+    r"we did warn (?:everyone|you|customers)", r"not much we can do if you", r"meets the (?:legal )?minimum",
+    r"(?:i'm|i am|we're|we are) sure you(?:'ll| will) survive", r"^(?:complaint|issue|case|ticket) closed\.",
+    r"no further action\.?$", r"(?:any more|another) (?:messages?|posts?|comments?|emails?) like (?:this|that)", r"you(?:'ll| will) be banned",
+    r"oh no, an? (?:slightly|tiny|small|little)\b", r"no (?:reason|excuse) to be rude", r"(?:could|should|might) be a (?:bit|little|lot) more "
+    r"(?:organised|organized|careful|patient|polite|prepared)", r"for the last time\b", r"less friendly than us", r"try to actually\b",
+    r"most \w+ manage to\b", r"(?:it|your message) was a bit hard to follow", r"translation tool on your message", r"best of luck elsewhere",
+    r"(?:^|(?<=[.!?])\s*)we've done all we can\.", r"the only sensible one", r"(?:^|(?<=[.!?])\s*)(?:we're|we are) not worried\.?$",
+    r"go ahead and (?:contact|call|ring|email|report)", r"(?:closer|better|more) supervision would have", r"\[internal\]", r"(?:is|was) clearly lying",
+    r"if you (?:typed|spelled|wrote|entered) it (?:properly|correctly|right)", r"deciphering your", r"whether we want to keep (?:your account|you)",
+    r"for your \w+,? not us\.?$", r"pray for patience", r"sorry if anyone was offended",
+)
+SARCASM_PHRASES += (r"very helpful of you\.?$", r"sharing this with all your followers")

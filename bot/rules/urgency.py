@@ -193,6 +193,18 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     return rules
 
 
+def _as_said(text: str, quoted: str) -> str:
+    """The praise as the customer wrote it: a figure read as "great" ("🔥", "killing it") quoted as itself, and a word
+    the cue matched the start of quoted whole ("Lovely", not "Love") — a new user's trial (2026-12-07) saw “great”
+    quoted from posts that never said it."""
+    if quoted.lower() == "great" and not re.search(r"(?<!\w)great", text, re.IGNORECASE):
+        figure = _patterns()[3][0].search(text)
+        if figure:
+            return figure.group().strip()
+    whole = re.search(rf"(?<!\w){re.escape(quoted)}\w*", text, re.IGNORECASE)
+    return whole.group() if whole else quoted
+
+
 def _cue_doubted(like: urgency_model.Likeness | None) -> bool:
     """Both of the model's readers hear a routine post where a cue heard an emergency: the urgent head is
     far from sure and the four-class model finds it likelier routine or praise than trouble ("does the carbon
@@ -276,7 +288,7 @@ def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str)
     softened = praised and _CONTRAST.search(plain, praised.end())
     if praised and not softened and score >= 0.3 and not problem and posts_in_wait < 3 and not low_rating:
         # "Thanks for the quick refund!" is praise however the words look.
-        return Urgency("low", f"praise: “{praised.group().strip()}”"), False
+        return Urgency("low", f"praise: “{_as_said(text, praised.group().strip())}”"), False
     # A story that ends well: a problem, then "but they sorted it and it's been flawless since".
     ending = _ends_well(plain, found)
     if ending and posts_in_wait < 3 and not low_rating:
@@ -287,7 +299,7 @@ def _by_the_rules(text: str, posts_in_wait: int, rating: int | None, plain: str)
     # A few words among happy emoji ("👍👍 ta 👍"): VADER scores no emoji, so the praise is taken as said.
     if (praised and _EMOJI.search(text) and len(_WORD.findall(words_free(text))) <= SHORT_PRAISE and not problem
             and not _UNHAPPY_EMOJI.search(text) and not low_rating and posts_in_wait < 3):
-        return Urgency("low", f"praise: “{praised.group().strip()}”"), False
+        return Urgency("low", f"praise: “{_as_said(text, praised.group().strip())}”"), False
     if reasons:
         return Urgency("high", ", ".join(reasons)), named
     return Urgency("normal", ""), False

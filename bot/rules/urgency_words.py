@@ -257,3 +257,8 @@ SAFETY += (r"glowing (?:red|orange)", r"pinned (?:his|her|my|their|our) (?:legs?
 FRAUD += (r"(?:opened|took out|set up|applied for) (?:a |an )?[\w ]{0,25}?(?:account|loan|card|credit)[^.!?]{0,20}? in my (?:company's |business's )?name",
           r"(?:account|card|loan|credit) i never (?:applied|asked|signed up) for")
 NOT_MINE += (r"(?:didn't|did not|never) set (?:that |it |this |them )?up",)
+# Round 18 (batch 19): login codes the customer never asked for, a password changed and the customer locked out, a
+# stranger "claiming to be from" the brand.
+SAFETY += (r"leak(?:s|ed|ing)? gas",)  # "my fridge is leaking gas, smells strong" (a new user's trial)
+FRAUD += (r"codes?\b[^.!?]{0,25}?\bi (?:didn't|didnt|did not|never) (?:ask|request)(?:ed)?(?: for)?", r"claiming to be (?:from|with) ",
+          r"password (?:was |got |has been )?changed[^!?]{0,40}\blocked out|locked out[^!?]{0,40}\bpassword (?:was |got |has been )?changed")
