@@ -36,5 +36,5 @@ def empty_reply_problem(text: str) -> str | None:
     """Shared by every adapter's check_reply: nothing a customer could read."""
     if not text.translate(INVISIBLE).strip():
         return ("The reply has no visible text, so there is nothing to send (attached files are not "
-                "sent to the customer). Write the answer as text in this thread.")
+                "sent to the customer). Write the answer as text.")  # the thread or the composer: both read it
     return None

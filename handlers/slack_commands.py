@@ -2,6 +2,8 @@
 App Home dashboard."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import logging
 import re
 from typing import Callable
@@ -52,7 +54,9 @@ HELP = """*What `/social` can do* (conversation ids like `#42` are on each root)
 view where the platform allows (Threads); taking the 🙈 away shows it again."""
 _PRIVATE = re.compile(r"^\s*private\s+(\S+)\s+(.+)$", re.DOTALL | re.IGNORECASE)
 
-_CONV_ID = re.compile(r"^#?(\d+)$")
+# ASCII digits only ("#٣" is no id of ours), and few enough to fit the database's integer: "#99999999999999999999999"
+# was an OverflowError from SQLite (a new user's trial, 2026-12-07) — an id that long is no conversation either.
+_CONV_ID = re.compile(r"^#?([0-9]{1,18})$")
 _USER = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
@@ -145,9 +149,11 @@ def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dic
             return f"`{escape_for_slack(args[1])}` is not a person; mention them like @alice. Usage: `{usage}`"
         result = actions.assign(deps, conv_id, person.group(1), user, now)
     elif command == "snooze":
-        try:
-            duration = parse_duration(args[1]) if len(args) == 2 else None
+        try:  # "2H" as "2h"; "0m" is no snooze (it read as the default hour: a new user's trial, 2026-12-07)
+            duration = parse_duration(args[1].lower()) if len(args) == 2 else None
         except ValueError:
+            duration = timedelta(0)
+        if duration is not None and not duration:
             return f"`{escape_for_slack(args[1])}` is not a duration like 30m, 2h or 1d."
         result = actions.snooze(deps, conv_id, user, now, duration)
     elif command == "priority":

@@ -291,3 +291,18 @@ def test_praise_in_words_stops_the_model_raising(monkeypatch):
     monkeypatch.setattr(urgency_model, "likeness", lambda plain: sure_high)
     assert assess(ended_well).priority == "normal"
     assert assess("Lost my luggage on a work trip and nobody from your team has called me back").priority == "high"
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("@acme_support 🔥", "🔥"), ("absolutely killing it with the new range", "killing it"), ("Lovely staff", "Lovely"),
+    ("great service, thanks", "great"),
+])
+def test_praise_is_quoted_as_the_customer_wrote_it(text, quoted):
+    # A new user's trial (2026-12-07): all three of the first read `praise: “great”` or “Love”, words not in the post.
+    assert assess(text, use_model=False).reason == f"praise: “{quoted}”"
+
+
+def test_a_fridge_leaking_gas_is_urgent():
+    # A new user's trial (2026-12-07): left normal with no reason.
+    urgency = assess("@acme_support my fridge from you is leaking gas, smells strong in the kitchen", use_model=False)
+    assert urgency.priority == "urgent" and urgency.reason.startswith("safety")

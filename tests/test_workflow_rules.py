@@ -150,3 +150,27 @@ def test_public_replies_are_signed_with_the_staff_members_initials(bot, deps, cl
     deliver(deps, clock() + timedelta(seconds=5))
     [reply] = x_state.replies_to(tweet["id"])
     assert reply["text"] == "@quin It left our warehouse today, tracking by DM ^BB"  # Bob Builder
+
+
+@pytest.mark.parametrize("text", [
+    "resolve #99999999999999999999999", "audit #9223372036854775808", "assign #99999999999999999999999 <@U0BOB>",
+    "snooze #99999999999999999999999 2h", "priority #99999999999999999999999 high", "label #99999999999999999999999 vip",
+    "private #99999999999999999999999 hello", "resolve #٣", "reopen #３",
+])
+def test_an_id_too_long_or_in_other_digits_is_a_one_line_answer(bot, text):
+    # A new user's trial (2026-12-07): these were "Sorry, that failed on our side" with an OverflowError from SQLite
+    # in the log, and "#٣" (an Arabic-Indic three) resolved conversation #3.
+    answer = _command(bot, text)
+    assert "failed" not in answer and "\n" not in answer
+    assert "is not a conversation id like #42" in answer or answer.startswith("Usage: `/social")
+
+
+def test_a_snooze_of_nothing_is_refused_and_units_take_any_case(bot, deps, clock, x_state):
+    # A new user's trial (2026-12-07): "0m" snoozed for the default hour; "2H" was refused while "HIGH" was taken.
+    x_state.customer_mentions("oli", "@acme_support still broken", created_at=clock())
+    poll(deps, clock())
+    conv_id = _conversation(deps).id
+    for nothing in ("0m", "0h", "00m"):
+        assert _command(bot, f"snooze #{conv_id} {nothing}") == f"`{nothing}` is not a duration like 30m, 2h or 1d."
+    assert _conversation(deps).status != "snoozed"
+    assert "snoozed until" in _command(bot, f"snooze #{conv_id} 2H")

@@ -37,7 +37,7 @@ WHAT = {"reply_sent": "📤 replied publicly", "private_sent": "🔒 sent privat
 _NO_TEXT = {"claim", "unclaim", "assign", "resolve", "reopen", "snooze", "unsnooze", "priority", "sla_breach",
             "reply_privately", "like_sent", "unlike_sent", "hide_sent", "unhide_sent", "note", "label_added",
             "label_removed"}
-_OUTBOX = re.compile(r"^outbox (\d+)\b")
+_OUTBOX = re.compile(r"^outbox ([0-9]{1,18})\b")
 _OUTBOX_WORDS = re.compile(r"^outbox \d+:?\s*")
 # Entries whose text is a staff message as Slack wrote it (&amp; for &), not plain text.
 _MARKUP_ENDINGS = ("_queued", "_held")

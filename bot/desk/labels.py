@@ -51,6 +51,8 @@ def bad_name(name: str) -> str | None:
     """The one line refusing a label name, or None."""
     if NAME.match(name):
         return None
+    if not name:  # "/social queue label:" — nothing to quote (a new user's trial saw "`` is not a label name")
+        return f"Give a label name, e.g. `label:refund`; names use {RULE}."
     return f"`{escape_for_slack(name[:40])}` is not a label name: use {RULE}, e.g. `refund`."
 
 
