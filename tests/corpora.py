@@ -143,6 +143,11 @@ BATCHES = (
     # kind replies among its 120), sealed with its sha256 at 10:12, copied unchanged after round 17 froze (2c4262c) and
     # scored once at 10:26:38 UTC. Round 18 (10:31 UTC): development data — its misses read, trained on.
     Batch("batch 19", "DEVELOPMENT", ("heldout19/urgency.jsonl",), ("heldout19/replies.jsonl",), rules_read=False),
+    # Written blind 10:30–10:35 UTC by a session that opened only its brief (PROVENANCE.md in its folder; near-miss kind
+    # replies among its 120), sealed with its sha256 at 10:35, copied unchanged after round 18 froze (cc2dfe4) and
+    # scored once.
+    Batch("batch 20", HELD_OUT, ("heldout20/urgency.jsonl",), ("heldout20/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
