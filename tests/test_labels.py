@@ -51,7 +51,7 @@ def test_a_label_is_added_shown_on_the_root_removed_and_audited(bot, deps, slack
     assert _command(bot, "label #1 -refund") == "#1 has no label `refund`."
     root = all_text(_root_of(slack_state, "@carol"))
     assert "`refund`" not in root and "🏷️ `vip`" in root
-    assert _command(bot, "label #1") == ("#1 has the labels `vip`. Add one with `/social label #42 NAME` "
+    assert _command(bot, "label #1") == ("#1 has the label `vip`. Add one with `/social label #42 NAME` "
                                          "(1–32 characters of a-z, 0-9 and -).").replace("#42", "#1")
     audit = _command(bot, "audit #1")
     assert "<@U0ALICE> 🏷️ added the label `refund`" in audit and "<@U0ALICE> 🏷️ removed the label `refund`" in audit
@@ -96,7 +96,7 @@ def test_only_publishers_change_labels_anyone_may_look(bot, deps, carol):
     assert _labels(deps) == []
     assert _command(bot, "label #1 refund", user="U0ALICE") == "#1 now has the label `refund`."
     assert _command(bot, "label #1 -refund", user="U0BOB").startswith("Only people who may speak for the brand")
-    assert _command(bot, "label #1", user="U0BOB").startswith("#1 has the labels `refund`.")
+    assert _command(bot, "label #1", user="U0BOB").startswith("#1 has the label `refund`.")
     assert "@carol" in _command(bot, "queue label:refund", user="U0BOB")
 
 

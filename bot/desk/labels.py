@@ -104,7 +104,8 @@ def describe(session: Session, conv_id: int) -> str:
     if conv is None:
         return f"There is no conversation #{conv_id}."
     have = ", ".join(f"`{label.name}`" for label in conv.labels)
-    line = f"#{conv_id} has the labels {have}." if have else f"#{conv_id} has no labels."
+    line = (f"#{conv_id} has the label{'s' if len(conv.labels) > 1 else ''} {have}." if have
+            else f"#{conv_id} has no labels.")
     return line + (_suggestion(conv) or f" Add one with `/social label #{conv_id} NAME` ({RULE}).")
 
 
