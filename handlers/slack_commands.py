@@ -2,8 +2,6 @@
 App Home dashboard."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import logging
 import re
 from typing import Callable
@@ -149,12 +147,14 @@ def _act(deps: Deps, command: str, args: list[str], user: str, now, context: dic
             return f"`{escape_for_slack(args[1])}` is not a person; mention them like @alice. Usage: `{usage}`"
         result = actions.assign(deps, conv_id, person.group(1), user, now)
     elif command == "snooze":
-        try:  # "2H" as "2h"; "0m" is no snooze (it read as the default hour: a new user's trial, 2026-12-07)
-            duration = parse_duration(args[1].lower()) if len(args) == 2 else None
-        except ValueError:
-            duration = timedelta(0)
-        if duration is not None and not duration:
-            return f"`{escape_for_slack(args[1])}` is not a duration like 30m, 2h or 1d."
+        duration = None  # the default snooze
+        if len(args) == 2:
+            try:  # "2H" as "2h"
+                duration = parse_duration(args[1].lower())
+            except ValueError:
+                pass
+            if not duration:  # unreadable, or "0m": no snooze (a new user's trial saw "0m" snooze the default hour)
+                return f"`{escape_for_slack(args[1])}` is not a duration like 30m, 2h or 1d."
         result = actions.snooze(deps, conv_id, user, now, duration)
     elif command == "priority":
         priority = args[1].lower()

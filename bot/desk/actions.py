@@ -106,7 +106,7 @@ def reopen(deps: Deps, conv_id: int, actor: str, now: datetime) -> ActionResult:
 
 
 def snooze(deps: Deps, conv_id: int, actor: str, now: datetime, duration: timedelta | None = None) -> ActionResult:
-    until = now + (duration or deps.settings.snooze_default)
+    until = now + (deps.settings.snooze_default if duration is None else duration)
 
     def apply(conv):
         transitions.snooze(conv, until, now, deps.policy)

@@ -58,6 +58,11 @@ _REPEATED = re.compile(rf"\b(double|triple)[\s-]+({DIGIT_WORD})\b", re.IGNORECAS
 _CARD_END = re.compile(rf"\b((?:ending|starting|beginning)(?: in| with)? )({DIGIT_WORD}(?:[\s-]+{DIGIT_WORD}){{3}})\b", re.IGNORECASE)
 
 
+def first_group(match: re.Match) -> str:
+    """What matched, from a pattern of alternatives that each keep their own group."""
+    return next(group for group in match.groups() if group)
+
+
 def undisguised(text: str) -> str:
     """`text` with spelled digits as digits and "name at host dot com" as an address."""
     text = _SPELLED.sub(_digits, _REPEATED.sub(lambda m: " ".join([m.group(2)] * (2 if m.group(1).lower() == "double" else 3)), text))
@@ -162,7 +167,7 @@ ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?
 
 def health(text: str):
     for match in HEALTH.finditer(text):
-        yield next(group for group in match.groups() if group).lower()
+        yield first_group(match).lower()
     for match in LETTER.finditer(text):
         yield match.group(1).lower()
     yield from (match.group(1).lower() for match in _said(ALLERGIES + DIAGNOSED, text))
@@ -219,7 +224,7 @@ WHEREABOUTS += (
 def whereabouts(text: str):
     # as written: "checked into the Seaview Hotel until"
     for match in _said(WHEREABOUTS, text):
-        yield " ".join(next(group for group in match.groups() if group).split()[:6])
+        yield " ".join(first_group(match).split()[:6])
 
 
 def codes_given(text: str):
@@ -243,4 +248,4 @@ FINANCES_SUM_FIRST = re.compile(r"\b(?:your|his|her|their)\s+(?:[$£€¥₹]\s?
 
 def finances(text: str):
     for pattern in (FINANCES, FINANCES_SUM_FIRST):
-        yield from (next(group for group in match.groups() if group).lower() for match in pattern.finditer(text))
+        yield from (first_group(match).lower() for match in pattern.finditer(text))

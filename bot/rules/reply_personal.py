@@ -256,13 +256,13 @@ PUBLIC_POSTCODE = re.compile(_PLACES + r"[^.!?]{0,40}$", re.IGNORECASE)
 
 def _uk_accounts(text: str):
     for match in UK_ACCOUNT.finditer(text):
-        yield re.sub(r"\D", "", next(group for group in match.groups() if group))
+        yield re.sub(r"\D", "", disguise.first_group(match))
 
 
 def _identities(text: str):
     for what, pattern, needs in IDENTITIES:
         for match in pattern.finditer(text):
-            digits = re.sub(r"\D", "", next(group for group in match.groups() if group))
+            digits = re.sub(r"\D", "", disguise.first_group(match))
             if len(digits) >= needs:
                 yield what, digits
 
@@ -291,20 +291,20 @@ def _addresses(text: str):
     yield from (f"number {match.group(1)}" for match in NEIGHBOUR.finditer(text))
     street_end = None
     for match in ADDRESS.finditer(text):
-        public = PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE
-        if public.search(text[max(0, match.start() - 60):match.start()]):
+        if _placed(PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE, text, match):
             continue
         # "14 Elm Road, Leeds LS6 2AB" is one address: its postcode is not a second finding (a new user's trial)
         if match.group(1) or street_end is None or match.start() - street_end > 40:
             yield match.group(1) or "postcode"
         if match.group(1):
             street_end = match.end()
-    for match in STREET_FIRST.finditer(text):
-        if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
-            yield (match.group(1) or match.group(2)).lower()
-    for match in FLAT.finditer(text):
-        if not PUBLIC_PLACE.search(text[max(0, match.start() - 60):match.start()]):
-            yield match.group(1).lower()
+    for pattern in (STREET_FIRST, FLAT):
+        yield from (disguise.first_group(match).lower() for match in pattern.finditer(text) if not _placed(PUBLIC_PLACE, text, match))
+
+
+def _placed(place: re.Pattern, text: str, match: re.Match) -> bool:
+    """A shop's or an office's address, its place named just before it ("our Leeds branch at …")."""
+    return bool(place.search(text[max(0, match.start() - 60):match.start()]))
 
 
 # A number said to be the brand's own: "on our support number, +44 …", "our helpline: …" (round 17).

@@ -159,13 +159,14 @@ def assess(text: str, posts_in_wait: int = 1, rating: int | None = None, use_mod
     # cot side came down with my baby asleep in it" read like the pet posts).
     # A complaint the rules named ("thinking of cancelling", "who trains your staff") is not lowered by the
     # model: only a post raised by its tone alone (capitals, VADER) may be joy ("I AM SCREAMING").
-    # A danger a cue named and the model doubted is lowered to praise only where praise is said in words ("my lawyer
-    # friend recommended you"): round 16 found "the stair gate came down on his fingers" read as praise, near "much
-    # appreciated for holding the gate for us" (round 15's model too).
-    doubted = like is not None and cue is not None and not _patterns()[4].search(plain)
+    # A post a danger cue named, the cue set aside (doubted by the model, or read as mended or in jest), is lowered to
+    # praise only where praise is said in words ("my lawyer friend recommended you"): round 16 found "the stair gate
+    # came down on his fingers" read as praise, near "much appreciated for holding the gate for us" (round 15's model
+    # too). Jest without praise words stays normal too ("the rollercoaster nearly killed me (emotionally)").
+    cue_set_aside = cue is not None and not _patterns()[4].search(plain)
     if (like.praise >= urgency_model.PRAISE_AT and like.chances.get("low", 0.0) >= like.chances.get("urgent", 0.0)
             and like.urgent < urgency_model.LOWER_BELOW and posts_in_wait < 3 and not _low_rating(rating) and not named
-            and not doubted):
+            and not cue_set_aside):
         return Urgency("low", f"reads like praise: “{_shorten(like.nearest_by_class['low'])}”")
     if like.praise >= urgency_model.QUIET_AT:
         # It might be praise ("I named my cat after your mascot"): the model raises nothing — and capitals or a
