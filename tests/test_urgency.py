@@ -191,8 +191,8 @@ def test_the_model_raises_what_no_cue_catches_and_names_its_nearest_example():
 @pytest.mark.skipif(not HAS_MODEL, reason="socialdesk[nlp] is not installed")
 def test_a_safety_post_that_reads_a_little_like_praise_is_never_lowered():
     # Round 16's model reads the cot post like praise ("BABY SLEPT 7 HOURS …", 0.65) and round 15's read the stair
-    # gate post so: a cue names the cot now, and a danger a cue named that the model doubts is never lowered to
-    # praise unless praise is said in words.
+    # gate post so: a cue names the cot now, and a post a danger cue named (the cue doubted, mended or in jest) is
+    # never lowered to praise unless praise is said in words.
     assert assess("the cot side came down with my baby asleep in it").priority == "urgent"
     assert assess("The stair gate came down on his fingers").priority != "low"
     assert assess("The stair gate came down on his fingers", use_model=False).priority == "urgent"
