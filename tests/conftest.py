@@ -20,8 +20,8 @@ from bot.store.models import Base
 from sandbox.serve import BackgroundServer
 from sandbox.slack_signing import event_envelope, json_request
 
-# The emulators' fixtures, and the clock shift's hooks and fixture (each module says why).
-pytest_plugins = ["tests.emulators", "tests.clock_shifting", "tests.compile_once"]
+# The emulators' fixtures, the clock shift's hooks and fixture, and the shared caches (each module says why).
+pytest_plugins = ["tests.emulators", "tests.clock_shifting", "tests.compile_once", "tests.vector_cache"]
 
 SCRUBBED_PREFIXES = ("SLACK_", "X_", "META_", "TRUSTPILOT_", "INSTAGRAM_", "GRAPH_", "SLA_", "ESCALAT", "BUSINESS_",
                      "REPLY_", "SNOOZE_", "POLL_", "BACKFILL", "DELIVERY_", "TIMEZONE", "HOLIDAYS", "PORT",

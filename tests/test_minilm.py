@@ -87,3 +87,23 @@ def test_numpy_reads_with_one_thread_once_the_reader_is_loaded():
     minilm.reader()(["the heater started smoking and melted the plug"])
     blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(pool["num_threads"] == 1 for pool in blas), blas
+
+
+@needs_reader
+def test_the_suites_vector_cache_gives_the_readers_own_rows_and_forgets_them_when_the_code_changes(tmp_path):
+    # tests/vector_cache.py: what the corpus tests read through must be exactly what the reader says.
+    from tests.vector_cache import _Store
+    texts = ["the heater started smoking", "", "thanks so much, all sorted", "the heater started smoking"]
+    read = minilm.reader()
+    first = _Store(read, tmp_path / "v.sqlite3", b"code one")(texts)
+    assert np.array_equal(first, read(texts))
+
+    def unread(_texts):
+        raise AssertionError("read again")
+    assert np.array_equal(_Store(unread, tmp_path / "v.sqlite3", b"code one")(texts), first)
+    asked = []
+    changed = _Store(lambda batch: asked.append(list(batch)) or read(batch), tmp_path / "v.sqlite3", b"code two")
+    assert np.array_equal(changed(texts), first) and asked == [texts]
+    asked.clear()  # code one's rows went when code two came: asked again
+    back = _Store(lambda batch: asked.append(list(batch)) or read(batch), tmp_path / "v.sqlite3", b"code one")
+    assert np.array_equal(back(texts[:1]), first[:1]) and asked == [texts[:1]]
