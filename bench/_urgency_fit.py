@@ -154,33 +154,38 @@ def train_tone(texts: list[str], bad: list[bool], features) -> dict:
     return saved
 
 
-def lobo_replies(bad_at: tuple[float, ...]) -> list[str]:
-    """The reply check as shipped (families, then the tone model at each BAD_AT)
-    on each batch, its tone model trained on the other batches."""
-    import numpy as np
+def lobo_replies(lines: tuple[tuple[float, float], ...], folds: tuple[str, ...] = ()) -> list[str]:
+    """The reply check as shipped (families, then the tone model) on each
+    batch, its model trained on the other batches, at each (BAD_AT, KIND_AT).
+    folds: only the batches so named (each still trained on all the others)."""
     from bot.rules import reply_check, tone_model
     rows = replies()
-    tone = [i for i, (label, _, _) in enumerate(rows) if label in ("ok", "bad_tone")]
-    features = tone_model.features([rows[i][1] for i in tone])
-    held: dict[tuple[float, int], Counter] = {}
-    for n in sorted({b for _, _, b in rows}):
-        rest = [k for k, i in enumerate(tone) if rows[i][2] != n]
-        saved = train_tone([rows[tone[k]][1] for k in rest], [rows[tone[k]][0] == "bad_tone" for k in rest], features[rest])
-        model = tone_model._Model(np.array(saved["weights"]), np.array(saved["bias"]), tuple(saved["bad_examples"]),
-                                  tone_model.urgency_model.unpack(saved["example_vectors"], len(saved["bad_examples"])))
-        for at in bad_at:  # a line, or (the line, the line for short replies)
-            long_at, short_at = at if isinstance(at, tuple) else (at, at)
-            with mock.patch.object(tone_model, "_ready", lambda model=model: model), \
-                    mock.patch.object(tone_model, "BAD_AT", long_at), mock.patch.object(tone_model, "BAD_AT_SHORT", short_at):
-                held[(at, n)] = Counter((label, bool(found)) for label, text, b in rows if b == n
-                                        for found in [reply_check.check_reply_text(text)])
+    tone = [k for k, (label, _, _) in enumerate(rows) if label in ("ok", "bad_tone")]
+    features = tone_model.features([rows[k][1] for k in tone])
     names = [batch.title for batch in development()]
+    scored = [n for n, name in enumerate(names) if not folds or name.split(" (")[0] in folds]
+    held: dict[tuple, Counter] = {}
+    read: dict[str, object] = {}  # each reply's features read once for every fold and line (a reply's are its own)
+
+    def row(text, _read=tone_model._row.__wrapped__):
+        return read[text] if text in read else read.setdefault(text, _read(text))
+    for n in scored:
+        rest = [i for i, k in enumerate(tone) if rows[k][2] != n]
+        model = tone_model.from_saved(train_tone([rows[tone[i]][1] for i in rest], [rows[tone[i]][0] == "bad_tone" for i in rest],
+                                                 features[rest]))
+        for at in lines:
+            bad_at, kind_at = at
+            with mock.patch.object(tone_model, "_ready", lambda model=model: model), mock.patch.object(tone_model, "_row", row), \
+                    mock.patch.object(tone_model, "BAD_AT", bad_at), mock.patch.object(tone_model, "KIND_AT", kind_at):
+                held[(at, n)] = Counter((label, bool(found) if label != "personal_data" else any(x.personal for x in found))
+                                        for label, text, b in rows if b == n
+                                        for found in [reply_check.check_reply_text(text)])
     out = []
-    for at in bad_at:
-        out.append(f"tone model at BAD_AT {at}:" if not isinstance(at, tuple)
-                   else f"tone model at BAD_AT {at[0]}, under {tone_model.SHORT_WORDS} words {at[1]}:")
-        for n, name in [*enumerate(names), (None, "POOLED")]:
-            seen = sum((held[(at, b)] for b in range(len(names)) if n in (None, b)), Counter())
+    for at in lines:
+        out.append(f"tone model at BAD_AT {at[0]} (under {tone_model.SHORT_WORDS} words {tone_model.BAD_AT_SHORT}), "
+                   f"KIND_AT {at[1]}:")
+        for n, name in [*((b, names[b]) for b in scored), (None, "POOLED")]:
+            seen = sum((held[(at, b)] for b in scored if n in (None, b)), Counter())
             parts = [f"{what} held {seen[(label, True)]}/{seen[(label, True)] + seen[(label, False)]} "
                      f"= {seen[(label, True)] / max(seen[(label, True)] + seen[(label, False)], 1):.1%}"
                      for label, what in (("bad_tone", "bad tone"), ("ok", "good"), ("personal_data", "personal data"))]

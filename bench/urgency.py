@@ -8,6 +8,8 @@ Run:   .venv/bin/python bench/urgency.py            ms/post and memory, rules al
                                                     urgent head at other thresholds), each batch scored by
                                                     models trained on the others; per batch and pooled, with
                                                     confusion; then the reply check's tone model the same way
+       .venv/bin/python bench/urgency.py --lobo-replies ["batch 20" …]   the reply check's part alone (only the
+                                                    folds named, each trained on all the others)
        .venv/bin/python bench/urgency.py --train    writes bot/rules/urgency_model.json and
                                                     tone_model.json from every development batch
                                                     (needs socialdesk[nlp])
@@ -78,7 +80,7 @@ def train() -> None:
 
 
 def lobo() -> None:
-    from bot.rules import tone_model, urgency
+    from bot.rules import urgency
     from tests.corpora import development
     _need_model()
     started = time.perf_counter()
@@ -100,9 +102,18 @@ def lobo() -> None:
             if not pairs:  # a batch of replies only (the plain staff replies)
                 continue
             print("  " + f.line(name, f.figures(pairs), confusion=n is None or n == len(names) - 1))
-    for line in f.lobo_replies((0.7, 0.75, 0.8, 0.85, 0.93, (0.75, 0.93), (tone_model.BAD_AT, tone_model.BAD_AT_SHORT))):
-        print(line)
+    lobo_replies()
     print(f"({time.perf_counter() - started:.0f} s; load average {os.getloadavg()[0]:.1f})")
+
+
+def lobo_replies() -> None:
+    """The reply check's part of --lobo alone; names after it (`"batch 20" "batch 21"`) score only those folds."""
+    from bot.rules import tone_model
+    _need_model()
+    shipped = (tone_model.BAD_AT, tone_model.KIND_AT)
+    sweep = [shipped, *((shipped[0], kind_at) for kind_at in (0.8, 0.85, 0.9, 0.95, 1.01))]
+    for line in f.lobo_replies(tuple(dict.fromkeys(sweep)), tuple(sys.argv[2:])):
+        print(line)
 
 
 def _rss_mib() -> float:
@@ -151,4 +162,4 @@ def _per_post(texts: list[str], use_model: bool) -> list[float]:
 
 
 if __name__ == "__main__":
-    {"--train": train, "--lobo": lobo}.get(sys.argv[1] if len(sys.argv) > 1 else "", bench)()
+    {"--train": train, "--lobo": lobo, "--lobo-replies": lobo_replies}.get(sys.argv[1] if len(sys.argv) > 1 else "", bench)()

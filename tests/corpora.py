@@ -145,13 +145,12 @@ BATCHES = (
     Batch("batch 19", "DEVELOPMENT", ("heldout19/urgency.jsonl",), ("heldout19/replies.jsonl",), rules_read=False),
     # Written blind 10:30–10:35 UTC by a session that opened only its brief (PROVENANCE.md in its folder; near-miss kind
     # replies among its 120), sealed with its sha256 at 10:35, copied unchanged after round 18 froze (cc2dfe4) and
-    # scored once at 10:50:52 UTC.
-    Batch("batch 20", HELD_OUT, ("heldout20/urgency.jsonl",), ("heldout20/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # scored once at 10:50:52 UTC. Round 19 (2026-12-07 12:40 UTC): development data — its misses read, trained on.
+    Batch("batch 20", "DEVELOPMENT", ("heldout20/urgency.jsonl",), ("heldout20/replies.jsonl",), rules_read=False),
     # Written blind 10:51–10:59 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed with
-    # its sha256 at 11:02, copied unchanged on round 18's method (cc2dfe4, no round since) and scored once.
-    Batch("batch 21", HELD_OUT, ("heldout21/urgency.jsonl",), ("heldout21/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # its sha256 at 11:02, copied unchanged on round 18's method (cc2dfe4, no round since) and scored once at
+    # 11:07:01 UTC. Round 19 (2026-12-07 12:40 UTC): development data — its misses read, trained on.
+    Batch("batch 21", "DEVELOPMENT", ("heldout21/urgency.jsonl",), ("heldout21/replies.jsonl",), rules_read=False),
 )
 
 

@@ -154,3 +154,5 @@ FIGURATIVE += (r"(?:i )?(?:might|may|think i) have a (?:slight |small |tiny )?pr
 PRAISE_FIGURES += (r"without (?:a |one )?(?:single )?(?:complaint|grumble|moan)", r"not (?:one|a single) (?:outage|problem|issue|fault|hiccup|complaint)")
 # Round 18 (batch 19): "my son has discovered the washing machine. Alert the press." — the press called in jest.
 FIGURATIVE += (r"alert the (?:press|media|papers|authorities)",)
+# Round 19 (batch 20): calories burned are exercise, not a fire ("@FitTrack says I burned 400 calories").
+FIGURATIVE += (r"burn(?:ed|t|s|ing)? (?:off )?(?:\d+|some|loads of|a few hundred|all those) (?:k?cal(?:orie)?s?)",)

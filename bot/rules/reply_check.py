@@ -71,11 +71,11 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
     if not any(f.kind == "blame" for f in found):
         found += [Finding("hostile", why) for why in _hostile(ours)]
-    if not any(not f.personal for f in found) and not kind_words(text) and not PROTECTIVE.search(text):
+    if not any(not f.personal for f in found) and not PROTECTIVE.search(text):
         # No phrase family matched: the tone model (socialdesk[nlp]) may still hear
-        # sarcasm or condescension in new words — never over an apology.
+        # sarcasm or condescension in new words — over an apology only when surer still.
         heard = tone_model.bad_tone(ours)
-        if heard is not None and heard[0] >= tone_model.line(ours):
+        if heard is not None and heard[0] >= tone_model.line(ours, kind=kind_words(text)):
             found.append(Finding("tone", f"reads like “{heard[1][:80]}” ({heard[0]:.0%})"))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.found.lower()): f for f in found}
     return tuple(unique.values())

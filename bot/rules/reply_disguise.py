@@ -162,6 +162,12 @@ DIAGNOSED += (re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:severe\s+
                          re.IGNORECASE))
 # Round 16 (batch 17): a condition noted on the customer's file ("we've noted your wheelchair use and epilepsy on the file").
 DIAGNOSED += (re.compile(rf"\b(?:noted|recorded|logged|flagged|added)\s+your\b[^.!?]{{0,40}}?\b({_DIAGNOSIS})\b{_NOT_SOMEONES}", re.IGNORECASE),)
+# Round 19 (batches 20 and 21): a recovery or a stay in hospital with its dates, a condition on the customer's account.
+DIAGNOSED += (re.compile(r"\brecovering from (?:his|her|their|your) ((?:\w+ )?(?:surgery|operation|stroke|heart attack|chemo\w*))\b", re.IGNORECASE),
+              re.compile(r"\b(?:off|signed off|on leave)\b[^.!?]{0,25}?\bafter (?:a|her|his|their) (miscarriage|stroke|heart attack|surgery|"
+                         r"operation|breakdown)\b", re.IGNORECASE),
+              re.compile(r"\b(?:you were|you've been|he was|she was) (in hospital) (?:from|between|until|for)\b", re.IGNORECASE),
+              re.compile(r"\b(?:flagged|registered|noted) (?:for|as having|as) (hearing loss|sight loss|a disability|disabled)\b", re.IGNORECASE))
 ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
 
 
@@ -221,6 +227,20 @@ WHEREABOUTS += (
 )
 
 
+# Round 19 (batches 20 and 21): a home left empty or unattended, said of theirs ("your flat's empty then anyway", "the
+# house will be locked and empty from Saturday"), a named place they are away in ("while you're all in Lanzarote"),
+# dates away beside "while you're away", someone's parent on their own.
+WHEREABOUTS += (
+    re.compile(r"(?<!\bour )\b((?:house|home|flat|place|property|restaurant)(?:'s| is| will be)\s+(?:\w+\s+(?:and\s+)?){0,3}?(?:empty|unattended))\b",
+               re.IGNORECASE),
+    re.compile(r"\bwhile (?:you're|you are|they're|you'll be|you will be)\s+(?:all\s+)?(?:away\s+)?((?:in|at) [A-Z][\w'-]+)"),
+    re.compile(r"\b((?:from|between)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:\w+\s+)?(?:to|and|until|till|-)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?)"
+               r"(?:\s+\w+)?[^.!?]{0,20}?\bwhile (?:you're|you are) away\b", re.IGNORECASE),
+    re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+)?((?:mum|mom|mother|dad|father|nan|gran|grandma|grandad|grandmother|grandfather)"
+               r"\b[^.!?]{0,40}?\b(?:on (?:his|her|their) own|alone|by (?:him|her)self)\b)", re.IGNORECASE),
+)
+
+
 def whereabouts(text: str):
     # as written: "checked into the Seaview Hotel until"
     for match in _said(WHEREABOUTS, text):
@@ -236,7 +256,7 @@ def codes_given(text: str):
 # was £3,204.17" (round 9, batch 8). A refund or a price is the brand's own money and names no one's finances.
 FINANCES = re.compile(r"\b(?:your|his|her|their)\s+(?:\w+\s+){0,2}?(salary|income|wages|earnings|pension|savings|"
                       r"(?:account |bank |current )?balance|debts?|arrears|overdraft|credit (?:score|limit|rating)|net worth)"
-                      r"\b[^.!?\n]{0,40}?(?:[$£€¥₹]\s?\d|\d[\d,.]*\s?(?:usd|gbp|eur|dollars|pounds|euros)\b)", re.IGNORECASE)
+                      r"\b[^.!?\n]{0,40}?(?:[$£€¥₹₦₱]\s?\d|\d[\d,.]*\s?(?:usd|gbp|eur|dollars|pounds|euros)\b)", re.IGNORECASE)
 
 
 # … the sum first: "based on your £42,000 salary", "your £28k income as a nurse" (round 16), "the £2,400 gambling
@@ -246,6 +266,16 @@ FINANCES_SUM_FIRST = re.compile(r"\b(?:your|his|her|their)\s+(?:[$£€¥₹]\s?
                                 r"arrears|overdraft)\b|\bthe\s+[$£€]\s?\d[\d,.]*k?\s+(?:\w+\s+){0,2}?(debts?|arrears|overdraft)\b", re.IGNORECASE)
 
 
+# Round 19 (batches 20 and 21): a debt by what is owed ("Josh still owes £312", "£1,240 in arrears", "the outstanding
+# balance is £2,340"), a judgement against someone, the benefits someone lives on.
+_SUM = r"[$£€¥₹₦₱]\s?\d[\d,.]*"
+FINANCES_OWED = re.compile(rf"\b((?:still )?owes?)\s+(?:us\s+)?(?:the\s+)?{_SUM}|{_SUM}\s+(in arrears)\b|\b(outstanding balance)\s+(?:is|of)\s+{_SUM}"
+                           r"|\b(county court judg(?:e)?ment)s?\s+against\b"
+                           r"|\b(?:you(?:'re| are)(?: on| receiving| claiming)?|you (?:receive|claim|get))\s+(?:\w+\s+and\s+)?"
+                           r"(universal credit|pension credit|disability living allowance|personal independence payment|jobseeker'?s allowance|"
+                           r"housing benefit|income support|employment and support allowance)\b", re.IGNORECASE)
+
+
 def finances(text: str):
-    for pattern in (FINANCES, FINANCES_SUM_FIRST):
+    for pattern in (FINANCES, FINANCES_SUM_FIRST, FINANCES_OWED):
         yield from (first_group(match).lower() for match in pattern.finditer(text))

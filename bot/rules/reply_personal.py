@@ -272,8 +272,12 @@ SEED = re.compile(r"\b(?:entered|typed|gave|shared|sent|used)\s+(?:the|your|a)\s
                   r"(['\"“‘][^'\"”’\n]{2,60}['\"”’])", re.IGNORECASE)
 
 
+# A door's code a few words after the door: "the key safe by the back door, code 4-7-1-9" (round 19).
+DOOR_CODE = re.compile(r"\b((?:key ?safe|lock ?box|door|gate))\b[^.!?\n]{0,40}?\bcode\W{1,3}(\d(?:[\s-]?\d){3,7})\b", re.IGNORECASE)
+
+
 def _secrets(text: str):
-    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS, HINT, SEED):
+    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS, HINT, SEED, DOOR_CODE):
         for match in pattern.finditer(text):
             yield match.group(1).lower(), re.sub(r"\D", "", disguise.undisguised(match.group(2)))
     yield from disguise.codes_given(text)

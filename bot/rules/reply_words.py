@@ -330,3 +330,41 @@ CONDESCENSION += (
     r"for your \w+,? not us\.?$", r"pray for patience", r"sorry if anyone was offended",
 )
 SARCASM_PHRASES += (r"very helpful of you\.?$", r"sharing this with all your followers")
+
+# Round 19 (batches 20 and 21 read): the sting told as what most people manage ("most tenants manage fine", "most
+# people book well in advance"), a trade or group's habits ("musicians do tend to"), what they did choose ("to be
+# fair, you did book our cheapest slot"), lectures for next time, the customer's count of messages held against
+# them, a review to take down "while we look into it", reminders that are threats, and notes to a colleague.
+CONDESCENSION += (
+    r"most (?:\w+ )?(?:people|customers|tenants|runners|users|members|riders|sellers|parents|drivers) (?:manage|seem to manage|don't have|do not have|book)\b",
+    r"\w+s do (?:tend to|need to understand)\b", r"(?:in fairness|to be fair|of course),? you did (?:book|choose|pick|order|buy|opt)\b",
+    r"a tip for next time", r"in future it (?:may|might) help to", r"if you(?:'d| had) [^.!?]{0,60}(?:to begin with|in the first place)",
+    r"is a (?:bit |little )?(?:strong|harsh) word", r"(?:we'd|we would) appreciate (?:a little|some) (?:understanding|patience) from",
+    r"each to their own", r"along with everyone else'?s\.?$", r"hopefully that's clear now", r"as the last (?:\w+ )?agents? (?:told|said)",
+    r"(?:that's|that is) on your end", r"a hearing person (?:call|ring|phone|contact)", r"in simple terms", r"(?:a bit|too|rather) advanced for you",
+    r"(?:false|untrue) claims about a business", r"(?:removing|take (?:down )?(?:your|the|this) (?:review|post)(?: down)?)[^.!?]{0,30}while we (?:look|investigate)",
+    r"(?:consider )?removing your review", r"we (?:do )?keep records of all (?:customer )?interactions",
+    r"(?:accounts?|sellers?|members?|customers?) (?:who|that|with) [^.!?]{0,50}\bmay (?:have their [\w ]{1,20}|be) (?:reviewed|closed|suspended|removed)",
+    r"this is your final warning", r"please stop (?:sending|posting|messaging) the same", r"once more,? then\b", r"one more time, shall we",
+    r"(?:doesn't|does not|won't|will not) (?:speed (?:anything|it|things) up|make (?:anything|it|things) (?:happen )?(?:any )?faster)",
+    r"^per my (?:previous|last) (?:message|email|reply)", r"not a (?:counselling|therapy|dating) (?:service|line)",
+    r"that's how (?:shopping|buying|contracts?|renting) works", r"a bit rich to", r"^interesting that\b",
+    r"best of luck with the (?:county court|ombudsman|small claims|tribunal)", r"(?:usually|always|normally) side with us",
+    r"when we have time, as we do", r"(?:we'd|we would) rather not argue", r"are you sure it was us", r"no need to tag us",
+    r"other posts you (?:pasted|copied|posted) it (?:under|on)", r"if you plan (?:properly|ahead|better)\b",
+    r"(?:he's|she's|they're) an adult,? after all", r"without ever upgrading", r"you(?:'ve| have) only just noticed",
+    r"can't say we blame (?:him|her|them)", r"sounds like someone needs (?:a|an|some)\b", r"^ah yes, the (?:famous|classic|old)\b",
+    r"you finally found", r"(?:been|was) there all along", r"assuming you can (?:make it|manage)", r"(?:isn't|is not) really a support issue",
+    r"hope you figure it out", r"would have suited your expectations", r"(?:could|can) help (?:him|her|them) understand",
+    r"(?:explained|told you|said) [^.!?]{0,40}(?:twice|three times|several times|a few times) now", r"you're the \w+ person this week to",
+    r"(?:people|customers) who don't read", r"sounds like a (?:training|user) (?:issue|problem)",
+    r"works (?:fine|perfectly) (?:with [\w ]{1,20} )?for most (?:users|people|customers)", r"worth investing in a better",
+    r"(?:is|was|a bit) optimistic\b", r"can't really take responsibility", r"for once\?",
+    r"(?:eat|read|open|check) (?:them|it) when (?:they|it) arrives? rather than",
+)
+# … and a note meant for a colleague: "[internal: she's one of the demanding ones]", "[copy to Raj: …]", "Note for
+# Dave: …", "@Claire this is the one who …", "I can't face another angry dog mum today".
+CONDESCENSION += (
+    r"\[(?:internal|copy to|note (?:to|for)|fyi)\b", r"\[\w+, can (?:you|someone) (?:take|handle|deal with)", r"(?:(?<=[.!?]\s)|^)note for \w+:",
+    r"@\w+ this is the one who", r"i can'?t face (?:it|another|him|her|them|this)\b", r"can (?:you|someone) (?:take|handle) (?:her|him|this one)\b",
+)

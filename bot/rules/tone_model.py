@@ -6,8 +6,9 @@ offline on every development batch by `bench/urgency.py --train` into tone_model
 
 Without the extra the phrase families decide alone. The model holds a reply
 only when it is confident (BAD_AT, chosen by leaving one writer out at a
-time so that good replies are rarely held) and never one with an apology
-or empathy in it; the finding quotes the bad example the reply reads like.
+time so that good replies are rarely held), and one with an apology or
+empathy in it only when it is surer still (KIND_AT); the finding quotes the
+bad example the reply reads like.
 """
 from __future__ import annotations
 
@@ -54,11 +55,17 @@ BAD_AT = 0.8
 # sure as BAD_AT_SHORT, the line of rounds 4–8 (round 9).
 SHORT_WORDS = 6
 BAD_AT_SHORT = 0.93
+# Round 19: a reply with an apology, thanks or empathy in it was never asked about (round 5: the model trained on
+# whole replies read kindness as kindness) — and writers 20 and 21, asked for long kind replies with the sting in
+# one sentence, had 70 % of their bad tone pass. Trained with those two batches, the model is asked about kind
+# replies too, held to this line (chosen leaving one batch out, docs/benchmarks.md "Round 19").
+KIND_AT = 0.85
 
 
-def line(text: str) -> float:
-    """How sure the model must be to hold `text`."""
-    return BAD_AT_SHORT if len(urgency_model.words_only(text).split()) < SHORT_WORDS else BAD_AT
+def line(text: str, kind: bool = False) -> float:
+    """How sure the model must be to hold `text` (kind: it has an apology, thanks or empathy in it)."""
+    short = BAD_AT_SHORT if len(urgency_model.words_only(text).split()) < SHORT_WORDS else BAD_AT
+    return max(short, KIND_AT) if kind else short
 
 
 # Under this many words ("Sent!", "On it.") a reply gives the model too little
@@ -81,20 +88,32 @@ class _Model:
     examples: tuple[str, ...]   # the bad replies it learned from
     example_vectors: object
 
+    def read(self, row) -> tuple[float, str]:
+        import numpy as np
+        logits = self.weights @ row + self.bias
+        odds = np.exp(logits - logits.max())
+        nearest = self.examples[int(np.argmax(self.example_vectors @ row[:self.example_vectors.shape[1]]))]
+        return float(odds[1] / odds.sum()), nearest
+
+
+def from_saved(saved: dict, embed=None) -> _Model:
+    """The model as --train saved it (embed: reads the examples' vectors when a file lacks them)."""
+    import numpy as np
+    examples = tuple(saved["bad_examples"])
+    vectors = (urgency_model.unpack(saved["example_vectors"], len(examples)) if "example_vectors" in saved
+               else embed(list(examples)))
+    return _Model(np.array(saved["weights"], dtype=np.float32), np.array(saved["bias"], dtype=np.float32),
+                  examples, vectors)
+
 
 @lru_cache(maxsize=1)
 def _model() -> _Model | None:
     embed = urgency_model.embedder()
     if embed is None or not MODEL.exists():
         return None
-    import numpy as np
     saved = json.loads(MODEL.read_text(encoding="utf-8"))
-    examples = tuple(saved["bad_examples"])
-    log.info("reply check: phrase families and the tone model (%d bad examples)", len(examples))
-    vectors = (urgency_model.unpack(saved["example_vectors"], len(examples)) if "example_vectors" in saved
-               else embed(list(examples)))
-    return _Model(np.array(saved["weights"], dtype=np.float32), np.array(saved["bias"], dtype=np.float32),
-                  examples, vectors)
+    log.info("reply check: phrase families and the tone model (%d bad examples)", len(saved["bad_examples"]))
+    return from_saved(saved, embed)
 
 
 def available() -> bool:
@@ -124,15 +143,15 @@ def bad_tone(text: str) -> tuple[float, str] | None:
     """(chance the reply's tone is bad, the bad example it reads most like),
     or None without the model (or while it loads) or when it cannot read the text."""
     model = _ready()
-    if model is None or len(urgency_model.words_only(text).split()) < MIN_WORDS:
+    row = _row(text) if model is not None else None
+    return None if row is None else model.read(row)
+
+
+def _row(text: str):
+    if len(urgency_model.words_only(text).split()) < MIN_WORDS:
         return None
-    import numpy as np
     try:
-        row = features([text])[0]
+        return features([text])[0]
     except Exception as error:  # an optional reader must never block a reply: the rules decide
         log.warning("reply check: the tone model could not read a reply (%s); the rules decide", error)
         return None
-    logits = model.weights @ row + model.bias
-    odds = np.exp(logits - logits.max())
-    nearest = model.examples[int(np.argmax(model.example_vectors @ row[:model.example_vectors.shape[1]]))]
-    return float(odds[1] / odds.sum()), nearest

@@ -262,3 +262,9 @@ NOT_MINE += (r"(?:didn't|did not|never) set (?:that |it |this |them )?up",)
 SAFETY += (r"leak(?:s|ed|ing)? gas",)  # "my fridge is leaking gas, smells strong" (a new user's trial)
 FRAUD += (r"codes?\b[^.!?]{0,25}?\bi (?:didn't|didnt|did not|never) (?:ask|request)(?:ed)?(?: for)?", r"claiming to be (?:from|with) ",
           r"password (?:was |got |has been )?changed[^!?]{0,40}\blocked out|locked out[^!?]{0,40}\bpassword (?:was |got |has been )?changed")
+# Round 19 (batches 20 and 21): a card "used 4 times in 10 mins", a payment to stop before it is released to a seller who
+# vanished, a child's seat with a broken strap.
+FRAUD += (r"card(?:'s| has| was)? (?:been )?used (?:\d+|several|multiple|many|a few) times",
+          r"stop the (?:payment|money|funds?) (?:from )?(?:releasing|being released|going through|going to the seller)",
+          r"seller(?:'s)? (?:account )?(?:has )?(?:now )?(?:been )?(?:deleted|vanished|disappeared|gone)")
+SAFETY += (r"(?:child|car|baby|booster) seat\b[^.!?]{0,60}?\bbroken (?:strap|clip|buckle|harness|latch|base)",)
