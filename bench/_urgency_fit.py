@@ -154,10 +154,11 @@ def train_tone(texts: list[str], bad: list[bool], features) -> dict:
     return saved
 
 
-def lobo_replies(lines: tuple[tuple[float, float], ...], folds: tuple[str, ...] = ()) -> list[str]:
+def lobo_replies(lines: tuple[float | tuple[float, float], ...], folds: tuple[str, ...] = ()) -> list[str]:
     """The reply check as shipped (families, then the tone model) on each
-    batch, its model trained on the other batches, at each (BAD_AT, KIND_AT).
-    folds: only the batches so named (each still trained on all the others)."""
+    batch, its model trained on the other batches, at each BAD_AT (or
+    (BAD_AT, BAD_AT_SHORT)). folds: only the batches so named (each still
+    trained on all the others)."""
     from bot.rules import reply_check, tone_model
     rows = replies()
     tone = [k for k, (label, _, _) in enumerate(rows) if label in ("ok", "bad_tone")]
@@ -174,16 +175,16 @@ def lobo_replies(lines: tuple[tuple[float, float], ...], folds: tuple[str, ...] 
         model = tone_model.from_saved(train_tone([rows[tone[i]][1] for i in rest], [rows[tone[i]][0] == "bad_tone" for i in rest],
                                                  features[rest]))
         for at in lines:
-            bad_at, kind_at = at
+            bad_at, short_at = at if isinstance(at, tuple) else (at, tone_model.BAD_AT_SHORT)
             with mock.patch.object(tone_model, "_ready", lambda model=model: model), mock.patch.object(tone_model, "_row", row), \
-                    mock.patch.object(tone_model, "BAD_AT", bad_at), mock.patch.object(tone_model, "KIND_AT", kind_at):
+                    mock.patch.object(tone_model, "BAD_AT", bad_at), mock.patch.object(tone_model, "BAD_AT_SHORT", short_at):
                 held[(at, n)] = Counter((label, bool(found) if label != "personal_data" else any(x.personal for x in found))
                                         for label, text, b in rows if b == n
                                         for found in [reply_check.check_reply_text(text)])
     out = []
     for at in lines:
-        out.append(f"tone model at BAD_AT {at[0]} (under {tone_model.SHORT_WORDS} words {tone_model.BAD_AT_SHORT}), "
-                   f"KIND_AT {at[1]}:")
+        out.append(f"tone model at BAD_AT {at}:" if not isinstance(at, tuple)
+                   else f"tone model at BAD_AT {at[0]}, under {tone_model.SHORT_WORDS} words {at[1]}:")
         for n, name in [*((b, names[b]) for b in scored), (None, "POOLED")]:
             seen = sum((held[(at, b)] for b in scored if n in (None, b)), Counter())
             parts = [f"{what} held {seen[(label, True)]}/{seen[(label, True)] + seen[(label, False)]} "

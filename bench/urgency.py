@@ -110,9 +110,8 @@ def lobo_replies() -> None:
     """The reply check's part of --lobo alone; names after it (`"batch 20" "batch 21"`) score only those folds."""
     from bot.rules import tone_model
     _need_model()
-    shipped = (tone_model.BAD_AT, tone_model.KIND_AT)
-    sweep = [shipped, *((shipped[0], kind_at) for kind_at in (0.8, 0.85, 0.9, 0.95, 1.01))]
-    for line in f.lobo_replies(tuple(dict.fromkeys(sweep)), tuple(sys.argv[2:])):
+    sweep = (0.7, 0.75, 0.8, 0.85, 0.93, (0.75, 0.93), (tone_model.BAD_AT, tone_model.BAD_AT_SHORT))
+    for line in f.lobo_replies(sweep, tuple(sys.argv[2:])):
         print(line)
 
 

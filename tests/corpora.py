@@ -153,9 +153,8 @@ BATCHES = (
     Batch("batch 21", "DEVELOPMENT", ("heldout21/urgency.jsonl",), ("heldout21/replies.jsonl",), rules_read=False),
     # Written blind 12:22–12:27 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its bad
     # tone the sting in one sentence of a kind reply), sealed with its sha256 at 12:29, copied unchanged after round 19
-    # froze (6200445) and scored once at 13:07:2x UTC.
-    Batch("batch 22", HELD_OUT, ("heldout22/urgency.jsonl",), ("heldout22/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # froze (6200445) and scored once at 13:07 UTC. Round 20 (13:10 UTC): development data — its misses read, trained on.
+    Batch("batch 22", "DEVELOPMENT", ("heldout22/urgency.jsonl",), ("heldout22/replies.jsonl",), rules_read=False),
 )
 
 

@@ -1,6 +1,6 @@
 """Round 19 (batches 20 and 21 read; docs/benchmarks.md "Round 19"): the families read off their misses, each tested
-in words written here, not the batches' own — beside kind replies in the same words that must pass — and the
-model's change: a kind reply is asked about too, at its own, stricter line."""
+in words written here, not the batches' own — beside kind replies in the same words that must pass. (Its model
+change, the tone model asked about kind replies too, was not kept: round 20.)"""
 from __future__ import annotations
 
 import pytest
@@ -96,11 +96,3 @@ def test_round_19_urgent_cues(text):
 
 def test_calories_burned_are_not_a_fire():
     assert urgency.assess("My watch says I burned 650 calories on the hike, so pizza tonight", use_model=False).priority != "urgent"
-
-
-# -- the model's change ----------------------------------------------------------------------------------------------
-
-def test_a_kind_reply_is_asked_about_but_held_only_at_its_stricter_line():
-    assert tone_model.line("Thanks for waiting, the parcel is on its way to you now.", kind=True) == \
-        max(tone_model.BAD_AT, tone_model.KIND_AT)
-    assert tone_model.line("Thanks!", kind=True) == max(tone_model.BAD_AT_SHORT, tone_model.KIND_AT)

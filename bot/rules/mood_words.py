@@ -156,3 +156,6 @@ PRAISE_FIGURES += (r"without (?:a |one )?(?:single )?(?:complaint|grumble|moan)"
 FIGURATIVE += (r"alert the (?:press|media|papers|authorities)",)
 # Round 19 (batch 20): calories burned are exercise, not a fire ("@FitTrack says I burned 400 calories").
 FIGURATIVE += (r"burn(?:ed|t|s|ing)? (?:off )?(?:\d+|some|loads of|a few hundred|all those) (?:k?cal(?:orie)?s?)",)
+# Round 20 (batch 22): a fan's joke about buying too much — "If I buy one more plant from you my landlord is going to
+# start charging them rent" — the four-class model heard being charged.
+PRAISE += (r"if i (?:buy|order) one more \w+(?: \w+)? from you",)

@@ -71,11 +71,11 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
     if not any(f.kind == "blame" for f in found):
         found += [Finding("hostile", why) for why in _hostile(ours)]
-    if not any(not f.personal for f in found) and not PROTECTIVE.search(text):
+    if not any(not f.personal for f in found) and not kind_words(text) and not PROTECTIVE.search(text):
         # No phrase family matched: the tone model (socialdesk[nlp]) may still hear
-        # sarcasm or condescension in new words — over an apology only when surer still.
+        # sarcasm or condescension in new words — never over an apology.
         heard = tone_model.bad_tone(ours)
-        if heard is not None and heard[0] >= tone_model.line(ours, kind=kind_words(text)):
+        if heard is not None and heard[0] >= tone_model.line(ours):
             found.append(Finding("tone", f"reads like “{heard[1][:80]}” ({heard[0]:.0%})"))
     unique: dict[tuple[str, str], Finding] = {(f.kind, f.found.lower()): f for f in found}
     return tuple(unique.values())
@@ -215,7 +215,9 @@ _PROTECTIVE = (r"\b(?:blocked|froze|frozen|cancelled|canceled|suspended) (?:the|
                r"\bfraud (?:team|department|unit|check|checks|prevention|specialists?|investigators?|advis[eo]rs?)\b|"
                # … nor a customer's rights told them (round 18): "refer your complaint to the ombudsman", "raise a dispute"
                r"\b(?:refer|escalate|take) your complaint to\b|\braise a dispute\b|\bif you(?:'re| are) not happy with\b|"
-               r"\b(?:blocked|blacklisted|reported|removed) (?:the|this|that|these|those) (?:scam|spam|fake|phishing)\b")
+               r"\b(?:blocked|blacklisted|reported|removed) (?:the|this|that|these|those) (?:scam|spam|fake|phishing)\b|"
+               # … nor advice against a scam (round 20): "if anyone calls asking for your code, hang up"
+               r"\bhang up\b|\b(?:we|our (?:staff|team|agents?)) (?:will )?never (?:ask|call|text|phone)\b")
 # … which is kind whatever the tone model hears in it: round 16's model heard "we've blacklisted the scam number that
 # texted you" (0.80) like "WE HAVE ALREADY REFUNDED YOU".
 PROTECTIVE = re.compile(_PROTECTIVE, re.IGNORECASE)

@@ -166,7 +166,10 @@ DIAGNOSED += (re.compile(rf"\b(?:noted|recorded|logged|flagged|added)\s+your\b[^
 DIAGNOSED += (re.compile(r"\brecovering from (?:his|her|their|your) ((?:\w+ )?(?:surgery|operation|stroke|heart attack|chemo\w*))\b", re.IGNORECASE),
               re.compile(r"\b(?:off|signed off|on leave)\b[^.!?]{0,25}?\bafter (?:a|her|his|their) (miscarriage|stroke|heart attack|surgery|"
                          r"operation|breakdown)\b", re.IGNORECASE),
-              re.compile(r"\b(?:you were|you've been|he was|she was) (in hospital) (?:from|between|until|for)\b", re.IGNORECASE),
+              re.compile(r"\b(?:you were|you've been|he was|she was|he's|she's|he is|she is|you're|you are) (in hospital) "
+                         r"(?:from|between|until|till|for|since)\b", re.IGNORECASE),
+              # round 20 (batch 22): "we've noted the pregnancy on your account"
+              re.compile(rf"\b(?:noted|recorded|logged|flagged|added)\s+(?:the|a)\s+({_DIAGNOSIS})\s+(?:on|to)\s+your\b", re.IGNORECASE),
               re.compile(r"\b(?:flagged|registered|noted) (?:for|as having|as) (hearing loss|sight loss|a disability|disabled)\b", re.IGNORECASE))
 ASKED = re.compile(r"\b(?:if|whether|in case|any(?:one|body)|who|does|do)\b[^.!?]{0,30}$", re.IGNORECASE)
 
@@ -233,7 +236,8 @@ WHEREABOUTS += (
 WHEREABOUTS += (
     re.compile(r"(?<!\bour )\b((?:house|home|flat|place|property|restaurant)(?:'s| is| will be)\s+(?:\w+\s+(?:and\s+)?){0,3}?(?:empty|unattended))\b",
                re.IGNORECASE),
-    re.compile(r"\bwhile (?:you're|you are|they're|you'll be|you will be)\s+(?:all\s+)?(?:away\s+)?((?:in|at) [A-Z][\w'-]+)"),
+    re.compile(r"\bwhile (?:you're|you are|they're|you'll be|you will be)\s+(?:all\s+)?(?:away\s+)?(?:on (?:the |a |your )?[\w -]{1,20}? )?"
+               r"((?:in|at) [A-Z][\w'-]+)"),
     re.compile(r"\b((?:from|between)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:\w+\s+)?(?:to|and|until|till|-)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?)"
                r"(?:\s+\w+)?[^.!?]{0,20}?\bwhile (?:you're|you are) away\b", re.IGNORECASE),
     re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+)?((?:mum|mom|mother|dad|father|nan|gran|grandma|grandad|grandmother|grandfather)"

@@ -208,7 +208,7 @@ _SECRET_VALUE = (r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|[\[(]\s*\d(?:\s*\
                  rf"{disguise.DIGIT_WORD}(?:[\s,-]+{disguise.DIGIT_WORD}){{3,7}}\b|"
                  r"\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?=\S*\d)[^\s,;]{3,40})")
 SECRET = re.compile(
-    _SECRET_NAME + r"(?:\W+(?:is|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be|it's|it is|"
+    _SECRET_NAME + r"(?:\W+(?:is|are|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be|it's|it is|"
     r"which is)){0,4}\W+"
     + _SECRET_VALUE, re.IGNORECASE)
 # … or named, then a short clause, then given: "the 2FA code we texted you is

@@ -63,7 +63,7 @@ CONDESCENSION = (
     r"try being (?:polite|nice|patient|reasonable)", r"won't make (?:the \w+|it|us|them) (?:go|come|arrive|any)", "buyer's remorse",
     r"between you and your (?:bank|courier|provider)", r"hardly our (?:fault|problem)", r"you(?:'re| are) (?:just )?(?:charging|using|doing|holding|fitting|washing) it wrong",
     r"because you (?:didn't|did not|never) (?:answer|read|check|reply|listen|follow)", r"^meh\b", "squeeze in another", r"(?:daft|silly|dumb) question",
-    r"(?:won't|will not) be entertaining", "kindly refrain", "babysit", r"(?:don't|do not) respond to threats", r"(?:not going|refuse) to argue",
+    r"(?:won't|will not) be entertaining", "kindly refrain", "babysit", r"(?:don't|do not) respond to threats", r"(?:not going|refuse) to argue(?![^.!?]{0,30}[.!?]\s*you(?:'re| are) (?:right|correct))",
     r"nothing better to do", r"right after (?:everyone|all the people|the customers) who", r"along with (?:all )?the (?:others|rest|other \w+) you(?:'ve| have)? sent",
     r"(?:lovely|nice|great) to hear from you again", r"for the (?:\w+th|second|third|hundredth|umpteenth|\d+(?:st|nd|rd|th)) time (?:this|today)",
     r"(?:all|both) (?:two|three) (?:sentences|words|lines) of it", r"not sure where the confusion", r"where(?:'s| is) the confusion",
@@ -180,7 +180,7 @@ CONDESCENSION += (
     r"heard (?:this|that) (?:one )?before", r"(?:not going to|won't|will not|refuse to) repeat (?:myself|ourselves)",
     r"as previously (?:stated|said|explained|mentioned)", r"\bumpteen", r"said (?:it )?(?:many|several|countless|a (?:hundred|million)) times",
     r"(?:second|third|fourth|fifth|\w+th) time (?:i'm|i am|we're|we are|i've|we've) (?:explaining|said|saying|telling|explained)",
-    r"(?<!can )(?<!could )(?<!will )(?:go|say it|explain it|explain this|break it down)\b[^.!?]{0,25}slowly", r"break (?:it|this) down for you", r"keep (?:this|it) simple",
+    r"(?<!can )(?<!could )(?<!will )(?<!and )(?<!to )(?:go|say it|explain it|explain this|break it down)\b[^.!?]{0,25}slowly", r"break (?:it|this) down for you", r"keep (?:this|it) simple",
     r"counting is hard", r"(?:getting|this is) tedious", r"(?:will|'ll) (?:come|arrive|get there|be there|be done) when (?:it|he|she|they) (?:comes|arrives|gets? there|is done)",
     r"enough is enough", r"bent over backwards", r"good grief", r"(?:^|(?<=[.!?])\s*)sigh\b", r"(?:^|(?<=[.!?,])\s*)(?:jeez|geez|chill)\b",
     r"whatever helps you sleep", r"ok,? boomer", r"touch grass", r"(?:it's|its|it is) just an? \w+\.", r"doubt (?:anyone|anybody|they) (?:will|would) care",
@@ -367,4 +367,20 @@ CONDESCENSION += (
 CONDESCENSION += (
     r"\[(?:internal|copy to|note (?:to|for)|fyi)\b", r"\[\w+, can (?:you|someone) (?:take|handle|deal with)", r"(?:(?<=[.!?]\s)|^)note for \w+:",
     r"@\w+ this is the one who", r"i can'?t face (?:it|another|him|her|them|this)\b", r"can (?:you|someone) (?:take|handle) (?:her|him|this one)\b",
+)
+
+# Round 20 (batch 22 read): the sting after the fix ("next time it might help to read the booking confirmation",
+# "cutting it fine", "only a bit soft, to be fair"), a group's habits, a wait "when we say", the cold short reply
+# standing alone, mockery ("Oh wait, there is."), and a threat as "our legal options".
+CONDESCENSION += (
+    r"next time it (?:might|may|would) help to", r"(?:the right|correct) details first time", r"saves everyone a job", r"(?:is|was) cutting it (?:fine|close)",
+    r"we didn't [\w -]{1,20}, your \w+ did", r"(?:someone|somebody) with better (?:eyesight|eyes|hearing)", r"around one person's",
+    r"dealt with when it's dealt with", r"when we say (?:they're|it's|they are|it is)\b", r"^try turning it off and on(?: again)?\.?$",
+    r"(?:(?:isn't|is not) really|really (?:isn't|is not)) our (?:problem|concern|issue)", r"only an? (?:bit|little|tiny|small|slight)(?: \w+)?, to be fair", r"drama queen", r"let's keep it civil",
+    r"\w+s always leave (?:these|things|it|everything)\b", r"tipping (?:does )?(?:tend to )?help", r"^aww+,? did the",
+    r"(?:carry on|keep (?:this|that) up|keep posting)[^.!?]{0,40}(?:legal|action|consequences)", r"consider our legal options",
+)
+SARCASM_PHRASES += (
+    r"oh wait,? there is", r"^gosh, if only", r"queen of sheba", r"(?:photo|pics?) or it didn't happen", r"^enjoy your new (?:provider|supplier|bank|network)\.?$",
+    r"^noted\. anything else\?$", r"^ok\? and what now\?$", r"processed\. check your bank\.?$", r"^we'll get round to it\.?$",
 )

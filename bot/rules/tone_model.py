@@ -6,9 +6,10 @@ offline on every development batch by `bench/urgency.py --train` into tone_model
 
 Without the extra the phrase families decide alone. The model holds a reply
 only when it is confident (BAD_AT, chosen by leaving one writer out at a
-time so that good replies are rarely held), and one with an apology or
-empathy in it only when it is surer still (KIND_AT); the finding quotes the
-bad example the reply reads like.
+time so that good replies are rarely held) and never one with an apology
+or empathy in it (round 19 asked about those too, at a stricter line: batch 22
+then had 3 more good replies held and no more bad ones; docs/benchmarks.md);
+the finding quotes the bad example the reply reads like.
 """
 from __future__ import annotations
 
@@ -55,17 +56,11 @@ BAD_AT = 0.8
 # sure as BAD_AT_SHORT, the line of rounds 4–8 (round 9).
 SHORT_WORDS = 6
 BAD_AT_SHORT = 0.93
-# Round 19: a reply with an apology, thanks or empathy in it was never asked about (round 5: the model trained on
-# whole replies read kindness as kindness) — and writers 20 and 21, asked for long kind replies with the sting in
-# one sentence, had 70 % of their bad tone pass. Trained with those two batches, the model is asked about kind
-# replies too, held to this line (chosen leaving one batch out, docs/benchmarks.md "Round 19").
-KIND_AT = 0.85
 
 
-def line(text: str, kind: bool = False) -> float:
-    """How sure the model must be to hold `text` (kind: it has an apology, thanks or empathy in it)."""
-    short = BAD_AT_SHORT if len(urgency_model.words_only(text).split()) < SHORT_WORDS else BAD_AT
-    return max(short, KIND_AT) if kind else short
+def line(text: str) -> float:
+    """How sure the model must be to hold `text`."""
+    return BAD_AT_SHORT if len(urgency_model.words_only(text).split()) < SHORT_WORDS else BAD_AT
 
 
 # Under this many words ("Sent!", "On it.") a reply gives the model too little

@@ -268,3 +268,6 @@ FRAUD += (r"card(?:'s| has| was)? (?:been )?used (?:\d+|several|multiple|many|a 
           r"stop the (?:payment|money|funds?) (?:from )?(?:releasing|being released|going through|going to the seller)",
           r"seller(?:'s)? (?:account )?(?:has )?(?:now )?(?:been )?(?:deleted|vanished|disappeared|gone)")
 SAFETY += (r"(?:child|car|baby|booster) seat\b[^.!?]{0,60}?\bbroken (?:strap|clip|buckle|harness|latch|base)",)
+# Round 20 (batch 22): a caller who "asked for his login", an account to lock.
+FRAUD += (r"(?:asked|asking|ask) (?:him |her |me |them )?for (?:his|her|my|their) (?:login|password|pin|passcode|bank details|card details)",
+          r"(?:please )?lock (?:his|her|my|their|the) account")
