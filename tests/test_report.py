@@ -146,3 +146,25 @@ def test_a_weekly_report_shared_by_a_worker_that_died_is_not_posted_again(deps, 
     assert not weekly_report(deps, clock.advance(minutes=5))  # taken over, found, not shared again
     assert not weekly_report(deps, clock.advance(minutes=10))
     assert len([m for m in slack_state.messages if m.get("files")]) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.settings(SLA_FIRST_RESPONSE="1h", SEND_DELAY="0s")
+def test_an_urgent_conversation_answered_after_its_own_sla_is_named_as_missed(bot, deps, clock, x_state, slack_state):
+    # A new user's trial (2026-12-07): two urgent cases answered after their 15 min target (a quarter of the 1 h SLA)
+    # sat under a median "within the SLA" — a manager read the desk as on time while the safety cases were not.
+    for name, text, after in (("sam", "@acme_support my e-bike battery is smoking and melted the plug", 30),
+                              ("ann", "@acme_support hello, is the shop open on Sunday?", 20)):
+        x_state.customer_mentions(name, text)
+        poll(deps, clock())
+        root = next(r for r in roots(slack_state) if f"@{name}" in str(r))
+        clock.advance(minutes=after)
+        bot.staff_says(root["ts"], f"Hi {name}, on it.")
+        deliver(deps, clock())
+    with deps.sessions() as session:
+        figures = gather(session, clock(), 7, deps.policy, "UTC")
+    assert figures.within_sla == 1 and figures.missed == {"urgent": 1}
+    text = as_text(figures, {"x": "X"})
+    assert "(the median is within the normal-priority SLA)" in text and "SLA 1 h at normal priority" in text
+    assert "Answered within SLA: 50% (1 of 2) · missed their priority's SLA: 1 urgent" in text
+    assert _png_size(render_png(figures, {"x": "X"})) == (1200, 800)

@@ -24,11 +24,12 @@ def duration(seconds: float | None) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
-def against_sla(seconds: float | None, sla_s: float, what: str | None = None) -> str:
+def against_sla(seconds: float | None, sla_s: float, what: str | None = None, sla: str = "the SLA") -> str:
     """The figure with its verdict, compared unrounded: '2 min 10 s (over SLA)'. `what` names the figure in the
     verdict — '1 min 51 s (the median is within the SLA)' — where a bare '(within SLA)' beside 'Answered within
-    SLA: 25%' reads as a contradiction (the median can be within while most answers are not)."""
+    SLA: 25%' reads as a contradiction (the median can be within while most answers are not); `sla` names which
+    SLA when priorities have their own ('the normal-priority SLA')."""
     if seconds is None:
         return "—"
     verdict = "over" if seconds > sla_s else "within"
-    return f"{duration(seconds)} ({f'the {what} is {verdict} the' if what else verdict} SLA)"
+    return f"{duration(seconds)} ({f'the {what} is {verdict} {sla}' if what else verdict + ' SLA'})"
