@@ -8,7 +8,7 @@ from typing import Callable
 
 from slack_bolt import App
 
-from bot.desk import actions, labels, private, reports
+from bot.desk import actions, labels, private, queue_filter, reports
 from bot.desk.audit_trail import audit_answer
 from bot.desk.report_post import post_report
 from bot.desk.saved import saved_command
@@ -43,6 +43,7 @@ HELP = """*What `/social` can do* (conversation ids like `#42` are on each root)
 • `/social audit #42` — who published what in a conversation, with the exact text sent.
 • `/social label #42 refund` — puts a label on a conversation; `-refund` takes it off; `/social label #42` suggests some.
 • `/social queue label:refund` — the open conversations with that label.
+• `/social queue urgent mine x` — the queue narrowed: a priority, `mine`, a platform, `label:NAME`, any together.
 • `/social saved add NAME [--private] TEXT` — saves a reply for everyone (with `--private` it always goes privately); `{first_name}`, `{name}`, `{handle}`, `{agent}`, `{id}` are filled in.
 • `/social saved list` — the saved replies, with the first words of each.
 • `/social saved remove NAME` — deletes one.
@@ -91,8 +92,8 @@ def answer(deps: Deps, user: str, text: str, context: dict, request_id: str = ""
     now = deps.clock()
     if command in ("help", "?"):
         return HELP
-    if command == "queue" and len(args) == 1 and args[0].lower().startswith("label:"):
-        return _labelled(deps, args[0][len("label:"):].lower(), now)
+    if command == "queue" and args:
+        return _queue(deps, args, user, now)
     if command in ("status", "queue", "overdue", "mine"):
         if args:
             return f"`/social {command}` takes no arguments."
@@ -197,13 +198,13 @@ def _label(deps: Deps, args: list[str], user: str, now, context: dict) -> str:
     return result.message
 
 
-def _labelled(deps: Deps, name: str, now) -> str:
-    refused = labels.bad_name(name)
-    if refused:
-        return refused
+def _queue(deps: Deps, args: list[str], user: str, now) -> str:
+    wanted = queue_filter.parse(args, {key: adapter.label for key, adapter in deps.adapters.items()})
+    if isinstance(wanted, str):
+        return wanted
     with reading(deps.sessions) as session:
-        return listing(f"Open with the label `{name}`", labels.with_label(session, name), now,
-                       "none 🎉", deps.label)
+        found = queue_filter.listing(session, wanted, user)
+    return listing(wanted.title(deps.label), found, now, "none 🎉", deps.label)
 
 
 def _audit(deps: Deps, args: list[str], user: str, context: dict) -> str:

@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.desk.actions import ActionResult
-from bot.desk.reports import Listing
 from bot.rules.text import escape_for_slack
 from bot.store import queries as store
 from bot.store.models import RESOLVED, Conversation, ConversationLabel
@@ -118,17 +117,6 @@ def in_use(session: Session) -> str:
         return ("No open conversation has a label yet. Add one with `/social label #42 NAME` "
                 f"({RULE}); list them with `/social queue label:NAME`.")
     return "*Labels on open conversations*: " + " · ".join(f"`{name}` {count}" for name, count in rows)
-
-
-def with_label(session: Session, name: str, limit: int = 15) -> Listing:
-    """Open conversations carrying the label, the most urgent first."""
-    where = (Conversation.status != RESOLVED,
-             Conversation.id.in_(select(ConversationLabel.conversation_id).where(ConversationLabel.name == name)))
-    total = session.scalar(select(func.count()).select_from(Conversation).where(*where))
-    rows = list(session.scalars(select(Conversation).where(*where)
-                                .order_by(Conversation.due_at.is_(None), Conversation.due_at, Conversation.id)
-                                .limit(limit))) if total else []
-    return Listing(rows, total)
 
 
 def _suggestion(conv: Conversation) -> str:
