@@ -39,6 +39,8 @@ def test_send_anyway_waits_send_delay_and_can_be_undone(bot, deps, clock, x_stat
     assert x_state.replies_to(tweet["id"]) == []
     [notice] = _undo_notices(slack_state, root)
     assert "in 10 s" in notice["text"]
+    # The held reply, released, is quoted under its Undo: the one to re-read (a new user's trial, 2026-12-07).
+    assert notice["text"].endswith(f"\n> {FLAGGED}")
     undo = notice["blocks"][-1]["elements"][0]
     slack_state.user_acts("U0ALICE", "C0SUPPORT", notice["ts"], {
         "type": "button", "action_id": undo["action_id"], "block_id": notice["blocks"][-1]["block_id"],

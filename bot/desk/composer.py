@@ -39,7 +39,7 @@ from bot.rules.text import escape_for_slack
 from bot.slack.root import cannot_go_privately, refresh_root
 from bot.slack.slack_out import SLACK_ERRORS
 from bot.store import queries as store
-from bot.store.models import OUT, RESOLVED, Composing, Conversation, Message, Outbox
+from bot.store.models import CANCELLED, OUT, RESOLVED, Composing, Conversation, Message, Outbox
 from bot.store.saved_replies import find_saved_reply, saved_replies
 
 log = logging.getLogger(__name__)
@@ -156,7 +156,10 @@ def build_view(deps: Deps, conv_id: int, user: str, draft: Draft | None, now: da
             return None
         latest = store.latest_customer_message(session, conv.id, conv.customer_id)
         others = [u for u in store.who_is_writing(session, conv.id, now) if u != user]
-        draft = draft or Draft(conv.id)
+        text_block, initial, again = TEXT_BLOCK, None, None
+        if draft is None and (again := _cancelled_here(session, conv.id, user, now)) is not None:
+            initial = _typed(again.slack_text)
+        draft = draft or Draft(conv.id, kind=ActionKind(again.kind) if again is not None else None)
         kinds = _kinds(deps, conv, latest)
         default = reply_kind(conv, user, latest) if latest else kinds[0]
         kind = draft.kind if draft.kind in kinds else default
@@ -171,7 +174,11 @@ def build_view(deps: Deps, conv_id: int, user: str, draft: Draft | None, now: da
             blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
                 "✍️ " + " and ".join(f"<@{u}>" for u in others) + " also " + ("has" if len(others) == 1 else "have")
                 + " the composer open for this conversation.")}]})
-        text_block, initial = draft.text_block, None
+        text_block = draft.text_block
+        if again is not None:
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+                "↩️ Your reply cancelled " + ("after it was held" if again.check_findings else "before it left")
+                + ", as you wrote it: change it and send, or clear it.")}]})
         if options:
             picked, private_only = next(((text, private) for name, text, private in options if name == draft.saved),
                                         (None, False))
@@ -209,6 +216,27 @@ def build_view(deps: Deps, conv_id: int, user: str, draft: Draft | None, now: da
             "title": {"type": "plain_text", "text": f"✍️ Reply #{conv_id}"[:24]},
             "submit": {"type": "plain_text", "text": "Send"}, "close": {"type": "plain_text", "text": "Cancel"},
             "blocks": blocks}
+
+
+# A composer reply its author cancelled (held, or undone) comes back in the next composer they open for the same
+# conversation, for this long: a new user's trial (2026-12-07) cancelled a held reply to fix it, reopened ✍️ Reply
+# and found the box empty — the words were gone, though the held notice had said "edit your message".
+CANCELLED_KEPT_FOR = timedelta(hours=1)
+
+
+def _cancelled_here(session: Session, conv_id: int, user: str, now: datetime) -> Outbox | None:
+    """The author's latest reply in this conversation, when it came from the composer and was cancelled lately."""
+    last = session.scalars(select(Outbox).where(Outbox.conversation_id == conv_id, Outbox.staff_user == user)
+                           .order_by(Outbox.id.desc()).limit(1)).first()
+    if (last is None or last.state != CANCELLED or not last.idempotency_key.startswith("slack:view:")
+            or last.created_at < now - CANCELLED_KEPT_FOR):
+        return None
+    return last
+
+
+def _typed(slack_text: str) -> str:
+    """as_slack_text undone: what the author typed."""
+    return slack_text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def _option(text: str, value: str) -> dict:

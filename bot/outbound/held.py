@@ -187,13 +187,15 @@ def _button(text: str, action_id: str, outbox_id: int, style: str | None = None)
 
 
 def held_notice(deps: Deps, outbox_id: int, findings: str, platform: str, private_possible: bool,
-                private: bool = False, shown: str | None = None) -> tuple[str, list]:
-    """shown: the text it would send, when the author did not type it (a saved reply's expansion)."""
+                private: bool = False, shown: str | None = None, composed: bool = False) -> tuple[str, list]:
+    """shown: the text it would send, when the author did not type it (a saved reply's expansion). composed: it
+    came from the composer, whose copy in the thread is the bot's message — not one its author can edit."""
     label = deps.label(platform, private)  # "Messenger", "X DM": where it would have gone
     what = f"\nIt would send:\n{quoted(excerpt(shown))}" if shown is not None else ""
     checked = "Every message to a customer is checked" if private else "Before a reply goes public it is checked"
-    text = (f"✋ *Held — not sent to {label}.* {checked}, and yours has:\n"
-            f"{findings}{what}\nEdit your message to change it (it is checked again), or:")
+    change = ("To change it, *Cancel*: ✍️ Reply opens with your words again (they are checked again). Or:"
+              if composed else "Edit your message to change it (it is checked again), or:")
+    text = f"✋ *Held — not sent to {label}.* {checked}, and yours has:\n{findings}{what}\n{change}"
     buttons = [_button("Send anyway", "reply_send_anyway", outbox_id, "danger")]
     if private_possible:
         buttons.append(_button("Send privately", "reply_send_privately", outbox_id, "primary"))
@@ -219,11 +221,12 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
         private = row.kind == ActionKind.PRIVATE.value or conv.private
         had_window = bool(deps.settings.send_delay) and row.next_attempt_at > row.created_at
         shown = row.slack_text if parse_call(message.text or "") else None
+        composed = row.idempotency_key.startswith("slack:view:")  # bot.desk.composer's key
         session.commit()
     if held:
         if had_window:  # held after an edit: its Undo notice says so, without its button
             close_undo_notice(deps, outbox_id)
-        text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible, private, shown)
+        text, blocks = held_notice(deps, outbox_id, findings, platform, private_possible, private, shown, composed)
         deps.slack.ephemeral(where[0], where[1], text, thread_ts=where[2], blocks=blocks)
         if slack_ts:
             deps.slack.react(conv.slack_channel, slack_ts, HELD_REACTION)  # the team sees it too

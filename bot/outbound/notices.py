@@ -120,7 +120,7 @@ NOT_SENT_REACTION = "heavy_multiplication_x"  # ✖️ on a staff message that n
 
 
 def undo_message(label: str, seconds: int, outbox_id: int, shown: str | None = None) -> dict:
-    """shown: the text it sends, when its author did not type it (a saved reply's expansion)."""
+    """shown: the text it sends, when its author did not type it (a saved reply's expansion) or it was held."""
     what = "".join(f"\n> {line}" for line in excerpt(shown).splitlines()) if shown else ""
     text = f"⏳ This reply goes to {label} in {seconds} s. Its author can Undo it until then.{what}"
     return {"text": text, "unfurl_links": False,
@@ -170,7 +170,9 @@ def post_undo_notice(deps: Deps, outbox_id: int, send_at: datetime, now: datetim
         label = deps.label(row.platform, row.kind == "private")
         again = row.check_findings is not None  # it was held: it may have had a window before
         called = parse_call(session.get(Message, row.message_id).text or "")
-        shown = row.slack_text if called else None
+        # Quoted when its author did not type it (a saved reply's expansion) or when it was held and released: the
+        # risky reply is the one to re-read before it leaves (a new user's trial, 2026-12-07, saw only the bare line).
+        shown = row.slack_text if called or again else None
         session.commit()
     seconds, marker = max(1, round((send_at - now).total_seconds())), {"outbox": str(outbox_id), "part": UNDO_PART}
     try:
