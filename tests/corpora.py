@@ -157,9 +157,9 @@ BATCHES = (
     Batch("batch 22", "DEVELOPMENT", ("heldout22/urgency.jsonl",), ("heldout22/replies.jsonl",), rules_read=False),
     # Written blind 13:07–13:14 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
     # bad tone the sting in one sentence of a kind reply, 53 near-miss kind replies), sealed with its sha256 at 13:14,
-    # copied unchanged after round 20 froze (3a91c5d) and scored once at 13:25 UTC.
-    Batch("batch 23", HELD_OUT, ("heldout23/urgency.jsonl",), ("heldout23/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # copied unchanged after round 20 froze (3a91c5d) and scored once at 13:25 UTC. Round 21 (13:43 UTC): development
+    # data — its misses read, trained on.
+    Batch("batch 23", "DEVELOPMENT", ("heldout23/urgency.jsonl",), ("heldout23/replies.jsonl",), rules_read=False),
 )
 
 

@@ -159,3 +159,11 @@ FIGURATIVE += (r"burn(?:ed|t|s|ing)? (?:off )?(?:\d+|some|loads of|a few hundred
 # Round 20 (batch 22): a fan's joke about buying too much — "If I buy one more plant from you my landlord is going to
 # start charging them rent" — the four-class model heard being charged.
 PRAISE += (r"if i (?:buy|order) one more \w+(?: \w+)? from you",)
+# Round 21 (batch 23): thanks in Twi, and a problem "solved in one call".
+PRAISE += (r"\bmedaase\b",)
+RESOLVED += (r"problem solved", r"solved (?:it )?in one (?:call|go|chat|visit)")
+# Round 21: a joke's own idiom, which the model may not raise on its own (the cues still may): "Bought a second-hand
+# washer. It has seen things. It won't tell me what." read as urgent by the model trained on batch 23. Laughter alone
+# ("lol") may not stop the model: "lol so I got an email saying my account would be deleted unless I logged in at …"
+# is phishing (batch 5's fold).
+JOKE_IDIOMS = (r"(?:it|this \w+|she|he|they) (?:has|have) seen things", r"asking for a friend")

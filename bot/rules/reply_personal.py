@@ -244,11 +244,13 @@ _PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|resta
            r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b")
 # The place named just before its address: "our branch at", "the store on", "depot:".
 PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|on|in|located at|found at|address(?: is)?|:)"
+                          # … its unit or suite first: "our depot at Unit 4, Harbour Road" (round 21)
+                          r"(?:\s+(?:unit|suite|building|block|floor|level))?"
                           r"|\s*[:,(-])\s*$", re.IGNORECASE)
 # A street named first, as in French, Spanish, Italian, Portuguese and Welsh ("8 rue des Lilas", "fourteen Heol y Bryn,
 # Llandeilo" once its number is written as digits), or a German one with its number after (round 16).
 STREET_FIRST = re.compile(r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? ((?:rue|avenue|boulevard|chemin|allée|calle|avenida|carrer|plaza|paseo|"
-                          r"via|viale|piazza|corso|strada|rua|travessa|largo|Heol|Ffordd|Stryd|L[oô]n|Rhodfa)) (?:[\w'-]+ ){0,3}?[A-Z]"
+                          r"via|viale|piazza|corso|strada|rua|travessa|largo|Heol|Ffordd|Stryd|L[oô]n|Rhodfa|Maes|Jalan|Jln|Lorong|Persiaran)) (?:[\w'-]+ ){0,3}?[A-Z]"
                           r"|\b[A-Z][a-zäöüß]+(straße|strasse|weg|gasse|platz|allee) \d{1,4}[a-z]?\b")
 # A postcode after a shop's street address is the shop's too: "our Leeds store is at 12 Briggate, LS1 6HD".
 PUBLIC_POSTCODE = re.compile(_PLACES + r"[^.!?]{0,40}$", re.IGNORECASE)
@@ -272,12 +274,15 @@ SEED = re.compile(r"\b(?:entered|typed|gave|shared|sent|used)\s+(?:the|your|a)\s
                   r"(['\"“‘][^'\"”’\n]{2,60}['\"”’])", re.IGNORECASE)
 
 
+# Security answers given back: "your first pet Fluffy and your mother's maiden name, Jenkins" (round 21).
+SECURITY_ANSWER = re.compile(r"\b((?:first pet|mother's maiden name|first school|first car|memorable place))(?:'s name)?(?: was| is|,)?\s+"
+                             r"((?-i:[A-Z][a-z]+))\b", re.IGNORECASE)
 # A door's code a few words after the door: "the key safe by the back door, code 4-7-1-9" (round 19).
 DOOR_CODE = re.compile(r"\b((?:key ?safe|lock ?box|door|gate))\b[^.!?\n]{0,40}?\bcode\W{1,3}(\d(?:[\s-]?\d){3,7})\b", re.IGNORECASE)
 
 
 def _secrets(text: str):
-    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS, HINT, SEED, DOOR_CODE):
+    for pattern in (SECRET, SECRET_GIVEN, CREDENTIALS, HINT, SEED, DOOR_CODE, SECURITY_ANSWER):
         for match in pattern.finditer(text):
             yield match.group(1).lower(), re.sub(r"\D", "", disguise.undisguised(match.group(2)))
     yield from disguise.codes_given(text)

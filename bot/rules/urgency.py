@@ -353,7 +353,12 @@ MAY_RAISE_BELOW = 0.6
 
 
 def model_may_raise(plain: str) -> bool:
-    return _vader().polarity_scores(plain)["compound"] < MAY_RAISE_BELOW
+    return _vader().polarity_scores(plain)["compound"] < MAY_RAISE_BELOW and not _joke_idioms().search(plain)
+
+
+@lru_cache(maxsize=1)
+def _joke_idioms():
+    return _cues(mood_words.JOKE_IDIOMS)
 
 
 def raised(current: str, suggested: str) -> bool:

@@ -271,3 +271,5 @@ SAFETY += (r"(?:child|car|baby|booster) seat\b[^.!?]{0,60}?\bbroken (?:strap|cli
 # Round 20 (batch 22): a caller who "asked for his login", an account to lock.
 FRAUD += (r"(?:asked|asking|ask) (?:him |her |me |them )?for (?:his|her|my|their) (?:login|password|pin|passcode|bank details|card details)",
           r"(?:please )?lock (?:his|her|my|their|the) account")
+# Round 21 (batch 23): a podcast host asking for "your side" before it airs.
+PRESS += (r"pod(?:cast)? host\b", r"give your side\b", r"before (?:it|the (?:episode|show|piece)) airs")

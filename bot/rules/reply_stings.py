@@ -1,0 +1,79 @@
+"""The tone families read off the writers of rounds 19–21 (batches 20–23): the sting inside kind words, told the
+ways those writers told it — kept beside bot.rules.reply_words' older families, which reached 400 lines, and read
+together with them by bot.rules.reply_check. Each entry is a regular expression matched case-insensitively as a
+whole phrase."""
+from __future__ import annotations
+
+CONDESCENSION: tuple[str, ...] = ()
+SARCASM_PHRASES: tuple[str, ...] = ()
+
+# Round 19 (batches 20 and 21 read): the sting told as what most people manage ("most tenants manage fine", "most
+# people book well in advance"), a trade or group's habits ("musicians do tend to"), what they did choose ("to be
+# fair, you did book our cheapest slot"), lectures for next time, the customer's count of messages held against
+# them, a review to take down "while we look into it", reminders that are threats, and notes to a colleague.
+CONDESCENSION += (
+    r"most (?:\w+ )?(?:people|customers|tenants|runners|users|members|riders|sellers|parents|drivers) (?:manage|seem to manage|don't have|do not have|book)\b",
+    r"\w+s do (?:tend to|need to understand)\b", r"(?:in fairness|to be fair|of course),? you did (?:book|choose|pick|order|buy|opt)\b",
+    r"a tip for next time", r"in future it (?:may|might) help to", r"if you(?:'d| had) [^.!?]{0,60}(?:to begin with|in the first place)",
+    r"is a (?:bit |little )?(?:strong|harsh) word", r"(?:we'd|we would) appreciate (?:a little|some) (?:understanding|patience) from",
+    r"each to their own", r"along with everyone else'?s\.?$", r"hopefully that's clear now", r"as the last (?:\w+ )?agents? (?:told|said)",
+    r"(?:that's|that is) on your end", r"a hearing person (?:call|ring|phone|contact)", r"in simple terms", r"(?:a bit|too|rather) advanced for you",
+    r"(?:false|untrue) claims about a business", r"(?:removing|take (?:down )?(?:your|the|this) (?:review|post)(?: down)?)[^.!?]{0,30}while we (?:look|investigate)",
+    r"(?:consider )?removing your review", r"we (?:do )?keep records of all (?:customer )?interactions",
+    r"(?:accounts?|sellers?|members?|customers?) (?:who|that|with) [^.!?]{0,50}\bmay (?:have their [\w ]{1,20}|be) (?:reviewed|closed|suspended|removed)",
+    r"this is your final warning", r"please stop (?:sending|posting|messaging) the same", r"once more,? then\b", r"one more time, shall we",
+    r"(?:doesn't|does not|won't|will not) (?:speed (?:anything|it|things) up|make (?:anything|it|things) (?:happen )?(?:any )?faster)",
+    r"^per my (?:previous|last) (?:message|email|reply)", r"not a (?:counselling|therapy|dating) (?:service|line)",
+    r"that's how (?:shopping|buying|contracts?|renting) works", r"a bit rich to", r"^interesting that\b",
+    r"best of luck with the (?:county court|ombudsman|small claims|tribunal)", r"(?:usually|always|normally) side with us",
+    r"when we have time, as we do", r"(?:we'd|we would) rather not argue", r"are you sure it was us", r"no need to tag us",
+    r"other posts you (?:pasted|copied|posted) it (?:under|on)", r"if you plan (?:properly|ahead|better)\b",
+    r"(?:he's|she's|they're) an adult,? after all", r"without ever upgrading", r"you(?:'ve| have) only just noticed",
+    r"can't say we blame (?:him|her|them)", r"sounds like someone needs (?:a|an|some)\b", r"^ah yes, the (?:famous|classic|old)\b",
+    r"you finally found", r"(?:been|was) there all along", r"assuming you can (?:make it|manage)", r"(?:isn't|is not) really a support issue",
+    r"hope you figure it out", r"would have suited your expectations", r"(?:could|can) help (?:him|her|them) understand",
+    r"(?:explained|told you|said) [^.!?]{0,40}(?:twice|three times|several times|a few times) now", r"you're the \w+ person this week to",
+    r"(?:people|customers) who don't read", r"sounds like a (?:training|user) (?:issue|problem)",
+    r"works (?:fine|perfectly) (?:with [\w ]{1,20} )?for most (?:users|people|customers)", r"worth investing in a better",
+    r"(?:is|was|a bit) optimistic\b", r"can't really take responsibility", r"for once\?",
+    r"(?:eat|read|open|check) (?:them|it) when (?:they|it) arrives? rather than",
+)
+# … and a note meant for a colleague: "[internal: she's one of the demanding ones]", "[copy to Raj: …]", "Note for
+# Dave: …", "@Claire this is the one who …", "I can't face another angry dog mum today".
+CONDESCENSION += (
+    r"\[(?:internal|copy to|note (?:to|for)|fyi)\b", r"\[\w+, can (?:you|someone) (?:take|handle|deal with)", r"(?:(?<=[.!?]\s)|^)note for \w+:",
+    r"@\w+ this is the one who", r"i can'?t face (?:it|another|him|her|them|this)\b", r"can (?:you|someone) (?:take|handle) (?:her|him|this one)\b",
+)
+
+# Round 20 (batch 22 read): the sting after the fix ("next time it might help to read the booking confirmation",
+# "cutting it fine", "only a bit soft, to be fair"), a group's habits, a wait "when we say", the cold short reply
+# standing alone, mockery ("Oh wait, there is."), and a threat as "our legal options".
+CONDESCENSION += (
+    r"next time it (?:might|may|would) help to", r"(?:the right|correct) details first time", r"saves everyone a job", r"(?:is|was) cutting it (?:fine|close)",
+    r"we didn't [\w -]{1,20}, your \w+ did", r"(?:someone|somebody) with better (?:eyesight|eyes|hearing)", r"around one person's",
+    r"dealt with when it's dealt with", r"when we say (?:they're|it's|they are|it is)\b", r"^try turning it off and on(?: again)?\.?$",
+    r"(?:(?:isn't|is not) really|really (?:isn't|is not)) our (?:problem|concern|issue)", r"only an? (?:bit|little|tiny|small|slight)(?: \w+)?, to be fair", r"drama queen", r"let's keep it civil",
+    r"\w+s always leave (?:these|things|it|everything)\b", r"tipping (?:does )?(?:tend to )?help", r"^aww+,? did the",
+    r"(?:carry on|keep (?:this|that) up|keep posting)[^.!?]{0,40}(?:legal|action|consequences)", r"consider our legal options",
+)
+SARCASM_PHRASES += (
+    r"oh wait,? there is", r"^gosh, if only", r"queen of sheba", r"(?:photo|pics?) or it didn't happen", r"^enjoy your new (?:provider|supplier|bank|network)\.?$",
+    r"^noted\. anything else\?$", r"^ok\? and what now\?$", r"processed\. check your bank\.?$", r"^we'll get round to it\.?$",
+)
+
+# Round 21 (batch 23 read): the sting inside kind words — "worth keeping a closer eye on him", "before blaming the
+# driver", "properly this time", "like most organised parents", "a bit less drama", "for your budget, you got a lot";
+# a trade or need held against them ("as a professional, you'd normally", "people who struggle with computers"); "not a
+# bereavement service"; the cold reply alone ("Ask the shop, not us.", "Refund denied.").
+CONDESCENSION += (
+    r"(?:worth|try) keeping a closer eye", r"before blaming (?:the|our|us)\b", r"(?:properly|actually \w+) this time\b",
+    r"like most (?:organised|organized|sensible|normal) \w+", r"(?:a bit|a little) less drama", r"for your budget,? you got",
+    r"as a professional,? you(?:'d| would)", r"people who struggle with (?:computers|technology|tech|the internet)",
+    r"(?:we're|we are) not a (?:bereavement|counselling|therapy|dating|babysitting) service", r"(?:we're|we are) a [\w ]{1,20}, not a \w+",
+    r"reading the (?:manual|instructions) (?:usually|always|really) helps", r"who's a (?:bit|little|lot) more (?:organised|organized|careful|competent)",
+    r"felt the need to tell the (?:whole )?(?:internet|world)", r"^ask the \w+, not us\.?$", r"^nothing we can do\.", r"refund denied\.?$",
+)
+SARCASM_PHRASES += (
+    r"sorry,? not sorry", r"no doubt be thrilled", r"(?:we're|i'm|we are|i am) sure your [\w ]{1,30} will (?:be devastated|survive)",
+    r"^your (?:opinion|view|feedback) has been logged\.?$",
+)
