@@ -93,6 +93,14 @@ def pytest_report_header(config):
 
 
 @pytest.fixture
+def families_alone(monkeypatch):
+    """The reply check's phrase families without the tone model (as if socialdesk[nlp] were not installed): what a
+    round's families catch by themselves (tests/test_reply_check_round_*.py)."""
+    from bot.rules import tone_model
+    monkeypatch.setattr(tone_model, "_ready", lambda: None)
+
+
+@pytest.fixture
 def report_figure(record_property):
     """A figure a test measured (corpus accuracy, timings): printed at the end
     of the run, also when pytest-xdist runs the test in another process."""

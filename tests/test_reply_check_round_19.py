@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rules import tone_model, urgency
+from bot.rules import urgency
 from bot.rules.reply_check import check_reply_text
-
-
-@pytest.fixture
-def families_alone(monkeypatch):
-    monkeypatch.setattr(tone_model, "_ready", lambda: None)
 
 
 @pytest.mark.parametrize("text", [

@@ -9,11 +9,6 @@ from bot.rules import tone_model, urgency
 from bot.rules.reply_check import check_reply_text
 
 
-@pytest.fixture
-def families_alone(monkeypatch):
-    monkeypatch.setattr(tone_model, "_ready", lambda: None)
-
-
 def test_the_tone_model_is_not_asked_about_a_kind_reply(monkeypatch):
     # Asked at a stricter line (round 19), it held "You're absolutely right to be angry about this." (0.97) and "I'll
     # be honest, this one's on us." (0.96) from batch 22 — and no bad reply the families had missed.
