@@ -78,25 +78,36 @@ def _wait_all_gone(pids: set[int], seconds: float) -> set[int]:
             os.close(fd)
 
 
+def _started_sandbox(tmp_path) -> tuple[subprocess.Popen, list[str]]:
+    """A sandbox running on two free ports, and what it said. A port found free can be taken by another test's
+    server before the sandbox binds it (CI, 2026-12-07: "port 47620 is in use"): the sandbox says so in one line
+    and exits, and another pair is tried."""
+    for attempt in range(3):
+        sandbox = subprocess.Popen([sys.executable, "-m", "bot", "sandbox", "--port", str(_two_free_ports()), "--data",
+                                    str(tmp_path / f"data{attempt}")], cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, env={**os.environ, "SEND_DELAY": "0s"})
+        settled, said = threading.Event(), []
+
+        def read(sandbox=sandbox, said=said, settled=settled):  # until it says it is running, or stops
+            for line in sandbox.stdout:
+                said.append(line)
+                if "socialdesk sandbox is running" in line:
+                    settled.set()
+            settled.set()
+        threading.Thread(target=read, daemon=True).start()
+        settled.wait(120)
+        if any("socialdesk sandbox is running" in line for line in said) or not any("is in use" in line for line in said):
+            return sandbox, said
+        sandbox.wait(timeout=30)
+    return sandbox, said
+
+
 @linux_only
 def test_a_sigkilled_sandbox_takes_its_web_and_worker_with_it(tmp_path):
-    port = _two_free_ports()
-    sandbox = subprocess.Popen([sys.executable, "-m", "bot", "sandbox", "--port", str(port), "--data",
-                                str(tmp_path / "data")], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, env={**os.environ, "SEND_DELAY": "0s"})
+    sandbox, said = _started_sandbox(tmp_path)
     children: set[int] = set()
     try:
         with killed_on_failure(sandbox):
-            settled, said = threading.Event(), []
-
-            def read():  # until it says it is running, or stops (a port taken meanwhile: its one line says so)
-                for line in sandbox.stdout:
-                    said.append(line)
-                    if "socialdesk sandbox is running" in line:
-                        settled.set()
-                settled.set()
-            threading.Thread(target=read, daemon=True).start()
-            settled.wait(120)
             assert any("socialdesk sandbox is running" in line for line in said), f"the sandbox said: {said}"
             children = _descendants(sandbox.pid)
             commands = {Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ") for pid in children}
