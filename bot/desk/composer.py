@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from adapters.base import ActionKind, Measured
 from bot.deps import Deps
 from bot.outbound.compose import check_before_queueing, check_wording, compose_reply_text
-from bot.outbound.relay import Relay, RelayResult, post_ref, queue_action, reply_kind
+from bot.outbound.relay import Relay, RelayResult, composer_key, from_composer, post_ref, queue_action, reply_kind
 from bot.outbound.saved import agent_markup
 from bot.outbound.thread_copy import quoted, show_in_thread
 from bot.rules.saved_replies import Call, Customer, expand, values as filled_values
@@ -228,7 +228,7 @@ def _cancelled_here(session: Session, conv_id: int, user: str, now: datetime) ->
     """The author's latest reply in this conversation, when it came from the composer and was cancelled lately."""
     last = session.scalars(select(Outbox).where(Outbox.conversation_id == conv_id, Outbox.staff_user == user)
                            .order_by(Outbox.id.desc()).limit(1)).first()
-    if (last is None or last.state != CANCELLED or not last.idempotency_key.startswith("slack:view:")
+    if (last is None or last.state != CANCELLED or not from_composer(last.idempotency_key)
             or last.created_at < now - CANCELLED_KEPT_FOR):
         return None
     return last
@@ -330,7 +330,7 @@ def submit(deps: Deps, view: dict, user: str, now: datetime, not_allowed: str | 
         message = Message(conversation_id=conv.id, direction=OUT, platform=conv.platform, account=conv.account,
                           slack_channel=conv.slack_channel, author_id=user, text=slack_text, created_at=now,
                           recorded_at=now)
-        result = queue_action(session, deps, conv, message, kind, f"slack:view:{view['id']}:{kind.value}", user,
+        result = queue_action(session, deps, conv, message, kind, composer_key(view["id"], kind), user,
                               slack_text, latest, now, author_known=author_known)
         session.execute(delete(Composing).where(Composing.view_id == view["id"]))
         where = conv.slack_channel, conv.slack_root_ts

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.desk import labels
-from bot.desk.reports import Listing
+from bot.desk.reports import Listing, listing as conversations
 from bot.rules.sla import PRIORITY_FACTORS
 from bot.store.models import RESOLVED, WAITING, Conversation, ConversationLabel
 
@@ -75,8 +75,4 @@ def listing(session: Session, wanted: QueueFilter, user: str, limit: int = 15) -
         where.append(Conversation.assignee == user)
     if wanted.platform:
         where.append(Conversation.platform == wanted.platform)
-    total = session.scalar(select(func.count()).select_from(Conversation).where(*where))
-    rows = list(session.scalars(select(Conversation).where(*where)
-                                .order_by(Conversation.due_at.is_(None), Conversation.due_at, Conversation.id)
-                                .limit(limit))) if total else []
-    return Listing(rows, total)
+    return conversations(session, tuple(where), (Conversation.due_at.is_(None), Conversation.due_at, Conversation.id), limit)

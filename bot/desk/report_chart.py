@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from bot.desk.figures import against_sla, duration
-from bot.desk.report_data import ReportFigures
+from bot.desk.report_data import ReportFigures, missed_text
 
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
@@ -52,7 +52,7 @@ def render_png(figures: ReportFigures, labels: dict[str, str]) -> bytes:
                           bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"})
     response.set_ylim(0, max(minutes + [figures.sla_s / 60]) * 1.2 or 1)
     # Urgent and high conversations have shorter targets than the line: their misses are said in the title.
-    missed = ", ".join(f"{count} {priority}" for priority, count in figures.missed.items() if priority in ("urgent", "high"))
+    missed = missed_text(figures.missed, ("urgent", "high"))
     response.set_title("First response against the SLA" + (f"\n(missed their shorter SLA: {missed})" if missed else ""))
     response.set_ylabel("minutes (business time if set)")
     response.legend(fontsize=9)

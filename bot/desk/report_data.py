@@ -145,7 +145,7 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
              f"First response: median {against_sla(figures.median_first_s, figures.sla_s, 'median', NORMAL)} · "
              f"90th percentile {against_sla(figures.p90_first_s, figures.sla_s, '90th percentile', NORMAL)} · "
              f"SLA {duration(figures.sla_s)} at normal priority",
-             f"Answered within SLA: {within}" + (f" · missed their priority's SLA: {_missed(figures.missed)}"
+             f"Answered within SLA: {within}" + (f" · missed their priority's SLA: {missed_text(figures.missed)}"
                                                   if figures.missed else "")]
     for platform, f in figures.platforms.items():
         if f.answered:
@@ -163,8 +163,9 @@ def as_text(figures: ReportFigures, labels: dict[str, str]) -> str:
 NORMAL = "the normal-priority SLA"
 
 
-def _missed(missed: dict[str, int]) -> str:
-    return ", ".join(f"{count} {priority}" for priority, count in missed.items())
+def missed_text(missed: dict[str, int], only: tuple[str, ...] = tuple(PRIORITY_FACTORS)) -> str:
+    """'2 urgent, 1 high': the conversations that missed their priority's SLA (of the priorities in `only`)."""
+    return ", ".join(f"{count} {priority}" for priority, count in missed.items() if priority in only)
 
 
 def _conversations(count: int) -> str:

@@ -53,22 +53,22 @@ class Listing:
     total: int
 
 
-def _listing(session: Session, where: tuple, order: tuple, limit: int) -> Listing:
+def listing(session: Session, where: tuple, order: tuple, limit: int) -> Listing:
     total = session.scalar(select(func.count()).select_from(Conversation).where(*where))
     rows = list(session.scalars(select(Conversation).where(*where).order_by(*order).limit(limit))) if total else []
     return Listing(rows, total)
 
 
 def queue(session: Session, limit: int = 15) -> Listing:
-    return _listing(session, (Conversation.status == WAITING,),
+    return listing(session, (Conversation.status == WAITING,),
                     (Conversation.due_at.is_(None), Conversation.due_at), limit)
 
 
 def overdue(session: Session, now: datetime, limit: int = 15) -> Listing:
-    return _listing(session, (Conversation.status == WAITING, Conversation.due_at <= now),
+    return listing(session, (Conversation.status == WAITING, Conversation.due_at <= now),
                     (Conversation.due_at,), limit)
 
 
 def mine(session: Session, user: str, limit: int = 15) -> Listing:
-    return _listing(session, (Conversation.assignee == user, Conversation.status != RESOLVED),
+    return listing(session, (Conversation.assignee == user, Conversation.status != RESOLVED),
                     (Conversation.due_at.is_(None), Conversation.due_at), limit)

@@ -22,7 +22,7 @@ from bot.store.db import reading
 from bot.store.models import CANCELLED, FAILED, HELD, PENDING, SENT, Conversation, Message, Outbox
 from bot.outbound.compose import check_wording
 from bot.outbound.notices import close_undo_notice, post_undo_notice
-from bot.outbound.relay import outbox_key, post_ref
+from bot.outbound.relay import from_composer, outbox_key, post_ref
 from bot.outbound.thread_copy import quoted
 from bot.rules.saved_replies import excerpt, parse_call
 from bot.slack.root import cannot_go_privately
@@ -221,7 +221,7 @@ def tell_author(deps: Deps, outbox_id: int, findings: str | None, send_at: datet
         private = row.kind == ActionKind.PRIVATE.value or conv.private
         had_window = bool(deps.settings.send_delay) and row.next_attempt_at > row.created_at
         shown = row.slack_text if parse_call(message.text or "") else None
-        composed = row.idempotency_key.startswith("slack:view:")  # bot.desk.composer's key
+        composed = from_composer(row.idempotency_key)
         session.commit()
     if held:
         if had_window:  # held after an edit: its Undo notice says so, without its button

@@ -79,6 +79,19 @@ def outbox_key(channel: str, ts: str, kind: ActionKind) -> str:
     return f"slack:{channel}:{ts}:{kind.value}"
 
 
+def composer_key(view_id: str, kind: ActionKind) -> str:
+    """A reply written in the composer (bot.desk.composer): its modal's view id makes a double submit, or a
+    submission Slack repeats, one reply."""
+    return f"{_COMPOSER}{view_id}:{kind.value}"
+
+
+def from_composer(key: str) -> bool:
+    return key.startswith(_COMPOSER)
+
+
+_COMPOSER = "slack:view:"
+
+
 def _target(deps: Deps, conv: Conversation, kind: ActionKind, ref: PostRef) -> str:
     adapter = deps.adapters.get(conv.platform)
     return adapter.target_for(kind, ref) if adapter is not None else ref.external_id
