@@ -4,6 +4,7 @@ the bot's message — cannot be, and Cancel left an empty box). Signed requests,
 from __future__ import annotations
 
 from bot.desk.composer import CANCELLED_KEPT_FOR, TEXT_ACTION
+from bot.outbound.deliver import deliver
 from bot.store.models import CANCELLED
 from tests.test_composer import _outbox, check_lines, press_reply, submits, types
 
@@ -44,3 +45,13 @@ def test_an_old_cancelled_reply_does_not_come_back(bot, deps, clock, slack_state
     _held_then_cancelled(bot, deps, slack_state, root)
     clock.advance(seconds=CANCELLED_KEPT_FOR.total_seconds() + 1)
     assert "initial_value" not in _text_element(press_reply(bot, slack_state, root))
+
+
+def test_the_words_brought_back_changed_and_sent_go_out_once(bot, deps, clock, x_state, slack_state, carol):
+    tweet, root = carol
+    _held_then_cancelled(bot, deps, slack_state, root)
+    again = press_reply(bot, slack_state, root)
+    types(bot, slack_state, again, "Sorry Carol, your parcel is out for delivery today.")
+    assert submits(bot, slack_state, again).status_code == 200
+    deliver(deps, clock())
+    assert [r["text"] for r in x_state.replies_to(tweet["id"])] == ["@carol Sorry Carol, your parcel is out for delivery today."]

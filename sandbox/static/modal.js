@@ -8,6 +8,7 @@
   let shown = null;            // the view id drawn now
   const typed = {};            // "block_id/action_id" → what was typed (the client keeps it, as Slack's does)
   let timer = null;
+  let flush = null;            // the keystrokes not yet sent to the bot (the 250 ms burst below)
 
   function inputElement(view, block) {
     const element = block.element, key = block.block_id + "/" + element.action_id;
@@ -19,8 +20,8 @@
       box.oninput = () => {
         typed[key] = box.value;
         clearTimeout(timer);  // on_character_entered: Slack sends a burst of characters as one action
-        timer = setTimeout(() => post("/modal/edit", {user: me(), view_id: view.view_id,
-          action_id: element.action_id, value: box.value}), 250);
+        flush = () => post("/modal/edit", {user: me(), view_id: view.view_id, action_id: element.action_id, value: box.value});
+        timer = setTimeout(() => { const send = flush; flush = null; send(); }, 250);
       };
       return box;
     }
@@ -83,7 +84,10 @@
     const row = el("div", "actions"), cancel = el("button", "", esc(view.close)), send = el("button", "primary", esc(view.submit));
     cancel.onclick = async () => { await post("/modal/close", {user: me(), view_id: view.view_id}); draw(null); };
     send.onclick = async () => {
+      // Slack submits what is in the box: the last burst of typing first (pressing Send within 250 ms of a keystroke
+      // sent the text as it was before it — with the words of a cancelled reply brought back, the whole old reply).
       clearTimeout(timer);
+      if (flush) { const send = flush; flush = null; await send(); }
       const answer = await (await post("/modal/submit", {user: me(), view_id: view.view_id})).json();
       if (answer.ok && !Object.keys(answer.errors || {}).length) { Object.keys(typed).forEach(k => delete typed[k]); draw(null); }
       else poll();

@@ -84,3 +84,33 @@ def test_a_saved_reply_through_the_composer_and_another_by_name_in_the_thread(tm
         carol.get_by_role("button", name="Reply", exact=True).click()
         expect(brand).to_have_count(2, timeout=WAIT_MS)
         expect(brand.filter(has_text="Thank you @carol, glad it arrived!")).to_have_count(1)
+
+
+def test_a_held_composer_reply_cancelled_comes_back_and_its_new_words_are_sent(tmp_path, browser):  # noqa: F811
+    """A reply held, cancelled, brought back by ✍️ Reply, changed and sent at once: the new words go out, not the
+    held ones. The page sent keystrokes 250 ms after the last one, and Send dropped a burst still waiting — the words
+    brought back went out again (found trying it by hand, 2026-12-07)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with sandbox(str(tmp_path)) as url:
+        page.goto(url)
+        page.select_option("#staff-user", "U0ALICE")
+        _post_as_customer(page, "larry", "@acme_support where is my parcel??")
+        larry = page.locator("#channel .conversation", has_text="@larry")
+        expect(larry).to_contain_text("Waiting on us", timeout=WAIT_MS)
+        larry.get_by_role("button", name="✍️ Reply").click()
+        modal, box = page.locator("#modal"), page.get_by_role("textbox", name="Your reply")
+        box.fill("Call me on 07700 900123")
+        expect(modal).to_contain_text("a phone number", timeout=WAIT_MS)
+        modal.get_by_role("button", name="Send").click()
+        expect(larry).to_contain_text("✍️ Reply opens with your words again", timeout=WAIT_MS)
+        larry.get_by_role("button", name="Cancel").last.click()
+        expect(larry).to_contain_text("Not sent", timeout=WAIT_MS)
+
+        larry.get_by_role("button", name="✍️ Reply").click()
+        expect(modal).to_contain_text("Your reply cancelled after it was held", timeout=WAIT_MS)
+        expect(box).to_have_value("Call me on 07700 900123")
+        box.fill("Sorry Larry, your parcel is out for delivery today.")
+        modal.get_by_role("button", name="Send").click()  # at once, within the 250 ms
+        brand = page.locator("#timeline .tweet.brand")
+        expect(brand).to_have_count(1, timeout=WAIT_MS)
+        expect(brand).to_contain_text("Sorry Larry, your parcel is out for delivery today.")
