@@ -162,9 +162,9 @@ BATCHES = (
     Batch("batch 23", "DEVELOPMENT", ("heldout23/urgency.jsonl",), ("heldout23/replies.jsonl",), rules_read=False),
     # Written blind 13:41–13:48 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
     # bad tone the sting in one sentence of a kind reply, 43 near-miss kind replies), sealed with its sha256 at 13:50,
-    # copied unchanged after round 21 froze (218502f) and scored once at 14:05 UTC.
-    Batch("batch 24", HELD_OUT, ("heldout24/urgency.jsonl",), ("heldout24/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # copied unchanged after round 21 froze (218502f) and scored once at 14:05 UTC. Round 22 (2026-12-07 15:20 UTC):
+    # development data — its misses read, trained on.
+    Batch("batch 24", "DEVELOPMENT", ("heldout24/urgency.jsonl",), ("heldout24/replies.jsonl",), rules_read=False),
 )
 
 

@@ -139,3 +139,35 @@ def test_the_start_up_check_of_a_current_or_older_database_needs_no_alembic_and_
     assert said[1].startswith(f"the database schema is at revision {before_head} and this version needs "
                               f"{newest_revision()}:"), said
     assert said[1].endswith("run `socialdesk migrate`")
+
+
+def test_a_conversations_replies_are_read_by_index_not_by_scanning_the_outbox(tmp_path):
+    """The root's repaint (a reply in flight, a reply leaving), the composer's cancelled reply and a replaced public
+    reply each ask for one conversation's outbox rows; the outbox is never pruned, so without ix_outbox_conversation
+    (0023) each read every reply ever sent. The statements are the ones the code runs, caught as it runs them."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import event
+    from sqlalchemy.orm import sessionmaker
+
+    from bot.desk import composer
+    from bot.store import queries
+
+    url = f"sqlite:///{tmp_path / 'plan.db'}"
+    upgrade_to_head(url)
+    engine = create_engine(url)
+    caught = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, statement, params, context, many: caught.append((statement, params)))
+    now = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    with sessionmaker(engine)() as session:
+        queries.root_marks(session, 1, now)
+        queries.reply_leaving_at(session, 1, now)
+        composer._cancelled_here(session, 1, "U1", now)
+    outbox_reads = [(s, p) for s, p in caught if "FROM outbox" in s]
+    assert len(outbox_reads) == 3, caught
+    with engine.connect() as conn:
+        for statement, params in outbox_reads:
+            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
+            assert "SCAN outbox" not in plan, (statement, plan)
+    engine.dispose()

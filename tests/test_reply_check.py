@@ -3,6 +3,7 @@
 bad tone is held, <= 2 % of good replies are held."""
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -446,3 +447,33 @@ def test_round_15_tone_families(text):
 ])
 def test_everyday_kind_replies_pass_the_newer_families(text):
     assert check_reply_text(text) == ()
+
+
+def test_a_process_leaving_while_the_tone_model_loads_waits_for_it_and_exits_zero(tmp_path):
+    # The load runs on a daemon thread; stopped inside onnxruntime's set-up by the interpreter's end, the process
+    # aborted (exit 134). Here the load (a stand-in reading stdin) finishes only once the process is already leaving
+    # — after its last atexit handler of its own has said so — and must still finish, and the exit be 0.
+    import subprocess
+    import sys
+    script = tmp_path / "leave.py"
+    script.write_text(
+        "import atexit, sys\n"
+        "from bot.rules import tone_model\n"
+        "def load():\n"
+        "    sys.stdin.readline()\n"
+        "    print('loaded', flush=True)\n"
+        "tone_model._model = load\n"
+        "tone_model._model.cache_info = lambda: type('info', (), {'currsize': 0})()\n"
+        "assert tone_model._ready() is None\n"
+        "atexit.register(lambda: print('leaving', flush=True))\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    process = subprocess.Popen([sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                               env=env)
+    assert process.stdout.readline() == "leaving\n"
+    try:
+        process.stdin.write("go\n")
+        process.stdin.close()
+    except BrokenPipeError:  # the process did not wait: gone already
+        pass
+    assert process.stdout.read() == "loaded\n"
+    assert process.wait(timeout=30) == 0

@@ -49,7 +49,7 @@ FIGURATIVE = (
     "hot deal", "burning question", "fire drill", "food court", r"(?:like|tastes?|tasted|smells?) (?:of )?burnt (?:toast|sugar|coffee)", "dying to", r"\bsick\b(?= (?:deal|fit|look|trainers))", "fire sale",
     "no emergency", "not an emergency", r"not (?:urgent|dangerous|a safety)", "no (?:one|body) (?:was )?(?:hurt|injured)",
     r"smoke-?free", r"fire blankets?", "safety (?:tips?|features?|gates?|glasses|goggles|pins?|harness|catch|catches|locks?)", r"smoke (?:alarms?|detectors?)",
-    r"(?:not|no) (?:a )?complain\w*", r"(?:mirror|scales?|camera|photos?|pictures?) (?:is|are|was|were|keeps?) lying", r"noise[- ]?cancell?(?:ing|ation)", "no questions asked",
+    r"(?:not|no|nae|zero) (?:a )?complain\w*", r"(?:mirror|scales?|camera|photos?|pictures?) (?:is|are|was|were|keeps?) lying", r"noise[- ]?cancell?(?:ing|ation)", "no questions asked",
     r"(?:screaming|crying|shouting|squealing) with (?:joy|laughter|excitement|delight)", "allergen (?:info|information|list)", "is (?:it|this) safe", "recall (?:the|my|that|what)",
 )
 # Questions about money and leaving that are not complaints yet.

@@ -87,7 +87,7 @@ def _digits(match: re.Match) -> str:
 _CONDITION = (r"pregnan\w*|miscarriage|ivf|fertility|diabet\w*|epilep\w*|seizures?|anxiety|depressi\w*|"
               r"bipolar|schizo\w*|ptsd|ocd|adhd|autis\w*|dementia|alzheimer'?s|cancer|tumou?r|chemo\w*|hiv|aids|"
               r"hepatitis|asthma|copd|heart condition|stroke|multiple sclerosis|ms diagnosis|parkinson'?s|"
-              r"disabilit\w*|insulin|dialysis|transplant|rehab|addiction|antidepressants?|medication|diagnosis|"
+              r"disabilit\w*|aphasia|insulin|dialysis|transplant|rehab|addiction|antidepressants?|medication|diagnosis|"
               r"illness|therapy|mental health|hearing loss|sight loss|vision loss|glaucoma|macular degeneration|arthritis|"
               r"(?:medical|health) condition|crohn'?s|coeliac|celiac|cerebral palsy|\bibs")
 # A medicine by the endings of its international non-proprietary name (WHO stems: -pril, -sartan, -statin, -olol,
@@ -118,6 +118,17 @@ HEALTH = re.compile(
     # … or treated for it, or moved about a hospital by it: "you're being treated for depression", "moved from the
     # cardiac unit to ward 4" (round 13, batch 12)
     rf"|\b(?:treated|treatment|admitted|being seen) for\s+({_CONDITION})\b"
+    # Round 22 (batch 24): a medicine, an operation or a clinic's appointment that is someone's ("your son Jamie's EpiPen
+    # prescription", "your knee operation is on the 2nd", "your audiology appointment"), a referral from their doctor, a
+    # condition said of him or her ("he has aphasia"), and sympathy that names it ("sorry to hear about the stroke")
+    rf"|\b(?:your|his|her|their|\w+'s)\s+({_DRUG})\s+(?:prescription|refill|dose|supply|pen|order)\b"
+    rf"|\byour\s+((?:knee|hip|heart|eye|back|spinal|shoulder|cataract|hernia|bypass|brain|bowel|breast|gastric)\s+"
+    rf"(?:operation|surgery|replacement|procedure|op))\b"
+    rf"|\byour\s+((?:audiology|oncology|cardiology|fertility|antenatal|maternity|dialysis|chemo\w*|psychiatr\w*|neurology|"
+    rf"urology|rheumatology|diabetes|memory|mental health|sexual health|stroke)\s+(?:appointment|clinic|consultation|review|referral))\b"
+    rf"|\byour\s+(referral)\s+from\s+(?:dr\b|doctor|your gp|the hospital)"
+    rf"|\b(?:he|she|they)\s+(?:has|have|has got|is living with|lives with)\s+({_CONDITION})\b"
+    rf"|\bsorry (?:to hear )?about (?:the|his|her|their) ({_CONDITION})\b"
     rf"|\b(?:moved|admitted|transferred)\s+(?:from|to|into)\s+(?:the\s+)?((?:cardiac|cancer|oncology|maternity|psychiatric|stroke|"
     rf"intensive care|icu|dementia|mental health|renal|dialysis)\s+(?:unit|ward))", re.IGNORECASE)
 # A code handed over without its name: a verb that enters it, the digits, and what they unlock.
@@ -240,6 +251,9 @@ WHEREABOUTS += (
                r"((?:in|at) [A-Z][\w'-]+)"),
     re.compile(r"\b((?:from|between)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:\w+\s+)?(?:to|and|until|till|-)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?)"
                r"(?:\s+\w+)?[^.!?]{0,20}?\bwhile (?:you're|you are) away\b", re.IGNORECASE),
+    # Round 22 (batch 24): away, and for how long or where: "since you'll be away at your sister's in Perth all next week"
+    re.compile(r"\byou(?:'ll| will) be (away\b[^.!?]{0,50}?\b(?:all|for|until|till|over)\s+(?:the\s+|next\s+|this\s+|a\s+|two\s+|three\s+)?"
+               r"(?:week|fortnight|month|weekend|summer|holidays?|days?|\d))", re.IGNORECASE),
     re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+)?((?:mum|mom|mother|dad|father|nan|gran|grandma|grandad|grandmother|grandfather)"
                r"\b[^.!?]{0,40}?\b(?:on (?:his|her|their) own|alone|by (?:him|her)self)\b)", re.IGNORECASE),
 )

@@ -143,7 +143,9 @@ _ID_NAMES = (
     # round 6: national identity numbers by their names elsewhere (Singapore's NRIC, Malaysia's MyKad …)
     r"nric|fin|mykad|hkid|cpr|personnummer|curp|rut|dni|nie|cnp|pesel|bvn|nin|cpf|rfc|ktp|emirates id|iqama|codice fiscale)")
 # Letters and digits, joined by hyphens ("DL-TEST-12-34567", "X1234567-T") or by spaces before digits (round 10).
-_ID_VALUE = r"([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|[ ](?=\d)){5,20})"
+# Never a word on its own: "national id" + "entity" is not a value, and would hide "national identity card number
+# 000000000V" behind it (round 22, batch 24's Sri Lankan NIC).
+_ID_VALUE = r"(?![A-Za-z]+(?![\w-])(?! \d))([A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])|[ ](?=\d)){5,20})"
 # Each names what it is, so a reference number is never mistaken for one.
 # (what, pattern, the digits its value needs to be a number: "pan in the dishwasher" names none; a passport's
 # machine-readable line is one without any)
@@ -196,7 +198,7 @@ IDENTITIES = (
 # CVV is the 3 digits on the back" name one without giving it.
 _SECRET_NAME = (r"\b(password (?:hint|reminder)|password|passcode|pass code|passphrase|"
                 # round 10: the code sent to the customer's phone, named by how it came ("the code we texted you")
-                r"(?:code|pin)(?= (?:that )?(?:(?:we|i) (?:just )?(?:texted|sms'?e?d|sent(?= is\b| was\b| (?:to )?(?:you\b|your (?:phone|mobile))))|you (?:read out|gave|were given|received|got)))|pin(?: number| code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
+                r"(?:code|pin)(?= (?:that )?(?:(?:we|i) (?:just )?(?:texted|sms'?e?d|sent(?= is\b| was\b| (?:to )?(?:you\b|your (?:phone|mobile))))|you (?:read out|gave|were given|received|got)))|pin(?: number| code)?|puk(?: code)?|cvv2?|cvc2?|csc|security (?:code|answer|number)|"
                 r"memorable (?:word|answer|information|date)|"
                 r"(?:(?:one[- ]time|verification|login|access|2fa|mfa|otp|sms|authentication|auth|confirmation|reset|sign[- ]in|"
                 # round 6: the codes that open a door or an account's back way ("lock code", "2FA backup codes")
@@ -251,7 +253,9 @@ PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|o
 # Llandeilo" once its number is written as digits), or a German one with its number after (round 16).
 STREET_FIRST = re.compile(r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? ((?:rue|avenue|boulevard|chemin|allée|calle|avenida|carrer|plaza|paseo|"
                           r"via|viale|piazza|corso|strada|rua|travessa|largo|Heol|Ffordd|Stryd|L[oô]n|Rhodfa|Maes|Jalan|Jln|Lorong|Persiaran)) (?:[\w'-]+ ){0,3}?[A-Z]"
-                          r"|\b[A-Z][a-zäöüß]+(straße|strasse|weg|gasse|platz|allee) \d{1,4}[a-z]?\b")
+                          r"|\b[A-Z][a-zäöüß]+(straße|strasse|weg|gasse|platz|allee) \d{1,4}[a-z]?\b"
+                          # … or a Portuguese, Spanish or Italian one with its number after: "Rua das Flores 12, 3 Esq" (round 22)
+                          r"|\b((?-i:Rua|Avenida|Calle|Carrer|Travessa|Largo|Via|Viale|Corso|Piazza)) (?:[\w'-]+ ){1,3}?\d{1,4}[A-Za-z]?,")
 # A postcode after a shop's street address is the shop's too: "our Leeds store is at 12 Briggate, LS1 6HD".
 PUBLIC_POSTCODE = re.compile(_PLACES + r"[^.!?]{0,40}$", re.IGNORECASE)
 

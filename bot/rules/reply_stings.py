@@ -77,3 +77,30 @@ SARCASM_PHRASES += (
     r"sorry,? not sorry", r"no doubt be thrilled", r"(?:we're|i'm|we are|i am) sure your [\w ]{1,30} will (?:be devastated|survive)",
     r"^your (?:opinion|view|feedback) has been logged\.?$",
 )
+
+# Round 22 (batch 24 read): the sting after the fix told as advice for next time ("next time perhaps don't leave it",
+# "maybe keep your phone on this time", "perhaps trust them next time"), what they should have done ("should really
+# have ordered", "should probably have known better"), their job not ours, the customer's capitals or threats held
+# against them ("the capital letters weren't really necessary", "once you've found the caps lock key", "threatening to
+# leave … getting you anywhere"), "a little perspective", "our staff tell a rather different story", "we did explain it
+# the first two times", "a shame you felt the need to", "can't calm the sea for one passenger", mock alarm ("somebody
+# call the coastguard"), "Sure, Jan.", "only people who can be civil", "let's try this slowly".
+CONDESCENSION += (
+    r"next time,? (?:perhaps|maybe|please)? ?(?:don't|do not|try not to|avoid)\b", r"(?:perhaps|maybe|please) (?:just )?\w+ (?:them|us|it|him|her) next time",
+    r"(?:maybe|perhaps|do) (?:keep|leave|have|put) your [\w ]{1,20} (?:on|in|at home|ready|switched on) this time",
+    r"\bso (?:he|she|they|we) can actually\b", r"(?:maybe|perhaps) budget (?:a bit |a little )?more",
+    r"should (?:really|probably|maybe|perhaps) have (?:\w+ )?(?:ordered|known|booked|checked|read|asked|planned|left|measured|come)",
+    r"(?:should|could) (?:probably |really )?have known better", r"(?:is|was) your (?:job|responsibility|duty), not ours",
+    r"(?:capital letters|caps lock|all caps|shouting)[^.!?]{0,30}(?:weren't|wasn't|were not|was not|isn't|is not|aren't) (?:really |strictly )?(?:necessary|needed|required)",
+    r"(?:once|when|after) you(?:'ve| have) (?:found|located|switched off|turned off) (?:the|your) caps ?lock",
+    r"threatening to (?:leave|cancel|switch|sue)[^.!?]{0,40}(?:getting you anywhere|helps?|helping|works?|working)",
+    r"(?:appreciate|ask for|need) (?:a little|a bit of|some) perspective", r"(?:tell|tells|told) (?:us )?a (?:rather |very |slightly )?different story",
+    r"(?:did|have|had) (?:already )?explain(?:ed)? (?:it|this|that)?\s*(?:the )?(?:first|last) (?:two|three|few|couple of) times",
+    r"(?:a shame|a pity|unfortunate|disappointing) (?:that )?you felt the need to", r"for one (?:passenger|customer|person|guest|caller|shopper)\b",
+    r"only (?:people|customers|those) who can be (?:civil|polite|reasonable)", r"let'?s (?:try|go through|do) this (?:slowly|one more time|again, slowly)",
+    r"to be fair,? (?:the|your) [\w ]{1,20} (?:did|clearly) (?:say|said|show|state)", r"in your own (?:handwriting|writing)",
+    r"the one (?:that|which) says '[^']{1,20}' on it", r"^refer to (?:our |my )?(?:previous|last|earlier) (?:reply|message|response)",
+)
+SARCASM_PHRASES += (
+    r"(?:somebody|someone) (?:call|alert|ring) the (?:coastguard|police|fire brigade|army|media|press|authorities)", r"^sure,? \w+\. sure\.?$",
+)

@@ -70,7 +70,7 @@ CONDESCENSION = (
     r"(?:don't|do not) know how to make (?:this|it) (?:any )?(?:simpler|clearer|easier|plainer)",
     r"(?:amazing|funny|strange|interesting|odd) how (?:everyone|everybody|nobody|no one|this only|it only|you only)",
     r"literally the first", r"instead of just \w+ing us", r"like we (?:asked|told you|said)",
-    r"skill issue", r"(?:called|there) (?:a|an) [\w ]{1,20} for a reason", r"(?:in|with) big letters", r"everyone knows",
+    r"skill issue", r"(?:called|there) (?:a|an) [\w ]{1,20} for a reason", r"(?:in|with) big letters", r"(?<!so )everyone knows",
     r"must be something you (?:did|done)", r"because you complained", r"actually (?:open|read|check|look at) (?:the|your|our)",
     r"(?:don't|do not) tag us again", r"what exactly do you want us to do", r"more time on your", r"call the (?:news|police|papers)(?=[.!]|$)",
 )
@@ -131,7 +131,9 @@ ROLE_MAILBOXES = frozenset((
     "noreply", "no-reply", "returns", "orders", "complaints", "social", "accessibility", "careers", "jobs",
     "security", "legal", "accounts", "bookings", "reservations",
     # round 16: a team's mailbox the batches' brands gave ("Email groups@…", "email it to claims@…")
-    "groups", "claims", "enquiries", "inquiries", "events", "membership", "members", "trade", "wholesale", "schools",
+    "groups", "claims", "enquiries",
+    # round 22: a data protection officer's mailbox ("our data protection team is on dpo@…")
+    "dpo", "gdpr", "dataprotection", "data.protection", "data-protection", "inquiries", "events", "membership", "members", "trade", "wholesale", "schools",
 ))
 # Empathy markers: a sentence with one of these is not hostile, however negative its words.
 EMPATHY = ("sorry", "apolog", "understand", "regret", "appreciate", "thank", "hear you", "our fault",

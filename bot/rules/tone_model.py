@@ -13,6 +13,7 @@ the finding quotes the bad example the reply reads like.
 """
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import threading
@@ -118,6 +119,17 @@ def available() -> bool:
 
 _loading = threading.Lock()
 _loader: list[threading.Thread] = []
+# How long a process leaving waits for a load under way. A daemon thread is stopped where it stands when the
+# interpreter finalises; inside onnxruntime's session set-up that is a C++ std::terminate — the process aborts
+# ("terminate called without an active exception", exit 134) instead of leaving 0: a web worker's clean SIGTERM
+# and a test worker both met it when a reply was checked just before the end.
+EXIT_WAIT = 15.0
+
+
+@atexit.register
+def _let_the_load_finish() -> None:
+    if _loader and _loader[0].is_alive():
+        _loader[0].join(EXIT_WAIT)
 
 
 def _ready() -> _Model | None:

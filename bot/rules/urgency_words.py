@@ -163,7 +163,7 @@ FRAUD += (
     r"active session", r"new device (?:was |has been |got )?(?:added|registered|linked)",
     r"(?:someone|somebody) (?:in|from) (?:another|a different) (?:country|city|state)",
     r"(?:e-?mail|phone|number|address|recovery \w+)\w* (?:is|was) (?:now |changed to )?(?:someone|somebody) else'?s",
-    r"(?:entered|typed|gave|shared|put in|handed over|confirmed) (?:them )?my (?:bank |card |login |account )?(?:details|password|pin|code|card|2fa|otp)",
+    r"(?:entered|typed|gave|shared|put in|handed over|confirmed) (?:them )?my (?:bank |card |login |account )?(?:details|password|pin|code|card|2fa|otp|login|log-?in)",
     r"(?:fake|spoof\w*|impostor|imposter|copycat|cloned?) (?:@\w+ )?(?:account|profile|page|number|caller)",
     r"(?:that|the|this) link (?:isn't|is not|wasn't|was not) (?:your|you)", r"look(?:s|ed)? like (?:it'?s |it was )?from (?:you|your)",
     r"asking (?:people |customers |everyone )?for (?:their |your )?(?:card|bank|account) (?:numbers?|details)",
@@ -269,6 +269,10 @@ FRAUD += (r"card(?:'s| has| was)? (?:been )?used (?:\d+|several|multiple|many|a 
           r"seller(?:'s)? (?:account )?(?:has )?(?:now )?(?:been )?(?:deleted|vanished|disappeared|gone)")
 SAFETY += (r"(?:child|car|baby|booster) seat\b[^.!?]{0,60}?\bbroken (?:strap|clip|buckle|harness|latch|base)",)
 # Round 20 (batch 22): a caller who "asked for his login", an account to lock.
+# Round 22 (batch 24): pay sent on to a stranger's account after a fake e-mail ("my last payslip has gone to some other
+# account").
+FRAUD += (r"(?:pay|salary|payslip|wages?|pension|payment|refund|deposit)s? (?:has |have |had )?(?:gone|been (?:sent|paid|diverted|redirected)|went) "
+          r"(?:in)?to (?:some(?:one)? (?:else's|other)|another|a different|a strange|an unknown|a stranger's)",)
 FRAUD += (r"(?:asked|asking|ask) (?:him |her |me |them )?for (?:his|her|my|their) (?:login|password|pin|passcode|bank details|card details)",
           r"(?:please )?lock (?:his|her|my|their|the) account")
 # Round 21 (batch 23): a podcast host asking for "your side" before it airs.

@@ -219,6 +219,7 @@ class Outbox(Base):
         UniqueConstraint("idempotency_key", name="uq_outbox_idempotency"),
         Index("ix_outbox_due", "state", "next_attempt_at"),
         Index("ix_outbox_notice_due", "notice_due_at"),
+        Index("ix_outbox_conversation", "conversation_id", "id"),  # one conversation's replies: never pruned (0023)
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
