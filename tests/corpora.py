@@ -165,6 +165,11 @@ BATCHES = (
     # copied unchanged after round 21 froze (218502f) and scored once at 14:05 UTC. Round 22 (2026-12-07 15:20 UTC):
     # development data — its misses read, trained on.
     Batch("batch 24", "DEVELOPMENT", ("heldout24/urgency.jsonl",), ("heldout24/replies.jsonl",), rules_read=False),
+    # Written blind 15:11–15:17 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
+    # bad tone the sting in one sentence of a kind reply, 42 near-miss kind replies), sealed with its sha256 at 15:17,
+    # copied unchanged after round 22 froze (616ad0f) and scored once at 15:36:34 UTC. Round 23 (15:50 UTC): development
+    # data — its misses read, trained on.
+    Batch("batch 25", "DEVELOPMENT", ("heldout25/urgency.jsonl",), ("heldout25/replies.jsonl",), rules_read=False),
 )
 
 

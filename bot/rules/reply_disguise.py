@@ -93,7 +93,7 @@ _CONDITION = (r"pregnan\w*|miscarriage|ivf|fertility|diabet\w*|epilep\w*|seizure
 # A medicine by the endings of its international non-proprietary name (WHO stems: -pril, -sartan, -statin, -olol,
 # -oxetine …) — endings no everyday word has — and a few common names without one.
 _DRUG = (r"[a-z]{3,}(?:pril|sartan|statin|olol|oxetine|traline|azepam|zolam|prazole|cillin|mycin|cycline|floxacin|"
-         r"formin|gliptin|triptan|setron|dronate|tidine|lukast|semide|thiazide|mab)|insulin|paracetamol|ibuprofen|"
+         r"formin|gliptin|triptan|setron|dronate|tidine|lukast|semide|thiazide|mab|limus|parin|olone|asone)|insulin|paracetamol|ibuprofen|"
          r"codeine|morphine|tramadol|warfarin|lithium|methadone|levothyroxine|sertraline|prozac|zoloft|xanax|"
          r"adderall|ritalin|epipen|inhaler|antibiotics?|antidepressants?")
 # A record, report or result from anyone who treats: "your audiologist report shows …" (round 6).
@@ -251,6 +251,12 @@ WHEREABOUTS += (
                r"((?:in|at) [A-Z][\w'-]+)"),
     re.compile(r"\b((?:from|between)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:\w+\s+)?(?:to|and|until|till|-)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?)"
                r"(?:\s+\w+)?[^.!?]{0,20}?\bwhile (?:you're|you are) away\b", re.IGNORECASE),
+    # Round 23 (batch 25): waiting alone, or waiting at a numbered address the driver can see; back from a named place
+    # on a date; a named child's school after it ("at Ellie's school, St Piran's Primary"); "the empty house"
+    re.compile(r"\byou(?:'re| are) (waiting\b[^.!?]{0,40}?\b(?:on your own|alone|by yourself|outside \d{1,4}|at \d{1,4}))", re.IGNORECASE),
+    re.compile(r"\buntil you(?:'re| are) (back from (?:the )?[A-Z][\w'-]+(?: [A-Z][\w'-]+)? on (?:the )?\d)"),
+    re.compile(rf"\b[A-Z][a-z]+'s school,?\s+({_SCHOOL})"),
+    re.compile(r"\b(?:the|your) (empty (?:house|home|flat|property|place))\b", re.IGNORECASE),
     # Round 22 (batch 24): away, and for how long or where: "since you'll be away at your sister's in Perth all next week"
     re.compile(r"\byou(?:'ll| will) be (away\b[^.!?]{0,50}?\b(?:all|for|until|till|over)\s+(?:the\s+|next\s+|this\s+|a\s+|two\s+|three\s+)?"
                r"(?:week|fortnight|month|weekend|summer|holidays?|days?|\d))", re.IGNORECASE),

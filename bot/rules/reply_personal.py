@@ -34,6 +34,7 @@ def found(text: str, allow: frozenset[str]) -> list[tuple[str, str]]:
     taken = cards + accounts + [digits for _, digits in ids]
     found += [("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
               if digits not in taken and not any(digits in iban for iban in banks)]
+    found += [("phone", f"•••• {tail[-4:]}") for tail in map(disguise.first_group, SPLIT_PHONE.finditer(text))]
     return found
 
 
@@ -183,6 +184,9 @@ IDENTITIES = (
     # A British driving licence number: the surname's first five letters, six digits, initials, a digit, two letters
     ("driving licence number", re.compile(r"\b([A-Z9]{5}\d{6}[A-Z9]{2}\d[A-Z]{2})\b"), 6),
     ("social security number", re.compile(r"(?<![\d-])(\d{3}-\d{2}-\d{4})(?![\d-])"), 4),
+    # … run together beside "your social" (round 23: "Thanks for sending 123456789, your social is verified")
+    ("social security number", re.compile(r"(?<![\d-])(\d{9})(?![\d-])(?=[^.!?]{0,40}\byour social\b)"
+                                          r"|\byour social(?: security)?(?: number| no\.?)?\W{1,5}(?:is\W+)?(\d{9})\b", re.IGNORECASE), 9),
     ("identity number", re.compile(_ID_NAMES + r"(?: card)?,?(?: number| no\.?| #)?(?: as| of| to)?:?\s*(?:is\s+)?" + _ID_VALUE,
                                    re.IGNORECASE), 4),
     # … named, then a short clause, then given: "the licence number as we have it is ABCDE 123456 XY9ZZ" (round 10)
@@ -208,6 +212,8 @@ _SECRET_NAME = (r"\b(password (?:hint|reminder)|password|passcode|pass code|pass
 # Round 9 (batches 6–8): digit by digit ("7 7 3 0 1 2", "[ 5 1 9 2 0 4 ]") and in words ("nine-three-four-one").
 _SECRET_VALUE = (r"(['\"“‘][^'\"”’\n]{2,40}['\"”’]|[\[(]\s*\d(?:\s*\d){3,7}\s*[\])]|\d(?:\s\d){3,7}\b|"
                  rf"{disguise.DIGIT_WORD}(?:[\s,-]+{disguise.DIGIT_WORD}){{3,7}}\b|"
+                 # round 23: said in parts ("55, then 10, then 93")
+                 r"\d{2,4}(?:,? then \d{2,4}){1,3}\b|"
                  r"\d{2,4}(?:[ -]\d{2,4}){1,3}\b|(?=\S*\d)[^\s,;]{3,40})")
 SECRET = re.compile(
     _SECRET_NAME + r"(?:\W+(?:is|are|was|to|as|now|set|reset|changed|from|of|your|new|the|temporary|still|has been|will be|it's|it is|"
@@ -243,12 +249,14 @@ ADDRESS = re.compile(
 # (round 12: the addresses of places named, not numbered along a street).
 FLAT = re.compile(r"\b(Flat|Apt|Apartment|House No\.?) \d{1,4}[A-Z]?, (?:[A-Z][\w'-]* ){0,3}[A-Z][\w'-]*,")
 _PLACES = (r"\b(?:store|shop|branch|office|showroom|warehouse|depot|outlet|restaurant|caf[eé]|by post|team|department|"
-           r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point)s?\b")
+           r"centre|center|mall|pharmacy|station|hq|headquarters|locker|collection point|studio|salon|workshop|venue|garage)s?\b")
 # The place named just before its address: "our branch at", "the store on", "depot:".
 PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|on|in|located at|found at|address(?: is)?|:)"
                           # … its unit or suite first: "our depot at Unit 4, Harbour Road" (round 21)
                           r"(?:\s+(?:unit|suite|building|block|floor|level))?"
-                          r"|\s*[:,(-])\s*$", re.IGNORECASE)
+                          r"|\s*[:,(-]"
+                          # … or its trading name between ("our shop: Kernow Kit, 4 Harbour Row", round 23)
+                          r"|\s*:\s+(?:[A-Z][\w'&-]*\s+){0,3}[A-Z][\w'&-]*,)\s*$", re.IGNORECASE)
 # A street named first, as in French, Spanish, Italian, Portuguese and Welsh ("8 rue des Lilas", "fourteen Heol y Bryn,
 # Llandeilo" once its number is written as digits), or a German one with its number after (round 16).
 STREET_FIRST = re.compile(r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? ((?:rue|avenue|boulevard|chemin|allée|calle|avenida|carrer|plaza|paseo|"
@@ -322,6 +330,12 @@ def _placed(place: re.Pattern, text: str, match: re.Match) -> bool:
 
 # A number said to be the brand's own: "on our support number, +44 …", "our helpline: …" (round 17).
 OUR_LINE = re.compile(r"\bour (?:\w+ )?(?:number|line|helpline|hotline|phone line|whatsapp)\b[^.!?\d]{0,12}$", re.IGNORECASE)
+
+
+# A mobile number given in two parts, its start and then the rest: "Is 07700 900 still the right start, with 781 at the
+# end?", "We tried 07700 this morning. The rest of the number, 900456, …" (round 23, batch 25).
+SPLIT_PHONE = re.compile(r"(?:\b0|\+44 ?)7\d{3}\b[^.!?]{0,50}[.!?]?[^.!?]{0,30}?\b(?:rest of (?:the|your) number|at the end|ending in|ends in|"
+                         r"then)\b\W{0,4}(\d{3,6})\b|(?:\b0|\+44 ?)7\d{3}(?: \d{3})?\b[^.!?]{0,50}?\bwith (\d{3,6}) at the end\b", re.IGNORECASE)
 
 
 def _phones(text: str, allow: frozenset[str]):

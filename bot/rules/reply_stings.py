@@ -104,3 +104,31 @@ CONDESCENSION += (
 SARCASM_PHRASES += (
     r"(?:somebody|someone) (?:call|alert|ring) the (?:coastguard|police|fire brigade|army|media|press|authorities)", r"^sure,? \w+\. sure\.?$",
 )
+
+# Round 23 (batch 25 read): the sting as a record that is never wrong, a customer "the only one of 40,000 users",
+# a trade's sense ("most fishermen with any sense"), a need that is rare ("very few of our customers are blind"),
+# honesty doubted ("a lot of people claiming breakages"), a dog "not properly trained", messages that "don't help",
+# grief made small ("these things happen to everyone"), a budget ("more your budget"), an age ("someone of your
+# generation"), a review's cost to someone's job, a threat of suspension or of screenshots kept, a label ("one of our
+# more demanding customers"); a dialect or spelling mocked ("love the pirate talk", "*their."); the cold reply alone
+# ("Noted. Nothing further.", "No refunds. End of.", "Already answered.", "That never happened.").
+CONDESCENSION += (
+    r"our (?:records|systems?|figures|staff|agents|drivers) (?:are|is) never wrong", r"(?:read|check|look at) your [\w ]{1,20} (?:a bit |a little )?more carefully",
+    r"you(?:'re| are) the only (?:one|person|customer|user)s? (?:of|out of) [\d,]+", r"\bwith any sense\b",
+    r"(?:very )?few of our (?:customers|users|riders|guests|members|passengers) (?:are|use|need)\b", r"(?:isn't|is not|not) (?:top|high) (?:of|on) (?:the|our) (?:list|priorities)",
+    r"(?:a lot of|many|plenty of|so many) (?:people|customers) claiming", r"(?:haven't|have not|hasn't|has not) been properly (?:trained|taught)",
+    r"(?:constant|repeated|endless|all (?:the|these|your)) (?:messages|calls|emails|posts|chasing) (?:don't|do not|doesn't|does not|won't) help",
+    r"these things happen to (?:everyone|all of us|us all)(?: eventually)?", r"(?:more|better suited to) your (?:budget|price range|league)",
+    r"someone of your (?:generation|age)", r"(?:review|complaint|post) (?:can|could|might) cost [\w -]{1,30} (?:their|his|her) (?:job|livelihood)",
+    r"(?:accounts?|customers?|users?|members?|reviewers?) (?:posting|leaving|making|who post|who leave)[^.!?]{0,40}\b(?:can|may|will|could) be (?:suspended|banned|blocked|removed|closed)",
+    r"(?:keep|take|have) screenshots of (?:all|every|your)", r"\bdefamatory\b", r"(?:one of|among) our (?:more|most) (?:demanding|difficult|challenging)",
+    r"not sure (?:one|a|a single) [\w ]{1,20} (?:ruins|ruined|spoils|spoilt)", r"missing (?:one|a|the) [\w ]{1,20} (?:isn't|is not) the end of the world",
+    r"cutting it (?:very|a bit|rather|pretty|quite) (?:fine|close)", r"as (?:we|i) (?:said|explained|mentioned) in (?:the|our|my) last (?:two|three|four|five|few|\d+)",
+    r"make yourself (?:a bit |a little )?(?:easier to (?:spot|find|see)|more visible)", r"work out what you(?:'d| had)? (?:actually )?(?:written|meant|said|typed)",
+    r"(?:couldn't|could not|can't|cannot) understand a word", r"(?:pirate|caveman|cowboy|yokel) talk", r"^\*[\w']+\.", r"^that (?:never happened|didn't happen|did not happen)",
+    r"^noted\. nothing (?:further|more|else)", r"\bend of\.$", r"^already answered\.", r"^probably just \w+\.", r"\bcarry on\.$",
+    r"we've seen (?:scarier|worse|bigger)", r"good luck with your [\"“'‘]",
+)
+SARCASM_PHRASES += (
+    r"however will (?:the|we|you|they|anyone)\b[^.!?]{0,30}\bcope", r"(?:amazing|funny|strange|interesting|odd) how you(?:'re| are) the only",
+)

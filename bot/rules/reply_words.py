@@ -138,7 +138,10 @@ ROLE_MAILBOXES = frozenset((
 # Empathy markers: a sentence with one of these is not hostile, however negative its words.
 EMPATHY = ("sorry", "apolog", "understand", "regret", "appreciate", "thank", "hear you", "our fault",
            "on us", "unacceptable", "right to be", "you're right", "you are right", "got this wrong", "got that wrong",
-           "fair point", "took that seriously", "see why you're upset", "see why you are upset")
+           "fair point", "took that seriously", "see why you're upset", "see why you are upset",
+           # the fault owned (round 23: "The payment failed on our side, not yours."); "don't worry" is not kind enough
+           # alone: "Don't worry, lots of first-time landlords struggle with the basics."
+           "on our side, not yours", "on our end, not yours", "failed on our side", "failed on our end")
 
 # Round 5 (batch 3 read): polite-sounding rudeness by what it does, not its words —
 # a threat to the customer, mocking what they might do about it, a question

@@ -269,6 +269,9 @@ FRAUD += (r"card(?:'s| has| was)? (?:been )?used (?:\d+|several|multiple|many|a 
           r"seller(?:'s)? (?:account )?(?:has )?(?:now )?(?:been )?(?:deleted|vanished|disappeared|gone)")
 SAFETY += (r"(?:child|car|baby|booster) seat\b[^.!?]{0,60}?\bbroken (?:strap|clip|buckle|harness|latch|base)",)
 # Round 20 (batch 22): a caller who "asked for his login", an account to lock.
+# Round 23 (batch 25): a body part caught in a product ("got her head stuck in the crate door") or cut open by it.
+SAFETY += (r"(?:head|paw|leg|foot|tail|finger|fingers|hand|arm|neck|collar) (?:got )?(?:stuck|trapped|caught|jammed) in (?:the|a|our|my|your)\b",
+           r"\bcut (?:his|her|its|my|their|our) (?:nose|head|paw|leg|foot|hand|finger|face|lip|mouth|tongue) open")
 # Round 22 (batch 24): pay sent on to a stranger's account after a fake e-mail ("my last payslip has gone to some other
 # account").
 FRAUD += (r"(?:pay|salary|payslip|wages?|pension|payment|refund|deposit)s? (?:has |have |had )?(?:gone|been (?:sent|paid|diverted|redirected)|went) "
