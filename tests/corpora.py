@@ -170,6 +170,11 @@ BATCHES = (
     # copied unchanged after round 22 froze (616ad0f) and scored once at 15:36:34 UTC. Round 23 (15:50 UTC): development
     # data — its misses read, trained on.
     Batch("batch 25", "DEVELOPMENT", ("heldout25/urgency.jsonl",), ("heldout25/replies.jsonl",), rules_read=False),
+    # Written blind 15:36–15:42 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
+    # bad tone the sting in one sentence of a kind reply, 45 near-miss kind replies), sealed with its sha256 at 15:43,
+    # copied unchanged after round 23 froze (fe99d07) and scored once.
+    Batch("batch 26", HELD_OUT, ("heldout26/urgency.jsonl",), ("heldout26/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
