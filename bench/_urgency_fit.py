@@ -168,7 +168,7 @@ def lobo_replies(lines: tuple[float | tuple[float, float], ...], folds: tuple[st
     held: dict[tuple, Counter] = {}
     read: dict[str, object] = {}  # each reply's features read once for every fold and line (a reply's are its own)
 
-    def row(text, _read=tone_model._row.__wrapped__):
+    def row(text, _read=tone_model._row):
         return read[text] if text in read else read.setdefault(text, _read(text))
     for n in scored:
         rest = [i for i, k in enumerate(tone) if rows[k][2] != n]

@@ -172,9 +172,9 @@ BATCHES = (
     Batch("batch 25", "DEVELOPMENT", ("heldout25/urgency.jsonl",), ("heldout25/replies.jsonl",), rules_read=False),
     # Written blind 15:36–15:42 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
     # bad tone the sting in one sentence of a kind reply, 45 near-miss kind replies), sealed with its sha256 at 15:43,
-    # copied unchanged after round 23 froze (fe99d07) and scored once.
-    Batch("batch 26", HELD_OUT, ("heldout26/urgency.jsonl",), ("heldout26/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # copied unchanged after round 23 froze (fe99d07) and scored once at 16:04:57 UTC. Round 24 (16:20 UTC): development
+    # data — its misses read, trained on.
+    Batch("batch 26", "DEVELOPMENT", ("heldout26/urgency.jsonl",), ("heldout26/replies.jsonl",), rules_read=False),
 )
 
 

@@ -167,9 +167,14 @@ COMMANDS = frozenset({"READ", "CHECK", "LOOK", "LISTEN", "STOP"})
 # … nor a cheer that opens with its word ("CONGRATULATIONS ON THE PB!!!", "WELL DONE ON B2!!!"), nor a warning that
 # protects the reader ("PLEASE DO NOT USE the air fryer", "DO NOT EAT IT", "SCAM ALERT:"): round 23, batch 25's five
 # good replies held were these.
-CHEER_OR_WARNING = re.compile(r"^(?:CONGRATULATIONS|CONGRATS|WELL DONE|HAPPY|YAY|WELCOME)\b(?!.*\b(?:NOT|NO|NOTHING|NEVER)\b)"
-                              r"|^(?:PLEASE )?(?:DO NOT|NEVER) (?:USE|EAT|DRINK|OPEN|CHARGE|CLICK|SHARE|ENTER|PAY|REPLY|TOUCH|"
-                              r"GIVE|SEND|PLUG|WASH|RIDE|DRIVE|FEED|TAKE|BUY|CALL)\b"
+CHEER_OR_WARNING = re.compile(r"^(?:CONGRATULATIONS|CONGRATS|WELL DONE|HAPPY|YAY|WELCOME|YOU DID(?: IT)?|"
+                              r"(?:WONDERFUL|GREAT|BRILLIANT|AMAZING|FANTASTIC|GOOD|BEST) NEWS)\b"
+                              r"(?!.*\b(?:NOT|NO|NOTHING|NEVER|STOP|READ|CHECK|LOOK|LISTEN|AGAIN|ALREADY|US)\b)"
+                              r"|^(?:PLEASE )?(?:DO NOT|DON'T|NEVER|STOP) (?:USE|USING|EAT|EATING|DRINK|OPEN|CHARGE|CHARGING|CLICK|SHARE|"
+                              r"ENTER|PAY|REPLY|TOUCH|GIVE|SEND|PLUG|WASH|RIDE|DRIVE|FEED|FEEDING|TAKE|BUY|CALL)\b"
+                              # … or a number said in words ("FOUR HUNDRED AND TWELVE!", round 24)
+                              r"|^(?:(?:ONE|TWO|THREE|FOUR|FIVE|SIX|SEVEN|EIGHT|NINE|TEN|ELEVEN|TWELVE|\w+TEEN|TWENTY|THIRTY|FORTY|"
+                              r"FIFTY|SIXTY|SEVENTY|EIGHTY|NINETY|HUNDRED|THOUSAND|MILLION|AND)\b ?)+$"
                               r"|^(?:IMPORTANT|WARNING|SCAM ALERT|SAFETY (?:NOTICE|WARNING|ALERT)|PRODUCT RECALL|RECALL|FRAUD ALERT)$")
 
 
@@ -183,7 +188,8 @@ FREEPOST = re.compile(r"\b(?i:freepost)\s+[A-Z][A-Z -]{1,40}[A-Z]\b")
 
 # Marks after joy are joy: "CONGRATULATIONS ON THE PB!!!", "Happy birthday, Sam!!!" (round 23).
 JOY = re.compile(r"\b(?:congrat\w*|well done|happy (?:\w+day|anniversary|new year|christmas|holidays|retirement)|yay|woo+|hooray|"
-                 r"amazing news|so (?:happy|proud|pleased) for|thank you so much|lucky you (?:getting|to get|got|grabbing|snagging))\b",
+                 r"amazing news|so (?:happy|proud|pleased) for|thank you so much|lucky you (?:getting|to get|got|grabbing|snagging)|"
+                 r"you did it)\b",
                  re.IGNORECASE)
 JOY_UNDONE = re.compile(r"\b(?:not|no|nothing|never|for once|finally|the one|the only|managing to|finding)\b", re.IGNORECASE)
 
@@ -209,7 +215,8 @@ def _shouting(text: str):
             break
     runs, run, tokens = [], [], TOKEN.findall(text)
     for token in tokens + [""]:
-        loud = token.isalpha() and len(token) >= 2 and token.isupper() and token not in words.ACRONYMS
+        bare = token.replace("'", "")  # "DON'T" is as loud as "DO NOT" (round 24)
+        loud = bare.isalpha() and len(bare) >= 2 and token.isupper() and token not in words.ACRONYMS
         if loud:
             run.append(token)
             continue

@@ -129,6 +129,8 @@ HEALTH = re.compile(
     rf"|\byour\s+(referral)\s+from\s+(?:dr\b|doctor|your gp|the hospital)"
     rf"|\b(?:he|she|they)\s+(?:has|have|has got|is living with|lives with)\s+({_CONDITION})\b"
     rf"|\bsorry (?:to hear )?about (?:the|his|her|their) ({_CONDITION})\b"
+    # … or in care at the end of life: "now he's in palliative care at St Aidan's" (round 24)
+    rf"|\b(?:he|she|they|you)(?:'s|'re| is| are)\s+(?:now\s+)?in\s+(palliative care|hospice care|a hospice|intensive care|end-of-life care)"
     rf"|\b(?:moved|admitted|transferred)\s+(?:from|to|into)\s+(?:the\s+)?((?:cardiac|cancer|oncology|maternity|psychiatric|stroke|"
     rf"intensive care|icu|dementia|mental health|renal|dialysis)\s+(?:unit|ward))", re.IGNORECASE)
 # A code handed over without its name: a verb that enters it, the digits, and what they unlock.
@@ -251,6 +253,10 @@ WHEREABOUTS += (
                r"((?:in|at) [A-Z][\w'-]+)"),
     re.compile(r"\b((?:from|between)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:\w+\s+)?(?:to|and|until|till|-)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?)"
                r"(?:\s+\w+)?[^.!?]{0,20}?\bwhile (?:you're|you are) away\b", re.IGNORECASE),
+    # Round 24 (batch 26): someone else away ("while she's visiting family in Durban"), nights away all week
+    re.compile(r"\bwhile (?:she|he|they)(?:'s|'re| is| are) ((?:away|visiting|abroad|on holiday|travelling)\b[^.!?]{0,40})", re.IGNORECASE),
+    re.compile(r"\byou(?:'re| are|'ll be| will be) ((?:on nights|on night shifts?|working nights)\b[^.!?]{0,40}?\b(?:all|this|next) week)",
+               re.IGNORECASE),
     # Round 23 (batch 25): waiting alone, or waiting at a numbered address the driver can see; back from a named place
     # on a date; a named child's school after it ("at Ellie's school, St Piran's Primary"); "the empty house"
     re.compile(r"\byou(?:'re| are) (waiting\b[^.!?]{0,40}?\b(?:on your own|alone|by yourself|outside \d{1,4}|at \d{1,4}))", re.IGNORECASE),

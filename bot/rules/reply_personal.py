@@ -35,6 +35,8 @@ def found(text: str, allow: frozenset[str]) -> list[tuple[str, str]]:
     found += [("phone", f"•••• {digits[-4:]}") for digits in _phones(text, allow)
               if digits not in taken and not any(digits in iban for iban in banks)]
     found += [("phone", f"•••• {tail[-4:]}") for tail in map(disguise.first_group, SPLIT_PHONE.finditer(text))]
+    found += [("card", "•••• in parts") for _ in CARD_SPLIT.finditer(text)]
+    found += [("secret", f"{m.group(1).lower()} in parts") for m in SECRET_SPLIT.finditer(text)]
     return found
 
 
@@ -48,6 +50,10 @@ REFERENCE = re.compile(r"\b(?:order|ref|reference|case|ticket|invoice|booking|tr
                        # "his number is 555-0147" is a person's phone (round 9)
                        r"(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bmy )(?<!\byour )number is|#)\W*(?:number|no\.?|#)?\W*$",
                        re.IGNORECASE)
+# … and a longer reference, named as one just before it: "Your reference is 4471-2290-18." (round 24; not "ID number",
+# which is a person's, nor "his number is")
+REFERENCE_NAMED = re.compile(r"\b(?:ref|reference|case|ticket|order|booking|invoice|tracking)\b(?:\s+(?:number|no\.?|#))?\s*(?:is|was|:)?\s*$",
+                             re.IGNORECASE)
 TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
 
 
@@ -155,6 +161,8 @@ IDENTITIES = (
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?)\W+(?:\w+\W+){{0,4}}?((?:the )?{_DAY_WORD} (?:of )?{_MONTHS}"
                                  rf"|{_MONTHS} (?:the )?{_DAY_WORD})\b", re.IGNORECASE), 0),
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE), 4),
+    # … or a birthday and a whole date with its year: "Happy birthday … our records say the fifth of June 1990" (round 24)
+    ("date of birth", re.compile(rf"\bbirthday\b[\s\S]{{0,80}}?((?:the )?{_DAY_WORD} (?:of )?{_MONTHS},? (?:19|20)\d\d)\b", re.IGNORECASE), 0),
     # … or the age reached on the day: "we see you turned 40 on 2 May 1985" (round 16)
     ("date of birth", re.compile(rf"\bturn(?:ed|s|ing)\s+\d{{1,3}}\s+on\s+({_A_DATE})", re.IGNORECASE), 4),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
@@ -256,7 +264,7 @@ PUBLIC_PLACE = re.compile(_PLACES + r"(?:\s+(?:\w+\s+)?(?:is |are |was )?(?:at|o
                           r"(?:\s+(?:unit|suite|building|block|floor|level))?"
                           r"|\s*[:,(-]"
                           # … or its trading name between ("our shop: Kernow Kit, 4 Harbour Row", round 23)
-                          r"|\s*:\s+(?:[A-Z][\w'&-]*\s+){0,3}[A-Z][\w'&-]*,)\s*$", re.IGNORECASE)
+                          r"|\s*:\s+(?:[A-Z][\w'&-]*\s+){0,3}[A-Z][\w'&-]*,(?:\s+(?:unit|suite|building|block))?)\s*$", re.IGNORECASE)
 # A street named first, as in French, Spanish, Italian, Portuguese and Welsh ("8 rue des Lilas", "fourteen Heol y Bryn,
 # Llandeilo" once its number is written as digits), or a German one with its number after (round 16).
 STREET_FIRST = re.compile(r"(?<![\w£$€.,])\d{1,5}[A-Za-z]?,? ((?:rue|avenue|boulevard|chemin|allée|calle|avenida|carrer|plaza|paseo|"
@@ -311,9 +319,13 @@ def _addresses(text: str):
     yield from (match.group(1) for match in HOME_STREET.finditer(text))
     yield from (f"number {match.group(1)}" for match in NEIGHBOUR.finditer(text))
     street_end = None
+    public_end = None
     for match in ADDRESS.finditer(text):
         if _placed(PUBLIC_PLACE if match.group(1) else PUBLIC_POSTCODE, text, match):
+            public_end = match.end() if match.group(1) else public_end
             continue
+        if not match.group(1) and public_end is not None and match.start() - public_end <= 40:
+            continue  # the postcode of a shop's street named public just before it (round 24)
         # "14 Elm Road, Leeds LS6 2AB" is one address: its postcode is not a second finding (a new user's trial)
         if match.group(1) or street_end is None or match.start() - street_end > 40:
             yield match.group(1) or "postcode"
@@ -330,6 +342,13 @@ def _placed(place: re.Pattern, text: str, match: re.Match) -> bool:
 
 # A number said to be the brand's own: "on our support number, +44 …", "our helpline: …" (round 17).
 OUR_LINE = re.compile(r"\bour (?:\w+ )?(?:number|line|helpline|hotline|phone line|whatsapp)\b[^.!?\d]{0,12}$", re.IGNORECASE)
+
+
+# A card or a PIN given in parts: "The card we have on file starts 4111 1111. It ends 1111 1111.", "Your new PIN starts with
+# 39. The last two digits are 06." (round 24, batch 26).
+CARD_SPLIT = re.compile(r"\bcard\b[^.!?]{0,30}?\bstarts (?:with )?(\d{4} ?\d{4})\b[^.!?]{0,10}[.!?]?\s*(?:it |and )?ends (?:with |in )?\d{4} ?\d{4}\b",
+                        re.IGNORECASE)
+SECRET_SPLIT = re.compile(r"\b(pin|passcode|password|security code)\b[^.!?]{0,20}?\b(?:starts|begins) with\s+\d{2,4}\b", re.IGNORECASE)
 
 
 # A mobile number given in two parts, its start and then the rest: "Is 07700 900 still the right start, with 781 at the
@@ -353,6 +372,8 @@ def _phones(text: str, allow: frozenset[str]):
         # order or case number written so says what it is just before it.
         local = re.fullmatch(r"\d{3}[-. ]\d{4}|\(\d{3}\) ?\d{4}", raw) is not None and not REFERENCE.search(
             text[max(0, match.start() - 30):match.start()])
+        if written_as_phone and REFERENCE_NAMED.search(text[max(0, match.start() - 30):match.start()]):
+            continue  # "your reference is 4471-2290-18" (round 24)
         if international or written_as_phone or national or local:
             yield digits
 

@@ -66,7 +66,7 @@ SARCASM_PHRASES += (
 # a trade or need held against them ("as a professional, you'd normally", "people who struggle with computers"); "not a
 # bereavement service"; the cold reply alone ("Ask the shop, not us.", "Refund denied.").
 CONDESCENSION += (
-    r"(?:worth|try) keeping a closer eye", r"before blaming (?:the|our|us)\b", r"(?:properly|actually \w+) this time\b",
+    r"(?:worth|try) keeping a closer eye", r"before blaming (?:the|our|us)\b", r"(?<!fixed )(?<!sorted )(?<!done )(?<!repaired )(?:properly|actually \w+) this time\b",
     r"like most (?:organised|organized|sensible|normal) \w+", r"(?:a bit|a little) less drama", r"for your budget,? you got",
     r"as a professional,? you(?:'d| would)", r"people who struggle with (?:computers|technology|tech|the internet)",
     r"(?:we're|we are) not a (?:bereavement|counselling|therapy|dating|babysitting) service", r"(?:we're|we are) a [\w ]{1,20}, not a \w+",
@@ -120,7 +120,7 @@ CONDESCENSION += (
     r"(?:constant|repeated|endless|all (?:the|these|your)) (?:messages|calls|emails|posts|chasing) (?:don't|do not|doesn't|does not|won't) help",
     r"these things happen to (?:everyone|all of us|us all)(?: eventually)?", r"(?:more|better suited to) your (?:budget|price range|league)",
     r"someone of your (?:generation|age)", r"(?:review|complaint|post) (?:can|could|might) cost [\w -]{1,30} (?:their|his|her) (?:job|livelihood)",
-    r"(?:accounts?|customers?|users?|members?|reviewers?) (?:posting|leaving|making|who post|who leave)[^.!?]{0,40}\b(?:can|may|will|could) be (?:suspended|banned|blocked|removed|closed)",
+    r"(?:accounts?|customers?|users?|members?|reviewers?) (?:posting|leaving|making|who post|who leave)[^.!?]{0,40}\b(?:can|may|will|could) be (?:suspended|banned|blocked|removed|closed|reviewed)",
     r"(?:keep|take|have) screenshots of (?:all|every|your)", r"\bdefamatory\b", r"(?:one of|among) our (?:more|most) (?:demanding|difficult|challenging)",
     r"not sure (?:one|a|a single) [\w ]{1,20} (?:ruins|ruined|spoils|spoilt)", r"missing (?:one|a|the) [\w ]{1,20} (?:isn't|is not) the end of the world",
     r"cutting it (?:very|a bit|rather|pretty|quite) (?:fine|close)", r"as (?:we|i) (?:said|explained|mentioned) in (?:the|our|my) last (?:two|three|four|five|few|\d+)",
@@ -131,4 +131,29 @@ CONDESCENSION += (
 )
 SARCASM_PHRASES += (
     r"however will (?:the|we|you|they|anyone)\b[^.!?]{0,30}\bcope", r"(?:amazing|funny|strange|interesting|odd) how you(?:'re| are) the only",
+)
+
+# Round 24 (batch 26 read): the sting as blame of the victim ("in fairness, we do tell customers not to click links",
+# "some people just … like to blame the product", "parents do need to check the ingredients themselves"), of a family
+# ("family should really be keeping an eye on these things"), of a toddler's parent, of the bereaved's paperwork ("would
+# have been quicker if"); a need or a trade belittled ("ask a grandchild to help you", "maybe get your glasses checked",
+# "easier to travel with a companion", "whoever changes the batteries … actually knows what they're doing", "anyone
+# can pass it, so don't get too carried away"); a threat ("we'll cancel your membership", "passed to our legal team",
+# "false reviews can lead to legal action", "we keep a record of customers who complain"); mockery ("what language it
+# was in", "so much free time", "more patient than you were", "agree on this at least"); a colleague named useless;
+# the cold reply ("Pay the bill and it'll be reconnected.", "It's a simple concept.", "that's the point").
+CONDESCENSION += (
+    r"in fairness,? we do (?:tell|warn|say|remind)", r"(?:like|tend) to blame (?:the|our|us)\b", r"\bsome people just\b",
+    r"(?:parents|customers|owners|people|you) do need to check", r"themselves, of course", r"should (?:really )?be keeping an eye on",
+    r"not for being (?:thrown|dropped|kicked|chewed|sat on)", r"(?:would have been|would've been) (?:quicker|easier|faster) if",
+    r"ask (?:a|your) (?:grandchild|grandson|granddaughter|son|daughter|relative|family member|neighbour) to help",
+    r"get your (?:glasses|eyes|eyesight|hearing) checked", r"(?:travel|come|go) with a (?:companion|carer|helper) (?:in future|next time)",
+    r"actually knows? what (?:they're|he's|she's|you're|they are) doing", r"anyone can pass it", r"don't get (?:too )?carried away",
+    r"if you (?:tag|post|message|contact|mention|email) us (?:one more time|again)[^.!?]{0,60}\bwe(?:'ll| will) (?:cancel|close|block|ban|suspend|remove)",
+    r"(?:further|more) (?:posts|comments|messages) (?:of this nature|like (?:this|these)) will be", r"posts of this nature",
+    r"(?:false|fake|misleading) reviews? (?:can|could|may|will) (?:lead to|result in)", r"keep a record of (?:customers|people) who",
+    r"what language it was (?:in|written in)", r"had to read your message (?:twice|three times)", r"so much (?:free|spare) time",
+    r"more patient than you", r"agree on this at least", r"(?-i:[A-Z][a-z]+)(?: on the \w+)? is (?:useless|hopeless|a nightmare)",
+    r"someone competent", r"don't expect much", r"technically (?:this|that|it) (?:isn't|is not)", r"^pay the bill and",
+    r"(?:it's|it is) a (?:simple|basic|easy) concept", r"(?:that's|that is) the (?:whole )?point\.", r"can someone from \w+ take this one",
 )

@@ -238,7 +238,7 @@ SARCASM_PHRASES += (
 # fault on their side, counting earlier replies, "hope that's clearer now", mock thanks for a bad review, the drama.
 CONDESCENSION += (
     r"note to (?:team|self|all)\b", r"serial complainer", r"whose turn is it", r"can (?:you|someone|somebody) (?:deal with|take|handle) this one",
-    r"(?:he's|she's|they're|he is|she is) (?:useless|hopeless|a nightmare)", r"(?:crying|moaning|whining) about",
+    r"(?:he's|she's|they're|he is|she is) (?:been )?(?:useless|hopeless|a nightmare)", r"(?<!still )(?:crying|moaning|whining) about",
     r"whether we want you as a customer", r"(?:get|be|are|were) blacklisted", r"blacklist you\b", r"land you in (?:legal )?trouble", r"(?:i'd|i would) delete this",
     r"(?:at some point|eventually),? you (?:have|need) to accept",
     r"(?:probably|likely|must be) something on your (?:device|end|side)",

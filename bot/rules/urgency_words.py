@@ -270,7 +270,9 @@ FRAUD += (r"card(?:'s| has| was)? (?:been )?used (?:\d+|several|multiple|many|a 
 SAFETY += (r"(?:child|car|baby|booster) seat\b[^.!?]{0,60}?\bbroken (?:strap|clip|buckle|harness|latch|base)",)
 # Round 20 (batch 22): a caller who "asked for his login", an account to lock.
 # Round 23 (batch 25): a body part caught in a product ("got her head stuck in the crate door") or cut open by it.
-SAFETY += (r"(?:head|paw|leg|foot|tail|finger|fingers|hand|arm|neck|collar) (?:got )?(?:stuck|trapped|caught|jammed) in (?:the|a|our|my|your)\b",
+SAFETY += (r"(?:head|paw|leg|foot|tail|finger|fingers|hand|arm|neck|collar) (?:got )?(?:stuck|trapped|caught|jammed) (?:in|between) (?:the|a|our|my|your)\b",
+           # round 24: a smell from a gas appliance and someone dizzy
+           r"\bgas (?:geyser|heater|boiler|fire|hob|cooker|water heater)\b[^.!?]{0,80}\bsmell", r"\bsmell\b[^.!?]{0,60}\b(?:dizzy|light-?headed|faint)\b",
            r"\bcut (?:his|her|its|my|their|our) (?:nose|head|paw|leg|foot|hand|finger|face|lip|mouth|tongue) open")
 # Round 22 (batch 24): pay sent on to a stranger's account after a fake e-mail ("my last payslip has gone to some other
 # account").
