@@ -209,7 +209,7 @@ def joyful(text: str) -> bool:
 def _shouting(text: str):
     text = FREEPOST.sub("freepost address", SMS_KEYWORD.sub(lambda m: m.group(1) + "keyword", text))
     for bangs in re.finditer(r"[!?]*!(?:[!?]*!){2,}|[!?]{4,}", text):
-        said = re.split(r"[.!?]", text[:bangs.start()])[-1]  # the sentence the marks end
+        said = re.split(r"[.!?]", text[max(0, bangs.start() - 200):bangs.start()])[-1]  # the sentence the marks end
         if not joyful(said):
             yield bangs.group()
             break
