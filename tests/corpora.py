@@ -177,9 +177,9 @@ BATCHES = (
     Batch("batch 26", "DEVELOPMENT", ("heldout26/urgency.jsonl",), ("heldout26/replies.jsonl",), rules_read=False),
     # Written blind 16:16–16:23 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
     # bad tone the sting in one sentence of a kind reply, 45 near-miss kind replies), sealed with its sha256 at 16:28,
-    # copied unchanged after round 24 froze (4b396b7) and scored once.
-    Batch("batch 27", HELD_OUT, ("heldout27/urgency.jsonl",), ("heldout27/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # copied unchanged after round 24 froze (4b396b7) and scored once at 16:34:05 UTC. Round 25 (16:55 UTC): development
+    # data — its misses read, trained on.
+    Batch("batch 27", "DEVELOPMENT", ("heldout27/urgency.jsonl",), ("heldout27/replies.jsonl",), rules_read=False),
 )
 
 

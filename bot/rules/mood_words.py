@@ -112,7 +112,7 @@ HIGH += (
     r"(?:switch|switching|change|changing) (?:\w+ )?(?:shops|vets|providers|suppliers|banks|networks|insurers|gyms|airlines)", "shopping around",
     r"(?:considering|thinking (?:of|about)|about to|ready to|tempted to) (?:switch|cancel|leav|mov|clos|quit|go elsewhere)\w*", r"go(?:ing)? elsewhere",
     r"take my (?:business|money|custom) elsewhere", "last chance", r"(?:one|1) good reason (?:to stay|not to|why)", r"why (?:i|we) shouldn't (?:just )?(?:leave|switch|cancel|go|get)",
-    r"loyalty means nothing", r"loyal (?:since|for)\b",
+    r"loyalty means nothing", r"loyal (?:since|for)\b(?! life)",
     # Money in limbo: taken, not arrived, gone.
     r"where(?:'s| is) (?:my|our|the) (?:money|refund|payment|paycheck|pay|wages|cash|deposit|funds)", r"debited but", r"(?:taken|debited|deducted|charged) twice",
     r"(?:balance|money|credit|funds|points|deposit)\b[^.!?]{0,25}(?:vanished|disappeared|gone missing)", r"(?:supposed|meant) to (?:land|clear|go through|be paid|be credited)",

@@ -191,7 +191,8 @@ JOY = re.compile(r"\b(?:congrat\w*|well done|happy (?:\w+day|anniversary|new yea
                  r"amazing news|so (?:happy|proud|pleased) for|thank you so much|lucky you (?:getting|to get|got|grabbing|snagging)|"
                  r"you did it)\b",
                  re.IGNORECASE)
-JOY_UNDONE = re.compile(r"\b(?:not|no|nothing|never|for once|finally|the one|the only|managing to|finding)\b", re.IGNORECASE)
+JOY_UNDONE = re.compile(r"\b(?:not|no|nothing|never|for once|finally|the one|the only|managing to|finding|stop|again|already|read)\b",
+                        re.IGNORECASE)
 
 
 # A greeting and an offer of help and nothing else ("Hello Quinn, how can we help?"): retrained on batch 25 the model
@@ -207,6 +208,8 @@ def joyful(text: str) -> bool:
 
 
 def _shouting(text: str):
+    if joyful(text):  # capitals and marks in a reply of joy are joy: "THE DRESS FITS!!! We're so happy for you" (round 25)
+        return
     text = FREEPOST.sub("freepost address", SMS_KEYWORD.sub(lambda m: m.group(1) + "keyword", text))
     for bangs in re.finditer(r"[!?]*!(?:[!?]*!){2,}|[!?]{4,}", text):
         said = re.split(r"[.!?]", text[max(0, bangs.start() - 200):bangs.start()])[-1]  # the sentence the marks end

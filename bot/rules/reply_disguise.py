@@ -89,7 +89,7 @@ _CONDITION = (r"pregnan\w*|miscarriage|ivf|fertility|diabet\w*|epilep\w*|seizure
               r"hepatitis|asthma|copd|heart condition|stroke|multiple sclerosis|ms diagnosis|parkinson'?s|"
               r"disabilit\w*|aphasia|insulin|dialysis|transplant|rehab|addiction|antidepressants?|medication|diagnosis|"
               r"illness|therapy|mental health|hearing loss|sight loss|vision loss|glaucoma|macular degeneration|arthritis|"
-              r"(?:medical|health) condition|crohn'?s|coeliac|celiac|cerebral palsy|\bibs")
+              r"(?:medical|health) condition|crohn'?s|coeliac|celiac|cerebral palsy|\bibs|long covid|fibromyalgia|chronic fatigue|me/cfs")
 # A medicine by the endings of its international non-proprietary name (WHO stems: -pril, -sartan, -statin, -olol,
 # -oxetine …) — endings no everyday word has — and a few common names without one.
 _DRUG = (r"[a-z]{3,}(?:pril|sartan|statin|olol|oxetine|traline|azepam|zolam|prazole|cillin|mycin|cycline|floxacin|"
@@ -136,7 +136,9 @@ HEALTH = re.compile(
 # A code handed over without its name: a verb that enters it, the digits, and what they unlock.
 CODE_GIVEN = re.compile(
     r"\b(?:use|enter|type|key in|input|put in|read out)\s+(?:the\s+)?(?:code\s+)?(\d{4,8})\s+(?:when (?:prompted|asked)|at the prompt|"
-    r"to (?:log ?in|sign ?in|verify|confirm|unlock|activate|approve|finish|complete)|at (?:login|sign[- ]?in|checkout))",
+    r"to (?:log ?in|sign ?in|verify|confirm|unlock|activate|approve|finish|complete)|at (?:login|sign[- ]?in|checkout))"
+    # … or read out digit by digit to whoever calls: "please read out code 7 3 9 0 2 1 to our agent" (round 25)
+    r"|\b(?:read out|give|tell)\s+(?:the\s+)?code\s+(\d(?:\s\d){3,7})\b",
     re.IGNORECASE)
 
 

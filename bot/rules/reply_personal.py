@@ -131,7 +131,7 @@ def _ibans(text: str):
 
 # A sort code with an account number (UK), or an account number named as one.
 # A routing number, BSB or bank account number named as one, in any country's length.
-UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,20}?(\d{8})\b|"
+UK_ACCOUNT = re.compile(r"sort code:?\s*\d{2}[- ]?\d{2}[- ]?\d{2}\D{0,32}?(\d{8})\b|"
                         # … or beside the account's last digits: "account ending 5678, sort code 40-11-22" (round 14)
                         r"(?:account|acct\.?|a/c) ending(?: in)?:?\s*\d{2,4}\b[^.!?\d]{0,30}?sort code:?\s*(\d{2}[- ]?\d{2}[- ]?\d{2})\b|"
                         r"sort code:?\s*(\d{2}[- ]?\d{2}[- ]?\d{2})\b[^.!?\d]{0,30}?(?:account|acct\.?|a/c) ending(?: in)?:?\s*\d{2,4}\b|"
@@ -163,6 +163,9 @@ IDENTITIES = (
     ("date of birth", re.compile(rf"(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday)\W+(?:\w+\W+){{0,3}}?({_A_DATE})", re.IGNORECASE), 4),
     # … or a birthday and a whole date with its year: "Happy birthday … our records say the fifth of June 1990" (round 24)
     ("date of birth", re.compile(rf"\bbirthday\b[\s\S]{{0,80}}?((?:the )?{_DAY_WORD} (?:of )?{_MONTHS},? (?:19|20)\d\d)\b", re.IGNORECASE), 0),
+    # … or the day and, a clause on, the year: "we checked your birthday, 14 February, and the year, 1985" (round 25)
+    ("date of birth", re.compile(rf"\bbirthday\b\W{{0,3}}((?:the )?{_DAY_WORD} (?:of )?{_MONTHS})\b[^.!?]{{0,30}}?\byear\W{{0,5}}(?:19|20)\d\d\b",
+                                 re.IGNORECASE), 0),
     # … or the age reached on the day: "we see you turned 40 on 2 May 1985" (round 16)
     ("date of birth", re.compile(rf"\bturn(?:ed|s|ing)\s+\d{{1,3}}\s+on\s+({_A_DATE})", re.IGNORECASE), 4),
     # "passport number: 123456789", "passport (number 123456789)", "passport no. is X1234567"
@@ -346,7 +349,7 @@ OUR_LINE = re.compile(r"\bour (?:\w+ )?(?:number|line|helpline|hotline|phone lin
 
 # A card or a PIN given in parts: "The card we have on file starts 4111 1111. It ends 1111 1111.", "Your new PIN starts with
 # 39. The last two digits are 06." (round 24, batch 26).
-CARD_SPLIT = re.compile(r"\bcard\b[^.!?]{0,30}?\bstarts (?:with )?(\d{4} ?\d{4})\b[^.!?]{0,10}[.!?]?\s*(?:it |and )?ends (?:with |in )?\d{4} ?\d{4}\b",
+CARD_SPLIT = re.compile(r"\bcard\b[^.!?]{0,30}?\bstarts (?:with )?(\d{4} ?\d{4})\b[^.!?]{0,10}[.!?]?\s*(?:it |and )?(?:ends (?:with |in )?|the rest is |then )\d{4} ?\d{4}\b",
                         re.IGNORECASE)
 SECRET_SPLIT = re.compile(r"\b(pin|passcode|password|security code)\b[^.!?]{0,20}?\b(?:starts|begins) with\s+\d{2,4}\b", re.IGNORECASE)
 

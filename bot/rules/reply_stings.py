@@ -157,3 +157,25 @@ CONDESCENSION += (
     r"someone competent", r"don't expect much", r"technically (?:this|that|it) (?:isn't|is not)", r"^pay the bill and",
     r"(?:it's|it is) a (?:simple|basic|easy) concept", r"(?:that's|that is) the (?:whole )?point\.", r"can someone from \w+ take this one",
 )
+
+# Round 25 (batch 27 read): the sting as an offer to read it out to them, a lack of understanding ("people who don't
+# understand brewing", "science, not our glass"), surprise at their tone over a cheap part, what would have lasted or
+# avoided "this kind of panic", the count of their complaints or calls ("the fourth complaint from this address", "as
+# we mentioned the last four times you called"), "let's go round again", a hobby or a skill mocked ("checking your
+# sharpening technique", "before they needed an app for everything", "brave choice on the colour"), a disability
+# mocked ("someone with steadier hands", "many blind people ordered veg online"), "even for you", a threat ("we don't
+# take kindly", "we do keep an eye on accounts", "public posts … can slow down processing"), "hardly the end of the
+# world", blame of family, drivers or the victim ("as you know, we always say never share your code"), a short cold
+# "Not a priority", "Lol, … Cute.".
+CONDESCENSION += (
+    r"(?:like|want) us to read (?:them|it) out to you", r"people who don't understand\b", r"that's science,? not (?:our|the)\b",
+    r"we were (?:a little|a bit|rather|quite) surprised by the tone", r"would (?:probably )?have (?:probably )?lasted", r"would avoid this kind of",
+    r"(?:the|your) (?:second|third|fourth|fifth|sixth|\w+th) complaint from (?:this|your) address", r"let's go round again",
+    r"as we (?:mentioned|said|explained) the last (?:two|three|four|five|few|\d+) times", r"(?:checking|check) your [\w ]{1,20} technique",
+    r"before they needed an app for everything", r"brave choice on the", r"someone with steadier hands", r"many blind people",
+    r"even for you\b", r"we don't take kindly to", r"(?:we do |we )keep an eye on accounts with", r"(?:public posts|posting publicly)[^.!?]{0,40}\bcan slow(?: down)?",
+    r"hardly the end of the world", r"if the family kept us updated", r"if your (?:drivers|staff|team|kids|children) reported",
+    r"as you know,? we always say", r"please remember that next time", r"^not a priority", r"^lol,", r"\bcute\.$",
+    r"beyond your ability", r"breakages are to be expected", r"whole (?:eleven|ten|twelve|\d+) posts|all (?:eleven|ten|twelve|\d+) posts",
+    r"(?:took|it took) (?:three|two|four) of us to work out", r"loved the accent",
+)

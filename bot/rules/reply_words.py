@@ -131,7 +131,7 @@ ROLE_MAILBOXES = frozenset((
     "noreply", "no-reply", "returns", "orders", "complaints", "social", "accessibility", "careers", "jobs",
     "security", "legal", "accounts", "bookings", "reservations",
     # round 16: a team's mailbox the batches' brands gave ("Email groups@…", "email it to claims@…")
-    "groups", "claims", "enquiries",
+    "groups", "claims", "enquiries", "safety", "quality", "recalls",
     # round 22: a data protection officer's mailbox ("our data protection team is on dpo@…")
     "dpo", "gdpr", "dataprotection", "data.protection", "data-protection", "inquiries", "events", "membership", "members", "trade", "wholesale", "schools",
 ))
