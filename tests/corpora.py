@@ -180,6 +180,11 @@ BATCHES = (
     # copied unchanged after round 24 froze (4b396b7) and scored once at 16:34:05 UTC. Round 25 (16:55 UTC): development
     # data — its misses read, trained on.
     Batch("batch 27", "DEVELOPMENT", ("heldout27/urgency.jsonl",), ("heldout27/replies.jsonl",), rules_read=False),
+    # Written blind 16:48–16:55 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
+    # bad tone the sting in one sentence of a kind reply, 45 near-miss kind replies), sealed with its sha256 at 16:58,
+    # copied unchanged after round 25 froze (e91b9fa) and scored once.
+    Batch("batch 28", HELD_OUT, ("heldout28/urgency.jsonl",), ("heldout28/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
