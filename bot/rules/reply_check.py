@@ -72,8 +72,7 @@ def check_reply_text(text: str, private: bool = False, allow: frozenset[str] = f
     found += [Finding("sarcasm", match) for match in _matches(_sarcasm_re(), text)]
     if not any(f.kind == "blame" for f in found):
         found += [Finding("hostile", why) for why in _hostile(ours)]
-    if not any(not f.personal for f in found) and not kind_words(text) and not PROTECTIVE.search(text) and not joyful(text) \
-            and not PLAIN_OFFER.match(text):
+    if not any(not f.personal for f in found) and not _spared_the_model(text):
         # No phrase family matched: the tone model (socialdesk[nlp]) may still hear
         # sarcasm or condescension in new words — never over an apology.
         heard = tone_model.bad_tone(ours)
@@ -199,6 +198,12 @@ JOY_UNDONE = re.compile(r"\b(?:not|no|nothing|never|for once|finally|the one|the
 # read it 0.803, near "Lovely to hear from you again, for the sixth time this week. How can we help now?" (round 23).
 PLAIN_OFFER = re.compile(r"^\W*(?:hi|hello|hey|hiya|morning|afternoon|evening|good (?:morning|afternoon|evening))\b[^.!?]{0,40}?"
                          r"[,!.]?\s*how (?:can|may) (?:we|i) help(?: you)?(?: today)?\?\s*$", re.IGNORECASE)
+
+
+def _spared_the_model(text: str) -> bool:
+    """A reply the tone model is not asked about: an apology, thanks or empathy; advice that protects; joy; a plain
+    greeting with an offer of help."""
+    return kind_words(text) or bool(PROTECTIVE.search(text)) or joyful(text) or bool(PLAIN_OFFER.match(text))
 
 
 def joyful(text: str) -> bool:

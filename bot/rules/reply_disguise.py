@@ -255,21 +255,27 @@ WHEREABOUTS += (
                r"((?:in|at) [A-Z][\w'-]+)"),
     re.compile(r"\b((?:from|between)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:\w+\s+)?(?:to|and|until|till|-)\s+(?:the\s+)?\d{1,2}(?:st|nd|rd|th)?)"
                r"(?:\s+\w+)?[^.!?]{0,20}?\bwhile (?:you're|you are) away\b", re.IGNORECASE),
-    # Round 24 (batch 26): someone else away ("while she's visiting family in Durban"), nights away all week
-    re.compile(r"\bwhile (?:she|he|they)(?:'s|'re| is| are) ((?:away|visiting|abroad|on holiday|travelling)\b[^.!?]{0,40})", re.IGNORECASE),
-    re.compile(r"\byou(?:'re| are|'ll be| will be) ((?:on nights|on night shifts?|working nights)\b[^.!?]{0,40}?\b(?:all|this|next) week)",
-               re.IGNORECASE),
+    re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+)?((?:mum|mom|mother|dad|father|nan|gran|grandma|grandad|grandmother|grandfather)"
+               r"\b[^.!?]{0,40}?\b(?:on (?:his|her|their) own|alone|by (?:him|her)self)\b)", re.IGNORECASE),
+)
+
+
+# Rounds 22–24 (batches 24–26): away and for how long, waiting alone, back from a named place, a child's school,
+# someone else away, nights away all week.
+WHEREABOUTS += (
+    # Round 22 (batch 24): away, and for how long or where: "since you'll be away at your sister's in Perth all next week"
+    re.compile(r"\byou(?:'ll| will) be (away\b[^.!?]{0,50}?\b(?:all|for|until|till|over)\s+(?:the\s+|next\s+|this\s+|a\s+|two\s+|three\s+)?"
+               r"(?:week|fortnight|month|weekend|summer|holidays?|days?|\d))", re.IGNORECASE),
     # Round 23 (batch 25): waiting alone, or waiting at a numbered address the driver can see; back from a named place
     # on a date; a named child's school after it ("at Ellie's school, St Piran's Primary"); "the empty house"
     re.compile(r"\byou(?:'re| are) (waiting\b[^.!?]{0,40}?\b(?:on your own|alone|by yourself|outside \d{1,4}|at \d{1,4}))", re.IGNORECASE),
     re.compile(r"\buntil you(?:'re| are) (back from (?:the )?[A-Z][\w'-]+(?: [A-Z][\w'-]+)? on (?:the )?\d)"),
     re.compile(rf"\b[A-Z][a-z]+'s school,?\s+({_SCHOOL})"),
     re.compile(r"\b(?:the|your) (empty (?:house|home|flat|property|place))\b", re.IGNORECASE),
-    # Round 22 (batch 24): away, and for how long or where: "since you'll be away at your sister's in Perth all next week"
-    re.compile(r"\byou(?:'ll| will) be (away\b[^.!?]{0,50}?\b(?:all|for|until|till|over)\s+(?:the\s+|next\s+|this\s+|a\s+|two\s+|three\s+)?"
-               r"(?:week|fortnight|month|weekend|summer|holidays?|days?|\d))", re.IGNORECASE),
-    re.compile(r"\b(?:your|his|her|their|[A-Z][a-z]+'s)\s+(?:\w+\s+)?((?:mum|mom|mother|dad|father|nan|gran|grandma|grandad|grandmother|grandfather)"
-               r"\b[^.!?]{0,40}?\b(?:on (?:his|her|their) own|alone|by (?:him|her)self)\b)", re.IGNORECASE),
+    # Round 24 (batch 26): someone else away ("while she's visiting family in Durban"), nights away all week
+    re.compile(r"\bwhile (?:she|he|they)(?:'s|'re| is| are) ((?:away|visiting|abroad|on holiday|travelling)\b[^.!?]{0,40})", re.IGNORECASE),
+    re.compile(r"\byou(?:'re| are|'ll be| will be) ((?:on nights|on night shifts?|working nights)\b[^.!?]{0,40}?\b(?:all|this|next) week)",
+               re.IGNORECASE),
 )
 
 

@@ -46,13 +46,14 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-
 NUMBER = re.compile(r"(?<![\w+])(?<![A-Za-z]-)(?:\+|00)?\(?\d[\d ().\-/]{4,24}\d(?![\w])")
 CARD = re.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
 DATE = re.compile(r"\d{1,4}([-/.])\d{1,2}\1\d{1,4}")
-REFERENCE = re.compile(r"\b(?:order|ref|reference|case|ticket|invoice|booking|tracking|item|sku|model|part|id|no|"
+_REFERENCE_NAMES = r"order|ref|reference|case|ticket|invoice|booking|tracking"
+REFERENCE = re.compile(rf"\b(?:{_REFERENCE_NAMES}|item|sku|model|part|id|no|"
                        # "his number is 555-0147" is a person's phone (round 9)
                        r"(?<!\bhis )(?<!\bher )(?<!\btheir )(?<!\bmy )(?<!\byour )number is|#)\W*(?:number|no\.?|#)?\W*$",
                        re.IGNORECASE)
 # … and a longer reference, named as one just before it: "Your reference is 4471-2290-18." (round 24; not "ID number",
 # which is a person's, nor "his number is")
-REFERENCE_NAMED = re.compile(r"\b(?:ref|reference|case|ticket|order|booking|invoice|tracking)\b(?:\s+(?:number|no\.?|#))?\s*(?:is|was|:)?\s*$",
+REFERENCE_NAMED = re.compile(rf"\b(?:{_REFERENCE_NAMES})\b(?:\s+(?:number|no\.?|#))?\s*(?:is|was|:)?\s*$",
                              re.IGNORECASE)
 TOLL_FREE = ("800", "888", "877", "866", "855", "844", "833")
 

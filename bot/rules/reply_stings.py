@@ -49,7 +49,7 @@ CONDESCENSION += (
 # "cutting it fine", "only a bit soft, to be fair"), a group's habits, a wait "when we say", the cold short reply
 # standing alone, mockery ("Oh wait, there is."), and a threat as "our legal options".
 CONDESCENSION += (
-    r"next time it (?:might|may|would) help to", r"(?:the right|correct) details first time", r"saves everyone a job", r"(?:is|was) cutting it (?:fine|close)",
+    r"next time it (?:might|may|would) help to", r"(?:the right|correct) details first time", r"saves everyone a job", r"(?:is|was) cutting it (?:(?:very|a bit|rather|pretty|quite) )?(?:fine|close)",
     r"we didn't [\w -]{1,20}, your \w+ did", r"(?:someone|somebody) with better (?:eyesight|eyes|hearing)", r"around one person's",
     r"dealt with when it's dealt with", r"when we say (?:they're|it's|they are|it is)\b", r"^try turning it off and on(?: again)?\.?$",
     r"(?:(?:isn't|is not) really|really (?:isn't|is not)) our (?:problem|concern|issue)", r"only an? (?:bit|little|tiny|small|slight)(?: \w+)?, to be fair", r"drama queen", r"let's keep it civil",
@@ -123,7 +123,7 @@ CONDESCENSION += (
     r"(?:accounts?|customers?|users?|members?|reviewers?) (?:posting|leaving|making|who post|who leave)[^.!?]{0,40}\b(?:can|may|will|could) be (?:suspended|banned|blocked|removed|closed|reviewed)",
     r"(?:keep|take|have) screenshots of (?:all|every|your)", r"\bdefamatory\b", r"(?:one of|among) our (?:more|most) (?:demanding|difficult|challenging)",
     r"not sure (?:one|a|a single) [\w ]{1,20} (?:ruins|ruined|spoils|spoilt)", r"missing (?:one|a|the) [\w ]{1,20} (?:isn't|is not) the end of the world",
-    r"cutting it (?:very|a bit|rather|pretty|quite) (?:fine|close)", r"as (?:we|i) (?:said|explained|mentioned) in (?:the|our|my) last (?:two|three|four|five|few|\d+)",
+    r"as (?:we|i) (?:said|explained|mentioned) in (?:the|our|my) last (?:two|three|four|five|few|\d+)",
     r"make yourself (?:a bit |a little )?(?:easier to (?:spot|find|see)|more visible)", r"work out what you(?:'d| had)? (?:actually )?(?:written|meant|said|typed)",
     r"(?:couldn't|could not|can't|cannot) understand a word", r"(?:pirate|caveman|cowboy|yokel) talk", r"^\*[\w']+\.", r"^that (?:never happened|didn't happen|did not happen)",
     r"^noted\. nothing (?:further|more|else)", r"\bend of\.$", r"^already answered\.", r"^probably just \w+\.", r"\bcarry on\.$",

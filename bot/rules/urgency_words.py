@@ -269,6 +269,17 @@ FRAUD += (r"card(?:'s| has| was)? (?:been )?used (?:\d+|several|multiple|many|a 
           r"seller(?:'s)? (?:account )?(?:has )?(?:now )?(?:been )?(?:deleted|vanished|disappeared|gone)")
 SAFETY += (r"(?:child|car|baby|booster) seat\b[^.!?]{0,60}?\bbroken (?:strap|clip|buckle|harness|latch|base)",)
 # Round 20 (batch 22): a caller who "asked for his login", an account to lock.
+FRAUD += (r"(?:asked|asking|ask) (?:him |her |me |them )?for (?:his|her|my|their) (?:login|password|pin|passcode|bank details|card details)",
+          r"(?:please )?lock (?:his|her|my|their|the) account")
+# Round 22 (batch 24): pay sent on to a stranger's account after a fake e-mail ("my last payslip has gone to some other
+# account").
+FRAUD += (r"(?:pay|salary|payslip|wages?|pension|payment|refund|deposit)s? (?:has |have |had )?(?:gone|been (?:sent|paid|diverted|redirected)|went) "
+          r"(?:in)?to (?:some(?:one)? (?:else's|other)|another|a different|a strange|an unknown|a stranger's)",)
+# Round 23 (batch 25): a body part caught in a product ("got her head stuck in the crate door") or cut open by it.
+SAFETY += (r"(?:head|paw|leg|foot|tail|finger|fingers|hand|arm|neck|collar) (?:got )?(?:stuck|trapped|caught|jammed) (?:in|between) (?:the|a|our|my|your)\b",
+           # round 24: a smell from a gas appliance and someone dizzy
+           r"\bgas (?:geyser|heater|boiler|fire|hob|cooker|water heater)\b[^.!?]{0,80}\bsmell", r"\bsmell\b[^.!?]{0,60}\b(?:dizzy|light-?headed|faint)\b",
+           r"\bcut (?:his|her|its|my|their|our) (?:nose|head|paw|leg|foot|hand|finger|face|lip|mouth|tongue) open")
 # Round 25 (batch 27): a code asked for "unless I share" it, a login from another country with the password changed,
 # orders "I never ordered", an account opened in a late parent's name.
 FRAUD += (r"(?:unless|if) i (?:share|give|send|forward)[^.!?]{0,15}\bcode", r"\bfrom (?:a|an) (?:device|phone|computer|location) in (?:another|a different|a foreign) country",
@@ -280,16 +291,5 @@ FRAUD += (r"(?:unless|if) i (?:share|give|send|forward)[^.!?]{0,15}\bcode", r"\b
 FRAUD += (r"(?:money|payment|transfer|refund|salary|pay)\b[^.!?]{0,20}\bwent to an? (?:account|card) (?:that|which) (?:isnt|isn't|is not|wasn't|was not) (?:yours|ours|mine)",)
 SAFETY += (r"(?:dog|cat|puppy|kitten|pet|rabbit|horse|bird|hamster)\b[^.!?]{0,25}\b(?:got|became|fell|was|is) (?:really |very |so |seriously )?"
            r"(?:ill|sick|poorly|unwell) after (?:eating|eat|chewing|drinking)",)
-# Round 23 (batch 25): a body part caught in a product ("got her head stuck in the crate door") or cut open by it.
-SAFETY += (r"(?:head|paw|leg|foot|tail|finger|fingers|hand|arm|neck|collar) (?:got )?(?:stuck|trapped|caught|jammed) (?:in|between) (?:the|a|our|my|your)\b",
-           # round 24: a smell from a gas appliance and someone dizzy
-           r"\bgas (?:geyser|heater|boiler|fire|hob|cooker|water heater)\b[^.!?]{0,80}\bsmell", r"\bsmell\b[^.!?]{0,60}\b(?:dizzy|light-?headed|faint)\b",
-           r"\bcut (?:his|her|its|my|their|our) (?:nose|head|paw|leg|foot|hand|finger|face|lip|mouth|tongue) open")
-# Round 22 (batch 24): pay sent on to a stranger's account after a fake e-mail ("my last payslip has gone to some other
-# account").
-FRAUD += (r"(?:pay|salary|payslip|wages?|pension|payment|refund|deposit)s? (?:has |have |had )?(?:gone|been (?:sent|paid|diverted|redirected)|went) "
-          r"(?:in)?to (?:some(?:one)? (?:else's|other)|another|a different|a strange|an unknown|a stranger's)",)
-FRAUD += (r"(?:asked|asking|ask) (?:him |her |me |them )?for (?:his|her|my|their) (?:login|password|pin|passcode|bank details|card details)",
-          r"(?:please )?lock (?:his|her|my|their|the) account")
 # Round 21 (batch 23): a podcast host asking for "your side" before it airs.
 PRESS += (r"pod(?:cast)? host\b", r"give your side\b", r"before (?:it|the (?:episode|show|piece)) airs")
