@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 
@@ -14,6 +13,7 @@ import requests
 
 from tests.helpers import SQLITE_ONLY, killed_on_failure
 from tests.test_processes import _wait_for_line
+from tests.ports import free_port
 
 
 def _json_lines(text: str) -> list[dict]:
@@ -35,9 +35,7 @@ def test_a_one_shot_pass_prints_only_json(env, x_state):
 
 
 def test_web_prints_only_json_gunicorn_included(env):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)],
                                env={**os.environ, **env, "LOG_FORMAT": "json", "WEB_CONCURRENCY": "1"},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

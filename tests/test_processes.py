@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -13,12 +12,10 @@ import pytest
 import requests
 
 from tests.helpers import killed_on_failure
+from tests.ports import free_port
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+_free_port = free_port  # tests/ports.py: never a port an outgoing connection can take meanwhile
 
 
 def _wait_for_line(process: subprocess.Popen, wanted: str, timeout: float = 60) -> list[str]:

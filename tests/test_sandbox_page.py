@@ -16,6 +16,7 @@ import pytest
 from sandbox.page import create_page
 from sandbox.serve import BackgroundServer
 from sandbox.runner import run_sandbox
+from tests.ports import free_port
 
 
 @pytest.fixture
@@ -148,11 +149,7 @@ def _process_tree(root: int) -> set[int]:
 @pytest.fixture
 def running_sandbox(tmp_path, capsys):
     """One `socialdesk sandbox` (emulators, page, real web and worker) on free ports."""
-    ports = []
-    for _ in range(2):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            ports.append(probe.getsockname()[1])
+    ports = [free_port(), free_port()]  # tests/ports.py: the bot's gunicorn binds its port only later
     before = _listening({os.getpid()})
     ready, stop, outcome = threading.Event(), threading.Event(), {}
     runner = threading.Thread(target=lambda: outcome.setdefault("rc", run_sandbox(

@@ -19,6 +19,7 @@ import pytest
 from sandbox.children import port_holder
 from sandbox.runner import run_sandbox
 from tests.helpers import killed_on_failure
+from tests.ports import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and /proc are Linux's")
@@ -26,16 +27,7 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pr
 
 def _two_free_ports() -> int:
     """A port p with p + 1 free too (the page and the bot's web)."""
-    for _ in range(50):
-        with socket.socket() as first, socket.socket() as second:
-            first.bind(("127.0.0.1", 0))
-            port = first.getsockname()[1]
-            try:
-                second.bind(("127.0.0.1", port + 1))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("no two consecutive free ports")
+    return free_ports(2)
 
 
 def _descendants(root: int) -> set[int]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 
@@ -17,6 +16,7 @@ import requests
 from service.server import mask_query
 from tests.helpers import killed_on_failure
 from tests.test_processes import _wait_for_line
+from tests.ports import free_port
 
 
 @pytest.mark.meta
@@ -24,9 +24,7 @@ from tests.test_processes import _wait_for_line
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_the_meta_verify_token_never_reaches_the_access_log(env, graph_state, log_format):
     wrong = "guessed-verify-token-0000"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "bot", "web", "--port", str(port)],
                                env={**os.environ, **env, "LOG_LEVEL": "DEBUG", "LOG_FORMAT": log_format,
                                     "WEB_CONCURRENCY": "1"},

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ import pytest
 from bot.inbound.poll import poll
 from sandbox.slack_socket_mode import SocketModeServer
 from tests.helpers import killed_on_failure, roots
+from tests.ports import free_port
 
 
 @pytest.fixture
@@ -25,10 +25,7 @@ def socket_mode(slack_state):
     server.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+_free_port = free_port  # tests/ports.py
 
 
 def test_staff_reply_over_socket_mode_is_acked_and_relayed_once(env, deps, clock, x_state, slack_state,

@@ -5,7 +5,6 @@ processes behind it, driven through the bot's own buttons and menu. Run with
 from __future__ import annotations
 
 import os
-import socket
 import threading
 from contextlib import contextmanager
 
@@ -13,6 +12,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from sandbox.runner import run_sandbox
+from tests.ports import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -20,10 +20,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dis
 WAIT_MS = 45_000  # the worker polls every 3 s; first start of web + worker included
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+_free_port = free_port  # tests/ports.py
 
 
 # The demo's 10 s Undo window, shortened: no test here presses Undo
