@@ -185,6 +185,10 @@ BATCHES = (
     # copied unchanged after round 25 froze (e91b9fa) and scored once.
     Batch("batch 28", HELD_OUT, ("heldout28/urgency.jsonl",), ("heldout28/replies.jsonl",), in_models=False,
           rules_read=False),
+    # Written blind 18:55–19:02 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed with its
+    # sha256 at 19:04, copied unchanged and scored once on the same method as batch 28 (round 25): a second writer on it.
+    Batch("batch 29", HELD_OUT, ("heldout29/urgency.jsonl",), ("heldout29/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
