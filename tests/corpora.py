@@ -182,13 +182,13 @@ BATCHES = (
     Batch("batch 27", "DEVELOPMENT", ("heldout27/urgency.jsonl",), ("heldout27/replies.jsonl",), rules_read=False),
     # Written blind 16:48–16:55 UTC by a session that opened only its brief (PROVENANCE.md in its folder; a third of its
     # bad tone the sting in one sentence of a kind reply, 45 near-miss kind replies), sealed with its sha256 at 16:58,
-    # copied unchanged after round 25 froze (e91b9fa) and scored once.
-    Batch("batch 28", HELD_OUT, ("heldout28/urgency.jsonl",), ("heldout28/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # copied unchanged after round 25 froze (e91b9fa) and scored once at 17:14:35 UTC. Round 26 (19:20 UTC): development
+    # data — its misses read, trained on.
+    Batch("batch 28", "DEVELOPMENT", ("heldout28/urgency.jsonl",), ("heldout28/replies.jsonl",), rules_read=False),
     # Written blind 18:55–19:02 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed with its
-    # sha256 at 19:04, copied unchanged and scored once on the same method as batch 28 (round 25): a second writer on it.
-    Batch("batch 29", HELD_OUT, ("heldout29/urgency.jsonl",), ("heldout29/replies.jsonl",), in_models=False,
-          rules_read=False),
+    # sha256 at 19:04, copied unchanged and scored once at 19:04:55 UTC on the same method as batch 28 (round 25): a
+    # second writer on it. Round 26: development data — its misses read, trained on.
+    Batch("batch 29", "DEVELOPMENT", ("heldout29/urgency.jsonl",), ("heldout29/replies.jsonl",), rules_read=False),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.rules import reply_disguise as disguise, reply_words as words
+from bot.rules import reply_disguise as disguise, reply_shapes as shapes, reply_words as words
 
 
 def found(text: str, allow: frozenset[str]) -> list[tuple[str, str]]:
@@ -37,7 +37,8 @@ def found(text: str, allow: frozenset[str]) -> list[tuple[str, str]]:
     found += [("phone", f"•••• {tail[-4:]}") for tail in map(disguise.first_group, SPLIT_PHONE.finditer(text))]
     found += [("card", "•••• in parts") for _ in CARD_SPLIT.finditer(text)]
     found += [("secret", f"{m.group(1).lower()} in parts") for m in SECRET_SPLIT.finditer(text)]
-    return found
+    kinds = {kind for kind, _ in found}
+    return found + [shape for shape in shapes.found(text) if shape[0] not in kinds]  # round 26's shapes
 
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")

@@ -293,3 +293,19 @@ SAFETY += (r"(?:dog|cat|puppy|kitten|pet|rabbit|horse|bird|hamster)\b[^.!?]{0,25
            r"(?:ill|sick|poorly|unwell) after (?:eating|eat|chewing|drinking)",)
 # Round 21 (batch 23): a podcast host asking for "your side" before it airs.
 PRESS += (r"pod(?:cast)? host\b", r"give your side\b", r"before (?:it|the (?:episode|show|piece)) airs")
+# Round 26 (batches 28 and 29): a child who nearly went down the stairs head first, a rider thrown when a part snapped
+# at speed, someone else's pills floating in a child's medicine, sick all night and "gone a funny
+# grey colour"; a SIM "upgraded" overnight and no signal since, a password and phone number changed by nobody the
+# customer knows; a correspondent, a newsletter asking for "a line".
+SAFETY += (r"\b(?:nearly|almost) (?:went|fell|tumbled|came|toppled) (?:down|off|out|over)\b[^.!?]{0,20}\b(?:stairs|head first|"
+           r"balcony|window|banister|railing)",
+           r"\b(?:snapped|sheared|broke|came) (?:clean )?off at \d+ ?(?:mph|km/?h|kph)",
+           r"\bi came off\b[^.!?]{0,40}\b(?:cut|broke|broken|bruised|hurt|injured|grazed|bleeding)",
+           r"\b(?:tablets|pills|capsules)\b[^.!?]{0,25}\b(?:floating|floatin'?|loose) in\b",
+           r"\b(?:spewin'?|spewing|puking|throwing up|vomiting|being sick)\b[^.!?]{0,15}\ball night",
+           r"\bgone (?:a )?(?:funny|strange|weird|bad|horrible) (?:grey|gray|blue|yellow|white|colou?r)")
+FRAUD += (r"\b(?:sim|number)\b[^.!?]{0,30}\b(?:upgraded|swapped|switched|moved|ported)\b[^.!?]{0,60}\bno signal",
+          r"\b(?:changing|changed|resetting|reset) my password\b[^.!?]{0,40}\b(?:and|&) (?:adding|added|changing|changed) "
+          r"(?:a )?new (?:phone|mobile|number|email)")
+PRESS += (r"\bcorrespondent\b", r"\bnewsletter\b(?=[^\n]{0,200}?\b(?:give me|have|get|send me) a (?:line|quote|comment)\b)",
+          r"\bcommunications desk\b")
