@@ -189,6 +189,10 @@ BATCHES = (
     # sha256 at 19:04, copied unchanged and scored once at 19:04:55 UTC on the same method as batch 28 (round 25): a
     # second writer on it. Round 26: development data — its misses read, trained on.
     Batch("batch 29", "DEVELOPMENT", ("heldout29/urgency.jsonl",), ("heldout29/replies.jsonl",), rules_read=False),
+    # Written blind 19:16–19:26 UTC by a session that opened only its brief (PROVENANCE.md in its folder), sealed with its
+    # sha256 at 19:28, copied unchanged after round 26 froze (b4a2725) and scored once.
+    Batch("batch 30", HELD_OUT, ("heldout30/urgency.jsonl",), ("heldout30/replies.jsonl",), in_models=False,
+          rules_read=False),
 )
 
 
