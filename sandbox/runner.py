@@ -143,6 +143,17 @@ def run_sandbox(port: int = 8000, data_dir: str = "sandbox-data", bot_port: int 
         print(f"socialdesk sandbox: {data_dir} is in use by another running sandbox; give this one its own "
               f"folder: {_this_command()} --port {port} --data {data_dir}-{port}", file=sys.stderr)
         return 1
+    try:
+        return _run_locked(port, data_dir, bot_port, ready, stop)
+    finally:
+        # Released as the sandbox stops, not whenever the collector frees this frame: a second sandbox on the same
+        # folder in the same process (the browser test's "make demo again") was refused as "in use" until then.
+        lock.close()
+
+
+def _run_locked(port: int, data_dir: str, bot_port: int, ready: threading.Event | None,
+                stop: threading.Event | None) -> int:
+    """The sandbox itself, its folder locked by run_sandbox."""
     database = Path(data_dir).resolve() / "sandbox.db"
     # The emulated Slack and X start empty every time, so the database must
     # too: old conversations would point at threads this Slack never had.

@@ -387,3 +387,25 @@ def test_the_page_offers_hide_beside_like(page):
         answer = page.post("/react", json={"user": "U0ALICE", "ts": "1.000001", "name": name})
         assert answer.status_code == status, name
     assert '"🙈 " + (m.hide || "(colleagues only)")' in page.get("/").get_data(as_text=True)
+
+
+def test_a_stopped_sandbox_lets_its_folder_go_at_once(tmp_path):
+    """`make demo` again on the same folder, in the same process (the browser test does): the folder's lock was
+    released only when the collector freed the stopped sandbox's frame, and the second start was refused as "in use by
+    another running sandbox" (CI, 2026-12-07). The collector is held off here, so the old code fails every time."""
+    import fcntl
+    import gc
+    gc.disable()
+    try:
+        ready, stop, outcome = threading.Event(), threading.Event(), {}
+        runner = threading.Thread(target=lambda: outcome.setdefault("rc", run_sandbox(
+            port=free_port(), bot_port=free_port(), data_dir=str(tmp_path), ready=ready, stop=stop)), daemon=True)
+        runner.start()
+        assert ready.wait(90), outcome
+        stop.set()
+        runner.join(60)
+        assert outcome["rc"] == 0
+        with open(tmp_path / "sandbox.lock", "w") as again:
+            fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError while the lock is held
+    finally:
+        gc.enable()
