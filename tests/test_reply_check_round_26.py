@@ -38,6 +38,8 @@ def test_round_26_personal_data_shapes(families_alone, text, kind):
 @pytest.mark.parametrize("text", [
     "Enter the code from the text message and you'll be logged in.",
     "Error code 5012 means the router needs a restart.",
+    "Discount code 2024 is valid until Sunday, enjoy!",
+    "Error code 5012 confirmed: it's the router, not your line.",
     "Your PIN is never stored by us, so nobody here can see it.",
     "Your password is up to you, but we recommend twelve characters or more.",
     "Passport holders from the EU don't need a visa for this trip.",

@@ -28,7 +28,9 @@ _OPERATION = (r"(?:(?:knee|hip|heart|eye|back|spinal|shoulder|cataract|hernia|by
               r"home oxygen|oxygen|a transplant)")
 
 SHAPES: tuple[tuple[str, re.Pattern, str], ...] = (
-    ("secret", re.compile(rf"\bcode\s+({_DIGITS})\s+(?:confirmed|accepted|verified|entered|is valid|worked)\b", re.IGNORECASE),
+    # … not a shop's own code ("discount code 2024 is valid until Sunday")
+    ("secret", re.compile(rf"(?<!discount )(?<!promo )(?<!voucher )(?<!coupon )(?<!offer )(?<!error )(?<!area )"
+                          rf"\bcode\s+({_DIGITS})\s+(?:confirmed|accepted|verified|entered|is valid|worked)\b", re.IGNORECASE),
      "one-time code"),
     ("secret", re.compile(r"\b(?:pin|passcode)\b[^.!?\n]{0,20}?\b(?:is|was)\s+(?:actually|really|still|now|in fact)\s+\d{4,6}\b|"
                           r"\btyped\s+\d{4,6}\s+as\s+(?:your|the|his|her)\s+(?:pin|passcode)\b", re.IGNORECASE), "pin"),
